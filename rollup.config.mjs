@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import typescript from "@rollup/plugin-typescript";
+import { dts } from "rollup-plugin-dts";
+
+// Node builtins stay imports, whether written "node:fs" or "fs".
+const nodeBuiltins = new Set(builtinModules);
+const external = (id) => id.startsWith("node:") || nodeBuiltins.has(id);
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+
+// The version is baked in at build time, so no runtime needs to read package.json.
+const bakeVersion = {
+  name: "bake-version",
+  transform: (code) => (code.includes("__ANYMMAP_VERSION__") ? code.replaceAll("__ANYMMAP_VERSION__", JSON.stringify(version)) : null),
+};
+
+export default [
+  {
+    input: {
+      node: "src/runtime/node/index.ts",
+      cli: "src/runtime/node/cli.ts",
+    },
+    output: {
+      dir: "dist",
+      format: "es",
+      sourcemap: true,
+      entryFileNames: "[name].js",
+      chunkFileNames: "chunks/[name]-[hash].js",
+    },
+    external,
+    plugins: [
+      bakeVersion,
+      typescript({
+        tsconfig: "./tsconfig.json",
+        // Only src/ is bundled; tests and scripts are type-checked by `tsc`.
+        include: ["src/**/*.ts", "types/**/*.d.ts"],
+        compilerOptions: { noEmit: false, declaration: false, declarationMap: false },
+      }),
+    ],
+  },
+  {
+    input: "src/index.ts",
+    output: { file: "dist/index.d.ts", format: "es" },
+    external,
+    plugins: [dts({ tsconfig: "./tsconfig.json" })],
+  },
+];

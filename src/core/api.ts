@@ -1,0 +1,167 @@
+/**
+ * The one contract every runtime entry of anymmap is typed against.
+ */
+
+/**
+ * Protection: a number (`PROT_READ | PROT_WRITE`), letters (`"r"`, `"rw"`,
+ * `"rwx"`, `"none"`) or names joined by `|` (`"read|write"`,
+ * `"PROT_READ|PROT_WRITE"`). All runtimes.
+ */
+export type Prot = number | string;
+
+/**
+ * Mapping flags: a number (`MAP_SHARED | MAP_POPULATE`) or names joined by
+ * `|` (`"shared"`, `"private|populate"`, `"MAP_SHARED"`). All runtimes.
+ */
+export type MapFlags = number | string;
+
+/** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). All runtimes. */
+export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "ax" | "ax+";
+
+/** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. All runtimes. */
+export type MapSource = string | FileHandle | null | undefined;
+
+/** Options of `mmap`/`mmapSync`. All runtimes. */
+export interface MapOptions {
+  /** Default `"r"` (`PROT_READ`). */
+  prot?: Prot;
+  /** Default `"shared"` for files, `"private"` for anonymous memory. */
+  flags?: MapFlags;
+  /** File offset, a multiple of `pageSize`. Default 0. */
+  offset?: number;
+  /** Bytes to map. Default: the file's size minus `offset`; required for anonymous memory. */
+  length?: number;
+  /** Address hint, or the exact address with `MAP_FIXED`. */
+  address?: number;
+}
+
+/** The kind of access a view is for. All runtimes. */
+export type Access = "read" | "write";
+
+/** What `info()` reports. All runtimes. */
+export interface Info {
+  version: string;
+  runtime: string;
+  backend: "wasm";
+  pageSize: number;
+  /** Pages that hold data now, over all mappings of the instance. */
+  residentBytes: number;
+  mappings: number;
+}
+
+/** Host file I/O that reached the runtime's file API, counted by the WASI host. All runtimes. */
+export interface HostIOStats {
+  reads: number;
+  readBytes: number;
+  writes: number;
+  writtenBytes: number;
+  syncs: number;
+  truncates: number;
+}
+
+/**
+ * An open file. Closing it does not unmap its mappings: they keep their own
+ * reference, as on Linux. All runtimes with file access (Node now).
+ */
+export interface FileHandle extends Disposable {
+  readonly fd: number;
+  readonly path: string;
+  readonly closed: boolean;
+  /** Current size in bytes. */
+  size(): number;
+  /** Sets the size; shared mappings see cut bytes as zeros and new bytes as zeros. */
+  truncate(length: number): void;
+  /** Reads into `buffer` at `position`; sees unsynced writes of shared mappings. Returns bytes read. */
+  pread(buffer: Uint8Array, position: number): number;
+  /** Writes at `position`; shared mappings see the bytes at once. Returns bytes written. */
+  pwrite(buffer: Uint8Array, position: number): number;
+  /** fsync(2). */
+  sync(): void;
+  close(): void;
+}
+
+/** A live mapping. All runtimes. */
+export interface Mapping extends Disposable {
+  /** Address in the instance's address space. Changes only when `mremap` moves the mapping. */
+  readonly address: number;
+  readonly length: number;
+  readonly offset: number;
+  readonly prot: number;
+  readonly flags: number;
+  readonly backend: "wasm";
+  /** False after `munmap()` of the whole mapping. */
+  readonly mapped: boolean;
+  /** The whole mapping as one view; reads every page that is not resident yet. */
+  readonly bytes: Uint8Array;
+  /** A view of `[offset, offset + length)`, valid while those pages stay mapped. */
+  view(offset?: number, length?: number, access?: Access): Uint8Array;
+  /** A copy of `[offset, offset + length)`. */
+  read(offset?: number, length?: number): Uint8Array;
+  /** Copies into `target` from `offset`; returns bytes copied. */
+  readInto(target: Uint8Array, offset?: number): number;
+  /** Copies `source` in at `offset` (strings as UTF-8); returns bytes written. */
+  write(source: Uint8Array | string, offset?: number): number;
+  msync(flags?: number | string, offset?: number, length?: number): void;
+  munmap(offset?: number, length?: number): void;
+  mprotect(prot: Prot, offset?: number, length?: number): void;
+  /** Resizes; with `"maymove"` the address may change and old views go stale. */
+  mremap(newLength: number, flags?: number | string): void;
+  madvise(advice: number | string, offset?: number, length?: number): void;
+  /** One byte per page: 1 when resident. */
+  mincore(offset?: number, length?: number): Uint8Array;
+}
+
+/**
+ * One address space: the mapping table, the files it holds open and the
+ * memory behind them. Runtime entries export a default instance's methods
+ * and `createInstance` for more.
+ */
+export interface Anymmap {
+  readonly pageSize: number;
+  readonly backend: "wasm";
+  readonly runtime: string;
+  /** Opens a file synchronously. Node. */
+  openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle;
+  /** Opens a file. All runtimes with file access. */
+  open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle>;
+  /** Maps a file or anonymous memory synchronously. Node. */
+  mmapSync(source: MapSource, options?: MapOptions): Mapping;
+  /** Maps a file or anonymous memory. All runtimes. */
+  mmap(source: MapSource, options?: MapOptions): Promise<Mapping>;
+  /** munmap(2) on the instance's addresses: may cover several mappings. */
+  munmap(address: number, length: number): void;
+  /** msync(2) on the instance's addresses. */
+  msync(address: number, length: number, flags?: number | string): void;
+  /** mprotect(2) on the instance's addresses. */
+  mprotect(address: number, length: number, prot: Prot): void;
+  /** madvise(2) on the instance's addresses. */
+  madvise(address: number, length: number, advice: number | string): void;
+  /** mincore(2) on the instance's addresses. */
+  mincore(address: number, length: number): Uint8Array;
+  /** Host I/O counters (reads and writes that reached the file system). */
+  readonly hostIO: HostIOStats;
+  resetHostIO(): void;
+  info(): Info;
+}
+
+/**
+ * What every runtime entry exports: the default address space's calls plus
+ * `createInstance` for more. Each runtime entry is type-checked against it.
+ */
+export interface EntryPoint {
+  readonly version: string;
+  readonly pageSize: number;
+  readonly backend: "wasm";
+  createInstance(): Anymmap;
+  mmapSync: Anymmap["mmapSync"];
+  mmap: Anymmap["mmap"];
+  openSync: Anymmap["openSync"];
+  open: Anymmap["open"];
+  munmap: Anymmap["munmap"];
+  msync: Anymmap["msync"];
+  mprotect: Anymmap["mprotect"];
+  madvise: Anymmap["madvise"];
+  mincore: Anymmap["mincore"];
+  info: Anymmap["info"];
+  hostIO(): HostIOStats;
+}

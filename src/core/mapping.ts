@@ -1,0 +1,215 @@
+import type { Access, Mapping, Prot } from "./api.js";
+import { MAP_SHARED, MREMAP_FIXED, PAGE_SIZE } from "./constants.js";
+import { ACCESS_READ, ACCESS_WRITE, type Engine, MAX_MAPPING } from "./engine.js";
+import { MmapError } from "./errors.js";
+import { bits, integer, pageAligned } from "./validate.js";
+
+const encoder = new TextEncoder();
+
+/** What a mapping needs from the address space that owns it. */
+export interface AddressSpace {
+  readonly engine: Engine;
+  /** Pages [address, address+length) left this mapping's hands: tell the others. */
+  released(mapping: MappingImpl, address: number, length: number): void;
+}
+
+/**
+ * A live mapping of a WASM address space. Methods take offsets relative to
+ * the mapping; the address is where its first byte lives in linear memory.
+ * All runtimes.
+ */
+export class MappingImpl implements Mapping {
+  readonly backend = "wasm" as const;
+  #address: number;
+  #length: number;
+  #prot: number;
+  /** Byte ranges [start, end) of the mapping that were unmapped. */
+  #holes: Array<[number, number]> = [];
+
+  constructor(
+    private readonly space: AddressSpace,
+    address: number,
+    length: number,
+    readonly offset: number,
+    prot: number,
+    readonly flags: number,
+    readonly path?: string,
+  ) {
+    this.#address = address;
+    this.#length = length;
+    this.#prot = prot;
+  }
+
+  get address(): number {
+    return this.#address;
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  get prot(): number {
+    return this.#prot;
+  }
+
+  get mapped(): boolean {
+    return !(this.#holes.length === 1 && this.#holes[0]![0] === 0 && this.#holes[0]![1] >= this.#length);
+  }
+
+  get bytes(): Uint8Array {
+    return this.view(0, this.#length);
+  }
+
+  /** Range arguments, checked against the mapping and its holes. */
+  private range(offset: unknown, length: unknown, syscall: string): [number, number] {
+    if (!this.mapped) {
+      throw new MmapError("EFAULT", syscall, "the mapping was unmapped; map the file again", this.errorOptions());
+    }
+    const start = integer(offset ?? 0, "offset", syscall);
+    const size = integer(length ?? Math.max(0, this.#length - start), "length", syscall);
+    if (start + size > this.#length) {
+      throw new MmapError(
+        "EINVAL",
+        syscall,
+        `offset ${start} + length ${size} is past the end of the mapping (${this.#length} bytes)`,
+        this.errorOptions(),
+      );
+    }
+    for (const [a, b] of this.#holes) {
+      if (start < b && a < start + size) {
+        throw new MmapError("EFAULT", syscall, `bytes ${a}..${b} of the mapping were unmapped; map them again`, this.errorOptions());
+      }
+    }
+    return [start, size];
+  }
+
+  private errorOptions(): { path: string } | undefined {
+    return this.path === undefined ? undefined : { path: this.path };
+  }
+
+  private pageRange(offset: unknown, length: unknown, syscall: string): [number, number] {
+    const start = pageAligned(offset ?? 0, "offset", syscall);
+    const [, size] = this.range(start, length, syscall);
+    return [this.#address + start, size];
+  }
+
+  view(offset?: number, length?: number, access: Access = "read"): Uint8Array {
+    const [start, size] = this.range(offset, length, "access");
+    if (access !== "read" && access !== "write") {
+      throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${String(access)}`);
+    }
+    this.space.engine.touch(this.#address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
+    return this.space.engine.bytes(this.#address + start, size);
+  }
+
+  read(offset?: number, length?: number): Uint8Array {
+    return this.view(offset, length).slice();
+  }
+
+  readInto(target: Uint8Array, offset?: number): number {
+    if (!(target instanceof Uint8Array)) {
+      throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
+    }
+    const start = integer(offset ?? 0, "offset", "access");
+    const size = Math.min(target.length, Math.max(0, this.#length - start));
+    target.set(this.view(start, size));
+    return size;
+  }
+
+  write(source: Uint8Array | string, offset?: number): number {
+    const bytes = typeof source === "string" ? encoder.encode(source) : source;
+    if (!(bytes instanceof Uint8Array)) {
+      throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
+    }
+    const [start] = this.range(offset, bytes.length, "access");
+    this.space.engine.touch(this.#address + start, bytes.length, ACCESS_WRITE);
+    this.space.engine.bytes(this.#address + start, bytes.length).set(bytes);
+    return bytes.length;
+  }
+
+  msync(flags: number | string = "sync", offset?: number, length?: number): void {
+    const ms = bits("MS", flags, "flags", "msync");
+    const [address, size] = this.pageRange(offset, length, "msync");
+    this.space.engine.msync(address, size, ms);
+  }
+
+  munmap(offset?: number, length?: number): void {
+    if (!this.mapped && offset === undefined && length === undefined) return;
+    const [address, size] = this.pageRange(offset, length, "munmap");
+    if (size === 0) throw new MmapError("EINVAL", "munmap", "length must be greater than 0");
+    this.space.engine.munmap(address, size);
+    this.cut(address, size);
+    this.space.released(this, address, size);
+  }
+
+  mprotect(prot: Prot, offset?: number, length?: number): void {
+    const p = bits("PROT", prot, "prot", "mprotect");
+    const [address, size] = this.pageRange(offset, length, "mprotect");
+    this.space.engine.mprotect(address, size, p);
+    if (address === this.#address && size >= this.#length) this.#prot = p;
+  }
+
+  mremap(newLength: number, flags: number | string = 0): void {
+    const f = typeof flags === "string" && flags === "" ? 0 : bits("MREMAP", flags, "flags", "mremap");
+    const size = integer(newLength, "newLength", "mremap", 1, MAX_MAPPING);
+    if (f & MREMAP_FIXED) {
+      throw new MmapError("EINVAL", "mremap", "MREMAP_FIXED needs an address; use the instance's address-level calls");
+    }
+    this.range(0, this.#length, "mremap");
+    const old = this.#address;
+    const at = this.space.engine.mremap(old, this.#length, size, f, 0);
+    if (at !== old) this.space.released(this, old, this.#length);
+    this.#address = at;
+    this.#length = size;
+  }
+
+  madvise(advice: number | string, offset?: number, length?: number): void {
+    const a = bits("MADV", advice, "advice", "madvise");
+    const [address, size] = this.pageRange(offset, length, "madvise");
+    this.space.engine.madvise(address, size, a);
+  }
+
+  mincore(offset?: number, length?: number): Uint8Array {
+    const [address, size] = this.pageRange(offset, length, "mincore");
+    return this.space.engine.mincore(address, size);
+  }
+
+  [Symbol.dispose](): void {
+    if (this.mapped) this.munmap();
+  }
+
+  /** Records that [address, address+length) of linear memory is no longer this mapping's. */
+  cut(address: number, length: number): void {
+    const a = Math.max(0, address - this.#address);
+    const b = Math.min(this.#length, address + length - this.#address);
+    if (a >= b) return;
+    const pageEnd = Math.min(this.#length, Math.ceil(b / PAGE_SIZE) * PAGE_SIZE);
+    const merged: Array<[number, number]> = [];
+    let lo = a;
+    let hi = pageEnd;
+    for (const [s, e] of this.#holes) {
+      if (e < lo || s > hi) merged.push([s, e]);
+      else {
+        lo = Math.min(lo, s);
+        hi = Math.max(hi, e);
+      }
+    }
+    merged.push([lo, hi]);
+    merged.sort((x, y) => x[0] - y[0]);
+    this.#holes = merged;
+  }
+
+  /** True when any page of [address, address+length) of linear memory is still this mapping's. */
+  covers(address: number, length: number): boolean {
+    if (!this.mapped) return false;
+    const a = Math.max(0, address - this.#address);
+    const b = Math.min(this.#length, address + length - this.#address);
+    if (a >= b) return false;
+    return !this.#holes.some(([s, e]) => s <= a && e >= b);
+  }
+
+  /** MAP_SHARED mappings of the same file pages share addresses. */
+  get shared(): boolean {
+    return (this.flags & 0x0f) !== 0x02 && (this.flags & MAP_SHARED) !== 0;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What to tell the user for each (call, errno) the engine reports: what
+ * went wrong and what to do about it, in one place.
+ */
+const HINTS: Record<string, string> = {
+  "mmap:EINVAL": "check that length > 0, offset is a multiple of the page size (4096) and flags name exactly one of shared/private",
+  "mmap:EBADF": "the file handle is closed or not open; open the file again",
+  "mmap:EACCES":
+    "the file is not open for what the mapping asks: a writable shared mapping needs a file opened read-write ('r+') and not for appending; map it 'r', or 'private' to keep writes in memory",
+  "mmap:ENODEV": "only regular files can be mapped (is it a directory?)",
+  "mmap:ENOMEM": "the 4 GiB WebAssembly address space has no room for this mapping; unmap something or map a smaller window (offset + length)",
+  "mmap:EEXIST": "MAP_FIXED_NOREPLACE: the range is already mapped; unmap it first or choose another address",
+  "mmap:EOVERFLOW": "offset + length is beyond the largest file offset",
+  "mmap:EOPNOTSUPP": "MAP_SHARED_VALIDATE rejects a flag it does not know",
+  "mmap:ENFILE": "too many files are mapped at once; unmap some",
+  "munmap:EINVAL": "the address must be page-aligned and the length greater than 0",
+  "munmap:EIO": "dirty pages could not be written back; nothing was unmapped, fix the file system and retry",
+  "msync:EINVAL": "the address must be page-aligned and flags one of sync/async, optionally with invalidate",
+  "msync:ENOMEM": "part of the range is not mapped",
+  "mprotect:EINVAL": "the address must be page-aligned and prot a combination of read/write/exec",
+  "mprotect:ENOMEM": "part of the range is not mapped",
+  "mprotect:EACCES": "the file was opened read-only: a shared mapping of it cannot become writable; reopen it 'r+' and map again",
+  "mremap:EINVAL": "the address must be page-aligned, the new length greater than 0 and flags a combination of maymove/fixed",
+  "mremap:EFAULT": "the old range is not one mapping",
+  "mremap:ENOMEM": "the mapping cannot grow in place; pass 'maymove' to let it move (views of the old address then go stale)",
+  "madvise:EINVAL": "the address must be page-aligned and the advice one anymmap knows",
+  "madvise:ENOMEM": "part of the range is not mapped",
+  "madvise:EOPNOTSUPP": "MADV_REMOVE needs hole punching, which WASI hosts do not offer",
+  "mincore:EINVAL": "the address must be page-aligned",
+  "mincore:ENOMEM": "part of the range is not mapped",
+  "access:EFAULT": "that range is not mapped (was it unmapped?); map it again",
+  "access:EACCES": "the mapping's protection forbids this access; mprotect it or map it with the protection you need",
+  "access:SIGBUS": "those bytes are past the end of the file (Linux raises SIGBUS); grow the file with truncate() first",
+  "ftruncate:EINVAL": "the length must be >= 0 and the file open for writing",
+  "close:EBADF": "the file handle is already closed",
+  "pread:EBADF": "the file handle is closed",
+  "pwrite:EBADF": "the file handle is closed or not open for writing",
+};
+
+/** The hint for a failed call, or a generic one. All runtimes. */
+export function hint(syscall: string, code: string): string {
+  return HINTS[`${syscall}:${code}`] ?? `${syscall} failed`;
+}

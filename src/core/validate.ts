@@ -1,0 +1,68 @@
+import { NAMES, PAGE_SIZE, type ConstantFamily } from "./constants.js";
+import { MmapError } from "./errors.js";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (value === null) return "null";
+  if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
+  return String(value);
+}
+
+/**
+ * An integer in [min, max], or EINVAL saying which argument and what it must be.
+ * All runtimes.
+ */
+export function integer(value: unknown, name: string, syscall: string, min = 0, max = MAX_SAFE): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === MAX_SAFE ? `>= ${min}` : `between ${min} and ${max}`;
+    throw new MmapError("EINVAL", syscall, `${name} must be an integer ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** An integer multiple of the page size. All runtimes. */
+export function pageAligned(value: unknown, name: string, syscall: string): number {
+  const n = integer(value, name, syscall);
+  if (n % PAGE_SIZE !== 0) {
+    const down = n - (n % PAGE_SIZE);
+    throw new MmapError(
+      "EINVAL",
+      syscall,
+      `${name} ${n} is not a multiple of the page size ${PAGE_SIZE}; use ${down} and add ${n - down} to your positions`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Bits of a constant family from a number, or from names joined by "|"
+ * ("read|write", "PROT_READ", "shared|populate"); for PROT also letters
+ * ("rw", "rwx", "none"). All runtimes.
+ */
+export function bits(family: ConstantFamily, value: unknown, name: string, syscall: string): number {
+  if (typeof value === "number") return integer(value, name, syscall, 0, 0x7fffffff);
+  if (typeof value !== "string") {
+    throw new MmapError("EINVAL", syscall, `${name} must be a number or a string of ${family}_ names, got ${describe(value)}`);
+  }
+  const table: Record<string, number> = NAMES[family];
+  if (family === "PROT" && /^[rwx]+$/.test(value)) {
+    return (value.includes("r") ? 1 : 0) | (value.includes("w") ? 2 : 0) | (value.includes("x") ? 4 : 0);
+  }
+  let result = 0;
+  for (const raw of value.split("|")) {
+    const token = raw.trim().toLowerCase().replace(new RegExp(`^${family.toLowerCase()}_`), "");
+    const bit = table[token];
+    if (bit === undefined) {
+      throw new MmapError(
+        "EINVAL",
+        syscall,
+        `unknown ${name} ${JSON.stringify(raw.trim())}; use one of ${Object.keys(table).join(", ")} (joined by "|"), or a number`,
+      );
+    }
+    result |= bit;
+  }
+  return result;
+}

@@ -1,0 +1,91 @@
+/**
+ * anymmap for Node.js: the WASM engine over `node:fs`.
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+
+import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import type { MappingImpl } from "../../core/mapping.js";
+import { mapNodeError } from "./map-error.js";
+import { NodeHostFile } from "./node-file.js";
+
+export * from "../../core/constants.js";
+export { MmapError, isMmapError } from "../../core/errors.js";
+export type * from "../../core/api.js";
+
+declare const __ANYMMAP_VERSION__: string;
+
+/** The package version. Node. */
+export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
+
+const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
+
+const adapter: RuntimeAdapter = {
+  runtime: `node ${process.versions.node}`,
+  version,
+  openFile: (path: string, flags: OpenFlags, mode?: number) => NodeHostFile.open(path, flags, mode),
+  mapError: mapNodeError,
+  compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
+  compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
+};
+
+/** A new, independent address space (its own mappings and 4 GiB of memory). Node. */
+export function createInstance(): Anymmap {
+  return new AnymmapInstance(adapter);
+}
+
+let shared: AnymmapInstance | undefined;
+function instance(): AnymmapInstance {
+  return (shared ??= new AnymmapInstance(adapter));
+}
+
+/** The page size of every alignment rule: 4096. Node. */
+export const pageSize = 4096;
+/** The backend in use. Node: "wasm". */
+export const backend = "wasm" as const;
+
+/** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Node. */
+export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
+  return instance().mmapSync(source, options);
+}
+/** Maps a path, a FileHandle, or anonymous memory (`null`). Node. */
+export function mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
+  return instance().mmap(source, options);
+}
+/** Opens a file of the default address space, synchronously. Node. */
+export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
+  return instance().openSync(path, flags, mode);
+}
+/** Opens a file of the default address space. Node. */
+export function open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
+  return instance().open(path, flags, mode);
+}
+/** munmap(2) over the default address space: may cover several mappings. Node. */
+export function munmap(address: number, length: number): void {
+  instance().munmap(address, length);
+}
+/** msync(2) over the default address space. Node. */
+export function msync(address: number, length: number, flags?: number | string): void {
+  instance().msync(address, length, flags);
+}
+/** mprotect(2) over the default address space. Node. */
+export function mprotect(address: number, length: number, prot: Prot): void {
+  instance().mprotect(address, length, prot);
+}
+/** madvise(2) over the default address space. Node. */
+export function madvise(address: number, length: number, advice: number | string): void {
+  instance().madvise(address, length, advice);
+}
+/** mincore(2) over the default address space. Node. */
+export function mincore(address: number, length: number): Uint8Array {
+  return instance().mincore(address, length);
+}
+/** Runtime, backend, page size, version and resident bytes of the default address space. Node. */
+export function info(): Info {
+  return instance().info();
+}
+/** Host I/O counters of the default address space. Node. */
+export function hostIO(): HostIOStats {
+  return instance().hostIO;
+}

@@ -1,0 +1,115 @@
+import { WASI_ERRNO } from "../core/errno.js";
+
+/** WASI filetype: unknown (also FIFOs, which WASI cannot name). Works in all runtimes. */
+export const FILETYPE_UNKNOWN = 0;
+/** WASI filetype: block device. Works in all runtimes. */
+export const FILETYPE_BLOCK_DEVICE = 1;
+/** WASI filetype: character device. Works in all runtimes. */
+export const FILETYPE_CHARACTER_DEVICE = 2;
+/** WASI filetype: directory. Works in all runtimes. */
+export const FILETYPE_DIRECTORY = 3;
+/** WASI filetype: regular file. Works in all runtimes. */
+export const FILETYPE_REGULAR_FILE = 4;
+/** WASI filetype: datagram socket. Works in all runtimes. */
+export const FILETYPE_SOCKET_DGRAM = 5;
+/** WASI filetype: stream socket. Works in all runtimes. */
+export const FILETYPE_SOCKET_STREAM = 6;
+/** WASI filetype: symbolic link. Works in all runtimes. */
+export const FILETYPE_SYMBOLIC_LINK = 7;
+
+/**
+ * What `fd_filestat_get` reports. `dev` and `ino` together must identify the
+ * underlying file: the C core uses them as the page-cache key, so two open
+ * files that alias must agree and two different files must not.
+ * Works in all runtimes.
+ */
+export interface HostFileStat {
+  dev: bigint;
+  ino: bigint;
+  filetype: number;
+  nlink: bigint;
+  size: bigint;
+  atimNs: bigint;
+  mtimNs: bigint;
+  ctimNs: bigint;
+}
+
+/** How a HostFile was opened. Works in all runtimes. */
+export interface HostFileOptions {
+  readable?: boolean;
+  writable?: boolean;
+  append?: boolean;
+  path?: string;
+}
+
+const ENOTSUP = -WASI_ERRNO.ENOTSUP;
+
+/**
+ * One open file as the WASI host sees it. Every method of this base says
+ * "not supported" (`-ENOTSUP`), so a backend overrides only what its storage
+ * can do and the rest fails politely instead of being missing.
+ *
+ * Contract for implementations:
+ *  - Report failure by returning a negated WASI errno; never throw. The host
+ *    catches anyway (and maps through its `mapError`), but a throw loses the
+ *    precise errno and costs an exception per failed call.
+ *  - `pread` must read straight into `dst`, which is a view of WebAssembly
+ *    memory; an intermediate buffer would double the cost of every page-in.
+ *    Likewise `pwrite` must write from `src` as given.
+ *  - Offsets and sizes are JS numbers, exact up to 2^53; the host rejects
+ *    anything larger before calling.
+ *  - The host enforces `readable`/`writable` before calling, so a backend
+ *    need not check them again.
+ *
+ * Works in all runtimes.
+ */
+export class HostFile {
+  readonly readable: boolean;
+  readonly writable: boolean;
+  /** Writes through `fd_write` go to the end of the file, as with O_APPEND. */
+  readonly append: boolean;
+  /** For messages only; the host never opens by path. */
+  readonly path?: string;
+
+  constructor(options: HostFileOptions = {}) {
+    this.readable = options.readable ?? false;
+    this.writable = options.writable ?? false;
+    this.append = options.append ?? false;
+    if (options.path !== undefined) this.path = options.path;
+  }
+
+  /** Reads into `dst` from `offset`: bytes read (fewer than `dst.length` only at end of file), or -errno. */
+  pread(_dst: Uint8Array, _offset: number): number {
+    return ENOTSUP;
+  }
+
+  /** Writes all of `src` at `offset`: bytes written, or -errno. */
+  pwrite(_src: Uint8Array, _offset: number): number {
+    return ENOTSUP;
+  }
+
+  /** The file's identity, type, size and times, or -errno. */
+  stat(): HostFileStat | number {
+    return ENOTSUP;
+  }
+
+  /** Sets the file size, zero-filling when it grows: 0 or -errno. */
+  truncate(_size: number): number {
+    return ENOTSUP;
+  }
+
+  /** Flushes data and metadata to storage: 0 or -errno. */
+  sync(): number {
+    return ENOTSUP;
+  }
+
+  /** Flushes data (and the metadata needed to read it back) to storage: 0 or -errno. */
+  datasync(): number {
+    return ENOTSUP;
+  }
+
+  /** Releases the file; the host drops it from the fd table whatever this returns: 0 or -errno. */
+  close(): number {
+    return ENOTSUP;
+  }
+}

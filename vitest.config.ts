@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    // Child processes rather than worker threads: each test file runs in a
+    // process of its own, so the 4 GiB wasm memories do not pile up in one.
+    pool: "forks",
+    testTimeout: 60_000,
+    reporters: ["default"],
+    coverage: { enabled: false },
+  },
+});

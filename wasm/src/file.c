@@ -1,0 +1,236 @@
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Descriptors that anymmap keeps after the user closed them are moved out
+ * of the way so that the number can be reused, as close(2) allows. */
+static int32_t next_hidden_fd = 0x40000000;
+
+int fd_info(int fd, struct fd_info *out) {
+  __wasi_filestat_t st;
+  __wasi_fdstat_t fs;
+  if (fd < 0) return EBADF;
+  int err = __wasi_fd_fdstat_get(fd, &fs);
+  if (err) return err;
+  err = __wasi_fd_filestat_get(fd, &st);
+  if (err) return err;
+  out->dev = st.dev;
+  out->ino = st.ino;
+  out->size = st.size;
+  out->filetype = st.filetype;
+  out->readable = (fs.fs_rights_base & __WASI_RIGHTS_FD_READ) != 0;
+  out->writable = (fs.fs_rights_base & __WASI_RIGHTS_FD_WRITE) != 0;
+  out->append = (fs.fs_flags & __WASI_FDFLAGS_APPEND) != 0;
+  return 0;
+}
+
+static int file_find(uint64_t dev, uint64_t ino) {
+  for (int i = 0; i < MAX_FILES; i++)
+    if (files[i].in_use && files[i].dev == dev && files[i].ino == ino) return i;
+  return -1;
+}
+
+/* The file record for fd, created on first use; -1 when the table is full. */
+int file_get(const struct fd_info *info, int fd) {
+  int i = file_find(info->dev, info->ino);
+  if (i >= 0) return i;
+  for (i = 0; i < MAX_FILES; i++) {
+    if (files[i].in_use) continue;
+    memset(&files[i], 0, sizeof files[i]);
+    files[i].in_use = 1;
+    files[i].dev = info->dev;
+    files[i].ino = info->ino;
+    files[i].rfd = fd;
+    files[i].wfd = -1;
+    return i;
+  }
+  return -1;
+}
+
+void file_retain_fd(int file, int fd, int writable) {
+  if (writable && files[file].wfd < 0) files[file].wfd = fd;
+}
+
+void file_put(int file) {
+  struct file *f = &files[file];
+  if (--f->objects) return;
+  /* Nobody is left to report a failed close to. */
+  if (f->rfd_owned) (void)__wasi_fd_close(f->rfd);
+  if (f->wfd_owned && !(f->rfd_owned && f->wfd == f->rfd)) (void)__wasi_fd_close(f->wfd);
+  f->in_use = 0;
+}
+
+int file_size(int file, uint64_t *size) {
+  __wasi_filestat_t st;
+  int err = __wasi_fd_filestat_get(files[file].rfd, &st);
+  if (!err) *size = st.size;
+  return err;
+}
+
+static int file_of_fd(int fd) {
+  for (int i = 0; i < MAX_FILES; i++)
+    if (files[i].in_use && (files[i].rfd == fd || files[i].wfd == fd)) return i;
+  return -1;
+}
+
+int anymmap_close(int fd) {
+  int i = file_of_fd(fd);
+  if (i < 0 || files[i].objects == 0) {
+    int err = __wasi_fd_close(fd);
+    if (err) {
+      errno = err;
+      return -1;
+    }
+    return 0;
+  }
+  struct file *f = &files[i];
+  int32_t hidden = next_hidden_fd++;
+  if (__wasi_fd_renumber(fd, hidden) != 0) hidden = fd;
+  if (f->rfd == fd) {
+    f->rfd = hidden;
+    f->rfd_owned = 1;
+  }
+  if (f->wfd == fd) {
+    f->wfd = hidden;
+    f->wfd_owned = 1;
+  }
+  return 0;
+}
+
+static int file_for_io(int fd, struct fd_info *info) {
+  if (fd_info(fd, info)) return -1;
+  return file_find(info->dev, info->ino);
+}
+
+ssize_t anymmap_pread(int fd, void *buf, size_t count, off_t offset) {
+  struct fd_info info;
+  if (offset < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  __wasi_iovec_t iov = {buf, count};
+  __wasi_size_t n = 0;
+  int err = __wasi_fd_pread(fd, &iov, 1, (uint64_t)offset, &n);
+  if (err) {
+    errno = err;
+    return -1;
+  }
+  int file = file_for_io(fd, &info);
+  if (file < 0) return n;
+  /* Bytes written through MAP_SHARED mappings are the file's bytes, synced
+   * or not: overlay the resident pages, as one page cache would. */
+  uint64_t end = (uint64_t)offset + n;
+  for (uint64_t at = (uint64_t)offset; at < end;) {
+    int64_t fp = (int64_t)(at >> PAGE_SHIFT);
+    uint64_t page_end = ((uint64_t)fp + 1) << PAGE_SHIFT;
+    uint64_t chunk_end = page_end < end ? page_end : end;
+    uint32_t id = shared_object_at(file, fp);
+    if (id) {
+      uint32_t p = (uint32_t)(fp + objects[id].vbase);
+      memcpy((uint8_t *)buf + (at - (uint64_t)offset),
+             page_addr(p) + (at & (PAGE_SIZE - 1)), chunk_end - at);
+    }
+    at = chunk_end;
+  }
+  return n;
+}
+
+ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
+  struct fd_info info;
+  if (offset < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  __wasi_ciovec_t iov = {buf, count};
+  __wasi_size_t n = 0;
+  int err = __wasi_fd_pwrite(fd, &iov, 1, (uint64_t)offset, &n);
+  if (err) {
+    errno = err;
+    return -1;
+  }
+  int file = file_for_io(fd, &info);
+  if (file < 0) return n;
+  uint64_t end = (uint64_t)offset + n;
+  for (uint64_t at = (uint64_t)offset; at < end;) {
+    int64_t fp = (int64_t)(at >> PAGE_SHIFT);
+    uint64_t page_end = ((uint64_t)fp + 1) << PAGE_SHIFT;
+    uint64_t chunk_end = page_end < end ? page_end : end;
+    uint32_t id = shared_object_at(file, fp);
+    if (id) {
+      uint32_t p = (uint32_t)(fp + objects[id].vbase);
+      /* A clean page stays clean: it now equals the file again. */
+      int clean = (page_state[p] & PG_HASHED) && !(page_state[p] & PG_DIRTY) &&
+                  page_digest(page_addr(p)) == page_hash[p];
+      memcpy(page_addr(p) + (at & (PAGE_SIZE - 1)),
+             (const uint8_t *)buf + (at - (uint64_t)offset), chunk_end - at);
+      if (clean) page_hash[p] = page_digest(page_addr(p));
+    }
+    at = chunk_end;
+  }
+  return n;
+}
+
+/* Zeroes resident shared bytes of [from, to) of the file: what a truncation
+ * cut off reads as zeros, and a later growth shows zeros, not old bytes. */
+static void zero_file_range(int file, uint64_t from, uint64_t to) {
+  for (uint64_t at = from; at < to;) {
+    int64_t fp = (int64_t)(at >> PAGE_SHIFT);
+    uint64_t page_end = ((uint64_t)fp + 1) << PAGE_SHIFT;
+    uint64_t chunk_end = page_end < to ? page_end : to;
+    uint32_t id = shared_object_at(file, fp);
+    if (id) {
+      uint32_t p = (uint32_t)(fp + objects[id].vbase);
+      memset(page_addr(p) + (at & (PAGE_SIZE - 1)), 0, chunk_end - at);
+      if (page_state[p] & PG_HASHED) page_hash[p] = page_digest(page_addr(p));
+    }
+    at = chunk_end;
+  }
+}
+
+int anymmap_ftruncate(int fd, off_t length) {
+  struct fd_info info;
+  if (length < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  int err = fd_info(fd, &info);
+  if (!err && !info.writable) err = EINVAL;
+  if (err) {
+    errno = err;
+    return -1;
+  }
+  int file = file_find(info.dev, info.ino);
+  uint64_t old = info.size, now = (uint64_t)length;
+  if (file >= 0) {
+    /* Dirty bytes below the new size must survive the cut, and the zeroing
+     * below may only rebase the digest of pages that are clean. */
+    for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file)
+      if ((err = writeback(objects[id].first, objects[id].end))) {
+        errno = err;
+        return -1;
+      }
+  }
+  err = __wasi_fd_filestat_set_size(fd, now);
+  if (err) {
+    errno = err;
+    return -1;
+  }
+  if (file < 0) return 0;
+  if (now < old) {
+    uint64_t tail_end = (old + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    zero_file_range(file, now, tail_end);
+  } else {
+    /* Bytes past the old end were never file bytes, whatever a raw view put
+     * there: the file grew with zeros. */
+    zero_file_range(file, old, now);
+  }
+  return 0;
+}
+
+static uint8_t io_buffer[256 << 10] __attribute__((aligned(4096)));
+
+void *anymmap_io_buffer(void) { return io_buffer; }
+size_t anymmap_io_buffer_size(void) { return sizeof io_buffer; }
+int anymmap_errno(void) { return errno; }
+size_t anymmap_page_size(void) { return PAGE_SIZE; }

@@ -1,0 +1,136 @@
+#ifndef ANYMMAP_INTERNAL_H
+#define ANYMMAP_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <wasi/api.h>
+
+#include "anymmap.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE ((uint32_t)ANYMMAP_PAGE_SIZE)
+#define NPAGES (1u << 20)
+/* The top 64 KiB stays unmapped so that no mapping can end at (void *)-1. */
+#define AREA_END (NPAGES - 16)
+/* Linux's default vm.max_map_count. */
+#define MAX_VMAS 65530
+#define MAX_OBJECTS 65536
+#define MAX_FILES 4096
+
+#define PG_RESIDENT 1
+#define PG_DIRTY 2
+#define PG_HASHED 4
+
+enum obj_kind { OBJ_FREE = 0, OBJ_ANON, OBJ_FILE_PRIVATE, OBJ_FILE_SHARED };
+
+/* A contiguous range of pages with one protection, as Linux's vm_area_struct.
+ * MAP_SHARED mappings of the same file pages share addresses, so one vma
+ * stands for depth mappings of its pages; its protection is their union. */
+struct vma {
+  uint32_t start, end; /* pages */
+  uint32_t obj;
+  uint32_t depth;
+  uint8_t prot;
+  uint8_t shared;
+  uint8_t lazy;
+  uint8_t advice;
+  uint8_t maywrite;
+  uint32_t ra_next, ra_end, ra_pages;
+};
+
+/* What backs pages: zeros, or a file. Page p holds file page p - vbase. */
+struct object {
+  uint8_t kind;
+  uint8_t shared;
+  int32_t file;
+  int64_t vbase;
+  uint32_t live;        /* pages with refs > 0 */
+  uint32_t first, end;  /* pages owned, live or reserved */
+  uint32_t writers;     /* writable MAP_SHARED vmas */
+  uint32_t next_in_file;
+};
+
+/* One per (dev, ino): the page cache identity of a file. */
+struct file {
+  uint8_t in_use;
+  uint8_t rfd_owned, wfd_owned;
+  uint64_t dev, ino;
+  int32_t rfd, wfd;
+  uint32_t objects;
+  uint32_t shared_head;
+};
+
+extern uint32_t page_obj[NPAGES];
+extern uint16_t page_refs[NPAGES];
+extern uint8_t page_state[NPAGES];
+extern uint64_t page_hash[NPAGES];
+
+extern struct vma vmas[MAX_VMAS];
+extern uint32_t nvmas;
+extern struct object objects[MAX_OBJECTS];
+extern struct file files[MAX_FILES];
+
+static inline uint8_t *page_addr(uint32_t p) {
+  return (uint8_t *)(uintptr_t)((uintptr_t)p << PAGE_SHIFT);
+}
+
+static inline int64_t file_page(uint32_t p) {
+  return (int64_t)p - objects[page_obj[p]].vbase;
+}
+
+/* vm.c */
+int vma_find(uint32_t page);
+uint32_t vma_lower_bound(uint32_t page);
+int vma_insert(const struct vma *v);
+void vma_remove(uint32_t i);
+int vma_split(uint32_t i, uint32_t page);
+int range_fully_mapped(uint32_t start, uint32_t end);
+uint32_t object_new(int kind, int shared, int file, int64_t vbase);
+void page_ref(uint32_t p, uint32_t obj);
+void page_unref(uint32_t p);
+int pages_free(uint32_t start, uint32_t end, uint32_t obj);
+int64_t area_alloc(uint32_t npages, uint32_t hint);
+uint32_t area_start(void);
+void claim(uint32_t start, uint32_t end, uint32_t obj);
+int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers);
+int vma_map(uint32_t start, uint32_t end, const struct vma *t);
+int pages_joinable(uint32_t start, uint32_t end, uint32_t obj);
+int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except);
+uint32_t shared_object_at(int file, int64_t fpage);
+void vma_set_writable(struct vma *v, int writable);
+
+/* file.c */
+struct fd_info {
+  uint64_t dev, ino, size;
+  uint8_t filetype;
+  uint8_t readable, writable, append;
+};
+int fd_info(int fd, struct fd_info *out);
+int file_get(const struct fd_info *info, int fd);
+void file_retain_fd(int file, int fd, int writable);
+void file_put(int file);
+int file_size(int file, uint64_t *size);
+
+/* page.c */
+uint64_t page_digest(const uint8_t *page);
+#define LOAD_ALL 0
+#define LOAD_CLIP 1
+#define LOAD_STRICT 2
+int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode);
+int writeback(uint32_t start, uint32_t end);
+#define RELOAD_SHARED 1
+#define DISCARD_PRIVATE 2
+int reload_pages(uint32_t start, uint32_t end, int mode);
+void hash_resident(uint32_t start, uint32_t end);
+
+static inline uint32_t pages_for(size_t len) {
+  return (uint32_t)(((uint64_t)len + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+
+#endif

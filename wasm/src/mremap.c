@@ -1,0 +1,120 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+/* Moves pages [old, old+old_n) of vma i to a new place of new_n pages. A
+ * MAP_SHARED file page has one address for all its mappings, so it can only
+ * move when no other mapping shares it. */
+static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, uint32_t dest,
+                uint32_t *out) {
+  struct vma v = vmas[i];
+  struct object *o = &objects[v.obj];
+  uint32_t keep = old_n < new_n ? old_n : new_n;
+  int64_t fpage = (int64_t)old - o->vbase;
+  int err;
+  if (o->kind == OBJ_FILE_SHARED) {
+    for (uint32_t p = old; p < old + old_n; p++)
+      if (page_refs[p] > 1) return ENOMEM;
+    if (new_n > old_n && shared_conflict(o->file, fpage + old_n, fpage + new_n, 0))
+      return ENOMEM;
+  }
+  if ((err = writeback(old + keep, old + old_n))) return err;
+  if (dest) {
+    if (dest < area_start() || dest + new_n > AREA_END || dest + new_n < dest) return ENOMEM;
+    if ((err = unmap_range(dest, dest + new_n, 1, 1))) return err;
+  } else {
+    int64_t at = area_alloc(new_n, 0);
+    if (at < 0) return ENOMEM;
+    dest = (uint32_t)at;
+  }
+  uint32_t obj = object_new(o->kind, o->shared, o->file, (int64_t)dest - fpage);
+  if (!obj) return ENOMEM;
+  for (uint32_t k = 0; k < new_n; k++) page_ref(dest + k, obj);
+  for (uint32_t k = 0; k < keep; k++) {
+    uint32_t from = old + k, to = dest + k;
+    if (page_state[from] & PG_RESIDENT) memcpy(page_addr(to), page_addr(from), PAGE_SIZE);
+    page_state[to] = page_state[from];
+    page_hash[to] = page_hash[from];
+  }
+  struct vma moved = v;
+  moved.obj = obj;
+  moved.ra_end = moved.ra_pages = 0;
+  if ((err = vma_map(dest, dest + new_n, &moved))) {
+    for (uint32_t k = 0; k < new_n; k++) page_unref(dest + k);
+    return err;
+  }
+  for (uint32_t k = 0; k < new_n; k++) page_unref(dest + k);
+  unmap_range(old, old + old_n, 0, 0);
+  *out = dest;
+  return 0;
+}
+
+void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int flags,
+                     void *new_address) {
+  uintptr_t a = (uintptr_t)old_address, na = (uintptr_t)new_address;
+  uint32_t old = (uint32_t)(a >> PAGE_SHIFT), old_n = pages_for(old_size);
+  uint32_t new_n = pages_for(new_size), dest = (uint32_t)(na >> PAGE_SHIFT);
+  int err = 0;
+  int i;
+  if ((a & (PAGE_SIZE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
+      ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || new_n == 0 ||
+      new_size > (size_t)AREA_END << PAGE_SHIFT) {
+    err = EINVAL;
+  } else if ((flags & MREMAP_DONTUNMAP) || old_n == 0) {
+    /* Both would give two addresses to one page, which linear memory
+     * cannot do. */
+    err = EINVAL;
+  } else if ((flags & MREMAP_FIXED) &&
+             ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n))) {
+    err = EINVAL;
+  } else if ((i = vma_find(old)) < 0 || old + old_n > vmas[i].end || old + old_n < old) {
+    err = EFAULT;
+  } else if (flags & MREMAP_FIXED) {
+    err = move((uint32_t)i, old, old_n, new_n, dest, &dest);
+  } else if (new_n <= old_n) {
+    err = unmap_range(old + new_n, old + old_n, 1, 0);
+    dest = old;
+  } else {
+    struct vma *v = &vmas[i];
+    struct object *o = &objects[v->obj];
+    uint32_t grow_end = old + new_n;
+    int in_place = v->depth == 1 && v->end == old + old_n && grow_end > old && pages_free(old + old_n, grow_end, v->obj) &&
+                   (o->kind != OBJ_FILE_SHARED ||
+                    !shared_conflict(o->file, (int64_t)v->end - o->vbase,
+                                     (int64_t)grow_end - o->vbase, v->obj));
+    if (in_place) {
+      for (uint32_t p = v->end; p < grow_end; p++) page_ref(p, v->obj);
+      uint32_t from = v->end;
+      v->end = grow_end;
+      if (o->kind == OBJ_FILE_SHARED && o->writers) hash_resident(from, grow_end);
+      dest = old;
+    } else if (flags & MREMAP_MAYMOVE) {
+      err = move((uint32_t)i, old, old_n, new_n, 0, &dest);
+    } else {
+      err = ENOMEM;
+    }
+  }
+  if (!err) {
+    i = vma_find(dest);
+    if (!vmas[i].lazy) err = load_vma_pages(&vmas[i], dest, dest + new_n, LOAD_ALL);
+  }
+  if (err) {
+    errno = err;
+    return MAP_FAILED;
+  }
+  return page_addr(dest);
+}
+
+void *mremap(void *old_address, size_t old_size, size_t new_size, int flags, ...) {
+  void *new_address = 0;
+  if (flags & MREMAP_FIXED) {
+    va_list ap;
+    va_start(ap, flags);
+    new_address = va_arg(ap, void *);
+    va_end(ap);
+  }
+  return anymmap_mremap(old_address, old_size, new_size, flags, new_address);
+}

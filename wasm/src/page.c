@@ -1,0 +1,239 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <wasm_simd128.h>
+
+#include "internal.h"
+
+/* xxh32 rounds on four lanes, done twice with independent primes so that a
+ * changed page goes unnoticed with probability about 2^-64. */
+static inline v128_t round32(v128_t acc, v128_t w, v128_t p1, v128_t p2) {
+  acc = wasm_i32x4_add(acc, wasm_i32x4_mul(w, p2));
+  acc = wasm_v128_or(wasm_i32x4_shl(acc, 13), wasm_u32x4_shr(acc, 19));
+  return wasm_i32x4_mul(acc, p1);
+}
+
+uint64_t page_digest(const uint8_t *page) {
+  const v128_t a1 = wasm_i32x4_splat((int32_t)0x9E3779B1u);
+  const v128_t a2 = wasm_i32x4_splat((int32_t)0x85EBCA77u);
+  const v128_t b1 = wasm_i32x4_splat((int32_t)0xC2B2AE3Du);
+  const v128_t b2 = wasm_i32x4_splat((int32_t)0x27D4EB2Fu);
+  v128_t a = wasm_i32x4_make(1, 2, 3, 4), a_ = wasm_i32x4_make(5, 6, 7, 8);
+  v128_t b = wasm_i32x4_make(9, 10, 11, 12), b_ = wasm_i32x4_make(13, 14, 15, 16);
+  for (uint32_t i = 0; i < PAGE_SIZE; i += 32) {
+    v128_t w = wasm_v128_load(page + i);
+    v128_t w_ = wasm_v128_load(page + i + 16);
+    a = round32(a, w, a1, a2);
+    a_ = round32(a_, w_, a1, a2);
+    b = round32(b, w, b1, b2);
+    b_ = round32(b_, w_, b1, b2);
+  }
+  uint32_t lanes[16];
+  wasm_v128_store(lanes, a);
+  wasm_v128_store(lanes + 4, a_);
+  wasm_v128_store(lanes + 8, b);
+  wasm_v128_store(lanes + 12, b_);
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (int i = 0; i < 16; i += 2) {
+    h ^= (uint64_t)lanes[i] | (uint64_t)lanes[i + 1] << 32;
+    h *= 0x100000001b3ull;
+    h = (h << 29) | (h >> 35);
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+static void hash_page(uint32_t p) {
+  page_hash[p] = page_digest(page_addr(p));
+  page_state[p] |= PG_HASHED;
+}
+
+void hash_resident(uint32_t start, uint32_t end) {
+  for (uint32_t p = start; p < end; p++)
+    if ((page_state[p] & (PG_RESIDENT | PG_HASHED)) == PG_RESIDENT) hash_page(p);
+}
+
+static int read_file(int fd, uint8_t *dst, uint32_t len, uint64_t offset) {
+  while (len) {
+    __wasi_iovec_t iov = {dst, len};
+    __wasi_size_t n = 0;
+    int err = __wasi_fd_pread(fd, &iov, 1, offset, &n);
+    if (err) return err;
+    if (n == 0) return 0;
+    dst += n;
+    len -= n;
+    offset += n;
+  }
+  return 0;
+}
+
+static int write_file(int fd, const uint8_t *src, uint32_t len, uint64_t offset) {
+  while (len) {
+    __wasi_ciovec_t iov = {src, len};
+    __wasi_size_t n = 0;
+    int err = __wasi_fd_pwrite(fd, &iov, 1, offset, &n);
+    if (err) return err;
+    if (n == 0) return EIO;
+    src += n;
+    len -= n;
+    offset += n;
+  }
+  return 0;
+}
+
+/* Reads file pages [start, end) of the object into memory. A private page
+ * takes the bytes of a resident MAP_SHARED page of the same file, which may
+ * be newer than the file, as Linux's page cache would give it. */
+static int fill(uint32_t obj, uint32_t start, uint32_t end) {
+  struct object *o = &objects[obj];
+  int fd = files[o->file].rfd;
+  uint32_t run = start;
+  for (uint32_t p = start; p <= end; p++) {
+    uint32_t src = 0;
+    if (p < end && o->kind == OBJ_FILE_PRIVATE) {
+      uint32_t id = shared_object_at(o->file, (int64_t)p - o->vbase);
+      if (id) src = (uint32_t)((int64_t)p - o->vbase + objects[id].vbase);
+    }
+    if (p == end || src) {
+      if (p > run) {
+        int err = read_file(fd, page_addr(run), (p - run) << PAGE_SHIFT,
+                            (uint64_t)((int64_t)run - o->vbase) << PAGE_SHIFT);
+        if (err) return err;
+      }
+      if (src) memcpy(page_addr(p), page_addr(src), PAGE_SIZE);
+      run = p + 1;
+    }
+  }
+  return 0;
+}
+
+/* Makes the non-resident pages of [start, end), all of one vma, resident. */
+static int load(const struct vma *v, uint32_t start, uint32_t end) {
+  struct object *o = &objects[v->obj];
+  uint32_t p = start;
+  while (p < end) {
+    if (page_state[p] & PG_RESIDENT) {
+      p++;
+      continue;
+    }
+    uint32_t q = p;
+    while (q < end && !(page_state[q] & PG_RESIDENT)) q++;
+    if (o->kind != OBJ_ANON) {
+      int err = fill(v->obj, p, q);
+      if (err) return err;
+    }
+    for (uint32_t r = p; r < q; r++) {
+      page_state[r] |= PG_RESIDENT;
+      if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(r);
+    }
+    p = q;
+  }
+  return 0;
+}
+
+/* Pages wholly past the end of the file: LOAD_ALL makes them resident zeros
+ * (C code must be able to touch them), LOAD_CLIP leaves them out (a lazy
+ * mapping reads them when the file has grown), LOAD_STRICT fails with
+ * Linux's SIGBUS. */
+int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) {
+  struct object *o = &objects[v->obj];
+  if (o->kind == OBJ_ANON) return load(v, start, end);
+  uint64_t size;
+  int err = file_size(o->file, &size);
+  if (err) return err;
+  int64_t eof_page = (int64_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT) + o->vbase;
+  if (mode == LOAD_STRICT && (int64_t)end > eof_page) return ANYMMAP_SIGBUS;
+  uint32_t file_end = (int64_t)end < eof_page ? end : (eof_page > start ? (uint32_t)eof_page : start);
+  if ((err = load(v, start, file_end))) return err;
+  if (mode != LOAD_ALL) return 0;
+  for (uint32_t p = file_end; p < end; p++) {
+    if (page_state[p] & PG_RESIDENT) continue;
+    page_state[p] |= PG_RESIDENT;
+    if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(p);
+  }
+  return 0;
+}
+
+static int page_dirty(uint32_t p) {
+  uint8_t s = page_state[p];
+  if (!(s & PG_RESIDENT)) return 0;
+  if (s & PG_DIRTY) return 1;
+  return (s & PG_HASHED) && page_digest(page_addr(p)) != page_hash[p];
+}
+
+/* Writes the dirty MAP_SHARED pages of [start, end) to their files, never
+ * past the current end of a file. */
+int writeback(uint32_t start, uint32_t end) {
+  for (uint32_t i = vma_lower_bound(start); i < nvmas && vmas[i].start < end; i++) {
+    const struct vma *v = &vmas[i];
+    struct object *o = &objects[v->obj];
+    if (o->kind != OBJ_FILE_SHARED) continue;
+    struct file *f = &files[o->file];
+    uint32_t lo = v->start > start ? v->start : start;
+    uint32_t hi = v->end < end ? v->end : end;
+    uint64_t size = 0;
+    int have_size = 0;
+    uint32_t p = lo;
+    while (p < hi) {
+      if (!page_dirty(p)) {
+        p++;
+        continue;
+      }
+      uint32_t q = p + 1;
+      while (q < hi && page_dirty(q)) q++;
+      if (!have_size) {
+        int err = file_size(o->file, &size);
+        if (err) return err;
+        have_size = 1;
+      }
+      uint64_t from = (uint64_t)((int64_t)p - o->vbase) << PAGE_SHIFT;
+      uint64_t to = (uint64_t)((int64_t)q - o->vbase) << PAGE_SHIFT;
+      if (to > size) to = size;
+      if (from < to) {
+        if (f->wfd < 0) return EACCES;
+        int err = write_file(f->wfd, page_addr(p), (uint32_t)(to - from), from);
+        if (err) {
+          for (uint32_t r = p; r < q; r++) page_state[r] |= PG_DIRTY;
+          return err;
+        }
+      }
+      for (uint32_t r = p; r < q; r++) {
+        page_state[r] &= (uint8_t)~PG_DIRTY;
+        hash_page(r);
+      }
+      p = q;
+    }
+  }
+  return 0;
+}
+
+/* Memory is rewritten in place, never dropped, because views of it may be
+ * held. RELOAD_SHARED (MS_INVALIDATE) re-reads clean MAP_SHARED pages, to
+ * pick up changes made to the file by others; DISCARD_PRIVATE
+ * (MADV_DONTNEED) drops private changes: anonymous pages become zeros and
+ * private file pages the file's bytes again. */
+int reload_pages(uint32_t start, uint32_t end, int mode) {
+  for (uint32_t i = vma_lower_bound(start); i < nvmas && vmas[i].start < end; i++) {
+    const struct vma *v = &vmas[i];
+    struct object *o = &objects[v->obj];
+    int shared = o->kind == OBJ_FILE_SHARED;
+    if (o->shared && !shared) continue;
+    if ((mode == RELOAD_SHARED) != shared) continue;
+    uint32_t lo = v->start > start ? v->start : start;
+    uint32_t hi = v->end < end ? v->end : end;
+    for (uint32_t p = lo; p < hi; p++) {
+      if (!(page_state[p] & PG_RESIDENT)) continue;
+      if (shared && page_dirty(p)) continue;
+      memset(page_addr(p), 0, PAGE_SIZE);
+      if (o->kind == OBJ_ANON) continue;
+      page_state[p] &= (uint8_t)~(PG_RESIDENT | PG_DIRTY | PG_HASHED);
+      int err = load_vma_pages(v, p, p + 1, v->lazy ? LOAD_CLIP : LOAD_ALL);
+      if (err) return err;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,331 @@
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+uint32_t page_obj[NPAGES];
+uint16_t page_refs[NPAGES];
+uint8_t page_state[NPAGES];
+uint64_t page_hash[NPAGES];
+static uint64_t busy[NPAGES / 64];
+
+struct vma vmas[MAX_VMAS];
+uint32_t nvmas;
+struct object objects[MAX_OBJECTS];
+struct file files[MAX_FILES];
+static uint32_t free_object_hint = 1;
+
+/* The lowest page any mapping occupies; sbrk may grow up to it. */
+static uint32_t area_low = AREA_END;
+
+extern unsigned char __heap_base;
+
+/* libc's sbrk grows the heap up to this size: mappings live above it. */
+size_t emscripten_get_heap_size(void) {
+  return (size_t)area_low << PAGE_SHIFT;
+}
+
+uint32_t area_start(void) {
+  /* Keep 16 MiB between the heap and the lowest mapping for malloc. */
+  uintptr_t brk = (uintptr_t)sbrk(0);
+  if (brk == (uintptr_t)-1) brk = (uintptr_t)&__heap_base;
+  return (uint32_t)((brk + (16u << 20) + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+
+static void set_busy(uint32_t p, int on) {
+  if (on) busy[p >> 6] |= 1ull << (p & 63);
+  else busy[p >> 6] &= ~(1ull << (p & 63));
+}
+
+static void note_low(uint32_t p) {
+  if (p < area_low) area_low = p;
+}
+
+int vma_find(uint32_t page) {
+  uint32_t i = vma_lower_bound(page);
+  if (i < nvmas && vmas[i].start <= page) return (int)i;
+  return -1;
+}
+
+/* Index of the first vma whose end is above page. */
+uint32_t vma_lower_bound(uint32_t page) {
+  uint32_t lo = 0, hi = nvmas;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (vmas[mid].end <= page) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+int vma_insert(const struct vma *v) {
+  if (nvmas >= MAX_VMAS) return ENOMEM;
+  uint32_t i = vma_lower_bound(v->start);
+  memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof vmas[0]);
+  vmas[i] = *v;
+  nvmas++;
+  return 0;
+}
+
+void vma_remove(uint32_t i) {
+  memmove(&vmas[i], &vmas[i + 1], (nvmas - i - 1) * sizeof vmas[0]);
+  nvmas--;
+}
+
+int vma_split(uint32_t i, uint32_t page) {
+  if (page <= vmas[i].start || page >= vmas[i].end) return 0;
+  if (nvmas >= MAX_VMAS) return ENOMEM;
+  memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof vmas[0]);
+  nvmas++;
+  vmas[i].end = page;
+  vmas[i + 1].start = page;
+  if (vmas[i + 1].shared && vmas[i + 1].prot & PROT_WRITE &&
+      objects[vmas[i + 1].obj].kind == OBJ_FILE_SHARED)
+    objects[vmas[i + 1].obj].writers++;
+  return 0;
+}
+
+int range_fully_mapped(uint32_t start, uint32_t end) {
+  uint32_t i = vma_lower_bound(start);
+  uint32_t at = start;
+  for (; i < nvmas && at < end; i++) {
+    if (vmas[i].start > at) return 0;
+    at = vmas[i].end;
+  }
+  return at >= end;
+}
+
+uint32_t object_new(int kind, int shared, int file, int64_t vbase) {
+  for (uint32_t n = 1; n < MAX_OBJECTS; n++) {
+    uint32_t id = free_object_hint;
+    free_object_hint = id + 1 < MAX_OBJECTS ? id + 1 : 1;
+    if (objects[id].kind != OBJ_FREE) continue;
+    struct object *o = &objects[id];
+    memset(o, 0, sizeof *o);
+    o->kind = (uint8_t)kind;
+    o->shared = (uint8_t)shared;
+    o->file = file;
+    o->vbase = vbase;
+    o->first = AREA_END;
+    o->end = 0;
+    if (file >= 0) {
+      files[file].objects++;
+      if (kind == OBJ_FILE_SHARED) {
+        o->next_in_file = files[file].shared_head;
+        files[file].shared_head = id;
+      }
+    }
+    return id;
+  }
+  return 0;
+}
+
+static void object_release(uint32_t id) {
+  struct object *o = &objects[id];
+  for (uint32_t p = o->first; p < o->end; p++) {
+    if (page_obj[p] != id) continue;
+    page_obj[p] = 0;
+    set_busy(p, 0);
+  }
+  if (o->file >= 0) {
+    struct file *f = &files[o->file];
+    if (o->kind == OBJ_FILE_SHARED) {
+      uint32_t *link = &f->shared_head;
+      while (*link && *link != id) link = &objects[*link].next_in_file;
+      if (*link) *link = o->next_in_file;
+    }
+    file_put(o->file);
+  }
+  o->kind = OBJ_FREE;
+  if (area_low >= o->first && area_low < o->end) {
+    /* Recompute lazily: scanning from the old low mark upward is bounded by
+     * the number of pages this object owned. */
+    uint32_t p = area_low;
+    while (p < AREA_END && !(busy[p >> 6] & (1ull << (p & 63)))) p++;
+    area_low = p;
+  }
+}
+
+/* Gives pages [start, end) to obj as reserved (refs stay 0). */
+void claim(uint32_t start, uint32_t end, uint32_t obj) {
+  struct object *o = &objects[obj];
+  for (uint32_t p = start; p < end; p++) {
+    if (page_obj[p] == obj) continue;
+    page_obj[p] = obj;
+    set_busy(p, 1);
+  }
+  if (start < o->first) o->first = start;
+  if (end > o->end) o->end = end;
+  note_low(start);
+}
+
+void page_ref(uint32_t p, uint32_t obj) {
+  if (page_obj[p] != obj) claim(p, p + 1, obj);
+  if (page_refs[p]++ == 0) objects[obj].live++;
+}
+
+void page_unref(uint32_t p) {
+  uint32_t id = page_obj[p];
+  struct object *o = &objects[id];
+  if (--page_refs[p] != 0) return;
+  /* A stale view must never show another mapping's bytes. */
+  if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
+  page_state[p] = 0;
+  page_hash[p] = 0;
+  if (o->kind != OBJ_FILE_SHARED) {
+    page_obj[p] = 0;
+    set_busy(p, 0);
+  }
+  if (--o->live == 0) object_release(id);
+}
+
+/* 1 when every page is unowned or owned by obj without being mapped. */
+int pages_free(uint32_t start, uint32_t end, uint32_t obj) {
+  if (start < area_start() || end > AREA_END || start >= end) return 0;
+  for (uint32_t p = start; p < end; p++) {
+    if (page_refs[p]) return 0;
+    if (page_obj[p] && page_obj[p] != obj) return 0;
+  }
+  return 1;
+}
+
+/* Top-down first fit, as Linux's default mmap layout. */
+int64_t area_alloc(uint32_t npages, uint32_t hint) {
+  uint32_t low = area_start();
+  if (hint && hint >= low && hint + npages <= AREA_END && hint + npages > hint &&
+      pages_free(hint, hint + npages, 0))
+    return hint;
+  if (npages == 0 || npages > AREA_END - low) return -1;
+  uint32_t run = 0;
+  uint32_t p = AREA_END;
+  while (p > low) {
+    if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == 0) {
+      run += 64;
+      p -= 64;
+    } else {
+      p--;
+      if (busy[p >> 6] & (1ull << (p & 63))) run = 0;
+      else run++;
+    }
+    if (run >= npages) return p;
+  }
+  return -1;
+}
+
+/* MAP_SHARED pages of one file live in one place: a second object over the
+ * same live file pages would split the page cache in two. */
+int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except) {
+  for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file) {
+    if (id == except) continue;
+    struct object *o = &objects[id];
+    int64_t lo = fstart + o->vbase, hi = fend + o->vbase;
+    if (lo < o->first) lo = o->first;
+    if (hi > o->end) hi = o->end;
+    for (int64_t p = lo; p < hi; p++)
+      if (page_obj[p] == id && page_refs[p]) return 1;
+  }
+  return 0;
+}
+
+/* The shared object that holds file page fpage resident, or 0. */
+uint32_t shared_object_at(int file, int64_t fpage) {
+  for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file) {
+    int64_t p = fpage + objects[id].vbase;
+    if (p >= objects[id].first && p < objects[id].end && page_obj[p] == id &&
+        (page_state[p] & PG_RESIDENT))
+      return id;
+  }
+  return 0;
+}
+
+void vma_set_writable(struct vma *v, int writable) {
+  struct object *o = &objects[v->obj];
+  int was = (v->prot & PROT_WRITE) != 0;
+  if (o->kind != OBJ_FILE_SHARED || was == writable) return;
+  if (writable) {
+    o->writers++;
+    hash_resident(v->start, v->end);
+  } else {
+    o->writers--;
+  }
+}
+
+static int writable_shared(const struct vma *v) {
+  return v->shared && (v->prot & PROT_WRITE) && objects[v->obj].kind == OBJ_FILE_SHARED;
+}
+
+static int split_at(uint32_t page) {
+  int i = vma_find(page);
+  return i < 0 ? 0 : vma_split((uint32_t)i, page);
+}
+
+/* 1 when a MAP_SHARED mapping of obj can cover [start, end): every page is
+ * free, reserved by obj, or already mapped by obj. */
+int pages_joinable(uint32_t start, uint32_t end, uint32_t obj) {
+  if (start < area_start() || end > AREA_END || start >= end) return 0;
+  for (uint32_t p = start; p < end; p++)
+    if (page_obj[p] && page_obj[p] != obj) return 0;
+  return 1;
+}
+
+/* Adds one mapping of [start, end) with t's attributes: a layer on the vmas
+ * of obj already there, new vmas in the gaps. */
+int vma_map(uint32_t start, uint32_t end, const struct vma *t) {
+  int err;
+  if ((err = split_at(start)) || (err = split_at(end))) return err;
+  uint32_t i = vma_lower_bound(start);
+  uint32_t at = start;
+  while (at < end) {
+    struct vma *v;
+    if (i < nvmas && vmas[i].start == at) {
+      v = &vmas[i];
+      int was = writable_shared(v);
+      v->depth++;
+      v->prot |= t->prot;
+      v->maywrite |= t->maywrite;
+      v->lazy &= t->lazy;
+      if (!was && writable_shared(v)) objects[v->obj].writers++;
+    } else {
+      uint32_t gap_end = i < nvmas && vmas[i].start < end ? vmas[i].start : end;
+      struct vma n = *t;
+      n.start = at;
+      n.end = gap_end;
+      n.depth = 1;
+      n.ra_next = at;
+      if ((err = vma_insert(&n))) return err;
+      v = &vmas[i];
+      if (writable_shared(v)) objects[v->obj].writers++;
+    }
+    for (uint32_t p = v->start; p < v->end; p++) page_ref(p, t->obj);
+    if (writable_shared(v)) hash_resident(v->start, v->end);
+    at = v->end;
+    i++;
+  }
+  return 0;
+}
+
+/* Drops one mapping layer of [start, end), or all of them (MAP_FIXED),
+ * writing dirty shared pages back first so that a failed write leaves
+ * everything mapped. */
+int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers) {
+  int err = write_back ? writeback(start, end) : 0;
+  if (err) return err;
+  if ((err = split_at(start)) || (err = split_at(end))) return err;
+  uint32_t i = vma_lower_bound(start);
+  while (i < nvmas && vmas[i].start < end) {
+    struct vma v = vmas[i];
+    uint32_t drop = all_layers ? v.depth : 1;
+    if (drop == v.depth) {
+      if (writable_shared(&v)) objects[v.obj].writers--;
+      vma_remove(i);
+    } else {
+      vmas[i].depth -= drop;
+      i++;
+    }
+    for (uint32_t n = 0; n < drop; n++)
+      for (uint32_t p = v.start; p < v.end; p++) page_unref(p);
+  }
+  return 0;
+}
