@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts"],
     environment: "node",
     // Child processes rather than worker threads: each test file runs in a
     // process of its own, so the 4 GiB wasm memories do not pile up in one.
