@@ -88,7 +88,7 @@ static int write_file(int fd, const uint8_t *src, uint32_t len, uint64_t offset)
 /* Reads file pages [start, end) of the object into memory. A private page
  * takes the bytes of a resident MAP_SHARED page of the same file, which may
  * be newer than the file, as Linux's page cache would give it. */
-static int fill(uint32_t obj, uint32_t start, uint32_t end) {
+static int fill(uint32_t obj, uint32_t start, uint32_t end, uint64_t size) {
   struct object *o = &objects[obj];
   int fd = files[o->file].rfd;
   uint32_t run = start;
@@ -99,9 +99,12 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end) {
       if (id) src = (uint32_t)((int64_t)p - o->vbase + objects[id].vbase);
     }
     if (p == end || src) {
-      if (p > run) {
-        int err = read_file(fd, page_addr(run), (p - run) << PAGE_SHIFT,
-                            (uint64_t)((int64_t)run - o->vbase) << PAGE_SHIFT);
+      uint64_t from = (uint64_t)((int64_t)run - o->vbase) << PAGE_SHIFT;
+      /* Asking past the end of the file would cost a second, empty read. */
+      uint64_t want = (uint64_t)(p - run) << PAGE_SHIFT;
+      if (from + want > size) want = from < size ? size - from : 0;
+      if (want) {
+        int err = read_file(fd, page_addr(run), (uint32_t)want, from);
         if (err) return err;
       }
       if (src) memcpy(page_addr(p), page_addr(src), PAGE_SIZE);
@@ -112,7 +115,7 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end) {
 }
 
 /* Makes the non-resident pages of [start, end), all of one vma, resident. */
-static int load(const struct vma *v, uint32_t start, uint32_t end) {
+static int load(const struct vma *v, uint32_t start, uint32_t end, uint64_t size) {
   struct object *o = &objects[v->obj];
   uint32_t p = start;
   while (p < end) {
@@ -123,7 +126,7 @@ static int load(const struct vma *v, uint32_t start, uint32_t end) {
     uint32_t q = p;
     while (q < end && !(page_state[q] & PG_RESIDENT)) q++;
     if (o->kind != OBJ_ANON) {
-      int err = fill(v->obj, p, q);
+      int err = fill(v->obj, p, q, size);
       if (err) return err;
     }
     for (uint32_t r = p; r < q; r++) {
@@ -141,14 +144,14 @@ static int load(const struct vma *v, uint32_t start, uint32_t end) {
  * Linux's SIGBUS. */
 int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) {
   struct object *o = &objects[v->obj];
-  if (o->kind == OBJ_ANON) return load(v, start, end);
+  if (o->kind == OBJ_ANON) return load(v, start, end, 0);
   uint64_t size;
   int err = file_size(o->file, &size);
   if (err) return err;
   int64_t eof_page = (int64_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT) + o->vbase;
   if (mode == LOAD_STRICT && (int64_t)end > eof_page) return ANYMMAP_SIGBUS;
   uint32_t file_end = (int64_t)end < eof_page ? end : (eof_page > start ? (uint32_t)eof_page : start);
-  if ((err = load(v, start, file_end))) return err;
+  if ((err = load(v, start, file_end, size))) return err;
   if (mode != LOAD_ALL) return 0;
   for (uint32_t p = file_end; p < end; p++) {
     if (page_state[p] & PG_RESIDENT) continue;
