@@ -12,7 +12,10 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 // The version is baked in at build time, so no runtime needs to read package.json.
 const bakeVersion = {
   name: "bake-version",
-  transform: (code) => (code.includes("__ANYMMAP_VERSION__") ? code.replaceAll("__ANYMMAP_VERSION__", JSON.stringify(version)) : null),
+  transform: (code) =>
+    code.includes("__ANYMMAP_VERSION__")
+      ? { code: code.replaceAll("__ANYMMAP_VERSION__", JSON.stringify(version)), map: null }
+      : null,
 };
 
 export default [
@@ -40,8 +43,10 @@ export default [
     ],
   },
   {
-    input: "src/index.ts",
-    output: { file: "dist/index.d.ts", format: "es" },
+    // The contract for every runtime, and the Node entry's own declarations.
+    input: { index: "src/index.ts", node: "src/runtime/node/index.ts" },
+    // `Disposable` comes from this lib; rollup-plugin-dts drops the directive.
+    output: { dir: "dist", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
     external,
     plugins: [dts({ tsconfig: "./tsconfig.json" })],
   },

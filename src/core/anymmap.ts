@@ -1,5 +1,5 @@
 import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "./api.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PAGE_SIZE, PROT_WRITE } from "./constants.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import { Engine, MAX_MAPPING } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { FileHandleImpl } from "./file-handle.js";
@@ -109,7 +109,8 @@ export class AnymmapInstance implements Anymmap {
     const address = integer(options.address ?? 0, "address", "mmap", 0, 2 ** 32 - 1);
     if (anonymous) flags |= MAP_ANONYMOUS;
     if (typeof source === "string") {
-      const writable = (flags & MAP_PRIVATE) === 0 && (flags & MAP_SHARED) !== 0 && (prot & PROT_WRITE) !== 0;
+      const type = flags & MAP_TYPE;
+      const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) !== 0;
       const handle = this.openSync(source, writable ? "r+" : "r");
       try {
         return this.mapHandle(handle as FileHandleImpl, prot, flags, offset, options.length, address);

@@ -22,6 +22,8 @@ export const MAP_PRIVATE = 0x02;
 /** @see MAP_SHARED */
 export const MAP_SHARED_VALIDATE = 0x03;
 /** @see MAP_SHARED */
+export const MAP_TYPE = 0x0f;
+/** @see MAP_SHARED */
 export const MAP_FIXED = 0x10;
 /** @see MAP_SHARED */
 export const MAP_ANONYMOUS = 0x20;

@@ -60,8 +60,8 @@ export class MappingImpl implements Mapping {
     return this.view(0, this.#length);
   }
 
-  /** Range arguments, checked against the mapping and its holes. */
-  private range(offset: unknown, length: unknown, syscall: string): [number, number] {
+  /** Range arguments, checked against the mapping's bounds. */
+  private bounds(offset: unknown, length: unknown, syscall: string): [number, number] {
     if (!this.mapped) {
       throw new MmapError("EFAULT", syscall, "the mapping was unmapped; map the file again", this.errorOptions());
     }
@@ -75,6 +75,12 @@ export class MappingImpl implements Mapping {
         this.errorOptions(),
       );
     }
+    return [start, size];
+  }
+
+  /** An access range: in bounds and not in a hole (another mapping may live there now). */
+  private range(offset: unknown, length: unknown, syscall: string): [number, number] {
+    const [start, size] = this.bounds(offset, length, syscall);
     for (const [a, b] of this.#holes) {
       if (start < b && a < start + size) {
         throw new MmapError("EFAULT", syscall, `bytes ${a}..${b} of the mapping were unmapped; map them again`, this.errorOptions());
@@ -87,9 +93,10 @@ export class MappingImpl implements Mapping {
     return this.path === undefined ? undefined : { path: this.path };
   }
 
+  /** An address range for a POSIX call, which itself reports holes as Linux does. */
   private pageRange(offset: unknown, length: unknown, syscall: string): [number, number] {
     const start = pageAligned(offset ?? 0, "offset", syscall);
-    const [, size] = this.range(start, length, syscall);
+    const [, size] = this.bounds(start, length, syscall);
     return [this.#address + start, size];
   }
 
@@ -127,24 +134,53 @@ export class MappingImpl implements Mapping {
     return bytes.length;
   }
 
+  /**
+   * The parts of [address, address+size) that are still this mapping's.
+   * Holes may hold other mappings by now, so calls skip them.
+   */
+  private segments(address: number, size: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let at = address - this.#address;
+    const end = at + size;
+    for (const [a, b] of this.#holes) {
+      if (b <= at || a >= end) continue;
+      if (a > at) out.push([this.#address + at, a - at]);
+      at = Math.max(at, b);
+    }
+    if (at < end) out.push([this.#address + at, end - at]);
+    return out;
+  }
+
+  private noHoles(address: number, size: number, syscall: string): void {
+    const parts = this.segments(address, size);
+    if (size > 0 && (parts.length !== 1 || parts[0]![1] !== size)) {
+      throw new MmapError("ENOMEM", syscall, "part of the range was unmapped", this.errorOptions());
+    }
+  }
+
   msync(flags: number | string = "sync", offset?: number, length?: number): void {
     const ms = bits("MS", flags, "flags", "msync");
     const [address, size] = this.pageRange(offset, length, "msync");
-    this.space.engine.msync(address, size, ms);
+    const parts = this.segments(address, size);
+    for (const [a, n] of parts) this.space.engine.msync(a, n, ms);
+    this.noHoles(address, size, "msync");
   }
 
   munmap(offset?: number, length?: number): void {
     if (!this.mapped && offset === undefined && length === undefined) return;
     const [address, size] = this.pageRange(offset, length, "munmap");
     if (size === 0) throw new MmapError("EINVAL", "munmap", "length must be greater than 0");
-    this.space.engine.munmap(address, size);
-    this.cut(address, size);
+    for (const [a, n] of this.segments(address, size)) {
+      this.space.engine.munmap(a, n);
+      this.cut(a, n);
+    }
     this.space.released(this, address, size);
   }
 
   mprotect(prot: Prot, offset?: number, length?: number): void {
     const p = bits("PROT", prot, "prot", "mprotect");
     const [address, size] = this.pageRange(offset, length, "mprotect");
+    this.noHoles(address, size, "mprotect");
     this.space.engine.mprotect(address, size, p);
     if (address === this.#address && size >= this.#length) this.#prot = p;
   }
@@ -166,11 +202,13 @@ export class MappingImpl implements Mapping {
   madvise(advice: number | string, offset?: number, length?: number): void {
     const a = bits("MADV", advice, "advice", "madvise");
     const [address, size] = this.pageRange(offset, length, "madvise");
-    this.space.engine.madvise(address, size, a);
+    for (const [at, n] of this.segments(address, size)) this.space.engine.madvise(at, n, a);
+    this.noHoles(address, size, "madvise");
   }
 
   mincore(offset?: number, length?: number): Uint8Array {
     const [address, size] = this.pageRange(offset, length, "mincore");
+    this.noHoles(address, size, "mincore");
     return this.space.engine.mincore(address, size);
   }
 

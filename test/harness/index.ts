@@ -3,7 +3,18 @@
  * fixtures. Spec bodies touch nothing else, so that each runtime can run
  * them through its own version of this module.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
@@ -75,6 +86,22 @@ export const fx = {
   },
   write(path: string, contents: Uint8Array | string): void {
     writeFileSync(path, contents);
+  },
+  /**
+   * Writes `contents` at `offset` of an existing file, bypassing anymmap (as
+   * another process would); the file grows if the bytes end past its end.
+   */
+  writeAt(path: string, offset: number, contents: Uint8Array | string): void {
+    const bytes = typeof contents === "string" ? new TextEncoder().encode(contents) : contents;
+    const fd = openSync(path, "r+");
+    try {
+      let done = 0;
+      while (done < bytes.length) {
+        done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
+      }
+    } finally {
+      closeSync(fd);
+    }
   },
   size(path: string): number {
     return statSync(path).size;

@@ -188,6 +188,23 @@ static void zero_file_range(int file, uint64_t from, uint64_t to) {
   }
 }
 
+/* Pages wholly past a new end of file are no longer file pages: lazy
+ * mappings fault on them again (Linux's SIGBUS) until the file grows. C
+ * mappings cannot fault, so their pages stay, reading zeros. */
+static void forget_past_eof(int file, uint64_t size, uint64_t old_end) {
+  int64_t first = (int64_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+  int64_t last = (int64_t)(old_end >> PAGE_SHIFT);
+  for (int64_t fp = first; fp < last; fp++) {
+    uint32_t id = shared_object_at(file, fp);
+    if (!id) continue;
+    uint32_t p = (uint32_t)(fp + objects[id].vbase);
+    int i = vma_find(p);
+    if (i >= 0 && !vmas[i].lazy) continue;
+    page_state[p] = 0;
+    page_hash[p] = 0;
+  }
+}
+
 int anymmap_ftruncate(int fd, off_t length) {
   struct fd_info info;
   if (length < 0) {
@@ -220,6 +237,7 @@ int anymmap_ftruncate(int fd, off_t length) {
   if (now < old) {
     uint64_t tail_end = (old + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     zero_file_range(file, now, tail_end);
+    forget_past_eof(file, now, tail_end);
   } else {
     /* Bytes past the old end were never file bytes, whatever a raw view put
      * there: the file grew with zeros. */

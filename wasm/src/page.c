@@ -161,11 +161,13 @@ int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) 
   return 0;
 }
 
+/* The digest decides where there is one, so that a page written with the
+ * bytes it already had, or only viewed for writing, is not written back. */
 static int page_dirty(uint32_t p) {
   uint8_t s = page_state[p];
   if (!(s & PG_RESIDENT)) return 0;
-  if (s & PG_DIRTY) return 1;
-  return (s & PG_HASHED) && page_digest(page_addr(p)) != page_hash[p];
+  if (s & PG_HASHED) return page_digest(page_addr(p)) != page_hash[p];
+  return (s & PG_DIRTY) != 0;
 }
 
 /* Writes the dirty MAP_SHARED pages of [start, end) to their files, never

@@ -1,7 +1,7 @@
 /**
  * The `anymmap` command: cat, cp and info, through mappings.
  */
-import { writeSync } from "node:fs";
+import { statSync, writeSync } from "node:fs";
 
 import { isMmapError } from "../../core/errors.js";
 import { createInstance, version } from "./index.js";
@@ -58,10 +58,16 @@ function cp(args: string[]): number {
   try {
     using src = space.openSync(from, "r");
     const size = src.size();
+    // Map the source before DST is created or truncated: a source that
+    // cannot be mapped (a directory) must leave DST alone.
+    using source = size > 0 ? space.mmapSync(src, { prot: "r", flags: "shared", length: size }) : undefined;
+    if (sameFile(from, to)) {
+      out(2, `anymmap cp: '${from}' and '${to}' are the same file\n`);
+      return 1;
+    }
     using dst = space.openSync(to, "w+");
-    if (size === 0) return 0;
+    if (!source) return 0;
     dst.truncate(size);
-    using source = space.mmapSync(src, { prot: "r", flags: "shared", length: size });
     using target = space.mmapSync(dst, { prot: "rw", flags: "shared", length: size });
     source.madvise("sequential");
     for (let at = 0; at < size; at += CHUNK) {
@@ -74,6 +80,12 @@ function cp(args: string[]): number {
     out(2, `anymmap cp: ${describe(e)}\n`);
     return 1;
   }
+}
+
+function sameFile(a: string, b: string): boolean {
+  const x = statSync(a, { throwIfNoEntry: false });
+  const y = statSync(b, { throwIfNoEntry: false });
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }
 
 function info(): number {

@@ -1,0 +1,396 @@
+/**
+ * The `anymmap` command line, run as a user runs it: `node bin/anymmap.js`
+ * in a child process, against the built dist/ (`npm run build` first).
+ */
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = path.join(root, "bin", "anymmap.js");
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+
+const MiB = 1 << 20;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-cli-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, "dist", "cli.js")) || !fs.existsSync(path.join(root, "dist", "anymmap.wasm"))) {
+    throw new Error("dist/ is not built: run `npm run build` before these tests");
+  }
+});
+
+interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function run(...args: string[]): Run {
+  const r: SpawnSyncReturns<Buffer> = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    maxBuffer: 64 * MiB,
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
+}
+
+let seq = 0;
+function file(contents: Uint8Array | string = ""): string {
+  const p = path.join(tmp, `f${seq++}`);
+  fs.writeFileSync(p, contents);
+  return p;
+}
+function fresh(): string {
+  return path.join(tmp, `new${seq++}`);
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), so a failure reproduces. */
+function noise(length: number, seed = 0x9e3779b9): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** Every byte value, in order and then reversed, a few times over. */
+function allBytes(): Uint8Array {
+  const out = new Uint8Array(256 * 8);
+  for (let i = 0; i < out.length; i++) out[i] = (i >> 8) % 2 === 0 ? i & 0xff : 255 - (i & 0xff);
+  return out;
+}
+
+function same(actual: Uint8Array, expected: Uint8Array): void {
+  // toEqual on multi-MiB buffers makes unreadable diffs: compare length, then content.
+  expect(actual.length).toBe(expected.length);
+  expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected))).toBe(0);
+}
+
+const big = noise(3 * MiB); // three full 1 MiB chunks
+const bigOdd = noise(3 * MiB + 4097 + 5, 12345); // a partial last chunk and page
+
+describe("cat", () => {
+  test("prints every byte value exactly", () => {
+    const bytes = allBytes();
+    const r = run("cat", file(bytes));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    same(r.stdout, bytes);
+    expect(new Set(r.stdout).size).toBe(256);
+  });
+
+  test("prints a 3 MiB file (larger than the 1 MiB chunk) exactly", () => {
+    const r = run("cat", file(big));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    same(r.stdout, big);
+  });
+
+  test("prints a file whose size is not a multiple of the chunk or the page", () => {
+    const r = run("cat", file(bigOdd));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    same(r.stdout, bigOdd);
+  });
+
+  test("prints a one-byte file and a text file", () => {
+    expect(run("cat", file("x")).stdout.toString()).toBe("x");
+    const text = "héllo, wörld\nsecond line\n";
+    const r = run("cat", file(text));
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString("utf8")).toBe(text);
+  });
+
+  test("an empty file prints nothing and exits 0", () => {
+    const r = run("cat", file(""));
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("several files are concatenated in order", () => {
+    const a = allBytes();
+    const parts = [a, new Uint8Array(0), Buffer.from("middle\n"), big];
+    const r = run("cat", ...parts.map((p) => file(p)));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    same(r.stdout, Buffer.concat(parts));
+  });
+
+  test("the same file twice prints it twice", () => {
+    const p = file("twice\n");
+    expect(run("cat", p, p).stdout.toString()).toBe("twice\ntwice\n");
+  });
+
+  test("a missing file: exit 1, stderr names the file and says ENOENT", () => {
+    const missing = path.join(tmp, "no-such-file");
+    const r = run("cat", missing);
+    expect(r.status).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).toContain("ENOENT");
+    expect(r.stderr).toMatch(/^anymmap cat: /);
+    // A user-facing message, not a stack trace.
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("a missing file among others: the others are still printed, exit 1", () => {
+    const missing = path.join(tmp, "also-missing");
+    const r = run("cat", file("one\n"), missing, file("two\n"));
+    expect(r.status).toBe(1);
+    expect(r.stdout.toString()).toBe("one\ntwo\n");
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).toContain("ENOENT");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  test("a directory: exit 1 with ENODEV or EISDIR", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "dir-"));
+    const r = run("cat", dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toMatch(/ENODEV|EISDIR/);
+    expect(r.stderr).toContain(dir);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("no FILE: exit 2", () => {
+    const r = run("cat");
+    expect(r.status).toBe(2);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toContain("missing FILE");
+  });
+
+  test("a write error on stdout (/dev/full) is reported, exit 1", () => {
+    if (!fs.existsSync("/dev/full")) return;
+    const src = file("some bytes\n");
+    const r = spawnSync("bash", ["-c", `"$0" "$1" cat "$2" > /dev/full`, process.execPath, bin, src], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("ENOSPC");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("stdout closed early (`| head -c 10`): no stack trace, no error, exit 0", () => {
+    const src = file(big);
+    // pipefail: the status is anymmap's, not head's.
+    const r = spawnSync(
+      "bash",
+      ["-c", `set -o pipefail; "$0" "$1" cat "$2" "$2" | head -c 10`, process.execPath, bin, src],
+      { cwd: root, maxBuffer: 64 * MiB },
+    );
+    expect(r.stderr.toString()).toBe("");
+    expect(r.status).toBe(0);
+    same(r.stdout, big.subarray(0, 10));
+  });
+
+  test("stdout closed before anything is read: no stack trace", () => {
+    const src = file(big);
+    const r = spawnSync("bash", ["-c", `set -o pipefail; "$0" "$1" cat "$2" | true`, process.execPath, bin, src], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe("cp", () => {
+  test("copies a 3 MiB binary file byte for byte", () => {
+    const src = file(big);
+    const dst = fresh();
+    const r = run("cp", src, dst);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.length).toBe(0);
+    expect(r.status).toBe(0);
+    same(fs.readFileSync(dst), big);
+    // The source is left as it was.
+    same(fs.readFileSync(src), big);
+  });
+
+  test("copies a file whose size is not a multiple of the chunk or the page", () => {
+    const dst = fresh();
+    expect(run("cp", file(bigOdd), dst).status).toBe(0);
+    same(fs.readFileSync(dst), bigOdd);
+  });
+
+  test("copies every byte value", () => {
+    const dst = fresh();
+    expect(run("cp", file(allBytes()), dst).status).toBe(0);
+    same(fs.readFileSync(dst), allBytes());
+  });
+
+  test("an empty SRC gives an empty DST", () => {
+    const dst = fresh();
+    const r = run("cp", file(""), dst);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(dst)).toBe(true);
+    expect(fs.statSync(dst).size).toBe(0);
+  });
+
+  test("an empty SRC truncates an existing DST to 0", () => {
+    const dst = file("old contents");
+    expect(run("cp", file(""), dst).status).toBe(0);
+    expect(fs.statSync(dst).size).toBe(0);
+  });
+
+  test("an existing longer DST is truncated to SRC's size", () => {
+    const dst = file(noise(2 * MiB + 17, 7));
+    const src = file(allBytes());
+    const r = run("cp", src, dst);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.statSync(dst).size).toBe(allBytes().length);
+    same(fs.readFileSync(dst), allBytes());
+  });
+
+  test("an existing shorter DST is grown to SRC's size", () => {
+    const dst = file("short");
+    expect(run("cp", file(big), dst).status).toBe(0);
+    same(fs.readFileSync(dst), big);
+  });
+
+  test("a missing SRC: exit 1, ENOENT naming SRC, and DST is not created", () => {
+    const missing = path.join(tmp, "cp-missing-src");
+    const dst = fresh();
+    const r = run("cp", missing, dst);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("ENOENT");
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(dst)).toBe(false);
+  });
+
+  test("a missing SRC leaves an existing DST untouched", () => {
+    const dst = file("precious");
+    expect(run("cp", path.join(tmp, "cp-missing-src-2"), dst).status).toBe(1);
+    expect(fs.readFileSync(dst, "utf8")).toBe("precious");
+  });
+
+  test("DST in a missing directory: exit 1 with ENOENT", () => {
+    const r = run("cp", file("x"), path.join(tmp, "no-dir", "dst"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("ENOENT");
+  });
+
+  test("DST a directory: exit 1 with EISDIR, the directory is left alone", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "dstdir-"));
+    const r = run("cp", file("x"), dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/EISDIR/);
+    expect(fs.statSync(dir).isDirectory()).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test("SRC a directory: exit 1 with ENODEV or EISDIR", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "srcdir-"));
+    const r = run("cp", dir, fresh());
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ENODEV|EISDIR/);
+  });
+
+  // SRC is mapped before DST is opened, so a failed copy leaves DST alone.
+  test("SRC a directory: DST is not created", () => {
+    const dst = fresh();
+    expect(run("cp", fs.mkdtempSync(path.join(tmp, "srcdir-")), dst).status).toBe(1);
+    expect(fs.existsSync(dst)).toBe(false);
+  });
+  test("SRC a directory: an existing DST is left untouched", () => {
+    const dst = file("precious");
+    expect(run("cp", fs.mkdtempSync(path.join(tmp, "srcdir-")), dst).status).toBe(1);
+    expect(fs.readFileSync(dst, "utf8")).toBe("precious");
+  });
+
+  // As GNU cp: "'F' and 'F' are the same file", exit 1, data intact.
+  test("SRC and DST the same file: refused, the data survives", () => {
+    const p = file("hello world");
+    const r = run("cp", p, p);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("same file");
+    expect(fs.readFileSync(p, "utf8")).toBe("hello world");
+  });
+
+  test("one argument: exit 2 with usage", () => {
+    const r = run("cp", file("x"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("usage");
+  });
+
+  test("no arguments or three: exit 2", () => {
+    expect(run("cp").status).toBe(2);
+    const dst = fresh();
+    expect(run("cp", file("a"), file("b"), dst).status).toBe(2);
+    expect(fs.existsSync(dst)).toBe(false);
+  });
+});
+
+describe("info, help, version, usage", () => {
+  test("info prints the version, runtime, backend and page size", () => {
+    const r = run("info");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.toString("utf8").split("\n");
+    expect(lines).toContain(`anymmap ${pkg.version}`);
+    expect(lines).toContain("backend: wasm");
+    expect(lines).toContain("page size: 4096");
+    expect(lines).toContain(`runtime: node ${process.versions.node}`);
+  });
+
+  test("--version prints package.json's version", () => {
+    const r = run("--version");
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(`${pkg.version}\n`);
+    expect(r.stderr).toBe("");
+  });
+
+  test.each(["help", "--help", "-h"])("%s prints usage on stdout, exit 0", (flag) => {
+    const r = run(flag);
+    expect(r.status).toBe(0);
+    const text = r.stdout.toString();
+    expect(text).toMatch(/^usage: anymmap/);
+    for (const cmd of ["cat FILE", "cp SRC DST", "info"]) expect(text).toContain(cmd);
+    expect(r.stderr).toBe("");
+  });
+
+  test("an unknown command: exit 2, names it, usage on stderr, nothing on stdout", () => {
+    const r = run("frobnicate", "x");
+    expect(r.status).toBe(2);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+    expect(r.stderr).toContain("usage: anymmap");
+  });
+
+  test("no command: exit 2 with usage on stderr", () => {
+    const r = run();
+    expect(r.status).toBe(2);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toContain("usage: anymmap");
+  });
+
+  test("the launcher says what to do when dist/ is not built", () => {
+    // A copy of the launcher with no dist/ next to it.
+    const fake = fs.mkdtempSync(path.join(tmp, "unbuilt-"));
+    fs.mkdirSync(path.join(fake, "bin"));
+    fs.copyFileSync(bin, path.join(fake, "bin", "anymmap.js"));
+    fs.writeFileSync(path.join(fake, "package.json"), JSON.stringify({ type: "module" }));
+    const r = spawnSync(process.execPath, [path.join(fake, "bin", "anymmap.js"), "info"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("npm run build");
+  });
+});

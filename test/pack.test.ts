@@ -1,0 +1,291 @@
+/**
+ * The published package, as a user gets it: `npm pack`, install the tarball
+ * into a scratch project outside the repo, then use the library, its types
+ * and its bin from there. Needs a built dist/ (`npm run build` first).
+ */
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  dependencies?: Record<string, string>;
+};
+const tsc = path.join(root, "node_modules", ".bin", "tsc");
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-pack-"));
+const packDir = path.join(tmp, "pack");
+const project = path.join(tmp, "project");
+let tarball = "";
+let entries: string[] = [];
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+interface Out {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sh(command: string, args: string[], options: SpawnSyncOptions = {}): Out {
+  const r = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 << 20, timeout: 170_000, ...options });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+function must(r: Out, what: string): Out {
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** Runs a script in the scratch project, where only the installed tarball can be found. */
+function node(script: string, ...args: string[]): Out {
+  return sh(process.execPath, [script, ...args], { cwd: project });
+}
+
+beforeAll(() => {
+  for (const f of ["dist/node.js", "dist/cli.js", "dist/index.d.ts", "dist/anymmap.wasm"]) {
+    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
+  }
+  fs.mkdirSync(packDir);
+  must(sh("npm", ["pack", "--pack-destination", packDir], { cwd: root }), "npm pack");
+  const tgz = fs.readdirSync(packDir).filter((f) => f.endsWith(".tgz"));
+  expect(tgz).toEqual([`${pkg.name}-${pkg.version}.tgz`]);
+  tarball = path.join(packDir, tgz[0]!);
+  entries = must(sh("tar", ["tzf", tarball]), "tar tzf")
+    .stdout.split("\n")
+    .filter((l) => l !== "");
+
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+  const flags = ["install", "--no-audit", "--no-fund", "--no-package-lock"];
+  // No runtime dependencies, so --offline should do; fall back to a plain install.
+  let r = sh("npm", [...flags, "--offline", tarball], { cwd: project });
+  if (r.status !== 0) r = sh("npm", [...flags, tarball], { cwd: project });
+  must(r, "npm install of the tarball");
+}, 180_000);
+
+describe("tarball contents", () => {
+  test("has the runtime files, the bin, the README and the C sources", () => {
+    for (const f of ["dist/anymmap.wasm", "dist/node.js", "dist/cli.js", "dist/index.d.ts", "bin/anymmap.js", "README.md", "package.json"]) {
+      expect(entries, f).toContain(`package/${f}`);
+    }
+    expect(entries.some((e) => e.startsWith("package/wasm/src/") && e.endsWith(".c"))).toBe(true);
+    expect(entries.some((e) => e.startsWith("package/wasm/include/") && e.endsWith(".h"))).toBe(true);
+  });
+
+  test("ships every C source and header of the repo", () => {
+    for (const dir of ["wasm/src", "wasm/include"]) {
+      for (const f of fs.readdirSync(path.join(root, dir))) {
+        if (/\.[ch]$/.test(f)) expect(entries).toContain(`package/${dir}/${f}`);
+      }
+    }
+  });
+
+  test("does not contain tests, node_modules, TypeScript sources or scripts", () => {
+    for (const bad of ["package/test/", "package/node_modules/", "package/src/", "package/scripts/"]) {
+      expect(entries.filter((e) => e.startsWith(bad)), bad).toEqual([]);
+    }
+    expect(entries.filter((e) => e.includes("/node_modules/"))).toEqual([]);
+    expect(entries.filter((e) => e.endsWith(".test.ts") || e.endsWith(".spec.ts"))).toEqual([]);
+  });
+
+  test("the packed wasm is the built one", () => {
+    const installed = fs.readFileSync(path.join(project, "node_modules", "anymmap", "dist", "anymmap.wasm"));
+    expect(Buffer.compare(installed, fs.readFileSync(path.join(root, "dist", "anymmap.wasm")))).toBe(0);
+    expect(WebAssembly.validate(installed)).toBe(true);
+  });
+
+  test("has no runtime dependencies", () => {
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+});
+
+describe("the installed package", () => {
+  test("import { mmapSync, pageSize, MmapError } from 'anymmap' maps a real file", () => {
+    const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7 + 3) & 0xff));
+    fs.writeFileSync(path.join(project, "data.bin"), data);
+    fs.writeFileSync(
+      path.join(project, "read.mjs"),
+      `import { mmapSync, pageSize, MmapError } from "anymmap";
+const m = mmapSync("data.bin");
+process.stdout.write(JSON.stringify({
+  pageSize,
+  isClass: typeof MmapError === "function",
+  length: m.length,
+  hex: Buffer.from(m.read()).toString("hex"),
+  resolved: import.meta.resolve("anymmap"),
+  wasm: import.meta.resolve("anymmap/anymmap.wasm"),
+}));
+`,
+    );
+    const r = node("read.mjs");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const got = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(got.pageSize).toBe(4096);
+    expect(got.isClass).toBe(true);
+    expect(got.length).toBe(data.length);
+    expect(got.hex).toBe(data.toString("hex"));
+    // Resolved from the scratch project's node_modules, not from the repo.
+    const installed = fs.realpathSync(path.join(project, "node_modules", "anymmap"));
+    expect(fileURLToPath(got.resolved as string)).toBe(path.join(installed, "dist", "node.js"));
+    expect(fileURLToPath(got.wasm as string)).toBe(path.join(installed, "dist", "anymmap.wasm"));
+  });
+
+  test("a shared writable mapping writes through to the file", () => {
+    fs.writeFileSync(path.join(project, "rw.bin"), "hello anymmap\n");
+    fs.writeFileSync(
+      path.join(project, "write.mjs"),
+      `import { mmapSync } from "anymmap";
+import { readFileSync } from "node:fs";
+const m = mmapSync("rw.bin", { prot: "rw", flags: "shared" });
+m.write("J", 0);
+m.msync("sync");
+m.munmap();
+process.stdout.write(readFileSync("rw.bin", "utf8"));
+`,
+    );
+    const r = node("write.mjs");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("Jello anymmap\n");
+  });
+
+  test("a bad call throws MmapError with code EINVAL", () => {
+    fs.writeFileSync(path.join(project, "page.bin"), new Uint8Array(8192));
+    fs.writeFileSync(
+      path.join(project, "bad.mjs"),
+      `import { mmapSync, MmapError, isMmapError } from "anymmap";
+const out = [];
+for (const [source, options] of [["page.bin", { offset: 1 }], ["page.bin", { length: 0 }], [null, {}]]) {
+  try {
+    mmapSync(source, options);
+    out.push("no throw");
+  } catch (e) {
+    out.push({ instance: e instanceof MmapError, is: isMmapError(e), name: e.name, code: e.code, syscall: e.syscall });
+  }
+}
+process.stdout.write(JSON.stringify(out));
+`,
+    );
+    const r = node("bad.mjs");
+    expect(r.stderr).toBe("");
+    const results = JSON.parse(r.stdout) as unknown[];
+    expect(results).toHaveLength(3);
+    for (const e of results) {
+      expect(e).toEqual({ instance: true, is: true, name: "MmapError", code: "EINVAL", syscall: "mmap" });
+    }
+  });
+
+  test("require('anymmap') from CommonJS loads the ESM entry (Node >= 20.19)", () => {
+    const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+    if (major === 20 && minor < 19) return; // require(esm) unflagged only from 20.19 / 22.12
+    if (major === 22 && minor < 12) return;
+    fs.writeFileSync(
+      path.join(project, "cjs.cjs"),
+      `const a = require("anymmap");
+process.stdout.write(String(typeof a.mmapSync === "function" && a.pageSize === 4096));
+`,
+    );
+    const r = node("cjs.cjs");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("true");
+  });
+
+  test("`npx anymmap cat FILE` runs the installed bin", () => {
+    fs.writeFileSync(path.join(project, "hello.txt"), "hello from the bin\n");
+    const r = sh("npx", ["--no", "anymmap", "cat", "hello.txt"], { cwd: project });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("hello from the bin\n");
+    const info = sh("npx", ["--no", "anymmap", "info"], { cwd: project });
+    expect(info.status).toBe(0);
+    expect(info.stdout).toContain(`anymmap ${pkg.version}`);
+    expect(info.stdout).toContain("backend: wasm");
+  });
+
+  test("the bin is linked into node_modules/.bin and is executable", () => {
+    const link = path.join(project, "node_modules", ".bin", "anymmap");
+    expect(fs.existsSync(link)).toBe(true);
+    const target = fs.realpathSync(link);
+    expect(target).toBe(fs.realpathSync(path.join(project, "node_modules", "anymmap", "bin", "anymmap.js")));
+    expect(fs.statSync(target).mode & 0o111).not.toBe(0);
+    expect(fs.readFileSync(target, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
+});
+
+describe("TypeScript consumers", () => {
+  function compile(file: string, ...extra: string[]): Out {
+    return sh(
+      tsc,
+      ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", ...extra, file],
+      { cwd: project },
+    );
+  }
+
+  const consumer = `import { mmapSync, pageSize, MmapError, isMmapError, PROT_READ, type Mapping, type MapOptions } from "anymmap";
+
+const options: MapOptions = { prot: "r", flags: "shared", offset: 0, length: pageSize };
+const mapping: Mapping = mmapSync("data.bin", options);
+const first: number | undefined = mapping.bytes[0];
+const written: number = mapping.write("x", 0);
+const prot: number = mapping.prot & PROT_READ;
+mapping.munmap();
+
+export function code(e: unknown): string {
+  if (e instanceof MmapError) return e.code;
+  return isMmapError(e) ? e.syscall : "";
+}
+export { first, written, prot };
+`;
+
+  test("dist/index.d.ts resolves through package.json exports 'types' and types a correct program", () => {
+    fs.writeFileSync(path.join(project, "consumer.ts"), consumer);
+    const r = compile("consumer.ts", "--skipLibCheck", "--traceResolution");
+    const out = r.stdout.split("\n");
+    const errors = out.filter((l) => /error TS\d+/.test(l));
+    expect(errors).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(out).toContain("Matched 'exports' condition 'types'.");
+    const resolved = out.find((l) => l.startsWith("======== Module name 'anymmap' was successfully resolved to"));
+    expect(resolved).toContain(path.join(project, "node_modules", "anymmap", "dist", "index.d.ts"));
+  });
+
+  test("the types reject wrong calls", () => {
+    fs.writeFileSync(
+      path.join(project, "wrong.ts"),
+      `import { mmapSync, type MapOptions } from "anymmap";
+const options: MapOptions = { prot: "r", length: "4096" };
+mmapSync(42, options);
+`,
+    );
+    const r = compile("wrong.ts", "--skipLibCheck");
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
+    expect(r.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS2345/);
+  });
+
+  test("the declarations themselves check cleanly (no skipLibCheck) with the esnext lib", () => {
+    fs.writeFileSync(path.join(project, "consumer.ts"), consumer);
+    fs.writeFileSync(
+      path.join(project, "dispose.ts"),
+      `import { mmapSync, openSync } from "anymmap";
+export function size(): number {
+  using file = openSync("data.bin", "r");
+  using mapping = mmapSync(file, { length: file.size() });
+  return mapping.length;
+}
+`,
+    );
+    const r = compile("consumer.ts", "--target", "esnext");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+    const d = compile("dispose.ts", "--target", "esnext");
+    expect(d.stdout).toBe("");
+    expect(d.status).toBe(0);
+  });
+});

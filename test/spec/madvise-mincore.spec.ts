@@ -1,0 +1,330 @@
+/**
+ * madvise(2): accepted and rejected advice, MADV_DONTNEED per mapping kind,
+ * WILLNEED prefetch, SEQUENTIAL/RANDOM read-ahead; mincore(2) residency.
+ */
+import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+
+const P = anymmap.pageSize;
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** fn throws an MmapError with this code (and syscall, when given). */
+function expectMmapError(fn: () => unknown, code: string, syscall?: string): void {
+  const e = thrown(fn);
+  expect(e, "expected an MmapError, nothing was thrown").toBeDefined();
+  expect(anymmap.isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
+  const err = e as { code: string; syscall: string; message: string };
+  expect({ code: err.code, syscall: syscall === undefined ? undefined : err.syscall }).toEqual({ code, syscall });
+  expect(err.message.length).toBeGreaterThan(0);
+}
+
+function patched(base: Uint8Array, at: number, bytes: Uint8Array): Uint8Array {
+  const out = base.slice();
+  out.set(bytes, at);
+  return out;
+}
+
+const zeros = (n: number) => new Uint8Array(n);
+const ones = (n: number) => new Uint8Array(n).fill(1);
+
+describe("madvise: accepted and rejected advice", () => {
+  const harmless: Array<number | string> = [
+    "normal",
+    "random",
+    "sequential",
+    "willneed",
+    "MADV_SEQUENTIAL",
+    "MADV_WILLNEED",
+    anymmap.MADV_NORMAL,
+    anymmap.MADV_RANDOM,
+    anymmap.MADV_SEQUENTIAL,
+    anymmap.MADV_WILLNEED,
+    10, // MADV_DONTFORK
+    11, // MADV_DOFORK
+    12, // MADV_MERGEABLE
+    13, // MADV_UNMERGEABLE
+    14, // MADV_HUGEPAGE
+    15, // MADV_NOHUGEPAGE
+    16, // MADV_DONTDUMP
+    17, // MADV_DODUMP
+    18, // MADV_WIPEONFORK
+    19, // MADV_KEEPONFORK
+    20, // MADV_COLD
+    21, // MADV_PAGEOUT
+    22, // MADV_POPULATE_READ
+  ];
+  for (const advice of harmless) {
+    it(`accepts ${JSON.stringify(advice)} and keeps every mapping's bytes`, () => {
+      const space = anymmap.createInstance();
+      const data = pattern(4 * P, 1);
+      const path = fx.file(data, "advice");
+      const shared = space.mmapSync(path, { prot: "rw", flags: "shared" });
+      const priv = space.mmapSync(path, { prot: "rw", flags: "private" });
+      const anon = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+      const w = pattern(64, 2);
+      shared.write(w, 10);
+      priv.write(w, P + 10);
+      anon.write(data, 0);
+      for (const m of [shared, priv, anon]) {
+        m.madvise(advice);
+        m.madvise(advice, P, 2 * P);
+        space.madvise(m.address, m.length, advice);
+      }
+      expect(shared.read()).toEqual(patched(data, 10, w));
+      expect(priv.read()).toEqual(patched(patched(data, 10, w), P + 10, w));
+      expect(anon.read()).toEqual(data);
+      shared.msync("sync");
+      expect(fx.read(path)).toEqual(patched(data, 10, w));
+    });
+  }
+
+  for (const advice of [999, 5, 6, 7, 100, 0x7fffffff, -1, 1.5, Number.NaN, "bogus", "dontneed|bogus", "", {}]) {
+    it(`rejects ${typeof advice === "string" ? JSON.stringify(advice) : typeof advice === "object" ? "{}" : String(advice)} with EINVAL`, () => {
+      const space = anymmap.createInstance();
+      const m = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+      m.write("kept", 0);
+      expectMmapError(() => m.madvise(advice as never), "EINVAL", "madvise");
+      expectMmapError(() => space.madvise(m.address, m.length, advice as never), "EINVAL", "madvise");
+      expect(new TextDecoder().decode(m.read(0, 4))).toBe("kept");
+    });
+  }
+
+  it("rejects an unaligned address or offset with EINVAL", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+    expectMmapError(() => m.madvise("willneed", 1), "EINVAL", "madvise");
+    expectMmapError(() => space.madvise(m.address + 100, P, "normal"), "EINVAL", "madvise");
+  });
+
+  it("a range with unmapped pages gives ENOMEM at the address level", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 3 * P, prot: "rw" });
+    m.munmap(P, P);
+    expectMmapError(() => space.madvise(m.address, 3 * P, "normal"), "ENOMEM", "madvise");
+    expectMmapError(() => space.madvise(0x40000000, P, "willneed"), "ENOMEM", "madvise");
+  });
+});
+
+describe("MADV_DONTNEED", () => {
+  it("zero-fills private anonymous pages (only those in the range), in place", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    const data = pattern(4 * P, 3);
+    m.write(data, 0);
+    const view = m.view(0, 4 * P);
+    m.madvise("dontneed", P, 2 * P);
+    const expected = patched(data, P, zeros(2 * P));
+    expect(m.read()).toEqual(expected);
+    expect(view).toEqual(expected);
+    m.madvise(anymmap.MADV_DONTNEED);
+    expect(m.read()).toEqual(zeros(4 * P));
+    // Still writable afterwards.
+    m.write("again", 3 * P);
+    expect(new TextDecoder().decode(m.read(3 * P, 5))).toBe("again");
+  });
+
+  it("zero-fills private anonymous pages at the address level too", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+    m.write(pattern(2 * P, 4), 0);
+    space.madvise(m.address, 2 * P, 4);
+    expect(m.read()).toEqual(zeros(2 * P));
+  });
+
+  it("keeps shared anonymous data", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw", flags: "shared" });
+    const data = pattern(4 * P, 5);
+    m.write(data, 0);
+    m.madvise("dontneed");
+    expect(m.read()).toEqual(data);
+  });
+
+  it("keeps shared file data, which still reaches the file", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(4 * P, 6);
+    const path = fx.file(data, "dontneed-shared");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const w = pattern(P, 7);
+    m.write(w, 2 * P);
+    m.madvise("dontneed");
+    const expected = patched(data, 2 * P, w);
+    expect(m.read()).toEqual(expected);
+    m.msync("sync");
+    expect(fx.read(path)).toEqual(expected);
+  });
+
+  it("re-reads a private file mapping's pages from the file: private changes are dropped", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(4 * P, 8);
+    const path = fx.file(data, "dontneed-private");
+    const m = space.mmapSync(path, { prot: "rw", flags: "private" });
+    m.write(new Uint8Array(4 * P).fill(0x11), 0);
+    m.madvise("dontneed", 0, 2 * P);
+    expect(m.read(0, 2 * P)).toEqual(data.subarray(0, 2 * P));
+    expect(m.read(2 * P, 2 * P)).toEqual(new Uint8Array(2 * P).fill(0x11));
+    m.madvise("dontneed");
+    expect(m.read()).toEqual(data);
+    expect(fx.read(path)).toEqual(data);
+  });
+
+  it("a private file mapping re-reads what the file holds now", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(2 * P, 9);
+    const path = fx.file(data, "dontneed-private-changed");
+    const m = space.mmapSync(path, { prot: "rw", flags: "private" });
+    m.write("mine", 0);
+    const fresh = pattern(2 * P, 10);
+    fx.write(path, fresh);
+    m.madvise("dontneed");
+    expect(m.read()).toEqual(fresh);
+  });
+});
+
+describe("MADV_WILLNEED", () => {
+  it("makes the pages resident (mincore) and reads them from the file (hostIO), once", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(16 * P, 11);
+    const path = fx.file(data, "willneed");
+    space.resetHostIO();
+    const m = space.mmapSync(path, { prot: "r" });
+    expect(space.hostIO.reads).toBe(0);
+    expect(Array.from(m.mincore())).toEqual(Array.from(zeros(16)));
+    m.madvise("willneed", 4 * P, 8 * P);
+    expect(Array.from(m.mincore(4 * P, 8 * P))).toEqual(Array.from(ones(8)));
+    expect(space.hostIO.reads).toBeGreaterThan(0);
+    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(8 * P);
+    space.resetHostIO();
+    expect(m.read(4 * P, 8 * P)).toEqual(data.subarray(4 * P, 12 * P));
+    expect(space.hostIO.reads).toBe(0);
+  });
+
+  it("works at the address level, with the number 3 (POSIX_MADV_WILLNEED)", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(4 * P, 12);
+    const path = fx.file(data, "willneed-3");
+    const m = space.mmapSync(path, { prot: "r", flags: "private" });
+    space.resetHostIO();
+    space.madvise(m.address, m.length, 3);
+    expect(Array.from(space.mincore(m.address, m.length))).toEqual([1, 1, 1, 1]);
+    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(4 * P);
+    space.resetHostIO();
+    expect(m.read()).toEqual(data);
+    expect(space.hostIO.reads).toBe(0);
+  });
+
+  it("leaves pages past the end of the file alone: the file's bytes resident, no error", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(P + 100, 13);
+    const path = fx.file(data, "willneed-eof");
+    const m = space.mmapSync(path, { prot: "r", length: 4 * P });
+    m.madvise("willneed");
+    const core = m.mincore();
+    expect(Array.from(core.subarray(0, 2))).toEqual([1, 1]);
+    expect(m.read(0, P + 100)).toEqual(data);
+    expect(m.read(P + 100, P - 100)).toEqual(zeros(P - 100));
+  });
+});
+
+describe("read-ahead advice (posix-style numbers)", () => {
+  /** A 1 MiB file, and one mapping of it advised `advice`, then one byte read at page 0. */
+  function readFirstPage(advice: number) {
+    const space = anymmap.createInstance();
+    const data = pattern(256 * P, 14);
+    const path = fx.file(data, `ra-${advice}`);
+    const m = space.mmapSync(path, { prot: "r" });
+    m.madvise(advice);
+    space.resetHostIO();
+    expect(m.read(0, 16)).toEqual(data.subarray(0, 16));
+    return { space, m, data, core: m.mincore() };
+  }
+
+  it("SEQUENTIAL (2) reads ahead: pages after the one read are resident", () => {
+    const { core, space } = readFirstPage(2);
+    expect(core[0]).toBe(1);
+    expect(core[1]).toBe(1);
+    expect(core[8]).toBe(1);
+    expect(space.hostIO.readBytes).toBeGreaterThan(P);
+  });
+
+  it("RANDOM (1) reads only what was touched", () => {
+    const { core, space } = readFirstPage(1);
+    expect(core[0]).toBe(1);
+    expect(core[8]).toBe(0);
+    expect(core[255]).toBe(0);
+    expect(space.hostIO.readBytes).toBeLessThanOrEqual(P);
+  });
+
+  it("NORMAL (0) is accepted and the bytes are right", () => {
+    const { core, m, data } = readFirstPage(0);
+    expect(core[0]).toBe(1);
+    expect(m.read()).toEqual(data);
+    expect(Array.from(m.mincore())).toEqual(Array.from(ones(256)));
+  });
+});
+
+describe("mincore", () => {
+  it("reports 0 for untouched pages of a lazy file mapping and 1 after access", () => {
+    const space = anymmap.createInstance();
+    const size = 64 << 20;
+    const path = fx.sparse(size, "lazy-64m");
+    const m = space.mmapSync(path, { prot: "r" });
+    const pages = size / P;
+    const before = m.mincore();
+    expect(before.length).toBe(pages);
+    expect(before.every((b) => b === 0)).toBe(true);
+    expect(m.read(P * 3, 8)).toEqual(zeros(8));
+    expect(m.mincore(3 * P, P)[0]).toBe(1);
+    const far = pages - 10;
+    expect(m.mincore(far * P, P)[0]).toBe(0);
+    expect(m.read(far * P, 1)).toEqual(zeros(1));
+    expect(m.mincore(far * P, P)[0]).toBe(1);
+    // The address-level call agrees.
+    expect(space.mincore(m.address + far * P, P)[0]).toBe(1);
+    expect(space.mincore(m.address + 3 * P, P)[0]).toBe(1);
+  });
+
+  it("reports 0 for untouched anonymous pages and 1 after a write", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 8 * P, prot: "rw" });
+    expect(Array.from(m.mincore())).toEqual(Array.from(zeros(8)));
+    m.write("x", 5 * P + 3);
+    const core = m.mincore();
+    expect(core[5]).toBe(1);
+    expect(core[0]).toBe(0);
+    expect(core[7]).toBe(0);
+  });
+
+  it("gives one entry per page, rounding a partial last page up", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    expect(m.mincore(0, P + 1).length).toBe(2);
+    expect(space.mincore(m.address, 3 * P - 1).length).toBe(3);
+    expect(m.mincore(0, 0).length).toBe(0);
+  });
+
+  it("rejects an unaligned address or offset with EINVAL", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    expectMmapError(() => m.mincore(1), "EINVAL", "mincore");
+    expectMmapError(() => m.mincore(P + 7, P), "EINVAL", "mincore");
+    expectMmapError(() => space.mincore(m.address + 1, P), "EINVAL", "mincore");
+    expectMmapError(() => space.mincore(m.address + P / 2, P), "EINVAL", "mincore");
+  });
+
+  it("a range with unmapped pages gives ENOMEM at the address level", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 3 * P, prot: "rw" });
+    m.munmap(2 * P, P);
+    expectMmapError(() => space.mincore(m.address, 3 * P), "ENOMEM", "mincore");
+    expectMmapError(() => space.mincore(0x40000000, P), "ENOMEM", "mincore");
+    expect(space.mincore(m.address, 2 * P).length).toBe(2);
+  });
+});

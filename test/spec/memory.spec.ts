@@ -1,0 +1,190 @@
+/**
+ * Memory: views never go stale, the WebAssembly memory never grows, freed
+ * pages are zero-filled before reuse, resident bytes are given back.
+ */
+import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+
+const P = anymmap.pageSize;
+const MiB = 1 << 20;
+
+const zeros = (n: number) => new Uint8Array(n);
+
+/** Every byte of `view` is 0 or `fill`. */
+function onlyZerosOr(view: Uint8Array, fill: number): boolean {
+  return view.every((b) => b === 0 || b === fill);
+}
+
+describe("views never go stale", () => {
+  it("a view of file A still reads A after 500 MiB more are mapped and touched; memory never grows", () => {
+    const space = anymmap.createInstance();
+    const aData = pattern(256 * 1024, 1);
+    const aPath = fx.file(aData, "A");
+    const a = space.mmapSync(aPath, { prot: "r" });
+    const view = a.bytes;
+    const buffer = view.buffer;
+    const byteLength = buffer.byteLength;
+    expect(byteLength).toBeGreaterThan(0);
+    expect(view).toEqual(aData);
+
+    // 500 MiB more: ten anonymous mappings of 50 MiB, one byte written per page through a view.
+    const more = [];
+    for (let i = 0; i < 10; i++) {
+      const m = space.mmapSync(null, { length: 50 * MiB, prot: "rw" });
+      const w = m.view(0, m.length, "write");
+      for (let off = 0; off < m.length; off += P) w[off] = (off / P + i) & 0xff || 1;
+      more.push(m);
+    }
+    expect(space.info().residentBytes).toBeGreaterThanOrEqual(500 * MiB);
+    // And a file mapping of a 64 MiB file read whole.
+    const bigPath = fx.sparse(64 * MiB, "big");
+    const big = space.mmapSync(bigPath, { prot: "r" });
+    expect(big.bytes[64 * MiB - 1]).toBe(0);
+
+    expect(view.length).toBe(aData.length);
+    expect(view.buffer.byteLength).toBe(byteLength);
+    expect(view).toEqual(aData);
+    expect(a.read()).toEqual(aData);
+    // The new mappings hold what was written.
+    for (let i = 0; i < more.length; i++) {
+      const r = more[i]!.view(0, more[i]!.length);
+      expect(r[0]).toBe(i & 0xff || 1);
+      expect(r[P]).toBe((1 + i) & 0xff || 1);
+      expect(r[P + 1]).toBe(0);
+      expect(r.buffer.byteLength).toBe(byteLength);
+    }
+    // Unmapping it all changes nothing either.
+    for (const m of more) m.munmap();
+    big.munmap();
+    expect(view).toEqual(aData);
+    expect(view.buffer.byteLength).toBe(byteLength);
+    expect(a.bytes.buffer.byteLength).toBe(byteLength);
+  });
+
+  it("a view survives mremap of other mappings, MAP_FIXED replacements elsewhere and new instances", () => {
+    const space = anymmap.createInstance();
+    const a = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    const data = pattern(4 * P, 2);
+    a.write(data, 0);
+    const view = a.view(0, 4 * P);
+    const byteLength = view.buffer.byteLength;
+    const b = space.mmapSync(null, { length: P, prot: "rw" });
+    b.mremap(64 * MiB, "maymove");
+    b.view(0, b.length, "write")[b.length - 1] = 1;
+    space.mmapSync(null, { length: 2 * P, prot: "rw", flags: "private|fixed", address: b.address });
+    anymmap.createInstance().mmapSync(null, { length: 8 * MiB, prot: "rw" }).view(0, 8 * MiB, "write").fill(3);
+    expect(view.buffer.byteLength).toBe(byteLength);
+    expect(view).toEqual(data);
+  });
+});
+
+describe("freed memory is zero-filled before reuse", () => {
+  it("a stale view of an unmapped file mapping reads zeros, and not B's bytes while B is only mapped", () => {
+    const space = anymmap.createInstance();
+    const size = 8 * P;
+    const aPath = fx.file(new Uint8Array(size).fill(0xaa), "A");
+    const bPath = fx.file(new Uint8Array(size).fill(0xbb), "B");
+    const a = space.mmapSync(aPath, { prot: "r" });
+    const stale = a.bytes;
+    expect(stale.every((x) => x === 0xaa)).toBe(true);
+    a.munmap();
+    expect(stale).toEqual(zeros(size));
+    const b = space.mmapSync(bPath, { prot: "r" });
+    expect(stale).toEqual(zeros(size));
+    b.munmap();
+  });
+
+  it("a stale view never shows B's bytes, even after B is mapped and read (zeros or A's)", () => {
+    const space = anymmap.createInstance();
+    const size = 8 * P;
+    const aPath = fx.file(new Uint8Array(size).fill(0xaa), "A");
+    const bPath = fx.file(new Uint8Array(size).fill(0xbb), "B");
+    const a = space.mmapSync(aPath, { prot: "r" });
+    const stale = a.bytes;
+    a.munmap();
+    const b = space.mmapSync(bPath, { prot: "r" });
+    expect(b.read()).toEqual(new Uint8Array(size).fill(0xbb));
+    expect(onlyZerosOr(stale, 0xaa)).toBe(true);
+  });
+
+  it("new mappings at a freed address never show the old mapping's bytes", () => {
+    const space = anymmap.createInstance();
+    const a = space.mmapSync(null, { length: 8 * P, prot: "rw", address: 0x40000000 });
+    expect(a.address).toBe(0x40000000);
+    a.write(new Uint8Array(8 * P).fill(0xcc), 0);
+    a.munmap();
+    // Anonymous memory at the same address: zeros.
+    const anon = space.mmapSync(null, { length: 8 * P, prot: "rw", address: 0x40000000 });
+    expect(anon.address).toBe(0x40000000);
+    expect(anon.read()).toEqual(zeros(8 * P));
+    anon.write(new Uint8Array(8 * P).fill(0xdd), 0);
+    anon.munmap();
+    // A short file at the same address: its bytes, then zeros to the end of the page.
+    const short = pattern(100, 3);
+    const path = fx.file(short, "short");
+    const f = space.mmapSync(path, { prot: "r", flags: "private", address: 0x40000000 });
+    expect(f.address).toBe(0x40000000);
+    expect(f.read()).toEqual(short);
+    expect(space.mincore(f.address, P)[0]).toBe(1);
+    const page = new Uint8Array(P);
+    page.set(short);
+    // The rest of the first page through a raw view of the whole page.
+    const raw = f.view(0, 100);
+    expect(new Uint8Array(raw.buffer, f.address, P)).toEqual(page);
+  });
+
+  it("partial unmaps and MAP_FIXED replacements zero-fill the pages they free", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    m.write(new Uint8Array(4 * P).fill(0xee), 0);
+    const stale = m.view(0, 4 * P);
+    m.munmap(P, P);
+    expect(stale.subarray(P, 2 * P)).toEqual(zeros(P));
+    expect(stale.subarray(0, P)).toEqual(new Uint8Array(P).fill(0xee));
+    const fixed = space.mmapSync(null, { length: P, prot: "rw", flags: "private|fixed", address: m.address + 2 * P });
+    expect(fixed.read()).toEqual(zeros(P));
+    expect(stale.subarray(2 * P, 3 * P)).toEqual(zeros(P));
+    expect(stale.subarray(3 * P)).toEqual(new Uint8Array(P).fill(0xee));
+  });
+});
+
+describe("resident bytes and memory size", () => {
+  it("info().residentBytes grows with touched pages and drops back after munmap", () => {
+    const space = anymmap.createInstance();
+    const base = space.info().residentBytes;
+    const byteLength = space.mmapSync(null, { length: P, prot: "rw" }).bytes.buffer.byteLength;
+    const afterOne = space.info().residentBytes;
+    expect(afterOne).toBe(base + P);
+
+    const anon = space.mmapSync(null, { length: 16 * MiB, prot: "rw" });
+    expect(space.info().residentBytes).toBe(afterOne);
+    anon.view(0, 16 * MiB, "write").fill(7);
+    expect(space.info().residentBytes).toBe(afterOne + 16 * MiB);
+
+    const data = pattern(32 * P, 4);
+    const path = fx.file(data, "resident");
+    const file = space.mmapSync(path, { prot: "r", flags: "shared" });
+    expect(file.read()).toEqual(data);
+    expect(space.info().residentBytes).toBe(afterOne + 16 * MiB + 32 * P);
+
+    anon.munmap(0, 8 * MiB);
+    expect(space.info().residentBytes).toBe(afterOne + 8 * MiB + 32 * P);
+    anon.munmap(8 * MiB, 8 * MiB);
+    file.munmap();
+    expect(space.info().residentBytes).toBe(afterOne);
+    expect(anon.mapped).toBe(false);
+    // The memory itself never changed size.
+    const again = space.mmapSync(null, { length: P, prot: "rw" });
+    expect(again.bytes.buffer.byteLength).toBe(byteLength);
+  });
+
+  it("info().mappings counts live mappings and drops back after munmap", () => {
+    const space = anymmap.createInstance();
+    const base = space.info().mappings;
+    const a = space.mmapSync(null, { length: P, prot: "rw", address: 0x40000000 });
+    const b = space.mmapSync(null, { length: P, prot: "r", address: 0x50000000 });
+    expect(space.info().mappings).toBe(base + 2);
+    a.munmap();
+    b.munmap();
+    expect(space.info().mappings).toBe(base);
+  });
+});
