@@ -110,6 +110,16 @@ describe("madvise: accepted and rejected advice", () => {
     expectMmapError(() => space.madvise(m.address, 3 * P, "normal"), "ENOMEM", "madvise");
     expectMmapError(() => space.madvise(0x40000000, P, "willneed"), "ENOMEM", "madvise");
   });
+
+  it("through the object, a range over a hole gives ENOMEM, and the mapped parts still get the advice", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 3 * P, prot: "rw" });
+    m.write(new Uint8Array(3 * P).fill(9), 0);
+    m.munmap(P, P);
+    expectMmapError(() => m.madvise("dontneed"), "ENOMEM", "madvise");
+    expect(m.read(0, P)).toEqual(zeros(P));
+    expect(m.read(2 * P, P)).toEqual(zeros(P));
+  });
 });
 
 describe("MADV_DONTNEED", () => {
@@ -326,5 +336,7 @@ describe("mincore", () => {
     expectMmapError(() => space.mincore(m.address, 3 * P), "ENOMEM", "mincore");
     expectMmapError(() => space.mincore(0x40000000, P), "ENOMEM", "mincore");
     expect(space.mincore(m.address, 2 * P).length).toBe(2);
+    expectMmapError(() => m.mincore(), "ENOMEM", "mincore");
+    expect(m.mincore(0, 2 * P).length).toBe(2);
   });
 });

@@ -112,8 +112,8 @@ describe("freed memory is zero-filled before reuse", () => {
     expect(a.address).toBe(0x40000000);
     a.write(new Uint8Array(8 * P).fill(0xcc), 0);
     a.munmap();
-    // Anonymous memory at the same address: zeros.
-    const anon = space.mmapSync(null, { length: 8 * P, prot: "rw", address: 0x40000000 });
+    // Anonymous memory at the same address (MAP_FIXED: the address is not a hint): zeros.
+    const anon = space.mmapSync(null, { length: 8 * P, prot: "rw", flags: "private|fixed", address: 0x40000000 });
     expect(anon.address).toBe(0x40000000);
     expect(anon.read()).toEqual(zeros(8 * P));
     anon.write(new Uint8Array(8 * P).fill(0xdd), 0);
@@ -121,7 +121,7 @@ describe("freed memory is zero-filled before reuse", () => {
     // A short file at the same address: its bytes, then zeros to the end of the page.
     const short = pattern(100, 3);
     const path = fx.file(short, "short");
-    const f = space.mmapSync(path, { prot: "r", flags: "private", address: 0x40000000 });
+    const f = space.mmapSync(path, { prot: "r", flags: "private|fixed", address: 0x40000000 });
     expect(f.address).toBe(0x40000000);
     expect(f.read()).toEqual(short);
     expect(space.mincore(f.address, P)[0]).toBe(1);

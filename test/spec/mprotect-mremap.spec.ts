@@ -174,6 +174,18 @@ describe("mprotect", () => {
     m.write("still writable", 2 * P);
   });
 
+  it("dirty MAP_SHARED pages protected PROT_NONE are still written back on munmap", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(2 * P, 11);
+    const path = fx.file(data, "none-writeback");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const w = pattern(50, 12);
+    m.write(w, P + 1);
+    m.mprotect("none");
+    m.munmap();
+    expect(fx.read(path)).toEqual(patched(data, P + 1, w));
+  });
+
   it("length 0 is accepted and changes nothing", () => {
     const { space, m } = anon(10);
     space.mprotect(m.address, 0, "none");
@@ -390,6 +402,86 @@ describe("mremap", () => {
     m.munmap(2 * P, 2 * P);
     expect(m.mapped).toBe(false);
     expectMmapError(() => m.mremap(8 * P, "maymove"), "EFAULT", "mremap");
+  });
+
+  it("the same length is a no-op; a length that is not a page multiple is the mapping's new length", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 2 * P, prot: "rw", address: FREE });
+    const data = pattern(2 * P, 32);
+    m.write(data, 0);
+    m.mremap(2 * P);
+    expect(m.address).toBe(FREE);
+    expect(m.read()).toEqual(data);
+    m.mremap(3 * P + 10);
+    expect(m.length).toBe(3 * P + 10);
+    expect(m.read(0, 2 * P)).toEqual(data);
+    expect(m.read(2 * P, P + 10)).toEqual(zeros(P + 10));
+    expectMmapError(() => m.read(3 * P + 10, 1), "EINVAL", "access");
+    const n = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    n.write(data, 0);
+    n.mremap(P + 1);
+    expect(n.length).toBe(P + 1);
+    expect(n.read()).toEqual(data.subarray(0, P + 1));
+  });
+
+  it("a mapping grown in place can be remapped again: grow, grow, shrink, move", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 2 * P, prot: "rw", address: FREE });
+    const data = pattern(2 * P, 33);
+    m.write(data, 0);
+    m.mremap(4 * P);
+    m.write("second", 3 * P);
+    m.mremap(6 * P);
+    expect(m.address).toBe(FREE);
+    expect(m.read(0, 2 * P)).toEqual(data);
+    expect(new TextDecoder().decode(m.read(3 * P, 6))).toBe("second");
+    m.mremap(4 * P);
+    expect(m.length).toBe(4 * P);
+    const blocker = space.mmapSync(null, { length: P, prot: "r", address: FREE + 4 * P });
+    expect(blocker.address).toBe(FREE + 4 * P);
+    m.mremap(8 * P, "maymove");
+    expect(m.address).not.toBe(FREE);
+    expect(m.read(0, 2 * P)).toEqual(data);
+    expect(new TextDecoder().decode(m.read(3 * P, 6))).toBe("second");
+    expect(m.read(4 * P, 4 * P)).toEqual(zeros(4 * P));
+  });
+
+  it("a MAP_SHARED file mapping grown in place can be remapped again and still writes back", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(8 * P, 34);
+    const path = fx.file(data, "grow-twice");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared", length: 2 * P });
+    m.mremap(4 * P);
+    m.mremap(8 * P);
+    expect(m.read()).toEqual(data);
+    m.write("end", 8 * P - 3);
+    m.mremap(6 * P);
+    expect(fx.read(path)).toEqual(patched(data, 8 * P - 3, new TextEncoder().encode("end")));
+  });
+
+  it("mremap works after mprotect split the mapping and restored its protection (Linux merges the pieces)", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    const data = pattern(4 * P, 35);
+    m.write(data, 0);
+    m.mprotect("r", P, P);
+    m.mprotect("rw", P, P);
+    m.mremap(2 * P);
+    expect(m.read()).toEqual(data.subarray(0, 2 * P));
+    m.mremap(6 * P, "maymove");
+    expect(m.read(0, 2 * P)).toEqual(data.subarray(0, 2 * P));
+    expect(m.read(2 * P, 4 * P)).toEqual(zeros(4 * P));
+  });
+
+  it("mremap works after madvise of part of the mapping was set back to normal", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    const data = pattern(4 * P, 36);
+    m.write(data, 0);
+    m.madvise("random", P, P);
+    m.madvise("normal", P, P);
+    m.mremap(8 * P, "maymove");
+    expect(m.read(0, 4 * P)).toEqual(data);
   });
 
   it("a shrink and a regrow show zeros where the cut anonymous pages were", () => {

@@ -261,6 +261,11 @@ describe("munmap at the address level", () => {
     space.munmap(m.address, P + 1); // pages 0 and 1
     expectMmapError(() => m.read(P, 1), "EFAULT", "access");
     expect(m.read(2 * P, 2 * P)).toEqual(data.subarray(2 * P));
+    // Through the object as well.
+    m.munmap(2 * P, 1); // page 2
+    expectMmapError(() => m.read(3 * P - 1, 1), "EFAULT", "access");
+    expect(m.read(3 * P, P)).toEqual(data.subarray(3 * P));
+    expectMmapError(() => space.mincore(m.address + 2 * P, P), "ENOMEM", "mincore");
   });
 
   it("rejects an unaligned address with EINVAL and unmaps nothing", () => {
@@ -443,6 +448,23 @@ describe("msync", () => {
     expect(fx.read(path)).toEqual(expected);
     expect(m.read(0, P)).toEqual(expected.subarray(0, P));
     expect(m.read(2 * P, 2 * P)).toEqual(expected.subarray(2 * P));
+  });
+
+  it("through the object, a range over a hole gives ENOMEM, and the mapped parts are still synced", () => {
+    const { data, path, m } = sharedFile(67);
+    const w0 = pattern(100, 68);
+    const w3 = pattern(100, 69);
+    m.munmap(P, P);
+    m.write(w0, 5);
+    m.write(w3, 3 * P + 5);
+    expectMmapError(() => m.msync("sync"), "ENOMEM", "msync");
+    let expected = patched(data, 5, w0);
+    expected = patched(expected, 3 * P + 5, w3);
+    expect(fx.read(path)).toEqual(expected);
+    // A range that avoids the hole is fine.
+    m.write(w0, 2 * P);
+    m.msync("sync", 2 * P, 2 * P);
+    expect(fx.readRange(path, 2 * P, 100)).toEqual(w0);
   });
 
   it("a range with no mapped page at all gives ENOMEM", () => {

@@ -100,6 +100,7 @@ uint32_t area_start(void);
 void claim(uint32_t start, uint32_t end, uint32_t obj);
 int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers);
 int vma_map(uint32_t start, uint32_t end, const struct vma *t);
+void vma_merge(uint32_t start, uint32_t end);
 int pages_joinable(uint32_t start, uint32_t end, uint32_t obj);
 int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except);
 uint32_t shared_object_at(int file, int64_t fpage);

@@ -26,6 +26,7 @@ static int set_advice(uint32_t start, uint32_t end, int advice) {
     vmas[i].ra_pages = 0;
     vmas[i].ra_end = 0;
   }
+  vma_merge(start, end);
   return 0;
 }
 

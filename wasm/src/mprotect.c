@@ -27,6 +27,7 @@ int mprotect(void *addr, size_t length, int prot) {
       vma_set_writable(&vmas[i], (prot & PROT_WRITE) != 0);
       vmas[i].prot = (uint8_t)prot;
     }
+    vma_merge(start, end);
   }
   if (err) {
     errno = err;

@@ -78,18 +78,19 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
     err = unmap_range(old + new_n, old + old_n, 1, 0);
     dest = old;
   } else {
-    struct vma *v = &vmas[i];
-    struct object *o = &objects[v->obj];
-    uint32_t grow_end = old + new_n;
-    int in_place = v->depth == 1 && v->end == old + old_n && grow_end > old && pages_free(old + old_n, grow_end, v->obj) &&
-                   (o->kind != OBJ_FILE_SHARED ||
-                    !shared_conflict(o->file, (int64_t)v->end - o->vbase,
-                                     (int64_t)grow_end - o->vbase, v->obj));
+    struct vma t = vmas[i];
+    struct object *o = &objects[t.obj];
+    uint32_t old_end = old + old_n, grow_end = old + new_n;
+    /* Growing one of several mappings of the same file pages adds a layer
+     * over the pages that follow, which may themselves be mapped already. */
+    int in_place = grow_end > old &&
+                   (o->kind == OBJ_FILE_SHARED
+                        ? pages_joinable(old_end, grow_end, t.obj) &&
+                              !shared_conflict(o->file, (int64_t)old_end - o->vbase,
+                                               (int64_t)grow_end - o->vbase, t.obj)
+                        : pages_free(old_end, grow_end, t.obj));
     if (in_place) {
-      for (uint32_t p = v->end; p < grow_end; p++) page_ref(p, v->obj);
-      uint32_t from = v->end;
-      v->end = grow_end;
-      if (o->kind == OBJ_FILE_SHARED && o->writers) hash_resident(from, grow_end);
+      err = vma_map(old_end, grow_end, &t);
       dest = old;
     } else if (flags & MREMAP_MAYMOVE) {
       err = move((uint32_t)i, old, old_n, new_n, 0, &dest);
@@ -97,10 +98,8 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
       err = ENOMEM;
     }
   }
-  if (!err) {
-    i = vma_find(dest);
-    if (!vmas[i].lazy) err = load_vma_pages(&vmas[i], dest, dest + new_n, LOAD_ALL);
-  }
+  for (uint32_t k = vma_lower_bound(dest); !err && k < nvmas && vmas[k].start < dest + new_n; k++)
+    if (!vmas[k].lazy) err = load_vma_pages(&vmas[k], vmas[k].start, vmas[k].end, LOAD_ALL);
   if (err) {
     errno = err;
     return MAP_FAILED;

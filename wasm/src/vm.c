@@ -17,6 +17,16 @@ struct object objects[MAX_OBJECTS];
 struct file files[MAX_FILES];
 static uint32_t free_object_hint = 1;
 
+/* Freed pages rest here before they can be mapped again, so that a view
+ * kept past munmap reads zeros rather than the next mapping's bytes. The
+ * bound keeps the memory this pins (never returned to the OS by
+ * WebAssembly) small. */
+#define QUARANTINE (MAX_OBJECTS - 1)
+#define QUARANTINE_PAGES 16384u
+#define QUARANTINE_RANGES 4096u
+static struct { uint32_t start, end; } quarantine[QUARANTINE_RANGES];
+static uint32_t q_first, q_count, q_pages;
+
 /* The lowest page any mapping occupies; sbrk may grow up to it. */
 static uint32_t area_low = AREA_END;
 
@@ -101,7 +111,7 @@ uint32_t object_new(int kind, int shared, int file, int64_t vbase) {
   for (uint32_t n = 1; n < MAX_OBJECTS; n++) {
     uint32_t id = free_object_hint;
     free_object_hint = id + 1 < MAX_OBJECTS ? id + 1 : 1;
-    if (objects[id].kind != OBJ_FREE) continue;
+    if (id == QUARANTINE || objects[id].kind != OBJ_FREE) continue;
     struct object *o = &objects[id];
     memset(o, 0, sizeof *o);
     o->kind = (uint8_t)kind;
@@ -122,12 +132,37 @@ uint32_t object_new(int kind, int shared, int file, int64_t vbase) {
   return 0;
 }
 
+static void quarantine_evict(void) {
+  uint32_t start = quarantine[q_first].start, end = quarantine[q_first].end;
+  for (uint32_t p = start; p < end; p++) {
+    if (page_obj[p] != QUARANTINE) continue;
+    page_obj[p] = 0;
+    set_busy(p, 0);
+  }
+  q_first = (q_first + 1) % QUARANTINE_RANGES;
+  q_count--;
+  q_pages -= end - start;
+}
+
+static void quarantine_page(uint32_t p) {
+  page_obj[p] = QUARANTINE;
+  uint32_t last = (q_first + q_count + QUARANTINE_RANGES - 1) % QUARANTINE_RANGES;
+  if (q_count && quarantine[last].end == p) {
+    quarantine[last].end++;
+  } else {
+    if (q_count == QUARANTINE_RANGES) quarantine_evict();
+    last = (q_first + q_count++) % QUARANTINE_RANGES;
+    quarantine[last].start = p;
+    quarantine[last].end = p + 1;
+  }
+  q_pages++;
+  while (q_pages > QUARANTINE_PAGES) quarantine_evict();
+}
+
 static void object_release(uint32_t id) {
   struct object *o = &objects[id];
   for (uint32_t p = o->first; p < o->end; p++) {
-    if (page_obj[p] != id) continue;
-    page_obj[p] = 0;
-    set_busy(p, 0);
+    if (page_obj[p] == id) quarantine_page(p);
   }
   if (o->file >= 0) {
     struct file *f = &files[o->file];
@@ -174,19 +209,17 @@ void page_unref(uint32_t p) {
   if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
   page_state[p] = 0;
   page_hash[p] = 0;
-  if (o->kind != OBJ_FILE_SHARED) {
-    page_obj[p] = 0;
-    set_busy(p, 0);
-  }
+  if (o->kind != OBJ_FILE_SHARED) quarantine_page(p);
   if (--o->live == 0) object_release(id);
 }
 
 /* 1 when every page is unowned or owned by obj without being mapped. */
 int pages_free(uint32_t start, uint32_t end, uint32_t obj) {
   if (start < area_start() || end > AREA_END || start >= end) return 0;
+  /* Quarantined pages are free for whoever asks for them by address. */
   for (uint32_t p = start; p < end; p++) {
     if (page_refs[p]) return 0;
-    if (page_obj[p] && page_obj[p] != obj) return 0;
+    if (page_obj[p] && page_obj[p] != obj && page_obj[p] != QUARANTINE) return 0;
   }
   return 1;
 }
@@ -266,8 +299,30 @@ static int split_at(uint32_t page) {
 int pages_joinable(uint32_t start, uint32_t end, uint32_t obj) {
   if (start < area_start() || end > AREA_END || start >= end) return 0;
   for (uint32_t p = start; p < end; p++)
-    if (page_obj[p] && page_obj[p] != obj) return 0;
+    if (page_obj[p] && page_obj[p] != obj && page_obj[p] != QUARANTINE) return 0;
   return 1;
+}
+
+static int mergeable(const struct vma *a, const struct vma *b) {
+  return a->end == b->start && a->obj == b->obj && a->depth == b->depth && a->prot == b->prot &&
+         a->shared == b->shared && a->lazy == b->lazy && a->advice == b->advice &&
+         a->maywrite == b->maywrite;
+}
+
+/* Joins neighbouring vmas that differ only in extent, as Linux does, so that
+ * a range split by mprotect or grown by mremap is one mapping again. */
+void vma_merge(uint32_t start, uint32_t end) {
+  uint32_t i = vma_lower_bound(start);
+  if (i > 0) i--;
+  while (i + 1 < nvmas && vmas[i].start <= end) {
+    if (!mergeable(&vmas[i], &vmas[i + 1])) {
+      i++;
+      continue;
+    }
+    if (writable_shared(&vmas[i + 1])) objects[vmas[i].obj].writers--;
+    vmas[i].end = vmas[i + 1].end;
+    vma_remove(i + 1);
+  }
 }
 
 /* Adds one mapping of [start, end) with t's attributes: a layer on the vmas
@@ -303,6 +358,7 @@ int vma_map(uint32_t start, uint32_t end, const struct vma *t) {
     at = v->end;
     i++;
   }
+  vma_merge(start, end);
   return 0;
 }
 
@@ -327,5 +383,6 @@ int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers) {
     for (uint32_t n = 0; n < drop; n++)
       for (uint32_t p = v.start; p < v.end; p++) page_unref(p);
   }
+  vma_merge(start, end);
   return 0;
 }
