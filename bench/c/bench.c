@@ -3,7 +3,7 @@
  * the JavaScript contenders, with mmap(2) or pread(2), timed in-process.
  * Built by bench/run.mjs with `gcc -O2` into a temporary directory.
  *
- *   bench MODE SCENARIO FILE RUNS WARMUP [PAGES] [DEVICE]
+ *   bench MODE SCENARIO FILE RUNS WARMUP WARMUP_MS [PAGES] [DEVICE]
  *
  * MODE      mmap | pread
  * SCENARIO  touch    open, map, sum one byte per 4 KiB page, unmap, close
@@ -18,6 +18,7 @@
  * "Reading a page" is reading its first byte (mmap: that faults the page in;
  * pread: reads the 4 KiB page). pread reads use a 256 KiB page-aligned buffer.
  *
+ * Warm-up: at least WARMUP runs and at least WARMUP_MS milliseconds of them.
  * Prints one JSON object: {"samples":[ns...],"checksum":N,"extra":{...}}.
  */
 #define _GNU_SOURCE
@@ -173,16 +174,17 @@ static long long device_bytes(const char *dev) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 6) {
-    fprintf(stderr, "usage: bench MODE SCENARIO FILE RUNS WARMUP [PAGES] [DEVICE]\n");
+  if (argc < 7) {
+    fprintf(stderr, "usage: bench MODE SCENARIO FILE RUNS WARMUP WARMUP_MS [PAGES] [DEVICE]\n");
     return 2;
   }
   mode = argv[1];
   scenario = argv[2];
   path = argv[3];
   int runs = atoi(argv[4]), warmup = atoi(argv[5]);
+  uint64_t warmup_ns = (uint64_t)atoll(argv[6]) * 1000000u;
   if (runs > MAX_RUNS) runs = MAX_RUNS;
-  const char *device = argc > 7 ? argv[7] : "";
+  const char *device = argc > 8 ? argv[8] : "";
   if (strcmp(mode, "mmap") && strcmp(mode, "pread")) {
     fprintf(stderr, "bench: MODE must be mmap or pread\n");
     return 2;
@@ -196,14 +198,18 @@ int main(int argc, char **argv) {
   }
   int random = strcmp(scenario, "random") == 0, dirty = strcmp(scenario, "dirty") == 0;
   if (random || dirty) {
-    if (argc < 7) die("PAGES argument missing");
-    load_pages(argv[6]);
+    if (argc < 8) die("PAGES argument missing");
+    load_pages(argv[7]);
   }
 
   static uint64_t samples[MAX_RUNS];
   static long long wbytes[MAX_RUNS], dbytes[MAX_RUNS];
   uint32_t checksum = 0;
-  for (int r = 0; r < warmup + runs; r++) {
+  uint64_t start = now_ns();
+  int warmup_runs = 0;
+  for (int r = 0, kept = 0; kept < runs; r++) {
+    int warming = r < warmup || now_ns() - start < warmup_ns;
+    warmup_runs += warming;
     uint32_t c = 0;
     uint64_t t0 = 0, t1 = 0;
     long long w0 = 0, d0 = 0;
@@ -258,17 +264,18 @@ int main(int argc, char **argv) {
       fprintf(stderr, "bench: unknown scenario %s\n", scenario);
       return 2;
     }
-    if (r >= warmup) {
-      samples[r - warmup] = t1 - t0;
+    if (!warming) {
+      samples[kept] = t1 - t0;
       if (dirty) {
         long long w1 = write_bytes(), d1 = device_bytes(device);
-        wbytes[r - warmup] = w0 < 0 || w1 < 0 ? -1 : w1 - w0;
-        dbytes[r - warmup] = d0 < 0 || d1 < 0 ? -1 : d1 - d0;
+        wbytes[kept] = w0 < 0 || w1 < 0 ? -1 : w1 - w0;
+        dbytes[kept] = d0 < 0 || d1 < 0 ? -1 : d1 - d0;
       }
+      kept++;
     }
     checksum = c;
   }
-  printf("{\"checksum\":%u,\"samples\":[", checksum);
+  printf("{\"checksum\":%u,\"warmupRuns\":%d,\"samples\":[", checksum, warmup_runs);
   for (int i = 0; i < runs; i++) printf("%s%llu", i ? "," : "", (unsigned long long)samples[i]);
   printf("]");
   if (dirty) {

@@ -2,7 +2,7 @@
  * Scenario 6 against Emscripten's own mmap: map LENGTH bytes of a file,
  * read one page (its first byte), unmap; timed in-process.
  *
- *   emmap MODE FILE LENGTH RUNS WARMUP
+ *   emmap MODE FILE LENGTH RUNS WARMUP WARMUP_MS
  *
  * MODE  mmap  libc mmap(0, LENGTH, PROT_READ, MAP_PRIVATE, fd, 0)
  *       read  what a program must do where mmap is missing: malloc(LENGTH)
@@ -40,13 +40,14 @@ static void fail(const char *what, int err) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 6) {
-    printf("{\"error\":\"usage: emmap MODE FILE LENGTH RUNS WARMUP\"}\n");
+  if (argc < 7) {
+    printf("{\"error\":\"usage: emmap MODE FILE LENGTH RUNS WARMUP WARMUP_MS\"}\n");
     return 2;
   }
   const char *mode = argv[1], *file = argv[2];
   size_t length = (size_t)strtoull(argv[3], NULL, 10);
   int runs = atoi(argv[4]), warmup = atoi(argv[5]);
+  uint64_t warmup_ns = (uint64_t)strtoull(argv[6], NULL, 10) * 1000000u;
   if (runs > MAX_RUNS) runs = MAX_RUNS;
   int fd = strncmp(file, "fd:", 3) == 0 ? atoi(file + 3) : open(file, O_RDONLY);
   if (fd < 0) fail("open", errno);
@@ -54,7 +55,11 @@ int main(int argc, char **argv) {
 
   static uint64_t samples[MAX_RUNS];
   unsigned checksum = 0;
-  for (int r = 0; r < warmup + runs; r++) {
+  uint64_t start = now_ns();
+  int warmup_runs = 0;
+  for (int r = 0, kept = 0; kept < runs; r++) {
+    int warming = r < warmup || now_ns() - start < warmup_ns;
+    warmup_runs += warming;
     uint64_t t0 = now_ns();
     unsigned char *p;
     if (use_mmap) {
@@ -77,9 +82,9 @@ int main(int argc, char **argv) {
       free(p);
     }
     uint64_t t1 = now_ns();
-    if (r >= warmup) samples[r - warmup] = t1 - t0;
+    if (!warming) samples[kept++] = t1 - t0;
   }
-  printf("{\"checksum\":%u,\"samples\":[", checksum);
+  printf("{\"checksum\":%u,\"warmupRuns\":%d,\"samples\":[", checksum, warmup_runs);
   for (int i = 0; i < runs; i++) printf(i ? ",%llu" : "%llu", (unsigned long long)samples[i]);
   printf("]}\n");
   return 0;

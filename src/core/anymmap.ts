@@ -1,5 +1,5 @@
 import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "./api.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import { Engine, MAX_MAPPING } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { FileHandleImpl } from "./file-handle.js";
@@ -107,6 +107,8 @@ export class AnymmapInstance implements Anymmap {
     let flags = bits("MAP", options.flags ?? (anonymous ? "private" : "shared"), "flags", "mmap");
     const offset = pageAligned(options.offset ?? 0, "offset", "mmap");
     const address = integer(options.address ?? 0, "address", "mmap", 0, 2 ** 32 - 1);
+    // Only an exact address must be aligned: a hint is rounded, as on Linux.
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) pageAligned(address, "address", "mmap");
     if (anonymous) flags |= MAP_ANONYMOUS;
     if (typeof source === "string") {
       const type = flags & MAP_TYPE;

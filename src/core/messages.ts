@@ -3,7 +3,7 @@
  * went wrong and what to do about it, in one place.
  */
 const HINTS: Record<string, string> = {
-  "mmap:EINVAL": "check that length > 0, offset is a multiple of the page size (4096) and flags name exactly one of shared/private",
+  "mmap:EINVAL": "check that length > 0, offset (and a fixed address) is a multiple of the page size (4096) and flags name exactly one of shared/private",
   "mmap:EBADF": "the file handle is closed or not open; open the file again",
   "mmap:EACCES":
     "the file is not open for what the mapping asks: a writable shared mapping needs a file opened read-write ('r+') and not for appending; map it 'r', or 'private' to keep writes in memory",

@@ -1,0 +1,61 @@
+/**
+ * Runs one scenario of one Node contender in a process of its own, so that
+ * contenders never share a heap, a page of linear memory or a JIT:
+ *
+ *   node --expose-gc worker.mjs '<spec JSON>'
+ *
+ * spec: { module, variant, scenario, ctx, runs, warmup, warmupMs, expected, io, check }
+ * Warm-up: at least `warmup` runs and at least `warmupMs` of them. Each run
+ * is job.before() (untimed), job.run() (timed), job.after() and gc() (untimed).
+ * Prints one line "@@BENCH {json}": samples (ns), parts (per-phase ns, when
+ * the contender reports them), extra (write bytes), or error / wrong.
+ */
+import { pathToFileURL } from "node:url";
+import { ioDelta, ioSnapshot } from "./procio.mjs";
+
+const spec = JSON.parse(process.argv[2]);
+const out = (o) => process.stdout.write(`\n@@BENCH ${JSON.stringify(o)}\n`);
+const now = () => Number(process.hrtime.bigint());
+
+try {
+  const mod = await import(pathToFileURL(spec.module).href);
+  if (spec.check) {
+    out(await mod.check(spec.variant, spec.ctx));
+  } else {
+    const job = await mod.job(spec.scenario, spec.variant, spec.ctx);
+    const samples = [];
+    const parts = {};
+    const extra = { writeBytes: [], deviceBytes: [] };
+    let wrong;
+    let checksum;
+    let warmupRuns = 0;
+    const start = now();
+    for (let i = 0, kept = 0; kept < spec.runs; i++) {
+      const warming = i < spec.warmup || now() - start < spec.warmupMs * 1e6;
+      if (warming) warmupRuns++;
+      job.before?.(i);
+      const io0 = spec.io ? ioSnapshot(spec.ctx.device) : null;
+      const t0 = now();
+      const r = job.run(i);
+      const t1 = now();
+      const io = spec.io ? ioDelta(io0, ioSnapshot(spec.ctx.device)) : null;
+      job.after?.(i);
+      globalThis.gc?.();
+      checksum = r.checksum;
+      if (spec.expected !== null && spec.expected !== undefined && r.checksum !== spec.expected && !wrong) {
+        wrong = `checksum ${r.checksum}, expected ${spec.expected}`;
+      }
+      if (warming) continue;
+      kept++;
+      samples.push(t1 - t0);
+      for (const [k, v] of Object.entries(r.parts ?? {})) (parts[k] ??= []).push(v);
+      if (io) {
+        extra.writeBytes.push(io.writeBytes);
+        extra.deviceBytes.push(io.deviceBytes);
+      }
+    }
+    out({ samples, parts, extra: spec.io ? extra : undefined, checksum, wrong, warmupRuns });
+  }
+} catch (e) {
+  out({ error: e instanceof Error ? `${e.code ? e.code + ": " : ""}${e.message}` : String(e) });
+}
