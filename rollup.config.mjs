@@ -23,6 +23,8 @@ export default [
     input: {
       node: "src/runtime/node/index.ts",
       cli: "src/runtime/node/cli.ts",
+      deno: "src/runtime/deno/index.ts",
+      bun: "src/runtime/bun/index.ts",
     },
     output: {
       dir: "dist",
@@ -43,8 +45,13 @@ export default [
     ],
   },
   {
-    // The contract for every runtime, and the Node entry's own declarations.
-    input: { index: "src/index.ts", node: "src/runtime/node/index.ts" },
+    // The contract for every runtime, and each runtime entry's own declarations.
+    input: {
+      index: "src/index.ts",
+      node: "src/runtime/node/index.ts",
+      deno: "src/runtime/deno/index.ts",
+      bun: "src/runtime/bun/index.ts",
+    },
     // `Disposable` comes from this lib; rollup-plugin-dts drops the directive.
     output: { dir: "dist", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
     external,

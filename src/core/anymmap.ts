@@ -3,7 +3,7 @@ import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_V
 import { Engine, MAX_MAPPING } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { FileHandleImpl } from "./file-handle.js";
-import { MappingImpl } from "./mapping.js";
+import { MappingImpl, MappingState } from "./mapping.js";
 import { bits, integer, pageAligned } from "./validate.js";
 import type { HostFile } from "../wasi/host-file.js";
 import { WasiHost } from "../wasi/host.js";
@@ -33,7 +33,13 @@ export class AnymmapInstance implements Anymmap {
   #engine?: Engine;
   #loading?: Promise<Engine>;
   /** Live mappings, oldest first. */
-  #live = new Set<MappingImpl>();
+  #live = new Set<MappingState>();
+  /**
+   * A mapping dropped without munmap is unmapped once its Mapping object
+   * and every view it handed out are garbage: a view kept alone must not
+   * start reading zeros.
+   */
+  #finalizer = new FinalizationRegistry<MappingState>((state) => this.collected(state));
 
   constructor(private readonly adapter: RuntimeAdapter) {}
 
@@ -184,9 +190,9 @@ export class AnymmapInstance implements Anymmap {
     const engine = this.engine;
     const at = engine.mmap(address, length, prot, flags, fd, offset, path);
     if (flags & MAP_FIXED) this.release(at, length, true);
-    const mapping = new MappingImpl(this, at, length, offset, prot, flags, path);
-    this.#live.add(mapping);
-    return mapping;
+    const state = new MappingState(at, length);
+    this.#live.add(state);
+    return new MappingImpl(this, state, offset, prot, flags, path);
   }
 
   /** Tells live mappings that [address, address+length) left them: one layer, newest first, or all. */
@@ -208,12 +214,33 @@ export class AnymmapInstance implements Anymmap {
         }
       }
       remaining = next;
-      if (!m.mapped) this.#live.delete(m);
+      if (!m.mapped) this.released(m);
     }
   }
 
-  released(mapping: MappingImpl): void {
-    if (!mapping.mapped) this.#live.delete(mapping);
+  released(state: MappingState): void {
+    if (state.mapped) return;
+    this.#live.delete(state);
+    this.#finalizer.unregister(state);
+  }
+
+  hold(state: MappingState, holder: object): void {
+    state.holders++;
+    this.#finalizer.register(holder, state, state);
+  }
+
+  private collected(state: MappingState): void {
+    if (--state.holders > 0 || !state.mapped) return;
+    try {
+      for (const [a, n] of state.segments(state.address, state.length)) {
+        this.engine.munmap(a, n);
+        state.cut(a, n);
+      }
+    } catch {
+      // Write-back failed: the pages stay mapped (and dirty) rather than lost.
+      return;
+    }
+    this.#live.delete(state);
   }
 
   munmap(address: number, length: number): void {

@@ -1,5 +1,5 @@
 import type { Access, Mapping, Prot } from "./api.js";
-import { MAP_SHARED, MREMAP_FIXED, PAGE_SIZE } from "./constants.js";
+import { MREMAP_FIXED, PAGE_SIZE } from "./constants.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine, MAX_MAPPING } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { bits, integer, pageAligned } from "./validate.js";
@@ -9,8 +9,77 @@ const encoder = new TextEncoder();
 /** What a mapping needs from the address space that owns it. */
 export interface AddressSpace {
   readonly engine: Engine;
-  /** Pages [address, address+length) left this mapping's hands: tell the others. */
-  released(mapping: MappingImpl, address: number, length: number): void;
+  /** The mapping gave its pages back (munmap) or moved (mremap). */
+  released(state: MappingState): void;
+  /** Ties the mapping's life to `holder`: when every holder is collected, the mapping is unmapped. */
+  hold(state: MappingState, holder: object): void;
+}
+
+/**
+ * Where a mapping lives and which of its pages were unmapped: what the
+ * address space tracks, apart from the Mapping object so that garbage
+ * collection can take the object (and its views) and unmap what is left.
+ */
+export class MappingState {
+  /** Byte ranges [start, end) of the mapping that were unmapped. */
+  holes: Array<[number, number]> = [];
+  /** The Mapping and the views handed out that are still reachable. */
+  holders = 0;
+
+  constructor(
+    public address: number,
+    public length: number,
+  ) {}
+
+  get mapped(): boolean {
+    return !(this.holes.length === 1 && this.holes[0]![0] === 0 && this.holes[0]![1] >= this.length);
+  }
+
+  /** Records that [address, address+length) of linear memory is no longer this mapping's. */
+  cut(address: number, length: number): void {
+    const a = Math.max(0, address - this.address);
+    const b = Math.min(this.length, address + length - this.address);
+    if (a >= b) return;
+    const merged: Array<[number, number]> = [];
+    let lo = a;
+    let hi = Math.min(this.length, Math.ceil(b / PAGE_SIZE) * PAGE_SIZE);
+    for (const [s, e] of this.holes) {
+      if (e < lo || s > hi) merged.push([s, e]);
+      else {
+        lo = Math.min(lo, s);
+        hi = Math.max(hi, e);
+      }
+    }
+    merged.push([lo, hi]);
+    merged.sort((x, y) => x[0] - y[0]);
+    this.holes = merged;
+  }
+
+  /** True when any page of [address, address+length) of linear memory is still this mapping's. */
+  covers(address: number, length: number): boolean {
+    if (!this.mapped) return false;
+    const a = Math.max(0, address - this.address);
+    const b = Math.min(this.length, address + length - this.address);
+    if (a >= b) return false;
+    return !this.holes.some(([s, e]) => s <= a && e >= b);
+  }
+
+  /**
+   * The parts of [address, address+size) that are still this mapping's.
+   * Holes may hold other mappings by now, so calls skip them.
+   */
+  segments(address: number, size: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let at = address - this.address;
+    const end = at + size;
+    for (const [a, b] of this.holes) {
+      if (b <= at || a >= end) continue;
+      if (a > at) out.push([this.address + at, a - at]);
+      at = Math.max(at, b);
+    }
+    if (at < end) out.push([this.address + at, end - at]);
+    return out;
+  }
 }
 
 /**
@@ -20,32 +89,28 @@ export interface AddressSpace {
  */
 export class MappingImpl implements Mapping {
   readonly backend = "wasm" as const;
-  #address: number;
-  #length: number;
+  readonly #state: MappingState;
   #prot: number;
-  /** Byte ranges [start, end) of the mapping that were unmapped. */
-  #holes: Array<[number, number]> = [];
 
   constructor(
     private readonly space: AddressSpace,
-    address: number,
-    length: number,
+    state: MappingState,
     readonly offset: number,
     prot: number,
     readonly flags: number,
     readonly path?: string,
   ) {
-    this.#address = address;
-    this.#length = length;
+    this.#state = state;
     this.#prot = prot;
+    space.hold(state, this);
   }
 
   get address(): number {
-    return this.#address;
+    return this.#state.address;
   }
 
   get length(): number {
-    return this.#length;
+    return this.#state.length;
   }
 
   get prot(): number {
@@ -53,11 +118,11 @@ export class MappingImpl implements Mapping {
   }
 
   get mapped(): boolean {
-    return !(this.#holes.length === 1 && this.#holes[0]![0] === 0 && this.#holes[0]![1] >= this.#length);
+    return this.#state.mapped;
   }
 
   get bytes(): Uint8Array {
-    return this.view(0, this.#length);
+    return this.view(0, this.#state.length);
   }
 
   /** Range arguments, checked against the mapping's bounds. */
@@ -66,12 +131,12 @@ export class MappingImpl implements Mapping {
       throw new MmapError("EFAULT", syscall, "the mapping was unmapped; map the file again", this.errorOptions());
     }
     const start = integer(offset ?? 0, "offset", syscall);
-    const size = integer(length ?? Math.max(0, this.#length - start), "length", syscall);
-    if (start + size > this.#length) {
+    const size = integer(length ?? Math.max(0, this.#state.length - start), "length", syscall);
+    if (start + size > this.#state.length) {
       throw new MmapError(
         "EINVAL",
         syscall,
-        `offset ${start} + length ${size} is past the end of the mapping (${this.#length} bytes)`,
+        `offset ${start} + length ${size} is past the end of the mapping (${this.#state.length} bytes)`,
         this.errorOptions(),
       );
     }
@@ -81,7 +146,7 @@ export class MappingImpl implements Mapping {
   /** An access range: in bounds and not in a hole (another mapping may live there now). */
   private range(offset: unknown, length: unknown, syscall: string): [number, number] {
     const [start, size] = this.bounds(offset, length, syscall);
-    for (const [a, b] of this.#holes) {
+    for (const [a, b] of this.#state.holes) {
       if (start < b && a < start + size) {
         throw new MmapError("EFAULT", syscall, `bytes ${a}..${b} of the mapping were unmapped; map them again`, this.errorOptions());
       }
@@ -97,7 +162,7 @@ export class MappingImpl implements Mapping {
   private pageRange(offset: unknown, length: unknown, syscall: string): [number, number] {
     const start = pageAligned(offset ?? 0, "offset", syscall);
     const [, size] = this.bounds(start, length, syscall);
-    return [this.#address + start, size];
+    return [this.#state.address + start, size];
   }
 
   view(offset?: number, length?: number, access: Access = "read"): Uint8Array {
@@ -105,12 +170,16 @@ export class MappingImpl implements Mapping {
     if (access !== "read" && access !== "write") {
       throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${String(access)}`);
     }
-    this.space.engine.touch(this.#address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
-    return this.space.engine.bytes(this.#address + start, size);
+    this.space.engine.touch(this.#state.address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
+    const view = this.space.engine.bytes(this.#state.address + start, size);
+    this.space.hold(this.#state, view);
+    return view;
   }
 
   read(offset?: number, length?: number): Uint8Array {
-    return this.view(offset, length).slice();
+    const [start, size] = this.range(offset, length, "access");
+    this.space.engine.touch(this.#state.address + start, size, ACCESS_READ);
+    return this.space.engine.bytes(this.#state.address + start, size).slice();
   }
 
   readInto(target: Uint8Array, offset?: number): number {
@@ -118,8 +187,10 @@ export class MappingImpl implements Mapping {
       throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
     }
     const start = integer(offset ?? 0, "offset", "access");
-    const size = Math.min(target.length, Math.max(0, this.#length - start));
-    target.set(this.view(start, size));
+    const size = Math.min(target.length, Math.max(0, this.#state.length - start));
+    this.range(start, size, "access");
+    this.space.engine.touch(this.#state.address + start, size, ACCESS_READ);
+    target.set(this.space.engine.bytes(this.#state.address + start, size));
     return size;
   }
 
@@ -129,30 +200,13 @@ export class MappingImpl implements Mapping {
       throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     }
     const [start] = this.range(offset, bytes.length, "access");
-    this.space.engine.touch(this.#address + start, bytes.length, ACCESS_WRITE);
-    this.space.engine.bytes(this.#address + start, bytes.length).set(bytes);
+    this.space.engine.touch(this.#state.address + start, bytes.length, ACCESS_WRITE);
+    this.space.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
     return bytes.length;
   }
 
-  /**
-   * The parts of [address, address+size) that are still this mapping's.
-   * Holes may hold other mappings by now, so calls skip them.
-   */
-  private segments(address: number, size: number): Array<[number, number]> {
-    const out: Array<[number, number]> = [];
-    let at = address - this.#address;
-    const end = at + size;
-    for (const [a, b] of this.#holes) {
-      if (b <= at || a >= end) continue;
-      if (a > at) out.push([this.#address + at, a - at]);
-      at = Math.max(at, b);
-    }
-    if (at < end) out.push([this.#address + at, end - at]);
-    return out;
-  }
-
   private noHoles(address: number, size: number, syscall: string): void {
-    const parts = this.segments(address, size);
+    const parts = this.#state.segments(address, size);
     if (size > 0 && (parts.length !== 1 || parts[0]![1] !== size)) {
       throw new MmapError("ENOMEM", syscall, "part of the range was unmapped", this.errorOptions());
     }
@@ -161,20 +215,25 @@ export class MappingImpl implements Mapping {
   msync(flags: number | string = "sync", offset?: number, length?: number): void {
     const ms = bits("MS", flags, "flags", "msync");
     const [address, size] = this.pageRange(offset, length, "msync");
-    const parts = this.segments(address, size);
+    const parts = this.#state.segments(address, size);
     for (const [a, n] of parts) this.space.engine.msync(a, n, ms);
     this.noHoles(address, size, "msync");
   }
 
   munmap(offset?: number, length?: number): void {
-    if (!this.mapped && offset === undefined && length === undefined) return;
+    // As munmap(2), unmapping what is already unmapped is not an error.
+    if (!this.mapped) {
+      if (offset !== undefined) pageAligned(offset, "offset", "munmap");
+      if (length !== undefined) integer(length, "length", "munmap");
+      return;
+    }
     const [address, size] = this.pageRange(offset, length, "munmap");
     if (size === 0) throw new MmapError("EINVAL", "munmap", "length must be greater than 0");
-    for (const [a, n] of this.segments(address, size)) {
+    for (const [a, n] of this.#state.segments(address, size)) {
       this.space.engine.munmap(a, n);
-      this.cut(a, n);
+      this.#state.cut(a, n);
     }
-    this.space.released(this, address, size);
+    this.space.released(this.#state);
   }
 
   mprotect(prot: Prot, offset?: number, length?: number): void {
@@ -182,7 +241,7 @@ export class MappingImpl implements Mapping {
     const [address, size] = this.pageRange(offset, length, "mprotect");
     this.noHoles(address, size, "mprotect");
     this.space.engine.mprotect(address, size, p);
-    if (address === this.#address && size >= this.#length) this.#prot = p;
+    if (address === this.#state.address && size >= this.#state.length) this.#prot = p;
   }
 
   mremap(newLength: number, flags: number | string = 0): void {
@@ -191,18 +250,18 @@ export class MappingImpl implements Mapping {
     if (f & MREMAP_FIXED) {
       throw new MmapError("EINVAL", "mremap", "MREMAP_FIXED needs an address; use the instance's address-level calls");
     }
-    this.range(0, this.#length, "mremap");
-    const old = this.#address;
-    const at = this.space.engine.mremap(old, this.#length, size, f, 0);
-    if (at !== old) this.space.released(this, old, this.#length);
-    this.#address = at;
-    this.#length = size;
+    this.range(0, this.#state.length, "mremap");
+    const old = this.#state.address;
+    const at = this.space.engine.mremap(old, this.#state.length, size, f, 0);
+    this.#state.address = at;
+    this.#state.length = size;
+    if (at !== old) this.space.released(this.#state);
   }
 
   madvise(advice: number | string, offset?: number, length?: number): void {
     const a = bits("MADV", advice, "advice", "madvise");
     const [address, size] = this.pageRange(offset, length, "madvise");
-    for (const [at, n] of this.segments(address, size)) this.space.engine.madvise(at, n, a);
+    for (const [at, n] of this.#state.segments(address, size)) this.space.engine.madvise(at, n, a);
     this.noHoles(address, size, "madvise");
   }
 
@@ -214,40 +273,5 @@ export class MappingImpl implements Mapping {
 
   [Symbol.dispose](): void {
     if (this.mapped) this.munmap();
-  }
-
-  /** Records that [address, address+length) of linear memory is no longer this mapping's. */
-  cut(address: number, length: number): void {
-    const a = Math.max(0, address - this.#address);
-    const b = Math.min(this.#length, address + length - this.#address);
-    if (a >= b) return;
-    const pageEnd = Math.min(this.#length, Math.ceil(b / PAGE_SIZE) * PAGE_SIZE);
-    const merged: Array<[number, number]> = [];
-    let lo = a;
-    let hi = pageEnd;
-    for (const [s, e] of this.#holes) {
-      if (e < lo || s > hi) merged.push([s, e]);
-      else {
-        lo = Math.min(lo, s);
-        hi = Math.max(hi, e);
-      }
-    }
-    merged.push([lo, hi]);
-    merged.sort((x, y) => x[0] - y[0]);
-    this.#holes = merged;
-  }
-
-  /** True when any page of [address, address+length) of linear memory is still this mapping's. */
-  covers(address: number, length: number): boolean {
-    if (!this.mapped) return false;
-    const a = Math.max(0, address - this.#address);
-    const b = Math.min(this.#length, address + length - this.#address);
-    if (a >= b) return false;
-    return !this.#holes.some(([s, e]) => s <= a && e >= b);
-  }
-
-  /** MAP_SHARED mappings of the same file pages share addresses. */
-  get shared(): boolean {
-    return (this.flags & 0x0f) !== 0x02 && (this.flags & MAP_SHARED) !== 0;
   }
 }

@@ -1,0 +1,153 @@
+/**
+ * The scenarios of issue 3, what each one times, the checksum every
+ * contender must reproduce, and the targets anymmap is held to.
+ */
+import { fmtBytes, fmtRatio, fmtTime } from "./lib/stats.mjs";
+
+const GiB = 2 ** 30;
+const size = (b) => (b % GiB === 0 ? `${b / GiB} GiB` : fmtBytes(b));
+
+/** `heavy`: runs of a whole file; the others are latency scenarios with more, shorter runs. */
+export function scenarios(cfg) {
+  const dense = size(cfg.denseSize);
+  const sparse = size(cfg.sparseSize);
+  return [
+    {
+      id: "s1-touch",
+      n: "1a",
+      short: "1a touch",
+      title: `Map a ${dense} file and touch every 4 KiB page`,
+      timed: "open + map + read one byte of every page + unmap + close (pread/readSync: 256 KiB reads)",
+      heavy: true,
+      expected: (ctx) => ctx.dense.touchSum,
+      target: ratioToC(1.6),
+      nativeTarget: ratioToC(1.1),
+    },
+    {
+      id: "s1-scan",
+      n: "1b",
+      short: "1b scan",
+      title: `Map a ${dense} file and scan it (XOR of every word)`,
+      timed: "open + map + XOR of every word + unmap + close (same kernel for every JS contender; C: 64-bit words)",
+      heavy: true,
+      expected: (ctx) => ctx.dense.xor,
+      target: ratioToC(1.6),
+      nativeTarget: ratioToC(1.1),
+    },
+    {
+      id: "s2-cold",
+      n: "2",
+      short: "2 cold process",
+      title: `Whole process: map a ${dense} file + scan, from a cold process`,
+      timed: "a fresh process per run, spawn to exit: runtime start-up, module load, map, scan, print (page cache warm)",
+      heavy: true,
+      cold: true,
+      expected: (ctx) => ctx.dense.xor,
+      target: {
+        text: "≤ 0.5× Node readFileSync",
+        eval(row, rows) {
+          const ref = okRow(rows, "node-readfilesync");
+          if (!ref) return na("no Node readFileSync result");
+          const r = row.stats.median / ref.stats.median;
+          return verdict(r <= 0.5, `${fmtRatio(r)} readFileSync`, 0.5 * ref.stats.median);
+        },
+      },
+    },
+    {
+      id: "s3-tail",
+      n: "3",
+      short: "3 last page",
+      title: `Map a ${sparse} sparse file and read its last page (in-process latency)`,
+      timed: "open + map + read the last page + unmap + close",
+      heavy: false,
+      expected: (ctx) => ctx.sparse.lastByte,
+      target: {
+        text: "≤ 20 µs",
+        eval(row) {
+          return verdict(row.stats.median <= 20e3, fmtTime(row.stats.median), 20e3);
+        },
+      },
+    },
+    {
+      id: "s4-random",
+      n: "4",
+      short: "4 random pages",
+      title: `Read 1000 random 4 KiB pages of a ${sparse} file`,
+      timed: "the 1000 page reads; map/unmap (open/close) happen outside the timing",
+      heavy: false,
+      expected: (ctx) => ctx.sparse.randomSum,
+      target: ratioToC(1.0),
+    },
+    {
+      id: "s5-msync",
+      n: "5",
+      short: "5 dirty + msync",
+      title: `Dirty 1000 random 4 KiB pages of a ${dense} shared mapping, then msync(MS_SYNC)`,
+      timed:
+        "open + map (shared, read-write) + add 1 to one byte of each page + msync(MS_SYNC) + unmap + close " +
+        "(pread/readSync: pread + pwrite per page + fdatasync)",
+      heavy: true,
+      io: true,
+      expected: () => null,
+      target: {
+        text: "≤ 0.25× C mmap time, disk bytes ≤ 1.05× dirty bytes",
+        eval(row, rows, scenario) {
+          const c = okRow(rows, "c-mmap");
+          if (!c) return na("no C mmap result");
+          const r = row.stats.median / c.stats.median;
+          const disk = row.io?.disk;
+          const dirty = scenario.dirtyBytes;
+          const diskOk = disk !== null && disk !== undefined && disk <= 1.05 * dirty;
+          const diskText = disk === null || disk === undefined ? "disk bytes unknown" : `disk ${(disk / dirty).toFixed(2)}× dirty`;
+          return verdict(r <= 0.25 && diskOk, `${fmtRatio(r)} C mmap, ${diskText}`, 0.25 * c.stats.median);
+        },
+      },
+    },
+    {
+      id: "s6-onepage",
+      n: "6",
+      short: "6 one page",
+      title: `Map a ${dense} file and read one page, against Emscripten's own mmap`,
+      timed: "open + map + read page 0 + unmap + close (Emscripten: in-process, around mmap/read/munmap)",
+      heavy: false,
+      expected: (ctx) => ctx.dense.page0,
+      target: {
+        text: "≥ 100× faster than Emscripten's mmap",
+        eval(row, rows) {
+          const ref = okRow(rows, "emcc-noderawfs-mmap");
+          if (!ref) return na("no Emscripten mmap result");
+          const r = ref.stats.median / row.stats.median;
+          return verdict(r >= 100, `${r.toFixed(0)}× faster`, ref.stats.median / 100);
+        },
+      },
+    },
+  ];
+}
+
+function okRow(rows, id) {
+  return rows.find((r) => r.contender === id && r.status === "ok");
+}
+
+function na(why) {
+  return { status: "n/a", detail: why, limitNs: null };
+}
+
+/** limitNs: the target as a time in this run, so the chart can draw it against C mmap. */
+function verdict(met, detail, limitNs) {
+  return { status: met ? "met" : "MISSED", detail, limitNs };
+}
+
+function ratioToC(limit) {
+  return {
+    text: `≤ ${limit}× C mmap`,
+    eval(row, rows) {
+      const c = okRow(rows, "c-mmap");
+      if (!c) return na("no C mmap result");
+      const r = row.stats.median / c.stats.median;
+      return verdict(r <= limit, `${fmtRatio(r)} C mmap`, limit * c.stats.median);
+    },
+  };
+}
+
+/** Execution order: scenario 5 changes the dense file, so it runs last. */
+export const RUN_ORDER = ["s1-touch", "s1-scan", "s2-cold", "s3-tail", "s4-random", "s6-onepage", "s5-msync"];

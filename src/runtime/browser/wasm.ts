@@ -1,0 +1,86 @@
+/**
+ * Finding and compiling anymmap.wasm in a browser: once per page or worker,
+ * from wherever the caller says, retried after a failure.
+ */
+import { MmapError } from "../../core/errors.js";
+import { browser } from "./dom.js";
+
+/**
+ * Where the engine's `.wasm` comes from: a URL (string or `URL`), a
+ * `Response` (or a promise of one, e.g. `fetch(...)`), the bytes, or a
+ * compiled `WebAssembly.Module`. Browsers.
+ */
+export type WasmSource =
+  | string
+  | URL
+  | Response
+  | PromiseLike<Response>
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module;
+
+let compiled: WebAssembly.Module | undefined;
+let loading: Promise<WebAssembly.Module> | undefined;
+
+/** The default: `anymmap.wasm` beside this module (dist/anymmap.wasm). */
+function defaultUrl(): URL {
+  return new URL("./anymmap.wasm", import.meta.url);
+}
+
+function isResponse(v: unknown): v is Response {
+  return typeof v === "object" && v !== null && typeof (v as Response).arrayBuffer === "function" && "status" in v;
+}
+
+async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer) return WebAssembly.compile(source);
+  if (ArrayBuffer.isView(source)) {
+    // WebAssembly.compile copies; a view of a SharedArrayBuffer must be copied first.
+    const bytes = new Uint8Array(source.buffer as ArrayBuffer, source.byteOffset, source.byteLength);
+    return WebAssembly.compile(bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice());
+  }
+  let response: Response;
+  if (typeof source === "string" || source instanceof URL) {
+    const fetch = browser().fetch;
+    if (!fetch) throw new Error("fetch() is not available to load the .wasm; pass its bytes or a WebAssembly.Module to init()");
+    response = await fetch(source);
+  } else if (isResponse(source)) {
+    response = source;
+  } else if (typeof (source as PromiseLike<Response>)?.then === "function") {
+    response = await source;
+  } else {
+    throw new TypeError(`init() takes a URL, a Response, bytes or a WebAssembly.Module, got ${String(source)}`);
+  }
+  if (!response.ok) throw new Error(`fetching ${response.url || "the .wasm"} gave HTTP ${response.status}`);
+  // compileStreaming needs the application/wasm type; bytes work with any server.
+  const type = response.headers.get("content-type") ?? "";
+  if (type.split(";")[0]!.trim() === "application/wasm" && typeof WebAssembly.compileStreaming === "function") {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/**
+ * Compiles the engine once. Concurrent calls share one load; a failed load
+ * is forgotten, so the next call (with the same or another source) retries.
+ * After a success, later sources are ignored. Browsers.
+ */
+export function loadWasm(source?: WasmSource): Promise<WebAssembly.Module> {
+  if (compiled) return Promise.resolve(compiled);
+  loading ??= compileFrom(source ?? defaultUrl()).then(
+    (module) => {
+      compiled = module;
+      return module;
+    },
+    (e: unknown) => {
+      loading = undefined;
+      throw new MmapError("ENOEXEC", "load", `cannot load anymmap.wasm: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`, { cause: e });
+    },
+  );
+  return loading;
+}
+
+/** The compiled engine if a load finished, else undefined. Browsers. */
+export function loadedWasm(): WebAssembly.Module | undefined {
+  return compiled;
+}

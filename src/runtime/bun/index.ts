@@ -1,0 +1,101 @@
+/**
+ * anymmap for Bun: the WASM engine over Bun's node:fs (one pread64 per
+ * page-in, straight into WebAssembly memory).
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+
+import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import type { MappingImpl } from "../../core/mapping.js";
+import { BunHostFile } from "./bun-file.js";
+import { mapBunError } from "./map-error.js";
+
+export * from "../../core/constants.js";
+export { MmapError, isMmapError } from "../../core/errors.js";
+export type * from "../../core/api.js";
+
+/** The part of Bun's global this entry uses. */
+declare const Bun: { readonly version: string };
+
+declare const __ANYMMAP_VERSION__: string;
+
+/** The package version. Bun. */
+export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
+
+// Found relative to this module, wherever it was loaded from.
+const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
+
+const adapter: RuntimeAdapter = {
+  runtime: `bun ${Bun.version}`,
+  version,
+  openFile: (path: string, flags: OpenFlags, mode?: number) => BunHostFile.open(path, flags, mode),
+  mapError: mapBunError,
+  compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
+  compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
+};
+
+/** A new, independent address space (its own mappings and 4 GiB of memory). Bun. */
+export function createInstance(): Anymmap {
+  return new AnymmapInstance(adapter);
+}
+
+let shared: AnymmapInstance | undefined;
+function instance(): AnymmapInstance {
+  return (shared ??= new AnymmapInstance(adapter));
+}
+
+/** The page size of every alignment rule: 4096. Bun. */
+export const pageSize = 4096;
+/** The backend in use. Bun: "wasm". */
+export const backend = "wasm" as const;
+
+/** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Bun. */
+export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
+  return instance().mmapSync(source, options);
+}
+/** Maps a path, a FileHandle, or anonymous memory (`null`). Bun. */
+export function mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
+  return instance().mmap(source, options);
+}
+/** Opens a file of the default address space, synchronously. Bun. */
+export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
+  return instance().openSync(path, flags, mode);
+}
+/** Opens a file of the default address space. Bun. */
+export function open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
+  return instance().open(path, flags, mode);
+}
+/** munmap(2) over the default address space: may cover several mappings. Bun. */
+export function munmap(address: number, length: number): void {
+  instance().munmap(address, length);
+}
+/** msync(2) over the default address space. Bun. */
+export function msync(address: number, length: number, flags?: number | string): void {
+  instance().msync(address, length, flags);
+}
+/** mprotect(2) over the default address space. Bun. */
+export function mprotect(address: number, length: number, prot: Prot): void {
+  instance().mprotect(address, length, prot);
+}
+/** madvise(2) over the default address space. Bun. */
+export function madvise(address: number, length: number, advice: number | string): void {
+  instance().madvise(address, length, advice);
+}
+/** mincore(2) over the default address space. Bun. */
+export function mincore(address: number, length: number): Uint8Array {
+  return instance().mincore(address, length);
+}
+/** Runtime, backend, page size, version and resident bytes of the default address space. Bun. */
+export function info(): Info {
+  return instance().info();
+}
+/** Host I/O counters of the default address space. Bun. */
+export function hostIO(): HostIOStats {
+  return instance().hostIO;
+}
+
+// This module is an anymmap entry: tsc fails here if its exports stop
+// matching the contract every runtime entry shares.
+type Satisfies<T extends EntryPoint> = T;
+type EntryCheck = Satisfies<typeof import("./index.js")>;

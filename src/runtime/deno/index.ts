@@ -1,0 +1,139 @@
+/**
+ * anymmap for Deno: the WASM engine over Deno's node:fs (one pread64 per
+ * page-in, straight into WebAssembly memory). Needs --allow-read for the
+ * files it maps and for anymmap.wasm, and --allow-write for writable ones.
+ */
+import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import { MmapError } from "../../core/errors.js";
+import type { MappingImpl } from "../../core/mapping.js";
+import { DenoHostFile, permissionError } from "./deno-file.js";
+import { mapDenoError, missingPermission } from "./map-error.js";
+
+export * from "../../core/constants.js";
+export { MmapError, isMmapError } from "../../core/errors.js";
+export type * from "../../core/api.js";
+
+/** The parts of Deno's global namespace this entry uses. */
+interface DenoNamespace {
+  readonly version: { readonly deno: string };
+  readFileSync(path: URL): Uint8Array;
+  readFile(path: URL): Promise<Uint8Array>;
+}
+declare const Deno: DenoNamespace;
+
+declare const __ANYMMAP_VERSION__: string;
+
+/** The package version. Deno. */
+export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
+
+// Found relative to this module, wherever it was loaded from (a checkout,
+// node_modules, Deno's npm cache, or a web server).
+const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
+
+/** A failed read of anymmap.wasm, as an MmapError that says which permission to add. */
+function loadError(e: unknown): unknown {
+  const flag = missingPermission(e);
+  if (flag === undefined) return e;
+  return permissionError(flag, "load", "read anymmap.wasm", decodeURIComponent(wasmUrl.pathname), e);
+}
+
+const adapter: RuntimeAdapter = {
+  runtime: `deno ${Deno.version.deno}`,
+  version,
+  openFile: (path: string, flags: OpenFlags, mode?: number) => DenoHostFile.open(path, flags, mode),
+  mapError: mapDenoError,
+  compileSync: () => {
+    if (wasmUrl.protocol !== "file:") {
+      throw new MmapError(
+        "ENOSYS",
+        "load",
+        `anymmap.wasm is at ${wasmUrl.href}, which Deno reads only asynchronously: call await mmap(...) or await open(...) once before the Sync forms`,
+      );
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(wasmUrl);
+    } catch (e) {
+      throw loadError(e);
+    }
+    return new WebAssembly.Module(bytes);
+  },
+  compile: async () => {
+    if (wasmUrl.protocol === "file:") {
+      try {
+        return await WebAssembly.compile(await Deno.readFile(wasmUrl));
+      } catch (e) {
+        throw loadError(e);
+      }
+    }
+    const response = await fetch(wasmUrl);
+    if (!response.ok) throw new Error(`fetch ${wasmUrl.href}: HTTP ${response.status}`);
+    return WebAssembly.compile(await response.arrayBuffer());
+  },
+};
+
+/** A new, independent address space (its own mappings and 4 GiB of memory). Deno. */
+export function createInstance(): Anymmap {
+  return new AnymmapInstance(adapter);
+}
+
+let shared: AnymmapInstance | undefined;
+function instance(): AnymmapInstance {
+  return (shared ??= new AnymmapInstance(adapter));
+}
+
+/** The page size of every alignment rule: 4096. Deno. */
+export const pageSize = 4096;
+/** The backend in use. Deno: "wasm". */
+export const backend = "wasm" as const;
+
+/** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Deno. */
+export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
+  return instance().mmapSync(source, options);
+}
+/** Maps a path, a FileHandle, or anonymous memory (`null`). Deno. */
+export function mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
+  return instance().mmap(source, options);
+}
+/** Opens a file of the default address space, synchronously. Deno. */
+export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
+  return instance().openSync(path, flags, mode);
+}
+/** Opens a file of the default address space. Deno. */
+export function open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
+  return instance().open(path, flags, mode);
+}
+/** munmap(2) over the default address space: may cover several mappings. Deno. */
+export function munmap(address: number, length: number): void {
+  instance().munmap(address, length);
+}
+/** msync(2) over the default address space. Deno. */
+export function msync(address: number, length: number, flags?: number | string): void {
+  instance().msync(address, length, flags);
+}
+/** mprotect(2) over the default address space. Deno. */
+export function mprotect(address: number, length: number, prot: Prot): void {
+  instance().mprotect(address, length, prot);
+}
+/** madvise(2) over the default address space. Deno. */
+export function madvise(address: number, length: number, advice: number | string): void {
+  instance().madvise(address, length, advice);
+}
+/** mincore(2) over the default address space. Deno. */
+export function mincore(address: number, length: number): Uint8Array {
+  return instance().mincore(address, length);
+}
+/** Runtime, backend, page size, version and resident bytes of the default address space. Deno. */
+export function info(): Info {
+  return instance().info();
+}
+/** Host I/O counters of the default address space. Deno. */
+export function hostIO(): HostIOStats {
+  return instance().hostIO;
+}
+
+// This module is an anymmap entry: tsc fails here if its exports stop
+// matching the contract every runtime entry shares.
+type Satisfies<T extends EntryPoint> = T;
+type EntryCheck = Satisfies<typeof import("./index.js")>;

@@ -1,0 +1,70 @@
+import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
+
+/**
+ * The one place Deno's errors become WASI errnos. Deno throws two kinds:
+ * its own `Deno.errors.*` classes (from `Deno.*` calls and for missing
+ * permissions, which node:fs reports the same way) and Node-style errors
+ * with a `code` (from its node:fs layer).
+ */
+
+// Deno.errors.* by class name, for errors that carry no POSIX `code`.
+const DENO_ERRORS: Readonly<Record<string, number>> = {
+  NotFound: WASI_ERRNO.ENOENT,
+  PermissionDenied: WASI_ERRNO.EACCES,
+  // A permission flag Deno was not given (Deno 2); Deno 1 said PermissionDenied.
+  NotCapable: WASI_ERRNO.EACCES,
+  AlreadyExists: WASI_ERRNO.EEXIST,
+  BadResource: WASI_ERRNO.EBADF,
+  Busy: WASI_ERRNO.EBUSY,
+  Interrupted: WASI_ERRNO.EINTR,
+  InvalidData: WASI_ERRNO.EINVAL,
+  IsADirectory: WASI_ERRNO.EISDIR,
+  NotADirectory: WASI_ERRNO.ENOTDIR,
+  FilesystemLoop: WASI_ERRNO.ELOOP,
+  NotSupported: WASI_ERRNO.ENOTSUP,
+  TimedOut: WASI_ERRNO.ETIMEDOUT,
+  BrokenPipe: WASI_ERRNO.EPIPE,
+  UnexpectedEof: WASI_ERRNO.EIO,
+  WriteZero: WASI_ERRNO.EIO,
+};
+
+// Node validation codes of Deno's node:fs layer; in C they would have been EINVAL.
+const NODE_CODES: Readonly<Record<string, number>> = {
+  ERR_INVALID_ARG_TYPE: WASI_ERRNO.EINVAL,
+  ERR_INVALID_ARG_VALUE: WASI_ERRNO.EINVAL,
+  ERR_OUT_OF_RANGE: WASI_ERRNO.EINVAL,
+  ERR_FS_FILE_TOO_LARGE: WASI_ERRNO.EFBIG,
+  ERR_BUFFER_TOO_LARGE: WASI_ERRNO.ENOMEM,
+};
+
+/**
+ * The `--allow-*` flag a Deno permission error asks for ("--allow-read",
+ * "--allow-write"), or undefined when `e` is not a missing permission (an
+ * OS-level EACCES is not: no flag can fix it). Works in Deno.
+ */
+export function missingPermission(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  if (e.name !== "NotCapable" && e.name !== "PermissionDenied") return undefined;
+  const flag = /--allow-[a-z-]+/.exec(e.message)?.[0];
+  // Deno 2 always names the flag; an unnamed NotCapable is still a permission.
+  return flag ?? (e.name === "NotCapable" ? "--allow-read" : undefined);
+}
+
+/**
+ * WASI errno for an error thrown by Deno or its node:fs layer: a POSIX
+ * `code` ("ENOENT") through the errno table, a `Deno.errors.*` class by
+ * name (NotCapable, a missing permission flag, is EACCES), a few Node
+ * validation codes as EINVAL, anything else EIO. Never throws. Works in Deno.
+ */
+export function mapDenoError(e: unknown): number {
+  if (typeof e !== "object" || e === null) return WASI_ERRNO.EIO;
+  const code = "code" in e && typeof e.code === "string" ? e.code : undefined;
+  let n = code === undefined ? undefined : (wasiErrnoFromName(code) ?? NODE_CODES[code]);
+  if (n === undefined && e instanceof Error) n = DENO_ERRORS[e.name];
+  return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;
+}
+
+/** The POSIX name anymmap reports for an error thrown by Deno, e.g. "ENOENT" or "EACCES". Works in Deno. */
+export function denoErrorName(e: unknown): string {
+  return errnoName(mapDenoError(e));
+}
