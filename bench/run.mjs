@@ -93,14 +93,14 @@ const cfg = opts.quick
       denseSize: 64 * MiB,
       sparseSize: 1 * GiB,
       heavy: { runs: opts.runs ?? 3, warmup: 1, warmupMs: 0 },
-      light: { runs: opts.runs ?? 5, warmup: 3, warmupMs: 100 },
+      light: { runs: opts.runs ?? 5, warmup: 1, warmupMs: 100 },
     }
   : {
       mode: "full",
       denseSize: 1 * GiB,
       sparseSize: 6 * GiB,
       heavy: { runs: opts.runs ?? 7, warmup: 1, warmupMs: 1000 },
-      light: { runs: opts.runs ?? 21, warmup: 5, warmupMs: 1000 },
+      light: { runs: opts.runs ?? 21, warmup: 1, warmupMs: 1000 },
     };
 Object.assign(cfg, {
   window: 3 * GiB, // anymmap's windows in scenarios 3 and 4 (a mapping is at most 4 GiB − 1 MiB)
@@ -204,6 +204,9 @@ function runNode(c, sc, plan, ctx, check = false) {
     runs: plan?.runs,
     warmup: plan?.warmup,
     warmupMs: plan?.warmupMs,
+    slowNs: sc && !sc.heavy ? 250e6 : 0,
+    slowRuns: cfg.heavy.runs,
+    gc: !!sc?.heavy,
     expected: sc ? sc.expected(ctx) : null,
     io: !!sc?.io,
     check,

@@ -4,9 +4,13 @@
  *
  *   node --expose-gc worker.mjs '<spec JSON>'
  *
- * spec: { module, variant, scenario, ctx, runs, warmup, warmupMs, expected, io, check }
- * Warm-up: at least `warmup` runs and at least `warmupMs` of them. Each run
- * is job.before() (untimed), job.run() (timed), job.after() and gc() (untimed).
+ * spec: { module, variant, scenario, ctx, runs, warmup, warmupMs, slowNs, slowRuns, gc, expected, io, check }
+ * Warm-up: at least `warmup` runs and at least `warmupMs` of them; a
+ * contender whose first run takes longer than `slowNs` does `slowRuns` runs
+ * and no more warm-up (a 1 GiB readFileSync in a latency scenario). Each run
+ * is job.before() (untimed), job.run() (timed), job.after() and, with `gc`,
+ * a forced gc() (untimed; whole-file scenarios only, because a forced GC
+ * slows the next microsecond-scale calls down several times).
  * Prints one line "@@BENCH {json}": samples (ns), parts (per-phase ns, when
  * the contender reports them), extra (write bytes), or error / wrong.
  */
@@ -29,9 +33,11 @@ try {
     let wrong;
     let checksum;
     let warmupRuns = 0;
+    let runs = spec.runs;
+    let warmupMs = spec.warmupMs;
     const start = now();
-    for (let i = 0, kept = 0; kept < spec.runs; i++) {
-      const warming = i < spec.warmup || now() - start < spec.warmupMs * 1e6;
+    for (let i = 0, kept = 0; kept < runs; i++) {
+      const warming = i < spec.warmup || now() - start < warmupMs * 1e6;
       if (warming) warmupRuns++;
       job.before?.(i);
       const io0 = spec.io ? ioSnapshot(spec.ctx.device) : null;
@@ -40,7 +46,11 @@ try {
       const t1 = now();
       const io = spec.io ? ioDelta(io0, ioSnapshot(spec.ctx.device)) : null;
       job.after?.(i);
-      globalThis.gc?.();
+      if (spec.gc) globalThis.gc?.();
+      if (i === 0 && spec.slowNs && t1 - t0 > spec.slowNs) {
+        runs = Math.min(runs, spec.slowRuns);
+        warmupMs = 0;
+      }
       checksum = r.checksum;
       if (spec.expected !== null && spec.expected !== undefined && r.checksum !== spec.expected && !wrong) {
         wrong = `checksum ${r.checksum}, expected ${spec.expected}`;

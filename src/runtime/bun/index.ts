@@ -5,9 +5,8 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
-import type { MappingImpl } from "../../core/mapping.js";
 import { BunHostFile } from "./bun-file.js";
 import { mapBunError } from "./map-error.js";
 
@@ -51,11 +50,11 @@ export const pageSize = 4096;
 export const backend = "wasm" as const;
 
 /** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Bun. */
-export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
+export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
   return instance().mmapSync(source, options);
 }
 /** Maps a path, a FileHandle, or anonymous memory (`null`). Bun. */
-export function mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
+export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> {
   return instance().mmap(source, options);
 }
 /** Opens a file of the default address space, synchronously. Bun. */

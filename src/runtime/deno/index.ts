@@ -3,10 +3,9 @@
  * page-in, straight into WebAssembly memory). Needs --allow-read for the
  * files it maps and for anymmap.wasm, and --allow-write for writable ones.
  */
-import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
-import type { MappingImpl } from "../../core/mapping.js";
 import { DenoHostFile, permissionError } from "./deno-file.js";
 import { mapDenoError, missingPermission } from "./map-error.js";
 
@@ -89,11 +88,11 @@ export const pageSize = 4096;
 export const backend = "wasm" as const;
 
 /** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Deno. */
-export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
+export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
   return instance().mmapSync(source, options);
 }
 /** Maps a path, a FileHandle, or anonymous memory (`null`). Deno. */
-export function mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
+export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> {
   return instance().mmap(source, options);
 }
 /** Opens a file of the default address space, synchronously. Deno. */
