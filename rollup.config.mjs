@@ -45,12 +45,32 @@ export default [
     ],
   },
   {
+    // The browser entry on its own: one self-contained file (no chunks shared
+    // with the Node/Deno/Bun entries), and a build error if anything in it
+    // reaches for a Node builtin.
+    input: { browser: "src/runtime/browser/index.ts" },
+    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    external: (id, importer) => {
+      if (external(id)) throw new Error(`the browser bundle must not import ${id} (from ${importer})`);
+      return false;
+    },
+    plugins: [
+      bakeVersion,
+      typescript({
+        tsconfig: "./tsconfig.json",
+        include: ["src/**/*.ts", "types/**/*.d.ts"],
+        compilerOptions: { noEmit: false, declaration: false, declarationMap: false },
+      }),
+    ],
+  },
+  {
     // The contract for every runtime, and each runtime entry's own declarations.
     input: {
       index: "src/index.ts",
       node: "src/runtime/node/index.ts",
       deno: "src/runtime/deno/index.ts",
       bun: "src/runtime/bun/index.ts",
+      browser: "src/runtime/browser/index.ts",
     },
     // `Disposable` comes from this lib; rollup-plugin-dts drops the directive.
     output: { dir: "dist", format: "es", banner: '/// <reference lib="esnext.disposable" />' },

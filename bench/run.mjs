@@ -13,15 +13,30 @@
  *   --only LIST           scenarios to run, e.g. "1,3" or "s4-random" (default all)
  *   --contenders LIST     contender ids to run (default all available)
  *   --runs N              timed runs per contender and scenario (default 7 / 21 full, 3 / 5 quick)
+ *   --window GIB          anymmap's window in scenarios 3 and 4 (default 3: the largest
+ *                         round size a 4 GiB linear memory holds)
  *   --tmp DIR             where to create the temp directory (default the OS temp dir)
  *   --keep                keep the temp directory (files, binaries) for inspection
+ *   --render FILE         only redraw the chart of a saved latest.json (next to it)
  *   --help
  *
  * Writes the tables to stdout and progress to stderr. Builds dist/ first
  * (npm run build) only if it is missing.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, openSync, readSync, closeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,7 +56,7 @@ import { fileHugePages, machine } from "./lib/machine.mjs";
 import { buildC, buildEmcc, installMmapIo, wasiHost } from "./lib/prepare.mjs";
 import { deviceOf } from "./lib/procio.mjs";
 import { markdownTable, textTable } from "./lib/report.mjs";
-import { fmtBytes, fmtTime, median, summarize } from "./lib/stats.mjs";
+import { fmtBytes, fmtRatio, fmtTime, median, summarize } from "./lib/stats.mjs";
 import { chart } from "./lib/svg.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,8 +79,13 @@ function parseArgs(argv) {
     else if (a === "--only") o.only = value().split(",").map((s) => s.trim()).filter(Boolean);
     else if (a === "--contenders") o.contenders = value().split(",").map((s) => s.trim()).filter(Boolean);
     else if (a === "--runs") o.runs = Math.max(1, Number.parseInt(value(), 10) || 0);
+    else if (a === "--window") {
+      o.window = Number(value());
+      if (!(o.window > 0 && o.window < 4)) usage("--window takes a size in GiB between 0 and 4");
+    }
     else if (a === "--tmp") o.tmp = resolve(value());
     else if (a === "--keep") o.keep = true;
+    else if (a === "--render") o.render = resolve(value());
     else if (a === "--help" || a === "-h") usage();
     else usage(`unknown option ${a}`);
   }
@@ -83,7 +103,7 @@ function usage(error) {
 }
 
 function readHelp() {
-  return `usage: node bench/run.mjs [--quick] [--out DIR] [--only 1,3|s4-random] [--contenders id,...] [--runs N] [--tmp DIR] [--keep]\n`;
+  return `usage: node bench/run.mjs [--quick] [--out DIR] [--only 1,3|s4-random] [--contenders id,...] [--runs N] [--window GIB] [--tmp DIR] [--keep] [--render latest.json]\n`;
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -103,7 +123,8 @@ const cfg = opts.quick
       light: { runs: opts.runs ?? 21, warmup: 1, warmupMs: 1000 },
     };
 Object.assign(cfg, {
-  window: 3 * GiB, // anymmap's windows in scenarios 3 and 4 (a mapping is at most 4 GiB − 1 MiB)
+  // anymmap's windows in scenarios 3 and 4 (a mapping is at most 4 GiB − 1 MiB).
+  window: Math.floor(((opts.window ?? 3) * GiB) / PAGE) * PAGE,
   randomPages: 1000,
   dirtyPages: 1000,
   checkSize: 6 * GiB,
@@ -116,8 +137,31 @@ const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 10
 
 // ---------- dist ----------
 
+function newestMtime(dir) {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    t = Math.max(t, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return t;
+}
+
+/** Builds dist/ when it is missing; only warns when it looks older than src/ or wasm/. */
 function ensureDist() {
-  if (existsSync(join(repo, "dist", "node.js")) && existsSync(join(repo, "dist", "anymmap.wasm"))) return;
+  const js = join(repo, "dist", "node.js");
+  const wasm = join(repo, "dist", "anymmap.wasm");
+  if (existsSync(js) && existsSync(wasm)) {
+    try {
+      const stale =
+        newestMtime(join(repo, "src")) > statSync(js).mtimeMs ||
+        !readFileSync(wasm).equals(readFileSync(join(repo, "wasm", "anymmap.wasm")));
+      if (stale) log("warning: dist/ is older than src/ or wasm/anymmap.wasm: run `npm run build` to measure the current code");
+    } catch {
+      // no src/ (installed package): nothing to compare
+    }
+    return;
+  }
   log("dist/ is missing: npm run build");
   const r = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "build"], { cwd: repo, stdio: ["ignore", 2, 2] });
   if (r.status !== 0) {
@@ -286,7 +330,15 @@ function bytesAt(path, offsets) {
 
 // ---------- main ----------
 
+const loadAtStart = os.loadavg().map((x) => Number(x.toFixed(2)));
+
 async function main() {
+  if (opts.render) {
+    const json = JSON.parse(readFileSync(opts.render, "utf8"));
+    writeFileSync(join(dirname(opts.render), "latest.svg"), svgOf(json));
+    log(`redrew ${join(dirname(opts.render), "latest.svg")}`);
+    return;
+  }
   ensureDist();
   mkdirSync(opts.tmp, { recursive: true });
   tmp = mkdtempSync(join(opts.tmp, "anymmap-bench-"));
@@ -440,6 +492,7 @@ async function main() {
   const shown = all.filter((s) => results.has(s.id));
   const info = machine(repo, tmp, device);
   info.fileHugePagesAfterWarm = hugeAfterWarm;
+  info.loadAverage = { atStart: loadAtStart, atEnd: os.loadavg().map((x) => Number(x.toFixed(2))) };
   const texts = shown.map((sc) => textTable(sc, results.get(sc.id)));
   const planned = CONTENDERS.filter((c) => c.planned);
   const out = [];
@@ -447,7 +500,8 @@ async function main() {
     `anymmap benchmark (${cfg.mode}) — ${info.date}`,
     `machine: ${info.cpu}, ${info.cores} cores, ${fmtBytes(info.memoryBytes)} RAM, ${info.os}, Node ${info.node}, ` +
       `${info.filesystem ? `${info.filesystem.type} on ${info.filesystem.dev}` : "unknown file system"}`,
-    `anymmap ${info.anymmap}; medians of ${cfg.heavy.runs} (whole-file scenarios) / ${cfg.light.runs} (latency scenarios) runs after warm-up; page cache warm`,
+    `anymmap ${info.anymmap}; medians of ${cfg.heavy.runs} (whole-file scenarios) / ${cfg.light.runs} (latency scenarios) runs after warm-up; page cache warm; ` +
+      `load average ${info.loadAverage.atStart.join(" ")} at start, ${info.loadAverage.atEnd.join(" ")} at end`,
     "",
   );
   for (const t of texts) out.push(t, "");
@@ -505,6 +559,7 @@ async function main() {
     scenarios: shown.map((sc) => ({
       id: sc.id,
       n: sc.n,
+      short: sc.short,
       title: sc.title,
       timed: sc.timed,
       target: sc.targetText,
@@ -513,6 +568,7 @@ async function main() {
         contender: r.contender,
         label: r.label,
         status: r.status,
+        anymmap: r.anymmap,
         ...(r.reason ? { reason: r.reason } : {}),
         ...(r.samples ? { samplesNs: r.samples, medianNs: r.stats.median, minNs: r.stats.min, maxNs: r.stats.max } : {}),
         ...(r.warmupRuns !== undefined && r.warmupRuns !== null ? { warmupRuns: r.warmupRuns } : {}),
@@ -525,7 +581,7 @@ async function main() {
     checksPast4GiB: checks,
   };
   writeFileSync(join(opts.out, "latest.json"), JSON.stringify(json, null, 2) + "\n");
-  writeFileSync(join(opts.out, "latest.svg"), svgOf(shown, results, info));
+  writeFileSync(join(opts.out, "latest.svg"), svgOf(json));
   writeFileSync(join(opts.out, "latest.md"), markdownOf(shown, results, info, checks, planned, seconds));
   log(`wrote ${join(opts.out, "latest.json")}, latest.svg, latest.md`);
 }
@@ -552,21 +608,50 @@ function finishScenario(sc, rows) {
   }
 }
 
-function svgOf(shown, results, info) {
-  const groups = shown.map((sc) => {
-    const rows = results.get(sc.id);
+/** The chart, from the JSON (so that --render can redraw it from a saved run). */
+function svgOf(json) {
+  const groups = json.scenarios.map((sc) => {
+    const rows = sc.rows;
     const c = rows.find((r) => r.contender === "c-mmap" && r.status === "ok");
     const bars = rows
-      .filter((r) => (r.status === "ok" || r.status === "wrong") && Number.isFinite(r.ratioC))
-      .map((r) => ({ id: r.contender, label: r.label, ratio: r.ratioC, wrong: r.status === "wrong" }));
+      .filter((r) => (r.status === "ok" || r.status === "wrong") && Number.isFinite(r.ratioToCMmap))
+      .map((r) => ({ id: r.contender, label: r.label, ratio: r.ratioToCMmap, wrong: r.status === "wrong" }));
     const t = rows.find((r) => r.anymmap && r.target?.limitNs)?.target;
-    return { label: sc.short, bars, target: c && t ? t.limitNs / c.stats.median : null };
+    const failed = rows.find((r) => r.contender === "anymmap-wasm-node" && r.status !== "ok");
+    const note = failed ? `anymmap: ${failed.status === "wrong" ? "wrong bytes" : (failed.reason ?? failed.status).split(":")[0]}` : undefined;
+    return { label: sc.short ?? sc.n, bars, target: c && t ? t.limitNs / c.medianNs : null, note };
   });
+  const m = json.machine;
   return chart({
     title: "anymmap benchmark: median time ÷ C mmap, same run",
-    subtitle: `${info.date.slice(0, 10)} · ${info.cpu}, ${info.cores} cores · Node ${info.node} · ${info.os} · anymmap ${info.anymmap}`,
+    subtitle: `${m.date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores · Node ${m.node} · ${m.os} · anymmap ${m.anymmap}`,
     groups,
   });
+}
+
+/** One line per scenario: anymmap against C mmap and the best other contender, and the target. */
+function summaryOf(shown, results) {
+  const out = [
+    "| scenario | anymmap WASM (Node) | C mmap | best other contender | anymmap ÷ C mmap | target | status |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const sc of shown) {
+    const rows = results.get(sc.id);
+    const c = rows.find((r) => r.contender === "c-mmap" && r.status === "ok");
+    const others = rows.filter((r) => !r.anymmap && r.status === "ok").sort((a, b) => a.stats.median - b.stats.median);
+    const best = others[0];
+    for (const r of rows.filter((x) => x.anymmap)) {
+      const name = r.contender === "anymmap-wasm-node" ? "" : ` (${r.label.replace(/^anymmap WASM \(Node\),? ?/, "")})`;
+      const ok = r.status === "ok";
+      out.push(
+        `| ${sc.n} ${sc.short.replace(/^\S+ /, "")}${name} | ${ok ? fmtTime(r.stats.median) : `${r.status}: ${String(r.reason).split(";")[0].replaceAll("|", "\\|")}`} | ` +
+          `${c ? fmtTime(c.stats.median) : "—"} | ${best ? `${best.label} ${fmtTime(best.stats.median)}` : "—"} | ` +
+          `${ok && c ? fmtRatio(r.stats.median / c.stats.median) : "—"} | ${sc.targetText} | ` +
+          `${ok ? `**${r.target?.status ?? "—"}** ${r.target?.detail ?? ""}` : `**${r.status === "wrong" ? "WRONG BYTES" : "not measured"}**`} |`,
+      );
+    }
+  }
+  return out.join("\n");
 }
 
 function markdownOf(shown, results, info, checks, planned, seconds) {
@@ -575,11 +660,13 @@ function markdownOf(shown, results, info, checks, planned, seconds) {
     "",
     `Machine: ${info.cpu}, ${info.cores} cores, ${fmtBytes(info.memoryBytes)} RAM, ${info.os}, Node ${info.node}, ` +
       `${info.filesystem ? `${info.filesystem.type}` : "unknown file system"}${info.blockDevice ? ` on ${info.blockDevice}` : ""}; ` +
-      `gcc ${info.gcc ?? "—"}; emcc ${info.emcc ?? "—"}; anymmap ${info.anymmap}. ` +
+      `${info.gcc ?? "no gcc"}; ${info.emcc ?? "no emcc"}; anymmap ${info.anymmap}; load average ${info.loadAverage.atStart.join(" ")} at start. ` +
       `Medians of ${cfg.heavy.runs} (whole-file scenarios) or ${cfg.light.runs} (latency scenarios) runs after warm-up; page cache warm. ` +
       `The run took ${seconds.toFixed(0)} s.`,
     "",
     "![ratios to C mmap](latest.svg)",
+    "",
+    summaryOf(shown, results),
     "",
   ];
   for (const sc of shown) out.push(markdownTable(sc, results.get(sc.id)), "");

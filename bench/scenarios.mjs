@@ -58,7 +58,9 @@ export function scenarios(cfg) {
       n: "3",
       short: "3 last page",
       title: `Map a ${sparse} sparse file and read its last page (in-process latency)`,
-      timed: "open + map + read the last page + unmap + close",
+      timed:
+        `open + map + read the last page + unmap + close; anymmap maps the file's last ${size(cfg.window)} ` +
+        "(a mapping is at most 4 GiB − 1 MiB), or only the last page (\"1-page window\")",
       heavy: false,
       expected: (ctx) => ctx.sparse.lastByte,
       target: {
@@ -73,7 +75,9 @@ export function scenarios(cfg) {
       n: "4",
       short: "4 random pages",
       title: `Read 1000 random 4 KiB pages of a ${sparse} file`,
-      timed: "the 1000 page reads; map/unmap (open/close) happen outside the timing",
+      timed:
+        "the 1000 page reads (first byte of each page); map/unmap (open/close) happen outside the timing; " +
+        `anymmap maps the file in ${size(cfg.window)} windows, one instance (4 GiB memory) each`,
       heavy: false,
       expected: (ctx) => ctx.sparse.randomSum,
       target: ratioToC(1.0),

@@ -14,12 +14,14 @@ fi
 npx tsc --noEmit -p tsconfig.json
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
+rm -f .tmp/vitest.json .tmp/browser-rows.json
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
-# One closing line in the plain form CI readers understand.
-node -e '
-const r = JSON.parse(require("fs").readFileSync(".tmp/vitest.json", "utf8"));
-const skipped = r.numPendingTests + r.numTodoTests;
-console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
-' || true
+# The same spec files in Deno and Bun, then one table of every runtime (Node's
+# rows from .tmp/vitest.json) and, last, one closing line over all of them in
+# the plain form CI readers understand.
+# Chromium's rows (worker and main thread) come from test/browser.test.ts.
+browser_rows=()
+if [ -f .tmp/browser-rows.json ]; then browser_rows=(--report .tmp/browser-rows.json); fi
+node scripts/test-runtimes.mjs --vitest .tmp/vitest.json "${browser_rows[@]}" || status=$?
 exit "$status"

@@ -30,6 +30,8 @@ function mapFile(mm, path, size, offset = 0, writable = false) {
   try {
     const prot = writable ? mm.PROT_READ | mm.PROT_WRITE : mm.PROT_READ;
     return mm.map(size, prot, mm.MAP_SHARED, fd, offset);
+  } catch (e) {
+    throw new Error(`map(size ${size}, offset ${offset}) failed: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
     closeSync(fd);
   }

@@ -12,6 +12,13 @@ const first = (cmd, args) => {
   }
 };
 
+/** "gcc 12.2.0" from a --version line. */
+function version(name, line) {
+  if (!line) return null;
+  const v = /(\d+\.\d+\.\d+)\s*(\(\))?\s*$/.exec(line)?.[1] ?? /(\d+\.\d+\.\d+)/.exec(line)?.[1];
+  return v ? `${name} ${v}` : line;
+}
+
 function mountOf(path) {
   try {
     const real = realpathSync(path);
@@ -57,8 +64,8 @@ export function machine(repo, dir, device) {
     memoryBytes: os.totalmem(),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    gcc: first("gcc", ["--version"]),
-    emcc: first("emcc", ["--version"]),
+    gcc: version("gcc", first("gcc", ["--version"])),
+    emcc: version("emcc", first("emcc", ["--version"])),
     anymmap: `${pkg.version}${commit ? ` (${commit}${dirty ? ", uncommitted changes" : ""})` : ""}`,
     filesystem: mountOf(dir),
     blockDevice: device,

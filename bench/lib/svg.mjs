@@ -22,7 +22,7 @@ const FALLBACK = ["#c2255c", "#0c8599", "#5c940d", "#d9480f", "#5f3dc4"];
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const fmt = (r) => (r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(1));
 
-/** groups: [{ label, bars: [{ id, label, ratio, wrong }], target: ratio | null }] */
+/** groups: [{ label, bars: [{ id, label, ratio, wrong }], target: ratio | null, note?: string }] */
 export function chart({ title, subtitle, groups }) {
   const ids = [];
   for (const g of groups) for (const b of g.bars) if (!ids.includes(b.id)) ids.push(b.id);
@@ -39,7 +39,7 @@ export function chart({ title, subtitle, groups }) {
   const left = 64;
   const top = 70;
   const plotH = 330;
-  const groupW = groups.map((g) => Math.max(1, g.bars.length) * (barW + gap) - gap + groupPad);
+  const groupW = groups.map((g) => Math.max(Math.max(1, g.bars.length) * (barW + gap) - gap + groupPad, g.note ? 130 : 90));
   const plotW = groupW.reduce((a, b) => a + b, 0);
   const legendCols = 3;
   const legendRows = Math.ceil(ids.length / legendCols);
@@ -67,8 +67,9 @@ export function chart({ title, subtitle, groups }) {
   let x = left + groupPad / 2;
   groups.forEach((g, gi) => {
     const w = groupW[gi] - groupPad;
+    const used = g.bars.length * (barW + gap) - gap;
     g.bars.forEach((b, bi) => {
-      const bx = x + bi * (barW + gap);
+      const bx = x + (w - used) / 2 + bi * (barW + gap);
       const by = y(b.ratio);
       const base = y(lo);
       const fill = b.wrong ? "none" : color(b.id);
@@ -84,10 +85,13 @@ export function chart({ title, subtitle, groups }) {
       );
     }
     out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${top + plotH + 18}" font-size="11" text-anchor="middle">${esc(g.label)}</text>`);
+    if (g.note) {
+      out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${top + plotH + 31}" font-size="9" fill="#e03131" text-anchor="middle">${esc(g.note)}</text>`);
+    }
     x += groupW[gi];
   });
   out.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotH}" stroke="#343a40"/>`);
-  const ly = top + plotH + 42;
+  const ly = top + plotH + 50;
   ids.forEach((id, i) => {
     const lx = left + (i % legendCols) * 250;
     const yy = ly + Math.floor(i / legendCols) * 18;

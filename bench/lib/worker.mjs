@@ -20,6 +20,7 @@ import { ioDelta, ioSnapshot } from "./procio.mjs";
 const spec = JSON.parse(process.argv[2]);
 const out = (o) => process.stdout.write(`\n@@BENCH ${JSON.stringify(o)}\n`);
 const now = () => Number(process.hrtime.bigint());
+let runsDone = 0;
 
 try {
   const mod = await import(pathToFileURL(spec.module).href);
@@ -44,6 +45,7 @@ try {
       const t0 = now();
       const r = job.run(i);
       const t1 = now();
+      runsDone++;
       const io = spec.io ? ioDelta(io0, ioSnapshot(spec.ctx.device)) : null;
       job.after?.(i);
       if (spec.gc) globalThis.gc?.();
@@ -67,5 +69,7 @@ try {
     out({ samples, parts, extra: spec.io ? extra : undefined, checksum, wrong, warmupRuns });
   }
 } catch (e) {
-  out({ error: e instanceof Error ? `${e.code ? e.code + ": " : ""}${e.message}` : String(e) });
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = e instanceof Error && typeof e.code === "string" && !msg.startsWith(e.code) ? `${e.code}: ` : "";
+  out({ error: `${code}${msg}${runsDone ? ` (in run ${runsDone + 1}, after ${runsDone} that succeeded, warm-up included)` : ""}` });
 }

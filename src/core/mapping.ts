@@ -1,7 +1,8 @@
 import type { Access, Mapping, Prot } from "./api.js";
-import { MREMAP_FIXED, PAGE_SIZE } from "./constants.js";
+import { MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "./constants.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine, MAX_MAPPING } from "./engine.js";
 import { MmapError } from "./errors.js";
+import { hint } from "./messages.js";
 import { bits, integer, pageAligned } from "./validate.js";
 
 const encoder = new TextEncoder();
@@ -214,6 +215,10 @@ export class MappingImpl implements Mapping {
 
   msync(flags: number | string = "sync", offset?: number, length?: number): void {
     const ms = bits("MS", flags, "flags", "msync");
+    // Checked here too: with every page unmapped the engine would not be asked.
+    if (ms & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (ms & MS_ASYNC && ms & MS_SYNC)) {
+      throw new MmapError("EINVAL", "msync", hint("msync", "EINVAL"), this.errorOptions());
+    }
     const [address, size] = this.pageRange(offset, length, "msync");
     const parts = this.#state.segments(address, size);
     for (const [a, n] of parts) this.space.engine.msync(a, n, ms);
@@ -229,7 +234,16 @@ export class MappingImpl implements Mapping {
     }
     const [address, size] = this.pageRange(offset, length, "munmap");
     if (size === 0) throw new MmapError("EINVAL", "munmap", "length must be greater than 0");
-    for (const [a, n] of this.#state.segments(address, size)) {
+    const parts = this.#state.segments(address, size);
+    // Every dirty page is written before any is unmapped, so that a failed
+    // write-back leaves the whole range mapped.
+    try {
+      for (const [a, n] of parts) this.space.engine.msync(a, n, 0);
+    } catch (e) {
+      if (!(e instanceof MmapError)) throw e;
+      throw new MmapError(e.code, "munmap", hint("munmap", e.code), { ...this.errorOptions(), cause: e });
+    }
+    for (const [a, n] of parts) {
       this.space.engine.munmap(a, n);
       this.#state.cut(a, n);
     }

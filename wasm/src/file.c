@@ -5,7 +5,15 @@
 
 /* Descriptors that anymmap keeps after the user closed them are moved out
  * of the way so that the number can be reused, as close(2) allows. */
-static int32_t next_hidden_fd = 0x40000000;
+#define FIRST_HIDDEN_FD 0x40000000
+static int32_t next_hidden_fd = FIRST_HIDDEN_FD;
+
+#ifndef __wasm__
+/* Natively only, for the fuzzer: see anymmap_native_reset_vm. */
+void anymmap_native_reset_files(void) {
+  next_hidden_fd = FIRST_HIDDEN_FD;
+}
+#endif
 
 int fd_info(int fd, struct fd_info *out) {
   __wasi_filestat_t st;
@@ -69,6 +77,8 @@ int file_size(int file, uint64_t *size) {
 }
 
 static int file_of_fd(int fd) {
+  /* -1 in rfd/wfd means "none", never a descriptor. */
+  if (fd < 0) return -1;
   for (int i = 0; i < MAX_FILES; i++)
     if (files[i].in_use && (files[i].rfd == fd || files[i].wfd == fd)) return i;
   return -1;
@@ -101,6 +111,35 @@ int anymmap_close(int fd) {
 static int file_for_io(int fd, struct fd_info *info) {
   if (fd_info(fd, info)) return -1;
   return file_find(info->dev, info->ino);
+}
+
+static int page_clean(uint32_t p) {
+  return (page_state[p] & PG_HASHED) && !(page_state[p] & PG_DIRTY) &&
+         page_digest(page_addr(p)) == page_hash[p];
+}
+
+/* Zeroes resident shared bytes of [from, to) of the file: what a truncation
+ * cut off reads as zeros, and a file that grew shows zeros, not what a raw
+ * view put past its old end. A page that was clean stays clean; a dirty one
+ * stays dirty unless rebase_dirty (everything was just written back). Walks
+ * the objects, not the range, which can be far larger. */
+static void zero_file_range(int file, uint64_t from, uint64_t to, int rebase_dirty) {
+  if (from >= to) return;
+  int64_t first = (int64_t)(from >> PAGE_SHIFT), last = (int64_t)((to - 1) >> PAGE_SHIFT) + 1;
+  for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file) {
+    struct object *o = &objects[id];
+    int64_t lo = first + o->vbase, hi = last + o->vbase;
+    if (lo < o->first) lo = o->first;
+    if (hi > o->end) hi = o->end;
+    for (int64_t p = lo; p < hi; p++) {
+      if (page_obj[p] != id || !(page_state[p] & PG_RESIDENT)) continue;
+      uint64_t base = (uint64_t)(p - o->vbase) << PAGE_SHIFT;
+      uint64_t a = from > base ? from : base, b = to < base + PAGE_SIZE ? to : base + PAGE_SIZE;
+      int rebase = rebase_dirty ? (page_state[p] & PG_HASHED) != 0 : page_clean((uint32_t)p);
+      memset(page_addr((uint32_t)p) + (a - base), 0, b - a);
+      if (rebase) page_hash[p] = page_digest(page_addr((uint32_t)p));
+    }
+  }
 }
 
 ssize_t anymmap_pread(int fd, void *buf, size_t count, off_t offset) {
@@ -142,6 +181,8 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
     errno = EINVAL;
     return -1;
   }
+  /* Before the write: the size it reports tells where appended bytes went. */
+  int file = file_for_io(fd, &info);
   __wasi_ciovec_t iov = {buf, count};
   __wasi_size_t n = 0;
   int err = __wasi_fd_pwrite(fd, &iov, 1, (uint64_t)offset, &n);
@@ -149,10 +190,16 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
     errno = err;
     return -1;
   }
-  int file = file_for_io(fd, &info);
   if (file < 0) return n;
-  uint64_t end = (uint64_t)offset + n;
-  for (uint64_t at = (uint64_t)offset; at < end;) {
+  /* pwrite(2) on an O_APPEND descriptor appends on Linux, whatever the
+   * offset, and honours the offset elsewhere (OPFS): the file grew by
+   * exactly n from its old end only if the bytes went there. */
+  uint64_t start = (uint64_t)offset, size;
+  if (info.append && n && file_size(file, &size) == 0 && size == info.size + n) start = info.size;
+  /* A write past the end extends the file with zeros, as ftruncate does. */
+  if (n && start > info.size) zero_file_range(file, info.size, start, 0);
+  uint64_t end = start + n;
+  for (uint64_t at = start; at < end;) {
     int64_t fp = (int64_t)(at >> PAGE_SHIFT);
     uint64_t page_end = ((uint64_t)fp + 1) << PAGE_SHIFT;
     uint64_t chunk_end = page_end < end ? page_end : end;
@@ -160,32 +207,14 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
     if (id) {
       uint32_t p = (uint32_t)(fp + objects[id].vbase);
       /* A clean page stays clean: it now equals the file again. */
-      int clean = (page_state[p] & PG_HASHED) && !(page_state[p] & PG_DIRTY) &&
-                  page_digest(page_addr(p)) == page_hash[p];
+      int clean = page_clean(p);
       memcpy(page_addr(p) + (at & (PAGE_SIZE - 1)),
-             (const uint8_t *)buf + (at - (uint64_t)offset), chunk_end - at);
+             (const uint8_t *)buf + (at - start), chunk_end - at);
       if (clean) page_hash[p] = page_digest(page_addr(p));
     }
     at = chunk_end;
   }
   return n;
-}
-
-/* Zeroes resident shared bytes of [from, to) of the file: what a truncation
- * cut off reads as zeros, and a later growth shows zeros, not old bytes. */
-static void zero_file_range(int file, uint64_t from, uint64_t to) {
-  for (uint64_t at = from; at < to;) {
-    int64_t fp = (int64_t)(at >> PAGE_SHIFT);
-    uint64_t page_end = ((uint64_t)fp + 1) << PAGE_SHIFT;
-    uint64_t chunk_end = page_end < to ? page_end : to;
-    uint32_t id = shared_object_at(file, fp);
-    if (id) {
-      uint32_t p = (uint32_t)(fp + objects[id].vbase);
-      memset(page_addr(p) + (at & (PAGE_SIZE - 1)), 0, chunk_end - at);
-      if (page_state[p] & PG_HASHED) page_hash[p] = page_digest(page_addr(p));
-    }
-    at = chunk_end;
-  }
 }
 
 /* Pages wholly past a new end of file are no longer file pages: lazy
@@ -236,12 +265,12 @@ int anymmap_ftruncate(int fd, off_t length) {
   if (file < 0) return 0;
   if (now < old) {
     uint64_t tail_end = (old + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-    zero_file_range(file, now, tail_end);
+    zero_file_range(file, now, tail_end, 1);
     forget_past_eof(file, now, tail_end);
   } else {
     /* Bytes past the old end were never file bytes, whatever a raw view put
      * there: the file grew with zeros. */
-    zero_file_range(file, old, now);
+    zero_file_range(file, old, now, 1);
   }
   return 0;
 }

@@ -76,8 +76,27 @@ extern uint32_t nvmas;
 extern struct object objects[MAX_OBJECTS];
 extern struct file files[MAX_FILES];
 
+/* Where linear memory starts. In WebAssembly a pointer is its linear-memory
+ * address; the native build (wasm/native/, for fuzzing) reserves a 4 GiB
+ * region and sets anymmap_base to it. Every conversion between pointers and
+ * page numbers goes through the three helpers below. */
+#ifdef __wasm__
+#define anymmap_base ((uintptr_t)0)
+#else
+extern uintptr_t anymmap_base;
+#endif
+
 static inline uint8_t *page_addr(uint32_t p) {
-  return (uint8_t *)(uintptr_t)((uintptr_t)p << PAGE_SHIFT);
+  return (uint8_t *)(anymmap_base + ((uintptr_t)p << PAGE_SHIFT));
+}
+
+/* The linear-memory address of ptr. */
+static inline uintptr_t linear_addr(const void *ptr) {
+  return (uintptr_t)ptr - anymmap_base;
+}
+
+static inline uint32_t addr_page(const void *ptr) {
+  return (uint32_t)(linear_addr(ptr) >> PAGE_SHIFT);
 }
 
 static inline int64_t file_page(uint32_t p) {
@@ -98,6 +117,7 @@ int pages_free(uint32_t start, uint32_t end, uint32_t obj);
 int64_t area_alloc(uint32_t npages, uint32_t hint);
 uint32_t area_start(void);
 void claim(uint32_t start, uint32_t end, uint32_t obj);
+void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj);
 int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers);
 int vma_map(uint32_t start, uint32_t end, const struct vma *t);
 void vma_merge(uint32_t start, uint32_t end);

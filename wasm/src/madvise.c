@@ -31,7 +31,7 @@ static int set_advice(uint32_t start, uint32_t end, int advice) {
 }
 
 int madvise(void *addr, size_t length, int advice) {
-  uintptr_t a = (uintptr_t)addr;
+  uintptr_t a = linear_addr(addr);
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT), end = start + pages_for(length);
   int err = 0;
   if (a & (PAGE_SIZE - 1)) {
@@ -87,7 +87,7 @@ int posix_madvise(void *addr, size_t length, int advice) {
   /* POSIX_MADV_DONTNEED is advice only: glibc ignores it rather than
    * dropping data, and so does anymmap. */
   if (advice == POSIX_MADV_DONTNEED) {
-    if ((uintptr_t)addr & (PAGE_SIZE - 1)) return EINVAL;
+    if (linear_addr(addr) & (PAGE_SIZE - 1)) return EINVAL;
     return 0;
   }
   if (advice < 0 || advice > POSIX_MADV_DONTNEED) return EINVAL;

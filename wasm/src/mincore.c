@@ -4,7 +4,7 @@
 #include "internal.h"
 
 int mincore(void *addr, size_t length, unsigned char *vec) {
-  uintptr_t a = (uintptr_t)addr;
+  uintptr_t a = linear_addr(addr);
   int err = 0;
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT), end = start + pages_for(length);
   if (a & (PAGE_SIZE - 1)) {

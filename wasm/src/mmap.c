@@ -67,7 +67,7 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
   int err = 0;
   int anon = (flags & MAP_ANONYMOUS) != 0;
   int type = flags & MAP_TYPE;
-  uint32_t hint = (uint32_t)((uintptr_t)addr >> PAGE_SHIFT);
+  uint32_t hint = addr_page(addr);
 
   if (offset & (PAGE_SIZE - 1)) goto einval;
   if (!anon && (err = fd_info(fd, &info))) goto fail;
@@ -89,7 +89,7 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
     goto einval;
   int shared = type != MAP_PRIVATE;
   if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
-  if ((flags & MAP_FIXED) && ((uintptr_t)addr & (PAGE_SIZE - 1))) goto einval;
+  if ((flags & MAP_FIXED) && (linear_addr(addr) & (PAGE_SIZE - 1))) goto einval;
   if (!anon) {
     if (shared && (prot & PROT_WRITE) && (!info.writable || info.append)) {
       err = EACCES;
@@ -160,19 +160,19 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
   v.lazy = (uint8_t)lazy;
   v.ra_next = start;
   v.maywrite = (uint8_t)(anon || !shared || (info.writable && !info.append));
+  /* C code cannot fault, so an eager mapping is read in before it is mapped:
+   * a failed read must leave the mappings whose pages it would share as they
+   * were (mapping a layer widens their protection). */
+  if (!lazy && (err = load_vma_pages(&v, start, start + n, LOAD_ALL))) {
+    discard_unmapped(start, start + n, obj);
+    goto fail;
+  }
   if ((err = vma_map(start, start + n, &v))) {
     unmap_range(start, start + n, 0, 0);
     goto fail;
   }
-  int i = vma_find(start);
-  if (!lazy || (flags & MAP_POPULATE)) {
-    err = load_vma_pages(&vmas[i], start, start + n, lazy ? LOAD_CLIP : LOAD_ALL);
-    if (err && !lazy) {
-      unmap_range(start, start + n, 0, 0);
-      goto fail;
-    }
-    err = 0;
-  }
+  if (lazy && (flags & MAP_POPULATE))
+    (void)load_vma_pages(&vmas[vma_find(start)], start, start + n, LOAD_CLIP);
   return page_addr(start);
 
 einval:

@@ -4,7 +4,7 @@
 #include "internal.h"
 
 int mprotect(void *addr, size_t length, int prot) {
-  uintptr_t a = (uintptr_t)addr;
+  uintptr_t a = linear_addr(addr);
   int err = 0;
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT), end = start + pages_for(length);
   if ((a & (PAGE_SIZE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))) {

@@ -5,10 +5,11 @@
 
 #include "internal.h"
 
-/* Moves pages [old, old+old_n) of vma i to a new place of new_n pages. A
- * MAP_SHARED file page has one address for all its mappings, so it can only
- * move when no other mapping shares it. */
-static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, uint32_t dest,
+/* Moves pages [old, old+old_n) of vma i to a new place of new_n pages: dest
+ * when fixed, else wherever there is room. A MAP_SHARED file page has one
+ * address for all its mappings, so it can only move when no other mapping
+ * shares it. */
+static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fixed, uint32_t dest,
                 uint32_t *out) {
   struct vma v = vmas[i];
   struct object *o = &objects[v.obj];
@@ -22,7 +23,7 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, uint32
       return ENOMEM;
   }
   if ((err = writeback(old + keep, old + old_n))) return err;
-  if (dest) {
+  if (fixed) {
     if (dest < area_start() || dest + new_n > AREA_END || dest + new_n < dest) return ENOMEM;
     if ((err = unmap_range(dest, dest + new_n, 1, 1))) return err;
   } else {
@@ -47,6 +48,11 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, uint32
     return err;
   }
   for (uint32_t k = 0; k < new_n; k++) page_unref(dest + k);
+  /* Read in before the old pages go: a failure leaves them as they were. */
+  if (!moved.lazy && (err = load_vma_pages(&moved, dest, dest + new_n, LOAD_ALL))) {
+    unmap_range(dest, dest + new_n, 0, 0);
+    return err;
+  }
   unmap_range(old, old + old_n, 0, 0);
   *out = dest;
   return 0;
@@ -54,7 +60,7 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, uint32
 
 void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int flags,
                      void *new_address) {
-  uintptr_t a = (uintptr_t)old_address, na = (uintptr_t)new_address;
+  uintptr_t a = linear_addr(old_address), na = linear_addr(new_address);
   uint32_t old = (uint32_t)(a >> PAGE_SHIFT), old_n = pages_for(old_size);
   uint32_t new_n = pages_for(new_size), dest = (uint32_t)(na >> PAGE_SHIFT);
   int err = 0;
@@ -73,9 +79,12 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
   } else if ((i = vma_find(old)) < 0 || old + old_n > vmas[i].end || old + old_n < old) {
     err = EFAULT;
   } else if (flags & MREMAP_FIXED) {
-    err = move((uint32_t)i, old, old_n, new_n, dest, &dest);
+    err = move((uint32_t)i, old, old_n, new_n, 1, dest, &dest);
   } else if (new_n <= old_n) {
-    err = unmap_range(old + new_n, old + old_n, 1, 0);
+    /* Eager mappings are read in before anything changes, so that a failed
+     * read fails the call with the mapping as it was. */
+    if (vmas[i].lazy || !(err = load_vma_pages(&vmas[i], old, old + new_n, LOAD_ALL)))
+      err = unmap_range(old + new_n, old + old_n, 1, 0);
     dest = old;
   } else {
     struct vma t = vmas[i];
@@ -90,16 +99,21 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
                                                (int64_t)grow_end - o->vbase, t.obj)
                         : pages_free(old_end, grow_end, t.obj));
     if (in_place) {
-      err = vma_map(old_end, grow_end, &t);
+      if (!t.lazy && (err = load_vma_pages(&t, old, grow_end, LOAD_ALL)))
+        discard_unmapped(old_end, grow_end, t.obj);
+      else
+        err = vma_map(old_end, grow_end, &t);
       dest = old;
     } else if (flags & MREMAP_MAYMOVE) {
-      err = move((uint32_t)i, old, old_n, new_n, 0, &dest);
+      err = move((uint32_t)i, old, old_n, new_n, 0, 0, &dest);
     } else {
       err = ENOMEM;
     }
   }
+  /* Eager vmas that the result joined are resident too. The call has
+   * succeeded by now: a read error here leaves pages that read as zeros. */
   for (uint32_t k = vma_lower_bound(dest); !err && k < nvmas && vmas[k].start < dest + new_n; k++)
-    if (!vmas[k].lazy) err = load_vma_pages(&vmas[k], vmas[k].start, vmas[k].end, LOAD_ALL);
+    if (!vmas[k].lazy) (void)load_vma_pages(&vmas[k], vmas[k].start, vmas[k].end, LOAD_ALL);
   if (err) {
     errno = err;
     return MAP_FAILED;

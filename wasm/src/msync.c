@@ -15,7 +15,7 @@ static int sync_files(uint32_t start, uint32_t end) {
 }
 
 int msync(void *addr, size_t length, int flags) {
-  uintptr_t a = (uintptr_t)addr;
+  uintptr_t a = linear_addr(addr);
   int err = 0;
   if ((a & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
       ((flags & MS_ASYNC) && (flags & MS_SYNC))) {

@@ -4,7 +4,7 @@
 #include "internal.h"
 
 int munmap(void *addr, size_t length) {
-  uintptr_t a = (uintptr_t)addr;
+  uintptr_t a = linear_addr(addr);
   int err;
   if ((a & (PAGE_SIZE - 1)) || length == 0 ||
       (uint64_t)a + length > (uint64_t)NPAGES << PAGE_SHIFT) {

@@ -1,19 +1,37 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __wasm_simd128__
 #include <wasm_simd128.h>
+#endif
 
 #include "internal.h"
 
 /* xxh32 rounds on four lanes, done twice with independent primes so that a
  * changed page goes unnoticed with probability about 2^-64. */
+#ifdef __wasm_simd128__
 static inline v128_t round32(v128_t acc, v128_t w, v128_t p1, v128_t p2) {
   acc = wasm_i32x4_add(acc, wasm_i32x4_mul(w, p2));
   acc = wasm_v128_or(wasm_i32x4_shl(acc, 13), wasm_u32x4_shr(acc, 19));
   return wasm_i32x4_mul(acc, p1);
 }
+#else
+/* One lane of the same round, for native builds (wasm/native/): the digest
+ * must be the same, so that dirtiness is decided the same way. */
+static inline uint32_t round32(uint32_t acc, uint32_t w, uint32_t p1, uint32_t p2) {
+  acc += w * p2;
+  acc = (acc << 13) | (acc >> 19);
+  return acc * p1;
+}
+
+static inline uint32_t load_le32(const uint8_t *b) {
+  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+#endif
 
 uint64_t page_digest(const uint8_t *page) {
+  uint32_t lanes[16];
+#ifdef __wasm_simd128__
   const v128_t a1 = wasm_i32x4_splat((int32_t)0x9E3779B1u);
   const v128_t a2 = wasm_i32x4_splat((int32_t)0x85EBCA77u);
   const v128_t b1 = wasm_i32x4_splat((int32_t)0xC2B2AE3Du);
@@ -28,11 +46,23 @@ uint64_t page_digest(const uint8_t *page) {
     b = round32(b, w, b1, b2);
     b_ = round32(b_, w_, b1, b2);
   }
-  uint32_t lanes[16];
   wasm_v128_store(lanes, a);
   wasm_v128_store(lanes + 4, a_);
   wasm_v128_store(lanes + 8, b);
   wasm_v128_store(lanes + 12, b_);
+#else
+  /* lanes[0..3] is a, [4..7] a_, [8..11] b, [12..15] b_ of the SIMD form. */
+  for (uint32_t j = 0; j < 16; j++) lanes[j] = j + 1;
+  for (uint32_t i = 0; i < PAGE_SIZE; i += 32) {
+    for (uint32_t j = 0; j < 4; j++) {
+      uint32_t w = load_le32(page + i + 4 * j), w_ = load_le32(page + i + 16 + 4 * j);
+      lanes[j] = round32(lanes[j], w, 0x9E3779B1u, 0x85EBCA77u);
+      lanes[4 + j] = round32(lanes[4 + j], w_, 0x9E3779B1u, 0x85EBCA77u);
+      lanes[8 + j] = round32(lanes[8 + j], w, 0xC2B2AE3Du, 0x27D4EB2Fu);
+      lanes[12 + j] = round32(lanes[12 + j], w_, 0xC2B2AE3Du, 0x27D4EB2Fu);
+    }
+  }
+#endif
   uint64_t h = 0xcbf29ce484222325ull;
   for (int i = 0; i < 16; i += 2) {
     h ^= (uint64_t)lanes[i] | (uint64_t)lanes[i + 1] << 32;
@@ -127,7 +157,12 @@ static int load(const struct vma *v, uint32_t start, uint32_t end, uint64_t size
     while (q < end && !(page_state[q] & PG_RESIDENT)) q++;
     if (o->kind != OBJ_ANON) {
       int err = fill(v->obj, p, q, size);
-      if (err) return err;
+      if (err) {
+        /* Pages filled before the failure stay unread, so zero, as every
+         * page that is not resident must be. */
+        memset(page_addr(p), 0, (size_t)(q - p) << PAGE_SHIFT);
+        return err;
+      }
     }
     for (uint32_t r = p; r < q; r++) {
       page_state[r] |= PG_RESIDENT;

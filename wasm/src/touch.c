@@ -29,7 +29,7 @@ static void read_ahead(struct vma *v, uint32_t lo, uint32_t hi) {
 
 int anymmap_touch(void *addr, size_t length, int access) {
   if (length == 0) return 0;
-  uint64_t a = (uintptr_t)addr, e = a + length;
+  uint64_t a = linear_addr(addr), e = a + length;
   if (e > (uint64_t)AREA_END << PAGE_SHIFT) return EFAULT;
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT);
   uint32_t end = (uint32_t)((e + PAGE_SIZE - 1) >> PAGE_SHIFT);

@@ -30,6 +30,7 @@ static uint32_t q_first, q_count, q_pages;
 /* The lowest page any mapping occupies; sbrk may grow up to it. */
 static uint32_t area_low = AREA_END;
 
+#ifdef __wasm__
 extern unsigned char __heap_base;
 
 /* libc's sbrk grows the heap up to this size: mappings live above it. */
@@ -43,6 +44,12 @@ uint32_t area_start(void) {
   if (brk == (uintptr_t)-1) brk = (uintptr_t)&__heap_base;
   return (uint32_t)((brk + (16u << 20) + PAGE_SIZE - 1) >> PAGE_SHIFT);
 }
+#else
+/* Natively (wasm/native/) the C heap is not in linear memory. */
+uint32_t area_start(void) {
+  return ANYMMAP_NATIVE_AREA_START >> PAGE_SHIFT;
+}
+#endif
 
 static void set_busy(uint32_t p, int on) {
   if (on) busy[p >> 6] |= 1ull << (p & 63);
@@ -144,11 +151,35 @@ static void quarantine_evict(void) {
   q_pages -= end - start;
 }
 
+static void free_page(uint32_t p) {
+  page_obj[p] = 0;
+  set_busy(p, 0);
+}
+
+/* A release larger than the whole quarantine is freed at once: keeping only
+ * its last part would push every later mapping of that size further down the
+ * address space, onto memory never touched before. */
+static uint32_t bypass_next = UINT32_MAX;
+
 static void quarantine_page(uint32_t p) {
+  if (p == bypass_next) {
+    free_page(p);
+    bypass_next++;
+    return;
+  }
+  bypass_next = UINT32_MAX;
   page_obj[p] = QUARANTINE;
   uint32_t last = (q_first + q_count + QUARANTINE_RANGES - 1) % QUARANTINE_RANGES;
   if (q_count && quarantine[last].end == p) {
-    quarantine[last].end++;
+    if (++quarantine[last].end - quarantine[last].start > QUARANTINE_PAGES) {
+      uint32_t start = quarantine[last].start;
+      q_pages -= quarantine[last].end - start - 1;
+      q_count--;
+      for (uint32_t r = start; r <= p; r++)
+        if (page_obj[r] == QUARANTINE) free_page(r);
+      bypass_next = p + 1;
+      return;
+    }
   } else {
     if (q_count == QUARANTINE_RANGES) quarantine_evict();
     last = (q_first + q_count++) % QUARANTINE_RANGES;
@@ -181,6 +212,18 @@ static void object_release(uint32_t id) {
     while (p < AREA_END && !(busy[p >> 6] & (1ull << (p & 63)))) p++;
     area_low = p;
   }
+}
+
+/* Undoes the read-in of pages [start, end) that were never mapped (a failed
+ * eager mmap), and releases obj if none of its pages is mapped. */
+void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj) {
+  for (uint32_t p = start; p < end; p++) {
+    if (page_refs[p]) continue;
+    memset(page_addr(p), 0, PAGE_SIZE);
+    page_state[p] = 0;
+    page_hash[p] = 0;
+  }
+  if (objects[obj].live == 0) object_release(obj);
 }
 
 /* Gives pages [start, end) to obj as reserved (refs stay 0). */
@@ -224,8 +267,18 @@ int pages_free(uint32_t start, uint32_t end, uint32_t obj) {
   return 1;
 }
 
-/* Top-down first fit, as Linux's default mmap layout. */
+static int64_t first_fit(uint32_t npages, uint32_t hint);
+
+/* Top-down first fit, as Linux's default mmap layout; the quarantine gives
+ * way when nothing else is left. */
 int64_t area_alloc(uint32_t npages, uint32_t hint) {
+  int64_t at = first_fit(npages, hint);
+  if (at >= 0 || q_count == 0) return at;
+  while (q_count) quarantine_evict();
+  return first_fit(npages, hint);
+}
+
+static int64_t first_fit(uint32_t npages, uint32_t hint) {
   uint32_t low = area_start();
   if (hint && hint >= low && hint + npages <= AREA_END && hint + npages > hint &&
       pages_free(hint, hint + npages, 0))
@@ -236,6 +289,9 @@ int64_t area_alloc(uint32_t npages, uint32_t hint) {
   while (p > low) {
     if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == 0) {
       run += 64;
+      p -= 64;
+    } else if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == ~0ull) {
+      run = 0;
       p -= 64;
     } else {
       p--;
@@ -386,3 +442,15 @@ int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers) {
   vma_merge(start, end);
   return 0;
 }
+
+#ifndef __wasm__
+/* Natively only, for the fuzzer: once everything is unmapped, forgets the
+ * quarantine and the allocation hints, so that every input starts from the
+ * same state. */
+void anymmap_native_reset_vm(void) {
+  while (q_count) quarantine_evict();
+  q_first = 0;
+  area_low = AREA_END;
+  free_object_hint = 1;
+}
+#endif

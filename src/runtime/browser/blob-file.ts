@@ -94,14 +94,23 @@ export class StagedHostFile extends HostFile {
   #flushing: Promise<void> = Promise.resolve();
   #error: unknown;
 
+  readonly #onQueued: ((file: StagedHostFile) => void) | undefined;
+
+  /** `onQueued` hears of the first write queued after the queue was empty, so someone can wait for it. */
   constructor(
     private readonly source: Blob | FileSystemFileHandle,
     private readonly ino: bigint,
     size: number,
-    options: { writable: boolean; path: string },
+    options: { writable: boolean; path: string; onQueued?: (file: StagedHostFile) => void },
   ) {
     super({ readable: true, writable: options.writable, path: options.path });
     this.#size = size;
+    this.#onQueued = options.onQueued;
+  }
+
+  private queue(p: Pending): void {
+    this.#pending.push(p);
+    if (this.#pending.length === 1) this.#onQueued?.(this);
   }
 
   /** The bytes of a Blob or of the OPFS file now. */
@@ -170,7 +179,7 @@ export class StagedHostFile extends HostFile {
     if (this.#closed) return -WASI_ERRNO.EBADF;
     if (!this.writable) return -WASI_ERRNO.EBADF;
     const bytes = src.slice();
-    this.#pending.push({ offset, bytes });
+    this.queue({ offset, bytes });
     for (const s of this.#staged) {
       const a = Math.max(offset, s.offset);
       const b = Math.min(offset + bytes.length, s.offset + s.bytes.length);
@@ -183,7 +192,7 @@ export class StagedHostFile extends HostFile {
   override truncate(size: number): number {
     if (this.#closed) return -WASI_ERRNO.EBADF;
     if (!this.writable) return -WASI_ERRNO.EINVAL;
-    this.#pending.push({ truncate: size });
+    this.queue({ truncate: size });
     for (const s of this.#staged) if (size < s.offset + s.bytes.length) s.bytes.fill(0, Math.max(0, size - s.offset));
     this.#size = size;
     return 0;

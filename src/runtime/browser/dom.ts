@@ -46,7 +46,7 @@ export interface FileSystemDirectoryHandle {
   resolve(handle: FileSystemFileHandle | FileSystemDirectoryHandle): Promise<string[] | null>;
 }
 
-/** The browser globals the runtime reads, all optional: each is feature-tested. */
+/** The browser globals the runtime reads, all optional: each is feature-tested. Browsers. */
 export interface BrowserGlobals {
   FileReaderSync?: new () => { readAsArrayBuffer(blob: Blob): ArrayBuffer };
   Worker?: new (url: string | URL, options?: { type?: "classic" | "module"; name?: string }) => WorkerLike;

@@ -147,7 +147,7 @@ let anonymousHandles = 0;
 /**
  * The OPFS path of a file handle, from the OPFS root, so that a handle and a
  * path of the same file share pages; a handle outside OPFS gets a key of
- * its own (and another handle object of that file is matched by isSameEntry).
+ * its own. Browsers.
  */
 export async function handleKey(handle: FileSystemFileHandle): Promise<string> {
   const known = handleKeys.get(handle);
@@ -285,7 +285,8 @@ export class OpfsDirectory extends HostFile {
 
   override stat(): HostFileStat | number {
     if (!this.#open) return -WASI_ERRNO.EBADF;
-    return { dev: DEV_OPFS, ino: this.ino, filetype: FILETYPE_DIRECTORY, nlink: 1n, size: 0n, atimNs: 0n, mtimNs: 0n, ctimNs: 0n };
+    // 4096, as Linux reports for a directory: mmap must get past "nothing to map" to say ENODEV.
+    return { dev: DEV_OPFS, ino: this.ino, filetype: FILETYPE_DIRECTORY, nlink: 1n, size: 4096n, atimNs: 0n, mtimNs: 0n, ctimNs: 0n };
   }
 
   override close(): number {

@@ -54,8 +54,9 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
   if (!response.ok) throw new Error(`fetching ${response.url || "the .wasm"} gave HTTP ${response.status}`);
   // compileStreaming needs the application/wasm type; bytes work with any server.
   const type = response.headers.get("content-type") ?? "";
-  if (type.split(";")[0]!.trim() === "application/wasm" && typeof WebAssembly.compileStreaming === "function") {
-    return WebAssembly.compileStreaming(response);
+  const streaming = (WebAssembly as unknown as { compileStreaming?: (r: Response) => Promise<WebAssembly.Module> }).compileStreaming;
+  if (type.split(";")[0]!.trim() === "application/wasm" && typeof streaming === "function") {
+    return streaming(response);
   }
   return WebAssembly.compile(await response.arrayBuffer());
 }

@@ -1,0 +1,220 @@
+// Runs the spec suite (test/spec/*.spec.ts, unchanged) in Deno and Bun, one
+// process per spec file, through test/harness/run.ts, then prints one table
+// for every runtime: runtime × backend → passed / failed / skipped. Node's
+// rows come from vitest's JSON report (.tmp/vitest.json, written by
+// scripts/test.sh) when it is there. The last line is the plain
+// "N passed, N failed, N skipped" over all rows.
+//
+// Usage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE]
+//                                       [--report FILE]... [--json FILE] [SPEC_FILE...]
+//   --runtime  run only these runtimes (default: deno and bun)
+//   --vitest   vitest JSON report for Node's rows (default .tmp/vitest.json; "none" to leave out)
+//   --report   add rows from another runner's report: JSON lines or an array of
+//              { runtime, version?, backend, passed, failed, skipped }
+//   --json     where to write the rows and per-file results (default .tmp/runtimes.json)
+// Needs a built dist/ (npm run build). Exit status 1 if any row has a failure.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const MARK = "@@anymmap-results ";
+/** One spec file in one runtime; vitest's testTimeout is 60 s per test. */
+const FILE_TIMEOUT_MS = 10 * 60_000;
+/** Two cores: two spec processes at a time. */
+const CONCURRENCY = 2;
+
+const args = process.argv.slice(2);
+const runtimes = [];
+const reports = [];
+const files = [];
+let vitestJson = join(root, ".tmp", "vitest.json");
+let jsonOut = join(root, ".tmp", "runtimes.json");
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--runtime") runtimes.push(args[++i]);
+  else if (a === "--vitest") vitestJson = args[++i];
+  else if (a === "--report") reports.push(args[++i]);
+  else if (a === "--json") jsonOut = resolve(args[++i]);
+  else if (a.startsWith("--")) usage(`unknown option ${a}`);
+  else files.push(resolve(a));
+}
+if (runtimes.length === 0) runtimes.push("deno", "bun");
+
+function usage(message) {
+  console.error(
+    `test-runtimes: ${message}\nusage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE|none] [--report FILE]... [--json FILE] [SPEC_FILE...]`,
+  );
+  process.exit(2);
+}
+
+const specDir = join(root, "test", "spec");
+const specs = files.length > 0 ? files : readdirSync(specDir).filter((f) => f.endsWith(".spec.ts")).sort().map((f) => join(specDir, f));
+
+// The environment both runtimes get: no colours in logs, no update checks or
+// crash reports (no network beyond the npm registry), Deno's cache inside .tmp.
+const env = {
+  ...process.env,
+  NO_COLOR: "1",
+  DENO_NO_UPDATE_CHECK: "1",
+  DENO_NO_PROMPT: "1",
+  DENO_DIR: process.env.DENO_DIR ?? join(root, ".tmp", "deno-dir"),
+  DO_NOT_TRACK: "1",
+};
+// Where the fixtures go (the harness uses os.tmpdir(), which reads TMPDIR).
+const tmp = tmpdir();
+
+/**
+ * How each runtime runs one spec file. Deno gets exactly the permissions the
+ * suite needs: read the checkout and the temp dir, write the temp dir, and the
+ * environment variables that os.tmpdir() and the matchers' colour check read.
+ */
+const RUNNERS = {
+  deno: {
+    command: bin("deno"),
+    args: (spec) => [
+      "run",
+      "--no-prompt",
+      "--no-check",
+      "--no-remote",
+      "--no-lock",
+      "--node-modules-dir=manual",
+      `--import-map=${join(root, "test", "harness", "deno-imports.json")}`,
+      `--allow-read=${root},${tmp}`,
+      `--allow-write=${tmp}`,
+      "--allow-env=TMPDIR,TMP,TEMP,NO_COLOR,FORCE_COLOR,FORCE_TTY,TERM,CI",
+      join(root, "test", "harness", "run.ts"),
+      spec,
+    ],
+  },
+  bun: {
+    command: bin("bun"),
+    args: (spec) => ["--preload", join(root, "test", "harness", "bun-preload.ts"), join(root, "test", "harness", "run.ts"), spec],
+  },
+};
+
+for (const r of runtimes) if (!RUNNERS[r]) usage(`unknown runtime ${r}`);
+
+/** Runs one spec file; resolves to its report (a crash or timeout is one failure). */
+function runOne(runtime, spec) {
+  const { command, args: argv } = RUNNERS[runtime];
+  const file = relative(specDir, spec);
+  return new Promise((done) => {
+    if (!existsSync(command)) {
+      const why = `${command} is missing: run npm install (deno and bun are devDependencies)`;
+      done({ runtime, file, passed: 0, failed: 1, skipped: 0, failures: [{ name: "(the whole file)", error: why }], log: `  FAIL ${file}: ${why}` });
+      return;
+    }
+    const child = spawn(command, argv(spec), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), FILE_TIMEOUT_MS);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const line = out.split("\n").find((l) => l.startsWith(MARK));
+      const log = out
+        .split("\n")
+        .filter((l) => !l.startsWith(MARK))
+        .join("\n")
+        .trimEnd();
+      if (line === undefined) {
+        const why = signal === "SIGKILL" ? `timed out after ${FILE_TIMEOUT_MS / 1000} s` : `exited with ${signal ?? code} before reporting`;
+        const failures = [{ name: "(the whole file)", error: `${why}\n${err.trimEnd()}` }];
+        done({ runtime, file, passed: 0, failed: 1, skipped: 0, failures, log: `${log}\n${err.trimEnd()}\n  FAIL ${file}: ${why}`.trim() });
+        return;
+      }
+      const report = JSON.parse(line.slice(MARK.length));
+      const stderr = report.failed > 0 && err.trim() !== "" ? `\n${err.trimEnd()}` : "";
+      done({ ...report, runtime, file, log: log + stderr });
+    });
+  });
+}
+
+async function runAll() {
+  const jobs = runtimes.flatMap((r) => specs.map((s) => [r, s]));
+  const results = [];
+  let next = 0;
+  async function worker() {
+    while (next < jobs.length) {
+      const [runtime, spec] = jobs[next++];
+      const r = await runOne(runtime, spec);
+      console.log(`[${runtime}] ${r.log}`.replace(/\n/g, `\n[${runtime}] `));
+      results.push(r);
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return results;
+}
+
+/** Node's rows from vitest's JSON: the spec suite, and the other test files. */
+function nodeRows(path) {
+  if (path === "none" || !existsSync(path)) return [];
+  const report = JSON.parse(readFileSync(path, "utf8"));
+  const version = `node ${process.versions.node}`;
+  const rows = {
+    spec: { runtime: "node", version, backend: "wasm", suite: "spec", passed: 0, failed: 0, skipped: 0 },
+    other: { runtime: "node", version, backend: "-", suite: "unit, cli, pack...", passed: 0, failed: 0, skipped: 0 },
+  };
+  for (const file of report.testResults ?? []) {
+    const row = relative(specDir, file.name).startsWith("..") ? rows.other : rows.spec;
+    let failed = 0;
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === "passed") row.passed++;
+      else if (t.status === "failed") failed++;
+      else row.skipped++;
+    }
+    // A file that failed to load has no failed test, but it did fail.
+    if (file.status === "failed" && failed === 0) failed = 1;
+    row.failed += failed;
+  }
+  return Object.values(rows).filter((r) => r.passed + r.failed + r.skipped > 0);
+}
+
+function extraRows(path) {
+  const text = readFileSync(path, "utf8").trim();
+  const rows = text.startsWith("[") ? JSON.parse(text) : text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return rows.map((r) => ({ suite: "spec", version: r.runtime, ...r }));
+}
+
+const results = await runAll();
+
+// Per runtime and backend, summed over spec files.
+const rows = [...nodeRows(vitestJson)];
+for (const runtime of runtimes) {
+  const mine = results.filter((r) => r.runtime === runtime);
+  const byBackend = new Map();
+  for (const r of mine) {
+    const backend = r.backend ?? "?";
+    const row = byBackend.get(backend) ?? { runtime, version: r.version ?? runtime, backend, suite: "spec", passed: 0, failed: 0, skipped: 0 };
+    row.passed += r.passed;
+    row.failed += r.failed;
+    row.skipped += r.skipped;
+    if (r.version) row.version = r.version;
+    byBackend.set(backend, row);
+  }
+  rows.push(...byBackend.values());
+}
+for (const path of reports) rows.push(...extraRows(path));
+
+// Keep this run's reports for whoever wants more than the table.
+mkdirSync(dirname(jsonOut), { recursive: true });
+writeFileSync(jsonOut, JSON.stringify({ rows, files: results.map(({ log, ...r }) => r) }, null, 2));
+
+const skips = results.flatMap((r) => (r.skips ?? []).map((s) => `  ${r.runtime}: ${r.file} > ${s.name} (${s.reason})`));
+if (skips.length > 0) console.log(`\nskipped, with the reason:\n${skips.join("\n")}`);
+
+const header = ["runtime", "backend", "suite", "passed", "failed", "skipped"];
+const table = [header, ...rows.map((r) => [r.version, r.backend, r.suite, String(r.passed), String(r.failed), String(r.skipped)])];
+const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+const fmt = (row) => row.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+const total = rows.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log(`\n${fmt(table[0])}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+for (const row of table.slice(1)) console.log(fmt(row));
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+// Non-zero whenever the closing line counts a failure, whichever runtime it was in.
+process.exitCode = total.failed > 0 ? 1 : 0;

@@ -1,0 +1,70 @@
+/**
+ * The benchmark's smoke check: `bench/run.mjs --quick` runs every scenario
+ * and writes the JSON and the chart. No assertion on time: only that each
+ * scenario has numbers for anymmap and for C mmap, and that they are right
+ * (a wrong checksum turns a row's status into "wrong").
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "vitest";
+
+interface Row {
+  contender: string;
+  status: string;
+  reason?: string;
+  medianNs?: number;
+  samplesNs?: number[];
+}
+
+interface BenchJson {
+  mode: string;
+  machine: { cpu: string; cores: number; memoryBytes: number; node: string; date: string };
+  scenarios: Array<{ id: string; rows: Row[] }>;
+}
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const out = join(repo, ".tmp", "bench-smoke");
+
+test(
+  "bench --quick measures every scenario for anymmap and C mmap and writes latest.json and latest.svg",
+  () => {
+    rmSync(out, { recursive: true, force: true });
+    const r = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "--out", ".tmp/bench-smoke"], {
+      cwd: repo,
+      encoding: "utf8",
+      timeout: 175_000,
+      maxBuffer: 64 << 20,
+    });
+    expect(r.status, `bench exited with ${r.status} (${r.signal ?? "no signal"}):\n${r.stderr}`).toBe(0);
+
+    const json = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as BenchJson;
+    expect(json.mode).toBe("quick");
+    expect(json.machine.cores).toBeGreaterThan(0);
+    expect(json.machine.node).toBe(process.version);
+    expect(json.scenarios.map((s) => s.id)).toEqual([
+      "s1-touch",
+      "s1-scan",
+      "s2-cold",
+      "s3-tail",
+      "s4-random",
+      "s5-msync",
+      "s6-onepage",
+    ]);
+    for (const s of json.scenarios) {
+      for (const id of ["anymmap-wasm-node", "c-mmap"]) {
+        const row = s.rows.find((x) => x.contender === id);
+        expect(row, `${s.id}: no ${id} row`).toBeDefined();
+        expect(row?.status, `${s.id} ${id}: ${row?.reason ?? ""}`).toBe("ok");
+        expect(Number.isFinite(row?.medianNs), `${s.id} ${id}: median ${String(row?.medianNs)}`).toBe(true);
+        expect(row?.samplesNs?.length ?? 0).toBeGreaterThanOrEqual(3);
+      }
+    }
+
+    const svg = join(out, "latest.svg");
+    expect(existsSync(svg)).toBe(true);
+    expect(readFileSync(svg, "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  },
+  180_000,
+);

@@ -1,0 +1,284 @@
+/*
+ * errno numbers as Emscripten defines them (WASI preview1's, plus its own
+ * numbers for names WASI lacks), for the native build of the anymmap core:
+ * the core compares and returns errno by name, and the WASI shim returns
+ * WASI numbers, so the names must mean what they mean in the WebAssembly
+ * build. Generated from Emscripten 3.1.6's <bits/errno.h>. Included by
+ * anymmap_native.h after libc's <errno.h>, whose definitions it replaces.
+ */
+#ifndef ANYMMAP_NATIVE_ERRNO_WASI_H
+#define ANYMMAP_NATIVE_ERRNO_WASI_H
+
+#include <errno.h>
+#include <wasi/api.h>
+
+#undef EPERM
+#define EPERM __WASI_ERRNO_PERM
+#undef ENOENT
+#define ENOENT __WASI_ERRNO_NOENT
+#undef ESRCH
+#define ESRCH __WASI_ERRNO_SRCH
+#undef EINTR
+#define EINTR __WASI_ERRNO_INTR
+#undef EIO
+#define EIO __WASI_ERRNO_IO
+#undef ENXIO
+#define ENXIO __WASI_ERRNO_NXIO
+#undef E2BIG
+#define E2BIG __WASI_ERRNO_2BIG
+#undef ENOEXEC
+#define ENOEXEC __WASI_ERRNO_NOEXEC
+#undef EBADF
+#define EBADF __WASI_ERRNO_BADF
+#undef ECHILD
+#define ECHILD __WASI_ERRNO_CHILD
+#undef EAGAIN
+#define EAGAIN __WASI_ERRNO_AGAIN
+#undef ENOMEM
+#define ENOMEM __WASI_ERRNO_NOMEM
+#undef EACCES
+#define EACCES __WASI_ERRNO_ACCES
+#undef EFAULT
+#define EFAULT __WASI_ERRNO_FAULT
+#undef EBUSY
+#define EBUSY __WASI_ERRNO_BUSY
+#undef EEXIST
+#define EEXIST __WASI_ERRNO_EXIST
+#undef EXDEV
+#define EXDEV __WASI_ERRNO_XDEV
+#undef ENODEV
+#define ENODEV __WASI_ERRNO_NODEV
+#undef ENOTDIR
+#define ENOTDIR __WASI_ERRNO_NOTDIR
+#undef EISDIR
+#define EISDIR __WASI_ERRNO_ISDIR
+#undef EINVAL
+#define EINVAL __WASI_ERRNO_INVAL
+#undef ENFILE
+#define ENFILE __WASI_ERRNO_NFILE
+#undef EMFILE
+#define EMFILE __WASI_ERRNO_MFILE
+#undef ENOTTY
+#define ENOTTY __WASI_ERRNO_NOTTY
+#undef ETXTBSY
+#define ETXTBSY __WASI_ERRNO_TXTBSY
+#undef EFBIG
+#define EFBIG __WASI_ERRNO_FBIG
+#undef ENOSPC
+#define ENOSPC __WASI_ERRNO_NOSPC
+#undef ESPIPE
+#define ESPIPE __WASI_ERRNO_SPIPE
+#undef EROFS
+#define EROFS __WASI_ERRNO_ROFS
+#undef EMLINK
+#define EMLINK __WASI_ERRNO_MLINK
+#undef EPIPE
+#define EPIPE __WASI_ERRNO_PIPE
+#undef EDOM
+#define EDOM __WASI_ERRNO_DOM
+#undef ERANGE
+#define ERANGE __WASI_ERRNO_RANGE
+#undef EDEADLK
+#define EDEADLK __WASI_ERRNO_DEADLK
+#undef ENAMETOOLONG
+#define ENAMETOOLONG __WASI_ERRNO_NAMETOOLONG
+#undef ENOLCK
+#define ENOLCK __WASI_ERRNO_NOLCK
+#undef ENOSYS
+#define ENOSYS __WASI_ERRNO_NOSYS
+#undef ENOTEMPTY
+#define ENOTEMPTY __WASI_ERRNO_NOTEMPTY
+#undef ELOOP
+#define ELOOP __WASI_ERRNO_LOOP
+#undef ENOMSG
+#define ENOMSG __WASI_ERRNO_NOMSG
+#undef EIDRM
+#define EIDRM __WASI_ERRNO_IDRM
+#undef ENOLINK
+#define ENOLINK __WASI_ERRNO_NOLINK
+#undef EPROTO
+#define EPROTO __WASI_ERRNO_PROTO
+#undef EMULTIHOP
+#define EMULTIHOP __WASI_ERRNO_MULTIHOP
+#undef EBADMSG
+#define EBADMSG __WASI_ERRNO_BADMSG
+#undef EOVERFLOW
+#define EOVERFLOW __WASI_ERRNO_OVERFLOW
+#undef EILSEQ
+#define EILSEQ __WASI_ERRNO_ILSEQ
+#undef ENOTSOCK
+#define ENOTSOCK __WASI_ERRNO_NOTSOCK
+#undef EDESTADDRREQ
+#define EDESTADDRREQ __WASI_ERRNO_DESTADDRREQ
+#undef EMSGSIZE
+#define EMSGSIZE __WASI_ERRNO_MSGSIZE
+#undef EPROTOTYPE
+#define EPROTOTYPE __WASI_ERRNO_PROTOTYPE
+#undef ENOPROTOOPT
+#define ENOPROTOOPT __WASI_ERRNO_NOPROTOOPT
+#undef EPROTONOSUPPORT
+#define EPROTONOSUPPORT __WASI_ERRNO_PROTONOSUPPORT
+#undef EAFNOSUPPORT
+#define EAFNOSUPPORT __WASI_ERRNO_AFNOSUPPORT
+#undef EADDRINUSE
+#define EADDRINUSE __WASI_ERRNO_ADDRINUSE
+#undef EADDRNOTAVAIL
+#define EADDRNOTAVAIL __WASI_ERRNO_ADDRNOTAVAIL
+#undef ENETDOWN
+#define ENETDOWN __WASI_ERRNO_NETDOWN
+#undef ENETUNREACH
+#define ENETUNREACH __WASI_ERRNO_NETUNREACH
+#undef ENETRESET
+#define ENETRESET __WASI_ERRNO_NETRESET
+#undef ECONNABORTED
+#define ECONNABORTED __WASI_ERRNO_CONNABORTED
+#undef ECONNRESET
+#define ECONNRESET __WASI_ERRNO_CONNRESET
+#undef ENOBUFS
+#define ENOBUFS __WASI_ERRNO_NOBUFS
+#undef EISCONN
+#define EISCONN __WASI_ERRNO_ISCONN
+#undef ENOTCONN
+#define ENOTCONN __WASI_ERRNO_NOTCONN
+#undef ETIMEDOUT
+#define ETIMEDOUT __WASI_ERRNO_TIMEDOUT
+#undef ECONNREFUSED
+#define ECONNREFUSED __WASI_ERRNO_CONNREFUSED
+#undef EHOSTUNREACH
+#define EHOSTUNREACH __WASI_ERRNO_HOSTUNREACH
+#undef EALREADY
+#define EALREADY __WASI_ERRNO_ALREADY
+#undef EINPROGRESS
+#define EINPROGRESS __WASI_ERRNO_INPROGRESS
+#undef ESTALE
+#define ESTALE __WASI_ERRNO_STALE
+#undef EDQUOT
+#define EDQUOT __WASI_ERRNO_DQUOT
+#undef ECANCELED
+#define ECANCELED __WASI_ERRNO_CANCELED
+#undef EOWNERDEAD
+#define EOWNERDEAD __WASI_ERRNO_OWNERDEAD
+#undef ENOTRECOVERABLE
+#define ENOTRECOVERABLE __WASI_ERRNO_NOTRECOVERABLE
+#undef ENOSTR
+#define ENOSTR 100
+#undef EBFONT
+#define EBFONT 101
+#undef EBADSLT
+#define EBADSLT 102
+#undef EBADRQC
+#define EBADRQC 103
+#undef ENOANO
+#define ENOANO 104
+#undef ENOTBLK
+#define ENOTBLK 105
+#undef ECHRNG
+#define ECHRNG 106
+#undef EL3HLT
+#define EL3HLT 107
+#undef EL3RST
+#define EL3RST 108
+#undef ELNRNG
+#define ELNRNG 109
+#undef EUNATCH
+#define EUNATCH 110
+#undef ENOCSI
+#define ENOCSI 111
+#undef EL2HLT
+#define EL2HLT 112
+#undef EBADE
+#define EBADE 113
+#undef EBADR
+#define EBADR 114
+#undef EXFULL
+#define EXFULL 115
+#undef ENODATA
+#define ENODATA 116
+#undef ETIME
+#define ETIME 117
+#undef ENOSR
+#define ENOSR 118
+#undef ENONET
+#define ENONET 119
+#undef ENOPKG
+#define ENOPKG 120
+#undef EREMOTE
+#define EREMOTE 121
+#undef EADV
+#define EADV 122
+#undef ESRMNT
+#define ESRMNT 123
+#undef ECOMM
+#define ECOMM 124
+#undef EDOTDOT
+#define EDOTDOT 125
+#undef ENOTUNIQ
+#define ENOTUNIQ 126
+#undef EBADFD
+#define EBADFD 127
+#undef EREMCHG
+#define EREMCHG 128
+#undef ELIBACC
+#define ELIBACC 129
+#undef ELIBBAD
+#define ELIBBAD 130
+#undef ELIBSCN
+#define ELIBSCN 131
+#undef ELIBMAX
+#define ELIBMAX 132
+#undef ELIBEXEC
+#define ELIBEXEC 133
+#undef ERESTART
+#define ERESTART 134
+#undef ESTRPIPE
+#define ESTRPIPE 135
+#undef EUSERS
+#define EUSERS 136
+#undef ESOCKTNOSUPPORT
+#define ESOCKTNOSUPPORT 137
+#undef EOPNOTSUPP
+#define EOPNOTSUPP 138
+#undef EPFNOSUPPORT
+#define EPFNOSUPPORT 139
+#undef ESHUTDOWN
+#define ESHUTDOWN 140
+#undef ETOOMANYREFS
+#define ETOOMANYREFS 141
+#undef EHOSTDOWN
+#define EHOSTDOWN 142
+#undef EUCLEAN
+#define EUCLEAN 143
+#undef ENOTNAM
+#define ENOTNAM 144
+#undef ENAVAIL
+#define ENAVAIL 145
+#undef EISNAM
+#define EISNAM 146
+#undef EREMOTEIO
+#define EREMOTEIO 147
+#undef ENOMEDIUM
+#define ENOMEDIUM 148
+#undef EMEDIUMTYPE
+#define EMEDIUMTYPE 149
+#undef ENOKEY
+#define ENOKEY 150
+#undef EKEYEXPIRED
+#define EKEYEXPIRED 151
+#undef EKEYREVOKED
+#define EKEYREVOKED 152
+#undef EKEYREJECTED
+#define EKEYREJECTED 153
+#undef ERFKILL
+#define ERFKILL 154
+#undef EHWPOISON
+#define EHWPOISON 155
+#undef EL2NSYNC
+#define EL2NSYNC 156
+#undef EWOULDBLOCK
+#define EWOULDBLOCK EAGAIN
+#undef EDEADLOCK
+#define EDEADLOCK EDEADLK
+#undef ENOTSUP
+#define ENOTSUP EOPNOTSUPP
+
+#endif
