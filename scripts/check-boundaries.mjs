@@ -3,7 +3,9 @@
 //    globals (Deno, Bun, process, Buffer, require(), __dirname,
 //    import.meta.url, window, document, self., globalThis.), no Node builtins,
 //    nothing from src/runtime/.
-//  - src/runtime/X/** never imports from src/runtime/Y/** (Y != X).
+//  - src/runtime/X/** never imports from src/runtime/Y/** (Y != X), except
+//    from src/runtime/node-fs/, the file backend of every runtime that has
+//    node:fs (Node, Bun).
 // Works on the TypeScript AST, so comments and strings never trip it.
 // Usage: node scripts/check-boundaries.mjs [ROOT]   (ROOT defaults to the repo)
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -15,6 +17,9 @@ import ts from "typescript";
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
 const srcDir = join(root, "src");
 const runtimeDir = join(srcDir, "runtime");
+
+// The one runtime folder others may import: the node:fs file backend.
+const SHARED_BACKEND = "node-fs";
 
 // Host globals the portable code must reach only through the runtime layer.
 const FORBIDDEN_GLOBALS = new Set(["Deno", "Bun", "process", "Buffer", "__dirname", "window", "document"]);
@@ -58,7 +63,7 @@ function checkFile(file, portable, runtime) {
     if (portable) {
       if (spec.startsWith("node:") || nodeBuiltins.has(spec)) report(node, `imports Node builtin "${spec}"`);
       else if (target && isUnder(runtimeDir, target)) report(node, `imports "${spec}" from src/runtime/`);
-    } else if (targetRuntime && targetRuntime !== runtime) {
+    } else if (targetRuntime && targetRuntime !== runtime && targetRuntime !== SHARED_BACKEND) {
       report(node, `runtime "${runtime}" imports "${spec}" from runtime "${targetRuntime}"`);
     }
   };

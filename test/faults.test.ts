@@ -16,8 +16,8 @@ import type { Mapping, OpenFlags } from "../src/core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../src/core/anymmap.js";
 import { WASI_ERRNO } from "../src/core/errno.js";
 import { isMmapError, type MmapError } from "../src/core/errors.js";
-import { mapNodeError } from "../src/runtime/node/map-error.js";
-import { NodeHostFile } from "../src/runtime/node/node-file.js";
+import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
+import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";
 
 const PAGE = 4096;

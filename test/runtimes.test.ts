@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { WASI_ERRNO } from "../src/core/errno.js";
-import { mapBunError } from "../src/runtime/bun/map-error.js";
+import { mapNodeError as mapBunError } from "../src/runtime/node-fs/map-error.js";
 import { mapDenoError, missingPermission } from "../src/runtime/deno/map-error.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -6,8 +6,8 @@ import { WASI_ERRNO, errnoName, linuxErrno, wasiErrnoFromName } from "../src/cor
 import { MmapError, isMmapError } from "../src/core/errors.js";
 import { FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, HostFile } from "../src/wasi/host-file.js";
 import { WASI_RIGHTS, WasiExit, WasiHost } from "../src/wasi/host.js";
-import { NodeHostFile } from "../src/runtime/node/node-file.js";
-import { mapNodeError, nodeErrorName } from "../src/runtime/node/map-error.js";
+import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
+import { mapNodeError, nodeErrorName } from "../src/runtime/node-fs/map-error.js";
 
 const E = WASI_ERRNO;
 type Fn = (...args: Array<number | bigint>) => number;

@@ -7,8 +7,8 @@ import { readFile } from "node:fs/promises";
 
 import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
-import { BunHostFile } from "./bun-file.js";
-import { mapBunError } from "./map-error.js";
+import { mapNodeError } from "../node-fs/map-error.js";
+import { NodeHostFile } from "../node-fs/node-file.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";
@@ -28,8 +28,8 @@ const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
 const adapter: RuntimeAdapter = {
   runtime: `bun ${Bun.version}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => BunHostFile.open(path, flags, mode),
-  mapError: mapBunError,
+  openFile: (path: string, flags: OpenFlags, mode?: number) => NodeHostFile.open(path, flags, mode),
+  mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
 };

@@ -7,8 +7,8 @@ import { readFile } from "node:fs/promises";
 import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
-import { mapNodeError } from "./map-error.js";
-import { NodeHostFile } from "./node-file.js";
+import { mapNodeError } from "../node-fs/map-error.js";
+import { NodeHostFile } from "../node-fs/node-file.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";

@@ -1,7 +1,8 @@
 import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
 
 /**
- * The one place Node's errors become WASI errnos, so every Node code path
+ * The one place the errors of `node:fs` (Node's, and Bun's, which throws the
+ * same Node-style system errors) become WASI errnos, so every code path
  * reports the same failure the same way.
  */
 

@@ -13,10 +13,10 @@ import {
   type HostFileOptions,
   type HostFileStat,
 } from "../../wasi/host-file.js";
-import { bunErrorName, mapBunError } from "./map-error.js";
+import { mapNodeError, nodeErrorName } from "./map-error.js";
 
-// Bun's node:fs refuses single reads/writes above 2 GiB - 1, as Node does;
-// a 1 GiB step stays clear of it for the largest iovec a 4 GiB memory can hold.
+// Node refuses single reads/writes above 2 GiB - 1 (kIoMaxLength); a 1 GiB
+// step stays clear of it for the largest iovec a 4 GiB memory can hold.
 const IO_STEP = 1 << 30;
 
 const OPEN_HINTS: Readonly<Record<string, string>> = {
@@ -56,7 +56,7 @@ function accessOf(flags: string | number): { readable: boolean; writable: boolea
     case "a":
       return { readable: plus, writable: true, append: true };
     default:
-      // Bun would reject it too; failing here gives the nicer message.
+      // Node would reject it too; failing here gives the nicer message.
       throw new MmapError("EINVAL", "open", `unknown open flags '${flags}'; use r, r+, w, w+, a, a+ (x, s allowed)`);
   }
 }
@@ -72,24 +72,24 @@ function filetypeOf(st: fs.BigIntStats): number {
 }
 
 /**
- * A HostFile over a descriptor of Bun's node:fs. Bun has no other
- * synchronous positional file API (`Bun.file` is asynchronous and copies),
- * and `fs.readSync` with a position is one `pread64` straight into the view
- * of WebAssembly memory, exact past 4 GiB. Synchronous, because WASI imports
- * must answer before returning to WebAssembly. Takes ownership of `fd`:
- * close() closes it. Works in Bun.
+ * A HostFile over a Node file descriptor, using the synchronous `node:fs`
+ * calls because WASI imports must answer before returning to WebAssembly:
+ * `fs.readSync` with a position is one `pread64` straight into the view of
+ * WebAssembly memory, exact past 4 GiB. Takes ownership of `fd`: close()
+ * closes it. Node and Bun (Bun has no other synchronous positional file API:
+ * `Bun.file` is asynchronous and copies).
  */
-export class BunHostFile extends HostFile {
-  private osFd: number;
+export class NodeHostFile extends HostFile {
+  private nodeFd: number;
 
   constructor(fd: number, options: HostFileOptions = {}) {
     super(options);
-    this.osFd = fd;
+    this.nodeFd = fd;
   }
 
-  /** The underlying descriptor, or -1 once closed. */
+  /** The underlying Node descriptor, or -1 once closed. */
   get fd(): number {
-    return this.osFd;
+    return this.nodeFd;
   }
 
   /**
@@ -97,53 +97,53 @@ export class BunHostFile extends HostFile {
    * "wx", ... or numeric O_* flags) and mode (default 0o666). Throws an
    * MmapError with syscall "open" that says what to check.
    */
-  static open(path: string, flags: string | number, mode?: number): BunHostFile {
+  static open(path: string, flags: string | number, mode?: number): NodeHostFile {
     const access = accessOf(flags);
     let fd: number;
     try {
       fd = fs.openSync(path, flags, mode ?? 0o666);
     } catch (e) {
-      const code = bunErrorName(e);
+      const code = nodeErrorName(e);
       const hint = OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e));
       throw new MmapError(code, "open", hint, { path, cause: e });
     }
-    return new BunHostFile(fd, { ...access, path });
+    return new NodeHostFile(fd, { ...access, path });
   }
 
   override pread(dst: Uint8Array, offset: number): number {
-    if (this.osFd < 0) return -WASI_ERRNO.EBADF;
+    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
     try {
       let done = 0;
       while (done < dst.length) {
-        const n = fs.readSync(this.osFd, dst, done, Math.min(dst.length - done, IO_STEP), offset + done);
+        const n = fs.readSync(this.nodeFd, dst, done, Math.min(dst.length - done, IO_STEP), offset + done);
         if (n === 0) break;
         done += n;
       }
       return done;
     } catch (e) {
-      return -mapBunError(e);
+      return -mapNodeError(e);
     }
   }
 
   override pwrite(src: Uint8Array, offset: number): number {
-    if (this.osFd < 0) return -WASI_ERRNO.EBADF;
+    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
     try {
       let done = 0;
       while (done < src.length) {
-        const n = fs.writeSync(this.osFd, src, done, Math.min(src.length - done, IO_STEP), offset + done);
+        const n = fs.writeSync(this.nodeFd, src, done, Math.min(src.length - done, IO_STEP), offset + done);
         if (n === 0) break;
         done += n;
       }
       return done;
     } catch (e) {
-      return -mapBunError(e);
+      return -mapNodeError(e);
     }
   }
 
   override stat(): HostFileStat | number {
-    if (this.osFd < 0) return -WASI_ERRNO.EBADF;
+    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
     try {
-      const st = fs.fstatSync(this.osFd, { bigint: true });
+      const st = fs.fstatSync(this.nodeFd, { bigint: true });
       return {
         dev: st.dev,
         ino: st.ino,
@@ -155,43 +155,43 @@ export class BunHostFile extends HostFile {
         ctimNs: st.ctimeNs,
       };
     } catch (e) {
-      return -mapBunError(e);
+      return -mapNodeError(e);
     }
   }
 
   override truncate(size: number): number {
-    return this.run(() => fs.ftruncateSync(this.osFd, size));
+    return this.run(() => fs.ftruncateSync(this.nodeFd, size));
   }
 
   override sync(): number {
-    return this.run(() => fs.fsyncSync(this.osFd));
+    return this.run(() => fs.fsyncSync(this.nodeFd));
   }
 
   override datasync(): number {
-    return this.run(() => fs.fdatasyncSync(this.osFd));
+    return this.run(() => fs.fdatasyncSync(this.nodeFd));
   }
 
   override close(): number {
-    const fd = this.osFd;
+    const fd = this.nodeFd;
     if (fd < 0) return -WASI_ERRNO.EBADF;
-    // Forget the number first: the OS reuses it for the next open, and a
-    // stale HostFile must not touch someone else's file.
-    this.osFd = -1;
+    // Forget the number first: Node reuses it for the next open, and a stale
+    // HostFile must not touch someone else's file.
+    this.nodeFd = -1;
     try {
       fs.closeSync(fd);
       return 0;
     } catch (e) {
-      return -mapBunError(e);
+      return -mapNodeError(e);
     }
   }
 
   private run(op: () => void): number {
-    if (this.osFd < 0) return -WASI_ERRNO.EBADF;
+    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
     try {
       op();
       return 0;
     } catch (e) {
-      return -mapBunError(e);
+      return -mapNodeError(e);
     }
   }
 }
