@@ -3,9 +3,7 @@
  * kept verbatim. Each runs in a fresh instance against the strict model (no
  * known bug tolerated).
  *
- * Two were anymmap bugs, both fixed since (the first is still listed in
- * KNOWN_BUGS of test/model/model.ts, which the property test tolerates; it
- * no longer occurs). The
+ * Two were anymmap bugs, both fixed since. The
  * others were divergences of the model itself (places where Linux and anymmap
  * agree but the first model did not); they stay as regression tests of both.
  */

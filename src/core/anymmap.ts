@@ -72,6 +72,8 @@ export class AnymmapInstance implements Anymmap {
       (module) => this.start(module),
       (e: unknown) => {
         this.#loading = undefined;
+        // An adapter's own MmapError (a missing permission, say) already says what to do.
+        if (e instanceof MmapError) throw e;
         throw new MmapError("ENOEXEC", "load", `cannot load anymmap.wasm: ${String(e)}`, { cause: e });
       },
     );

@@ -5,7 +5,6 @@
  */
 import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
-import type { Engine } from "../../core/engine.js";
 import { MmapError } from "../../core/errors.js";
 import { DenoHostFile, permissionError } from "./deno-file.js";
 import { mapDenoError, missingPermission } from "./map-error.js";
@@ -73,30 +72,14 @@ const adapter: RuntimeAdapter = {
   },
 };
 
-/**
- * An address space whose async forms report a missing permission to read
- * anymmap.wasm as that EACCES (naming --allow-read), as the sync forms do,
- * rather than as a generic load failure.
- */
-class DenoInstance extends AnymmapInstance {
-  override async ready(): Promise<Engine> {
-    try {
-      return await super.ready();
-    } catch (e) {
-      const cause = e instanceof MmapError ? e.cause : undefined;
-      throw cause instanceof MmapError && cause.code === "EACCES" ? cause : e;
-    }
-  }
-}
-
 /** A new, independent address space (its own mappings and 4 GiB of memory). Deno. */
 export function createInstance(): Anymmap {
-  return new DenoInstance(adapter);
+  return new AnymmapInstance(adapter);
 }
 
 let shared: AnymmapInstance | undefined;
 function instance(): AnymmapInstance {
-  return (shared ??= new DenoInstance(adapter));
+  return (shared ??= new AnymmapInstance(adapter));
 }
 
 /** The page size of every alignment rule: 4096. Deno. */

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
 import { mapNodeError } from "../node-fs/map-error.js";
@@ -89,3 +89,8 @@ export function info(): Info {
 export function hostIO(): HostIOStats {
   return instance().hostIO;
 }
+
+// This module is an anymmap entry: tsc fails here if its exports stop
+// matching the contract every runtime entry shares.
+type Satisfies<T extends EntryPoint> = T;
+type EntryCheck = Satisfies<typeof import("./index.js")>;
