@@ -16,11 +16,11 @@ export declare const pageSize: EntryPoint["pageSize"];
 export declare const backend: EntryPoint["backend"];
 /** A new, independent address space. All runtimes. */
 export declare const createInstance: EntryPoint["createInstance"];
-/** Maps a path, a FileHandle or anonymous memory synchronously. Node. */
+/** Maps a path, a FileHandle or anonymous memory synchronously. Node, Deno, Bun, browser workers. */
 export declare const mmapSync: EntryPoint["mmapSync"];
 /** Maps a path, a FileHandle or anonymous memory. All runtimes. */
 export declare const mmap: EntryPoint["mmap"];
-/** Opens a file synchronously. Node. */
+/** Opens a file synchronously. Node, Deno, Bun, browser workers (OPFS paths need cross-origin isolation). */
 export declare const openSync: EntryPoint["openSync"];
 /** Opens a file. All runtimes with file access. */
 export declare const open: EntryPoint["open"];

@@ -61,7 +61,7 @@ export interface HostIOStats {
 
 /**
  * An open file. Closing it does not unmap its mappings: they keep their own
- * reference, as on Linux. All runtimes with file access (Node now).
+ * reference, as on Linux. All runtimes with file access (Node, Deno, Bun, browsers).
  */
 export interface FileHandle extends Disposable {
   readonly fd: number;
@@ -120,11 +120,11 @@ export interface Anymmap {
   readonly pageSize: number;
   readonly backend: "wasm";
   readonly runtime: string;
-  /** Opens a file synchronously. Node. */
+  /** Opens a file synchronously. Node, Deno, Bun, browser workers. */
   openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle;
   /** Opens a file. All runtimes with file access. */
   open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle>;
-  /** Maps a file or anonymous memory synchronously. Node. */
+  /** Maps a file or anonymous memory synchronously. Node, Deno, Bun, browser workers. */
   mmapSync(source: MapSource, options?: MapOptions): Mapping;
   /** Maps a file or anonymous memory. All runtimes. */
   mmap(source: MapSource, options?: MapOptions): Promise<Mapping>;
