@@ -76,7 +76,7 @@
 
 static char oplog[1 << 16];
 static size_t oplog_len;
-static int verbose;
+static int verbose, repeat;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logf_(const char *fmt, ...) {
@@ -162,6 +162,7 @@ struct handle {
   uint32_t page, n;
 };
 static struct handle handles[NHANDLES];
+static uint32_t next_handle;
 static int32_t slots[NSLOTS];
 static int nslots;
 static int fail_reads, fail_writes;
@@ -544,8 +545,7 @@ static const char *ename(int e) {
 }
 
 static void remember(uint32_t page, uint32_t n) {
-  static uint32_t next;
-  handles[next++ % NHANDLES] = (struct handle){page, n};
+  handles[next_handle++ % NHANDLES] = (struct handle){page, n};
 }
 
 /* ---- operations ---- */
@@ -1333,6 +1333,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   verbose = getenv("FUZZ_VERBOSE") != NULL;
+  repeat = getenv("FUZZ_REPEAT") != NULL;
   if (anymmap_native_init() != 0) {
     fprintf(stderr, "fuzz_mman: cannot reserve 4 GiB of address space\n");
     abort();
@@ -1340,13 +1341,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+static void run_input(const uint8_t *data, size_t size) {
   in = data;
   in_len = size;
   in_pos = 0;
   oplog_len = 0;
   oplog[0] = 0;
   memset(handles, 0, sizeof handles);
+  next_handle = 0;
   next_obj = 0;
   nfreed = 0;
   nposts = 0;
@@ -1375,5 +1377,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_all();
   }
   teardown();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  run_input(data, size);
+  if (repeat) {
+    /* The same input must do the same again: the core keeps no state from
+     * one input to the next (see anymmap_native_reset_vm). */
+    static char first[sizeof oplog];
+    memcpy(first, oplog, oplog_len + 1);
+    run_input(data, size);
+    CHECK(strcmp(first, oplog) == 0, "the input ran differently the second time:\n%s", first);
+  }
   return 0;
 }

@@ -18,7 +18,8 @@
 #       only build the target
 #   --build-dir DIR (default .tmp/fuzz) says where the objects and the
 #   target go, so that a second build does not overwrite a running target.
-# FUZZ_VERBOSE=1 makes the target print every operation it runs.
+# FUZZ_VERBOSE=1 makes the target print every operation it runs; FUZZ_REPEAT=1
+# runs every input twice and fails if the second run differs (--replay does).
 # Needs clang-14 (Debian: comes with emscripten) and its sanitizer and
 # libFuzzer runtimes (Debian: apt-get install libclang-rt-14-dev).
 set -euo pipefail
@@ -89,8 +90,9 @@ else
     "$cc" "${cflags[@]}" -fsanitize=fuzzer-no-link "${core[@]}" -c "$src" -o "$obj"
     objs+=("$obj")
   done
-  # The shim is host code: it reserves memory with the real mmap.
-  "$cc" "${cflags[@]}" -I wasm/native -c wasm/native/memfs.c -o "$out/obj/memfs.o"
+  # The shim is host code: it includes anymmap_native.h itself, to reserve
+  # memory with libc's mmap.
+  "$cc" "${cflags[@]}" -I wasm/native -I wasm/include -c wasm/native/memfs.c -o "$out/obj/memfs.o"
   # The harness keeps edge coverage but not comparison tracing, which would
   # spend most of the time in its checking loops.
   "$cc" "${cflags[@]}" -fsanitize=fuzzer -fno-sanitize-coverage=trace-cmp "${core[@]}" fuzz/fuzz_mman.c \
@@ -112,8 +114,8 @@ case "$mode" in
       echo "fuzz: nothing to replay"
       exit 0
     fi
-    echo "fuzz: replaying ${#list[@]} inputs"
-    exec "$bin" -runs=1 "${list[@]}"
+    echo "fuzz: replaying ${#list[@]} inputs, each twice (it must run the same way)"
+    FUZZ_REPEAT=1 exec "$bin" -runs=1 "${list[@]}"
     ;;
   minimize)
     if (( ${#files[@]} != 1 )); then echo "fuzz: --minimize wants one file" >&2; exit 2; fi

@@ -1,13 +1,12 @@
 /* WASI preview1 calls of the anymmap core over an in-memory file system
  * (memfs.h), plus the native linear memory (anymmap_native.h). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include <wasi/api.h>
+#include "anymmap_native.h"
 
-#include "memfs.h"
+/* Host code: the memory is reserved with libc's mmap, not anymmap's. */
+#undef mmap
 
 uintptr_t anymmap_base;
 
@@ -32,7 +31,7 @@ struct memfs_stats memfs_stats;
 
 int anymmap_native_init(void) {
   if (!anymmap_base) {
-    void *p = mmap(NULL, (size_t)1 << 32, PROT_READ | PROT_WRITE,
+    void *p = mmap(NULL, (size_t)ANYMMAP_NATIVE_MEMORY_SIZE, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return -1;
     anymmap_base = (uintptr_t)p;

@@ -9,7 +9,8 @@
 static int32_t next_hidden_fd = FIRST_HIDDEN_FD;
 
 #ifndef __wasm__
-/* Natively only, for the fuzzer: see anymmap_native_reset_vm. */
+/* Natively only, for the fuzzer: see anymmap_native_reset_vm. Every static
+ * variable of this file must be reset here. */
 void anymmap_native_reset_files(void) {
   next_hidden_fd = FIRST_HIDDEN_FD;
 }
@@ -113,9 +114,10 @@ static int file_for_io(int fd, struct fd_info *info) {
   return file_find(info->dev, info->ino);
 }
 
+/* The digest decides, as in page_dirty: a page only viewed for writing
+ * (PG_DIRTY) but unchanged is clean. */
 static int page_clean(uint32_t p) {
-  return (page_state[p] & PG_HASHED) && !(page_state[p] & PG_DIRTY) &&
-         page_digest(page_addr(p)) == page_hash[p];
+  return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
 /* Zeroes resident shared bytes of [from, to) of the file: what a truncation
