@@ -5,7 +5,7 @@
 //    nothing from src/runtime/.
 //  - src/runtime/X/** never imports from src/runtime/Y/** (Y != X), except
 //    from src/runtime/node-fs/, the file backend of every runtime that has
-//    node:fs (Node, Bun).
+//    node:fs (Node, Bun, Deno).
 // Works on the TypeScript AST, so comments and strings never trip it.
 // Usage: node scripts/check-boundaries.mjs [ROOT]   (ROOT defaults to the repo)
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -6,7 +6,7 @@
 import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
-import { DenoHostFile, permissionError } from "./deno-file.js";
+import { openDenoFile, permissionError } from "./deno-file.js";
 import { mapDenoError, missingPermission } from "./map-error.js";
 
 export * from "../../core/constants.js";
@@ -40,7 +40,7 @@ function loadError(e: unknown): unknown {
 const adapter: RuntimeAdapter = {
   runtime: `deno ${Deno.version.deno}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => DenoHostFile.open(path, flags, mode),
+  openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,
   compileSync: () => {
     if (wasmUrl.protocol !== "file:") {

@@ -19,6 +19,19 @@ import { mapNodeError, nodeErrorName } from "./map-error.js";
 // step stays clear of it for the largest iovec a 4 GiB memory can hold.
 const IO_STEP = 1 << 30;
 
+/**
+ * How a runtime's node:fs errors become errnos and names; `open` may turn an
+ * error into a more specific MmapError first (Deno's missing permissions).
+ * Node, Bun, Deno.
+ */
+export interface FsErrors {
+  map(e: unknown): number;
+  name(e: unknown): string;
+  open?(e: unknown, path: string): MmapError | undefined;
+}
+
+const NODE_ERRORS: FsErrors = { map: mapNodeError, name: nodeErrorName };
+
 const OPEN_HINTS: Readonly<Record<string, string>> = {
   ENOENT: "no such file; check the path",
   EACCES: "permission denied; check the file mode",
@@ -76,13 +89,17 @@ function filetypeOf(st: fs.BigIntStats): number {
  * calls because WASI imports must answer before returning to WebAssembly:
  * `fs.readSync` with a position is one `pread64` straight into the view of
  * WebAssembly memory, exact past 4 GiB. Takes ownership of `fd`: close()
- * closes it. Node and Bun (Bun has no other synchronous positional file API:
+ * closes it. Node, Bun and Deno (Bun has no other synchronous positional file API:
  * `Bun.file` is asynchronous and copies).
  */
 export class NodeHostFile extends HostFile {
   private nodeFd: number;
 
-  constructor(fd: number, options: HostFileOptions = {}) {
+  constructor(
+    fd: number,
+    options: HostFileOptions = {},
+    private readonly errors: FsErrors = NODE_ERRORS,
+  ) {
     super(options);
     this.nodeFd = fd;
   }
@@ -97,17 +114,19 @@ export class NodeHostFile extends HostFile {
    * "wx", ... or numeric O_* flags) and mode (default 0o666). Throws an
    * MmapError with syscall "open" that says what to check.
    */
-  static open(path: string, flags: string | number, mode?: number): NodeHostFile {
+  static open(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS): NodeHostFile {
     const access = accessOf(flags);
     let fd: number;
     try {
       fd = fs.openSync(path, flags, mode ?? 0o666);
     } catch (e) {
-      const code = nodeErrorName(e);
+      const specific = errors.open?.(e, path);
+      if (specific) throw specific;
+      const code = errors.name(e);
       const hint = OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e));
       throw new MmapError(code, "open", hint, { path, cause: e });
     }
-    return new NodeHostFile(fd, { ...access, path });
+    return new NodeHostFile(fd, { ...access, path }, errors);
   }
 
   override pread(dst: Uint8Array, offset: number): number {
@@ -121,7 +140,7 @@ export class NodeHostFile extends HostFile {
       }
       return done;
     } catch (e) {
-      return -mapNodeError(e);
+      return -this.errors.map(e);
     }
   }
 
@@ -136,7 +155,7 @@ export class NodeHostFile extends HostFile {
       }
       return done;
     } catch (e) {
-      return -mapNodeError(e);
+      return -this.errors.map(e);
     }
   }
 
@@ -155,7 +174,7 @@ export class NodeHostFile extends HostFile {
         ctimNs: st.ctimeNs,
       };
     } catch (e) {
-      return -mapNodeError(e);
+      return -this.errors.map(e);
     }
   }
 
@@ -181,7 +200,7 @@ export class NodeHostFile extends HostFile {
       fs.closeSync(fd);
       return 0;
     } catch (e) {
-      return -mapNodeError(e);
+      return -this.errors.map(e);
     }
   }
 
@@ -191,7 +210,7 @@ export class NodeHostFile extends HostFile {
       op();
       return 0;
     } catch (e) {
-      return -mapNodeError(e);
+      return -this.errors.map(e);
     }
   }
 }
