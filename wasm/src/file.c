@@ -73,8 +73,10 @@ void file_put(int file) {
 int file_size(int file, uint64_t *size) {
   __wasi_filestat_t st;
   int err = __wasi_fd_filestat_get(files[file].rfd, &st);
-  if (!err) *size = st.size;
-  return err;
+  if (err) return err;
+  *size = files[file].size = st.size;
+  files[file].size_known = 1;
+  return 0;
 }
 
 static int file_of_fd(int fd) {
@@ -193,6 +195,7 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
     return -1;
   }
   if (file < 0) return n;
+  files[file].size_known = 0;
   /* pwrite(2) on an O_APPEND descriptor appends on Linux, whatever the
    * offset, and honours the offset elsewhere (OPFS): the file grew by
    * exactly n from its old end only if the bytes went there. */
@@ -265,6 +268,7 @@ int anymmap_ftruncate(int fd, off_t length) {
     return -1;
   }
   if (file < 0) return 0;
+  files[file].size_known = 0;
   if (now < old) {
     uint64_t tail_end = (old + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     zero_file_range(file, now, tail_end, 1);

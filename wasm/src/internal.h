@@ -64,6 +64,10 @@ struct file {
   int32_t rfd, wfd;
   uint32_t objects;
   uint32_t shared_head;
+  /* The size last seen, so that a page-in below it costs no fstat; reads
+   * past a shrink come back short and correct it. */
+  uint64_t size;
+  uint8_t size_known;
 };
 
 extern uint32_t page_obj[NPAGES];

@@ -87,16 +87,16 @@ void hash_resident(uint32_t start, uint32_t end) {
     if ((page_state[p] & (PG_RESIDENT | PG_HASHED)) == PG_RESIDENT) hash_page(p);
 }
 
-static int read_file(int fd, uint8_t *dst, uint32_t len, uint64_t offset) {
-  while (len) {
-    __wasi_iovec_t iov = {dst, len};
+/* Reads up to len bytes; *got < len only at the end of the file. */
+static int read_file(int fd, uint8_t *dst, uint32_t len, uint64_t offset, uint32_t *got) {
+  *got = 0;
+  while (*got < len) {
+    __wasi_iovec_t iov = {dst + *got, len - *got};
     __wasi_size_t n = 0;
-    int err = __wasi_fd_pread(fd, &iov, 1, offset, &n);
+    int err = __wasi_fd_pread(fd, &iov, 1, offset + *got, &n);
     if (err) return err;
-    if (n == 0) return 0;
-    dst += n;
-    len -= n;
-    offset += n;
+    if (n == 0) break;
+    *got += n;
   }
   return 0;
 }
@@ -115,10 +115,22 @@ static int write_file(int fd, const uint8_t *src, uint32_t len, uint64_t offset)
   return 0;
 }
 
+/* What the reads of a page-in learned about the end of the file, so that
+ * a page-in costs one pread and no fstat: a short read says exactly where
+ * the file ends, a whole one that it reaches at least that far. */
+struct eof_probe {
+  uint64_t size;
+  int exact;
+  /* An empty read only bounds the size from above. */
+  int bound_only;
+  /* A page copied from a shared one says nothing about the file. */
+  int copied;
+};
+
 /* Reads file pages [start, end) of the object into memory. A private page
  * takes the bytes of a resident MAP_SHARED page of the same file, which may
  * be newer than the file, as Linux's page cache would give it. */
-static int fill(uint32_t obj, uint32_t start, uint32_t end, uint64_t size) {
+static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eof) {
   struct object *o = &objects[obj];
   int fd = files[o->file].rfd;
   uint32_t run = start;
@@ -130,47 +142,32 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, uint64_t size) {
     }
     if (p == end || src) {
       uint64_t from = (uint64_t)((int64_t)run - o->vbase) << PAGE_SHIFT;
-      /* Asking past the end of the file would cost a second, empty read. */
-      uint64_t want = (uint64_t)(p - run) << PAGE_SHIFT;
-      if (from + want > size) want = from < size ? size - from : 0;
+      uint32_t want = (p - run) << PAGE_SHIFT;
+      /* Past a known end there is nothing to read. */
+      if (eof->exact) want = from >= eof->size ? 0 : (uint32_t)(eof->size - from < want ? eof->size - from : want);
       if (want) {
-        int err = read_file(fd, page_addr(run), (uint32_t)want, from);
+        uint32_t got;
+        int err = read_file(fd, page_addr(run), want, from, &got);
         if (err) return err;
+        if (got < want) {
+          eof->exact = 1;
+          eof->size = from + got;
+          eof->bound_only = got == 0;
+        }
       }
-      if (src) memcpy(page_addr(p), page_addr(src), PAGE_SIZE);
+      if (src) {
+        memcpy(page_addr(p), page_addr(src), PAGE_SIZE);
+        eof->copied = 1;
+      }
       run = p + 1;
     }
   }
   return 0;
 }
 
-/* Makes the non-resident pages of [start, end), all of one vma, resident. */
-static int load(const struct vma *v, uint32_t start, uint32_t end, uint64_t size) {
-  struct object *o = &objects[v->obj];
-  uint32_t p = start;
-  while (p < end) {
-    if (page_state[p] & PG_RESIDENT) {
-      p++;
-      continue;
-    }
-    uint32_t q = p;
-    while (q < end && !(page_state[q] & PG_RESIDENT)) q++;
-    if (o->kind != OBJ_ANON) {
-      int err = fill(v->obj, p, q, size);
-      if (err) {
-        /* Pages filled before the failure stay unread, so zero, as every
-         * page that is not resident must be. */
-        memset(page_addr(p), 0, (size_t)(q - p) << PAGE_SHIFT);
-        return err;
-      }
-    }
-    for (uint32_t r = p; r < q; r++) {
-      page_state[r] |= PG_RESIDENT;
-      if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(r);
-    }
-    p = q;
-  }
-  return 0;
+static void make_resident(const struct object *o, uint32_t p) {
+  page_state[p] |= PG_RESIDENT;
+  if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(p);
 }
 
 /* Pages wholly past the end of the file: LOAD_ALL makes them resident zeros
@@ -179,21 +176,60 @@ static int load(const struct vma *v, uint32_t start, uint32_t end, uint64_t size
  * Linux's SIGBUS. */
 int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) {
   struct object *o = &objects[v->obj];
-  if (o->kind == OBJ_ANON) return load(v, start, end, 0);
-  uint64_t size;
-  int err = file_size(o->file, &size);
-  if (err) return err;
-  int64_t eof_page = (int64_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT) + o->vbase;
-  if (mode == LOAD_STRICT && (int64_t)end > eof_page) return ANYMMAP_SIGBUS;
-  uint32_t file_end = (int64_t)end < eof_page ? end : (eof_page > start ? (uint32_t)eof_page : start);
-  if ((err = load(v, start, file_end, size))) return err;
-  if (mode != LOAD_ALL) return 0;
-  for (uint32_t p = file_end; p < end; p++) {
-    if (page_state[p] & PG_RESIDENT) continue;
-    page_state[p] |= PG_RESIDENT;
-    if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(p);
+  if (o->kind == OBJ_ANON) {
+    for (uint32_t p = start; p < end; p++)
+      if (!(page_state[p] & PG_RESIDENT)) make_resident(o, p);
+    return 0;
   }
-  return 0;
+  struct file *f = &files[o->file];
+  uint64_t end_byte = (uint64_t)((int64_t)end - o->vbase) << PAGE_SHIFT;
+  struct eof_probe eof = {0, 0, 0, 0};
+  if (!f->size_known || f->size < end_byte) {
+    int err = file_size(o->file, &eof.size);
+    if (err) return err;
+    eof.exact = 1;
+  }
+  for (uint32_t p = start; p < end;) {
+    if (page_state[p] & PG_RESIDENT) {
+      p++;
+      continue;
+    }
+    uint32_t q = p;
+    while (q < end && !(page_state[q] & PG_RESIDENT)) q++;
+    int err = fill(v->obj, p, q, &eof);
+    if (err) {
+      /* Pages read before the failure are not resident, so must be zero
+       * again, as every page that is not resident is. */
+      for (uint32_t r = start; r < q; r++)
+        if (!(page_state[r] & PG_RESIDENT)) memset(page_addr(r), 0, PAGE_SIZE);
+      return err;
+    }
+    p = q;
+  }
+  if (eof.exact && eof.size < f->size) {
+    /* The file shrank behind our back: the cached size is wrong. */
+    f->size = eof.size;
+    f->size_known = !eof.bound_only;
+  }
+  if (!eof.exact && eof.copied) {
+    int err = file_size(o->file, &eof.size);
+    if (err) return err;
+    eof.exact = 1;
+  }
+  int64_t eof_page = eof.exact ? (int64_t)((eof.size + PAGE_SIZE - 1) >> PAGE_SHIFT) + o->vbase : (int64_t)end;
+  for (uint32_t p = start; p < end; p++) {
+    if (page_state[p] & PG_RESIDENT) continue;
+    if ((int64_t)p < eof_page) {
+      make_resident(o, p);
+      continue;
+    }
+    /* Reads stop at the end; only a page copied from a shared one can hold
+     * bytes here, and past the end every page reads as zeros. */
+    if (o->kind == OBJ_FILE_PRIVATE && shared_object_at(o->file, (int64_t)p - o->vbase))
+      memset(page_addr(p), 0, PAGE_SIZE);
+    if (mode == LOAD_ALL) make_resident(o, p);
+  }
+  return mode == LOAD_STRICT && (int64_t)end > eof_page ? ANYMMAP_SIGBUS : 0;
 }
 
 /* The digest decides where there is one, so that a page written with the
