@@ -131,6 +131,7 @@ struct mp {
   uint8_t known;    /* M_PRIV: shadow holds the page, read in earlier */
   uint8_t ext;      /* M_SHARED: the file changed behind anymmap's back */
   uint8_t dropped;  /* must not be resident after this operation */
+  uint8_t forced;   /* M_SHARED: dirty until written back, whatever it holds */
   int ino;
   int64_t fp;
   uint32_t obj; /* M_ANON / M_PRIV: which mmap made it (vmas never join two) */
@@ -208,7 +209,7 @@ static void mfree(struct mp *m) {
   if (nfreed < MAX_TOUCHED) freed[nfreed++] = m->page;
 }
 
-static int dirty(const struct mp *m) { return memcmp(shadow[mi(m)], synced[mi(m)], PAGE_SIZE) != 0; }
+static int dirty(const struct mp *m) { return m->forced || memcmp(shadow[mi(m)], synced[mi(m)], PAGE_SIZE) != 0; }
 
 /* Model pages in [start, end), in address order. */
 static int collect(uint64_t start, uint64_t end, struct mp **out) {
@@ -356,7 +357,7 @@ static int writeback_model(uint64_t start, uint64_t end, int dry) {
     struct mp *m = sel[i];
     if (m->kind != M_SHARED || !m->resident || !dirty(m)) continue;
     memcpy(synced[mi(m)], shadow[mi(m)], PAGE_SIZE);
-    m->ext = 0;
+    m->ext = m->forced = 0;
   }
   return failing >= 0;
 }
@@ -454,7 +455,7 @@ static void check_page(struct mp *m) {
               (long long)m->fp);
         memcpy(shadow[i], tmp, PAGE_SIZE);
         memcpy(synced[i], tmp, PAGE_SIZE);
-        m->ext = 0;
+        m->ext = m->forced = 0;
       } else {
         CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident shared page %#x is not zero", m->page);
       }
@@ -917,6 +918,10 @@ static void overlay(int ino, uint64_t from, uint64_t to, const uint8_t *src, int
       if (src) memcpy(shadow[i] + (at & (PAGE_SIZE - 1)), src + (at - from), chunk);
       else memset(shadow[i] + (at & (PAGE_SIZE - 1)), 0, chunk);
       if (clean || rebase_all) memcpy(synced[i], shadow[i], PAGE_SIZE);
+      /* The file's bytes under a dirty page changed: what it was read or
+       * written as no longer tells whether it differs from the file. */
+      if (rebase_all) s->forced = 0;
+      else if (!clean) s->forced = 1;
     }
     at += chunk;
   }
@@ -972,7 +977,7 @@ static void op_ftruncate(void) {
     struct mp *m = &pool[i];
     if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m)) {
       memcpy(synced[i], shadow[i], PAGE_SIZE);
-      m->ext = 0;
+      m->ext = m->forced = 0;
     }
   }
   int want = (uint64_t)length > MEMFS_MAX_SIZE ? EFBIG : 0;
@@ -1195,7 +1200,7 @@ static void op_mremap(void) {
       m->depth = 1;
       m->resident = 0;
       m->known = 0;
-      m->ext = 0;
+      m->ext = m->forced = 0;
       m->fp = t.fp + (p - old);
       memset(shadow[mi(m)], 0, PAGE_SIZE);
       memset(synced[mi(m)], 0, PAGE_SIZE);
@@ -1240,7 +1245,7 @@ static void op_mremap(void) {
         *m = t;
         m->resident = 0;
         m->known = 0;
-        m->ext = 0;
+        m->ext = m->forced = 0;
         m->fp = t.fp + k;
         memset(shadow[mi(m)], 0, PAGE_SIZE);
         memset(synced[mi(m)], 0, PAGE_SIZE);

@@ -244,6 +244,28 @@ describe("descriptor I/O and shared mappings share one page cache", () => {
     h.close();
   });
 
+  it("a page written back, dirtied, then changed by pwrite stays dirty even when it is written back to its old bytes", () => {
+    // Found by the fuzzer: the page's digest stood for bytes the file no
+    // longer had after the pwrite, so restoring the old bytes looked clean
+    // and the user's last write never reached the file.
+    const path = fx.file(new Uint8Array(PAGE));
+    const handle = space.openSync(path, "r+");
+    const m = space.mmapSync(handle, { prot: "rw", flags: "shared" });
+    m.write(new Uint8Array([1]), 0);
+    m.msync();
+    m.write(new Uint8Array([2]), 0);
+    handle.pwrite(new Uint8Array([9]), 100);
+    expectBytes(m.read(100, 1), new Uint8Array([9]));
+    m.write(new Uint8Array([1]), 0);
+    m.write(new Uint8Array([0]), 100);
+    m.msync();
+    const expected = new Uint8Array(PAGE);
+    expected[0] = 1;
+    expectBytes(fx.read(path), expected);
+    m.munmap();
+    handle.close();
+  });
+
   it("a private mapping made after a shared write sees that write; its own writes stay private", () => {
     const data = pattern(2 * PAGE, 12);
     const path = fx.file(data);

@@ -122,6 +122,15 @@ static int page_clean(uint32_t p) {
   return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
+/* The file's bytes under resident shared page p changed. A clean page stays
+ * clean: its digest follows. A dirty page's digest stood for bytes the file
+ * no longer has, so the page stays dirty until it is written back, whatever
+ * it comes to hold. */
+static void file_bytes_changed(uint32_t p, int was_clean) {
+  if (was_clean) page_hash[p] = page_digest(page_addr(p));
+  else if (page_state[p] & PG_HASHED) page_state[p] = (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY);
+}
+
 /* Zeroes resident shared bytes of [from, to) of the file: what a truncation
  * cut off reads as zeros, and a file that grew shows zeros, not what a raw
  * view put past its old end. A page that was clean stays clean; a dirty one
@@ -139,9 +148,13 @@ static void zero_file_range(int file, uint64_t from, uint64_t to, int rebase_dir
       if (page_obj[p] != id || !(page_state[p] & PG_RESIDENT)) continue;
       uint64_t base = (uint64_t)(p - o->vbase) << PAGE_SHIFT;
       uint64_t a = from > base ? from : base, b = to < base + PAGE_SIZE ? to : base + PAGE_SIZE;
-      int rebase = rebase_dirty ? (page_state[p] & PG_HASHED) != 0 : page_clean((uint32_t)p);
+      int clean = rebase_dirty ? (page_state[p] & PG_HASHED) != 0 : page_clean((uint32_t)p);
       memset(page_addr((uint32_t)p) + (a - base), 0, b - a);
-      if (rebase) page_hash[p] = page_digest(page_addr((uint32_t)p));
+      if (rebase_dirty) {
+        if (clean) page_hash[p] = page_digest(page_addr((uint32_t)p));
+      } else {
+        file_bytes_changed((uint32_t)p, clean);
+      }
     }
   }
 }
@@ -215,7 +228,7 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
       int clean = page_clean(p);
       memcpy(page_addr(p) + (at & (PAGE_SIZE - 1)),
              (const uint8_t *)buf + (at - start), chunk_end - at);
-      if (clean) page_hash[p] = page_digest(page_addr(p));
+      file_bytes_changed(p, clean);
     }
     at = chunk_end;
   }

@@ -33,7 +33,7 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   }
   uint32_t obj = object_new(o->kind, o->shared, o->file, (int64_t)dest - fpage);
   if (!obj) return ENOMEM;
-  for (uint32_t k = 0; k < new_n; k++) page_ref(dest + k, obj);
+  pages_ref(dest, dest + new_n, obj);
   for (uint32_t k = 0; k < keep; k++) {
     uint32_t from = old + k, to = dest + k;
     if (page_state[from] & PG_RESIDENT) memcpy(page_addr(to), page_addr(from), PAGE_SIZE);
@@ -44,10 +44,10 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   moved.obj = obj;
   moved.ra_end = moved.ra_pages = 0;
   if ((err = vma_map(dest, dest + new_n, &moved))) {
-    for (uint32_t k = 0; k < new_n; k++) page_unref(dest + k);
+    pages_unref(dest, dest + new_n);
     return err;
   }
-  for (uint32_t k = 0; k < new_n; k++) page_unref(dest + k);
+  pages_unref(dest, dest + new_n);
   /* Read in before the old pages go: a failure leaves them as they were. */
   if (!moved.lazy && (err = load_vma_pages(&moved, dest, dest + new_n, LOAD_ALL))) {
     unmap_range(dest, dest + new_n, 0, 0);

@@ -84,7 +84,8 @@ static void hash_page(uint32_t p) {
 
 void hash_resident(uint32_t start, uint32_t end) {
   for (uint32_t p = start; p < end; p++)
-    if ((page_state[p] & (PG_RESIDENT | PG_HASHED)) == PG_RESIDENT) hash_page(p);
+    /* A dirty page without a digest must stay dirty (file_bytes_changed). */
+    if ((page_state[p] & (PG_RESIDENT | PG_HASHED | PG_DIRTY)) == PG_RESIDENT) hash_page(p);
 }
 
 /* Reads up to len bytes; *got < len only at the end of the file. */
@@ -211,7 +212,9 @@ int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) 
     f->size = eof.size;
     f->size_known = !eof.bound_only;
   }
-  if (!eof.exact && eof.copied) {
+  /* A copied page says nothing of where the file ends, and a short read
+   * after it only bounds the end from above. */
+  if (eof.copied) {
     int err = file_size(o->file, &eof.size);
     if (err) return err;
     eof.exact = 1;
@@ -255,6 +258,12 @@ int writeback(uint32_t start, uint32_t end) {
     int have_size = 0;
     uint32_t p = lo;
     while (p < hi) {
+      uint64_t eight;
+      if (!(p & 7) && p + 8 <= hi && (memcpy(&eight, &page_state[p], 8), eight == 0)) {
+        /* Most pages of a large mapping were never touched. */
+        p += 8;
+        continue;
+      }
       if (!page_dirty(p)) {
         p++;
         continue;

@@ -56,6 +56,14 @@ static void set_busy(uint32_t p, int on) {
   else busy[p >> 6] &= ~(1ull << (p & 63));
 }
 
+/* set_busy over [start, end), a word at a time where whole words change. */
+static void set_busy_range(uint32_t start, uint32_t end, int on) {
+  uint32_t p = start;
+  for (; p < end && (p & 63); p++) set_busy(p, on);
+  for (; p + 64 <= end; p += 64) busy[p >> 6] = on ? ~0ull : 0;
+  for (; p < end; p++) set_busy(p, on);
+}
+
 static void note_low(uint32_t p) {
   if (p < area_low) area_low = p;
 }
@@ -156,6 +164,11 @@ static void free_page(uint32_t p) {
   set_busy(p, 0);
 }
 
+static void free_pages(uint32_t start, uint32_t end) {
+  memset(&page_obj[start], 0, (size_t)(end - start) * sizeof page_obj[0]);
+  set_busy_range(start, end, 0);
+}
+
 /* A release larger than the whole quarantine is freed at once: keeping only
  * its last part would push every later mapping of that size further down the
  * address space, onto memory never touched before. */
@@ -190,10 +203,28 @@ static void quarantine_page(uint32_t p) {
   while (q_pages > QUARANTINE_PAGES) quarantine_evict();
 }
 
+/* quarantine_page over a run of pages, with the outcome for a run too large
+ * to keep reached at once rather than page by page. */
+static void quarantine_run(uint32_t start, uint32_t end) {
+  if (end - start > QUARANTINE_PAGES) {
+    free_pages(start, end);
+    bypass_next = end;
+    return;
+  }
+  for (uint32_t p = start; p < end; p++) quarantine_page(p);
+}
+
 static void object_release(uint32_t id) {
   struct object *o = &objects[id];
-  for (uint32_t p = o->first; p < o->end; p++) {
-    if (page_obj[p] == id) quarantine_page(p);
+  for (uint32_t p = o->first; p < o->end;) {
+    if (page_obj[p] != id) {
+      p++;
+      continue;
+    }
+    uint32_t q = p + 1;
+    while (q < o->end && page_obj[q] == id) q++;
+    quarantine_run(p, q);
+    p = q;
   }
   if (o->file >= 0) {
     struct file *f = &files[o->file];
@@ -209,8 +240,8 @@ static void object_release(uint32_t id) {
     /* Recompute lazily: scanning from the old low mark upward is bounded by
      * the number of pages this object owned. */
     uint32_t p = area_low;
-    while (p < AREA_END && !(busy[p >> 6] & (1ull << (p & 63)))) p++;
-    area_low = p;
+    while (p < AREA_END && !(busy[p >> 6] & (1ull << (p & 63)))) p = (p & 63) == 0 && busy[p >> 6] == 0 ? p + 64 : p + 1;
+    area_low = p < AREA_END ? p : AREA_END;
   }
 }
 
@@ -229,31 +260,70 @@ void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj) {
 /* Gives pages [start, end) to obj as reserved (refs stay 0). */
 void claim(uint32_t start, uint32_t end, uint32_t obj) {
   struct object *o = &objects[obj];
-  for (uint32_t p = start; p < end; p++) {
-    if (page_obj[p] == obj) continue;
-    page_obj[p] = obj;
-    set_busy(p, 1);
-  }
+  for (uint32_t p = start; p < end; p++) page_obj[p] = obj;
+  set_busy_range(start, end, 1);
   if (start < o->first) o->first = start;
   if (end > o->end) o->end = end;
   note_low(start);
 }
 
-void page_ref(uint32_t p, uint32_t obj) {
-  if (page_obj[p] != obj) claim(p, p + 1, obj);
-  if (page_refs[p]++ == 0) objects[obj].live++;
+void pages_ref(uint32_t start, uint32_t end, uint32_t obj) {
+  claim(start, end, obj);
+  uint32_t first_refs = 0;
+  for (uint32_t p = start; p < end; p++) first_refs += page_refs[p]++ == 0;
+  objects[obj].live += first_refs;
 }
 
-void page_unref(uint32_t p) {
-  uint32_t id = page_obj[p];
+/* Unreferenced pages of [start, end), all of one object, leave it. */
+static void pages_free_run(uint32_t start, uint32_t end, uint32_t id) {
   struct object *o = &objects[id];
-  if (--page_refs[p] != 0) return;
-  /* A stale view must never show another mapping's bytes. */
-  if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
-  page_state[p] = 0;
-  page_hash[p] = 0;
-  if (o->kind != OBJ_FILE_SHARED) quarantine_page(p);
-  if (--o->live == 0) object_release(id);
+  uint32_t freed = end - start;
+  if (o->kind != OBJ_FILE_SHARED) quarantine_run(start, end);
+  o->live -= freed;
+  if (o->live == 0) object_release(id);
+}
+
+/* Zeroes the resident pages of [start, end) and forgets their state. */
+static void pages_clear(uint32_t start, uint32_t end) {
+  for (uint32_t p = start; p < end; p++) {
+    uint64_t eight;
+    if (!(p & 7) && p + 8 <= end && (memcpy(&eight, &page_state[p], 8), eight == 0)) {
+      p += 7;
+      continue;
+    }
+    /* A stale view must never show another mapping's bytes. */
+    if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
+  }
+  memset(&page_refs[start], 0, (size_t)(end - start) * sizeof page_refs[0]);
+  memset(&page_state[start], 0, end - start);
+  memset(&page_hash[start], 0, (size_t)(end - start) * sizeof page_hash[0]);
+}
+
+void pages_unref(uint32_t start, uint32_t end) {
+  /* The usual case, one mapping of one object going, in one pass. */
+  uint32_t owner = page_obj[start], once = 1;
+  for (uint32_t p = start; p < end; p++) once &= (page_obj[p] == owner) & (page_refs[p] == 1);
+  if (once) {
+    pages_clear(start, end);
+    pages_free_run(start, end, owner);
+    return;
+  }
+  uint32_t run = start;
+  for (uint32_t p = start; p <= end; p++) {
+    if (p < end && page_obj[p] == page_obj[run] && page_refs[p] == 1) continue;
+    if (run < p) {
+      uint32_t id = page_obj[run];
+      pages_clear(run, p);
+      pages_free_run(run, p, id);
+    }
+    /* A page another layer still maps keeps its owner and its bytes. */
+    if (p < end && page_refs[p] > 1) {
+      page_refs[p]--;
+      run = p + 1;
+    } else {
+      run = p;
+    }
+  }
 }
 
 /* 1 when every page is unowned or owned by obj without being mapped. */
@@ -409,7 +479,7 @@ int vma_map(uint32_t start, uint32_t end, const struct vma *t) {
       v = &vmas[i];
       if (writable_shared(v)) objects[v->obj].writers++;
     }
-    for (uint32_t p = v->start; p < v->end; p++) page_ref(p, t->obj);
+    pages_ref(v->start, v->end, t->obj);
     if (writable_shared(v)) hash_resident(v->start, v->end);
     at = v->end;
     i++;
@@ -436,8 +506,7 @@ int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers) {
       vmas[i].depth -= drop;
       i++;
     }
-    for (uint32_t n = 0; n < drop; n++)
-      for (uint32_t p = v.start; p < v.end; p++) page_unref(p);
+    for (uint32_t n = 0; n < drop; n++) pages_unref(v.start, v.end);
   }
   vma_merge(start, end);
   return 0;
