@@ -239,7 +239,33 @@ function runC(c, sc, plan, ctx, prep) {
   return out;
 }
 
-function runNode(c, sc, plan, ctx, check = false) {
+/**
+ * How a JS contender's process starts in each runtime: the worker forces a
+ * GC between whole-file runs (gc() in Node and Deno, Bun.gc in Bun).
+ */
+const JS_RUNTIMES = {
+  node: { command: process.execPath, args: ["--expose-gc"] },
+  deno: { command: join(repo, "node_modules", ".bin", "deno"), args: ["run", "-A", "--no-prompt", "--v8-flags=--expose-gc"] },
+  bun: { command: join(repo, "node_modules", ".bin", "bun"), args: [] },
+};
+const JS_ENV = {
+  ...process.env,
+  NO_COLOR: "1",
+  DENO_NO_UPDATE_CHECK: "1",
+  DENO_NO_PROMPT: "1",
+  DENO_DIR: process.env.DENO_DIR ?? join(repo, ".tmp", "deno-dir"),
+  DO_NOT_TRACK: "1",
+};
+
+function jsRuntime(c) {
+  const rt = JS_RUNTIMES[c.runtime ?? "node"];
+  if (!existsSync(rt.command)) return { unavailable: `${rt.command} is missing: run npm install (deno and bun are devDependencies)` };
+  return rt;
+}
+
+function runJs(c, sc, plan, ctx, check = false) {
+  const rt = jsRuntime(c);
+  if (rt.unavailable) return rt;
   const spec = {
     module: join(repo, "bench", "contenders", c.module),
     variant: c.variant,
@@ -255,7 +281,7 @@ function runNode(c, sc, plan, ctx, check = false) {
     io: !!sc?.io,
     check,
   };
-  const r = spawnJob(process.execPath, ["--expose-gc", join(repo, "bench", "lib", "worker.mjs"), JSON.stringify(spec)]);
+  const r = spawnJob(rt.command, [...rt.args, join(repo, "bench", "lib", "worker.mjs"), JSON.stringify(spec)], { env: JS_ENV });
   return parseJsonLine(r, `${c.label} worker`, "@@BENCH ");
 }
 
@@ -295,8 +321,16 @@ function runCold(c, sc, plan, ctx, prep) {
     args = [c.mode, "cold", ctx.dense.path, "1", "0", "0"];
   } else {
     const coldCtx = { repo: ctx.repo, dense: ctx.dense, mmapIoDir: ctx.mmapIoDir };
-    cmd = process.execPath;
-    args = [join(repo, "bench", "lib", "cold.mjs"), join(repo, "bench", "contenders", c.module), c.variant, JSON.stringify(coldCtx)];
+    const rt = jsRuntime(c);
+    if (rt.unavailable) return rt;
+    cmd = rt.command;
+    args = [
+      ...rt.args.filter((a) => !a.includes("expose-gc")),
+      join(repo, "bench", "lib", "cold.mjs"),
+      join(repo, "bench", "contenders", c.module),
+      c.variant,
+      JSON.stringify(coldCtx),
+    ];
   }
   const expected = sc.expected(ctx);
   const samples = [];
@@ -304,7 +338,7 @@ function runCold(c, sc, plan, ctx, prep) {
   let checksum;
   for (let i = 0; i < cfg.coldWarmup + plan.runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnJob(cmd, args);
+    const r = spawnJob(cmd, args, { env: JS_ENV });
     const t1 = process.hrtime.bigint();
     if (r.status !== 0 || r.signal || r.error) return failure(r, `${c.label} process`);
     const text = r.stdout.trim();
@@ -409,11 +443,11 @@ async function main() {
         Object.assign(row, { status: "unavailable", reason: need.reason });
         continue;
       }
-      if (sc.cold && cont.runner !== "node" && cont.runner !== "c") {
+      if (sc.cold && cont.runner !== "js" && cont.runner !== "c") {
         Object.assign(row, { status: "n/a", reason: "not a whole-process contender" });
         continue;
       }
-      if (cont.runner === "node") {
+      if (cont.runner === "js") {
         const mod = await import(pathToFileURL(join(repo, "bench", "contenders", cont.module)).href);
         const s = mod.support(sc.id, cont.variant);
         if (s !== true) {
@@ -425,7 +459,7 @@ async function main() {
       let out;
       if (sc.cold) out = runCold(cont, sc, plan, ctx, prep);
       else if (cont.runner === "c") out = runC(cont, sc, plan, ctx, prep);
-      else if (cont.runner === "node") out = runNode(cont, sc, plan, ctx);
+      else if (cont.runner === "js") out = runJs(cont, sc, plan, ctx);
       else out = runEmcc(cont, sc, plan, ctx, prep);
 
       if (out.unavailable) Object.assign(row, { status: "unavailable", reason: out.unavailable });
@@ -482,7 +516,7 @@ async function main() {
       checks.push({ contender: cont.id, label: cont.label, status: "unavailable", detail: need.reason });
       continue;
     }
-    const out = runNode(cont, null, null, ctx, true);
+    const out = runJs(cont, null, null, ctx, true);
     const status = out.error ? "error" : out.ok ? "ok" : "WRONG BYTES";
     checks.push({ contender: cont.id, label: cont.label, status, detail: out.error ?? out.detail });
     log(`  past 4 GiB, ${cont.label}: ${status} (${out.error ?? out.detail})`);

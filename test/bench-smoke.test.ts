@@ -1,8 +1,9 @@
 /**
  * The benchmark's smoke check: `bench/run.mjs --quick` runs every scenario
  * and writes the JSON and the chart. No assertion on time: only that each
- * scenario has numbers for anymmap and for C mmap, and that they are right
- * (a wrong checksum turns a row's status into "wrong").
+ * scenario has numbers for anymmap (in Node, Deno and Bun) and for C mmap,
+ * and that they are right (a wrong checksum turns a row's status into
+ * "wrong").
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -28,7 +29,7 @@ const repo = fileURLToPath(new URL("..", import.meta.url));
 const out = join(repo, ".tmp", "bench-smoke");
 
 test(
-  "bench --quick measures every scenario for anymmap and C mmap and writes latest.json and latest.svg",
+  "bench --quick measures every scenario for anymmap in Node, Deno and Bun and for C mmap, and writes latest.json and latest.svg",
   () => {
     rmSync(out, { recursive: true, force: true });
     const r = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "--out", ".tmp/bench-smoke"], {
@@ -53,7 +54,7 @@ test(
       "s6-onepage",
     ]);
     for (const s of json.scenarios) {
-      for (const id of ["anymmap-wasm-node", "c-mmap"]) {
+      for (const id of ["anymmap-wasm-node", "anymmap-wasm-deno", "anymmap-wasm-bun", "c-mmap"]) {
         const row = s.rows.find((x) => x.contender === id);
         expect(row, `${s.id}: no ${id} row`).toBeDefined();
         expect(row?.status, `${s.id} ${id}: ${row?.reason ?? ""}`).toBe("ok");

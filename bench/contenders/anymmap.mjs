@@ -1,5 +1,6 @@
 /**
- * anymmap through its public API, from the built package (dist/node.js).
+ * anymmap through its public API, from the built package (dist/node.js,
+ * dist/deno.js or dist/bun.js: the entry of the runtime it runs in).
  * Variants:
  *   bytes        the mapping's `bytes` view (one call brings in what the
  *                kernel reads); in scenarios 3 and 4, the largest window
@@ -13,9 +14,12 @@ import { pathToFileURL } from "node:url";
 import { PAGE, firstByte, touch, xor32 } from "../lib/kernels.mjs";
 import { markerPage } from "../lib/files.mjs";
 
+/** The package's entry for the runtime this worker runs in, as its exports map would pick it. */
+const ENTRY = globalThis.Deno ? "deno.js" : globalThis.Bun ? "bun.js" : "node.js";
+
 let api;
 async function load(ctx) {
-  api ??= await import(pathToFileURL(join(ctx.repo, "dist", "node.js")).href);
+  api ??= await import(pathToFileURL(join(ctx.repo, "dist", ENTRY)).href);
   return api;
 }
 

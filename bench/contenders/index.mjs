@@ -2,17 +2,17 @@
  * Every contender of the benchmark, one row each. A row says who it is and
  * how it runs (`runner`); run.mjs does the rest. Rows whose backend or
  * runtime does not exist yet carry `planned` and are listed as "not yet
- * available", never measured. To add one (Deno, Bun, the native backend):
- * give it a runner ("node" runs lib/worker.mjs with a contender module; a
- * "deno" or "bun" runner would run the same worker under that runtime) and
- * drop `planned`.
+ * available", never measured. To add one: give it a runner ("js" runs
+ * lib/worker.mjs with a contender module under its `runtime`) and drop
+ * `planned`.
  *
  * Fields:
  *   id, label      stable key (JSON, chart) and the name in tables
  *   anymmap        true for anymmap's own rows: they get the target column
  *                  and are left out of "best other contender"
  *   backend        "wasm" | "native" (which targets apply)
- *   runner         "node" (module + variant), "c" (mode), "emcc-wasi",
+ *   runner         "js" (module + variant, under `runtime`: "node" by
+ *                  default, "deno" or "bun"), "c" (mode), "emcc-wasi",
  *                  "emcc-js" (mode)
  *   only           the scenarios it takes part in (default: all it supports)
  *   needs          a preparation step it depends on ("c", "mmap-io", "emcc", "wasi-host")
@@ -24,7 +24,7 @@ export const CONTENDERS = [
     label: "anymmap WASM (Node)",
     anymmap: true,
     backend: "wasm",
-    runner: "node",
+    runner: "js",
     module: "anymmap.mjs",
     variant: "bytes",
   },
@@ -33,7 +33,7 @@ export const CONTENDERS = [
     label: "anymmap WASM (Node), view() per page",
     anymmap: true,
     backend: "wasm",
-    runner: "node",
+    runner: "js",
     module: "anymmap.mjs",
     variant: "pages",
     only: ["s1-touch", "s1-scan"],
@@ -43,16 +43,16 @@ export const CONTENDERS = [
     label: "anymmap WASM (Node), 1-page window",
     anymmap: true,
     backend: "wasm",
-    runner: "node",
+    runner: "js",
     module: "anymmap.mjs",
     variant: "page-window",
     only: ["s3-tail"],
   },
   { id: "c-mmap", label: "C mmap", runner: "c", mode: "mmap", needs: "c" },
   { id: "c-pread", label: "C pread", runner: "c", mode: "pread", needs: "c" },
-  { id: "node-readfilesync", label: "Node fs.readFileSync", runner: "node", module: "node-fs.mjs", variant: "readFileSync" },
-  { id: "node-readsync", label: "Node fs.readSync", runner: "node", module: "node-fs.mjs", variant: "readSync" },
-  { id: "mmap-io", label: "@riaskov/mmap-io (Node)", runner: "node", module: "mmap-io.mjs", needs: "mmap-io", check: true },
+  { id: "node-readfilesync", label: "Node fs.readFileSync", runner: "js", module: "node-fs.mjs", variant: "readFileSync" },
+  { id: "node-readsync", label: "Node fs.readSync", runner: "js", module: "node-fs.mjs", variant: "readSync" },
+  { id: "mmap-io", label: "@riaskov/mmap-io (Node)", runner: "js", module: "mmap-io.mjs", needs: "mmap-io", check: true },
   {
     id: "emcc-noderawfs-mmap",
     label: "Emscripten mmap (JS runtime, NODERAWFS)",
@@ -77,12 +77,30 @@ export const CONTENDERS = [
     needs: "emcc",
     only: ["s6-onepage"],
   },
-  // Later rows: listed, never measured, until their backend or runner exists.
+  {
+    id: "anymmap-wasm-deno",
+    label: "anymmap WASM (Deno)",
+    anymmap: true,
+    backend: "wasm",
+    runner: "js",
+    runtime: "deno",
+    module: "anymmap.mjs",
+    variant: "bytes",
+  },
+  {
+    id: "anymmap-wasm-bun",
+    label: "anymmap WASM (Bun)",
+    anymmap: true,
+    backend: "wasm",
+    runner: "js",
+    runtime: "bun",
+    module: "anymmap.mjs",
+    variant: "bytes",
+  },
+  { id: "deno-readfilesync", label: "Deno.readFileSync", runner: "js", runtime: "deno", module: "deno-fs.mjs", variant: "readFileSync" },
+  { id: "bun-mmap", label: "Bun.mmap", runner: "js", runtime: "bun", module: "bun-mmap.mjs", variant: "mmap" },
+  // Later rows: listed, never measured, until their backend exists.
   { id: "anymmap-native-node", label: "anymmap native (Node, N-API)", anymmap: true, backend: "native", planned: "native backend not built yet" },
-  { id: "anymmap-wasm-deno", label: "anymmap WASM (Deno)", anymmap: true, backend: "wasm", planned: "Deno adapter not built yet" },
   { id: "anymmap-native-deno", label: "anymmap native (Deno FFI)", anymmap: true, backend: "native", planned: "native backend not built yet" },
-  { id: "anymmap-wasm-bun", label: "anymmap WASM (Bun)", anymmap: true, backend: "wasm", planned: "Bun adapter not built yet" },
   { id: "anymmap-native-bun", label: "anymmap native (bun:ffi)", anymmap: true, backend: "native", planned: "native backend not built yet" },
-  { id: "deno-readfilesync", label: "Deno readFileSync", planned: "the bench has no Deno runner yet" },
-  { id: "bun-mmap", label: "Bun.mmap", planned: "the bench has no Bun runner yet" },
 ];

@@ -32,5 +32,5 @@ export async function transpileSrc(repo, outDir) {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, outputText);
   }
-  return { host: join(outDir, "wasi", "host.js"), nodeFile: join(outDir, "runtime", "node", "node-file.js") };
+  return { host: join(outDir, "wasi", "host.js"), nodeFile: join(outDir, "runtime", "node-fs", "node-file.js") };
 }

@@ -2,7 +2,7 @@
  * Runs one scenario of one Node contender in a process of its own, so that
  * contenders never share a heap, a page of linear memory or a JIT:
  *
- *   node --expose-gc worker.mjs '<spec JSON>'
+ *   node --expose-gc worker.mjs '<spec JSON>'   (or the same under Deno or Bun)
  *
  * spec: { module, variant, scenario, ctx, runs, warmup, warmupMs, slowNs, slowRuns, gc, expected, io, check }
  * Warm-up: at least `warmup` runs and at least `warmupMs` of them; a
@@ -48,7 +48,7 @@ try {
       runsDone++;
       const io = spec.io ? ioDelta(io0, ioSnapshot(spec.ctx.device)) : null;
       job.after?.(i);
-      if (spec.gc) globalThis.gc?.();
+      if (spec.gc) globalThis.gc ? globalThis.gc() : globalThis.Bun?.gc(true);
       if (i === 0 && spec.slowNs && t1 - t0 > spec.slowNs) {
         runs = Math.min(runs, spec.slowRuns);
         warmupMs = 0;
