@@ -54,8 +54,11 @@ trap 'rm -rf "$tmp"' EXIT
 out="$tmp/anymmap.wasm"
 
 echo "build-wasm: emcc ${#sources[@]} files"
+# 4 GiB minus one WebAssembly page: the core never maps its top 64 KiB
+# (AREA_END), and a memory whose byteLength fits in 32 bits works in WASI
+# hosts that keep sizes in a u32 (@wasmer/wasi faults on every call with 4 GiB).
 emcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry \
-  -sINITIAL_MEMORY=4294967296 -sWASM_BIGINT -sERROR_ON_UNDEFINED_SYMBOLS=0 \
+  -sINITIAL_MEMORY=4294901760 -sWASM_BIGINT -sERROR_ON_UNDEFINED_SYMBOLS=0 \
   -mbulk-memory -msimd128 -sEXPORTED_FUNCTIONS="$exports" \
   -I "$wasm_dir/include" -o "$out" "${sources[@]}"
 

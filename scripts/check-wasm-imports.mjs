@@ -1,11 +1,12 @@
 // Usage: node scripts/check-wasm-imports.mjs FILE.wasm
 // Fails unless every import comes from wasi_snapshot_preview1 (so any WASI
-// host can run the module) and the exported memory starts at 65536 pages
-// (4 GiB, the whole 32-bit address space, so it never has to grow).
+// host can run the module) and the exported memory starts at 65535 pages
+// (4 GiB minus the 64 KiB the core never maps, so it never has to grow and
+// its byteLength fits in 32 bits, which some WASI hosts need).
 import { readFileSync } from "node:fs";
 
 const WASI = "wasi_snapshot_preview1";
-const PAGES_4GIB = 65536;
+const PAGES = 65535;
 
 const file = process.argv[2];
 if (!file) {
@@ -25,8 +26,8 @@ for (const imp of imports) {
 const memory = exportedMemoryLimits(bytes);
 if (!memory) problems.push("does not export a memory");
 else if (memory.imported) problems.push(`exports memory "${memory.name}" but imports it instead of defining it`);
-else if (memory.initial !== PAGES_4GIB)
-  problems.push(`exported memory "${memory.name}" starts at ${memory.initial} pages, want ${PAGES_4GIB} (4 GiB)`);
+else if (memory.initial !== PAGES)
+  problems.push(`exported memory "${memory.name}" starts at ${memory.initial} pages, want ${PAGES} (4 GiB - 64 KiB)`);
 
 if (problems.length > 0) {
   console.error(`check-wasm-imports: ${file}:`);

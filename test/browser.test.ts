@@ -6,22 +6,20 @@
  * page (and worker), so memory and the test registry start clean.
  * Writes every report to .tmp/browser-results.json.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { apiFiles, buildBrowserTests, entryName, specFiles } from "./browser/build.js";
+import { CHROMIUM, chromiumAvailable as available, launchChromium } from "./browser/chromium.js";
 import type { Report } from "./browser/runner.js";
 import { startServer } from "./browser/server.js";
 import { BROWSER_SKIPS } from "./harness/browser-skips.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
 const FILE_TIMEOUT = 120_000;
-
-const available = existsSync(CHROMIUM);
 
 it("Chromium is installed where CI runs (.ci/run installs Debian's chromium)", () => {
   if (process.env.CI && !available) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set ANYMMAP_CHROMIUM)`);
@@ -109,20 +107,7 @@ describe.skipIf(!available)("Chromium", () => {
     await buildBrowserTests();
     server = await startServer();
     profile = mkdtempSync(join(tmpdir(), "anymmap-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    context = await launchChromium(profile);
   }, 120_000);
 
   afterAll(async () => {

@@ -10,6 +10,9 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { chromiumAvailable, launchChromium } from "./browser/chromium.js";
+import { startServer } from "./browser/server.js";
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
   name: string;
@@ -216,6 +219,58 @@ process.stdout.write(String(typeof a.mmapSync === "function" && a.pageSize === 4
     expect(fs.statSync(target).mode & 0o111).not.toBe(0);
     expect(fs.readFileSync(target, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
+});
+
+describe("the installed package in a browser page", () => {
+  const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<script type="importmap">{ "imports": { "anymmap": "./node_modules/anymmap/dist/browser.js" } }</script>
+<script type="module">
+  import { init, mmap, version } from "anymmap";
+  const data = Uint8Array.from({ length: 10000 }, (_, i) => (i * 7 + 3) & 0xff);
+  const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  async function onMainThread() {
+    await init();
+    const m = await mmap(new Blob([data]));
+    await m.load(0, m.length);
+    const out = { length: m.length, same: hex(m.read()) === hex(data) };
+    m.munmap();
+    return out;
+  }
+  function inWorker() {
+    // Import maps do not reach workers: the worker names the file.
+    const src = 'import { init, mmapSync } from "' + new URL("./node_modules/anymmap/dist/browser.js", location.href) + '";' +
+      "onmessage = async (e) => { await init(); const m = mmapSync(new Blob([e.data])); const r = m.read(); postMessage({ length: m.length, first: r[0], last: r[r.length - 1] }); };";
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), { type: "module" });
+    return new Promise((ok, fail) => { w.onmessage = (e) => ok(e.data); w.onerror = (e) => fail(new Error(e.message)); w.postMessage(data); });
+  }
+  Promise.all([onMainThread(), inWorker()]).then(
+    ([main, worker]) => { globalThis.result = { version, main, worker }; },
+    (e) => { globalThis.result = { error: String(e?.stack ?? e) }; },
+  );
+</script>`;
+
+  test.skipIf(!chromiumAvailable)("an import map resolves 'anymmap' to the installed browser entry; a Blob is mapped on the main thread and in a worker", async () => {
+    fs.writeFileSync(path.join(project, "index.html"), PAGE);
+    const server = await startServer({ root: project, served: ["index.html", "node_modules/anymmap"] });
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-pack-chromium-"));
+    const context = await launchChromium(profile);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/index.html`);
+      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 });
+      const result = await page.evaluate(() => (globalThis as { result?: unknown }).result);
+      expect(result).toEqual({
+        version: pkg.version,
+        main: { length: 10000, same: true },
+        worker: { length: 10000, first: 3, last: (9999 * 7 + 3) & 0xff },
+      });
+    } finally {
+      await context.close();
+      await server.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("TypeScript consumers", () => {

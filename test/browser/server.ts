@@ -1,6 +1,8 @@
 /**
  * A tiny static server for the browser tests, on 127.0.0.1 only: the built
- * package (/dist/) and the test bundles (/.tmp/browser/), plus a shell page.
+ * package (/dist/) and the test bundles (/.tmp/browser/), plus a shell page
+ * (or the folders of another root: the packed-tarball test serves its
+ * scratch project).
  * Everything is served cross-origin isolated (COOP/COEP), which
  * SharedArrayBuffer needs, except under /plain/, which serves the same
  * files without those headers.
@@ -29,8 +31,18 @@ const SHELL = `<!doctype html>
   else globalThis.__anymmapLoaded = true;
 </script>`;
 
+/** What a server serves: files under `root` in the `served` folders (default: the repo's dist/ and test bundles). */
+export interface ServeOptions {
+  root?: string;
+  served?: string[];
+}
+
 /** Starts the server on 127.0.0.1 and a free port; resolves to its origin and a stop function. */
-export async function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
+export async function startServer({ root = ROOT, served = ["dist", ".tmp/browser"] }: ServeOptions = {}): Promise<{
+  origin: string;
+  close(): Promise<void>;
+}> {
+  const allowedDirs = served.map((dir) => join(root, dir));
   const server: Server = createServer((req, res) => {
     void (async () => {
       let path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
@@ -48,8 +60,8 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
           res.end(SHELL);
           return;
         }
-        const file = normalize(join(ROOT, path));
-        const allowed = [join(ROOT, "dist"), join(ROOT, ".tmp/browser")].some((dir) => file.startsWith(dir + "/"));
+        const file = normalize(join(root, path));
+        const allowed = allowedDirs.some((dir) => file === dir || file.startsWith(`${dir}/`));
         if (!allowed) throw Object.assign(new Error("not served"), { code: "ENOENT" });
         const body = await readFile(file);
         res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
