@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts"],
+    // Soak runs (npm run test:soak) are long: only when asked for.
+    include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/**/*.soak.ts"] : [])],
     environment: "node",
     // Child processes rather than worker threads: each test file runs in a
     // process of its own, so the 4 GiB wasm memories do not pile up in one.

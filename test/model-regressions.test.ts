@@ -1,5 +1,5 @@
 /**
- * Shrunk counterexamples found by the model-based test (test/model.test.ts),
+ * Shrunk counterexamples found by the model-based test (test/spec/model.spec.ts),
  * kept verbatim. Each runs in a fresh instance against the strict model (no
  * known bug tolerated).
  *
@@ -7,19 +7,12 @@
  * others were divergences of the model itself (places where Linux and anymmap
  * agree but the first model did not); they stay as regression tests of both.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { runScenario, type Scenario } from "./model/model.js";
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-model-regressions-"));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
 function strict(scenario: Scenario): void {
-  const dir = fs.mkdtempSync(path.join(root, "run-"));
-  const stats = runScenario(scenario, dir, { tolerate: new Set() });
+  const stats = runScenario(scenario, { tolerate: new Set() });
   expect(stats.ops).toBe(scenario.ops.length);
 }
 

@@ -1,8 +1,8 @@
 /**
  * Bundles what Chromium runs: one entry per spec file (and per browser API
  * test file), each a tiny module that registers the file with the browser
- * runner. Spec files are bundled unchanged; their "../harness/index.js" is
- * the browser harness, the node:* imports of the portable runner are
+ * runner. Spec files are bundled unchanged; their "../harness/index.js"
+ * (and the model's, test/model/) is the browser harness, the node:* imports of the portable runner are
  * stubs, and dist/browser.js stays an import of the built package, served
  * as /dist/browser.js.
  */
@@ -39,7 +39,8 @@ const plugin: Plugin = {
     if (source.startsWith(ENTRY)) return source;
     if (source.endsWith("/dist/browser.js")) return { id: "/dist/browser.js", external: true };
     if (source === "node:fs" || source === "node:os" || source === "node:path") return STUBS;
-    if (source === "../harness/index.js" && importer?.includes(`${join("test", "spec")}`)) {
+    const portable = [join("test", "spec"), join("test", "model")];
+    if (source === "../harness/index.js" && portable.some((dir) => importer?.includes(dir))) {
       return join(ROOT, "test/harness/browser.ts");
     }
     return null;

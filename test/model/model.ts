@@ -31,11 +31,11 @@
  * Scenarios are plain JSON so that shrunk counterexamples can be kept as
  * regression tests verbatim.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { anymmap, fx } from "../harness/index.js";
 
-import type { Anymmap, FileHandle, Mapping } from "../../dist/node.js";
-import { createInstance, isMmapError } from "../../dist/node.js";
+type Anymmap = ReturnType<typeof anymmap.createInstance>;
+type FileHandle = ReturnType<Anymmap["openSync"]>;
+type Mapping = ReturnType<Anymmap["mmapSync"]>;
 
 export const PAGE = 4096;
 /** File pages the model can hold: offsets up to 4 pages + mappings up to 12 pages, pwrite up to 9 pages. */
@@ -202,8 +202,8 @@ export interface RunOptions {
 }
 
 /** Runs a scenario; throws a Divergence (with the op and what differed) at the first mismatch. */
-export function runScenario(scenario: Scenario, dir: string, options: RunOptions = {}): RunStats {
-  const runner = new Runner(scenario, dir, options.tolerate ?? new Set(Object.keys(KNOWN_BUGS) as KnownBug[]), options.space);
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunStats {
+  const runner = new Runner(scenario, options.tolerate ?? new Set(Object.keys(KNOWN_BUGS) as KnownBug[]), options.space);
   try {
     runner.run();
   } finally {
@@ -224,15 +224,14 @@ class Runner {
 
   constructor(
     private readonly scenario: Scenario,
-    private readonly dir: string,
     private readonly tolerate: ReadonlySet<KnownBug>,
     space?: Anymmap,
   ) {
-    this.space = space ?? createInstance();
+    this.space = space ?? anymmap.createInstance();
     scenario.files.forEach((spec, i) => {
-      const p = path.join(dir, `f${i}`);
+      const p = fx.path(`f${i}`);
       const bytes = patternBytes(spec.size, spec.seed);
-      fs.writeFileSync(p, bytes);
+      fx.write(p, bytes);
       const cache = new Uint8Array(CAP_PAGES * PAGE);
       cache.set(bytes);
       this.files.push({
@@ -295,7 +294,7 @@ class Runner {
       value = fn();
     } catch (e) {
       if (e instanceof Divergence) throw e;
-      if (!isMmapError(e)) this.fail(`threw a non-MmapError: ${e instanceof Error ? e.stack : String(e)}`);
+      if (!anymmap.isMmapError(e)) this.fail(`threw a non-MmapError: ${e instanceof Error ? e.stack : String(e)}`);
       if (!outcome.errors.has(e.code)) {
         this.fail(
           `threw ${e.code} (${e.message}); expected ${outcome.success ? "success" : ""}${
@@ -317,13 +316,8 @@ class Runner {
     const from = m.fileOff + off;
     const to = Math.min(f.size, m.fileOff + off + len);
     if (to <= from) return;
-    const disk = new Uint8Array(to - from);
-    const fd = fs.openSync(f.path, "r");
-    try {
-      fs.readSync(fd, disk, 0, disk.length, from);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const disk = fx.readRange(f.path, from, to - from);
+    if (disk.length !== to - from) this.fail(`${what}: file ${m.file} ends at ${from + disk.length} on disk; the model says ${f.size}`);
     for (let k = 0; k < disk.length; k++) {
       if (!f.known[from + k]) continue;
       if (disk[k] !== f.cache[from + k]) {
@@ -339,7 +333,7 @@ class Runner {
 
   private checkSizes(): void {
     for (const [i, f] of this.files.entries()) {
-      const size = fs.statSync(f.path).size;
+      const size = fx.size(f.path);
       if (size !== f.size) this.fail(`file ${i} has ${size} bytes on disk; the model says ${f.size}`);
     }
   }
@@ -1015,7 +1009,7 @@ class Runner {
       for (const h of [f.rw, f.ro]) if (h && !h.closed) h.close();
     }
     for (const [i, f] of this.files.entries()) {
-      const disk = new Uint8Array(fs.readFileSync(f.path));
+      const disk = fx.read(f.path);
       if (disk.length !== f.size) this.fail(`file ${i} has ${disk.length} bytes, expected ${f.size}`);
       for (let k = 0; k < disk.length; k++) {
         this.stats.checkedBytes++;
