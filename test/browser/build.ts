@@ -21,7 +21,7 @@ export function specFiles(): string[] {
     .sort();
 }
 
-/** Browser-only test files (test/browser/*-api.ts), by file name. */
+/** Browser-only test files (test/browser/*-api.ts; quota-* ones need a lowered quota), by file name. */
 export function apiFiles(): string[] {
   return readdirSync(join(ROOT, "test/browser"))
     .filter((f) => f.endsWith("-api.ts"))
