@@ -23,6 +23,8 @@ export default [
     input: {
       node: "src/runtime/node/index.ts",
       cli: "src/runtime/node/cli.ts",
+      "run-deno": "src/runtime/deno/run.ts",
+      "run-bun": "src/runtime/bun/run.ts",
       deno: "src/runtime/deno/index.ts",
       bun: "src/runtime/bun/index.ts",
     },
