@@ -20,8 +20,22 @@ export interface RunEnvironment {
   errors?: FsErrors;
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `bytes` to `fd`, waiting while a non-blocking pipe is full
+ * (Node leaves stdout pipes non-blocking, so writeSync can fail with EAGAIN
+ * when the reader is slow). Node, Bun, Deno.
+ */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += fs.writeSync(fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }
 
 function readStdin(into: Uint8Array): number {

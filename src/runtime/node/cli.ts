@@ -1,12 +1,12 @@
 /**
  * The `anymmap` command: cat, cp and info, through mappings.
  */
-import { statSync, writeSync } from "node:fs";
+import { statSync } from "node:fs";
 
 import process from "node:process";
 
 import { isMmapError } from "../../core/errors.js";
-import { RUN_USAGE, runCommand } from "../node-fs/run-command.js";
+import { RUN_USAGE, runCommand, writeAll } from "../node-fs/run-command.js";
 import { cc } from "./cc.js";
 import { createInstance, version } from "./index.js";
 
@@ -27,8 +27,7 @@ const USAGE = `usage: anymmap <command> [args]
 `;
 
 function out(fd: number, bytes: Uint8Array | string): void {
-  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+  writeAll(fd, typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes);
 }
 
 function cat(files: string[]): number {
