@@ -106,8 +106,8 @@ const FSTFLAGS_ATIM_NOW = 2;
 const FSTFLAGS_MTIM = 4;
 const FSTFLAGS_MTIM_NOW = 8;
 const PATH_MAX = 4096;
-/** Rights of a directory descriptor: every path_* call and the fd_* calls that make sense on a directory. */
-const DIR_RIGHTS = ((1n << 30n) - 1n) & ~((1n << 1n) | (1n << 6n) | (1n << 22n));
+/** Rights of a directory descriptor: every path_* call, and fd_read (reads fail with EISDIR, as on Linux; mmap checks it before the file type). */
+const DIR_RIGHTS = ((1n << 30n) - 1n) & ~((1n << 6n) | (1n << 22n));
 const FDSTAT_SIZE = 24;
 const RANDOM_CHUNK = 65536;
 

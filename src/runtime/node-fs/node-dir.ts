@@ -82,7 +82,13 @@ export class NodeHostDir extends HostDir {
   }
 
   override unlink(path: string): number {
-    return this.run(path, (full) => (fs.unlinkSync(full), 0));
+    return this.run(path, (full) => {
+      // Linux's unlink answers EISDIR for a directory; Deno's unlinkSync
+      // removes an empty one and reports ENOTEMPTY for the others.
+      if (fs.lstatSync(full).isDirectory()) return -WASI_ERRNO.EISDIR;
+      fs.unlinkSync(full);
+      return 0;
+    });
   }
 
   override mkdir(path: string): number {
