@@ -58,6 +58,8 @@ export interface Program {
   native: string;
   wasm: string;
   runs: string[][];
+  /** Files copied into the run directory first (a `corpus-fixtures: a b` line, relative to the source). */
+  fixtures: string[];
 }
 
 /**
@@ -86,15 +88,22 @@ export function build(source: string, options: { extraSources?: string[]; cflags
     check(spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, "-o", tmp, ...sources], { env: { ...process.env, ANYMMAP_CACHE: path.join(cache, "core") } }), `anymmap cc ${name}`);
     fs.renameSync(tmp, wasm);
   }
-  const line = /corpus-runs:(.*)/.exec(fs.readFileSync(source, "utf8"))?.[1];
+  const text = fs.readFileSync(source, "utf8");
+  const line = /corpus-runs:(.*)/.exec(text)?.[1]?.replace("*/", "");
   const runs = line ? line.split("|").map((r) => r.trim().split(/\s+/).filter(Boolean)) : [[]];
-  return { name, native, wasm, runs };
+  const fixtures = (/corpus-fixtures:(.*)/.exec(text)?.[1] ?? "")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((f) => path.join(path.dirname(source), f));
+  return { name, native, wasm, runs, fixtures };
 }
 
 /** What a program printed on stdout and how each run exited, as one text. */
-function transcript(dir: string, run: (args: string[]) => ReturnType<typeof spawnSync>, runs: string[][]): string {
+function transcript(dir: string, run: (args: string[]) => ReturnType<typeof spawnSync>, p: Program): string {
+  for (const f of p.fixtures) fs.copyFileSync(f, path.join(dir, path.basename(f)));
   let out = "";
-  for (const args of runs) {
+  for (const args of p.runs) {
     const r = run(args);
     if (r.error) throw r.error;
     out += r.stdout.toString();
@@ -110,7 +119,7 @@ const spawnOptions = { maxBuffer: 64 << 20, timeout: 600_000 };
 /** The native program's transcript: Linux's answer. */
 export function runNative(p: Program): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `corpus-${p.name}-`));
-  return transcript(dir, (args) => spawnSync(p.native, args, { cwd: dir, ...spawnOptions }), p.runs);
+  return transcript(dir, (args) => spawnSync(p.native, args, { cwd: dir, ...spawnOptions }), p);
 }
 
 /** The transcript under `anymmap run` in one runtime, with a fresh directory as ".". */
@@ -131,5 +140,5 @@ export function runWasm(p: Program, runtime: Runtime): string {
         return spawnSync(bun, [path.join(root, "dist", "run-bun.js"), ...tail(args)], spawnOptions);
     }
   };
-  return transcript(dir, run, p.runs);
+  return transcript(dir, run, p);
 }
