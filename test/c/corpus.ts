@@ -99,12 +99,18 @@ export function build(source: string, options: { extraSources?: string[]; cflags
   return { name, native, wasm, runs, fixtures };
 }
 
-/** What a program printed on stdout and how each run exited, as one text. */
-function transcript(dir: string, run: (args: string[]) => ReturnType<typeof spawnSync>, p: Program): string {
+/** The absolute name of the run directory inside the WASM program ("@DIR@" in arguments). */
+const GUEST_DIR = "/work";
+
+/**
+ * What a program printed on stdout and how each run exited, as one text.
+ * "@DIR@" in an argument is the run directory's absolute path (`dirName`).
+ */
+function transcript(dir: string, dirName: string, run: (args: string[]) => ReturnType<typeof spawnSync>, p: Program): string {
   for (const f of p.fixtures) fs.copyFileSync(f, path.join(dir, path.basename(f)));
   let out = "";
   for (const args of p.runs) {
-    const r = run(args);
+    const r = run(args.map((a) => a.replaceAll("@DIR@", dirName)));
     if (r.error) throw r.error;
     out += r.stdout.toString();
     if (r.stderr.length > 0) out += `[stderr] ${r.stderr.toString()}`;
@@ -119,13 +125,13 @@ const spawnOptions = { maxBuffer: 64 << 20, timeout: 600_000 };
 /** The native program's transcript: Linux's answer. */
 export function runNative(p: Program): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `corpus-${p.name}-`));
-  return transcript(dir, (args) => spawnSync(p.native, args, { cwd: dir, ...spawnOptions }), p);
+  return transcript(dir, dir, (args) => spawnSync(p.native, args, { cwd: dir, ...spawnOptions }), p);
 }
 
 /** The transcript under `anymmap run` in one runtime, with a fresh directory as ".". */
 export function runWasm(p: Program, runtime: Runtime): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `corpus-${p.name}-`));
-  const tail = (args: string[]) => ["--dir", `${dir}:.`, p.wasm, ...args];
+  const tail = (args: string[]) => ["--dir", `${dir}:.`, "--dir", `${dir}:${GUEST_DIR}`, p.wasm, ...args];
   const run = (args: string[]) => {
     switch (runtime) {
       case "node":
@@ -140,5 +146,5 @@ export function runWasm(p: Program, runtime: Runtime): string {
         return spawnSync(bun, [path.join(root, "dist", "run-bun.js"), ...tail(args)], spawnOptions);
     }
   };
-  return transcript(dir, run, p);
+  return transcript(dir, GUEST_DIR, run, p);
 }
