@@ -36,10 +36,12 @@ int __anymmap_timestamps(const struct timespec times[2], __wasi_timestamp_t *ati
                          __wasi_timestamp_t *mtim, __wasi_fstflags_t *flags);
 
 /* Sets errno from a WASI errno (the numbers errno holds under Emscripten)
- * and returns -1 when err is not 0; returns 0 otherwise. */
+ * and returns -1 when err is not 0; returns 0 otherwise. A path outside
+ * every preopened directory (WASI's ENOTCAPABLE, which libc cannot name)
+ * is EACCES, Linux's answer for a path one may not reach. */
 static inline int __anymmap_ret(int err) {
   if (!err) return 0;
-  errno = err;
+  errno = err == __WASI_ERRNO_NOTCAPABLE ? EACCES : err;
   return -1;
 }
 
