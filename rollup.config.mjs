@@ -66,6 +66,22 @@ export default [
     ],
   },
   {
+    // The browser runner of C programs (a dedicated worker), self-contained too.
+    input: { "run-worker": "src/runtime/browser/run-worker.ts" },
+    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    external: (id, importer) => {
+      if (external(id)) throw new Error(`the browser runner must not import ${id} (from ${importer})`);
+      return false;
+    },
+    plugins: [
+      typescript({
+        tsconfig: "./tsconfig.json",
+        include: ["src/**/*.ts", "types/**/*.d.ts"],
+        compilerOptions: { noEmit: false, declaration: false, declarationMap: false },
+      }),
+    ],
+  },
+  {
     // The contract for every runtime, and each runtime entry's own declarations.
     input: {
       index: "src/index.ts",

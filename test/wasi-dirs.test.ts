@@ -12,6 +12,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { WASI_ERRNO } from "../src/core/errno.js";
 import { NodeHostDir } from "../src/runtime/node-fs/node-dir.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
+import { MemoryDir, MemoryFile } from "../src/runtime/browser/memory-dir.js";
 import { HostDir } from "../src/wasi/host-dir.js";
 import { build, missingTool, root } from "./c/corpus.js";
 
@@ -62,6 +63,37 @@ describe("NodeHostDir", () => {
     expect(base.open("x", OPEN)).toBe(-WASI_ERRNO.ENOTSUP);
     expect(base.stat(".", true)).toBe(-WASI_ERRNO.ENOTSUP);
     expect(base.mkdir("x")).toBe(-WASI_ERRNO.ENOTSUP);
+  });
+});
+
+describe("MemoryDir (the browser runner's directory)", () => {
+  test("files, directories, sparse data and Linux's errnos", () => {
+    const dir = new MemoryDir();
+    dir.writeFile("a/b.txt", new TextEncoder().encode("hello"));
+    expect(dir.open("../x", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.open("a/../../x", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.open("a/b.txt/c", OPEN)).toBe(-WASI_ERRNO.ENOTDIR);
+    expect(dir.open("a", { ...OPEN, writable: true })).toBe(-WASI_ERRNO.EISDIR);
+    const f = dir.open("big", { ...OPEN, writable: true, create: true }) as MemoryFile;
+    expect(f).toBeInstanceOf(MemoryFile);
+    expect(f.pwrite(new Uint8Array([7]), 5 * 2 ** 30)).toBe(1);
+    const got = new Uint8Array(3);
+    expect(f.pread(got, 5 * 2 ** 30 - 1)).toBe(2);
+    expect([...got]).toEqual([0, 7, 0]);
+    expect(f.truncate(1)).toBe(0);
+    expect(f.truncate(5 * 2 ** 30 + 1)).toBe(0);
+    expect(f.pread(got, 5 * 2 ** 30 - 1)).toBe(2);
+    expect([...got]).toEqual([0, 0, 0]);
+    expect(dir.rmdir("a")).toBe(-WASI_ERRNO.ENOTEMPTY);
+    expect(dir.unlink("a")).toBe(-WASI_ERRNO.EISDIR);
+    expect(dir.rename("big", dir, "a")).toBe(-WASI_ERRNO.EISDIR);
+    expect(dir.mkdir("e")).toBe(0);
+    expect(dir.rename("a", dir, "big")).toBe(-WASI_ERRNO.ENOTDIR);
+    expect(dir.rename("a", dir, "a/sub")).toBe(-WASI_ERRNO.EINVAL);
+    expect(dir.rename("a", dir, "e")).toBe(0);
+    expect(dir.unlink("big")).toBe(0);
+    expect(new TextDecoder().decode(dir.files().get("e/b.txt"))).toBe("hello");
+    expect(dir.stat("a", true)).toBe(-WASI_ERRNO.ENOENT);
   });
 });
 

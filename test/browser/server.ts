@@ -1,6 +1,7 @@
 /**
  * A tiny static server for the browser tests, on 127.0.0.1 only: the built
- * package (/dist/) and the test bundles (/.tmp/browser/), plus a shell page.
+ * package (/dist/), the test bundles (/.tmp/browser/), the compiled C
+ * programs and their fixtures (/.tmp/c-corpus/, /examples/c/), plus a shell page.
  * Everything is served cross-origin isolated (COOP/COEP), which
  * SharedArrayBuffer needs, except under /plain/, which serves the same
  * files without those headers.
@@ -49,7 +50,7 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
           return;
         }
         const file = normalize(join(ROOT, path));
-        const allowed = [join(ROOT, "dist"), join(ROOT, ".tmp/browser")].some((dir) => file.startsWith(dir + "/"));
+        const allowed = [join(ROOT, "dist"), join(ROOT, ".tmp/browser"), join(ROOT, ".tmp/c-corpus"), join(ROOT, "examples/c")].some((dir) => file.startsWith(dir + "/"));
         if (!allowed) throw Object.assign(new Error("not served"), { code: "ENOENT" });
         const body = await readFile(file);
         res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
