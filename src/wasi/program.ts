@@ -1,9 +1,9 @@
 import { WASI_ERRNO } from "../core/errno.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
 
-/** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
+/** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). Works in all runtimes. */
 export const EXIT_TRAPPED = 134;
-/** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". */
+/** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". Works in all runtimes. */
 export const EXIT_CANNOT_RUN = 126;
 
 /** What a program run returned. Works in all runtimes. */

@@ -257,12 +257,12 @@ export class MemoryDir extends HostDir {
     return new MemoryFile(file, { readable: o.readable, writable: o.writable, append: o.append, path });
   }
 
-  override stat(path: string): HostFileStat | number {
+  override stat(path: string, _follow = true): HostFileStat | number {
     const node = this.lookup(path);
     return typeof node === "number" ? node : node.stat();
   }
 
-  override setTimes(path: string, atime: HostTime, mtime: HostTime): number {
+  override setTimes(path: string, atime: HostTime, mtime: HostTime, _follow = true): number {
     const node = this.lookup(path);
     if (typeof node === "number") return node;
     setTimes(node, atime, mtime);

@@ -18,7 +18,7 @@ const CORE_CFLAGS = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-msimd128", "-mbulk-me
  * the mappings at its top never move), with 64-bit integers at the WASI
  * boundary. WASI calls that Emscripten 3.1.6 does not know (path_open...)
  * are undefined to it, hence ERROR_ON_UNDEFINED_SYMBOLS=0; `anymmap run`
- * refuses a program with any import no host provides.
+ * refuses a program with any import no host provides. Node.
  */
 export const LINK_FLAGS = [
   "-sSTANDALONE_WASM",
