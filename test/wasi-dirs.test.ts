@@ -125,6 +125,17 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(5);
   });
 
+  test("anymmap cc reports a function nobody defined, as a linker would", { timeout: 120_000 }, () => {
+    const source = path.join(tmp, "undefined.c");
+    fs.writeFileSync(source, "int missing_function(void);\nint main(void) { return missing_function(); }\n");
+    const r = spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "cc", source, "-o", path.join(tmp, "undefined.wasm")], {
+      encoding: "utf8",
+      env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("undefined symbol: missing_function");
+  });
+
   test("usage errors and programs that cannot start", () => {
     const cli = path.join(root, "bin", "anymmap.js");
     const usage = spawnSync(process.execPath, [cli, "run"], { encoding: "utf8" });

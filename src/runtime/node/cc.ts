@@ -95,7 +95,26 @@ export function cc(args: string[], err: (message: string) => void): number {
     err(`anymmap cc: ${objects}\n`);
     return 1;
   }
-  return run(emcc, [...include, ...args, ...objects, ...LINK_FLAGS], err);
+  const status = run(emcc, [...include, ...args, ...objects, ...LINK_FLAGS], err);
+  return status === 0 ? checkImports(args, err) : status;
+}
+
+/**
+ * What ERROR_ON_UNDEFINED_SYMBOLS=0 lets through: a function the program
+ * calls but nobody defined becomes an `env` import, which `anymmap run`
+ * refuses. Report it at link time, as emcc and ld would (1), rather than
+ * when the program is first run.
+ */
+function checkImports(args: string[], err: (message: string) => void): number {
+  const o = args.lastIndexOf("-o");
+  const out = o >= 0 ? args[o + 1] : undefined;
+  if (!out?.endsWith(".wasm")) return 0;
+  const undefinedSymbols = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(out)))
+    .filter((i) => i.module === "env" && !i.name.startsWith("__syscall_"))
+    .map((i) => i.name);
+  if (undefinedSymbols.length === 0) return 0;
+  err(`anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} cannot run)\n`);
+  return 1;
 }
 
 function run(emcc: string, args: string[], err: (message: string) => void): number {
