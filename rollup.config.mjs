@@ -23,6 +23,8 @@ export default [
     input: {
       node: "src/runtime/node/index.ts",
       cli: "src/runtime/node/cli.ts",
+      "run-deno": "src/runtime/deno/run.ts",
+      "run-bun": "src/runtime/bun/run.ts",
       deno: "src/runtime/deno/index.ts",
       bun: "src/runtime/bun/index.ts",
     },
@@ -56,6 +58,22 @@ export default [
     },
     plugins: [
       bakeVersion,
+      typescript({
+        tsconfig: "./tsconfig.json",
+        include: ["src/**/*.ts", "types/**/*.d.ts"],
+        compilerOptions: { noEmit: false, declaration: false, declarationMap: false },
+      }),
+    ],
+  },
+  {
+    // The browser runner of C programs (a dedicated worker), self-contained too.
+    input: { "run-worker": "src/runtime/browser/run-worker.ts" },
+    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    external: (id, importer) => {
+      if (external(id)) throw new Error(`the browser runner must not import ${id} (from ${importer})`);
+      return false;
+    },
+    plugins: [
       typescript({
         tsconfig: "./tsconfig.json",
         include: ["src/**/*.ts", "types/**/*.d.ts"],

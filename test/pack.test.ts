@@ -83,7 +83,7 @@ describe("tarball contents", () => {
   });
 
   test("ships every C source and header of the repo", () => {
-    for (const dir of ["wasm/src", "wasm/include"]) {
+    for (const dir of ["wasm/src", "wasm/include", "wasm/posix"]) {
       for (const f of fs.readdirSync(path.join(root, dir))) {
         if (/\.[ch]$/.test(f)) expect(entries).toContain(`package/${dir}/${f}`);
       }
@@ -106,6 +106,42 @@ describe("tarball contents", () => {
 
   test("has no runtime dependencies", () => {
     expect(pkg.dependencies ?? {}).toEqual({});
+  });
+});
+
+const hasEmcc = sh("emcc", ["--version"]).status === 0;
+
+describe.skipIf(!hasEmcc)("anymmap cc and anymmap run from the installed package", () => {
+  test("build and run a C program that maps a file, as the README says", { timeout: 170_000 }, () => {
+    fs.writeFileSync(path.join(project, "hello.txt"), "hello through a mapping\n");
+    fs.writeFileSync(
+      path.join(project, "cat.c"),
+      `#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  int fd = open(argv[1], O_RDONLY);
+  if (fd < 0) { perror(argv[1]); return 1; }
+  struct stat st;
+  fstat(fd, &st);
+  char *p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  fwrite(p, 1, st.st_size, stdout);
+  return munmap(p, st.st_size) == 0 ? 7 : 1;
+}
+`,
+    );
+    const cli = path.join(project, "node_modules", "anymmap", "bin", "anymmap.js");
+    must(sh(process.execPath, [cli, "cc", "-O2", "cat.c", "-o", "cat.wasm"], { cwd: project }), "anymmap cc");
+    const r = sh(process.execPath, [cli, "run", "--dir", ".", "cat.wasm", "hello.txt"], { cwd: project });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("hello through a mapping\n");
+    expect(r.status).toBe(7);
+    const missing = sh(process.execPath, [cli, "run", "--dir", ".", "cat.wasm", "nope.txt"], { cwd: project });
+    expect(missing.stderr).toBe("nope.txt: No such file or directory\n");
+    expect(missing.status).toBe(1);
   });
 });
 

@@ -42,6 +42,12 @@ export interface HostFileOptions {
   path?: string;
 }
 
+/**
+ * A new timestamp for `setTimes`: nanoseconds since the epoch, `"now"`, or
+ * `undefined` to leave it unchanged. Works in all runtimes.
+ */
+export type HostTime = bigint | "now" | undefined;
+
 const ENOTSUP = -WASI_ERRNO.ENOTSUP;
 
 /**
@@ -105,6 +111,11 @@ export class HostFile {
 
   /** Flushes data (and the metadata needed to read it back) to storage: 0 or -errno. */
   datasync(): number {
+    return ENOTSUP;
+  }
+
+  /** Sets the access and modification times (futimens): 0 or -errno. */
+  setTimes(_atime: HostTime, _mtime: HostTime): number {
     return ENOTSUP;
   }
 

@@ -1,9 +1,12 @@
 import { WASI_ERRNO } from "../core/errno.js";
+import { HostDir, type HostOpenOptions } from "./host-dir.js";
 import {
   FILETYPE_CHARACTER_DEVICE,
+  FILETYPE_DIRECTORY,
   FILETYPE_UNKNOWN,
   HostFile,
   type HostFileStat,
+  type HostTime,
 } from "./host-file.js";
 
 /**
@@ -66,9 +69,17 @@ export interface WasiHostOptions {
   stdout?: (bytes: Uint8Array) => void;
   /** Receives each fd_write to fd 2 as a copy the sink may keep. Default: discard. */
   stderr?: (bytes: Uint8Array) => void;
+  /** Fills `into` with the next bytes of fd 0 and returns how many (0 at end of input). Default: always at end. */
+  stdin?: (into: Uint8Array) => number;
   /** Turns an exception thrown by a HostFile into a WASI errno. Default: EIO. */
   mapError?: (e: unknown) => number;
   memory?: WebAssembly.Memory;
+  /**
+   * Directories the program may use, numbered from fd 3 in this order, as
+   * WASI preopens. `name` is the path the program sees ("." for its working
+   * directory, or an absolute path such as "/data").
+   */
+  preopens?: { name: string; dir: HostDir }[];
 }
 
 const E = WASI_ERRNO;
@@ -83,6 +94,20 @@ const WHENCE_CUR = 1;
 const WHENCE_END = 2;
 
 const FILESTAT_SIZE = 64;
+const PRESTAT_SIZE = 8;
+const PREOPENTYPE_DIR = 0;
+const OFLAGS_CREAT = 1;
+const OFLAGS_DIRECTORY = 2;
+const OFLAGS_EXCL = 4;
+const OFLAGS_TRUNC = 8;
+const LOOKUP_SYMLINK_FOLLOW = 1;
+const FSTFLAGS_ATIM = 1;
+const FSTFLAGS_ATIM_NOW = 2;
+const FSTFLAGS_MTIM = 4;
+const FSTFLAGS_MTIM_NOW = 8;
+const PATH_MAX = 4096;
+/** Rights of a directory descriptor: every path_* call, and fd_read (reads fail with EISDIR, as on Linux; mmap checks it before the file type). */
+const DIR_RIGHTS = ((1n << 30n) - 1n) & ~((1n << 6n) | (1n << 22n));
 const FDSTAT_SIZE = 24;
 const RANDOM_CHUNK = 65536;
 
@@ -137,10 +162,13 @@ export class WasiHost {
   };
 
   private readonly table = new Map<number, HostFile>();
+  /** Directory descriptors; `name` is set for preopens. */
+  private readonly dirs = new Map<number, { dir: HostDir; name?: string }>();
   private readonly states = new WeakMap<HostFile, FileState>();
   private readonly stdioOpen = new Set<number>([0, 1, 2]);
   private readonly stdout?: (bytes: Uint8Array) => void;
   private readonly stderr?: (bytes: Uint8Array) => void;
+  private readonly stdin?: (into: Uint8Array) => number;
   private readonly mapError?: (e: unknown) => number;
   private readonly args: { bytes: Uint8Array[]; total: number };
   private readonly env: { bytes: Uint8Array[]; total: number };
@@ -155,10 +183,13 @@ export class WasiHost {
   constructor(options: WasiHostOptions = {}) {
     if (options.stdout) this.stdout = options.stdout;
     if (options.stderr) this.stderr = options.stderr;
+    if (options.stdin) this.stdin = options.stdin;
     if (options.mapError) this.mapError = options.mapError;
     this.args = encodeStrings(options.args ?? []);
     this.env = encodeStrings(Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`));
     if (options.memory) this.setMemory(options.memory);
+    let fd = 3;
+    for (const { name, dir } of options.preopens ?? []) this.dirs.set(fd++, { dir, name });
   }
 
   /** Points the host at the instance's memory; call before any export runs. */
@@ -169,10 +200,15 @@ export class WasiHost {
 
   /** Registers a file under the lowest free descriptor >= 3 and returns it. */
   open(file: HostFile): number {
-    let fd = 3;
-    while (this.table.has(fd)) fd++;
+    const fd = this.freeFd();
     this.table.set(fd, file);
     if (!this.states.has(file)) this.states.set(file, { position: 0 });
+    return fd;
+  }
+
+  private freeFd(): number {
+    let fd = 3;
+    while (this.table.has(fd) || this.dirs.has(fd)) fd++;
     return fd;
   }
 
@@ -233,6 +269,45 @@ export class WasiHost {
         clock_time_get: g((id: number, _precision: bigint, timePtr: number) => this.clockTimeGet(id, timePtr >>> 0)),
         random_get: g((buf: number, len: number) => this.randomGet(buf >>> 0, len >>> 0)),
         sched_yield: () => E.SUCCESS,
+        fd_prestat_get: g((fd: number, buf: number) => this.fdPrestatGet(fd >>> 0, buf >>> 0)),
+        fd_prestat_dir_name: g((fd: number, path: number, len: number) =>
+          this.fdPrestatDirName(fd >>> 0, path >>> 0, len >>> 0),
+        ),
+        fd_filestat_set_times: g((fd: number, atim: bigint, mtim: bigint, fstflags: number) =>
+          this.fdFilestatSetTimes(fd >>> 0, atim, mtim, fstflags),
+        ),
+        path_open: g(
+          (
+            fd: number,
+            dirflags: number,
+            path: number,
+            pathLen: number,
+            oflags: number,
+            rightsBase: bigint,
+            _rightsInheriting: bigint,
+            fdflags: number,
+            fdPtr: number,
+          ) => this.pathOpen(fd >>> 0, dirflags, path >>> 0, pathLen >>> 0, oflags, rightsBase, fdflags, fdPtr >>> 0),
+        ),
+        path_filestat_get: g((fd: number, flags: number, path: number, pathLen: number, buf: number) =>
+          this.pathFilestatGet(fd >>> 0, flags, path >>> 0, pathLen >>> 0, buf >>> 0),
+        ),
+        path_filestat_set_times: g(
+          (fd: number, flags: number, path: number, pathLen: number, atim: bigint, mtim: bigint, fstflags: number) =>
+            this.pathFilestatSetTimes(fd >>> 0, flags, path >>> 0, pathLen >>> 0, atim, mtim, fstflags),
+        ),
+        path_unlink_file: g((fd: number, path: number, pathLen: number) =>
+          this.pathCall(fd >>> 0, path >>> 0, pathLen >>> 0, (dir, p) => dir.unlink(p)),
+        ),
+        path_remove_directory: g((fd: number, path: number, pathLen: number) =>
+          this.pathCall(fd >>> 0, path >>> 0, pathLen >>> 0, (dir, p) => dir.rmdir(p)),
+        ),
+        path_create_directory: g((fd: number, path: number, pathLen: number) =>
+          this.pathCall(fd >>> 0, path >>> 0, pathLen >>> 0, (dir, p) => dir.mkdir(p)),
+        ),
+        path_rename: g((fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) =>
+          this.pathRename(fd >>> 0, oldPath >>> 0, oldLen >>> 0, newFd >>> 0, newPath >>> 0, newLen >>> 0),
+        ),
       },
     };
   }
@@ -383,6 +458,7 @@ export class WasiHost {
   }
 
   private fdPread(fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number): number {
+    if (this.dirs.has(fd)) return E.EISDIR;
     const en = this.entry(fd);
     if (!en) return E.EBADF;
     if (en.kind === "stdio") return E.ESPIPE;
@@ -415,14 +491,20 @@ export class WasiHost {
   }
 
   private fdRead(fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
+    if (this.dirs.has(fd)) return E.EISDIR;
     const en = this.entry(fd);
     if (!en) return E.EBADF;
     this.views();
     this.check(nreadPtr, 4);
     if (en.kind === "stdio") {
       if (en.fd !== 0) return E.EBADF;
-      // No stdin source: always at end of input.
-      this.setU32(nreadPtr, 0);
+      let n = 0;
+      // Like read(2) on a pipe: return what one read gives, not a full buffer.
+      for (let i = 0; i < iovsLen && this.stdin && n === 0; i++) {
+        const dst = this.iov(iovs, i);
+        if (dst.length > 0) n = this.stdin(dst);
+      }
+      this.setU32(nreadPtr, n);
       return E.SUCCESS;
     }
     if (!en.file.readable) return E.EBADF;
@@ -512,6 +594,8 @@ export class WasiHost {
   }
 
   private fdFilestatGet(fd: number, buf: number): number {
+    const dir = this.dirs.get(fd)?.dir;
+    if (dir) return this.writeStat(buf, this.callDir(() => dir.stat(".", true)));
     const en = this.entry(fd);
     if (!en) return E.EBADF;
     this.views();
@@ -524,7 +608,14 @@ export class WasiHost {
       if (typeof r === "number") return WasiHost.status(r);
       st = r;
     }
-    // Stat first, then write: a failed stat must leave the buffer untouched.
+    return this.writeStat(buf, st);
+  }
+
+  /** Writes a filestat, or returns the errno of a failed stat leaving the buffer untouched. */
+  private writeStat(buf: number, st: HostFileStat | number): number {
+    if (typeof st === "number") return WasiHost.status(st);
+    this.views();
+    this.check(buf, FILESTAT_SIZE);
     this.u8.fill(0, buf, buf + FILESTAT_SIZE);
     const dv = this.dv;
     dv.setBigUint64(buf, BigInt.asUintN(64, st.dev), true);
@@ -539,6 +630,15 @@ export class WasiHost {
   }
 
   private fdFdstatGet(fd: number, buf: number): number {
+    if (this.dirs.has(fd)) {
+      this.views();
+      this.check(buf, FDSTAT_SIZE);
+      this.u8.fill(0, buf, buf + FDSTAT_SIZE);
+      this.dv.setUint8(buf, FILETYPE_DIRECTORY);
+      this.dv.setBigUint64(buf + 8, DIR_RIGHTS, true);
+      this.dv.setBigUint64(buf + 16, (1n << 30n) - 1n, true);
+      return E.SUCCESS;
+    }
     const en = this.entry(fd);
     if (!en) return E.EBADF;
     this.views();
@@ -594,6 +694,8 @@ export class WasiHost {
   }
 
   private fdSync(fd: number, dataOnly: boolean): number {
+    // A directory's entries are the host's to persist; Linux accepts fsync of a directory.
+    if (this.dirs.has(fd)) return E.SUCCESS;
     const en = this.entry(fd);
     if (!en) return E.EBADF;
     if (en.kind === "stdio") return E.EINVAL;
@@ -606,6 +708,7 @@ export class WasiHost {
   }
 
   private fdClose(fd: number): number {
+    if (this.dirs.delete(fd)) return E.SUCCESS;
     const file = this.table.get(fd);
     if (!file) {
       if (this.stdioOpen.delete(fd)) return E.SUCCESS;
@@ -633,6 +736,14 @@ export class WasiHost {
    * closes their descriptor (mappings outlive close(2)).
    */
   private fdRenumber(from: number, to: number): number {
+    const dir = this.dirs.get(from);
+    if (dir && from !== to) {
+      this.fdClose(to);
+      this.dirs.delete(from);
+      this.dirs.set(to, dir);
+      return E.SUCCESS;
+    }
+    if (this.dirs.has(to) && from !== to) this.dirs.delete(to);
     const file = this.table.get(from);
     if (!file) return this.stdioOpen.has(from) ? E.ENOTSUP : E.EBADF;
     if (from === to) return E.SUCCESS;
@@ -643,6 +754,156 @@ export class WasiHost {
     if (old) this.closeFile(old);
     this.stdioOpen.delete(to);
     return E.SUCCESS;
+  }
+
+  // ---- directories ----
+
+  /** Calls a HostDir method, turning a throw into -errno. */
+  private callDir<T>(op: () => T | number): T | number {
+    try {
+      return op();
+    } catch (e) {
+      return -this.errnoOf(e);
+    }
+  }
+
+  /** The path argument of a path_* call; ENOENT for "", as Linux. */
+  private pathArg(ptr: number, len: number): string | number {
+    if (len === 0) return -E.ENOENT;
+    if (len >= PATH_MAX) return -E.ENAMETOOLONG;
+    this.views();
+    this.check(ptr, len);
+    const path = new TextDecoder().decode(this.u8.subarray(ptr, ptr + len));
+    return path.includes("\0") ? -E.EINVAL : path;
+  }
+
+  private dirOf(fd: number): HostDir | number {
+    const dir = this.dirs.get(fd)?.dir;
+    if (dir) return dir;
+    return this.table.has(fd) || this.stdioOpen.has(fd) ? -E.ENOTDIR : -E.EBADF;
+  }
+
+  private pathCall(fd: number, ptr: number, len: number, op: (dir: HostDir, path: string) => number): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    return WasiHost.status(this.callDir(() => op(dir, path)));
+  }
+
+  private fdPrestatGet(fd: number, buf: number): number {
+    const name = this.dirs.get(fd)?.name;
+    if (name === undefined) return E.EBADF;
+    this.views();
+    this.check(buf, PRESTAT_SIZE);
+    this.u8.fill(0, buf, buf + PRESTAT_SIZE);
+    this.dv.setUint8(buf, PREOPENTYPE_DIR);
+    this.dv.setUint32(buf + 4, new TextEncoder().encode(name).length, true);
+    return E.SUCCESS;
+  }
+
+  private fdPrestatDirName(fd: number, ptr: number, len: number): number {
+    const name = this.dirs.get(fd)?.name;
+    if (name === undefined) return E.EBADF;
+    const bytes = new TextEncoder().encode(name);
+    if (len < bytes.length) return E.ENAMETOOLONG;
+    this.views();
+    this.check(ptr, bytes.length);
+    this.u8.set(bytes, ptr);
+    return E.SUCCESS;
+  }
+
+  private pathOpen(
+    fd: number,
+    dirflags: number,
+    ptr: number,
+    len: number,
+    oflags: number,
+    rights: bigint,
+    fdflags: number,
+    fdPtr: number,
+  ): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    this.check(fdPtr, 4);
+    const R = WASI_RIGHTS;
+    const options: HostOpenOptions = {
+      readable: (BigInt(rights) & R.FD_READ) !== 0n,
+      writable: (BigInt(rights) & R.FD_WRITE) !== 0n,
+      append: (fdflags & FDFLAGS_APPEND) !== 0,
+      create: (oflags & OFLAGS_CREAT) !== 0,
+      exclusive: (oflags & OFLAGS_EXCL) !== 0,
+      truncate: (oflags & OFLAGS_TRUNC) !== 0,
+      directory: (oflags & OFLAGS_DIRECTORY) !== 0,
+      follow: (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0,
+    };
+    const opened = this.callDir(() => dir.open(path, options));
+    if (typeof opened === "number") return WasiHost.status(opened);
+    let newFd: number;
+    if (opened instanceof HostDir) {
+      newFd = this.freeFd();
+      this.dirs.set(newFd, { dir: opened });
+    } else {
+      newFd = this.open(opened);
+    }
+    this.views();
+    this.setU32(fdPtr, newFd);
+    return E.SUCCESS;
+  }
+
+  private pathFilestatGet(fd: number, flags: number, ptr: number, len: number, buf: number): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    this.check(buf, FILESTAT_SIZE);
+    return this.writeStat(buf, this.callDir(() => dir.stat(path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0)));
+  }
+
+  private static times(atim: bigint, mtim: bigint, fstflags: number): [HostTime, HostTime] | undefined {
+    if ((fstflags & FSTFLAGS_ATIM && fstflags & FSTFLAGS_ATIM_NOW) || (fstflags & FSTFLAGS_MTIM && fstflags & FSTFLAGS_MTIM_NOW))
+      return undefined;
+    const pick = (set: number, now: number, v: bigint): HostTime =>
+      fstflags & now ? "now" : fstflags & set ? BigInt.asUintN(64, BigInt(v)) : undefined;
+    return [pick(FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW, atim), pick(FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW, mtim)];
+  }
+
+  private pathFilestatSetTimes(
+    fd: number,
+    flags: number,
+    ptr: number,
+    len: number,
+    atim: bigint,
+    mtim: bigint,
+    fstflags: number,
+  ): number {
+    const times = WasiHost.times(atim, mtim, fstflags);
+    if (!times) return E.EINVAL;
+    return this.pathCall(fd, ptr, len, (dir, path) =>
+      dir.setTimes(path, times[0], times[1], (flags & LOOKUP_SYMLINK_FOLLOW) !== 0),
+    );
+  }
+
+  private fdFilestatSetTimes(fd: number, atim: bigint, mtim: bigint, fstflags: number): number {
+    const times = WasiHost.times(atim, mtim, fstflags);
+    if (!times) return E.EINVAL;
+    const dir = this.dirs.get(fd)?.dir;
+    if (dir) return WasiHost.status(this.callDir(() => dir.setTimes(".", times[0], times[1], true)));
+    const en = this.entry(fd);
+    if (!en) return E.EBADF;
+    if (en.kind === "stdio") return E.ENOTSUP;
+    const file = en.file;
+    return WasiHost.status(this.callDir(() => file.setTimes(times[0], times[1])));
+  }
+
+  private pathRename(fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number): number {
+    const to = this.dirOf(newFd);
+    if (typeof to === "number") return -to;
+    const newPath = this.pathArg(newPtr, newLen);
+    if (typeof newPath === "number") return -newPath;
+    return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.rename(path, to, newPath));
   }
 
   // ---- process ----

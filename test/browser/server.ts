@@ -1,7 +1,8 @@
 /**
  * A tiny static server for the browser tests, on 127.0.0.1 only: the built
- * package (/dist/) and the test bundles (/.tmp/browser/), plus a shell page
- * (or the folders of another root: the packed-tarball test serves its
+ * package (/dist/), the test bundles (/.tmp/browser/), the compiled C
+ * programs and their fixtures (/.tmp/c-corpus/, /examples/c/), plus a shell
+ * page (or the folders of another root: the packed-tarball test serves its
  * scratch project).
  * Everything is served cross-origin isolated (COOP/COEP), which
  * SharedArrayBuffer needs, except under /plain/, which serves the same
@@ -38,7 +39,7 @@ export interface ServeOptions {
 }
 
 /** Starts the server on 127.0.0.1 and a free port; resolves to its origin and a stop function. */
-export async function startServer({ root = ROOT, served = ["dist", ".tmp/browser"] }: ServeOptions = {}): Promise<{
+export async function startServer({ root = ROOT, served = ["dist", ".tmp/browser", ".tmp/c-corpus", "examples/c"] }: ServeOptions = {}): Promise<{
   origin: string;
   close(): Promise<void>;
 }> {

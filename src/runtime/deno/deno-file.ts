@@ -25,7 +25,8 @@ export function permissionError(flag: string, syscall: string, what: string, pat
  * node:fs `readSync` with a position is one `pread64` straight into the view
  * of WebAssembly memory, measured as fast or faster, and exact past 4 GiB.
  */
-const DENO_ERRORS: FsErrors = {
+/** Deno's errors for the node:fs backend. Works in Deno. */
+export const DENO_ERRORS: FsErrors = {
   map: mapDenoError,
   name: denoErrorName,
   open(e: unknown, path: string): MmapError | undefined {

@@ -12,6 +12,7 @@ import {
   HostFile,
   type HostFileOptions,
   type HostFileStat,
+  type HostTime,
 } from "../../wasi/host-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 
@@ -30,7 +31,8 @@ export interface FsErrors {
   open?(e: unknown, path: string): MmapError | undefined;
 }
 
-const NODE_ERRORS: FsErrors = { map: mapNodeError, name: nodeErrorName };
+/** node:fs errors as Node and Bun report them. Node, Bun. */
+export const NODE_ERRORS: FsErrors = { map: mapNodeError, name: nodeErrorName };
 
 const OPEN_HINTS: Readonly<Record<string, string>> = {
   ENOENT: "no such file; check the path",
@@ -82,6 +84,30 @@ function filetypeOf(st: fs.BigIntStats): number {
   if (st.isBlockDevice()) return FILETYPE_BLOCK_DEVICE;
   if (st.isSocket()) return FILETYPE_SOCKET_STREAM;
   return FILETYPE_UNKNOWN;
+}
+
+/** A HostFileStat from node:fs's bigint stats. Node, Bun, Deno. */
+export function hostStat(st: fs.BigIntStats): HostFileStat {
+  return {
+    dev: st.dev,
+    ino: st.ino,
+    filetype: filetypeOf(st),
+    nlink: st.nlink,
+    size: st.size,
+    atimNs: st.atimeNs,
+    mtimNs: st.mtimeNs,
+    ctimNs: st.ctimeNs,
+  };
+}
+
+/**
+ * Seconds for fs.utimes: "now", the given nanoseconds, or (undefined) the
+ * current value, which node:fs cannot leave alone. Node, Bun, Deno.
+ */
+export function utimesSeconds(time: HostTime, currentNs: bigint): number {
+  if (time === "now") return Date.now() / 1000;
+  const ns = time ?? currentNs;
+  return Number(ns / 1000n) / 1e6;
 }
 
 /**
@@ -162,17 +188,7 @@ export class NodeHostFile extends HostFile {
   override stat(): HostFileStat | number {
     if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
     try {
-      const st = fs.fstatSync(this.nodeFd, { bigint: true });
-      return {
-        dev: st.dev,
-        ino: st.ino,
-        filetype: filetypeOf(st),
-        nlink: st.nlink,
-        size: st.size,
-        atimNs: st.atimeNs,
-        mtimNs: st.mtimeNs,
-        ctimNs: st.ctimeNs,
-      };
+      return hostStat(fs.fstatSync(this.nodeFd, { bigint: true }));
     } catch (e) {
       return -this.errors.map(e);
     }
@@ -188,6 +204,13 @@ export class NodeHostFile extends HostFile {
 
   override datasync(): number {
     return this.run(() => fs.fdatasyncSync(this.nodeFd));
+  }
+
+  override setTimes(atime: HostTime, mtime: HostTime): number {
+    return this.run(() => {
+      const st = atime === undefined || mtime === undefined ? fs.fstatSync(this.nodeFd, { bigint: true }) : undefined;
+      fs.futimesSync(this.nodeFd, utimesSeconds(atime, st?.atimeNs ?? 0n), utimesSeconds(mtime, st?.mtimeNs ?? 0n));
+    });
   }
 
   override close(): number {

@@ -1,9 +1,13 @@
 /**
  * The `anymmap` command: cat, cp and info, through mappings.
  */
-import { statSync, writeSync } from "node:fs";
+import { statSync } from "node:fs";
+
+import process from "node:process";
 
 import { isMmapError } from "../../core/errors.js";
+import { RUN_USAGE, runCommand, writeAll } from "../node-fs/run-command.js";
+import { cc } from "./cc.js";
 import { createInstance, version } from "./index.js";
 
 const CHUNK = 1 << 20;
@@ -14,12 +18,16 @@ const USAGE = `usage: anymmap <command> [args]
   cp SRC DST      copy SRC to DST through two mappings (DST is grown first:
                   a mapping cannot append to a file)
   info            runtime, backend, page size and version
+  cc [EMCC ARGS]  compile and link a C program with anymmap's mmap and file
+                  calls (emcc with the flags it needs), e.g.
+                  anymmap cc -O2 prog.c -o prog.wasm
+  run [--dir HOST[:GUEST]]... PROG.wasm [ARGS]
+                  run a program built with \`anymmap cc\`
   help            this text
 `;
 
 function out(fd: number, bytes: Uint8Array | string): void {
-  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+  writeAll(fd, typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes);
 }
 
 function cat(files: string[]): number {
@@ -109,6 +117,14 @@ export async function main(args: string[]): Promise<number> {
       return cp(rest);
     case "info":
       return info();
+    case "cc":
+      return cc(rest, (m) => out(2, m));
+    case "run":
+      if (rest[0] === "--help" || rest[0] === "-h") {
+        out(1, RUN_USAGE);
+        return 0;
+      }
+      return runCommand(rest, { env: process.env });
     case "help":
     case "--help":
     case "-h":

@@ -1,0 +1,9 @@
+/**
+ * `anymmap run` for Bun: `bun dist/run-bun.js [--dir HOST[:GUEST]]...
+ * PROGRAM.wasm [ARGS...]`.
+ */
+import process from "node:process";
+
+import { runCommand } from "../node-fs/run-command.js";
+
+process.exit(runCommand(process.argv.slice(2), { env: process.env }));

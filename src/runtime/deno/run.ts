@@ -1,0 +1,19 @@
+/**
+ * `anymmap run` for Deno: `deno run --allow-read --allow-write [--allow-env]
+ * dist/run-deno.js [--dir HOST[:GUEST]]... PROGRAM.wasm [ARGS...]`. Without
+ * --allow-env the program gets an empty environment.
+ */
+import { runCommand } from "../node-fs/run-command.js";
+import { DENO_ERRORS } from "./deno-file.js";
+
+/** The parts of Deno's global namespace this runner uses. */
+interface DenoNamespace {
+  readonly args: string[];
+  readonly env: { toObject(): Record<string, string> };
+  readonly permissions: { querySync(d: { name: "env" }): { state: string } };
+  exit(code: number): never;
+}
+declare const Deno: DenoNamespace;
+
+const env = Deno.permissions.querySync({ name: "env" }).state === "granted" ? Deno.env.toObject() : {};
+Deno.exit(runCommand(Deno.args, { env, errors: DENO_ERRORS }));

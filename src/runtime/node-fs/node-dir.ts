@@ -1,0 +1,108 @@
+import * as fs from "node:fs";
+import { resolve, sep } from "node:path";
+import { WASI_ERRNO } from "../../core/errno.js";
+import { HostDir, type HostOpenOptions } from "../../wasi/host-dir.js";
+import type { HostFile, HostFileStat, HostTime } from "../../wasi/host-file.js";
+import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } from "./node-file.js";
+
+/**
+ * A directory of the host file system as a WASI preopen, over the
+ * synchronous `node:fs` calls. Paths stay inside it: one that resolves
+ * outside (`..` past the root) fails with ENOTCAPABLE, as in WASI; symbolic
+ * links are followed wherever they point, as the OS does. Node, Bun and Deno.
+ */
+export class NodeHostDir extends HostDir {
+  private readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly errors: FsErrors = NODE_ERRORS,
+  ) {
+    const abs = resolve(root);
+    super(abs);
+    this.root = abs;
+  }
+
+  /** The host path of `path`, or -ENOTCAPABLE when it leaves this directory. */
+  private full(path: string): string | number {
+    const p = resolve(this.root, path);
+    if (p !== this.root && !p.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep))
+      return -WASI_ERRNO.ENOTCAPABLE;
+    return p;
+  }
+
+  private run<T>(path: string, op: (full: string) => T): T | number {
+    const full = this.full(path);
+    if (typeof full === "number") return full;
+    try {
+      return op(full);
+    } catch (e) {
+      return -this.errors.map(e);
+    }
+  }
+
+  override open(path: string, o: HostOpenOptions): HostFile | HostDir | number {
+    const c = fs.constants;
+    let flags = o.readable && o.writable ? c.O_RDWR : o.writable ? c.O_WRONLY : c.O_RDONLY;
+    if (o.create) flags |= c.O_CREAT;
+    if (o.exclusive) flags |= c.O_EXCL;
+    if (o.truncate) flags |= c.O_TRUNC;
+    if (o.append) flags |= c.O_APPEND;
+    if (o.directory) flags |= c.O_DIRECTORY;
+    if (!o.follow) flags |= c.O_NOFOLLOW;
+    return this.run(path, (full) => {
+      const fd = fs.openSync(full, flags, 0o666);
+      let isDir = false;
+      try {
+        isDir = fs.fstatSync(fd).isDirectory();
+      } catch (e) {
+        fs.closeSync(fd);
+        throw e;
+      }
+      if (!isDir) return new NodeHostFile(fd, { readable: o.readable, writable: o.writable, append: o.append, path: full }, this.errors);
+      // Directories are named, not held open: their path_* calls go by path.
+      fs.closeSync(fd);
+      return new NodeHostDir(full, this.errors);
+    });
+  }
+
+  override stat(path: string, follow: boolean): HostFileStat | number {
+    return this.run(path, (full) => hostStat(follow ? fs.statSync(full, { bigint: true }) : fs.lstatSync(full, { bigint: true })));
+  }
+
+  override setTimes(path: string, atime: HostTime, mtime: HostTime, follow: boolean): number {
+    return this.run(path, (full) => {
+      const st = atime === undefined || mtime === undefined ? fs.statSync(full, { bigint: true }) : undefined;
+      const a = utimesSeconds(atime, st?.atimeNs ?? 0n);
+      const m = utimesSeconds(mtime, st?.mtimeNs ?? 0n);
+      if (follow) fs.utimesSync(full, a, m);
+      else fs.lutimesSync(full, a, m);
+      return 0;
+    });
+  }
+
+  override unlink(path: string): number {
+    return this.run(path, (full) => {
+      // Linux's unlink answers EISDIR for a directory; Deno's unlinkSync
+      // removes an empty one and reports ENOTEMPTY for the others.
+      if (fs.lstatSync(full).isDirectory()) return -WASI_ERRNO.EISDIR;
+      fs.unlinkSync(full);
+      return 0;
+    });
+  }
+
+  override mkdir(path: string): number {
+    return this.run(path, (full) => (fs.mkdirSync(full, 0o777), 0));
+  }
+
+  override rmdir(path: string): number {
+    return this.run(path, (full) => (fs.rmdirSync(full), 0));
+  }
+
+  override rename(from: string, toDir: HostDir, to: string): number {
+    if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
+    const target = toDir.full(to);
+    if (typeof target === "number") return target;
+    return this.run(from, (full) => (fs.renameSync(full, target), 0));
+  }
+}

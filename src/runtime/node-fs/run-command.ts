@@ -1,0 +1,111 @@
+import * as fs from "node:fs";
+import { type HostDir } from "../../wasi/host-dir.js";
+import { runProgram } from "../../wasi/program.js";
+import { NodeHostDir } from "./node-dir.js";
+import { type FsErrors, NODE_ERRORS } from "./node-file.js";
+
+/** Usage of `anymmap run`, shared by every runtime's runner. Node, Bun, Deno. */
+export const RUN_USAGE = `usage: anymmap run [--dir HOST_DIR[:GUEST_DIR]]... PROGRAM.wasm [ARGS...]
+
+  Runs a program built with \`anymmap cc\`. Each --dir gives it a host
+  directory under the name GUEST_DIR (default: HOST_DIR as written, so
+  \`--dir .\` makes relative paths work). --dir may also follow the
+  program's arguments; put \`--\` before arguments that are themselves --dir.
+`;
+
+/** What a runner needs from its runtime. Node, Bun, Deno. */
+export interface RunEnvironment {
+  env: Record<string, string | undefined>;
+  /** How node:fs errors become errnos in this runtime (default: Node's). */
+  errors?: FsErrors;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `bytes` to `fd`, waiting while a non-blocking pipe is full
+ * (Node leaves stdout pipes non-blocking, so writeSync can fail with EAGAIN
+ * when the reader is slow). Node, Bun, Deno.
+ */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += fs.writeSync(fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+function readStdin(into: Uint8Array): number {
+  try {
+    return fs.readSync(0, into, 0, into.length, null);
+  } catch (e) {
+    // A closed or non-blocking stdin reads as end of input.
+    if ((e as { code?: string }).code === "EAGAIN" || (e as { code?: string }).code === "EOF") return 0;
+    throw e;
+  }
+}
+
+/**
+ * `anymmap run`: parses `args`, runs the program over node:fs with the
+ * process's stdio, and returns its exit status (2 for a usage error, 126
+ * when it cannot start, 134 when it traps, as a shell reports them).
+ * Node, Bun and Deno.
+ */
+export function runCommand(args: string[], environment: RunEnvironment): number {
+  const errors = environment.errors ?? NODE_ERRORS;
+  const preopens: { name: string; dir: HostDir }[] = [];
+  const rest: string[] = [];
+  let program: string | undefined;
+  let literal = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!literal && a === "--") {
+      literal = true;
+    } else if (!literal && (a === "--dir" || a.startsWith("--dir="))) {
+      const spec = a === "--dir" ? args[++i] : a.slice(6);
+      if (!spec) {
+        writeAll(2, new TextEncoder().encode(`anymmap run: --dir needs HOST_DIR[:GUEST_DIR]\n${RUN_USAGE}`));
+        return 2;
+      }
+      const colon = spec.indexOf(":");
+      const host = colon < 0 ? spec : spec.slice(0, colon);
+      const guest = colon < 0 ? spec : spec.slice(colon + 1);
+      if (!fs.statSync(host, { throwIfNoEntry: false })?.isDirectory()) {
+        writeAll(2, new TextEncoder().encode(`anymmap run: --dir ${spec}: '${host}' is not a directory\n`));
+        return 2;
+      }
+      preopens.push({ name: guest || host, dir: new NodeHostDir(host, errors) });
+    } else if (program === undefined) {
+      program = a;
+    } else {
+      rest.push(a);
+    }
+  }
+  if (program === undefined) {
+    writeAll(2, new TextEncoder().encode(RUN_USAGE));
+    return 2;
+  }
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(fs.readFileSync(program));
+  } catch (e) {
+    writeAll(2, new TextEncoder().encode(`anymmap run: ${program}: ${e instanceof Error ? e.message : String(e)}\n`));
+    return 126;
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(environment.env)) if (v !== undefined) env[k] = v;
+  const result = runProgram(module, {
+    args: [program, ...rest],
+    env,
+    preopens,
+    stdout: (b) => writeAll(1, b),
+    stderr: (b) => writeAll(2, b),
+    stdin: readStdin,
+    mapError: errors.map,
+  });
+  if (result.error) writeAll(2, new TextEncoder().encode(`anymmap run: ${program}: ${result.error}\n`));
+  return result.status;
+}

@@ -1,0 +1,127 @@
+/**
+ * `anymmap cc`: emcc with anymmap's C core linked in, so that a C program's
+ * mmap family and file calls are anymmap's (see wasm/posix/).
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+/** Flags the core is compiled with, whatever the program uses. */
+const CORE_CFLAGS = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-msimd128", "-mbulk-memory"];
+
+/**
+ * Link flags: a standalone WASI module whose 4 GiB memory never grows (so
+ * the mappings at its top never move), with 64-bit integers at the WASI
+ * boundary. WASI calls that Emscripten 3.1.6 does not know (path_open...)
+ * are undefined to it, hence ERROR_ON_UNDEFINED_SYMBOLS=0; `anymmap run`
+ * refuses a program with any import no host provides. Node.
+ */
+export const LINK_FLAGS = [
+  "-sSTANDALONE_WASM",
+  "-sINITIAL_MEMORY=4294967296",
+  "-sWASM_BIGINT",
+  "-sERROR_ON_UNDEFINED_SYMBOLS=0",
+  "-sWARN_ON_UNDEFINED_SYMBOLS=0",
+];
+
+/** Options that make emcc stop before linking. */
+const NO_LINK = new Set(["-c", "-S", "-E", "-M", "-MM"]);
+
+/** The package's C tree: include/, src/ (the core), posix/ (the file calls). Node. */
+export function cTree(): string {
+  return fileURLToPath(new URL("../wasm/", import.meta.url));
+}
+
+function sources(tree: string): string[] {
+  return ["src", "posix"].flatMap((d) =>
+    readdirSync(join(tree, d))
+      .filter((f) => f.endsWith(".c"))
+      .sort()
+      .map((f) => join(tree, d, f)),
+  );
+}
+
+/**
+ * The core's objects, compiled once per set of sources and emcc version
+ * into a cache directory ($ANYMMAP_CACHE, default: the OS temp dir).
+ */
+function coreObjects(emcc: string, tree: string): string[] | string {
+  const files = sources(tree);
+  const version = spawnSync(emcc, ["--version"], { encoding: "utf8" });
+  if (version.error || version.status !== 0) return `cannot run ${emcc}: install Emscripten (Debian: apt-get install emscripten) or set EMCC`;
+  const hash = createHash("sha256").update(version.stdout).update(CORE_CFLAGS.join(" "));
+  for (const f of [...files, ...readdirSync(join(tree, "include")).map((h) => join(tree, "include", h)), join(tree, "src", "internal.h"), join(tree, "posix", "posix.h")])
+    hash.update(f.slice(tree.length)).update(readFileSync(f));
+  const cache = process.env.ANYMMAP_CACHE ?? join(tmpdir(), "anymmap-cc");
+  const dir = join(cache, hash.digest("hex").slice(0, 16));
+  const objects = files.map((f) => join(dir, f.slice(tree.length).replace(/[\\/]/g, "_").replace(/\.c$/, ".o")));
+  if (existsSync(join(dir, "complete"))) return objects;
+  // Build beside the final directory and rename it into place, so that two
+  // concurrent builds never see each other's half-written objects.
+  mkdirSync(cache, { recursive: true });
+  const work = `${dir}.${process.pid}.tmp`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work);
+  for (const [i, f] of files.entries()) {
+    const out = join(work, objects[i]!.slice(dir.length + 1));
+    const r = spawnSync(emcc, [...CORE_CFLAGS, "-I", join(tree, "include"), "-c", f, "-o", out], { stdio: "inherit" });
+    if (r.status !== 0) {
+      rmSync(work, { recursive: true, force: true });
+      return `compiling ${f} failed`;
+    }
+  }
+  writeFileSync(join(work, "complete"), "");
+  try {
+    renameSync(work, dir);
+  } catch {
+    // Another build finished first; its objects are the same.
+    rmSync(work, { recursive: true, force: true });
+  }
+  return objects;
+}
+
+/** `anymmap cc [emcc args]`: emcc with anymmap linked in; resolves to emcc's exit status. Node. */
+export function cc(args: string[], err: (message: string) => void): number {
+  const emcc = process.env.EMCC ?? "emcc";
+  const tree = cTree();
+  const include = ["-I", join(tree, "include")];
+  if (args.some((a) => NO_LINK.has(a))) return run(emcc, [...include, ...args], err);
+  const objects = coreObjects(emcc, tree);
+  if (typeof objects === "string") {
+    err(`anymmap cc: ${objects}\n`);
+    return 1;
+  }
+  const status = run(emcc, [...include, ...args, ...objects, ...LINK_FLAGS], err);
+  return status === 0 ? checkImports(args, err) : status;
+}
+
+/**
+ * What ERROR_ON_UNDEFINED_SYMBOLS=0 lets through: a function the program
+ * calls but nobody defined becomes an `env` import, which `anymmap run`
+ * refuses. Report it at link time, as emcc and ld would (1), rather than
+ * when the program is first run.
+ */
+function checkImports(args: string[], err: (message: string) => void): number {
+  const o = args.lastIndexOf("-o");
+  const out = o >= 0 ? args[o + 1] : undefined;
+  if (!out?.endsWith(".wasm")) return 0;
+  const undefinedSymbols = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(out)))
+    .filter((i) => i.module === "env" && !i.name.startsWith("__syscall_"))
+    .map((i) => i.name);
+  if (undefinedSymbols.length === 0) return 0;
+  err(`anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} cannot run)\n`);
+  return 1;
+}
+
+function run(emcc: string, args: string[], err: (message: string) => void): number {
+  const r = spawnSync(emcc, args, { stdio: "inherit" });
+  if (r.error) {
+    err(`anymmap cc: cannot run ${emcc}: ${r.error.message}; install Emscripten (Debian: apt-get install emscripten) or set EMCC\n`);
+    return 1;
+  }
+  return r.status ?? 1;
+}

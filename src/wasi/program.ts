@@ -1,0 +1,62 @@
+import { WASI_ERRNO } from "../core/errno.js";
+import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
+
+/** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). Works in all runtimes. */
+export const EXIT_TRAPPED = 134;
+/** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". Works in all runtimes. */
+export const EXIT_CANNOT_RUN = 126;
+
+/** What a program run returned. Works in all runtimes. */
+export interface ProgramResult {
+  /** The exit status, as `$?` would show it. */
+  status: number;
+  /** Why the program did not exit normally, for the runner to print; undefined when it did. */
+  error?: string;
+}
+
+/**
+ * Runs a WASI command module (one with `_start`, as `anymmap cc` builds)
+ * under anymmap's WASI host: preopened directories, argv, environment and
+ * stdio come from `options`. Emscripten syscalls that neither anymmap's C
+ * files nor WASI provide (`env.__syscall_*`) answer ENOSYS, as Linux does
+ * for a syscall it lacks; any other import is refused before the program
+ * starts. Works in all runtimes.
+ */
+export function runProgram(module: WebAssembly.Module, options: WasiHostOptions): ProgramResult {
+  const host = new WasiHost(options);
+  const imports = host.imports();
+  const wasi = imports.wasi_snapshot_preview1 as Record<string, unknown>;
+  const env: Record<string, () => number> = {};
+  const missing: string[] = [];
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module === "env" && imp.kind === "function" && imp.name.startsWith("__syscall_")) {
+      env[imp.name] = () => -WASI_ERRNO.ENOSYS;
+    } else if (!(imp.module === "wasi_snapshot_preview1" && imp.name in wasi)) {
+      missing.push(`${imp.module}.${imp.name}`);
+    }
+  }
+  if (missing.length > 0) {
+    return {
+      status: EXIT_CANNOT_RUN,
+      error: `the program imports ${missing.join(", ")}, which no host provides (a function that was not defined when it was linked?)`,
+    };
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, { ...imports, env });
+  } catch (e) {
+    return { status: EXIT_CANNOT_RUN, error: `cannot instantiate the program: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const { memory, _start } = instance.exports as { memory?: WebAssembly.Memory; _start?: () => void };
+  if (!(memory instanceof WebAssembly.Memory) || typeof _start !== "function") {
+    return { status: EXIT_CANNOT_RUN, error: "not a WASI command: it exports no memory or no _start (build it with `anymmap cc`)" };
+  }
+  host.setMemory(memory);
+  try {
+    _start();
+    return { status: 0 };
+  } catch (e) {
+    if (e instanceof WasiExit) return { status: e.code & 0xff };
+    return { status: EXIT_TRAPPED, error: `the program trapped: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The differential corpus and the C examples in Chromium: each program runs
+ * in dist/run-worker.js (a dedicated worker, an in-memory directory as ".")
+ * and must print what its native build prints on Linux.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { startServer } from "./browser/server.js";
+import { build, missingTool, type Program, root, runNative } from "./c/corpus.js";
+
+const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
+const missing = missingTool() ?? (existsSync(CHROMIUM) ? undefined : `Chromium (${CHROMIUM})`);
+if (missing && process.env.CI) throw new Error(`the C programs in Chromium need ${missing}`);
+
+const sources = [
+  ...readdirSync(join(root, "test", "c")).filter((f) => f.endsWith(".c")).map((f) => join(root, "test", "c", f)),
+  ...readdirSync(join(root, "examples", "c")).filter((f) => f.endsWith(".c")).map((f) => join(root, "examples", "c", f)),
+].sort();
+
+interface Reply {
+  results: { stdout: string; stderr: string; status: number; error?: string }[];
+  error?: string;
+}
+
+let context: BrowserContext;
+let server: Awaited<ReturnType<typeof startServer>>;
+let profile: string;
+let identical = 0;
+
+describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => {
+  beforeAll(async () => {
+    server = await startServer();
+    profile = mkdtempSync(join(tmpdir(), "anymmap-chromium-c-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    console.log(`C programs in Chromium vs Linux: ${identical}/${sources.length} identical`);
+  });
+
+  /** The program's transcript from the worker, in runNative's format. */
+  async function inWorker(p: Program): Promise<string> {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.origin}/shell.html`);
+      const files: Record<string, string> = {};
+      for (const f of p.fixtures) files[f.slice(f.lastIndexOf("/") + 1)] = `/${relative(root, f)}`;
+      const reply = await page.evaluate(
+        async ({ worker, wasm, runs, files }) => {
+          const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+          const start: Record<string, Uint8Array> = {};
+          for (const [name, url] of Object.entries(files)) start[name] = await fetchBytes(url);
+          const bytes = await fetchBytes(wasm);
+          const W = (globalThis as unknown as { Worker: new (u: string, o: object) => { onmessage: (e: { data: unknown }) => void; onerror: (e: { message: string }) => void; postMessage(m: unknown): void; terminate(): void } }).Worker;
+          return new Promise<Reply>((ok, fail) => {
+            const w = new W(worker, { type: "module" });
+            w.onerror = (e) => fail(new Error(e.message));
+            w.onmessage = (e) => {
+              w.terminate();
+              const r = e.data as { results: { stdout: Uint8Array; stderr: Uint8Array; status: number; error?: string }[]; error?: string };
+              const text = (b: Uint8Array) => new TextDecoder().decode(b);
+              ok({ error: r.error, results: r.results.map((x) => ({ ...x, stdout: text(x.stdout), stderr: text(x.stderr) })) });
+            };
+            w.postMessage({ wasm: bytes, runs, files: start });
+          });
+        },
+        { worker: "/dist/run-worker.js", wasm: `/${relative(root, p.wasm)}`, runs: p.runs.map((a) => [p.name, ...a.map((x) => x.replaceAll("@DIR@", "/work"))]), files },
+      );
+      if (reply.error) throw new Error(reply.error);
+      return reply.results
+        .map((r) => `${r.stdout}${r.stderr ? `[stderr] ${r.stderr}` : ""}${r.error ? `[error] ${r.error}\n` : ""}[exit ${r.status}]\n`)
+        .join("");
+    } finally {
+      await page.close();
+    }
+  }
+
+  for (const source of sources) {
+    test(relative(root, source), { timeout: 300_000 }, async () => {
+      const program = build(source);
+      const expected = runNative(program);
+      expect(await inWorker(program)).toBe(expected);
+      identical++;
+    });
+  }
+});

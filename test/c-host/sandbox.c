@@ -1,0 +1,32 @@
+/* What a program under `anymmap run` may not reach: paths outside its
+ * --dir directories. Not a differential program (Linux would open them). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void try(const char *path) {
+  errno = 0;
+  int fd = open(path, O_RDONLY);
+  printf("%s: %s\n", path, fd >= 0 ? "opened" : errno == EACCES ? "EACCES" : errno == ENOENT ? "ENOENT" : "other");
+  if (fd >= 0) close(fd);
+}
+
+int main(int argc, char **argv) {
+  try("inside.txt");
+  try("./sub/../inside.txt");
+  try("../outside.txt");
+  try("sub/../../outside.txt");
+  try("/data/inside.txt");
+  try("/data/../outside.txt");
+  try("/etc/passwd");
+  struct stat st;
+  printf("stat /data: %d\n", stat("/data", &st) == 0 && S_ISDIR(st.st_mode));
+  printf("argc %d argv1 %s env %s\n", argc, argc > 1 ? argv[1] : "-", getenv("ANYMMAP_TEST_VAR") ? getenv("ANYMMAP_TEST_VAR") : "unset");
+  char line[64] = {0};
+  printf("stdin: %s", fgets(line, sizeof line, stdin) ? line : "EOF\n");
+  return 5;
+}

@@ -1,0 +1,153 @@
+/**
+ * Preopened directories (src/wasi/host-dir.ts over node:fs) and
+ * `anymmap run`'s process interface: a program reaches only its --dir
+ * directories, gets argv, the environment and stdin, and its exit status.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+
+import { WASI_ERRNO } from "../src/core/errno.js";
+import { NodeHostDir } from "../src/runtime/node-fs/node-dir.js";
+import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
+import { MemoryDir, MemoryFile } from "../src/runtime/browser/memory-dir.js";
+import { HostDir } from "../src/wasi/host-dir.js";
+import { build, missingTool, root } from "./c/corpus.js";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-dirs-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const inner = path.join(tmp, "inner");
+fs.mkdirSync(path.join(inner, "sub"), { recursive: true });
+fs.writeFileSync(path.join(inner, "inside.txt"), "in\n");
+fs.writeFileSync(path.join(tmp, "outside.txt"), "out\n");
+
+const OPEN = { readable: true, writable: false, append: false, create: false, exclusive: false, truncate: false, directory: false, follow: true };
+
+describe("NodeHostDir", () => {
+  const dir = new NodeHostDir(inner);
+
+  test("opens files inside and refuses paths that leave the directory", () => {
+    const f = dir.open("sub/../inside.txt", OPEN);
+    expect(f).toBeInstanceOf(NodeHostFile);
+    (f as NodeHostFile).close();
+    expect(dir.open("../outside.txt", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.stat("sub/../../outside.txt", true)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.unlink("../outside.txt")).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.rename("inside.txt", dir, "../moved.txt")).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(fs.existsSync(path.join(tmp, "outside.txt"))).toBe(true);
+  });
+
+  test("a directory opens as a HostDir; Linux's errnos for the usual mistakes", () => {
+    expect(dir.open("sub", OPEN)).toBeInstanceOf(NodeHostDir);
+    expect(dir.open("sub", { ...OPEN, writable: true })).toBe(-WASI_ERRNO.EISDIR);
+    expect(dir.open("inside.txt", { ...OPEN, directory: true })).toBe(-WASI_ERRNO.ENOTDIR);
+    expect(dir.open("missing", OPEN)).toBe(-WASI_ERRNO.ENOENT);
+    expect(dir.open("inside.txt", { ...OPEN, create: true, exclusive: true })).toBe(-WASI_ERRNO.EEXIST);
+    expect(dir.unlink("sub")).toBe(-WASI_ERRNO.EISDIR);
+    expect(dir.mkdir("sub")).toBe(-WASI_ERRNO.EEXIST);
+    expect(dir.rmdir("inside.txt")).toBe(-WASI_ERRNO.ENOTDIR);
+  });
+
+  test("setTimes sets the given times and leaves an omitted one alone", () => {
+    expect(dir.setTimes("inside.txt", 1_000_000_000_000_000_000n, 2_000_000_000_000_000_000n, true)).toBe(0);
+    expect(dir.setTimes("inside.txt", "now", undefined, true)).toBe(0);
+    const st = fs.statSync(path.join(inner, "inside.txt"));
+    expect(st.mtimeMs).toBe(2_000_000_000_000);
+    expect(st.atimeMs).toBeGreaterThan(2_000_000_000_000 - 1e12);
+  });
+
+  test("the base class says 'not supported' for everything", () => {
+    const base = new HostDir();
+    expect(base.open("x", OPEN)).toBe(-WASI_ERRNO.ENOTSUP);
+    expect(base.stat(".", true)).toBe(-WASI_ERRNO.ENOTSUP);
+    expect(base.mkdir("x")).toBe(-WASI_ERRNO.ENOTSUP);
+  });
+});
+
+describe("MemoryDir (the browser runner's directory)", () => {
+  test("files, directories, sparse data and Linux's errnos", () => {
+    const dir = new MemoryDir();
+    dir.writeFile("a/b.txt", new TextEncoder().encode("hello"));
+    expect(dir.open("../x", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.open("a/../../x", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.open("a/b.txt/c", OPEN)).toBe(-WASI_ERRNO.ENOTDIR);
+    expect(dir.open("a", { ...OPEN, writable: true })).toBe(-WASI_ERRNO.EISDIR);
+    const f = dir.open("big", { ...OPEN, writable: true, create: true }) as MemoryFile;
+    expect(f).toBeInstanceOf(MemoryFile);
+    expect(f.pwrite(new Uint8Array([7]), 5 * 2 ** 30)).toBe(1);
+    const got = new Uint8Array(3);
+    expect(f.pread(got, 5 * 2 ** 30 - 1)).toBe(2);
+    expect([...got]).toEqual([0, 7, 0]);
+    expect(f.truncate(1)).toBe(0);
+    expect(f.truncate(5 * 2 ** 30 + 1)).toBe(0);
+    expect(f.pread(got, 5 * 2 ** 30 - 1)).toBe(2);
+    expect([...got]).toEqual([0, 0, 0]);
+    expect(dir.rmdir("a")).toBe(-WASI_ERRNO.ENOTEMPTY);
+    expect(dir.unlink("a")).toBe(-WASI_ERRNO.EISDIR);
+    expect(dir.rename("big", dir, "a")).toBe(-WASI_ERRNO.EISDIR);
+    expect(dir.mkdir("e")).toBe(0);
+    expect(dir.rename("a", dir, "big")).toBe(-WASI_ERRNO.ENOTDIR);
+    expect(dir.rename("a", dir, "a/sub")).toBe(-WASI_ERRNO.EINVAL);
+    expect(dir.rename("a", dir, "e")).toBe(0);
+    expect(dir.unlink("big")).toBe(0);
+    expect(new TextDecoder().decode(dir.files().get("e/b.txt"))).toBe("hello");
+    expect(dir.stat("a", true)).toBe(-WASI_ERRNO.ENOENT);
+  });
+});
+
+const missing = missingTool();
+describe.skipIf(missing !== undefined)("anymmap run", () => {
+  test("reaches only its directories; passes argv, environment, stdin and the exit status", { timeout: 300_000 }, () => {
+    const program = build(path.join(root, "test", "c-host", "sandbox.c"));
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, "bin", "anymmap.js"), "run", "--dir", `${inner}:.`, "--dir", `${inner}:/data`, program.wasm, "first"],
+      { input: "a line\n", encoding: "utf8", env: { ...process.env, ANYMMAP_TEST_VAR: "set" } },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      [
+        "inside.txt: opened",
+        "./sub/../inside.txt: opened",
+        "../outside.txt: EACCES",
+        "sub/../../outside.txt: EACCES",
+        "/data/inside.txt: opened",
+        "/data/../outside.txt: ENOENT",
+        "/etc/passwd: ENOENT",
+        "stat /data: 1",
+        "argc 2 argv1 first env set",
+        "stdin: a line",
+        "",
+      ].join("\n"),
+    );
+    expect(r.status).toBe(5);
+  });
+
+  test("anymmap cc reports a function nobody defined, as a linker would", { timeout: 120_000 }, () => {
+    const source = path.join(tmp, "undefined.c");
+    fs.writeFileSync(source, "int missing_function(void);\nint main(void) { return missing_function(); }\n");
+    const r = spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "cc", source, "-o", path.join(tmp, "undefined.wasm")], {
+      encoding: "utf8",
+      env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("undefined symbol: missing_function");
+  });
+
+  test("usage errors and programs that cannot start", () => {
+    const cli = path.join(root, "bin", "anymmap.js");
+    const usage = spawnSync(process.execPath, [cli, "run"], { encoding: "utf8" });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("usage: anymmap run");
+    const notDir = spawnSync(process.execPath, [cli, "run", "--dir", path.join(inner, "inside.txt"), "x.wasm"], { encoding: "utf8" });
+    expect(notDir.status).toBe(2);
+    expect(notDir.stderr).toContain("is not a directory");
+    const garbage = path.join(tmp, "garbage.wasm");
+    fs.writeFileSync(garbage, "not wasm");
+    const bad = spawnSync(process.execPath, [cli, "run", garbage], { encoding: "utf8" });
+    expect(bad.status).toBe(126);
+    expect(bad.stderr).toContain("garbage.wasm");
+  });
+});

@@ -1,0 +1,42 @@
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "posix.h"
+
+#define FILE_RIGHTS                                                                    \
+  (__WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_TELL | __WASI_RIGHTS_FD_FILESTAT_GET |     \
+   __WASI_RIGHTS_FD_SYNC | __WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_ADVISE |       \
+   __WASI_RIGHTS_FD_FDSTAT_SET_FLAGS | __WASI_RIGHTS_FD_FILESTAT_SET_TIMES)
+#define DIR_RIGHTS                                                                     \
+  (__WASI_RIGHTS_PATH_OPEN | __WASI_RIGHTS_PATH_CREATE_FILE |                          \
+   __WASI_RIGHTS_PATH_CREATE_DIRECTORY | __WASI_RIGHTS_PATH_FILESTAT_GET |             \
+   __WASI_RIGHTS_PATH_FILESTAT_SET_TIMES | __WASI_RIGHTS_PATH_UNLINK_FILE |            \
+   __WASI_RIGHTS_PATH_REMOVE_DIRECTORY | __WASI_RIGHTS_PATH_RENAME_SOURCE |            \
+   __WASI_RIGHTS_PATH_RENAME_TARGET | __WASI_RIGHTS_FD_READDIR)
+
+int openat(int dirfd, const char *path, int flags, ...) {
+  /* WASI has no file modes: the host creates files with its default. */
+  char rel[ANYMMAP_PATH_MAX];
+  int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
+  if (err) return __anymmap_ret(err);
+  int access = flags & O_ACCMODE;
+  if (access != O_RDONLY && access != O_WRONLY && access != O_RDWR) return __anymmap_ret(EINVAL);
+  __wasi_oflags_t oflags = 0;
+  if (flags & O_CREAT) oflags |= __WASI_OFLAGS_CREAT;
+  if (flags & O_EXCL) oflags |= __WASI_OFLAGS_EXCL;
+  if (flags & O_TRUNC) oflags |= __WASI_OFLAGS_TRUNC;
+  if (flags & O_DIRECTORY) oflags |= __WASI_OFLAGS_DIRECTORY;
+  __wasi_rights_t rights = FILE_RIGHTS | DIR_RIGHTS;
+  if (access != O_WRONLY) rights |= __WASI_RIGHTS_FD_READ;
+  if (access != O_RDONLY) rights |= __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE;
+  __wasi_fdflags_t fdflags = 0;
+  if (flags & O_APPEND) fdflags |= __WASI_FDFLAGS_APPEND;
+  if (flags & O_DSYNC) fdflags |= __WASI_FDFLAGS_DSYNC;
+  if ((flags & O_SYNC) == O_SYNC) fdflags |= __WASI_FDFLAGS_SYNC;
+  __wasi_lookupflags_t lookup = (flags & O_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
+  __wasi_fd_t fd;
+  err = __wasi_path_open(dir, lookup, rel, strlen(rel), oflags, rights, rights, fdflags, &fd);
+  if (err) return __anymmap_ret(err);
+  return (int)fd;
+}

@@ -1,0 +1,48 @@
+/*
+ * The POSIX file calls that C programs built with `anymmap cc` use, over
+ * WASI directly: in STANDALONE_WASM, libc's open() fails with EPERM and
+ * fstat, ftruncate, unlink... become imports that no WASI host provides.
+ * Descriptor I/O goes through anymmap_pread/anymmap_pwrite, so it is
+ * coherent with MAP_SHARED mappings, as Linux's page cache is.
+ * Not part of anymmap.wasm: these files are linked into programs only.
+ */
+#ifndef ANYMMAP_POSIX_H
+#define ANYMMAP_POSIX_H
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <wasi/api.h>
+
+#define ANYMMAP_PATH_MAX 4096
+
+/* The directory descriptor and relative path that a WASI path_* call needs
+ * for path as resolved from dirfd (AT_FDCWD: the preopened directories).
+ * Returns 0 or an errno; rel has room for ANYMMAP_PATH_MAX bytes. */
+int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel);
+
+/* struct stat from a WASI filestat. */
+void __anymmap_stat_from_wasi(const __wasi_filestat_t *w, struct stat *st);
+
+/* Writes back the dirty MAP_SHARED pages of fd's file (what fsync(2)
+ * flushes from Linux's page cache): 0 or an errno. */
+int __anymmap_writeback_fd(int fd);
+
+/* Writes back every dirty MAP_SHARED page: 0 or the first errno. */
+int __anymmap_writeback_all(void);
+
+/* WASI timestamps and fstflags for utimensat's times (NULL: both now):
+ * 0 or EINVAL. */
+int __anymmap_timestamps(const struct timespec times[2], __wasi_timestamp_t *atim,
+                         __wasi_timestamp_t *mtim, __wasi_fstflags_t *flags);
+
+/* Sets errno from a WASI errno (the numbers errno holds under Emscripten)
+ * and returns -1 when err is not 0; returns 0 otherwise. A path outside
+ * every preopened directory (WASI's ENOTCAPABLE, which libc cannot name)
+ * is EACCES, Linux's answer for a path one may not reach. */
+static inline int __anymmap_ret(int err) {
+  if (!err) return 0;
+  errno = err == __WASI_ERRNO_NOTCAPABLE ? EACCES : err;
+  return -1;
+}
+
+#endif
