@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 const CORE_CFLAGS = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-msimd128", "-mbulk-memory"];
 
 /**
- * Link flags: a standalone WASI module whose 4 GiB memory never grows (so
+ * Link flags: a standalone WASI module whose 4 GiB − 64 KiB memory (the
+ * size of the core's own module; see scripts/build-wasm.sh) never grows (so
  * the mappings at its top never move), with 64-bit integers at the WASI
  * boundary. WASI calls that Emscripten 3.1.6 does not know (path_open...)
  * are undefined to it, hence ERROR_ON_UNDEFINED_SYMBOLS=0; `anymmap run`
@@ -22,7 +23,7 @@ const CORE_CFLAGS = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-msimd128", "-mbulk-me
  */
 export const LINK_FLAGS = [
   "-sSTANDALONE_WASM",
-  "-sINITIAL_MEMORY=4294967296",
+  "-sINITIAL_MEMORY=4294901760",
   "-sWASM_BIGINT",
   "-sERROR_ON_UNDEFINED_SYMBOLS=0",
   "-sWARN_ON_UNDEFINED_SYMBOLS=0",
