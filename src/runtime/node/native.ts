@@ -1,0 +1,37 @@
+/**
+ * Node's native backend: the N-API addon (native/addon.c, built by
+ * `npm install` into build/Release/anymmap.node).
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+import type { NativeMman } from "../../core/native-mman.js";
+
+type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer">;
+
+const addonPath = fileURLToPath(new URL("../build/Release/anymmap.node", import.meta.url));
+
+/** Loads the addon; throws an Error that says why it cannot be used. Node. */
+export function nodeNative(): NativeMman {
+  if (!existsSync(addonPath)) {
+    throw new Error(`the N-API addon is not built (${addonPath} is missing; run npm run build:native, which needs a C compiler and node-gyp)`);
+  }
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(addonPath) as Addon;
+  } catch (e) {
+    throw new Error(`the N-API addon did not load: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  // V8 sandbox builds (Electron) refuse external ArrayBuffers: find out now, not at the first mapping.
+  const page = 4096;
+  const at = addon.mmap(0, page, 3, 0x22, -1, 0n);
+  if (at < 0) throw new Error(`the N-API addon cannot map memory (errno ${-at})`);
+  const reservation = addon.reserve(at, page);
+  const probe = addon.buffer(reservation, at, page) as ArrayBuffer | undefined;
+  const made = probe?.byteLength === page;
+  addon.release(reservation, probe ? [probe] : []);
+  if (!made) throw new Error("this Node forbids external ArrayBuffers (a V8 sandbox build, such as Electron's)");
+  if (probe!.byteLength !== 0) throw new Error("napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash");
+  return { ...addon, platform: process.platform, binding: "N-API addon", maxBuffer: Number.MAX_SAFE_INTEGER };
+}
