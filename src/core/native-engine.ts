@@ -416,7 +416,7 @@ export class NativeEngine implements Engine {
       throw this.error("EINVAL", "mremap");
     }
     if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
-      throw this.error("EINVAL", "mremap", "MREMAP_FIXED and MREMAP_DONTUNMAP are not supported; mremap with 'maymove' and use the new address");
+      throw this.error("EINVAL", "mremap", "flags: MREMAP_FIXED and MREMAP_DONTUNMAP are not supported; mremap with 'maymove' and use the new address");
     }
     const old = up(oldLength);
     const size = up(newLength);
