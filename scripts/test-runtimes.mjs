@@ -8,7 +8,8 @@
 // Usage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE]
 //                                       [--report FILE]... [--json FILE] [SPEC_FILE...]
 //   --runtime  run only these runtimes (default: deno and bun)
-//   --vitest   vitest JSON report for Node's rows (default .tmp/vitest.json; "none" to leave out)
+//   --vitest   vitest JSON report of the wasm project, for Node's rows (default .tmp/vitest.json; "none" to leave out)
+//   --vitest-native  the same for the native project (default .tmp/vitest-native.json)
 //   --report   add rows from another runner's report: JSON lines or an array of
 //              { runtime, version?, backend, passed, failed, skipped }
 //   --json     where to write the rows and per-file results (default .tmp/runtimes.json)
@@ -32,11 +33,13 @@ const runtimes = [];
 const reports = [];
 const files = [];
 let vitestJson = join(root, ".tmp", "vitest.json");
+let vitestNativeJson = join(root, ".tmp", "vitest-native.json");
 let jsonOut = join(root, ".tmp", "runtimes.json");
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--runtime") runtimes.push(args[++i]);
   else if (a === "--vitest") vitestJson = args[++i];
+  else if (a === "--vitest-native") vitestNativeJson = args[++i];
   else if (a === "--report") reports.push(args[++i]);
   else if (a === "--json") jsonOut = resolve(args[++i]);
   else if (a.startsWith("--")) usage(`unknown option ${a}`);
@@ -151,13 +154,13 @@ async function runAll() {
   return results;
 }
 
-/** Node's rows from vitest's JSON: the spec suite, and the other test files. */
-function nodeRows(path) {
+/** Node's rows from one vitest project's JSON: the spec suite, and the other test files. */
+function nodeRows(path, backend) {
   if (path === "none" || !existsSync(path)) return [];
   const report = JSON.parse(readFileSync(path, "utf8"));
   const version = `node ${process.versions.node}`;
   const rows = {
-    spec: { runtime: "node", version, backend: "wasm", suite: "spec", passed: 0, failed: 0, skipped: 0 },
+    spec: { runtime: "node", version, backend, suite: "spec", passed: 0, failed: 0, skipped: 0 },
     other: { runtime: "node", version, backend: "-", suite: "unit, cli, pack...", passed: 0, failed: 0, skipped: 0 },
   };
   for (const file of report.testResults ?? []) {
@@ -184,7 +187,7 @@ function extraRows(path) {
 const results = await runAll();
 
 // Per runtime and backend, summed over spec files.
-const rows = [...nodeRows(vitestJson)];
+const rows = [...nodeRows(vitestJson, "wasm"), ...nodeRows(vitestNativeJson, "native")];
 for (const runtime of runtimes) {
   const mine = results.filter((r) => r.runtime === runtime);
   const byBackend = new Map();

@@ -198,9 +198,16 @@ export class NativeEngine implements Engine {
     if (end > start) this.kmap(start, end - start, MAP_PRIVATE | MAP_ANONYMOUS | this.platform.MAP_NORESERVE, MAP_FIXED, -1, 0, syscall);
   }
 
-  private newRegion(start: number, length: number): Region {
+  /** A region over pages just mapped at [start, start+length); unmaps them if no buffer can be made. */
+  private newRegion(start: number, length: number, syscall: string): Region {
     const reservation = this.mman.reserve(start, length);
-    const current = this.mman.buffer(reservation, start, length);
+    let current: ArrayBuffer | undefined;
+    try {
+      current = this.mman.buffer(reservation, start, length);
+    } catch (e) {
+      this.mman.release(reservation, []);
+      throw new MmapError("ENOMEM", syscall, `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     const region = { start, end: start + length, reservation, buffers: [current], current };
     this.regions.push(region);
     return region;
@@ -369,7 +376,14 @@ export class NativeEngine implements Engine {
       throw e;
     }
     if (region) this.cut(at, at + len);
-    else region = this.newRegion(at, len);
+    else {
+      try {
+        region = this.newRegion(at, len, "mmap");
+      } catch (e) {
+        this.unref(file);
+        throw e;
+      }
+    }
     this.insert({ start: at, end: at + len, prot, flags, offset: koffset, file, region });
     return at;
   }
@@ -474,7 +488,7 @@ export class NativeEngine implements Engine {
     const offset = v.file ? v.offset + (address - v.start) : 0;
     const kflags = this.kernelFlags(v.flags, v.prot, v.file !== undefined);
     const at = this.kmap(0, size, kflags, 0, v.file?.fd ?? -1, offset, "mremap");
-    const region = this.newRegion(at, size);
+    const region = this.newRegion(at, size, "mremap");
     if (v.file) v.file.refs++;
     this.insert({ ...v, start: at, end: at + size, offset, region });
     // Shared file pages are the file's (one page cache); private and anonymous pages exist only here.

@@ -69,3 +69,14 @@ export function toPlatform(platform: Platform, family: ConstantFamily, value: nu
   }
   return rest === 0 ? out : platform === LINUX ? out | rest : undefined;
 }
+
+/**
+ * prot and flags of one private anonymous read-write page in an OS's numbers:
+ * what the runtime adapters map to check, at load, that their buffers over
+ * mapped memory can be made and detached. Throws for an OS without a table.
+ */
+export function probeFlags(name: string): { prot: number; flags: number } {
+  const platform = PLATFORMS[name];
+  if (!platform) throw new Error(`no platform table for ${name} (src/core/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+  return { prot: platform.values.PROT.read! | platform.values.PROT.write!, flags: platform.values.MAP.private! | platform.MAP_ANONYMOUS };
+}

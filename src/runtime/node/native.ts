@@ -7,15 +7,20 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 import type { NativeMman } from "../../core/native-mman.js";
+import { probeFlags } from "../../core/platform.js";
 
 type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer">;
 
+/** Node refuses external ArrayBuffers above 4 GiB (ERR_BUFFER_TOO_LARGE). */
+const MAX_EXTERNAL_BUFFER = 2 ** 32;
+
 const addonPath = fileURLToPath(new URL("../build/Release/anymmap.node", import.meta.url));
+const buildScript = fileURLToPath(new URL("../native/build.mjs", import.meta.url));
 
 /** Loads the addon; throws an Error that says why it cannot be used. Node. */
 export function nodeNative(): NativeMman {
   if (!existsSync(addonPath)) {
-    throw new Error(`the N-API addon is not built (${addonPath} is missing; run npm run build:native, which needs a C compiler and node-gyp)`);
+    throw new Error(`the N-API addon is not built (${addonPath} is missing; run "node ${buildScript}", which needs a C compiler and node-gyp)`);
   }
   let addon: Addon;
   try {
@@ -25,7 +30,8 @@ export function nodeNative(): NativeMman {
   }
   // V8 sandbox builds (Electron) refuse external ArrayBuffers: find out now, not at the first mapping.
   const page = 4096;
-  const at = addon.mmap(0, page, 3, 0x22, -1, 0n);
+  const probe0 = probeFlags(process.platform);
+  const at = addon.mmap(0, page, probe0.prot, probe0.flags, -1, 0n);
   if (at < 0) throw new Error(`the N-API addon cannot map memory (errno ${-at})`);
   const reservation = addon.reserve(at, page);
   const probe = addon.buffer(reservation, at, page) as ArrayBuffer | undefined;
@@ -33,5 +39,5 @@ export function nodeNative(): NativeMman {
   addon.release(reservation, probe ? [probe] : []);
   if (!made) throw new Error("this Node forbids external ArrayBuffers (a V8 sandbox build, such as Electron's)");
   if (probe!.byteLength !== 0) throw new Error("napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash");
-  return { ...addon, platform: process.platform, binding: "N-API addon", maxBuffer: Number.MAX_SAFE_INTEGER };
+  return { ...addon, platform: process.platform, binding: "N-API addon", maxBuffer: MAX_EXTERNAL_BUFFER };
 }

@@ -3,7 +3,7 @@
 // bun:ffi (build/libanymmap.so). Runs as the package's `install` script, so it
 // never fails: what cannot be built is reported, and anymmap falls back to its
 // WASM engine there (info() says why).
-// Usage: node scripts/build-native.mjs [--strict]   (--strict: exit 1 on failure, for CI)
+// Usage: node native/build.mjs [--strict]   (--strict: exit 1 on failure, for CI)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
