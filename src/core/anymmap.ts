@@ -388,7 +388,7 @@ export class AnymmapInstance implements Anymmap {
       mappings: engines.reduce((n, e) => n + e.mappingCount(), 0),
     };
     if (backend !== "native") {
-      info.nativeUnavailable = this.nativeEngine() ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} chose wasm` : this.#nativeReason;
+      info.nativeUnavailable = this.nativeEngine() ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} asks for the WASM engine` : this.#nativeReason;
     }
     return info;
   }

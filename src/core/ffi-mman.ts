@@ -6,7 +6,7 @@
  * address. Runtime-free; used by Deno (--allow-ffi) and Bun.
  */
 import type { NativeMman, NativeReservation } from "./native-mman.js";
-import { probeFlags } from "./platform.js";
+import { PLATFORMS, probeFlags } from "./platform.js";
 
 /** Argument and result types of the library's functions; "pointer" is a Uint8Array passed by address. */
 export type FfiType = "u64" | "i64" | "i32" | "pointer";
@@ -119,9 +119,17 @@ export function ffiMman(host: FfiHost): NativeMman {
     release(reservation, buffers) {
       const state = stateOf.get(reservation);
       if (!state || state.released) return 0;
+      // A buffer detached before we detach it was transferred (postMessage,
+      // structuredClone): its new owner still points at these pages, so they
+      // become zero pages for good instead of being unmapped and reused.
+      const transferred = buffers.some((b) => (b as DetachableBuffer).detached);
       for (const b of buffers) if (!detach(b)) return -16;
       state.released = true;
-      return munmap(state.address, state.length);
+      if (!transferred) return munmap(state.address, state.length);
+      const zero = probeFlags(host.platform);
+      const fixed = PLATFORMS[host.platform]!.MAP_FIXED | PLATFORMS[host.platform]!.MAP_NORESERVE;
+      const at = num(s.anymmap_native_mmap(BigInt(state.address), BigInt(state.length), zero.prot, zero.flags | fixed, -1, 0n));
+      return at < 0 ? at : 0;
     },
   };
 

@@ -90,6 +90,35 @@ describe("views never go stale", () => {
   });
 });
 
+describe("a view's buffer transferred away (postMessage, structuredClone) never dangles", () => {
+  it("it is refused (WASM memory), copied (Node's native buffers are untransferable) or moved onto pages that stay zero after munmap (Deno, Bun)", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+    m.write("moved", 0);
+    const view = m.view(0, 2 * P, "write");
+    let moved: Uint8Array | undefined;
+    try {
+      moved = new Uint8Array(structuredClone(view.buffer, { transfer: [view.buffer] }));
+    } catch {
+      // A WebAssembly memory's buffer cannot be transferred: nothing changed.
+      expect(space.backend).toBe("wasm");
+      expect(new TextDecoder().decode(m.read(0, 5))).toBe("moved");
+    }
+    m.munmap();
+    const next = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+    next.write("next!", 0);
+    if (moved !== undefined) {
+      const first = new TextDecoder().decode(moved.subarray(0, 5));
+      // A copy keeps the bytes; a moved buffer reads the zero pages that replaced the mapping.
+      expect(["moved", "\0\0\0\0\0"]).toContain(first);
+      moved[1] = 7;
+      expect(moved[1]).toBe(7);
+      expect(new TextDecoder().decode(next.read(0, 5))).toBe("next!");
+    }
+    next.munmap();
+  });
+});
+
 describe("freed memory is zero-filled before reuse", () => {
   it("a stale view of an unmapped file mapping reads zeros, and not B's bytes while B is only mapped", () => {
     const space = anymmap.createInstance();

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { markAsUntransferable } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 
 import type { NativeMman } from "../../core/native-mman.js";
@@ -39,5 +40,16 @@ export function nodeNative(): NativeMman {
   addon.release(reservation, probe ? [probe] : []);
   if (!made) throw new Error("this Node forbids external ArrayBuffers (a V8 sandbox build, such as Electron's)");
   if (probe!.byteLength !== 0) throw new Error("napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash");
-  return { ...addon, platform: process.platform, binding: "N-API addon", maxBuffer: MAX_EXTERNAL_BUFFER };
+  return {
+    ...addon,
+    // Posting a mapped buffer to a worker copies it: a transfer would leave the worker a pointer that munmap frees.
+    buffer(reservation, address, length) {
+      const buffer = addon.buffer(reservation, address, length);
+      markAsUntransferable(buffer);
+      return buffer;
+    },
+    platform: process.platform,
+    binding: "N-API addon",
+    maxBuffer: MAX_EXTERNAL_BUFFER,
+  };
 }
