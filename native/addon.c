@@ -133,23 +133,18 @@ static napi_value js_open(napi_env env, napi_callback_info info)
 	return num(env, fd);
 }
 
-static napi_value js_close(napi_env env, napi_callback_info info)
-{
-	ARGS(1)
-	return num(env, anymmap_native_close(i32(env, argv[0])));
-}
-
-static napi_value js_dup(napi_env env, napi_callback_info info)
-{
-	ARGS(1)
-	return num(env, anymmap_native_dup(i32(env, argv[0])));
-}
-
-static napi_value js_access_mode(napi_env env, napi_callback_info info)
-{
-	ARGS(1)
-	return num(env, anymmap_native_access_mode(i32(env, argv[0])));
-}
+/* The calls that take a descriptor only. */
+#define FD_CALL(name, call)                                       \
+	static napi_value name(napi_env env, napi_callback_info info) \
+	{                                                             \
+		ARGS(1)                                                   \
+		return num(env, call(i32(env, argv[0])));                 \
+	}
+FD_CALL(js_close, anymmap_native_close)
+FD_CALL(js_dup, anymmap_native_dup)
+FD_CALL(js_access_mode, anymmap_native_access_mode)
+FD_CALL(js_fsync, anymmap_native_fsync)
+FD_CALL(js_fsize, anymmap_native_fsize)
 
 static napi_value js_pread(napi_env env, napi_callback_info info)
 {
@@ -171,18 +166,6 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info)
 {
 	ARGS(2)
 	return num(env, anymmap_native_ftruncate(i32(env, argv[0]), i64(env, argv[1])));
-}
-
-static napi_value js_fsync(napi_env env, napi_callback_info info)
-{
-	ARGS(1)
-	return num(env, anymmap_native_fsync(i32(env, argv[0])));
-}
-
-static napi_value js_fsize(napi_env env, napi_callback_info info)
-{
-	ARGS(1)
-	return num(env, anymmap_native_fsize(i32(env, argv[0])));
 }
 
 static napi_value js_page_size(napi_env env, napi_callback_info info)

@@ -208,6 +208,26 @@ describe("native: views never crash the process", () => {
     m.munmap();
   });
 
+  it("pages past the end of the file are zero pages to raw views: at mmap, and after a truncate through anymmap", () => {
+    const path = file(new Uint8Array(100).fill(0x55));
+    const h = anymmap.openSync(path, "r+", undefined, "native");
+    const m = anymmap.mmapSync(h, { prot: "rw", flags: "shared", length: 4 * P });
+    // The whole region through a derived array: the C program's SIGBUS is a zero here.
+    const all = new Uint8Array(m.view(0, 100).buffer);
+    expect([all[99], all[100], all[2 * P], all[4 * P - 1]]).toEqual([0x55, 0, 0, 0]);
+    h.truncate(4 * P);
+    m.write("grown", 3 * P);
+    expect(text(all.subarray(3 * P, 3 * P + 5))).toBe("grown");
+    h.truncate(P);
+    expect(all[3 * P]).toBe(0);
+    all[3 * P] = 1;
+    expectMmapError(() => m.read(3 * P, 1), "EFAULT", "access");
+    h.truncate(4 * P);
+    expect(Array.from(m.read(3 * P, 5))).toEqual([0, 0, 0, 0, 0]);
+    m.munmap();
+    h.close();
+  });
+
   it("MAP_FIXED never replaces memory this address space does not own", () => {
     const space = anymmap.createInstance();
     const m = space.mmapSync(null, { length: P, prot: "rw", ...native });

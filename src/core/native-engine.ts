@@ -66,6 +66,19 @@ const SAFE_ADVICE = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17
 const MADV_REMOVE_LINUX = 9;
 
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+
+/** `ranges` without [a, b). */
+function minus(ranges: Array<[number, number]>, a: number, b: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [s, e] of ranges) {
+    if (e <= a || s >= b) out.push([s, e]);
+    else {
+      if (s < a) out.push([s, a]);
+      if (e > b) out.push([b, e]);
+    }
+  }
+  return out;
+}
 const sharedType = (flags: number): boolean => (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
 
 /**
@@ -86,6 +99,12 @@ export class NativeEngine implements Engine {
   /** Sorted by address, never overlapping. */
   private vmas: Vma[] = [];
   private regions: Region[] = [];
+  /**
+   * Zero pages standing in for file pages wholly past the end of the file,
+   * by address: touching such a page in a view would raise SIGBUS. They
+   * become the file's again when an access finds the file has grown.
+   */
+  private pastEof: Array<[number, number]> = [];
   /** Descriptors this engine opened, by number, with what they were opened for. */
   private readonly files = new Map<number, { writable: boolean }>();
 
@@ -151,26 +170,30 @@ export class NativeEngine implements Engine {
   ftruncate(fd: number, length: number): void {
     this.check(this.mman.ftruncate(fd, BigInt(length)), "ftruncate");
     this.stats.truncates++;
+    // Whichever mappings show this file, their pages past the new end must not be reachable.
+    for (const v of this.vmas) this.clip(v, "ftruncate");
   }
 
   pread(fd: number, target: Uint8Array, position: number): number {
-    let done = 0;
-    while (done < target.length) {
-      const n = this.check(this.mman.pread(fd, target.subarray(done), BigInt(position + done)), "pread");
-      this.stats.reads++;
-      this.stats.readBytes += n;
-      if (n === 0) break;
-      done += n;
-    }
-    return done;
+    return this.transfer("pread", fd, target, position);
   }
 
   pwrite(fd: number, source: Uint8Array, position: number): number {
+    return this.transfer("pwrite", fd, source, position);
+  }
+
+  /** pread or pwrite until done or the file ends, counted in `stats`. */
+  private transfer(syscall: "pread" | "pwrite", fd: number, bytes: Uint8Array, position: number): number {
     let done = 0;
-    while (done < source.length) {
-      const n = this.check(this.mman.pwrite(fd, source.subarray(done), BigInt(position + done)), "pwrite");
-      this.stats.writes++;
-      this.stats.writtenBytes += n;
+    while (done < bytes.length) {
+      const n = this.check(this.mman[syscall](fd, bytes.subarray(done), BigInt(position + done)), syscall);
+      if (syscall === "pread") {
+        this.stats.reads++;
+        this.stats.readBytes += n;
+      } else {
+        this.stats.writes++;
+        this.stats.writtenBytes += n;
+      }
       if (n === 0) break;
       done += n;
     }
@@ -238,6 +261,35 @@ export class NativeEngine implements Engine {
     this.vmas.splice(i, 0, v);
   }
 
+  /** The address where `v`'s pages wholly past the end of its file begin (v.end when none are). */
+  private eofAddress(v: Vma, syscall: string): number {
+    if (!v.file) return v.end;
+    const limit = up(this.check(this.mman.fsize(v.file.fd), syscall));
+    return Math.min(v.end, Math.max(v.start, v.start + (limit - v.offset)));
+  }
+
+  /** Puts zero pages in place of `v`'s pages past the end of its file, so that no view can fault on them. */
+  private clip(v: Vma, syscall: string): void {
+    const from = this.eofAddress(v, syscall);
+    if (from >= v.end) return;
+    this.placeholder(from, v.end, syscall);
+    this.pastEof = minus(this.pastEof, from, v.end);
+    this.pastEof.push([from, v.end]);
+  }
+
+  /** Maps the file again where it has grown back over pages of [a, b) that clip() replaced. */
+  private unclip(v: Vma, a: number, b: number, syscall: string): void {
+    const eof = this.eofAddress(v, syscall);
+    for (const [s, e] of this.pastEof) {
+      const lo = Math.max(s, a, v.start);
+      const hi = Math.min(e, b, eof);
+      if (lo >= hi) continue;
+      const kflags = this.kernelFlags(v.flags, v.prot, true);
+      this.kmap(lo, hi - lo, kflags, MAP_FIXED, v.file!.fd, v.offset + (lo - v.start), syscall);
+      this.pastEof = minus(this.pastEof, lo, hi);
+    }
+  }
+
   /** Takes [a, b) out of every vma; returns the parts that were mapped. */
   private cut(a: number, b: number): Array<[number, number]> {
     const kept: Vma[] = [];
@@ -259,6 +311,7 @@ export class NativeEngine implements Engine {
       this.unref(v.file);
     }
     this.vmas = kept;
+    this.pastEof = minus(this.pastEof, a, b);
     return removed;
   }
 
@@ -384,7 +437,9 @@ export class NativeEngine implements Engine {
         throw e;
       }
     }
-    this.insert({ start: at, end: at + len, prot, flags, offset: koffset, file, region });
+    const vma: Vma = { start: at, end: at + len, prot, flags, offset: koffset, file, region };
+    this.insert(vma);
+    this.clip(vma, "mmap");
     return at;
   }
 
@@ -419,8 +474,12 @@ export class NativeEngine implements Engine {
       const before = this.kernelFlags(v.flags, v.prot, v.file !== undefined);
       const after = this.kernelFlags(v.flags, prot, v.file !== undefined);
       // Shared file pages become private when they lose PROT_WRITE (stray writes stay in memory) and shared again when they regain it.
-      if (before !== after) this.kmap(v.start, v.end - v.start, after, MAP_FIXED, v.file?.fd ?? -1, v.offset, "mprotect");
       v.prot = prot;
+      if (before !== after) {
+        this.kmap(v.start, v.end - v.start, after, MAP_FIXED, v.file?.fd ?? -1, v.offset, "mprotect");
+        this.pastEof = minus(this.pastEof, v.start, v.end);
+        this.clip(v, "mprotect");
+      }
     }
     this.merge();
   }
@@ -478,8 +537,10 @@ export class NativeEngine implements Engine {
       region.current = this.mman.buffer(region.reservation, region.start, end - region.start);
       region.buffers.push(region.current);
     }
-    this.insert({ ...v, start: from, end, offset: offsetAt(from) });
+    const grown: Vma = { ...v, start: from, end, offset: offsetAt(from) };
+    this.insert(grown);
     if (v.file) v.file.refs++;
+    this.clip(grown, "mremap");
     return true;
   }
 
@@ -490,7 +551,9 @@ export class NativeEngine implements Engine {
     const at = this.kmap(0, size, kflags, 0, v.file?.fd ?? -1, offset, "mremap");
     const region = this.newRegion(at, size, "mremap");
     if (v.file) v.file.refs++;
-    this.insert({ ...v, start: at, end: at + size, offset, region });
+    const moved: Vma = { ...v, start: at, end: at + size, offset, region };
+    this.insert(moved);
+    this.clip(moved, "mremap");
     // Shared file pages are the file's (one page cache); private and anonymous pages exist only here.
     if (!v.file || (v.flags & MAP_TYPE) === MAP_PRIVATE) {
       let n = old;
@@ -534,6 +597,7 @@ export class NativeEngine implements Engine {
       // Pages wholly past the end of the file would raise SIGBUS in this process.
       const limit = up(this.check(this.mman.fsize(v.file.fd), "access"));
       if (v.offset + (Math.min(end, v.end) - v.start) > limit) throw new MmapError("EFAULT", "access", hint("access", "SIGBUS"));
+      if (this.pastEof.length > 0) this.unclip(v, address, end, "access");
     }
   }
 

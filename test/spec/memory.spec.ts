@@ -98,7 +98,8 @@ describe("a view's buffer transferred away (postMessage, structuredClone) never 
     const view = m.view(0, 2 * P, "write");
     let moved: Uint8Array | undefined;
     try {
-      moved = new Uint8Array(structuredClone(view.buffer, { transfer: [view.buffer] }));
+      const buffer = view.buffer as ArrayBuffer;
+      moved = new Uint8Array(structuredClone(buffer, { transfer: [buffer] }));
     } catch {
       // A WebAssembly memory's buffer cannot be transferred: nothing changed.
       expect(space.backend).toBe("wasm");
