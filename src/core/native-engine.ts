@@ -281,8 +281,8 @@ export class NativeEngine implements Engine {
   private unclip(v: Vma, a: number, b: number, syscall: string): void {
     const eof = this.eofAddress(v, syscall);
     for (const [s, e] of this.pastEof) {
-      const lo = Math.max(s, a, v.start);
-      const hi = Math.min(e, b, eof);
+      const lo = Math.max(s, Math.floor(a / PAGE_SIZE) * PAGE_SIZE, v.start);
+      const hi = Math.min(e, up(b), eof);
       if (lo >= hi) continue;
       const kflags = this.kernelFlags(v.flags, v.prot, true);
       this.kmap(lo, hi - lo, kflags, MAP_FIXED, v.file!.fd, v.offset + (lo - v.start), syscall);
