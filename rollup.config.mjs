@@ -3,9 +3,9 @@ import { builtinModules } from "node:module";
 import typescript from "@rollup/plugin-typescript";
 import { dts } from "rollup-plugin-dts";
 
-// Node builtins stay imports, whether written "node:fs" or "fs".
+// Node builtins stay imports, whether written "node:fs" or "fs"; so does Bun's bun:ffi.
 const nodeBuiltins = new Set(builtinModules);
-const external = (id) => id.startsWith("node:") || nodeBuiltins.has(id);
+const external = (id) => id.startsWith("node:") || id.startsWith("bun:") || nodeBuiltins.has(id);
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 

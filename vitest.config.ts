@@ -2,8 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    // Soak runs (npm run test:soak) are long: only when asked for.
-    include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/**/*.soak.ts"] : [])],
     environment: "node",
     // Child processes rather than worker threads: each test file runs in a
     // process of its own, so the 4 GiB wasm memories do not pile up in one.
@@ -11,5 +9,22 @@ export default defineConfig({
     testTimeout: 60_000,
     reporters: ["default"],
     coverage: { enabled: false },
+    // Every test on the WASM engine, then the spec suite again on the kernel's
+    // mmap (the N-API addon): ANYMMAP_BACKEND picks the default backend.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "wasm",
+          // Soak runs (npm run test:soak) are long: only when asked for.
+          include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/**/*.soak.ts"] : [])],
+          env: { ANYMMAP_BACKEND: "wasm" },
+        },
+      },
+      {
+        extends: true,
+        test: { name: "native", include: ["test/spec/**/*.spec.ts"], env: { ANYMMAP_BACKEND: "native" } },
+      },
+    ],
   },
 });

@@ -8,7 +8,8 @@
 // Usage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE]
 //                                       [--report FILE]... [--json FILE] [SPEC_FILE...]
 //   --runtime  run only these runtimes (default: deno and bun)
-//   --vitest   vitest JSON report for Node's rows (default .tmp/vitest.json; "none" to leave out)
+//   --vitest   vitest JSON report of the wasm project, for Node's rows (default .tmp/vitest.json; "none" to leave out)
+//   --vitest-native  the same for the native project (default .tmp/vitest-native.json, "none" with --vitest none)
 //   --report   add rows from another runner's report: JSON lines or an array of
 //              { runtime, version?, backend, passed, failed, skipped }
 //   --json     where to write the rows and per-file results (default .tmp/runtimes.json)
@@ -32,17 +33,21 @@ const runtimes = [];
 const reports = [];
 const files = [];
 let vitestJson = join(root, ".tmp", "vitest.json");
+let vitestNativeJson;
 let jsonOut = join(root, ".tmp", "runtimes.json");
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--runtime") runtimes.push(args[++i]);
   else if (a === "--vitest") vitestJson = args[++i];
+  else if (a === "--vitest-native") vitestNativeJson = args[++i];
   else if (a === "--report") reports.push(args[++i]);
   else if (a === "--json") jsonOut = resolve(args[++i]);
   else if (a.startsWith("--")) usage(`unknown option ${a}`);
   else files.push(resolve(a));
 }
 if (runtimes.length === 0) runtimes.push("deno", "bun");
+// "--vitest none" leaves Node out, both projects, unless --vitest-native says otherwise.
+vitestNativeJson ??= vitestJson === "none" ? "none" : join(root, ".tmp", "vitest-native.json");
 
 function usage(message) {
   console.error(
@@ -68,47 +73,53 @@ const env = {
 const tmp = tmpdir();
 
 /**
- * How each runtime runs one spec file. Deno gets exactly the permissions the
- * suite needs: read the checkout and the temp dir, write the temp dir, and the
- * environment variables that os.tmpdir() and the matchers' colour check read.
+ * How each runtime runs one spec file, once per backend. Deno gets exactly
+ * the permissions the suite needs: read the checkout and the temp dir, write
+ * the temp dir, and the environment variables that os.tmpdir() and the
+ * matchers' colour check read; with --allow-ffi as well it maps with the
+ * kernel (native), without it with the WASM engine. Bun maps natively unless
+ * ANYMMAP_BACKEND=wasm.
  */
+const denoArgs = (extra) => (spec) => [
+  "run",
+  "--no-prompt",
+  "--no-check",
+  "--no-remote",
+  "--no-lock",
+  "--node-modules-dir=manual",
+  `--import-map=${join(root, "test", "harness", "deno-imports.json")}`,
+  `--allow-read=${root},${tmp}`,
+  `--allow-write=${tmp}`,
+  "--allow-env=TMPDIR,TMP,TEMP,NO_COLOR,FORCE_COLOR,FORCE_TTY,TERM,CI",
+  ...extra,
+  join(root, "test", "harness", "run.ts"),
+  spec,
+];
+const bunArgs = (spec) => ["--preload", join(root, "test", "harness", "bun-preload.ts"), join(root, "test", "harness", "run.ts"), spec];
 const RUNNERS = {
-  deno: {
-    command: bin("deno"),
-    args: (spec) => [
-      "run",
-      "--no-prompt",
-      "--no-check",
-      "--no-remote",
-      "--no-lock",
-      "--node-modules-dir=manual",
-      `--import-map=${join(root, "test", "harness", "deno-imports.json")}`,
-      `--allow-read=${root},${tmp}`,
-      `--allow-write=${tmp}`,
-      "--allow-env=TMPDIR,TMP,TEMP,NO_COLOR,FORCE_COLOR,FORCE_TTY,TERM,CI",
-      join(root, "test", "harness", "run.ts"),
-      spec,
-    ],
-  },
-  bun: {
-    command: bin("bun"),
-    args: (spec) => ["--preload", join(root, "test", "harness", "bun-preload.ts"), join(root, "test", "harness", "run.ts"), spec],
-  },
+  deno: [
+    { backend: "wasm", command: bin("deno"), args: denoArgs([]) },
+    { backend: "native", command: bin("deno"), args: denoArgs(["--allow-ffi"]) },
+  ],
+  bun: [
+    { backend: "native", command: bin("bun"), args: bunArgs, env: { ANYMMAP_BACKEND: "native" } },
+    { backend: "wasm", command: bin("bun"), args: bunArgs, env: { ANYMMAP_BACKEND: "wasm" } },
+  ],
 };
 
 for (const r of runtimes) if (!RUNNERS[r]) usage(`unknown runtime ${r}`);
 
-/** Runs one spec file; resolves to its report (a crash or timeout is one failure). */
-function runOne(runtime, spec) {
-  const { command, args: argv } = RUNNERS[runtime];
+/** Runs one spec file with one backend; resolves to its report (a crash or timeout is one failure). */
+function runOne(runtime, variant, spec) {
+  const { command, args: argv } = variant;
   const file = relative(specDir, spec);
   return new Promise((done) => {
     if (!existsSync(command)) {
       const why = `${command} is missing: run npm install (deno and bun are devDependencies)`;
-      done({ runtime, file, passed: 0, failed: 1, skipped: 0, failures: [{ name: "(the whole file)", error: why }], log: `  FAIL ${file}: ${why}` });
+      done({ runtime, backend: variant.backend, file, passed: 0, failed: 1, skipped: 0, failures: [{ name: "(the whole file)", error: why }], log: `  FAIL ${file}: ${why}` });
       return;
     }
-    const child = spawn(command, argv(spec), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv(spec), { cwd: root, env: { ...env, ...variant.env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -125,25 +136,31 @@ function runOne(runtime, spec) {
       if (line === undefined) {
         const why = signal === "SIGKILL" ? `timed out after ${FILE_TIMEOUT_MS / 1000} s` : `exited with ${signal ?? code} before reporting`;
         const failures = [{ name: "(the whole file)", error: `${why}\n${err.trimEnd()}` }];
-        done({ runtime, file, passed: 0, failed: 1, skipped: 0, failures, log: `${log}\n${err.trimEnd()}\n  FAIL ${file}: ${why}`.trim() });
+        done({ runtime, backend: variant.backend, file, passed: 0, failed: 1, skipped: 0, failures, log: `${log}\n${err.trimEnd()}\n  FAIL ${file}: ${why}`.trim() });
         return;
       }
       const report = JSON.parse(line.slice(MARK.length));
       const stderr = report.failed > 0 && err.trim() !== "" ? `\n${err.trimEnd()}` : "";
+      // The backend the harness saw must be the one this run asked for.
+      if (report.backend !== variant.backend) {
+        report.failed++;
+        report.failures = [...(report.failures ?? []), { name: "(the backend)", error: `ran on ${report.backend}, expected ${variant.backend}` }];
+      }
       done({ ...report, runtime, file, log: log + stderr });
     });
   });
 }
 
 async function runAll() {
-  const jobs = runtimes.flatMap((r) => specs.map((s) => [r, s]));
+  const jobs = runtimes.flatMap((r) => RUNNERS[r].flatMap((v) => specs.map((s) => [r, v, s])));
   const results = [];
   let next = 0;
   async function worker() {
     while (next < jobs.length) {
-      const [runtime, spec] = jobs[next++];
-      const r = await runOne(runtime, spec);
-      console.log(`[${runtime}] ${r.log}`.replace(/\n/g, `\n[${runtime}] `));
+      const [runtime, variant, spec] = jobs[next++];
+      const r = await runOne(runtime, variant, spec);
+      const tag = `[${runtime} ${variant.backend}]`;
+      console.log(`${tag} ${r.log}`.replace(/\n/g, `\n${tag} `));
       results.push(r);
     }
   }
@@ -151,13 +168,13 @@ async function runAll() {
   return results;
 }
 
-/** Node's rows from vitest's JSON: the spec suite, and the other test files. */
-function nodeRows(path) {
+/** Node's rows from one vitest project's JSON: the spec suite, and the other test files. */
+function nodeRows(path, backend) {
   if (path === "none" || !existsSync(path)) return [];
   const report = JSON.parse(readFileSync(path, "utf8"));
   const version = `node ${process.versions.node}`;
   const rows = {
-    spec: { runtime: "node", version, backend: "wasm", suite: "spec", passed: 0, failed: 0, skipped: 0 },
+    spec: { runtime: "node", version, backend, suite: "spec", passed: 0, failed: 0, skipped: 0 },
     other: { runtime: "node", version, backend: "-", suite: "unit, cli, pack...", passed: 0, failed: 0, skipped: 0 },
   };
   for (const file of report.testResults ?? []) {
@@ -184,7 +201,7 @@ function extraRows(path) {
 const results = await runAll();
 
 // Per runtime and backend, summed over spec files.
-const rows = [...nodeRows(vitestJson)];
+const rows = [...nodeRows(vitestJson, "wasm"), ...nodeRows(vitestNativeJson, "native")];
 for (const runtime of runtimes) {
   const mine = results.filter((r) => r.runtime === runtime);
   const byBackend = new Map();

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 npm run build
+# The native backend: the N-API addon and the shared library for Deno and Bun.
+# `npm install` builds them too, but never fails; in CI they must build.
+if [ "${CI:-}" = "true" ]; then node native/build.mjs --strict; else node native/build.mjs; fi
 
 if command -v emcc >/dev/null 2>&1; then
   bash scripts/build-wasm.sh --check
@@ -14,14 +17,17 @@ fi
 npx tsc --noEmit -p tsconfig.json
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/browser-rows.json
+rm -f .tmp/vitest.json .tmp/vitest-native.json .tmp/browser-rows.json
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
+# Two vitest projects (vitest.config.ts): every test on the WASM engine, then
+# the spec suite on the kernel's mmap; one report each, for one row each.
+npx vitest run --project wasm --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
+npx vitest run --project native --reporter=default --reporter=json --outputFile.json=.tmp/vitest-native.json || status=$?
 # The same spec files in Deno and Bun, then one table of every runtime (Node's
 # rows from .tmp/vitest.json) and, last, one closing line over all of them in
 # the plain form CI readers understand.
 # Chromium's rows (worker and main thread) come from test/browser.test.ts.
 browser_rows=()
 if [ -f .tmp/browser-rows.json ]; then browser_rows=(--report .tmp/browser-rows.json); fi
-node scripts/test-runtimes.mjs --vitest .tmp/vitest.json "${browser_rows[@]}" || status=$?
+node scripts/test-runtimes.mjs --vitest .tmp/vitest.json --vitest-native .tmp/vitest-native.json "${browser_rows[@]}" || status=$?
 exit "$status"

@@ -347,9 +347,18 @@ describe("info, help, version, usage", () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.toString("utf8").split("\n");
     expect(lines).toContain(`anymmap ${pkg.version}`);
-    expect(lines).toContain("backend: wasm");
+    // This project runs with ANYMMAP_BACKEND=wasm (vitest.config.ts): info says so, and why native is not in use.
+    expect(lines).toContain(`backend: ${process.env.ANYMMAP_BACKEND === "wasm" ? "wasm" : "native"}`);
+    if (process.env.ANYMMAP_BACKEND === "wasm") expect(lines).toContain("native: not in use: ANYMMAP_BACKEND=wasm asks for the WASM engine");
     expect(lines).toContain("page size: 4096");
     expect(lines).toContain(`runtime: node ${process.versions.node}`);
+  });
+
+  test("info without ANYMMAP_BACKEND: the native backend where the addon is built", () => {
+    const { ANYMMAP_BACKEND: _, ...env } = process.env;
+    const r = spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "info"], { encoding: "utf8", env });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")).toContain("backend: native");
   });
 
   test("--version prints package.json's version", () => {

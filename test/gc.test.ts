@@ -4,20 +4,23 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Runs a script with --expose-gc against the built package; returns its JSON output. */
-function run(body: string): Record<string, unknown> {
+/** Runs a script with --expose-gc against the built package on one backend; returns its JSON output. */
+function runOn(backend: string, body: string): Record<string, unknown> {
   const script = `
     import * as anymmap from "./dist/node.js";
     const settle = async () => { for (let i = 0; i < 4; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); } };
     ${body}
   `;
-  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+  const env = { ...process.env, ANYMMAP_BACKEND: backend };
+  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", env });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-describe("mappings dropped without munmap", () => {
+for (const backend of ["wasm", "native"]) {
+const run = (body: string) => runOn(backend, body);
+describe(`mappings dropped without munmap (${backend})`, () => {
   it("are unmapped by garbage collection", () => {
     const out = run(`
       const space = anymmap.createInstance();
@@ -72,5 +75,36 @@ describe("mappings dropped without munmap", () => {
       });
     `);
     expect(out.text).toBe("collected");
+  });
+});
+}
+
+describe("native: an address space dropped with its mappings and views", () => {
+  it("is unmapped by the addon's finalizers, exactly once", () => {
+    const out = runOn(
+      "native",
+      `
+      const { readFileSync } = await import("node:fs");
+      const mapped = (a) => readFileSync("/proc/self/maps", "latin1").split("\\n").some((l) => parseInt(l, 16) === a);
+      let space = anymmap.createInstance();
+      let m = space.mmapSync(null, { length: 2 * 4096, prot: "rw" });
+      let view = m.view(0, 8192, "write");
+      view[0] = 1;
+      const address = m.address;
+      const before = mapped(address);
+      space = m = view = undefined;
+      await settle();
+      const freed = !mapped(address);
+      // Another mapping may now take the address; the old finalizers must leave it alone.
+      const next = anymmap.createInstance().mmapSync(null, { length: 2 * 4096, prot: "rw", address, flags: "private|fixed" });
+      next.write("next", 0);
+      await settle();
+      console.log(JSON.stringify({ before, freed, after: mapped(address), next: new TextDecoder().decode(next.read(0, 4)) }));
+    `,
+    );
+    expect(out.before).toBe(true);
+    expect(out.freed).toBe(true);
+    expect(out.next).toBe("next");
+    expect(out.after).toBe(true);
   });
 });

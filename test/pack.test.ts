@@ -98,6 +98,13 @@ describe("tarball contents", () => {
     expect(entries.filter((e) => e.endsWith(".test.ts") || e.endsWith(".spec.ts"))).toEqual([]);
   });
 
+  test("ships the native backend's sources and its install script, not a prebuilt binary", () => {
+    for (const f of ["binding.gyp", "native/build.mjs", "native/addon.c", "native/anymmap_native.c", "native/anymmap_native.h"]) {
+      expect(entries, f).toContain(`package/${f}`);
+    }
+    expect(entries.filter((e) => e.startsWith("package/build/"))).toEqual([]);
+  });
+
   test("the packed wasm is the built one", () => {
     const installed = fs.readFileSync(path.join(project, "node_modules", "anymmap", "dist", "anymmap.wasm"));
     expect(Buffer.compare(installed, fs.readFileSync(path.join(root, "dist", "anymmap.wasm")))).toBe(0);
@@ -306,6 +313,44 @@ describe("the installed package in a browser page", () => {
       await server.close();
       fs.rmSync(profile, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe("the native backend of the installed package", () => {
+  const probe = `import { info, mmapSync } from "anymmap";
+const m = mmapSync(null, { length: 4096, prot: "rw" });
+m.write("native?", 0);
+process.stdout.write(JSON.stringify({ info: info(), backend: m.backend, text: new TextDecoder().decode(m.read(0, 7)) }));
+`;
+  const installed = () => path.join(project, "node_modules", "anymmap");
+  const run = () => {
+    fs.writeFileSync(path.join(project, "native.mjs"), probe);
+    // The default backend, whatever this test run asked for.
+    const { ANYMMAP_BACKEND: _, ...env } = process.env;
+    const r = sh(process.execPath, ["native.mjs"], { cwd: project, env });
+    expect(r.stderr).toBe("");
+    return JSON.parse(r.stdout) as { info: { backend: string; nativeUnavailable?: string }; backend: string; text: string };
+  };
+
+  test("without the addon built, falls back to WASM and info() says why and how to build it", () => {
+    fs.rmSync(path.join(installed(), "build"), { recursive: true, force: true });
+    const got = run();
+    expect(got.backend).toBe("wasm");
+    expect(got.text).toBe("native?");
+    expect(got.info.backend).toBe("wasm");
+    expect(got.info.nativeUnavailable).toContain("not built");
+    expect(got.info.nativeUnavailable).toContain("native/build.mjs");
+  });
+
+  test("its install script builds the addon, and then Node maps with the kernel", () => {
+    const r = sh(process.execPath, [path.join(installed(), "native", "build.mjs")], { cwd: installed() });
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(installed(), "build", "Release", "anymmap.node"))).toBe(true);
+    const got = run();
+    expect(got.backend).toBe("native");
+    expect(got.info.backend).toBe("native");
+    expect(got.info.nativeUnavailable).toBeUndefined();
+    expect(got.text).toBe("native?");
   }, 120_000);
 });
 

@@ -1,14 +1,20 @@
-import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "./api.js";
+import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "./api.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
-import { Engine, MAX_MAPPING } from "./engine.js";
+import type { Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
+import { NativeEngine } from "./native-engine.js";
+import type { NativeMman } from "./native-mman.js";
+import { PLATFORMS } from "./platform.js";
 import { bits, integer, pageAligned } from "./validate.js";
+import { WasmEngine } from "./wasm-engine.js";
 import type { HostFile } from "../wasi/host-file.js";
 import { WasiHost } from "../wasi/host.js";
 
-/** What a runtime gives the core: files, errors and the compiled module. */
+const BACKEND_CHOICES = new Set(["auto", "native", "wasm"]);
+
+/** What a runtime gives the core: files, errors, the compiled module and, where it can reach the OS, the native calls. */
 export interface RuntimeAdapter {
   readonly runtime: string;
   readonly version: string;
@@ -19,6 +25,14 @@ export interface RuntimeAdapter {
   /** The core module, compiled synchronously; absent where only async compilation exists. */
   compileSync?(): WebAssembly.Module;
   compile(): Promise<WebAssembly.Module>;
+  /**
+   * The operating system's mman calls, for the native backend; throws an
+   * Error whose message says why they are unavailable (addon not built, no
+   * --allow-ffi...). Absent where a runtime has none (browsers).
+   */
+  native?(): NativeMman;
+  /** The backend asked for by the environment (ANYMMAP_BACKEND), if any. */
+  readonly backendChoice?: string;
 }
 
 const OPEN_FLAGS = new Set(["r", "r+", "w", "w+", "wx", "wx+", "a", "a+", "ax", "ax+"]);
@@ -29,9 +43,11 @@ const OPEN_FLAGS = new Set(["r", "r+", "w", "w+", "wx", "wx+", "a", "a+", "ax", 
  */
 export class AnymmapInstance implements Anymmap {
   readonly pageSize = PAGE_SIZE;
-  readonly backend = "wasm" as const;
-  #engine?: Engine;
-  #loading?: Promise<Engine>;
+  #engine?: WasmEngine;
+  #loading?: Promise<WasmEngine>;
+  /** The native engine once loaded; null when it cannot be, with the reason. */
+  #native?: NativeEngine | null;
+  #nativeReason?: string;
   /** Live mappings, oldest first. */
   #live = new Set<MappingState>();
   /**
@@ -47,7 +63,67 @@ export class AnymmapInstance implements Anymmap {
     return this.adapter.runtime;
   }
 
-  get engine(): Engine {
+  /** The instance's choice: ANYMMAP_BACKEND when set, else "auto". */
+  private get choice(): BackendChoice {
+    const c = this.adapter.backendChoice;
+    if (c === undefined || c === "") return "auto";
+    if (!BACKEND_CHOICES.has(c)) {
+      throw new MmapError("EINVAL", "mmap", `ANYMMAP_BACKEND must be auto, native or wasm, got ${JSON.stringify(c)}`);
+    }
+    return c as BackendChoice;
+  }
+
+  /** The native engine, loaded on first use, or undefined (and #nativeReason says why). */
+  private nativeEngine(): NativeEngine | undefined {
+    if (this.#native !== undefined) return this.#native ?? undefined;
+    this.#native = null;
+    if (!this.adapter.native) {
+      this.#nativeReason = `${this.adapter.runtime} has no way to call the operating system's mmap`;
+      return undefined;
+    }
+    try {
+      const mman = this.adapter.native();
+      const platform = PLATFORMS[mman.platform];
+      if (!platform) throw new Error(`no platform table for ${mman.platform} (src/core/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+      this.#native = new NativeEngine(mman, platform);
+    } catch (e) {
+      this.#nativeReason = e instanceof Error ? e.message : String(e);
+    }
+    return this.#native ?? undefined;
+  }
+
+  /** The backend a call gets for `choice` (the instance's when undefined). */
+  private backendFor(choice: unknown, syscall: string): Backend {
+    const c = choice ?? this.choice;
+    if (typeof c !== "string" || !BACKEND_CHOICES.has(c)) {
+      throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${String(c)}`);
+    }
+    if (c === "wasm") return "wasm";
+    if (this.nativeEngine()) return "native";
+    if (c === "native") {
+      throw new MmapError("ENOSYS", syscall, `the native backend is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}; use backend "auto" or "wasm"`);
+    }
+    return "wasm";
+  }
+
+  private engineFor(choice: unknown, syscall: string): Engine {
+    return this.backendFor(choice, syscall) === "native" ? this.nativeEngine()! : this.engine;
+  }
+
+  /** The engine that holds an address: native addresses are the kernel's, the rest the WASM engine's. */
+  private engineAt(address: number): Engine {
+    const native = this.#native;
+    if (native && (native.owns(address) || !this.#engine)) return native;
+    return this.engine;
+  }
+
+  /** The backend new mappings get by default. */
+  get backend(): Backend {
+    return this.backendFor(undefined, "mmap");
+  }
+
+  /** The WASM engine, compiled synchronously on first use. */
+  get engine(): WasmEngine {
     if (this.#engine) return this.#engine;
     if (!this.adapter.compileSync) {
       throw new MmapError(
@@ -59,14 +135,14 @@ export class AnymmapInstance implements Anymmap {
     return this.start(this.adapter.compileSync());
   }
 
-  private start(module: WebAssembly.Module): Engine {
+  private start(module: WebAssembly.Module): WasmEngine {
     const host = new WasiHost({ mapError: (e) => this.adapter.mapError(e) });
-    this.#engine ??= new Engine(module, host);
+    this.#engine ??= new WasmEngine(module, host, (path, flags, mode) => this.adapter.openFile(path, flags, mode));
     return this.#engine;
   }
 
-  /** Loads the engine once; a failed load is retried by the next call. */
-  async ready(): Promise<Engine> {
+  /** Loads the WASM engine once; a failed load is retried by the next call. */
+  async ready(): Promise<WasmEngine> {
     if (this.#engine) return this.#engine;
     this.#loading ??= this.adapter.compile().then(
       (module) => this.start(module),
@@ -80,15 +156,28 @@ export class AnymmapInstance implements Anymmap {
     return this.#loading;
   }
 
+  /** The engines loaded so far. */
+  private engines(): Engine[] {
+    const out: Engine[] = [];
+    if (this.#engine) out.push(this.#engine);
+    if (this.#native) out.push(this.#native);
+    return out;
+  }
+
+  /** Host I/O of every engine, summed: for the native backend, descriptor I/O (the kernel's paging is not visible). */
   get hostIO(): HostIOStats {
-    return this.engine.host.stats;
+    const engines = this.engines();
+    if (engines.length === 0) engines.push(this.engineFor(undefined, "mmap"));
+    const sum: HostIOStats = { reads: 0, readBytes: 0, writes: 0, writtenBytes: 0, syncs: 0, truncates: 0 };
+    for (const e of engines) for (const k of Object.keys(sum) as Array<keyof HostIOStats>) sum[k] += e.stats[k];
+    return sum;
   }
 
   resetHostIO(): void {
-    this.engine.host.resetStats();
+    for (const e of this.engines()) e.resetStats();
   }
 
-  openSync(path: string, flags: OpenFlags = "r", mode?: number): FileHandle {
+  openSync(path: string, flags: OpenFlags = "r", mode?: number, backend?: BackendChoice): FileHandle {
     if (typeof path !== "string" || path === "") {
       throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${String(path)}`);
     }
@@ -96,14 +185,13 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError("EINVAL", "open", `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${String(flags)}`);
     }
     if (mode !== undefined) integer(mode, "mode", "open", 0, 0o7777);
-    const engine = this.engine;
-    const file = this.adapter.openFile(path, flags, mode);
-    return new FileHandleImpl(engine, this, engine.host.open(file), path, file);
+    const engine = this.engineFor(backend, "open");
+    return new FileHandleImpl(engine, this, engine.open(path, flags, mode), path);
   }
 
-  async open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
-    await this.ready();
-    return this.openSync(path, flags, mode);
+  async open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
+    if (this.backendFor(backend, "open") === "wasm") await this.ready();
+    return this.openSync(path, flags, mode, backend);
   }
 
   mmapSync(source: MapSource, options: MapOptions = {}): MappingImpl {
@@ -114,16 +202,17 @@ export class AnymmapInstance implements Anymmap {
     const prot = bits("PROT", options.prot ?? "r", "prot", "mmap");
     let flags = bits("MAP", options.flags ?? (anonymous ? "private" : "shared"), "flags", "mmap");
     const offset = pageAligned(options.offset ?? 0, "offset", "mmap");
-    const address = integer(options.address ?? 0, "address", "mmap", 0, 2 ** 32 - 1);
+    const engine = source instanceof FileHandleImpl && options.backend === undefined ? source.engine : this.engineFor(options.backend, "mmap");
+    const address = integer(options.address ?? 0, "address", "mmap", 0, engine.addressLimit - 1);
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) pageAligned(address, "address", "mmap");
     if (anonymous) flags |= MAP_ANONYMOUS;
     if (typeof source === "string") {
       const type = flags & MAP_TYPE;
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) !== 0;
-      const handle = this.openSync(source, writable ? "r+" : "r");
+      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend);
       try {
-        return this.mapHandle(handle as FileHandleImpl, prot, flags, offset, options.length, address);
+        return this.mapHandle(handle as unknown as FileHandleImpl, prot, flags, offset, options.length, address);
       } finally {
         handle.close();
       }
@@ -132,7 +221,7 @@ export class AnymmapInstance implements Anymmap {
       if (options.length === undefined) {
         throw new MmapError("EINVAL", "mmap", "anonymous mappings need a length");
       }
-      return this.mapFd(-1, prot, flags, 0, this.length(options.length), address);
+      return this.mapFd(engine, -1, prot, flags, 0, this.length(engine, options.length), address);
     }
     if (!(source instanceof FileHandleImpl) || source.owner !== this) {
       throw new MmapError(
@@ -141,23 +230,32 @@ export class AnymmapInstance implements Anymmap {
         "source must be a path, null (anonymous) or a FileHandle opened by this instance's open()",
       );
     }
+    if (source.engine !== engine) {
+      throw new MmapError(
+        "EINVAL",
+        "mmap",
+        `this FileHandle was opened for the ${source.engine.backend} backend; open the file with backend "${engine.backend}" to map it there`,
+        { path: source.path },
+      );
+    }
     return this.mapHandle(source, prot, flags, offset, options.length, address);
   }
 
   async mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
-    await this.ready();
+    const choice = source instanceof FileHandleImpl ? source.engine.backend : options?.backend;
+    if (this.backendFor(choice, "mmap") === "wasm") await this.ready();
     return this.mmapSync(source, options);
   }
 
-  private length(value: unknown): number {
+  private length(engine: Engine, value: unknown): number {
     const n = integer(value, "length", "mmap");
     if (n === 0) throw new MmapError("EINVAL", "mmap", "length must be greater than 0");
-    if (n > MAX_MAPPING) {
-      throw new MmapError(
-        "ENOMEM",
-        "mmap",
-        `${n} bytes do not fit the 4 GiB WebAssembly address space; map a window of at most ${MAX_MAPPING} bytes (offset + length)`,
-      );
+    if (n > engine.maxMapping) {
+      const where =
+        engine.backend === "wasm"
+          ? "the 4 GiB WebAssembly address space"
+          : `one ArrayBuffer of ${this.adapter.runtime} (at most ${engine.maxMapping} bytes)`;
+      throw new MmapError("ENOMEM", "mmap", `${n} bytes do not fit ${where}; map a window of at most ${engine.maxMapping} bytes (offset + length)`);
     }
     return n;
   }
@@ -185,23 +283,23 @@ export class AnymmapInstance implements Anymmap {
     } else {
       size = length;
     }
-    return this.mapFd(fd, prot, flags, offset, this.length(size), address, handle.path);
+    return this.mapFd(handle.engine, fd, prot, flags, offset, this.length(handle.engine, size), address, handle.path);
   }
 
-  private mapFd(fd: number, prot: number, flags: number, offset: number, length: number, address: number, path?: string): MappingImpl {
-    const engine = this.engine;
+  private mapFd(engine: Engine, fd: number, prot: number, flags: number, offset: number, length: number, address: number, path?: string): MappingImpl {
     const at = engine.mmap(address, length, prot, flags, fd, offset, path);
-    if (flags & MAP_FIXED) this.release(at, length, true);
-    const state = new MappingState(at, length);
+    if (flags & MAP_FIXED) this.release(engine, at, length, true);
+    const state = new MappingState(engine, at, length);
     this.#live.add(state);
     return new MappingImpl(this, state, offset, prot, flags, path);
   }
 
   /** Tells live mappings that [address, address+length) left them: one layer, newest first, or all. */
-  private release(address: number, length: number, all: boolean): void {
+  private release(engine: Engine, address: number, length: number, all: boolean): void {
     let remaining: Array<[number, number]> = [[address, address + length]];
     for (const m of [...this.#live].reverse()) {
       if (remaining.length === 0) break;
+      if (m.engine !== engine) continue;
       const next: Array<[number, number]> = [];
       for (const [a, b] of remaining) {
         if (!m.covers(a, b - a)) {
@@ -235,7 +333,7 @@ export class AnymmapInstance implements Anymmap {
     if (--state.holders > 0 || !state.mapped) return;
     try {
       for (const [a, n] of state.segments(state.address, state.length)) {
-        this.engine.munmap(a, n);
+        state.engine.munmap(a, n);
         state.cut(a, n);
       }
     } catch {
@@ -247,48 +345,51 @@ export class AnymmapInstance implements Anymmap {
 
   munmap(address: number, length: number): void {
     const a = pageAligned(address, "address", "munmap");
-    const n = integer(length, "length", "munmap", 1, 2 ** 32);
-    this.engine.munmap(a, n);
-    this.release(a, n, false);
+    const engine = this.engineAt(a);
+    const n = integer(length, "length", "munmap", 1, engine.addressLimit);
+    engine.munmap(a, n);
+    this.release(engine, a, n, false);
   }
 
   msync(address: number, length: number, flags: number | string = "sync"): void {
-    this.engine.msync(
-      pageAligned(address, "address", "msync"),
-      integer(length, "length", "msync", 0, 2 ** 32),
-      bits("MS", flags, "flags", "msync"),
-    );
+    const a = pageAligned(address, "address", "msync");
+    const engine = this.engineAt(a);
+    engine.msync(a, integer(length, "length", "msync", 0, engine.addressLimit), bits("MS", flags, "flags", "msync"));
   }
 
   mprotect(address: number, length: number, prot: Prot): void {
-    this.engine.mprotect(
-      pageAligned(address, "address", "mprotect"),
-      integer(length, "length", "mprotect", 0, 2 ** 32),
-      bits("PROT", prot, "prot", "mprotect"),
-    );
+    const a = pageAligned(address, "address", "mprotect");
+    const engine = this.engineAt(a);
+    engine.mprotect(a, integer(length, "length", "mprotect", 0, engine.addressLimit), bits("PROT", prot, "prot", "mprotect"));
   }
 
   madvise(address: number, length: number, advice: number | string): void {
-    this.engine.madvise(
-      pageAligned(address, "address", "madvise"),
-      integer(length, "length", "madvise", 0, 2 ** 32),
-      bits("MADV", advice, "advice", "madvise"),
-    );
+    const a = pageAligned(address, "address", "madvise");
+    const engine = this.engineAt(a);
+    engine.madvise(a, integer(length, "length", "madvise", 0, engine.addressLimit), bits("MADV", advice, "advice", "madvise"));
   }
 
   mincore(address: number, length: number): Uint8Array {
-    return this.engine.mincore(pageAligned(address, "address", "mincore"), integer(length, "length", "mincore", 0, 2 ** 32));
+    const a = pageAligned(address, "address", "mincore");
+    const engine = this.engineAt(a);
+    return engine.mincore(a, integer(length, "length", "mincore", 0, engine.addressLimit));
   }
 
   info(): Info {
-    const engine = this.engine;
-    return {
+    const backend = this.backend;
+    const engines = this.engines();
+    if (engines.length === 0) engines.push(this.engineFor(backend, "mmap"));
+    const info: Info = {
       version: this.adapter.version,
       runtime: this.adapter.runtime,
-      backend: "wasm",
+      backend,
       pageSize: PAGE_SIZE,
-      residentBytes: engine.residentBytes(),
-      mappings: engine.mappingCount(),
+      residentBytes: engines.reduce((n, e) => n + e.residentBytes(), 0),
+      mappings: engines.reduce((n, e) => n + e.mappingCount(), 0),
     };
+    if (backend !== "native") {
+      info.nativeUnavailable = this.nativeEngine() ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} asks for the WASM engine` : this.#nativeReason;
+    }
+    return info;
   }
 }

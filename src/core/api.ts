@@ -21,6 +21,16 @@ export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "a
 /** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. All runtimes. */
 export type MapSource = string | FileHandle | null | undefined;
 
+/**
+ * What holds a mapping's memory: `"wasm"`, the C engine in WebAssembly
+ * (every runtime), or `"native"`, the operating system's `mmap` (Node with the
+ * addon built, Deno with `--allow-ffi`, Bun). All runtimes.
+ */
+export type Backend = "wasm" | "native";
+
+/** Which backend to use: `"auto"` is native where available, else WASM. All runtimes. */
+export type BackendChoice = Backend | "auto";
+
 /** Options of `mmap`/`mmapSync`. All runtimes. */
 export interface MapOptions {
   /** Default `"r"` (`PROT_READ`). */
@@ -33,6 +43,12 @@ export interface MapOptions {
   length?: number;
   /** Address hint, or the exact address with `MAP_FIXED`. */
   address?: number;
+  /**
+   * Default: the instance's (`ANYMMAP_BACKEND`, else `"auto"`). `"native"`
+   * throws `MmapError` `ENOSYS` saying why where native is unavailable. A
+   * `FileHandle` maps only with the backend it was opened with.
+   */
+  backend?: BackendChoice;
 }
 
 /** The kind of access a view is for. All runtimes. */
@@ -42,7 +58,10 @@ export type Access = "read" | "write";
 export interface Info {
   version: string;
   runtime: string;
-  backend: "wasm";
+  /** The backend new mappings get by default. */
+  backend: Backend;
+  /** Why the native backend is not in use, when it is not (not built, no --allow-ffi, ANYMMAP_BACKEND=wasm...). */
+  nativeUnavailable?: string;
   pageSize: number;
   /** Pages that hold data now, over all mappings of the instance. */
   residentBytes: number;
@@ -65,6 +84,8 @@ export interface HostIOStats {
  */
 export interface FileHandle extends Disposable {
   readonly fd: number;
+  /** The backend the file was opened for: mappings of this handle use it. */
+  readonly backend: Backend;
   readonly path: string;
   readonly closed: boolean;
   /** Current size in bytes. */
@@ -88,7 +109,7 @@ export interface Mapping extends Disposable {
   readonly offset: number;
   readonly prot: number;
   readonly flags: number;
-  readonly backend: "wasm";
+  readonly backend: Backend;
   /** False after `munmap()` of the whole mapping. */
   readonly mapped: boolean;
   /** The whole mapping as one view; reads every page that is not resident yet. */
@@ -118,12 +139,13 @@ export interface Mapping extends Disposable {
  */
 export interface Anymmap {
   readonly pageSize: number;
-  readonly backend: "wasm";
+  /** The backend new mappings get by default. */
+  readonly backend: Backend;
   readonly runtime: string;
-  /** Opens a file synchronously. Node, Deno, Bun, browser workers. */
-  openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle;
+  /** Opens a file synchronously, for the default backend or `backend`. Node, Deno, Bun, browser workers. */
+  openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
   /** Opens a file. All runtimes with file access. */
-  open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle>;
+  open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
   /** Maps a file or anonymous memory synchronously. Node, Deno, Bun, browser workers. */
   mmapSync(source: MapSource, options?: MapOptions): Mapping;
   /** Maps a file or anonymous memory. All runtimes. */
@@ -151,7 +173,8 @@ export interface Anymmap {
 export interface EntryPoint {
   readonly version: string;
   readonly pageSize: number;
-  readonly backend: "wasm";
+  /** The default backend of the default address space. */
+  readonly backend: Backend;
   createInstance(): Anymmap;
   mmapSync: Anymmap["mmapSync"];
   mmap: Anymmap["mmap"];

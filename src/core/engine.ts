@@ -1,167 +1,52 @@
-import { PAGE_SIZE } from "./constants.js";
-import { errnoName } from "./errno.js";
-import { MmapError } from "./errors.js";
-import { hint } from "./messages.js";
-import type { WasiHost } from "../wasi/host.js";
-
-/** The C core's exports (wasm/exports.txt). Pointers are i32, off_t is i64. */
-interface CoreExports {
-  memory: WebAssembly.Memory;
-  _initialize(): void;
-  anymmap_mmap_lazy(addr: number, length: number, prot: number, flags: number, fd: number, offset: bigint): number;
-  munmap(addr: number, length: number): number;
-  msync(addr: number, length: number, flags: number): number;
-  mprotect(addr: number, length: number, prot: number): number;
-  anymmap_mremap(addr: number, oldLength: number, newLength: number, flags: number, newAddr: number): number;
-  madvise(addr: number, length: number, advice: number): number;
-  mincore(addr: number, length: number, vec: number): number;
-  anymmap_touch(addr: number, length: number, access: number): number;
-  anymmap_close(fd: number): number;
-  anymmap_pread(fd: number, buf: number, count: number, offset: bigint): number;
-  anymmap_pwrite(fd: number, buf: number, count: number, offset: bigint): number;
-  anymmap_ftruncate(fd: number, length: bigint): number;
-  anymmap_io_buffer(): number;
-  anymmap_io_buffer_size(): number;
-  anymmap_errno(): number;
-  anymmap_resident_pages(): number;
-  anymmap_mapping_count(): number;
-}
-
-const MAP_FAILED = 0xffffffff;
-const SIGBUS = 1000;
+import type { Backend, HostIOStats, OpenFlags } from "./api.js";
 
 /** anymmap_touch access kinds. */
 export const ACCESS_READ = 1;
 /** @see ACCESS_READ */
 export const ACCESS_WRITE = 2;
 
-/** The largest mapping the 4 GiB linear memory can hold. */
-export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
-
 /**
- * One instance of the C core and the host it runs on: calls in, errors out
- * as MmapError. All runtimes.
+ * What an address space needs from the memory behind it: the mman calls on
+ * its addresses and the file calls on its descriptors, errors thrown as
+ * MmapError. The WASM engine (WasmEngine, every runtime) and the kernel's
+ * (NativeEngine: Node, Deno with --allow-ffi, Bun) implement it.
  */
-export class Engine {
-  readonly memory: WebAssembly.Memory;
-  private readonly core: CoreExports;
-  private readonly ioBuffer: number;
-  private readonly ioSize: number;
+export interface Engine {
+  readonly backend: Backend;
+  /** The longest mapping, in bytes. */
+  readonly maxMapping: number;
+  /** Addresses are below this. */
+  readonly addressLimit: number;
+  /** Host I/O that reached the file system through this engine. */
+  readonly stats: HostIOStats;
+  resetStats(): void;
 
-  constructor(module: WebAssembly.Module, readonly host: WasiHost) {
-    const instance = new WebAssembly.Instance(module, host.imports());
-    this.core = instance.exports as unknown as CoreExports;
-    this.memory = this.core.memory;
-    host.setMemory(this.memory);
-    this.core._initialize();
-    this.ioBuffer = this.core.anymmap_io_buffer() >>> 0;
-    this.ioSize = this.core.anymmap_io_buffer_size() >>> 0;
-  }
+  /** Opens a file; the descriptor belongs to this engine. */
+  open(path: string, flags: OpenFlags, mode?: number): number;
+  close(fd: number): void;
+  /** The file's size in bytes. */
+  size(fd: number, path: string): number;
+  fsync(fd: number, path: string): void;
+  ftruncate(fd: number, length: number): void;
+  /** pread(2) that sees unsynced writes of shared mappings. */
+  pread(fd: number, target: Uint8Array, position: number): number;
+  /** pwrite(2) that shared mappings see at once. */
+  pwrite(fd: number, source: Uint8Array, position: number): number;
 
-  /** A view of linear memory; the memory never grows, so it never detaches. */
-  bytes(address: number, length: number): Uint8Array {
-    return new Uint8Array(this.memory.buffer, address, length);
-  }
+  mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): number;
+  munmap(address: number, length: number): void;
+  msync(address: number, length: number, flags: number): void;
+  mprotect(address: number, length: number, prot: number): void;
+  mremap(address: number, oldLength: number, newLength: number, flags: number, newAddress: number): number;
+  madvise(address: number, length: number, advice: number): void;
+  mincore(address: number, length: number): Uint8Array;
+  /** Makes a range ready for an access; throws what Linux would signal (SIGBUS as EFAULT, EACCES for protection). */
+  touch(address: number, length: number, access: number): void;
+  /** A view of [address, address+length); the range lies in one mapping. */
+  bytes(address: number, length: number): Uint8Array;
+  /** True when the address is one this engine handed out. */
+  owns(address: number): boolean;
 
-  private fail(syscall: string, path?: string): never {
-    const code = errnoName(this.core.anymmap_errno());
-    throw new MmapError(code, syscall, hint(syscall, code), path === undefined ? undefined : { path });
-  }
-
-  private check(result: number, syscall: string): void {
-    if (result !== 0) this.fail(syscall);
-  }
-
-  mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): number {
-    const at = this.core.anymmap_mmap_lazy(address, length, prot, flags, fd, BigInt(offset)) >>> 0;
-    if (at === MAP_FAILED) this.fail("mmap", path);
-    return at;
-  }
-
-  munmap(address: number, length: number): void {
-    this.check(this.core.munmap(address, length), "munmap");
-  }
-
-  msync(address: number, length: number, flags: number): void {
-    this.check(this.core.msync(address, length, flags), "msync");
-  }
-
-  mprotect(address: number, length: number, prot: number): void {
-    this.check(this.core.mprotect(address, length, prot), "mprotect");
-  }
-
-  mremap(address: number, oldLength: number, newLength: number, flags: number, newAddress: number): number {
-    const at = this.core.anymmap_mremap(address, oldLength, newLength, flags, newAddress) >>> 0;
-    if (at === MAP_FAILED) this.fail("mremap");
-    return at;
-  }
-
-  madvise(address: number, length: number, advice: number): void {
-    this.check(this.core.madvise(address, length, advice), "madvise");
-  }
-
-  mincore(address: number, length: number): Uint8Array {
-    const pages = Math.ceil(length / PAGE_SIZE);
-    const out = new Uint8Array(pages);
-    for (let done = 0; done < pages; ) {
-      const n = Math.min(pages - done, this.ioSize);
-      this.check(this.core.mincore(address + done * PAGE_SIZE, n * PAGE_SIZE, this.ioBuffer), "mincore");
-      out.set(this.bytes(this.ioBuffer, n), done);
-      done += n;
-    }
-    return out;
-  }
-
-  /** Makes a range resident for an access; throws what Linux would signal. */
-  touch(address: number, length: number, access: number): void {
-    const err = this.core.anymmap_touch(address, length, access);
-    if (err === 0) return;
-    if (err === SIGBUS) throw new MmapError("EFAULT", "access", hint("access", "SIGBUS"));
-    const code = errnoName(err);
-    throw new MmapError(code, "access", hint("access", code));
-  }
-
-  close(fd: number): void {
-    this.check(this.core.anymmap_close(fd), "close");
-  }
-
-  ftruncate(fd: number, length: number): void {
-    this.check(this.core.anymmap_ftruncate(fd, BigInt(length)), "ftruncate");
-  }
-
-  /** pread(2) through the core, so that unsynced shared writes are seen. */
-  pread(fd: number, target: Uint8Array, position: number): number {
-    let done = 0;
-    while (done < target.length) {
-      const want = Math.min(target.length - done, this.ioSize);
-      const n = this.core.anymmap_pread(fd, this.ioBuffer, want, BigInt(position + done));
-      if (n < 0) this.fail("pread");
-      target.set(this.bytes(this.ioBuffer, n), done);
-      done += n;
-      if (n < want) break;
-    }
-    return done;
-  }
-
-  /** pwrite(2) through the core, so that shared mappings see the bytes at once. */
-  pwrite(fd: number, source: Uint8Array, position: number): number {
-    let done = 0;
-    while (done < source.length) {
-      const want = Math.min(source.length - done, this.ioSize);
-      this.bytes(this.ioBuffer, want).set(source.subarray(done, done + want));
-      const n = this.core.anymmap_pwrite(fd, this.ioBuffer, want, BigInt(position + done));
-      if (n < 0) this.fail("pwrite");
-      done += n;
-      if (n < want) break;
-    }
-    return done;
-  }
-
-  residentBytes(): number {
-    return (this.core.anymmap_resident_pages() >>> 0) * PAGE_SIZE;
-  }
-
-  mappingCount(): number {
-    return this.core.anymmap_mapping_count() >>> 0;
-  }
+  residentBytes(): number;
+  mappingCount(): number;
 }

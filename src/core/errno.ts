@@ -216,3 +216,12 @@ export function wasiErrnoFromName(name: string): number | undefined {
     ? WASI_TABLE[canonical as ErrnoName][0]
     : undefined;
 }
+
+const NAME_BY_LINUX = new Map<number, string>();
+for (const [name, [, linux]] of Object.entries(WASI_TABLE)) NAME_BY_LINUX.set(linux, ALIASES[name] ?? name);
+
+/** POSIX name of a Linux x86-64 errno (positive or negated), `"E?<n>"` when unknown. Works in all runtimes. */
+export function linuxErrnoName(errno: number): string {
+  const n = Math.abs(errno);
+  return NAME_BY_LINUX.get(n) ?? `E?${n}`;
+}

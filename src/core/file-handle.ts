@@ -1,24 +1,27 @@
-import type { FileHandle } from "./api.js";
+import type { Backend, FileHandle } from "./api.js";
 import type { Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { integer } from "./validate.js";
-import type { HostFile } from "../wasi/host-file.js";
 
 /**
- * An open file of one address space. Its I/O goes through the C core, so
- * shared mappings and descriptor I/O see each other's bytes at once.
+ * An open file of one address space and one engine. Its I/O goes through
+ * that engine (the C core or the kernel), so shared mappings and descriptor
+ * I/O see each other's bytes at once.
  * All runtimes with file access.
  */
 export class FileHandleImpl implements FileHandle {
   #closed = false;
 
   constructor(
-    private readonly engine: Engine,
+    readonly engine: Engine,
     readonly owner: object,
     readonly fd: number,
     readonly path: string,
-    private readonly file: HostFile,
   ) {}
+
+  get backend(): Backend {
+    return this.engine.backend;
+  }
 
   get closed(): boolean {
     return this.#closed;
@@ -33,12 +36,7 @@ export class FileHandleImpl implements FileHandle {
   }
 
   size(): number {
-    this.use("fstat");
-    const st = this.file.stat();
-    if (typeof st === "number") {
-      throw MmapError.fromWasi(-st, "fstat", "cannot read the file's size", { path: this.path });
-    }
-    return Number(st.size);
+    return this.engine.size(this.use("fstat"), this.path);
   }
 
   truncate(length: number): void {
@@ -59,9 +57,7 @@ export class FileHandleImpl implements FileHandle {
   }
 
   sync(): void {
-    this.use("fsync");
-    const err = this.file.sync();
-    if (err < 0) throw MmapError.fromWasi(-err, "fsync", "the file system could not sync the file", { path: this.path });
+    this.engine.fsync(this.use("fsync"), this.path);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import type { Access, Mapping, Prot } from "./api.js";
 import { MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "./constants.js";
-import { ACCESS_READ, ACCESS_WRITE, type Engine, MAX_MAPPING } from "./engine.js";
+import type { Backend } from "./api.js";
+import { ACCESS_READ, ACCESS_WRITE, type Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { hint } from "./messages.js";
 import { bits, integer, pageAligned } from "./validate.js";
@@ -9,7 +10,6 @@ const encoder = new TextEncoder();
 
 /** What a mapping needs from the address space that owns it. */
 export interface AddressSpace {
-  readonly engine: Engine;
   /** The mapping gave its pages back (munmap) or moved (mremap). */
   released(state: MappingState): void;
   /** Ties the mapping's life to `holder`: when every holder is collected, the mapping is unmapped. */
@@ -28,6 +28,8 @@ export class MappingState {
   holders = 0;
 
   constructor(
+    /** The engine whose memory holds the mapping. */
+    readonly engine: Engine,
     public address: number,
     public length: number,
   ) {}
@@ -84,12 +86,11 @@ export class MappingState {
 }
 
 /**
- * A live mapping of a WASM address space. Methods take offsets relative to
- * the mapping; the address is where its first byte lives in linear memory.
- * All runtimes.
+ * A live mapping of an address space, in WASM linear memory or the
+ * kernel's (native). Methods take offsets relative to the mapping; the
+ * address is where its first byte lives. All runtimes.
  */
 export class MappingImpl implements Mapping {
-  readonly backend = "wasm" as const;
   readonly #state: MappingState;
   #prot: number;
 
@@ -108,6 +109,10 @@ export class MappingImpl implements Mapping {
 
   get address(): number {
     return this.#state.address;
+  }
+
+  get backend(): Backend {
+    return this.#state.engine.backend;
   }
 
   get length(): number {
@@ -171,16 +176,16 @@ export class MappingImpl implements Mapping {
     if (access !== "read" && access !== "write") {
       throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${String(access)}`);
     }
-    this.space.engine.touch(this.#state.address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
-    const view = this.space.engine.bytes(this.#state.address + start, size);
+    this.#state.engine.touch(this.#state.address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
+    const view = this.#state.engine.bytes(this.#state.address + start, size);
     this.space.hold(this.#state, view);
     return view;
   }
 
   read(offset?: number, length?: number): Uint8Array {
     const [start, size] = this.range(offset, length, "access");
-    this.space.engine.touch(this.#state.address + start, size, ACCESS_READ);
-    return this.space.engine.bytes(this.#state.address + start, size).slice();
+    this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
+    return this.#state.engine.bytes(this.#state.address + start, size).slice();
   }
 
   readInto(target: Uint8Array, offset?: number): number {
@@ -190,8 +195,8 @@ export class MappingImpl implements Mapping {
     const start = integer(offset ?? 0, "offset", "access");
     const size = Math.min(target.length, Math.max(0, this.#state.length - start));
     this.range(start, size, "access");
-    this.space.engine.touch(this.#state.address + start, size, ACCESS_READ);
-    target.set(this.space.engine.bytes(this.#state.address + start, size));
+    this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
+    target.set(this.#state.engine.bytes(this.#state.address + start, size));
     return size;
   }
 
@@ -201,8 +206,8 @@ export class MappingImpl implements Mapping {
       throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     }
     const [start] = this.range(offset, bytes.length, "access");
-    this.space.engine.touch(this.#state.address + start, bytes.length, ACCESS_WRITE);
-    this.space.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
+    this.#state.engine.touch(this.#state.address + start, bytes.length, ACCESS_WRITE);
+    this.#state.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
     return bytes.length;
   }
 
@@ -221,7 +226,7 @@ export class MappingImpl implements Mapping {
     }
     const [address, size] = this.pageRange(offset, length, "msync");
     const parts = this.#state.segments(address, size);
-    for (const [a, n] of parts) this.space.engine.msync(a, n, ms);
+    for (const [a, n] of parts) this.#state.engine.msync(a, n, ms);
     this.noHoles(address, size, "msync");
   }
 
@@ -238,13 +243,13 @@ export class MappingImpl implements Mapping {
     // Every dirty page is written before any is unmapped, so that a failed
     // write-back leaves the whole range mapped.
     try {
-      for (const [a, n] of parts) this.space.engine.msync(a, n, 0);
+      for (const [a, n] of parts) this.#state.engine.msync(a, n, 0);
     } catch (e) {
       if (!(e instanceof MmapError)) throw e;
       throw new MmapError(e.code, "munmap", hint("munmap", e.code), { ...this.errorOptions(), cause: e });
     }
     for (const [a, n] of parts) {
-      this.space.engine.munmap(a, n);
+      this.#state.engine.munmap(a, n);
       this.#state.cut(a, n);
     }
     this.space.released(this.#state);
@@ -254,19 +259,19 @@ export class MappingImpl implements Mapping {
     const p = bits("PROT", prot, "prot", "mprotect");
     const [address, size] = this.pageRange(offset, length, "mprotect");
     this.noHoles(address, size, "mprotect");
-    this.space.engine.mprotect(address, size, p);
+    this.#state.engine.mprotect(address, size, p);
     if (address === this.#state.address && size >= this.#state.length) this.#prot = p;
   }
 
   mremap(newLength: number, flags: number | string = 0): void {
     const f = typeof flags === "string" && flags === "" ? 0 : bits("MREMAP", flags, "flags", "mremap");
-    const size = integer(newLength, "newLength", "mremap", 1, MAX_MAPPING);
+    const size = integer(newLength, "newLength", "mremap", 1, this.#state.engine.maxMapping);
     if (f & MREMAP_FIXED) {
       throw new MmapError("EINVAL", "mremap", "MREMAP_FIXED needs an address; use the instance's address-level calls");
     }
     this.range(0, this.#state.length, "mremap");
     const old = this.#state.address;
-    const at = this.space.engine.mremap(old, this.#state.length, size, f, 0);
+    const at = this.#state.engine.mremap(old, this.#state.length, size, f, 0);
     this.#state.address = at;
     this.#state.length = size;
     if (at !== old) this.space.released(this.#state);
@@ -275,14 +280,14 @@ export class MappingImpl implements Mapping {
   madvise(advice: number | string, offset?: number, length?: number): void {
     const a = bits("MADV", advice, "advice", "madvise");
     const [address, size] = this.pageRange(offset, length, "madvise");
-    for (const [at, n] of this.#state.segments(address, size)) this.space.engine.madvise(at, n, a);
+    for (const [at, n] of this.#state.segments(address, size)) this.#state.engine.madvise(at, n, a);
     this.noHoles(address, size, "madvise");
   }
 
   mincore(offset?: number, length?: number): Uint8Array {
     const [address, size] = this.pageRange(offset, length, "mincore");
     this.noHoles(address, size, "mincore");
-    return this.space.engine.mincore(address, size);
+    return this.#state.engine.mincore(address, size);
   }
 
   [Symbol.dispose](): void {

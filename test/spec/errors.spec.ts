@@ -6,6 +6,8 @@
 import { afterAll, anymmap, beforeAll, describe, expect, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
+/** Past the backend's address space: WASM's 4 GiB, or the 2^47 bytes of user space on Linux x86-64 (native). */
+const BEYOND = anymmap.backend === "native" ? 2 ** 48 : 2 ** 32;
 /** A free stretch of address space, far below the top-down allocations. */
 const FREE = 0x40000000;
 
@@ -90,7 +92,7 @@ for (const [fn, isAsync] of [
   add(fn, BAD_ALIGNED, (c, v) => mmap(c)(c.path, { offset: v, length: P }), "EINVAL", "mmap", "offset", isAsync);
   add(fn, [...BAD_INTEGERS, 0], (c, v) => mmap(c)(null, { length: v }), "EINVAL", "mmap", "length", isAsync);
   add(fn, [...BAD_INTEGERS, 0], (c, v) => mmap(c)(c.path, { length: v }), "EINVAL", "mmap", "length", isAsync);
-  add(fn, [...BAD_INTEGERS, 2 ** 32], (c, v) => mmap(c)(null, { length: P, address: v }), "EINVAL", "mmap", "address", isAsync);
+  add(fn, [...BAD_INTEGERS, BEYOND], (c, v) => mmap(c)(null, { length: P, address: v }), "EINVAL", "mmap", "address", isAsync);
   add(fn, [FREE + 1, FREE + P / 2], (c, v) => mmap(c)(null, { length: P, address: v, flags: "private|fixed" }), "EINVAL", "mmap", "address", isAsync);
   add(fn, [0, "fixed", "populate"], (c, v) => mmap(c)(null, { length: P, flags: v }), "EINVAL", "mmap", "flags", isAsync);
   one({ fn, bad: "anonymous without a length", call: (c) => mmap(c)(null, {}), code: "EINVAL", syscall: "mmap", names: "length", async: isAsync });
@@ -163,7 +165,7 @@ add("mapping.munmap", [...BAD_INTEGERS, 0, 8 * P], (c, v) => loose(c.victim.munm
 add("mapping.mprotect", [...BAD_BITS, 0x100], (c, v) => loose(c.m.mprotect.bind(c.m))(v), "EINVAL", "mprotect", "prot");
 add("mapping.mprotect", [...BAD_ALIGNED, 8 * P], (c, v) => loose(c.m.mprotect.bind(c.m))("rw", v), "EINVAL", "mprotect", "offset");
 add("mapping.mprotect", [...BAD_INTEGERS, 8 * P], (c, v) => loose(c.m.mprotect.bind(c.m))("rw", 0, v), "EINVAL", "mprotect", "length");
-add("mapping.mremap", [...BAD_INTEGERS, 0, 2 ** 32], (c, v) => loose(c.victim.mremap.bind(c.victim))(v, "maymove"), "EINVAL", "mremap", "newLength");
+add("mapping.mremap", [...BAD_INTEGERS, 0, BEYOND], (c, v) => loose(c.victim.mremap.bind(c.victim))(v, "maymove"), "EINVAL", "mremap", "newLength");
 add("mapping.mremap", [...BAD_BITS, 8, "dontunmap"], (c, v) => loose(c.victim.mremap.bind(c.victim))(8 * P, v), "EINVAL", "mremap", "flags");
 one({ fn: "mapping.mremap", bad: "MREMAP_FIXED", call: (c) => c.victim.mremap(8 * P, "maymove|fixed"), code: "EINVAL", syscall: "mremap", names: "MREMAP_FIXED" });
 add("mapping.madvise", [...BAD_BITS, 999], (c, v) => loose(c.m.madvise.bind(c.m))(v), "EINVAL", "madvise", "advice");

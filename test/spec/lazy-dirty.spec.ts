@@ -32,6 +32,13 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
 }
 
 const space = anymmap.createInstance();
+/**
+ * The WASM engine pages through the host, so its counters see every page
+ * read and written. The native backend's pages move between the kernel's
+ * page cache and the file with no call anymmap could count: there these
+ * tests check the bytes only.
+ */
+const countsIO = space.backend === "wasm";
 
 describe("lazy: a page is read from the file when first needed", () => {
   it("mapping a file reads nothing (by path and by handle)", () => {
@@ -41,16 +48,16 @@ describe("lazy: a page is read from the file when first needed", () => {
     const h = space.openSync(path, "r+");
     const b = space.mmapSync(h, { prot: "rw", flags: "shared" });
     const c = space.mmapSync(h, { prot: "rw", flags: "private" });
-    expect(space.hostIO.reads).toBe(0);
-    expect(space.hostIO.readBytes).toBe(0);
-    expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.reads).toBe(0);
+    if (countsIO) expect(space.hostIO.readBytes).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
     a.munmap();
     b.munmap();
     c.munmap();
     h.close();
     // Unmapping pages that were never read does not read or write them either.
-    expect(space.hostIO.reads).toBe(0);
-    expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.reads).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
   });
 
   it("viewing one page reads about that page, not the file", () => {
@@ -60,9 +67,9 @@ describe("lazy: a page is read from the file when first needed", () => {
     space.resetHostIO();
     const v = m.view(500 * PAGE, PAGE);
     expectBytes(v, data.subarray(500 * PAGE, 501 * PAGE));
-    expect(space.hostIO.reads).toBeGreaterThan(0);
-    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(PAGE);
-    expect(space.hostIO.readBytes).toBeLessThan(512 * KiB);
+    if (countsIO) expect(space.hostIO.reads).toBeGreaterThan(0);
+    if (countsIO) expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(PAGE);
+    if (countsIO) expect(space.hostIO.readBytes).toBeLessThan(512 * KiB);
     m.munmap();
   });
 
@@ -73,10 +80,10 @@ describe("lazy: a page is read from the file when first needed", () => {
     space.resetHostIO();
     expectBytes(m.read(700 * PAGE + 10, 20), data.subarray(700 * PAGE + 10, 700 * PAGE + 30));
     const after = space.hostIO.readBytes;
-    expect(after).toBeGreaterThan(0);
-    expect(after).toBeLessThan(512 * KiB);
+    if (countsIO) expect(after).toBeGreaterThan(0);
+    if (countsIO) expect(after).toBeLessThan(512 * KiB);
     expectBytes(m.read(700 * PAGE + 10, 20), data.subarray(700 * PAGE + 10, 700 * PAGE + 30));
-    expect(space.hostIO.readBytes).toBe(after);
+    if (countsIO) expect(space.hostIO.readBytes).toBe(after);
     m.munmap();
   });
 
@@ -89,9 +96,9 @@ describe("lazy: a page is read from the file when first needed", () => {
     for (let i = 0; i < pages; i++) {
       expectBytes(m.view(i * PAGE, PAGE), data.subarray(i * PAGE, (i + 1) * PAGE));
     }
-    expect(space.hostIO.reads).toBeGreaterThan(0);
-    expect(space.hostIO.reads).toBeLessThan(pages / 8);
-    expect(space.hostIO.readBytes).toBe(pages * PAGE);
+    if (countsIO) expect(space.hostIO.reads).toBeGreaterThan(0);
+    if (countsIO) expect(space.hostIO.reads).toBeLessThan(pages / 8);
+    if (countsIO) expect(space.hostIO.readBytes).toBe(pages * PAGE);
     expectBytes(m.read(), data);
     m.munmap();
   });
@@ -112,8 +119,8 @@ describe("dirty pages only: msync and munmap write back exactly the pages whose 
     rw.msync("async");
     rw.munmap();
     ro.munmap();
-    expect(space.hostIO.writes).toBe(0);
-    expect(space.hostIO.writtenBytes).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.writtenBytes).toBe(0);
     h.close();
     expectBytes(fx.read(path), data);
   });
@@ -134,18 +141,18 @@ describe("dirty pages only: msync and munmap write back exactly the pages whose 
   function checkMsync(m: anymmap.Mapping, path: string, expected: Uint8Array): void {
     space.resetHostIO();
     m.msync();
-    expect(space.hostIO.writtenBytes).toBe(DIRTY.length * PAGE);
-    expect(space.hostIO.writes).toBeGreaterThan(0);
-    expect(space.hostIO.writes).toBeLessThanOrEqual(DIRTY.length);
+    if (countsIO) expect(space.hostIO.writtenBytes).toBe(DIRTY.length * PAGE);
+    if (countsIO) expect(space.hostIO.writes).toBeGreaterThan(0);
+    if (countsIO) expect(space.hostIO.writes).toBeLessThanOrEqual(DIRTY.length);
     expectBytes(fx.read(path), expected);
     // Nothing changed since: a second msync writes nothing.
     space.resetHostIO();
     m.msync();
-    expect(space.hostIO.writes).toBe(0);
-    expect(space.hostIO.writtenBytes).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.writtenBytes).toBe(0);
     // Nor does munmap.
     m.munmap();
-    expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
     expectBytes(fx.read(path), expected);
   }
 
@@ -209,10 +216,10 @@ describe("dirty pages only: msync and munmap write back exactly the pages whose 
       m.write("x", p * PAGE);
       expected.set(text("x"), p * PAGE);
     }
-    expect(space.hostIO.readBytes).toBeLessThan(PAGES * PAGE);
+    if (countsIO) expect(space.hostIO.readBytes).toBeLessThan(PAGES * PAGE);
     space.resetHostIO();
     m.msync();
-    expect(space.hostIO.writtenBytes).toBe(DIRTY.length * PAGE);
+    if (countsIO) expect(space.hostIO.writtenBytes).toBe(DIRTY.length * PAGE);
     expectBytes(fx.read(path), expected);
     m.munmap();
   });
@@ -226,7 +233,7 @@ describe("dirty pages only: msync and munmap write back exactly the pages whose 
     space.resetHostIO();
     m.msync();
     m.munmap();
-    expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
     expectBytes(fx.read(path), data);
   });
 
@@ -236,7 +243,7 @@ describe("dirty pages only: msync and munmap write back exactly the pages whose 
     expected.set(text("no msync"), 128 * PAGE + 9);
     space.resetHostIO();
     m.munmap();
-    expect(space.hostIO.writtenBytes).toBe(PAGE);
+    if (countsIO) expect(space.hostIO.writtenBytes).toBe(PAGE);
     expectBytes(fx.read(path), expected);
   });
 
@@ -246,7 +253,7 @@ describe("dirty pages only: msync and munmap write back exactly the pages whose 
     expected[3 * PAGE] = 0xaa;
     space.resetHostIO();
     m.munmap();
-    expect(space.hostIO.writtenBytes).toBe(PAGE);
+    if (countsIO) expect(space.hostIO.writtenBytes).toBe(PAGE);
     expectBytes(fx.read(path), expected);
   });
 });
@@ -262,16 +269,16 @@ describe("a 6 GiB sparse file", () => {
     space.resetHostIO();
     // The largest window that fits comfortably: the file's last 3 GiB.
     const m = space.mmapSync(h, { prot: "r", flags: "shared", offset: 3 * GiB, length: 3 * GiB });
-    expect(space.hostIO.reads).toBe(0);
+    if (countsIO) expect(space.hostIO.reads).toBe(0);
     const last = m.read(3 * GiB - PAGE, PAGE);
     const expected = new Uint8Array(PAGE);
     expected.set(marker, PAGE - marker.length);
     expectBytes(last, expected);
-    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(PAGE);
-    expect(space.hostIO.readBytes).toBeLessThanOrEqual(64 * KiB);
+    if (countsIO) expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(PAGE);
+    if (countsIO) expect(space.hostIO.readBytes).toBeLessThanOrEqual(64 * KiB);
     m.munmap();
     h.close();
-    expect(space.hostIO.writes).toBe(0);
+    if (countsIO) expect(space.hostIO.writes).toBe(0);
   });
 
   it("a one-page window at the very end (offset 6 GiB - 4096) reads that page only", () => {
@@ -283,7 +290,7 @@ describe("a 6 GiB sparse file", () => {
     expect(m.length).toBe(PAGE);
     expectBytes(m.read(PAGE - 5, 5), text("end!!"));
     expectBytes(m.read(0, PAGE - 5), new Uint8Array(PAGE - 5));
-    expect(space.hostIO.readBytes).toBeLessThanOrEqual(64 * KiB);
+    if (countsIO) expect(space.hostIO.readBytes).toBeLessThanOrEqual(64 * KiB);
     m.munmap();
   });
 });

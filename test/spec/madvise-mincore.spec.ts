@@ -5,6 +5,13 @@
 import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
+/**
+ * The WASM engine pages files in itself: its host I/O counters and mincore
+ * show its own read-ahead. The native backend's pages are the kernel's page
+ * cache, where a file just written is already resident and reads are not
+ * counted: there the tests check the bytes and what the kernel promises.
+ */
+const ownPaging = anymmap.backend === "wasm";
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -73,6 +80,11 @@ describe("madvise: accepted and rejected advice", () => {
       priv.write(w, P + 10);
       anon.write(data, 0);
       for (const m of [shared, priv, anon]) {
+        // Linux allows MADV_WIPEONFORK on private anonymous memory only; the WASM engine, which never forks, accepts it everywhere.
+        if (advice === 18 && m !== anon && space.backend === "native") {
+          expectMmapError(() => m.madvise(advice), "EINVAL", "madvise");
+          continue;
+        }
         m.madvise(advice);
         m.madvise(advice, P, 2 * P);
         space.madvise(m.address, m.length, advice);
@@ -205,15 +217,15 @@ describe("MADV_WILLNEED", () => {
     const path = fx.file(data, "willneed");
     space.resetHostIO();
     const m = space.mmapSync(path, { prot: "r" });
-    expect(space.hostIO.reads).toBe(0);
-    expect(Array.from(m.mincore())).toEqual(Array.from(zeros(16)));
+    if (ownPaging) expect(space.hostIO.reads).toBe(0);
+    if (ownPaging) expect(Array.from(m.mincore())).toEqual(Array.from(zeros(16)));
     m.madvise("willneed", 4 * P, 8 * P);
     expect(Array.from(m.mincore(4 * P, 8 * P))).toEqual(Array.from(ones(8)));
-    expect(space.hostIO.reads).toBeGreaterThan(0);
-    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(8 * P);
+    if (ownPaging) expect(space.hostIO.reads).toBeGreaterThan(0);
+    if (ownPaging) expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(8 * P);
     space.resetHostIO();
     expect(m.read(4 * P, 8 * P)).toEqual(data.subarray(4 * P, 12 * P));
-    expect(space.hostIO.reads).toBe(0);
+    if (ownPaging) expect(space.hostIO.reads).toBe(0);
   });
 
   it("works at the address level, with the number 3 (POSIX_MADV_WILLNEED)", () => {
@@ -224,10 +236,10 @@ describe("MADV_WILLNEED", () => {
     space.resetHostIO();
     space.madvise(m.address, m.length, 3);
     expect(Array.from(space.mincore(m.address, m.length))).toEqual([1, 1, 1, 1]);
-    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(4 * P);
+    if (ownPaging) expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(4 * P);
     space.resetHostIO();
     expect(m.read()).toEqual(data);
-    expect(space.hostIO.reads).toBe(0);
+    if (ownPaging) expect(space.hostIO.reads).toBe(0);
   });
 
   it("leaves pages past the end of the file alone: the file's bytes resident, no error", () => {
@@ -261,15 +273,15 @@ describe("read-ahead advice (posix-style numbers)", () => {
     expect(core[0]).toBe(1);
     expect(core[1]).toBe(1);
     expect(core[8]).toBe(1);
-    expect(space.hostIO.readBytes).toBeGreaterThan(P);
+    if (ownPaging) expect(space.hostIO.readBytes).toBeGreaterThan(P);
   });
 
   it("RANDOM (1) reads only what was touched", () => {
     const { core, space } = readFirstPage(1);
     expect(core[0]).toBe(1);
-    expect(core[8]).toBe(0);
-    expect(core[255]).toBe(0);
-    expect(space.hostIO.readBytes).toBeLessThanOrEqual(P);
+    if (ownPaging) expect(core[8]).toBe(0);
+    if (ownPaging) expect(core[255]).toBe(0);
+    if (ownPaging) expect(space.hostIO.readBytes).toBeLessThanOrEqual(P);
   });
 
   it("NORMAL (0) is accepted and the bytes are right", () => {

@@ -46,6 +46,13 @@ function expectError(fn: () => unknown, code: string, syscall: string): void {
 }
 
 const space = anymmap.createInstance();
+/**
+ * The WASM engine reads file pages itself, through host I/O it counts. The
+ * native backend's pages are the kernel's page cache (a file just written is
+ * resident already) and its reads are not counted: there the tests check
+ * the bytes and the residency the kernel promises.
+ */
+const ownPaging = space.backend === "wasm";
 
 describe("MAP_SHARED and MAP_PRIVATE file mappings", () => {
   it("MAP_SHARED: a write reaches the file after msync", () => {
@@ -79,8 +86,8 @@ describe("MAP_SHARED and MAP_PRIVATE file mappings", () => {
     expectBytes(fx.read(path), data);
     m.munmap();
     expectBytes(fx.read(path), data);
-    expect(space.hostIO.writes).toBe(0);
-    expect(space.hostIO.writtenBytes).toBe(0);
+    if (ownPaging) expect(space.hostIO.writes).toBe(0);
+    if (ownPaging) expect(space.hostIO.writtenBytes).toBe(0);
   });
 
   it("MAP_SHARED|MAP_PRIVATE (MAP_SHARED_VALIDATE) maps shared", () => {
@@ -225,11 +232,11 @@ describe("MAP_POPULATE", () => {
     const handle = space.openSync(path, "r");
     space.resetHostIO();
     const m = space.mmapSync(handle, { prot: "r", flags: "shared|populate" });
-    expect(space.hostIO.reads).toBeGreaterThan(0);
-    expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(data.length);
+    if (ownPaging) expect(space.hostIO.reads).toBeGreaterThan(0);
+    if (ownPaging) expect(space.hostIO.readBytes).toBeGreaterThanOrEqual(data.length);
     const readsAfterMmap = space.hostIO.reads;
     expectBytes(m.read(), data);
-    expect(space.hostIO.reads).toBe(readsAfterMmap);
+    if (ownPaging) expect(space.hostIO.reads).toBe(readsAfterMmap);
     expect(Array.from(m.mincore())).toEqual(new Array(16).fill(1));
     m.munmap();
     handle.close();
@@ -240,8 +247,8 @@ describe("MAP_POPULATE", () => {
     const handle = space.openSync(path, "r");
     space.resetHostIO();
     const m = space.mmapSync(handle, { prot: "r", flags: "shared" });
-    expect(space.hostIO.reads).toBe(0);
-    expect(Array.from(m.mincore())).toEqual(new Array(16).fill(0));
+    if (ownPaging) expect(space.hostIO.reads).toBe(0);
+    if (ownPaging) expect(Array.from(m.mincore())).toEqual(new Array(16).fill(0));
     m.munmap();
     handle.close();
   });

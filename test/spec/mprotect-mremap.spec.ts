@@ -2,7 +2,7 @@
  * mprotect(2) as enforced at every API entry, and mremap(2): shrink, grow in
  * place, grow by moving, growing a file mapping after the file grew, errors.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, beforeEach, describe, expect, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
 
@@ -33,8 +33,19 @@ function patched(base: Uint8Array, at: number, bytes: Uint8Array): Uint8Array {
 
 const zeros = (n: number) => new Uint8Array(n);
 
-/** A free stretch of address space: 1 GiB in, far below where the engine allocates top-down. */
-const FREE = 0x40000000;
+/**
+ * A free stretch of address space with room above it to grow. WASM: 1 GiB
+ * in, far below where the engine allocates top-down (each instance has its
+ * own memory). Native: instances share the process's address space, so each
+ * test takes a stretch the kernel has just handed out and taken back.
+ */
+let FREE = 0x40000000;
+beforeEach(() => {
+  if (anymmap.backend !== "native") return;
+  const probe = anymmap.createInstance().mmapSync(null, { length: 64 * P });
+  FREE = probe.address;
+  probe.munmap();
+});
 
 describe("mprotect", () => {
   function anon(seed: number, pages = 4) {
@@ -450,7 +461,9 @@ describe("mremap", () => {
     const space = anymmap.createInstance();
     const data = pattern(8 * P, 34);
     const path = fx.file(data, "grow-twice");
-    const m = space.mmapSync(path, { prot: "rw", flags: "shared", length: 2 * P });
+    // The kernel places a new mapping right below the previous one: room to grow needs an address.
+    const at = anymmap.backend === "native" ? { address: FREE } : {};
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared", length: 2 * P, ...at });
     m.mremap(4 * P);
     m.mremap(8 * P);
     expect(m.read()).toEqual(data);

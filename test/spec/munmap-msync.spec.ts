@@ -6,6 +6,12 @@
 import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
+/**
+ * Native: a store through a shared mapping is in the kernel's page cache at
+ * once, so read(2) of the file sees it before any msync (msync only makes it
+ * durable). The WASM engine's pages reach the file at msync or munmap.
+ */
+const storesVisibleAtOnce = anymmap.backend === "native";
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -201,7 +207,15 @@ describe("munmap at the address level", () => {
   /** Three adjacent 4-page mappings c | b | a (ascending addresses), each full of its own pattern. */
   function adjacent() {
     const space = anymmap.createInstance();
-    const a = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    // Native: the kernel packs each new mapping right below the last one, so
+    // the three go at the top of a stretch it has just handed out and taken back.
+    let top = {};
+    if (space.backend === "native") {
+      const probe = space.mmapSync(null, { length: 16 * P });
+      top = { address: probe.address + 12 * P };
+      probe.munmap();
+    }
+    const a = space.mmapSync(null, { length: 4 * P, prot: "rw", ...top });
     const bPath = fx.file(pattern(4 * P, 42), "b-private");
     // Anonymous and MAP_PRIVATE mappings take an address hint when the pages are free.
     const b = space.mmapSync(bPath, { prot: "rw", flags: "private", address: a.address - 4 * P });
@@ -385,7 +399,7 @@ describe("msync", () => {
     expect(space.hostIO.syncs).toBeGreaterThan(0);
     expect(space.hostIO.writtenBytes).toBeLessThanOrEqual(P);
     expect(fx.readRange(path, 3 * P, 10)).toEqual(new Uint8Array(10).fill(2));
-    expect(fx.readRange(path, 0, 10)).toEqual(data.subarray(0, 10));
+    if (!storesVisibleAtOnce) expect(fx.readRange(path, 0, 10)).toEqual(data.subarray(0, 10));
     m.msync("sync");
     expect(fx.readRange(path, 0, 10)).toEqual(new Uint8Array(10).fill(1));
   });
@@ -424,7 +438,7 @@ describe("msync", () => {
     expectMmapError(() => space.msync(m.address, m.length, "async|sync|invalidate"), "EINVAL", "msync");
     expectMmapError(() => space.msync(m.address, m.length, 7), "EINVAL", "msync");
     expect(space.hostIO.writes).toBe(0);
-    expect(fx.read(path)).toEqual(data);
+    if (!storesVisibleAtOnce) expect(fx.read(path)).toEqual(data);
   });
 
   for (const flags of [8, 16, 0x100, 0x40000000, "bogus", "sync|bogus"]) {

@@ -1,14 +1,16 @@
 /**
- * anymmap for Bun: the WASM engine over Bun's node:fs (one pread64 per
- * page-in, straight into WebAssembly memory).
+ * anymmap for Bun: the kernel's mmap through bun:ffi where the shared
+ * library is built, else the WASM engine over Bun's node:fs (one pread64
+ * per page-in, straight into WebAssembly memory).
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { mapNodeError } from "../node-fs/map-error.js";
 import { NodeHostFile } from "../node-fs/node-file.js";
+import { bunNative } from "./native.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";
@@ -32,6 +34,8 @@ const adapter: RuntimeAdapter = {
   mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
+  native: bunNative,
+  backendChoice: process.env.ANYMMAP_BACKEND,
 };
 
 /** A new, independent address space (its own mappings and 4 GiB of memory). Bun. */
@@ -46,8 +50,8 @@ function instance(): AnymmapInstance {
 
 /** The page size of every alignment rule: 4096. Bun. */
 export const pageSize = 4096;
-/** The backend in use. Bun: "wasm". */
-export const backend = "wasm" as const;
+/** The default address space's backend: "native" where the shared library is built (and ANYMMAP_BACKEND is not "wasm"), else "wasm". Bun. */
+export const backend: Backend = instance().backend;
 
 /** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Bun. */
 export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
@@ -58,12 +62,12 @@ export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> 
   return instance().mmap(source, options);
 }
 /** Opens a file of the default address space, synchronously. Bun. */
-export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
-  return instance().openSync(path, flags, mode);
+export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {
+  return instance().openSync(path, flags, mode, backend);
 }
 /** Opens a file of the default address space. Bun. */
-export function open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
-  return instance().open(path, flags, mode);
+export function open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
+  return instance().open(path, flags, mode, backend);
 }
 /** munmap(2) over the default address space: may cover several mappings. Bun. */
 export function munmap(address: number, length: number): void {

@@ -1,12 +1,14 @@
 /**
- * anymmap for Deno: the WASM engine over Deno's node:fs (one pread64 per
- * page-in, straight into WebAssembly memory). Needs --allow-read for the
- * files it maps and for anymmap.wasm, and --allow-write for writable ones.
+ * anymmap for Deno: the kernel's mmap through Deno.dlopen with --allow-ffi,
+ * else the WASM engine over Deno's node:fs (one pread64 per page-in,
+ * straight into WebAssembly memory). The WASM engine needs --allow-read for
+ * the files it maps and for anymmap.wasm, and --allow-write for writable ones.
  */
-import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
 import { openDenoFile, permissionError } from "./deno-file.js";
+import { denoNative } from "./native.js";
 import { mapDenoError, missingPermission } from "./map-error.js";
 
 export * from "../../core/constants.js";
@@ -16,6 +18,8 @@ export type * from "../../core/api.js";
 /** The parts of Deno's global namespace this entry uses. */
 interface DenoNamespace {
   readonly version: { readonly deno: string };
+  readonly env: { get(name: string): string | undefined };
+  readonly permissions: { querySync(desc: { name: "env"; variable: string }): { readonly state: string } };
   readFileSync(path: URL): Uint8Array;
   readFile(path: URL): Promise<Uint8Array>;
 }
@@ -37,8 +41,16 @@ function loadError(e: unknown): unknown {
   return permissionError(flag, "load", "read anymmap.wasm", decodeURIComponent(wasmUrl.pathname), e);
 }
 
+/** ANYMMAP_BACKEND when Deno may read it (--allow-env); unset otherwise, without a prompt. */
+function backendChoice(): string | undefined {
+  const variable = "ANYMMAP_BACKEND";
+  return Deno.permissions.querySync({ name: "env", variable }).state === "granted" ? Deno.env.get(variable) : undefined;
+}
+
 const adapter: RuntimeAdapter = {
   runtime: `deno ${Deno.version.deno}`,
+  native: denoNative,
+  backendChoice: backendChoice(),
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,
@@ -84,8 +96,8 @@ function instance(): AnymmapInstance {
 
 /** The page size of every alignment rule: 4096. Deno. */
 export const pageSize = 4096;
-/** The backend in use. Deno: "wasm". */
-export const backend = "wasm" as const;
+/** The default address space's backend: "native" with --allow-ffi and the shared library built, else "wasm". Deno. */
+export const backend: Backend = instance().backend;
 
 /** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Deno. */
 export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
@@ -96,12 +108,12 @@ export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> 
   return instance().mmap(source, options);
 }
 /** Opens a file of the default address space, synchronously. Deno. */
-export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
-  return instance().openSync(path, flags, mode);
+export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {
+  return instance().openSync(path, flags, mode, backend);
 }
 /** Opens a file of the default address space. Deno. */
-export function open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
-  return instance().open(path, flags, mode);
+export function open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
+  return instance().open(path, flags, mode, backend);
 }
 /** munmap(2) over the default address space: may cover several mappings. Deno. */
 export function munmap(address: number, length: number): void {

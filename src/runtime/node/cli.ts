@@ -98,7 +98,8 @@ function sameFile(a: string, b: string): boolean {
 
 function info(): number {
   const i = createInstance().info();
-  out(1, `anymmap ${version}\nruntime: ${i.runtime}\nbackend: ${i.backend}\npage size: ${i.pageSize}\n`);
+  const why = i.nativeUnavailable === undefined ? "" : `native: not in use: ${i.nativeUnavailable}\n`;
+  out(1, `anymmap ${version}\nruntime: ${i.runtime}\nbackend: ${i.backend}\n${why}page size: ${i.pageSize}\n`);
   return 0;
 }
 

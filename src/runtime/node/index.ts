@@ -1,14 +1,16 @@
 /**
- * anymmap for Node.js: the WASM engine over `node:fs`.
+ * anymmap for Node.js: the kernel's mmap through the N-API addon where it
+ * is built, else the WASM engine over `node:fs`.
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
 import { mapNodeError } from "../node-fs/map-error.js";
 import { NodeHostFile } from "../node-fs/node-file.js";
+import { nodeNative } from "./native.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";
@@ -28,6 +30,8 @@ const adapter: RuntimeAdapter = {
   mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
+  native: nodeNative,
+  backendChoice: process.env.ANYMMAP_BACKEND,
 };
 
 /** A new, independent address space (its own mappings and 4 GiB of memory). Node. */
@@ -42,8 +46,8 @@ function instance(): AnymmapInstance {
 
 /** The page size of every alignment rule: 4096. Node. */
 export const pageSize = 4096;
-/** The backend in use. Node: "wasm". */
-export const backend = "wasm" as const;
+/** The default address space's backend: "native" where the addon is built (and ANYMMAP_BACKEND is not "wasm"), else "wasm". Node. */
+export const backend: Backend = instance().backend;
 
 /** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Node. */
 export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
@@ -54,12 +58,12 @@ export function mmap(source: MapSource, options?: MapOptions): Promise<MappingIm
   return instance().mmap(source, options);
 }
 /** Opens a file of the default address space, synchronously. Node. */
-export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
-  return instance().openSync(path, flags, mode);
+export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {
+  return instance().openSync(path, flags, mode, backend);
 }
 /** Opens a file of the default address space. Node. */
-export function open(path: string, flags?: OpenFlags, mode?: number): Promise<FileHandle> {
-  return instance().open(path, flags, mode);
+export function open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
+  return instance().open(path, flags, mode, backend);
 }
 /** munmap(2) over the default address space: may cover several mappings. Node. */
 export function munmap(address: number, length: number): void {

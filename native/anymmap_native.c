@@ -1,0 +1,108 @@
+/*
+ * The operating system's mman calls for anymmap's native backend, as a plain
+ * shared library (Deno FFI, bun:ffi) and inside the N-API addon (Node).
+ *
+ * Every call returns its result or -errno, so that callers over an FFI never
+ * read a thread-local errno that the runtime may have changed in between.
+ * Offsets and lengths are 64-bit on every path, so a file offset past 4 GiB
+ * reaches the kernel exactly.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "anymmap_native.h"
+
+static int64_t fail(void)
+{
+	return -(int64_t)errno;
+}
+
+int64_t anymmap_native_mmap(uint64_t addr, uint64_t len, int32_t prot, int32_t flags, int32_t fd, int64_t off)
+{
+	void *p = mmap((void *)(uintptr_t)addr, (size_t)len, prot, flags, fd, (off_t)off);
+	if (p == MAP_FAILED) return fail();
+	return (int64_t)(uintptr_t)p;
+}
+
+int32_t anymmap_native_munmap(uint64_t addr, uint64_t len)
+{
+	return munmap((void *)(uintptr_t)addr, (size_t)len) ? (int32_t)fail() : 0;
+}
+
+int32_t anymmap_native_msync(uint64_t addr, uint64_t len, int32_t flags)
+{
+	return msync((void *)(uintptr_t)addr, (size_t)len, flags) ? (int32_t)fail() : 0;
+}
+
+int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice)
+{
+	return madvise((void *)(uintptr_t)addr, (size_t)len, advice) ? (int32_t)fail() : 0;
+}
+
+int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec)
+{
+	return mincore((void *)(uintptr_t)addr, (size_t)len, (unsigned char *)vec) ? (int32_t)fail() : 0;
+}
+
+int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode)
+{
+	int fd = open(path, flags | O_CLOEXEC, (mode_t)mode);
+	return fd < 0 ? (int32_t)fail() : fd;
+}
+
+int32_t anymmap_native_close(int32_t fd)
+{
+	return close(fd) ? (int32_t)fail() : 0;
+}
+
+int32_t anymmap_native_dup(int32_t fd)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return copy < 0 ? (int32_t)fail() : copy;
+}
+
+/* O_ACCMODE bits of the descriptor: whether a shared mapping may be made writable. */
+int32_t anymmap_native_access_mode(int32_t fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+	return flags < 0 ? (int32_t)fail() : (flags & (O_ACCMODE | O_APPEND));
+}
+
+int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off)
+{
+	ssize_t n = pread(fd, buf, (size_t)count, (off_t)off);
+	return n < 0 ? fail() : n;
+}
+
+int64_t anymmap_native_pwrite(int32_t fd, const uint8_t *buf, uint64_t count, int64_t off)
+{
+	ssize_t n = pwrite(fd, buf, (size_t)count, (off_t)off);
+	return n < 0 ? fail() : n;
+}
+
+int32_t anymmap_native_ftruncate(int32_t fd, int64_t len)
+{
+	return ftruncate(fd, (off_t)len) ? (int32_t)fail() : 0;
+}
+
+int32_t anymmap_native_fsync(int32_t fd)
+{
+	return fsync(fd) ? (int32_t)fail() : 0;
+}
+
+int64_t anymmap_native_fsize(int32_t fd)
+{
+	struct stat st;
+	if (fstat(fd, &st)) return fail();
+	return (int64_t)st.st_size;
+}
+
+int32_t anymmap_native_page_size(void)
+{
+	return (int32_t)sysconf(_SC_PAGESIZE);
+}

@@ -1,0 +1,23 @@
+/* anymmap's native mman calls: results or -errno, 64-bit lengths and offsets. */
+#ifndef ANYMMAP_NATIVE_H
+#define ANYMMAP_NATIVE_H
+
+#include <stdint.h>
+
+int64_t anymmap_native_mmap(uint64_t addr, uint64_t len, int32_t prot, int32_t flags, int32_t fd, int64_t off);
+int32_t anymmap_native_munmap(uint64_t addr, uint64_t len);
+int32_t anymmap_native_msync(uint64_t addr, uint64_t len, int32_t flags);
+int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice);
+int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec);
+int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode);
+int32_t anymmap_native_close(int32_t fd);
+int32_t anymmap_native_dup(int32_t fd);
+int32_t anymmap_native_access_mode(int32_t fd);
+int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off);
+int64_t anymmap_native_pwrite(int32_t fd, const uint8_t *buf, uint64_t count, int64_t off);
+int32_t anymmap_native_ftruncate(int32_t fd, int64_t len);
+int32_t anymmap_native_fsync(int32_t fd);
+int64_t anymmap_native_fsize(int32_t fd);
+int32_t anymmap_native_page_size(void);
+
+#endif

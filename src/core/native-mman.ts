@@ -1,0 +1,52 @@
+/**
+ * What a runtime adapter hands the native engine: the operating system's
+ * calls, reached through the runtime's own foreign-function interface
+ * (N-API in Node, Deno.dlopen, bun:ffi). Every call returns its result or a
+ * negated errno of the OS; addresses and lengths are exact integers below
+ * 2^53, file offsets are BigInt so that offsets past 4 GiB reach the kernel
+ * exactly. Implemented in Node, Deno (with --allow-ffi) and Bun.
+ */
+export interface NativeMman {
+  /** `process.platform`-style name of the OS: a key of PLATFORMS. */
+  readonly platform: string;
+  /** How the calls are reached, for info(): "N-API addon", "Deno FFI", "bun:ffi". */
+  readonly binding: string;
+  /** The largest ArrayBuffer the runtime can make over mapped memory. */
+  readonly maxBuffer: number;
+  mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: bigint): number;
+  munmap(address: number, length: number): number;
+  msync(address: number, length: number, flags: number): number;
+  madvise(address: number, length: number, advice: number): number;
+  /** Fills `vec` with one byte per page. */
+  mincore(address: number, length: number, vec: Uint8Array): number;
+  open(path: string, flags: number, mode: number): number;
+  close(fd: number): number;
+  dup(fd: number): number;
+  /** The descriptor's access mode and O_APPEND bits (fcntl F_GETFL). */
+  accessMode(fd: number): number;
+  pread(fd: number, target: Uint8Array, offset: bigint): number;
+  pwrite(fd: number, source: Uint8Array, offset: bigint): number;
+  ftruncate(fd: number, length: bigint): number;
+  fsync(fd: number): number;
+  /** st_size, or a negated errno. */
+  fsize(fd: number): number;
+
+  /**
+   * A range the engine keeps mapped while ArrayBuffers over it may be used.
+   * If the engine never releases it, the runtime unmaps it once it and all
+   * its buffers are garbage.
+   */
+  reserve(address: number, length: number): NativeReservation;
+  /** The reservation grew or shrank in place. */
+  resize(reservation: NativeReservation, length: number): void;
+  /** A zero-copy ArrayBuffer over [address, address+length) of the reservation. */
+  buffer(reservation: NativeReservation, address: number, length: number): ArrayBuffer;
+  /**
+   * Detaches every buffer (each view then has length 0), then unmaps the
+   * reservation, exactly once. Returns 0 or a negated errno.
+   */
+  release(reservation: NativeReservation, buffers: ArrayBuffer[]): number;
+}
+
+/** An opaque handle of a NativeMman's reservation. */
+export type NativeReservation = { readonly __reservation: unique symbol } | object;

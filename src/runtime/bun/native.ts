@@ -1,0 +1,36 @@
+/**
+ * Bun's native backend: the shared library built from native/anymmap_native.c
+ * (build/libanymmap.so), through bun:ffi. `Bun.mmap` is not used: it has no
+ * munmap or msync, maps only by path, always read-write, and at most 4 GiB.
+ */
+import { dlopen, toArrayBuffer } from "bun:ffi";
+
+import { type FfiType, NATIVE_SYMBOLS, type FfiSymbols, ffiMman } from "../../core/ffi-mman.js";
+import type { NativeMman } from "../../core/native-mman.js";
+
+const bunType = (t: FfiType): string => (t === "pointer" ? "ptr" : t === "i64" ? "i64_fast" : t);
+
+/** Bun's ArrayBuffers hold at most 2^32 bytes (toArrayBuffer throws RangeError above). */
+const MAX_BUFFER = 2 ** 32;
+
+/** Opens the library; throws an Error that says why it cannot be used. Bun. */
+export function bunNative(): NativeMman {
+  const file = process.platform === "darwin" ? "libanymmap.dylib" : "libanymmap.so";
+  const path = decodeURIComponent(new URL(`../build/${file}`, import.meta.url).pathname);
+  const symbols = Object.fromEntries(
+    Object.entries(NATIVE_SYMBOLS).map(([name, sig]) => [name, { args: sig.parameters.map(bunType), returns: bunType(sig.result) }]),
+  );
+  let lib: { symbols: FfiSymbols };
+  try {
+    lib = dlopen(path, symbols) as unknown as { symbols: FfiSymbols };
+  } catch (e) {
+    throw new Error(`cannot open ${path} (${e instanceof Error ? e.message : String(e)}); build it with "node native/build.mjs"`, { cause: e });
+  }
+  return ffiMman({
+    platform: process.platform,
+    binding: "bun:ffi",
+    maxBuffer: MAX_BUFFER,
+    symbols: lib.symbols,
+    arrayBuffer: (address, length) => toArrayBuffer(address, 0, length),
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Node's native backend: the N-API addon (native/addon.c, built by
+ * `npm install` into build/Release/anymmap.node).
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { markAsUntransferable } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+
+import type { NativeMman } from "../../core/native-mman.js";
+import { probeFlags } from "../../core/platform.js";
+
+type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer">;
+
+/** Node refuses external ArrayBuffers above 4 GiB (ERR_BUFFER_TOO_LARGE). */
+const MAX_EXTERNAL_BUFFER = 2 ** 32;
+
+const addonPath = fileURLToPath(new URL("../build/Release/anymmap.node", import.meta.url));
+const buildScript = fileURLToPath(new URL("../native/build.mjs", import.meta.url));
+
+/** Loads the addon; throws an Error that says why it cannot be used. Node. */
+export function nodeNative(): NativeMman {
+  if (!existsSync(addonPath)) {
+    throw new Error(`the N-API addon is not built (${addonPath} is missing; run "node ${buildScript}", which needs a C compiler and node-gyp)`);
+  }
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(addonPath) as Addon;
+  } catch (e) {
+    throw new Error(`the N-API addon did not load: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  // V8 sandbox builds (Electron) refuse external ArrayBuffers: find out now, not at the first mapping.
+  const page = 4096;
+  const probe0 = probeFlags(process.platform);
+  const at = addon.mmap(0, page, probe0.prot, probe0.flags, -1, 0n);
+  if (at < 0) throw new Error(`the N-API addon cannot map memory (errno ${-at})`);
+  const reservation = addon.reserve(at, page);
+  const probe = addon.buffer(reservation, at, page) as ArrayBuffer | undefined;
+  const made = probe?.byteLength === page;
+  addon.release(reservation, probe ? [probe] : []);
+  if (!made) throw new Error("this Node forbids external ArrayBuffers (a V8 sandbox build, such as Electron's)");
+  if (probe!.byteLength !== 0) throw new Error("napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash");
+  return {
+    ...addon,
+    // Posting a mapped buffer to a worker copies it: a transfer would leave the worker a pointer that munmap frees.
+    buffer(reservation, address, length) {
+      const buffer = addon.buffer(reservation, address, length);
+      markAsUntransferable(buffer);
+      return buffer;
+    },
+    platform: process.platform,
+    binding: "N-API addon",
+    maxBuffer: MAX_EXTERNAL_BUFFER,
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * The native backend (the kernel's mmap through the N-API addon) when users
+ * do what C would punish: use views after munmap, write through views of
+ * read-only or PROT_NONE memory, keep views of parts that were unmapped.
+ * None of it may crash the process or reach the file. Also: offsets past
+ * 4 GiB, mappings larger than one ArrayBuffer, and how the backend is chosen.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+import * as anymmap from "../dist/node.js";
+
+const P = 4096;
+const GiB = 2 ** 30;
+const dir = mkdtempSync(join(tmpdir(), "anymmap-native-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function file(bytes: Uint8Array | string): string {
+  const path = join(dir, `f${n++}`);
+  writeFileSync(path, bytes);
+  return path;
+}
+const native = { backend: "native" } as const;
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+function expectMmapError(fn: () => unknown, code: string, syscall: string): anymmap.MmapError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(anymmap.isMmapError(thrown), `expected an MmapError, got ${String(thrown)}`).toBe(true);
+  const e = thrown as anymmap.MmapError;
+  expect({ code: e.code, syscall: e.syscall }).toEqual({ code, syscall });
+  return e;
+}
+
+describe("native: the addon is built and chosen", () => {
+  it("is the default backend in Node when ANYMMAP_BACKEND does not say otherwise", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: P, prot: "rw", ...native });
+    expect(m.backend).toBe("native");
+    // Addresses are the kernel's: user space on x86-64, above the WASM engine's 4 GiB.
+    expect(m.address).toBeGreaterThan(2 ** 32);
+    m.munmap();
+  });
+
+  it("backend per call: both engines in one address space, each mapping on its own", () => {
+    const path = file("both engines");
+    const space = anymmap.createInstance();
+    const w = space.mmapSync(path, { backend: "wasm" });
+    const k = space.mmapSync(path, native);
+    expect([w.backend, k.backend]).toEqual(["wasm", "native"]);
+    expect(text(w.read(0, 12))).toBe("both engines");
+    expect(text(k.read(0, 12))).toBe("both engines");
+    expect(space.info().mappings).toBe(2);
+    // Address-level calls reach the engine that owns the address.
+    expect(Array.from(space.mincore(k.address, P))).toEqual([1]);
+    space.munmap(k.address, P);
+    expect(k.mapped).toBe(false);
+    w.munmap();
+  });
+
+  it("a FileHandle maps only with the backend it was opened for", () => {
+    const path = file("handle");
+    const space = anymmap.createInstance();
+    const h = space.openSync(path, "r", undefined, "native");
+    expect(h.backend).toBe("native");
+    expect(space.mmapSync(h).backend).toBe("native");
+    const e = expectMmapError(() => space.mmapSync(h, { backend: "wasm" }), "EINVAL", "mmap");
+    expect(e.message).toContain("native");
+    h.close();
+  });
+
+  it("rejects an unknown backend with EINVAL", () => {
+    expectMmapError(() => anymmap.createInstance().mmapSync(null, { length: P, backend: "kernel" as never }), "EINVAL", "mmap");
+  });
+
+  it("ANYMMAP_BACKEND=wasm makes WASM the default, and info() says why native is not in use", () => {
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    const script = `import("./dist/node.js").then((a) => console.log(JSON.stringify({ backend: a.backend, info: a.info(), m: a.mmapSync(null, { length: 4096 }).backend, n: a.mmapSync(null, { length: 4096, backend: "native" }).backend })))`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, ANYMMAP_BACKEND: "wasm" } });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { backend: string; info: anymmap.Info; m: string; n: string };
+    expect(out.backend).toBe("wasm");
+    expect(out.info.backend).toBe("wasm");
+    expect(out.info.nativeUnavailable).toContain("ANYMMAP_BACKEND=wasm");
+    expect(out.m).toBe("wasm");
+    expect(out.n).toBe("native");
+  });
+});
+
+describe("native: views never crash the process", () => {
+  it("munmap while views exist: reads and writes through them do nothing, length 0", () => {
+    const path = file(new Uint8Array(4 * P).fill(0x41));
+    const m = anymmap.mmapSync(path, { prot: "rw", flags: "shared", ...native });
+    const whole = m.bytes;
+    const part = m.view(P, P, "write");
+    const words = new Uint32Array(whole.buffer, 0, 8);
+    m.munmap();
+    expect([whole.length, part.length, words.length, whole.buffer.byteLength]).toEqual([0, 0, 0, 0]);
+    expect(whole[0]).toBeUndefined();
+    part[0] = 7;
+    words[1] = 1;
+    // Methods on a detached buffer throw a TypeError: an exception, not a signal.
+    expect(() => whole.fill(9)).toThrow(TypeError);
+    expect(part[0]).toBeUndefined();
+    expect(readFileSync(path)).toEqual(Buffer.alloc(4 * P, 0x41));
+    expectMmapError(() => m.read(0, 1), "EFAULT", "access");
+  });
+
+  it("a write through a view of a read-only shared mapping never reaches the file", () => {
+    const path = file(new Uint8Array(2 * P).fill(0x61));
+    const ro = anymmap.mmapSync(path, { prot: "r", flags: "shared", ...native });
+    const view = ro.bytes;
+    view[0] = 0x7a;
+    view.fill(0x7a, P, P + 10);
+    ro.msync();
+    expect(readFileSync(path)).toEqual(Buffer.alloc(2 * P, 0x61));
+    expectMmapError(() => ro.write("no"), "EACCES", "access");
+    ro.munmap();
+    expect(readFileSync(path)).toEqual(Buffer.alloc(2 * P, 0x61));
+  });
+
+  it("a read-only shared mapping still sees the file's new bytes (it is not a copy)", () => {
+    const path = file(new Uint8Array(P).fill(1));
+    const ro = anymmap.mmapSync(path, { prot: "r", ...native });
+    const rw = anymmap.mmapSync(path, { prot: "rw", flags: "shared", ...native });
+    rw.write("seen", 0);
+    expect(text(ro.read(0, 4))).toBe("seen");
+    rw.munmap();
+    ro.munmap();
+  });
+
+  it("mprotect to read-only or PROT_NONE: old write views neither crash nor reach the file; the API refuses", () => {
+    const path = file(new Uint8Array(2 * P).fill(0x30));
+    const m = anymmap.mmapSync(path, { prot: "rw", flags: "shared", ...native });
+    const view = m.view(0, 2 * P, "write");
+    view[0] = 0x31;
+    m.mprotect("r");
+    view[1] = 0x32;
+    m.mprotect("none", P, P);
+    view[P] = 0x33;
+    expect(view[P]).toBe(0x33);
+    expectMmapError(() => m.read(P, 1), "EACCES", "access");
+    expectMmapError(() => m.write("x", 0), "EACCES", "access");
+    m.msync();
+    const onDisk = readFileSync(path);
+    expect([onDisk[0], onDisk[1], onDisk[P]]).toEqual([0x31, 0x30, 0x30]);
+    // Writable again: what was written while read-only is gone, the file's bytes are back.
+    m.mprotect("rw");
+    expect(Array.from(m.read(0, 2))).toEqual([0x31, 0x30]);
+    m.write("ok", P);
+    m.munmap();
+    expect(text(readFileSync(path).subarray(P, P + 2))).toBe("ok");
+  });
+
+  it("a stale view of an unmapped part reads zeros, never another mapping's bytes, until the whole mapping goes", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: 4 * P, prot: "rw", ...native });
+    m.write(new Uint8Array(4 * P).fill(0xee), 0);
+    const stale = m.view(0, 4 * P);
+    m.munmap(P, 2 * P);
+    expect(stale.length).toBe(4 * P);
+    expect(stale.subarray(P, 3 * P).every((b) => b === 0)).toBe(true);
+    stale.fill(5, P, 3 * P);
+    // New mappings do not land in the hole: it is still this mapping's until it is wholly unmapped.
+    const others = Array.from({ length: 8 }, () => space.mmapSync(null, { length: P, prot: "rw", ...native }));
+    for (const o of others) {
+      o.write(new Uint8Array(P).fill(0xbb), 0);
+      expect(o.address < m.address + P || o.address >= m.address + 3 * P).toBe(true);
+    }
+    expect(stale.subarray(P, 3 * P).every((b) => b === 5)).toBe(true);
+    expect(stale[0]).toBe(0xee);
+    m.munmap();
+    expect(stale.length).toBe(0);
+    for (const o of others) o.munmap();
+  });
+
+  it("mremap that moves: old views stop at length 0 once nothing of the old pages is mapped, the bytes move", () => {
+    const space = anymmap.createInstance();
+    // A stretch the kernel has just handed out and taken back: the page after m is free for the blocker.
+    const probe = space.mmapSync(null, { length: 16 * P, ...native });
+    probe.munmap();
+    const m = space.mmapSync(null, { length: 2 * P, prot: "rw", address: probe.address, ...native });
+    const block = space.mmapSync(null, { length: P, prot: "r", address: m.address + 2 * P, flags: "private|fixed", ...native });
+    m.write("moving", 0);
+    const old = m.bytes;
+    m.mremap(8 * P, "maymove");
+    expect(m.address).not.toBe(block.address - 2 * P);
+    expect(text(m.read(0, 6))).toBe("moving");
+    expect(old.length).toBe(0);
+    block.munmap();
+    m.munmap();
+  });
+
+  it("a page wholly past the end of the file is EFAULT (SIGBUS) from the API, not a signal", () => {
+    const path = file("short");
+    const m = anymmap.mmapSync(path, { length: 3 * P, ...native });
+    expect(text(m.read(0, 5))).toBe("short");
+    expectMmapError(() => m.read(P, 1), "EFAULT", "access");
+    expectMmapError(() => m.bytes, "EFAULT", "access");
+    m.munmap();
+  });
+
+  it("pages past the end of the file are zero pages to raw views: at mmap, and after a truncate through anymmap", () => {
+    const path = file(new Uint8Array(100).fill(0x55));
+    const h = anymmap.openSync(path, "r+", undefined, "native");
+    const m = anymmap.mmapSync(h, { prot: "rw", flags: "shared", length: 4 * P });
+    // The whole region through a derived array: the C program's SIGBUS is a zero here.
+    const all = new Uint8Array(m.view(0, 100).buffer);
+    expect([all[99], all[100], all[2 * P], all[4 * P - 1]]).toEqual([0x55, 0, 0, 0]);
+    h.truncate(4 * P);
+    m.write("grown", 3 * P);
+    expect(text(all.subarray(3 * P, 3 * P + 5))).toBe("grown");
+    h.truncate(P);
+    expect(all[3 * P]).toBe(0);
+    all[3 * P] = 1;
+    expectMmapError(() => m.read(3 * P, 1), "EFAULT", "access");
+    h.truncate(4 * P);
+    expect(Array.from(m.read(3 * P, 5))).toEqual([0, 0, 0, 0, 0]);
+    m.munmap();
+    h.close();
+  });
+
+  it("MAP_FIXED never replaces memory this address space does not own", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(null, { length: P, prot: "rw", ...native });
+    const other = anymmap.createInstance();
+    const e = expectMmapError(() => other.mmapSync(null, { length: P, prot: "rw", address: m.address, flags: "private|fixed", ...native }), "EEXIST", "mmap");
+    expect(e.message).toContain("not this address space");
+    m.munmap();
+  });
+
+  it("rejects advice that could poison the process (MADV_HWPOISON) with EINVAL", () => {
+    const m = anymmap.mmapSync(null, { length: P, prot: "rw", ...native });
+    expectMmapError(() => m.madvise(100), "EINVAL", "madvise");
+    m.write("alive", 0);
+    expect(text(m.read(0, 5))).toBe("alive");
+    m.munmap();
+  });
+});
+
+describe("native: offsets past 4 GiB and mappings larger than one ArrayBuffer", () => {
+  it("maps a window at 5 GiB of a 6 GiB sparse file and reads exactly its bytes", () => {
+    const path = file("");
+    truncateSync(path, 6 * GiB);
+    const fd = anymmap.openSync(path, "r+", undefined, "native");
+    fd.pwrite(new TextEncoder().encode("at 1 GiB"), GiB);
+    fd.pwrite(new TextEncoder().encode("at 5 GiB"), 5 * GiB);
+    const m = anymmap.mmapSync(fd, { prot: "rw", offset: 5 * GiB, length: 2 * P });
+    expect(text(m.read(0, 8))).toBe("at 5 GiB");
+    m.write("written!", P);
+    m.msync();
+    const back = new Uint8Array(8);
+    fd.pread(back, 5 * GiB + P);
+    expect(text(back)).toBe("written!");
+    m.munmap();
+    fd.close();
+  });
+
+  it("refuses a mapping larger than Node's largest external ArrayBuffer (4 GiB) with ENOMEM that says so", () => {
+    const path = file("");
+    truncateSync(path, 5 * GiB);
+    const e = expectMmapError(() => anymmap.mmapSync(path, native), "ENOMEM", "mmap");
+    expect(e.message).toContain("ArrayBuffer");
+    expect(e.message).toContain("window");
+  });
+});
