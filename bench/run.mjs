@@ -257,6 +257,11 @@ const JS_ENV = {
   DO_NOT_TRACK: "1",
 };
 
+/** A contender's environment: anymmap's rows pin their backend (the default would pick native where it exists). */
+function jsEnv(c) {
+  return c.anymmap ? { ...JS_ENV, ANYMMAP_BACKEND: c.backend } : JS_ENV;
+}
+
 function jsRuntime(c) {
   const rt = JS_RUNTIMES[c.runtime ?? "node"];
   if (!existsSync(rt.command)) return { unavailable: `${rt.command} is missing: run npm install (deno and bun are devDependencies)` };
@@ -281,7 +286,7 @@ function runJs(c, sc, plan, ctx, check = false) {
     io: !!sc?.io,
     check,
   };
-  const r = spawnJob(rt.command, [...rt.args, join(repo, "bench", "lib", "worker.mjs"), JSON.stringify(spec)], { env: JS_ENV });
+  const r = spawnJob(rt.command, [...rt.args, join(repo, "bench", "lib", "worker.mjs"), JSON.stringify(spec)], { env: jsEnv(c) });
   return parseJsonLine(r, `${c.label} worker`, "@@BENCH ");
 }
 
@@ -338,7 +343,7 @@ function runCold(c, sc, plan, ctx, prep) {
   let checksum;
   for (let i = 0; i < cfg.coldWarmup + plan.runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnJob(cmd, args, { env: JS_ENV });
+    const r = spawnJob(cmd, args, { env: jsEnv(c) });
     const t1 = process.hrtime.bigint();
     if (r.status !== 0 || r.signal || r.error) return failure(r, `${c.label} process`);
     const text = r.stdout.trim();
@@ -547,7 +552,7 @@ async function main() {
   for (const sc of shown) {
     for (const r of results.get(sc.id).filter((r) => r.anymmap)) {
       const t = r.status === "ok" ? r.target : { status: r.status === "wrong" ? "WRONG BYTES" : r.status, detail: r.reason };
-      out.push(`  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${(t?.status ?? "—").padEnd(8)} ${t?.detail ?? ""}  [target ${sc.targetText}]`);
+      out.push(`  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${(t?.status ?? "—").padEnd(8)} ${t?.detail ?? ""}  [target ${r.backend === "native" ? (sc.nativeTarget?.text ?? "none") : sc.targetText}]`);
     }
   }
   const seconds = (Date.now() - started) / 1000;
@@ -680,7 +685,7 @@ function summaryOf(shown, results) {
       out.push(
         `| ${sc.n} ${sc.short.replace(/^\S+ /, "")}${name} | ${ok ? fmtTime(r.stats.median) : `${r.status}: ${String(r.reason).split(";")[0].replaceAll("|", "\\|")}`} | ` +
           `${c ? fmtTime(c.stats.median) : "—"} | ${best ? `${best.label} ${fmtTime(best.stats.median)}` : "—"} | ` +
-          `${ok && c ? fmtRatio(r.stats.median / c.stats.median) : "—"} | ${sc.targetText} | ` +
+          `${ok && c ? fmtRatio(r.stats.median / c.stats.median) : "—"} | ${r.backend === "native" ? (sc.nativeTarget?.text ?? "—") : sc.targetText} | ` +
           `${ok ? `**${r.target?.status ?? "—"}** ${r.target?.detail ?? ""}` : `**${r.status === "wrong" ? "WRONG BYTES" : "not measured"}**`} |`,
       );
     }

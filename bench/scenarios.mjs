@@ -69,6 +69,7 @@ export function scenarios(cfg) {
           return verdict(row.stats.median <= 20e3, fmtTime(row.stats.median), 20e3);
         },
       },
+      nativeTarget: ratioToC(2),
     },
     {
       id: "s4-random",

@@ -10,7 +10,8 @@
  *   id, label      stable key (JSON, chart) and the name in tables
  *   anymmap        true for anymmap's own rows: they get the target column
  *                  and are left out of "best other contender"
- *   backend        "wasm" | "native" (which targets apply)
+ *   backend        "wasm" | "native": which targets apply, and, for anymmap's
+ *                  rows, the ANYMMAP_BACKEND their process runs with
  *   runner         "js" (module + variant, under `runtime`: "node" by
  *                  default, "deno" or "bun"), "c" (mode), "emcc-wasi",
  *                  "emcc-js" (mode)
@@ -99,8 +100,33 @@ export const CONTENDERS = [
   },
   { id: "deno-readfilesync", label: "Deno.readFileSync", runner: "js", runtime: "deno", module: "deno-fs.mjs", variant: "readFileSync" },
   { id: "bun-mmap", label: "Bun.mmap", runner: "js", runtime: "bun", module: "bun-mmap.mjs", variant: "mmap" },
-  // Later rows: listed, never measured, until their backend exists.
-  { id: "anymmap-native-node", label: "anymmap native (Node, N-API)", anymmap: true, backend: "native", planned: "native backend not built yet" },
-  { id: "anymmap-native-deno", label: "anymmap native (Deno FFI)", anymmap: true, backend: "native", planned: "native backend not built yet" },
-  { id: "anymmap-native-bun", label: "anymmap native (bun:ffi)", anymmap: true, backend: "native", planned: "native backend not built yet" },
+  {
+    id: "anymmap-native-node",
+    label: "anymmap native (Node, N-API)",
+    anymmap: true,
+    backend: "native",
+    runner: "js",
+    module: "anymmap.mjs",
+    variant: "bytes",
+  },
+  {
+    id: "anymmap-native-deno",
+    label: "anymmap native (Deno FFI)",
+    anymmap: true,
+    backend: "native",
+    runner: "js",
+    runtime: "deno",
+    module: "anymmap.mjs",
+    variant: "bytes",
+  },
+  {
+    id: "anymmap-native-bun",
+    label: "anymmap native (bun:ffi)",
+    anymmap: true,
+    backend: "native",
+    runner: "js",
+    runtime: "bun",
+    module: "anymmap.mjs",
+    variant: "bytes",
+  },
 ];
