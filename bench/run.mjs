@@ -41,6 +41,7 @@ import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+import { runtimeEnv } from "../scripts/runtime-env.mjs";
 import { CONTENDERS } from "./contenders/index.mjs";
 import { RUN_ORDER, scenarios } from "./scenarios.mjs";
 import {
@@ -248,14 +249,7 @@ const JS_RUNTIMES = {
   deno: { command: join(repo, "node_modules", ".bin", "deno"), args: ["run", "-A", "--no-prompt", "--v8-flags=--expose-gc"] },
   bun: { command: join(repo, "node_modules", ".bin", "bun"), args: [] },
 };
-const JS_ENV = {
-  ...process.env,
-  NO_COLOR: "1",
-  DENO_NO_UPDATE_CHECK: "1",
-  DENO_NO_PROMPT: "1",
-  DENO_DIR: process.env.DENO_DIR ?? join(repo, ".tmp", "deno-dir"),
-  DO_NOT_TRACK: "1",
-};
+const JS_ENV = runtimeEnv(repo);
 
 /** A contender's environment: anymmap's rows pin their backend (the default would pick native where it exists). */
 function jsEnv(c) {

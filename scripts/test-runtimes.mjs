@@ -20,6 +20,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { runtimeEnv } from "./runtime-env.mjs";
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const MARK = "@@anymmap-results ";
@@ -59,16 +61,7 @@ function usage(message) {
 const specDir = join(root, "test", "spec");
 const specs = files.length > 0 ? files : readdirSync(specDir).filter((f) => f.endsWith(".spec.ts")).sort().map((f) => join(specDir, f));
 
-// The environment both runtimes get: no colours in logs, no update checks or
-// crash reports (no network beyond the npm registry), Deno's cache inside .tmp.
-const env = {
-  ...process.env,
-  NO_COLOR: "1",
-  DENO_NO_UPDATE_CHECK: "1",
-  DENO_NO_PROMPT: "1",
-  DENO_DIR: process.env.DENO_DIR ?? join(root, ".tmp", "deno-dir"),
-  DO_NOT_TRACK: "1",
-};
+const env = runtimeEnv(root);
 // Where the fixtures go (the harness uses os.tmpdir(), which reads TMPDIR).
 const tmp = tmpdir();
 

@@ -1,14 +1,18 @@
 import { WASI_ERRNO } from "../core/errno.js";
 import type { HostFile, HostFileStat, HostTime } from "./host-file.js";
 
-/** How `HostDir.open` should open a path (WASI `path_open`'s oflags, rights and fdflags). Works in all runtimes. */
-export interface HostOpenOptions {
+/** What opening a file asks for, as fs.open flags or O_ flags say it. Works in all runtimes. */
+export interface OpenMode {
   readable: boolean;
   writable: boolean;
   append: boolean;
   create: boolean;
   exclusive: boolean;
   truncate: boolean;
+}
+
+/** How `HostDir.open` should open a path (WASI `path_open`'s oflags, rights and fdflags). Works in all runtimes. */
+export interface HostOpenOptions extends OpenMode {
   /** Fail with ENOTDIR unless the path is a directory (O_DIRECTORY). */
   directory: boolean;
   /** Follow a symbolic link in the last component (not O_NOFOLLOW). */

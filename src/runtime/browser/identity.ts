@@ -5,6 +5,7 @@
  */
 import { MmapError } from "../../core/errors.js";
 import type { OpenFlags } from "../../core/api.js";
+import type { OpenMode } from "../../wasi/host-dir.js";
 
 /** `dev` of OPFS files. Browsers. */
 export const DEV_OPFS = 1n;
@@ -49,15 +50,7 @@ export function opfsKey(path: string): string {
   return `/${opfsComponents(path).join("/")}`;
 }
 
-/** What fs.open flags ask for. Browsers. */
-export interface OpenMode {
-  readable: boolean;
-  writable: boolean;
-  append: boolean;
-  create: boolean;
-  exclusive: boolean;
-  truncate: boolean;
-}
+export type { OpenMode };
 
 /** fs.open flags ("r", "r+", "w", "wx+", "a"...) as an OpenMode. Browsers. */
 export function openMode(flags: OpenFlags | string): OpenMode {
