@@ -1,10 +1,11 @@
-import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "./api.js";
+import type { Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot, WindowedOptions } from "./api.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import { Engine, MAX_MAPPING } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
 import { bits, integer, pageAligned } from "./validate.js";
+import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../wasi/host-file.js";
 import { WasiHost } from "../wasi/host.js";
 
@@ -149,6 +150,15 @@ export class AnymmapInstance implements Anymmap {
     return this.mmapSync(source, options);
   }
 
+  mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMappingImpl {
+    return new WindowedMappingImpl(this, source, options);
+  }
+
+  async mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMappingImpl> {
+    await this.ready();
+    return this.mmapWindowedSync(source, options);
+  }
+
   private length(value: unknown): number {
     const n = integer(value, "length", "mmap");
     if (n === 0) throw new MmapError("EINVAL", "mmap", "length must be greater than 0");
@@ -289,6 +299,7 @@ export class AnymmapInstance implements Anymmap {
       pageSize: PAGE_SIZE,
       residentBytes: engine.residentBytes(),
       mappings: engine.mappingCount(),
+      windowBudget: DEFAULT_WINDOW_BUDGET,
     };
   }
 }

@@ -3,7 +3,8 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import { WindowedMappingImpl } from "../../core/windowed.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
 import { MmapError, isMmapError } from "../../core/errors.js";
@@ -48,6 +49,8 @@ export interface BrowserMapping extends Mapping {
 export interface BrowserAnymmap extends Anymmap {
   mmapSync(source: BrowserMapSource, options?: MapOptions): BrowserMapping;
   mmap(source: BrowserMapSource, options?: MapOptions): Promise<BrowserMapping>;
+  mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping;
+  mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping>;
   open(source: BrowserOpenSource, flags?: OpenFlags, mode?: number): Promise<FileHandle>;
   /** Waits until every write queued on the main thread (msync, munmap, truncate) is on storage. Browsers. */
   flush(): Promise<void>;
@@ -305,6 +308,26 @@ export class BrowserInstance implements BrowserAnymmap {
       }
     }
     return this.mapHandle(source, options);
+  }
+
+  mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping {
+    if (isFileSystemFileHandle(source)) {
+      throw new MmapError("ENOTSUP", "mmap", "a FileSystemFileHandle opens asynchronously only: use `await mmapWindowed(handle)`");
+    }
+    return new WindowedMappingImpl(this, source, options);
+  }
+
+  async mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+    await this.ready();
+    if (!isFileSystemFileHandle(source)) return this.mmapWindowedSync(source, options);
+    const writable = (options?.prot === "rw" || options?.prot === 3) && (options?.flags ?? "shared") === "shared";
+    const handle = await this.open(source, writable ? "r+" : "r");
+    try {
+      return new WindowedMappingImpl(this, handle, options, handle);
+    } catch (e) {
+      handle.close();
+      throw e;
+    }
   }
 
   private mapHandle(source: MapSource, options?: MapOptions): BrowserMapping {

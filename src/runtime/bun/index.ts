@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { mapNodeError } from "../node-fs/map-error.js";
 import { NodeHostFile } from "../node-fs/node-file.js";
@@ -56,6 +56,14 @@ export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
 /** Maps a path, a FileHandle, or anonymous memory (`null`). Bun. */
 export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> {
   return instance().mmap(source, options);
+}
+/** Maps a file of any size through windows, synchronously; resident bytes stay within the budget. Bun. */
+export function mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping {
+  return instance().mmapWindowedSync(source, options);
+}
+/** Maps a file of any size through windows. Bun. */
+export function mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+  return instance().mmapWindowed(source, options);
 }
 /** Opens a file of the default address space, synchronously. Bun. */
 export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
