@@ -5,6 +5,7 @@
  */
 import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { WindowedMappingImpl } from "../../core/windowed.js";
+import { isUrl, RemoteHostFile } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
 import { MmapError, isMmapError } from "../../core/errors.js";
@@ -64,6 +65,22 @@ export interface BrowserEnvironment {
   init(): Promise<void>;
   /** The agent for synchronous OPFS paths, or why there is none. */
   agent(): OpfsAgent | string;
+}
+
+/** An http(s) URL as a read-only host file: dedicated workers only (synchronous XMLHttpRequest). */
+function openUrl(url: string, flags: OpenFlags): HostFile {
+  if (openMode(flags).writable) {
+    throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
+  }
+  if (!inDedicatedWorker()) {
+    throw new MmapError(
+      "ENOTSUP",
+      "open",
+      "URLs are read with synchronous range requests, which only a dedicated worker may make: map the URL in a worker",
+      { path: url },
+    );
+  }
+  return new RemoteHostFile(url);
 }
 
 /** Thrown by the adapter to stop the core right after it validated a call. */
@@ -148,6 +165,7 @@ export class BrowserInstance implements BrowserAnymmap {
       this.#prepared = undefined;
       return (this.#lastOpened = prepared.file);
     }
+    if (isUrl(path)) return (this.#lastOpened = openUrl(path, flags));
     const agent = this.env.agent();
     if (typeof agent === "string") throw new MmapError("ENOTSUP", "open", agent, { path });
     return (this.#lastOpened = agent.openFile(path, openMode(flags)));
@@ -203,7 +221,7 @@ export class BrowserInstance implements BrowserAnymmap {
     }
     this.probe(() => this.#core.openSync(source as string, flags, mode));
     const path = source as string;
-    const file = await this.openPath(path, flags);
+    const file = isUrl(path) ? openUrl(path, flags) : await this.openPath(path, flags);
     return this.openPrepared(path, file, flags, mode);
   }
 

@@ -115,6 +115,14 @@ export class NodeHostFile extends HostFile {
    * MmapError with syscall "open" that says what to check.
    */
   static open(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS): NodeHostFile {
+    if (/^https?:\/\//i.test(path)) {
+      throw new MmapError(
+        "ENOTSUP",
+        "open",
+        "http(s) URLs are mapped only in browser workers (synchronous range requests); Node, Deno and Bun read local files: download the file, or the range you need, first",
+        { path },
+      );
+    }
     const access = accessOf(flags);
     let fd: number;
     try {
