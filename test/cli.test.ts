@@ -393,6 +393,11 @@ describe("view", () => {
       expect(r.stdout.length).toBe(0);
     }
     expect(run("view").status).toBe(2);
+    // URLs are for browser workers; Node says so instead of looking for a file named "https:".
+    const url = run("view", "https://127.0.0.1:9/file.bin");
+    expect(url.status).toBe(1);
+    expect(url.stderr).toContain("ENOTSUP");
+    expect(url.stderr).toContain("browser workers");
     const missing = run("view", path.join(tmp, "nope"));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("ENOENT");

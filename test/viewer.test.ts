@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: the viewer's server is plain JavaScript, like the rest of the example.
 import { startViewer } from "../examples/viewer/serve.mjs";
 
+/** The page's document, as the functions evaluated in it see it (the project has no DOM lib). */
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined>; textContent: string | null } | null };
+
 const ROOT = resolve(import.meta.dirname, "..");
 const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);

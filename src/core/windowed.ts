@@ -397,50 +397,43 @@ export class WindowedMappingImpl implements WindowedMapping {
   }
 
   find(pattern: Uint8Array | string, start?: number, end?: number, options: LongOperation = {}): number {
-    this.live("find");
-    const p = this.needle(pattern);
-    const [lo, hi] = this.slice(start, end);
-    if (p.length === 0) return lo <= hi ? lo : -1;
-    const last = hi - p.length; // the last offset a match may start at
-    if (last < lo) return -1;
-    const total = last + 1 - lo;
-    let found = -1;
-    this.each(lo, last + 1, false, (w, from, to) => {
-      check(options, "find");
-      const rest = this.windowView(w, from);
-      const view = rest.subarray(0, to - from);
-      for (let i = view.indexOf(p[0]!); i !== -1; i = view.indexOf(p[0]!, i + 1)) {
-        if (this.matchesAt(rest, from, from + i, p)) {
-          found = from + i;
-          return true;
-        }
-      }
-      options.onProgress?.(to - lo, total);
-      return false;
-    });
-    return found;
+    return this.search(pattern, start, end, false, options);
   }
 
   rfind(pattern: Uint8Array | string, start?: number, end?: number, options: LongOperation = {}): number {
-    this.live("rfind");
+    return this.search(pattern, start, end, true, options);
+  }
+
+  /**
+   * find or rfind: candidates are the pattern's first byte (indexOf, fast in
+   * every engine), checked in the window, or across the next windows when
+   * the pattern straddles an edge.
+   */
+  private search(pattern: Uint8Array | string, start: number | undefined, end: number | undefined, backwards: boolean, options: LongOperation): number {
+    const syscall = backwards ? "rfind" : "find";
+    this.live(syscall);
     const p = this.needle(pattern);
     const [lo, hi] = this.slice(start, end);
-    if (p.length === 0) return lo <= hi ? hi : -1;
-    const last = hi - p.length;
+    if (p.length === 0) return lo <= hi ? (backwards ? hi : lo) : -1;
+    const last = hi - p.length; // the last offset a match may start at
     if (last < lo) return -1;
     const total = last + 1 - lo;
+    const first = p[0]!;
     let found = -1;
-    this.each(lo, last + 1, true, (w, from, to) => {
-      check(options, "rfind");
+    this.each(lo, last + 1, backwards, (w, from, to) => {
+      check(options, syscall);
       const rest = this.windowView(w, from);
       const view = rest.subarray(0, to - from);
-      for (let i = view.lastIndexOf(p[0]!); i !== -1; i = i === 0 ? -1 : view.lastIndexOf(p[0]!, i - 1)) {
+      let i = backwards ? view.lastIndexOf(first) : view.indexOf(first);
+      while (i !== -1) {
         if (this.matchesAt(rest, from, from + i, p)) {
           found = from + i;
           return true;
         }
+        if (backwards) i = i === 0 ? -1 : view.lastIndexOf(first, i - 1);
+        else i = view.indexOf(first, i + 1);
       }
-      options.onProgress?.(last + 1 - from, total);
+      options.onProgress?.(backwards ? last + 1 - from : to - lo, total);
       return false;
     });
     return found;
