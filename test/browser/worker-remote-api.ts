@@ -8,7 +8,8 @@ import { anymmap, describe, expect, it } from "../harness/browser.js";
 
 const SIZE = 1 << 20;
 const byte = (i: number) => (i * 31 + 7) & 255;
-const url = (name: string) => new URL(`/remote/${name}`, location.href).href;
+const here = (globalThis as unknown as { location: { href: string } }).location.href;
+const url = (name: string) => new URL(`/remote/${name}`, here).href;
 
 function expected(offset: number, length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => byte(offset + i));

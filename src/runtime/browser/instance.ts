@@ -5,7 +5,7 @@
  */
 import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { WindowedMappingImpl } from "../../core/windowed.js";
-import { isUrl, RemoteHostFile } from "./remote-file.js";
+import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
 import { MmapError, isMmapError } from "../../core/errors.js";
@@ -80,7 +80,7 @@ function openUrl(url: string, flags: OpenFlags): HostFile {
       { path: url },
     );
   }
-  return new RemoteHostFile(url);
+  return openRemote(url);
 }
 
 /** Thrown by the adapter to stop the core right after it validated a call. */

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { mapNodeError } from "../node-fs/map-error.js";
-import { NodeHostFile } from "../node-fs/node-file.js";
+import { openHostFile } from "../node-fs/node-file.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";
@@ -28,7 +28,7 @@ const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
 const adapter: RuntimeAdapter = {
   runtime: `bun ${Bun.version}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => NodeHostFile.open(path, flags, mode),
+  openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
   mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),

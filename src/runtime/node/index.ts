@@ -8,7 +8,7 @@ import type { Anymmap, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, Ma
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
 import { mapNodeError } from "../node-fs/map-error.js";
-import { NodeHostFile } from "../node-fs/node-file.js";
+import { openHostFile } from "../node-fs/node-file.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";
@@ -24,7 +24,7 @@ const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
 const adapter: RuntimeAdapter = {
   runtime: `node ${process.versions.node}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => NodeHostFile.open(path, flags, mode),
+  openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
   mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
