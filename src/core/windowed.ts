@@ -210,9 +210,17 @@ export class WindowedMappingImpl implements WindowedMapping {
       lo = down(start, PAGE_SIZE);
       hi = Math.min(this.length, up(end, PAGE_SIZE));
     }
-    // Pinned windows stay; the new one stops at their edges where it can.
+    // Pinned windows stay; the new one stops at their edges, and may not cover part of one.
     for (const w of this.#windows.keys()) {
       if (w.pins === 0) continue;
+      if (w.start < end && start < w.end) {
+        throw new MmapError(
+          "ENOMEM",
+          "mmap",
+          `bytes ${start}..${end} overlap a pinned window (${w.start}..${w.end}) that does not hold them all, and windows cannot overlap: release that window first, or ask for a range inside it`,
+          this.errorOptions(),
+        );
+      }
       if (w.end <= start && w.end > lo) lo = w.end;
       if (w.start >= end && w.start < hi) hi = w.start;
     }
@@ -274,23 +282,35 @@ export class WindowedMappingImpl implements WindowedMapping {
     if (--w.pins === 0) this.#pinnedBytes -= up(w.end - w.start, PAGE_SIZE);
   }
 
-  /** Calls `body(window, from, to)` for the pieces of `[start, end)`, one granule at a time, in order or in reverse. */
+  /**
+   * Calls `body(window, from, to)` for the pieces of `[start, end)`, one
+   * granule at a time, in order or in reverse. The window is pinned while
+   * the body runs, so that what the body maps meanwhile (find's check of a
+   * pattern across an edge) cannot unmap the bytes it is looking at.
+   */
   private each(start: number, end: number, reverse: boolean, body: (w: Window, from: number, to: number) => boolean | void): void {
     const W = this.windowSize;
     if (!reverse) {
       for (let at = start; at < end; ) {
         const to = Math.min(end, down(at, W) + W);
-        const w = this.acquire(at, to, false);
-        if (body(w, at, to) === true) return;
+        if (this.visit(at, to, body)) return;
         at = to;
       }
     } else {
       for (let at = end; at > start; ) {
         const from = Math.max(start, up(at, W) - W);
-        const w = this.acquire(from, at, false);
-        if (body(w, from, at) === true) return;
+        if (this.visit(from, at, body)) return;
         at = from;
       }
+    }
+  }
+
+  private visit(from: number, to: number, body: (w: Window, from: number, to: number) => boolean | void): boolean {
+    const w = this.acquire(from, to, true);
+    try {
+      return body(w, from, to) === true;
+    } finally {
+      if (this.#windows.has(w)) this.unpin(w);
     }
   }
 

@@ -152,6 +152,10 @@ describe("windows", () => {
     expect(e.message).toMatch(/budget/);
     expect(e.message).toMatch(/release/);
     expect(error(() => m.window(0, 5 * W)).code).toBe("ENOMEM");
+    // A range that covers part of a pinned window cannot get a window of its own: they would overlap.
+    const overlap = error(() => m.window(W, 2 * W));
+    expect(overlap.code).toBe("ENOMEM");
+    expect(overlap.message).toMatch(/pinned window/);
     a.release();
     using c = m.window(8 * W, W);
     expect(c.length).toBe(W);
