@@ -184,6 +184,17 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
     await measure("after searching 0.5 GiB (File)");
   }, 120_000);
 
+  it("cancels a long search (the worker's AbortSignal, fired through a SharedArrayBuffer flag)", async () => {
+    await jumpTo("0");
+    await page.fill("#search", "a pattern that is nowhere in the file");
+    await page.click("#find-next");
+    await page.waitForFunction(() => /\d+%/.test(document.getElementById("progress")?.textContent ?? ""));
+    await page.click("#cancel");
+    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, { timeout: 60_000 });
+    expect(await page.locator("#progress").getAttribute("data-state")).toBe("cancelled");
+    expect(await residentBytes()).toBeLessThanOrEqual(BUDGET);
+  }, 90_000);
+
   it("opens the same file by URL from a range-capable server and shows the same bytes at 7.5 GiB", async () => {
     await page.fill("#url", `${server.origin}/file`);
     await page.click("#open-url");
