@@ -212,6 +212,18 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
     await measure("after the URL search");
   }, 120_000);
 
+  it("opens a file dropped on the page", async () => {
+    // A string, so that the DOM names (DataTransfer, File, DragEvent) need no DOM types here.
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["dropped on the viewer"], "dropped.txt"));
+      dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.startsWith("dropped.txt: 21 bytes"));
+    await page.waitForFunction(() => document.getElementById("view")?.dataset.complete === "true");
+    expect(await page.locator("#view").innerText()).toContain("|dropped on the v|");
+  }, 60_000);
+
   it("says why a URL cannot be opened", async () => {
     await page.fill("#url", `${server.origin}/no-such-file`);
     await page.click("#open-url");
