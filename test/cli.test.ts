@@ -413,7 +413,23 @@ describe("find", () => {
     expect(none.stdout.toString()).toBe("-1\n");
     expect(none.status).toBe(1);
     expect(run("find", p, "zz", "--hex").status).toBe(2);
+    // Not a terminal: no progress bar in the output.
+    expect(none.stderr).toBe("");
     expect(run("find", p).status).toBe(2);
+  });
+});
+
+describe("find on a terminal", () => {
+  test("draws a progress bar on stderr (run under script(1), which gives it a terminal)", () => {
+    const p = path.join(tmp, `progress${seq++}`);
+    fs.writeFileSync(p, "");
+    fs.truncateSync(p, 64 * MiB);
+    const r = spawnSync("script", ["-qec", `'${process.execPath}' '${bin}' find '${p}' absent`, "/dev/null"], { encoding: "latin1", timeout: 60_000 });
+    if (r.error) throw new Error(`script(1) is needed for this test (util-linux/bsdutils): ${r.error.message}`);
+    // Four 16 MiB windows: 25 %, 50 %, 75 %, 100 %, each redrawn over the last with \r.
+    for (const percent of [" 25%", " 50%", " 75%", "100%"]) expect(r.stdout).toContain(percent);
+    expect(r.stdout).toContain(`\rsearching ${p} [${"#".repeat(30)}] 100%`);
+    expect(r.stdout).toContain("-1");
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Access, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import { isMmapError, MmapError } from "./errors.js";
 import { bits, integer, pageAligned } from "./validate.js";
 
@@ -478,12 +478,17 @@ export class WindowedMappingImpl implements WindowedMapping {
 
   msync(flags: number | string = "sync", options: LongOperation = {}): void {
     this.live("msync");
+    // Checked here too: with no window mapped, no mapping would check them.
+    const ms = bits("MS", flags, "flags", "msync");
+    if (ms & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (ms & MS_ASYNC && ms & MS_SYNC)) {
+      throw new MmapError("EINVAL", "msync", "flags must be one of sync/async, optionally with invalidate", this.errorOptions());
+    }
     const windows = [...this.#windows.keys()];
     const total = windows.reduce((n, w) => n + (w.end - w.start), 0);
     let done = 0;
     for (const w of windows) {
       check(options, "msync");
-      w.mapping.msync(flags);
+      w.mapping.msync(ms);
       done += w.end - w.start;
       options.onProgress?.(done, total);
     }

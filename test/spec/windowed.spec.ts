@@ -171,6 +171,8 @@ describe("windows", () => {
     expect(error(() => m.window(3 * W - 1, 2)).code).toBe("EINVAL");
     expect(error(() => m.read(-1, 1)).code).toBe("EINVAL");
     expect(error(() => m.write("x", 0)).code).toBe("EACCES");
+    expect(error(() => m.msync("sync|async")).code).toBe("EINVAL");
+    expect(error(() => m.msync("bogus")).code).toBe("EINVAL");
     m.munmap();
     expect(error(() => m.read(0, 1)).code).toBe("EFAULT");
     expect(error(() => space.mmapWindowedSync(path, { prot: "rw", flags: "private" })).message).toMatch(/private and writable/);
