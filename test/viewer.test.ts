@@ -219,7 +219,9 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
       data.items.add(new File(["dropped on the viewer"], "dropped.txt"));
       dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
     })()`);
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.startsWith("dropped.txt: 21 bytes"));
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.startsWith("dropped.txt"));
+    await page.waitForFunction(() => !document.getElementById("status")?.textContent?.startsWith("opening"));
+    expect(await page.locator("#status").innerText()).toMatch(/^dropped.txt: 21 bytes/);
     await page.waitForFunction(() => document.getElementById("view")?.dataset.complete === "true");
     expect(await page.locator("#view").innerText()).toContain("|dropped on the v|");
   }, 60_000);

@@ -92,7 +92,10 @@ function load(b) {
       showStats(r.stats);
       schedule();
     })
-    .catch((e) => status(`read failed: ${e.message}`))
+    .catch((e) => {
+      // A read for a file that was replaced meanwhile is not this file's failure.
+      if (generation === state.generation) status(`read failed: ${e.message}`);
+    })
     .finally(() => {
       loading.delete(b);
       state.pendingReads--;
@@ -161,6 +164,8 @@ function syncScrollbar() {
 
 function setTop(row) {
   state.top = Math.max(0, Math.min(maxTop(), Math.round(row)));
+  // Until the next frame draws these rows, what is on screen is not them.
+  $("view").dataset.complete = "false";
   schedule();
 }
 
@@ -175,6 +180,7 @@ async function open(source) {
   try {
     const r = await call("open", source);
     Object.assign(state, { size: r.size, name: r.name, top: 0, selected: -1, selLength: 0 });
+    $("view").dataset.complete = "false";
     $("spacer").style.height = `${Math.min(MAX_SPACER, totalRows() * 18)}px`;
     $("empty").style.display = "none";
     status(`${r.name}: ${r.size.toLocaleString("en")} bytes (${formatBytes(r.size)})`);

@@ -30,8 +30,9 @@ const handlers = {
     return { size: mapping.length, name: file?.name ?? url, stats: stats() };
   },
   read({ offset, length }) {
+    // A request can outlive the file it was for (the page opened another meanwhile): past the end is empty.
     const n = Math.max(0, Math.min(length, mapping.length - offset));
-    const bytes = mapping.read(offset, n);
+    const bytes = n === 0 ? new Uint8Array(0) : mapping.read(offset, n);
     return { offset, bytes, stats: stats() };
   },
   find({ pattern, start, backwards, id }) {
