@@ -20,6 +20,10 @@ export declare const createInstance: EntryPoint["createInstance"];
 export declare const mmapSync: EntryPoint["mmapSync"];
 /** Maps a path, a FileHandle or anonymous memory. All runtimes. */
 export declare const mmap: EntryPoint["mmap"];
+/** Maps a file of any size through windows, synchronously; the budget bounds resident bytes. Node, Deno, Bun, browser workers. */
+export declare const mmapWindowedSync: EntryPoint["mmapWindowedSync"];
+/** Maps a file of any size through windows. Node, Deno, Bun, browser workers. */
+export declare const mmapWindowed: EntryPoint["mmapWindowed"];
 /** Opens a file synchronously. Node, Deno, Bun, browser workers (OPFS paths need cross-origin isolation). */
 export declare const openSync: EntryPoint["openSync"];
 /** Opens a file. All runtimes with file access. */

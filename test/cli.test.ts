@@ -340,6 +340,99 @@ describe("cp", () => {
   });
 });
 
+/** xxd's own output for the same range: `view` promises to print exactly that (.ci/run installs xxd). */
+function xxd(...args: string[]): string {
+  const r = spawnSync("xxd", args, { maxBuffer: 64 * MiB });
+  if (r.error) throw new Error(`xxd is needed to check the view format (apt-get install xxd): ${r.error.message}`);
+  return r.stdout.toString("latin1");
+}
+
+describe("view", () => {
+  const bytes = allBytes();
+
+  test("prints what xxd prints, for the whole file and for ranges that start and end mid-line", () => {
+    const p = file(bytes);
+    const whole = run("view", p);
+    expect(whole.stderr).toBe("");
+    expect(whole.status).toBe(0);
+    expect(whole.stdout.toString("latin1")).toBe(xxd(p));
+    for (const [offset, length] of [["0", "1"], ["5", "37"], ["0x100", "256"], ["2040", "100000"], ["-20", "16"]] as const) {
+      const r = run("view", p, "--offset", offset, "--length", length);
+      expect(r.status, `${offset} ${length}`).toBe(0);
+      expect(r.stdout.toString("latin1"), `${offset} ${length}`).toBe(xxd("-s", offset, "-l", length, p));
+    }
+    expect(run("view", p, "--offset=2k").stdout.toString("latin1")).toBe(xxd("-s", "2048", p));
+  });
+
+  test("shows bytes past 4 GiB of a sparse file, as xxd does, through windows", () => {
+    const p = path.join(tmp, `sparse${seq++}`);
+    const at = 4 * 1024 * MiB + 512 * MiB + 7;
+    const fd = fs.openSync(p, "w");
+    fs.ftruncateSync(fd, 5 * 1024 * MiB);
+    fs.writeSync(fd, Buffer.from("far past four gibibytes"), 0, 23, at);
+    fs.closeSync(fd);
+    const r = run("view", p, "--offset", String(at - 3), "--length", "40");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const text = r.stdout.toString("latin1");
+    expect(text).toBe(xxd("-s", String(at - 3), "-l", "40", p));
+    expect(text).toContain(`${(at - 3).toString(16)}: 0000 0066 6172`);
+    const f = run("find", p, "gibibytes");
+    expect(f.stdout.toString()).toBe(`${at + 14}\n`);
+    expect(f.status).toBe(0);
+    fs.rmSync(p);
+  });
+
+  test("an empty range prints nothing; bad numbers are usage errors; a missing file is exit 1", () => {
+    const p = file(bytes);
+    expect(run("view", p, "--offset", String(bytes.length)).stdout.length).toBe(0);
+    expect(run("view", p, "--length", "0").stdout.length).toBe(0);
+    for (const bad of [["--offset", "ten"], ["--length", "-5"], ["--length"], ["--frob", "1"]]) {
+      const r = run("view", p, ...bad);
+      expect(r.status, bad.join(" ")).toBe(2);
+      expect(r.stdout.length).toBe(0);
+    }
+    expect(run("view").status).toBe(2);
+    // A URL is fetched by ranges, not looked up as a file named "http:"; nothing listens on port 9.
+    const url = run("view", "http://127.0.0.1:9/file.bin");
+    expect(url.status).toBe(1);
+    expect(url.stderr).toContain("EIO");
+    expect(url.stderr).toContain("could not be reached");
+    const missing = run("view", path.join(tmp, "nope"));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("ENOENT");
+  });
+});
+
+describe("find", () => {
+  test("prints the first offset of text or hex bytes, or -1 with exit 1", () => {
+    const p = file("abc needle def needle \x00\x01\xff");
+    expect(run("find", p, "needle").stdout.toString()).toBe("4\n");
+    expect(run("find", p, "00 01", "--hex").stdout.toString()).toBe("22\n");
+    const none = run("find", p, "absent");
+    expect(none.stdout.toString()).toBe("-1\n");
+    expect(none.status).toBe(1);
+    expect(run("find", p, "zz", "--hex").status).toBe(2);
+    // Not a terminal: no progress bar in the output.
+    expect(none.stderr).toBe("");
+    expect(run("find", p).status).toBe(2);
+  });
+});
+
+describe("find on a terminal", () => {
+  test("draws a progress bar on stderr (run under script(1), which gives it a terminal)", () => {
+    const p = path.join(tmp, `progress${seq++}`);
+    fs.writeFileSync(p, "");
+    fs.truncateSync(p, 64 * MiB);
+    const r = spawnSync("script", ["-qec", `'${process.execPath}' '${bin}' find '${p}' absent`, "/dev/null"], { encoding: "latin1", timeout: 60_000 });
+    if (r.error) throw new Error(`script(1) is needed for this test (util-linux/bsdutils): ${r.error.message}`);
+    // Four 16 MiB windows: 25 %, 50 %, 75 %, 100 %, each redrawn over the last with \r.
+    for (const percent of [" 25%", " 50%", " 75%", "100%"]) expect(r.stdout).toContain(percent);
+    expect(r.stdout).toContain(`\rsearching ${p} [${"#".repeat(30)}] 100%`);
+    expect(r.stdout).toContain("-1");
+  });
+});
+
 describe("info, help, version, usage", () => {
   test("info prints the version, runtime, backend and page size", () => {
     const r = run("info");
@@ -352,6 +445,7 @@ describe("info, help, version, usage", () => {
     if (process.env.ANYMMAP_BACKEND === "wasm") expect(lines).toContain("native: not in use: ANYMMAP_BACKEND=wasm asks for the WASM engine");
     expect(lines).toContain("page size: 4096");
     expect(lines).toContain(`runtime: node ${process.versions.node}`);
+    expect(lines).toContain(`window budget: ${256 * MiB}`);
   });
 
   test("info without ANYMMAP_BACKEND: the native backend where the addon is built", () => {

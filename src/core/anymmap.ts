@@ -1,4 +1,4 @@
-import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "./api.js";
+import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot, WindowedOptions } from "./api.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import type { Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
@@ -9,6 +9,7 @@ import type { NativeMman } from "./native-mman.js";
 import { PLATFORMS } from "./platform.js";
 import { bits, integer, pageAligned } from "./validate.js";
 import { WasmEngine } from "./wasm-engine.js";
+import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../wasi/host-file.js";
 import { WasiHost } from "../wasi/host.js";
 
@@ -247,6 +248,15 @@ export class AnymmapInstance implements Anymmap {
     return this.mmapSync(source, options);
   }
 
+  mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMappingImpl {
+    return new WindowedMappingImpl(this, source, options);
+  }
+
+  async mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMappingImpl> {
+    await this.ready();
+    return this.mmapWindowedSync(source, options);
+  }
+
   private length(engine: Engine, value: unknown): number {
     const n = integer(value, "length", "mmap");
     if (n === 0) throw new MmapError("EINVAL", "mmap", "length must be greater than 0");
@@ -386,6 +396,7 @@ export class AnymmapInstance implements Anymmap {
       pageSize: PAGE_SIZE,
       residentBytes: engines.reduce((n, e) => n + e.residentBytes(), 0),
       mappings: engines.reduce((n, e) => n + e.mappingCount(), 0),
+      windowBudget: DEFAULT_WINDOW_BUDGET,
     };
     if (backend !== "native") {
       info.nativeUnavailable = this.nativeEngine() ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} asks for the WASM engine` : this.#nativeReason;

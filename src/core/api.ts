@@ -66,6 +66,8 @@ export interface Info {
   /** Pages that hold data now, over all mappings of the instance. */
   residentBytes: number;
   mappings: number;
+  /** The default `budget` of windowed mappings (`mmapWindowedSync`): bytes their windows keep mapped at most. */
+  windowBudget: number;
 }
 
 /** Host file I/O that reached the runtime's file API, counted by the WASI host. All runtimes. */
@@ -132,6 +134,86 @@ export interface Mapping extends Disposable {
   mincore(offset?: number, length?: number): Uint8Array;
 }
 
+/** Options of `mmapWindowedSync`/`mmapWindowed`. All runtimes with file access. */
+export interface WindowedOptions {
+  /** Default `"r"`. */
+  prot?: Prot;
+  /** `"shared"` (default) or `"private"` (read-only only: evicting a window would drop private writes). */
+  flags?: MapFlags;
+  /** File offset, a multiple of `pageSize`. Default 0. */
+  offset?: number;
+  /** Bytes to map, up to 2^53 - 1 - offset. Default: the file's size minus `offset`. */
+  length?: number;
+  /** The most bytes of windows mapped at once, which bounds resident memory. Default 256 MiB (`info().windowBudget`). */
+  budget?: number;
+  /** The granule reads, writes and `find` map, a multiple of `pageSize`. Default 16 MiB. */
+  windowSize?: number;
+}
+
+/** Options of long operations (find over GiBs, populate, msync of many windows). All runtimes. */
+export interface LongOperation {
+  /** Stops the operation between windows with `MmapError` `ECANCELED` (the signal's reason as `cause`). */
+  signal?: AbortSignal;
+  /** Called after each window with the bytes done and the bytes in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * A view of a range of a windowed mapping, pinned (never unmapped to stay in
+ * the budget) until released. Do not use `bytes` after `release()`. All runtimes.
+ */
+export interface MappedWindow extends Disposable {
+  readonly offset: number;
+  readonly length: number;
+  readonly bytes: Uint8Array;
+  readonly released: boolean;
+  release(): void;
+}
+
+/**
+ * A mapping of a file of any size (beyond the 4 GiB a WebAssembly memory
+ * holds), read and written through windows mapped on demand; the bytes of
+ * mapped windows never pass `budget`. Offsets are exact up to 2^53.
+ * Node, Deno, Bun, browser workers.
+ */
+export interface WindowedMapping extends Disposable {
+  readonly offset: number;
+  readonly length: number;
+  readonly prot: number;
+  readonly flags: number;
+  readonly budget: number;
+  readonly windowSize: number;
+  readonly path?: string;
+  /** False after `munmap()`. */
+  readonly mapped: boolean;
+  /** Bytes of the windows mapped now (at most `budget`). */
+  readonly windowBytes: number;
+  /** Bytes of the windows pinned by unreleased `window()`s. */
+  readonly pinnedBytes: number;
+  /** Windows mapped now. */
+  readonly windowCount: number;
+  /** Bytes of resident pages in the mapped windows (`mincore`), at most `windowBytes`. */
+  residentBytes(): number;
+  /** A pinned view of `[offset, offset + length)`; release it (`using`, or `release()`). ENOMEM past the budget. */
+  window(offset: number, length: number, access?: Access): MappedWindow;
+  /** A copy of `[offset, offset + length)` (at most 4 GiB - 1 MiB), across windows. */
+  read(offset?: number, length?: number): Uint8Array;
+  /** Copies into `target` from `offset`; returns bytes copied. */
+  readInto(target: Uint8Array, offset?: number): number;
+  /** Copies `source` in at `offset` (strings as UTF-8), across windows; returns bytes written. */
+  write(source: Uint8Array | string, offset?: number): number;
+  /** Lowest offset in `[start, end)` where `pattern` lies whole, or -1 (Python's `mmap.find`; negative start/end count from the end). */
+  find(pattern: Uint8Array | string, start?: number, end?: number, options?: LongOperation): number;
+  /** Highest such offset, or -1 (Python's `mmap.rfind`). */
+  rfind(pattern: Uint8Array | string, start?: number, end?: number, options?: LongOperation): number;
+  /** Reads the pages of a range (at most `budget` bytes) into windows. */
+  populate(offset?: number, length?: number, options?: LongOperation): void;
+  /** msync of every mapped window (evicted windows were written back when they were unmapped). */
+  msync(flags?: number | string, options?: LongOperation): void;
+  /** Writes back and unmaps every window; closes the file if the mapping opened it from a path. */
+  munmap(): void;
+}
+
 /**
  * One address space: the mapping table, the files it holds open and the
  * memory behind them. Runtime entries export a default instance's methods
@@ -150,6 +232,10 @@ export interface Anymmap {
   mmapSync(source: MapSource, options?: MapOptions): Mapping;
   /** Maps a file or anonymous memory. All runtimes. */
   mmap(source: MapSource, options?: MapOptions): Promise<Mapping>;
+  /** Maps a file of any size through windows. Node, Deno, Bun, browser workers. */
+  mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping;
+  /** The async form of `mmapWindowedSync` (loads the engine first). Node, Deno, Bun, browser workers. */
+  mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMapping>;
   /** munmap(2) on the instance's addresses: may cover several mappings. */
   munmap(address: number, length: number): void;
   /** msync(2) on the instance's addresses. */
@@ -178,6 +264,8 @@ export interface EntryPoint {
   createInstance(): Anymmap;
   mmapSync: Anymmap["mmapSync"];
   mmap: Anymmap["mmap"];
+  mmapWindowedSync: Anymmap["mmapWindowedSync"];
+  mmapWindowed: Anymmap["mmapWindowed"];
   openSync: Anymmap["openSync"];
   open: Anymmap["open"];
   munmap: Anymmap["munmap"];

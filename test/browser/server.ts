@@ -38,6 +38,45 @@ export interface ServeOptions {
   served?: string[];
 }
 
+/** Bytes of the remote test files: byte i is (i * 31 + 7) & 255 (test/browser/worker-remote-api.ts agrees). */
+const REMOTE_SIZE = 1 << 20;
+const remoteBytes = Buffer.from(Uint8Array.from({ length: REMOTE_SIZE }, (_, i) => (i * 31 + 7) & 255));
+/** Requests per remote file name, for the flaky and changing ones. */
+const remoteRequests = new Map<string, number>();
+
+/**
+ * The remote test files under /remote/: range.bin honours Range; norange.bin
+ * answers 200 with everything; flaky.bin fails twice with 503 per odd
+ * request pair before answering; changing.bin changes its ETag after the
+ * first request.
+ */
+function remote(name: string, range: string | undefined, headers: Record<string, string>, res: import("node:http").ServerResponse): void {
+  if (!["range.bin", "norange.bin", "flaky.bin", "changing.bin"].includes(name)) {
+    res.writeHead(404, headers);
+    res.end("not found");
+    return;
+  }
+  const count = (remoteRequests.get(name) ?? 0) + 1;
+  remoteRequests.set(name, count);
+  const base = { ...headers, "content-type": "application/octet-stream", "accept-ranges": "bytes" };
+  if (name === "flaky.bin" && count % 3 !== 0) {
+    res.writeHead(503, base);
+    res.end("try again");
+    return;
+  }
+  const etag = name === "changing.bin" && count > 1 ? `"v${count}"` : '"v1"';
+  const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? "");
+  if (name === "norange.bin" || !m) {
+    res.writeHead(200, { ...base, etag, "content-length": String(REMOTE_SIZE) });
+    res.end(remoteBytes);
+    return;
+  }
+  const start = Number(m[1]);
+  const end = Math.min(Number(m[2]), REMOTE_SIZE - 1);
+  res.writeHead(206, { ...base, etag, "content-range": `bytes ${start}-${end}/${REMOTE_SIZE}` });
+  res.end(remoteBytes.subarray(start, end + 1));
+}
+
 /** Starts the server on 127.0.0.1 and a free port; resolves to its origin and a stop function. */
 export async function startServer({ root = ROOT, served = ["dist", ".tmp/browser", ".tmp/c-corpus", "examples/c"] }: ServeOptions = {}): Promise<{
   origin: string;
@@ -59,6 +98,10 @@ export async function startServer({ root = ROOT, served = ["dist", ".tmp/browser
         if (path === "/" || path === "/shell.html") {
           res.writeHead(200, { ...headers, "content-type": TYPES[".html"]! });
           res.end(SHELL);
+          return;
+        }
+        if (path.startsWith("/remote/")) {
+          remote(path.slice("/remote/".length), req.headers.range, headers, res);
           return;
         }
         const file = normalize(join(root, path));

@@ -4,7 +4,7 @@
  * everything is synchronous after one `await init()`; on the main thread
  * file pages are loaded ahead with `await mapping.load(...)`.
  */
-import type { EntryPoint, FileHandle, HostIOStats, Info, MapOptions, OpenFlags, Prot } from "../../core/api.js";
+import type { EntryPoint, FileHandle, HostIOStats, Info, MapOptions, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { browser, crossOriginIsolated, inDedicatedWorker } from "./dom.js";
 import {
   type BrowserAnymmap,
@@ -120,6 +120,18 @@ export function mmapSync(source: BrowserMapSource, options?: MapOptions): Browse
 export function mmap(source: BrowserMapSource, options?: MapOptions): Promise<BrowserMapping> {
   return instance().mmap(source, options);
 }
+/**
+ * Maps a File or Blob, an OPFS path or an open FileHandle of any size
+ * through windows, synchronously. Browsers: dedicated workers (paths need
+ * cross-origin isolation and a finished `await init()`).
+ */
+export function mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping {
+  return instance().mmapWindowedSync(source, options);
+}
+/** Maps a File or Blob, an OPFS path or FileSystemFileHandle of any size through windows. Browsers: dedicated workers. */
+export function mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+  return instance().mmapWindowed(source, options);
+}
 /** Opens an OPFS path synchronously (cross-origin isolated dedicated worker, after `await init()`). Browsers. */
 export function openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
   return instance().openSync(path, flags, mode);
@@ -169,6 +181,8 @@ const entry = {
   createInstance,
   mmapSync,
   mmap,
+  mmapWindowedSync,
+  mmapWindowed,
   openSync,
   open,
   munmap,

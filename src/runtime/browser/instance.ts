@@ -3,7 +3,9 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import { WindowedMappingImpl } from "../../core/windowed.js";
+import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
 import { MmapError, isMmapError } from "../../core/errors.js";
@@ -48,6 +50,8 @@ export interface BrowserMapping extends Mapping {
 export interface BrowserAnymmap extends Anymmap {
   mmapSync(source: BrowserMapSource, options?: MapOptions): BrowserMapping;
   mmap(source: BrowserMapSource, options?: MapOptions): Promise<BrowserMapping>;
+  mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping;
+  mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping>;
   open(source: BrowserOpenSource, flags?: OpenFlags, mode?: number): Promise<FileHandle>;
   /** Waits until every write queued on the main thread (msync, munmap, truncate) is on storage. Browsers. */
   flush(): Promise<void>;
@@ -61,6 +65,22 @@ export interface BrowserEnvironment {
   init(): Promise<void>;
   /** The agent for synchronous OPFS paths, or why there is none. */
   agent(): OpfsAgent | string;
+}
+
+/** An http(s) URL as a read-only host file: dedicated workers only (synchronous XMLHttpRequest). */
+function openUrl(url: string, flags: OpenFlags): HostFile {
+  if (openMode(flags).writable) {
+    throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
+  }
+  if (!inDedicatedWorker()) {
+    throw new MmapError(
+      "ENOTSUP",
+      "open",
+      "URLs are read with synchronous range requests, which only a dedicated worker may make: map the URL in a worker",
+      { path: url },
+    );
+  }
+  return openRemote(url);
 }
 
 /** Thrown by the adapter to stop the core right after it validated a call. */
@@ -145,6 +165,7 @@ export class BrowserInstance implements BrowserAnymmap {
       this.#prepared = undefined;
       return (this.#lastOpened = prepared.file);
     }
+    if (isUrl(path)) return (this.#lastOpened = openUrl(path, flags));
     const agent = this.env.agent();
     if (typeof agent === "string") throw new MmapError("ENOTSUP", "open", agent, { path });
     return (this.#lastOpened = agent.openFile(path, openMode(flags)));
@@ -200,7 +221,7 @@ export class BrowserInstance implements BrowserAnymmap {
     }
     this.probe(() => this.#core.openSync(source as string, flags, mode));
     const path = source as string;
-    const file = await this.openPath(path, flags);
+    const file = isUrl(path) ? openUrl(path, flags) : await this.openPath(path, flags);
     return this.openPrepared(path, file, flags, mode);
   }
 
@@ -305,6 +326,26 @@ export class BrowserInstance implements BrowserAnymmap {
       }
     }
     return this.mapHandle(source, options);
+  }
+
+  mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping {
+    if (isFileSystemFileHandle(source)) {
+      throw new MmapError("ENOTSUP", "mmap", "a FileSystemFileHandle opens asynchronously only: use `await mmapWindowed(handle)`");
+    }
+    return new WindowedMappingImpl(this, source, options);
+  }
+
+  async mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+    await this.ready();
+    if (!isFileSystemFileHandle(source)) return this.mmapWindowedSync(source, options);
+    const writable = (options?.prot === "rw" || options?.prot === 3) && (options?.flags ?? "shared") === "shared";
+    const handle = await this.open(source, writable ? "r+" : "r");
+    try {
+      return new WindowedMappingImpl(this, handle, options, handle);
+    } catch (e) {
+      handle.close();
+      throw e;
+    }
   }
 
   private mapHandle(source: MapSource, options?: MapOptions): BrowserMapping {

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { mapNodeError } from "../node-fs/map-error.js";
-import { NodeHostFile } from "../node-fs/node-file.js";
+import { openHostFile } from "../node-fs/node-file.js";
 import { bunNative } from "./native.js";
 
 export * from "../../core/constants.js";
@@ -30,7 +30,7 @@ const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
 const adapter: RuntimeAdapter = {
   runtime: `bun ${Bun.version}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => NodeHostFile.open(path, flags, mode),
+  openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
   mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
@@ -60,6 +60,14 @@ export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
 /** Maps a path, a FileHandle, or anonymous memory (`null`). Bun. */
 export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> {
   return instance().mmap(source, options);
+}
+/** Maps a file of any size through windows, synchronously; resident bytes stay within the budget. Bun. */
+export function mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping {
+  return instance().mmapWindowedSync(source, options);
+}
+/** Maps a file of any size through windows. Bun. */
+export function mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+  return instance().mmapWindowed(source, options);
 }
 /** Opens a file of the default address space, synchronously. Bun. */
 export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {

@@ -1,5 +1,6 @@
 import { MmapError } from "../../core/errors.js";
-import { type FsErrors, NodeHostFile } from "../node-fs/node-file.js";
+import type { HostFile } from "../../wasi/host-file.js";
+import { type FsErrors, openHostFile } from "../node-fs/node-file.js";
 import { denoErrorName, mapDenoError, missingPermission } from "./map-error.js";
 
 /**
@@ -38,6 +39,6 @@ export const DENO_ERRORS: FsErrors = {
 };
 
 /** Opens a file through Deno's node:fs (see DENO_ERRORS). Works in Deno. */
-export function openDenoFile(path: string, flags: string, mode?: number): NodeHostFile {
-  return NodeHostFile.open(path, flags, mode, DENO_ERRORS);
+export function openDenoFile(path: string, flags: string, mode?: number): HostFile {
+  return openHostFile(path, flags, mode, DENO_ERRORS);
 }

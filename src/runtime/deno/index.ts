@@ -4,7 +4,7 @@
  * straight into WebAssembly memory). The WASM engine needs --allow-read for
  * the files it maps and for anymmap.wasm, and --allow-write for writable ones.
  */
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
 import { openDenoFile, permissionError } from "./deno-file.js";
@@ -106,6 +106,14 @@ export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
 /** Maps a path, a FileHandle, or anonymous memory (`null`). Deno. */
 export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> {
   return instance().mmap(source, options);
+}
+/** Maps a file of any size through windows, synchronously; resident bytes stay within the budget. Deno. */
+export function mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping {
+  return instance().mmapWindowedSync(source, options);
+}
+/** Maps a file of any size through windows. Deno. */
+export function mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+  return instance().mmapWindowed(source, options);
 }
 /** Opens a file of the default address space, synchronously. Deno. */
 export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {

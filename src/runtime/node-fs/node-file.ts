@@ -14,7 +14,9 @@ import {
   type HostFileStat,
   type HostTime,
 } from "../../wasi/host-file.js";
+import { isUrl } from "../../core/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
+import { openRemote } from "./remote.js";
 
 // Node refuses single reads/writes above 2 GiB - 1 (kIoMaxLength); a 1 GiB
 // step stays clear of it for the largest iovec a 4 GiB memory can hold.
@@ -236,4 +238,13 @@ export class NodeHostFile extends HostFile {
       return -this.errors.map(e);
     }
   }
+}
+
+/**
+ * Opens a path with node:fs, or an http(s) URL as a read-only remote file
+ * read with synchronous Range requests. Node, Bun, Deno.
+ */
+export function openHostFile(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS): HostFile {
+  if (isUrl(path)) return openRemote(path, accessOf(flags).writable);
+  return NodeHostFile.open(path, flags, mode, errors);
 }

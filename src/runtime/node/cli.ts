@@ -1,5 +1,5 @@
 /**
- * The `anymmap` command: cat, cp and info, through mappings.
+ * The `anymmap` command: cat, cp, view, find and info, through mappings.
  */
 import { statSync } from "node:fs";
 
@@ -17,7 +17,14 @@ const USAGE = `usage: anymmap <command> [args]
   cat FILE...     print files through read-only mappings
   cp SRC DST      copy SRC to DST through two mappings (DST is grown first:
                   a mapping cannot append to a file)
-  info            runtime, backend, page size and version
+  view FILE [--offset N] [--length N]
+                  hexdump of a range, as xxd -s N -l N prints it, through a
+                  windowed mapping (any file size; N may be 0x.., end in
+                  k/m/g, and a negative offset counts from the end)
+  find FILE TEXT [--hex]
+                  offset of the first TEXT (hex bytes with --hex) in FILE, or
+                  -1 (exit 1); a progress bar on a terminal
+  info            runtime, backend, page size, version, window budget
   cc [EMCC ARGS]  compile and link a C program with anymmap's mmap and file
                   calls (emcc with the flags it needs), e.g.
                   anymmap cc -O2 prog.c -o prog.wasm
@@ -99,8 +106,153 @@ function sameFile(a: string, b: string): boolean {
 function info(): number {
   const i = createInstance().info();
   const why = i.nativeUnavailable === undefined ? "" : `native: not in use: ${i.nativeUnavailable}\n`;
-  out(1, `anymmap ${version}\nruntime: ${i.runtime}\nbackend: ${i.backend}\n${why}page size: ${i.pageSize}\n`);
+  out(1, `anymmap ${version}\nruntime: ${i.runtime}\nbackend: ${i.backend}\n${why}page size: ${i.pageSize}\nwindow budget: ${i.windowBudget}\n`);
   return 0;
+}
+
+const SIZE_SUFFIX: Record<string, number> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** A byte count: decimal or 0x hex, optionally with a k/m/g/t (binary) suffix; null when malformed. */
+function byteCount(text: string): number | null {
+  const m = /^(-?)(0x[0-9a-f]+|\d+)([kmgt]?)$/i.exec(text);
+  if (!m) return null;
+  const n = Number(m[2]) * SIZE_SUFFIX[m[3]!.toLowerCase()]!;
+  if (!Number.isSafeInteger(n)) return null;
+  return m[1] === "-" ? -n : n;
+}
+
+/** Options `--name value` / `--name=value`; the rest are positional. Null (after a message) on a usage error. */
+function options(command: string, args: string[], known: string[], flags: string[] = []): { named: Map<string, string>; rest: string[] } | null {
+  const named = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith("--")) {
+      rest.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flags.includes(name)) named.set(name, "");
+    else if (known.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) {
+        out(2, `anymmap ${command}: --${name} needs a value\n`);
+        return null;
+      }
+      named.set(name, value);
+    } else {
+      out(2, `anymmap ${command}: unknown option --${name}\n`);
+      return null;
+    }
+  }
+  return { named, rest };
+}
+
+/** One xxd line: offset, 16 bytes as 8 groups of two, the printable characters. */
+function hexLine(offset: number, bytes: Uint8Array): string {
+  let hex = "";
+  let text = "";
+  for (let i = 0; i < 16; i++) {
+    if (i > 0 && i % 2 === 0) hex += " ";
+    if (i < bytes.length) {
+      const b = bytes[i]!;
+      hex += b.toString(16).padStart(2, "0");
+      text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".";
+    } else hex += "  ";
+  }
+  return `${offset.toString(16).padStart(8, "0")}: ${hex}  ${text}\n`;
+}
+
+function view(args: string[]): number {
+  const parsed = options("view", args, ["offset", "length"]);
+  if (!parsed) return 2;
+  if (parsed.rest.length !== 1) {
+    out(2, "anymmap view: usage: anymmap view FILE [--offset N] [--length N]\n");
+    return 2;
+  }
+  const values: Record<string, number> = {};
+  for (const [name, text] of parsed.named) {
+    const n = byteCount(text);
+    if (n === null || (name === "length" && n < 0)) {
+      out(2, `anymmap view: --${name} must be a byte count (123, 0x7b, 4k, 2g${name === "offset" ? ", or negative from the end" : ""}), got '${text}'\n`);
+      return 2;
+    }
+    values[name] = n;
+  }
+  const path = parsed.rest[0]!;
+  const space = createInstance();
+  try {
+    using handle = space.openSync(path, "r");
+    const size = handle.size();
+    let start = values.offset ?? 0;
+    if (start < 0) start = Math.max(0, size + start);
+    const end = Math.min(size, start + (values.length ?? size));
+    if (start >= end) return 0;
+    // The mapping starts at the page holding `start`; windows keep memory within the budget whatever the range.
+    const base = start - (start % space.pageSize);
+    using mapping = space.mmapWindowedSync(handle, { offset: base, length: end - base });
+    const chunk = new Uint8Array(64 * 1024);
+    for (let at = start; at < end; ) {
+      const n = mapping.readInto(chunk.subarray(0, Math.min(chunk.length, end - at)), at - base);
+      let text = "";
+      for (let i = 0; i < n; i += 16) text += hexLine(at + i, chunk.subarray(i, Math.min(n, i + 16)));
+      out(1, text);
+      at += n;
+    }
+    return 0;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") return 0;
+    out(2, `anymmap view: ${path}: ${describe(e)}\n`);
+    return 1;
+  }
+}
+
+/** Draws a progress bar on stderr when it is a terminal. */
+function progressBar(label: string): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let shown = -1;
+  return (done, total) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (percent === shown) return;
+    shown = percent;
+    const width = 30;
+    const filled = Math.round((percent / 100) * width);
+    out(2, `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(percent).padStart(3)}%${percent === 100 ? "\n" : ""}`);
+  };
+}
+
+function find(args: string[]): number {
+  const parsed = options("find", args, [], ["hex"]);
+  if (!parsed) return 2;
+  if (parsed.rest.length !== 2) {
+    out(2, "anymmap find: usage: anymmap find FILE TEXT [--hex]\n");
+    return 2;
+  }
+  const [path, text] = parsed.rest as [string, string];
+  let needle: Uint8Array | string = text;
+  if (parsed.named.has("hex")) {
+    const digits = text.replace(/\s+/g, "");
+    if (!/^([0-9a-f]{2})+$/i.test(digits)) {
+      out(2, `anymmap find: --hex wants pairs of hex digits, got '${text}'\n`);
+      return 2;
+    }
+    needle = Uint8Array.from(digits.match(/../g)!, (h) => parseInt(h, 16));
+  }
+  const space = createInstance();
+  try {
+    using handle = space.openSync(path, "r");
+    if (handle.size() === 0) {
+      out(1, "-1\n");
+      return 1;
+    }
+    using mapping = space.mmapWindowedSync(handle);
+    const at = mapping.find(needle, 0, undefined, { onProgress: progressBar(`searching ${path}`) });
+    out(1, `${at}\n`);
+    return at < 0 ? 1 : 0;
+  } catch (e) {
+    out(2, `anymmap find: ${path}: ${describe(e)}\n`);
+    return 1;
+  }
 }
 
 function describe(e: unknown): string {
@@ -116,6 +268,10 @@ export async function main(args: string[]): Promise<number> {
       return cat(rest);
     case "cp":
       return cp(rest);
+    case "view":
+      return view(rest);
+    case "find":
+      return find(rest);
     case "info":
       return info();
     case "cc":

@@ -5,11 +5,11 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot } from "../../core/api.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
 import { mapNodeError } from "../node-fs/map-error.js";
-import { NodeHostFile } from "../node-fs/node-file.js";
+import { openHostFile } from "../node-fs/node-file.js";
 import { nodeNative } from "./native.js";
 
 export * from "../../core/constants.js";
@@ -26,7 +26,7 @@ const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
 const adapter: RuntimeAdapter = {
   runtime: `node ${process.versions.node}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => NodeHostFile.open(path, flags, mode),
+  openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
   mapError: mapNodeError,
   compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
   compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
@@ -56,6 +56,14 @@ export function mmapSync(source: MapSource, options?: MapOptions): MappingImpl {
 /** Maps a path, a FileHandle, or anonymous memory (`null`). Node. */
 export function mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
   return instance().mmap(source, options);
+}
+/** Maps a file of any size through windows, synchronously; resident bytes stay within the budget. Node. */
+export function mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping {
+  return instance().mmapWindowedSync(source, options);
+}
+/** Maps a file of any size through windows. Node. */
+export function mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+  return instance().mmapWindowed(source, options);
 }
 /** Opens a file of the default address space, synchronously. Node. */
 export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {

@@ -1,0 +1,85 @@
+/**
+ * Remote files for Node, Deno and Bun: `fetch` runs in a helper thread
+ * (node:worker_threads) while the calling thread blocks in `Atomics.wait`,
+ * which makes each Range request synchronous, as the engine's reads are.
+ */
+import { Worker } from "node:worker_threads";
+
+import { MmapError } from "../../core/errors.js";
+import { type RangeResponse, RemoteHostFile } from "../../core/remote-file.js";
+
+/** The longest a request may take before it counts as a network error (then retried). */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** Room after the body for the response headers, as JSON. */
+const HEADER_ROOM = 8192;
+
+/*
+ * The helper: one fetch per message; control is [done, status, bodyLength,
+ * headerLength]. A 200 is not read (it would be the whole file).
+ */
+const HELPER = `
+const { parentPort } = require("node:worker_threads");
+parentPort.on("message", async ({ url, first, last, control, data }) => {
+  const c = new Int32Array(control);
+  const out = new Uint8Array(data);
+  try {
+    const r = await fetch(url, { headers: { Range: "bytes=" + first + "-" + last } });
+    const headers = {};
+    for (const name of ["content-range", "etag", "last-modified"]) headers[name] = r.headers.get(name);
+    let n = 0;
+    if (r.status === 206) {
+      const body = new Uint8Array(await r.arrayBuffer());
+      n = Math.min(body.length, out.length - ${HEADER_ROOM});
+      out.set(body.subarray(0, n));
+    } else {
+      await r.body?.cancel();
+    }
+    const h = new TextEncoder().encode(JSON.stringify(headers)).subarray(0, ${HEADER_ROOM});
+    out.set(h, out.length - ${HEADER_ROOM});
+    c[1] = r.status;
+    c[2] = n;
+    c[3] = h.length;
+  } catch {
+    c[1] = 0;
+  }
+  Atomics.store(c, 0, 1);
+  Atomics.notify(c, 0);
+});
+`;
+
+let helper: Worker | undefined;
+
+function thread(): Worker {
+  if (!helper) {
+    helper = new Worker(HELPER, { eval: true });
+    // The helper never keeps the process alive: it only works while a caller waits for it.
+    helper.unref();
+    helper.on("error", () => {
+      helper = undefined;
+    });
+  }
+  return helper;
+}
+
+function fetchRange(url: string, first: number, last: number): RangeResponse {
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  const data = new SharedArrayBuffer(last - first + 1 + HEADER_ROOM);
+  thread().postMessage({ url, first, last, control: control.buffer, data });
+  if (Atomics.wait(control, 0, 0, REQUEST_TIMEOUT_MS) === "timed-out") {
+    return { status: 0, header: () => null, body: new Uint8Array(0) };
+  }
+  const bytes = new Uint8Array(data);
+  const headerStart = bytes.length - HEADER_ROOM;
+  const headers = JSON.parse(new TextDecoder().decode(bytes.slice(headerStart, headerStart + control[3]!)) || "{}") as Record<string, string | null>;
+  return {
+    status: control[1]!,
+    header: (name) => headers[name.toLowerCase()] ?? null,
+    body: bytes.subarray(0, control[2]!),
+  };
+}
+
+/** A URL opened for reading with synchronous Range requests. Node, Deno, Bun. */
+export function openRemote(url: string, writable: boolean): RemoteHostFile {
+  if (writable) throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
+  return new RemoteHostFile(url, fetchRange);
+}

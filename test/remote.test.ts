@@ -1,0 +1,65 @@
+/**
+ * http(s) URLs as read-only sources in Node, Deno and Bun: each runtime maps
+ * the test server's /remote/ files in a process of its own (the mapping
+ * blocks its thread in Atomics.wait while the helper thread fetches, so the
+ * server cannot live in the same thread).
+ */
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { startServer } from "./browser/server.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CLIENT = join(ROOT, "test/fixtures/remote-client.mjs");
+const RUNTIMES: Array<[string, string, (entry: string, origin: string) => string[]]> = [
+  ["node", process.execPath, (entry, origin) => [CLIENT, entry, origin]],
+  ["deno", join(ROOT, "node_modules/.bin/deno"), (entry, origin) => ["run", `--allow-read=${ROOT}`, "--allow-net=127.0.0.1", CLIENT, entry, origin]],
+  ["bun", join(ROOT, "node_modules/.bin/bun"), (entry, origin) => [CLIENT, entry, origin]],
+];
+
+/** Runs a child without blocking this thread, which serves its requests. */
+function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      done({ status, stdout, stderr });
+    });
+  });
+}
+
+let server: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("a URL as a read-only source", () => {
+  for (const [runtime, command, args] of RUNTIMES) {
+    it(`${runtime}: ranges on demand, a windowed find, and the refusals`, async () => {
+      const entry = join(ROOT, "dist", `${runtime}.js`);
+      const r = await run(command, args(entry, server.origin));
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+      expect(out.length).toBe(1 << 20);
+      expect(out.tail).toBe(true);
+      expect(out.middle).toBe(true);
+      expect(out.readBytes).toBeGreaterThan(0);
+      expect(out.readBytes).toBeLessThan(1 << 20);
+      expect(out.find).toBe(3 * 64 * 1024 - 2);
+      expect(out.writable).toMatch(/^EACCES/);
+      expect(out.norange).toMatch(/^ENOTSUP: the server ignores HTTP Range requests/);
+      expect(out.missing).toMatch(/^ENOENT/);
+      expect(out.flaky).toBe(true);
+      expect(out.changing).toMatch(/^ESTALE: the remote file changed/);
+    }, 150_000);
+  }
+});
