@@ -9,8 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     reporters: ["default"],
     coverage: { enabled: false },
-    // Every test on the WASM engine, then the spec suite again on the kernel's
-    // mmap (the N-API addon): ANYMMAP_BACKEND picks the default backend.
+    // Every test on the WASM engine, then the spec suite (and the durability
+    // and soak runs) again on the kernel's mmap (the N-API addon):
+    // ANYMMAP_BACKEND picks the default backend.
     projects: [
       {
         extends: true,
@@ -23,7 +24,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "native", include: ["test/spec/**/*.spec.ts"], env: { ANYMMAP_BACKEND: "native" } },
+        test: {
+          name: "native",
+          // The spec suite, the SIGKILL durability rounds and (npm run test:soak) the model soak, on the kernel's mmap.
+          include: ["test/spec/**/*.spec.ts", "test/durability.test.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/model.soak.ts"] : [])],
+          env: { ANYMMAP_BACKEND: "native" },
+        },
       },
     ],
   },
