@@ -26,8 +26,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: "native",
-          // The spec suite, the SIGKILL durability rounds and (npm run test:soak) the model soak, on the kernel's mmap.
-          include: ["test/spec/**/*.spec.ts", "test/durability.test.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/model.soak.ts"] : [])],
+          // The spec suite, the model's regressions, the SIGKILL durability rounds and (npm run test:soak) the model soak, on the kernel's mmap.
+          include: [
+            "test/spec/**/*.spec.ts",
+            "test/model-regressions.test.ts",
+            "test/durability.test.ts",
+            ...(process.env.ANYMMAP_SOAK === "1" ? ["test/model.soak.ts"] : []),
+          ],
           env: { ANYMMAP_BACKEND: "native" },
         },
       },

@@ -562,6 +562,8 @@ export class NativeEngine implements Engine {
     this.clip(moved, "mremap");
     // Shared file pages are the file's (one page cache); private and anonymous pages exist only here.
     if (!v.file || (v.flags & MAP_TYPE) === MAP_PRIVATE) {
+      // Zero pages kept past an earlier end of file must not be copied over bytes the file has now.
+      if (v.file && this.pastEof.length > 0) this.unclip(v, address, address + old, "mremap");
       let n = old;
       if (v.file) n = Math.min(n, Math.max(0, up(this.check(this.mman.fsize(v.file.fd), "mremap")) - offset));
       new Uint8Array(region.current, 0, n).set(new Uint8Array(v.region.current, address - v.region.start, n));

@@ -843,8 +843,12 @@ class Runner {
         errors.add("ENOMEM");
       }
     }
+    const before = m.real.address;
     const r = this.expect({ errors, success }, () => m.real.mremap(newLen, op.maymove ? "maymove" : ""));
     if (r.ok) {
+      // The native backend copies a private mapping's pages when mremap moves it (Linux keeps them
+      // file-backed): like a first touch, and as unspecified by POSIX for later changes of the file.
+      if (m.type === "private" && m.real.address !== before) m.touched = true;
       if (m.real.length !== newLen) this.fail(`length after mremap is ${m.real.length}, expected ${newLen}`);
       // New pages take the protection of the vma at the old start, which layering may have changed.
       const { prot, advice } = m.pages[0]!;
