@@ -174,6 +174,12 @@ static napi_value js_page_size(napi_env env, napi_callback_info info)
 	return num(env, anymmap_native_page_size());
 }
 
+static napi_value js_memfd(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	return num(env, anymmap_native_memfd());
+}
+
 /* reserve(addr, len): the handle of a range that stays mapped while buffers may use it. */
 static napi_value js_reserve(napi_env env, napi_callback_info info)
 {
@@ -248,7 +254,7 @@ NAPI_MODULE_INIT()
 		{"mmap", js_mmap},       {"munmap", js_munmap},         {"msync", js_msync},   {"madvise", js_madvise},
 		{"mincore", js_mincore}, {"open", js_open},             {"close", js_close},   {"dup", js_dup},
 		{"accessMode", js_access_mode}, {"pread", js_pread},    {"pwrite", js_pwrite}, {"ftruncate", js_ftruncate},
-		{"fsync", js_fsync},     {"fsize", js_fsize},           {"pageSize", js_page_size},
+		{"fsync", js_fsync},     {"fsize", js_fsize},           {"pageSize", js_page_size}, {"memfd", js_memfd},
 		{"reserve", js_reserve}, {"resize", js_resize},         {"buffer", js_buffer}, {"release", js_release},
 	};
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {

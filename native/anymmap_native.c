@@ -60,6 +60,13 @@ int32_t anymmap_native_close(int32_t fd)
 	return close(fd) ? (int32_t)fail() : 0;
 }
 
+/* An anonymous shared memory object: MAP_SHARED|MAP_ANONYMOUS memory that another thread can map too. */
+int32_t anymmap_native_memfd(void)
+{
+	int fd = memfd_create("anymmap", MFD_CLOEXEC);
+	return fd < 0 ? (int32_t)fail() : fd;
+}
+
 int32_t anymmap_native_dup(int32_t fd)
 {
 	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);

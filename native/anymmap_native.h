@@ -11,6 +11,7 @@ int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice);
 int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec);
 int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode);
 int32_t anymmap_native_close(int32_t fd);
+int32_t anymmap_native_memfd(void);
 int32_t anymmap_native_dup(int32_t fd);
 int32_t anymmap_native_access_mode(int32_t fd);
 int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off);

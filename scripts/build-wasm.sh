@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds wasm/anymmap.wasm from wasm/src/*.c.
-#   bash scripts/build-wasm.sh           write wasm/anymmap.wasm
+# Builds wasm/anymmap.wasm and wasm/anymmap-shared.wasm (the same core over a
+# shared WebAssembly.Memory, for memory shared with workers) from wasm/src/*.c.
+#   bash scripts/build-wasm.sh           write both
 #   bash scripts/build-wasm.sh --check   rebuild into a temp dir and require the
-#                                        result to match wasm/anymmap.wasm byte for byte
+#                                        results to match the committed ones byte for byte
 # For testing the script itself: WASM_DIR (default: wasm) points it at another
 # src/ include/ exports.txt tree, OUT (default: $WASM_DIR/anymmap.wasm) at
 # another output / comparison file.
@@ -47,31 +48,42 @@ if (( ${#sources[@]} == 0 )); then
 fi
 
 committed="${OUT:-$wasm_dir/anymmap.wasm}"
+committed_shared="${committed%.wasm}-shared.wasm"
 # Build into a temp dir, so a failed build or check never replaces the
-# committed module.
+# committed modules.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-out="$tmp/anymmap.wasm"
 
-echo "build-wasm: emcc ${#sources[@]} files"
 # 4 GiB minus one WebAssembly page: the core never maps its top 64 KiB
 # (AREA_END), and a memory whose byteLength fits in 32 bits works in WASI
 # hosts that keep sizes in a u32 (@wasmer/wasi faults on every call with 4 GiB).
-emcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry \
-  -sINITIAL_MEMORY=4294901760 -sWASM_BIGINT -sERROR_ON_UNDEFINED_SYMBOLS=0 \
-  -mbulk-memory -msimd128 -sEXPORTED_FUNCTIONS="$exports" \
-  -I "$wasm_dir/include" -o "$out" "${sources[@]}"
+build() { # OUTPUT EXTRA_FLAGS...
+  local out="$1"
+  shift
+  echo "build-wasm: emcc ${#sources[@]} files -> $(basename "$out") $*"
+  emcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry \
+    -sINITIAL_MEMORY=4294901760 -sWASM_BIGINT -sERROR_ON_UNDEFINED_SYMBOLS=0 \
+    -mbulk-memory -msimd128 "$@" -sEXPORTED_FUNCTIONS="$exports" \
+    -I "$wasm_dir/include" -o "$out" "${sources[@]}"
+}
+build "$tmp/anymmap.wasm"
+node scripts/check-wasm-imports.mjs "$tmp/anymmap.wasm"
+# No pthreads: only the memory is shared (the core runs on one thread; workers read and write the bytes).
+build "$tmp/anymmap-shared.wasm" -matomics -Wl,--shared-memory
+node scripts/check-wasm-imports.mjs --shared "$tmp/anymmap-shared.wasm"
 
-node scripts/check-wasm-imports.mjs "$out"
-
-if (( check )); then
-  if ! cmp -s "$out" "$committed"; then
-    echo "build-wasm: $committed is missing or differs from a fresh build of $wasm_dir/src;" \
-      "run \`npm run build:wasm\` and commit the result" >&2
-    exit 1
+for pair in "anymmap.wasm:$committed" "anymmap-shared.wasm:$committed_shared"; do
+  built="$tmp/${pair%%:*}"
+  target="${pair#*:}"
+  if (( check )); then
+    if ! cmp -s "$built" "$target"; then
+      echo "build-wasm: $target is missing or differs from a fresh build of $wasm_dir/src;" \
+        "run \`npm run build:wasm\` and commit the result" >&2
+      exit 1
+    fi
+    echo "build-wasm: $target matches a fresh build"
+  else
+    cp "$built" "$target"
+    echo "build-wasm: wrote $target"
   fi
-  echo "build-wasm: $committed matches a fresh build"
-else
-  cp "$out" "$committed"
-  echo "build-wasm: wrote $committed"
-fi
+done

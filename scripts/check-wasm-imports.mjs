@@ -1,16 +1,19 @@
-// Usage: node scripts/check-wasm-imports.mjs FILE.wasm
+// Usage: node scripts/check-wasm-imports.mjs [--shared] FILE.wasm
 // Fails unless every import comes from wasi_snapshot_preview1 (so any WASI
 // host can run the module) and the exported memory starts at 65535 pages
 // (4 GiB minus the 64 KiB the core never maps, so it never has to grow and
-// its byteLength fits in 32 bits, which some WASI hosts need).
+// its byteLength fits in 32 bits, which some WASI hosts need), shared with
+// --shared (anymmap-shared.wasm) and unshared without.
 import { readFileSync } from "node:fs";
 
 const WASI = "wasi_snapshot_preview1";
 const PAGES = 65535;
 
-const file = process.argv[2];
+const args = process.argv.slice(2);
+const wantShared = args[0] === "--shared";
+const file = wantShared ? args[1] : args[0];
 if (!file) {
-  console.error("usage: node scripts/check-wasm-imports.mjs FILE.wasm");
+  console.error("usage: node scripts/check-wasm-imports.mjs [--shared] FILE.wasm");
   process.exit(2);
 }
 const bytes = readFileSync(file);
@@ -28,13 +31,15 @@ if (!memory) problems.push("does not export a memory");
 else if (memory.imported) problems.push(`exports memory "${memory.name}" but imports it instead of defining it`);
 else if (memory.initial !== PAGES)
   problems.push(`exported memory "${memory.name}" starts at ${memory.initial} pages, want ${PAGES} (4 GiB - 64 KiB)`);
+else if (memory.shared !== wantShared)
+  problems.push(`exported memory "${memory.name}" is ${memory.shared ? "" : "not "}shared; want ${wantShared ? "shared (--shared)" : "unshared"}`);
 
 if (problems.length > 0) {
   console.error(`check-wasm-imports: ${file}:`);
   for (const p of problems) console.error(`  ${p}`);
   process.exit(1);
 }
-console.log(`check-wasm-imports: ${file}: memory "${memory.name}" ${memory.initial} pages; ${imports.length} imports:`);
+console.log(`check-wasm-imports: ${file}: ${memory.shared ? "shared " : ""}memory "${memory.name}" ${memory.initial} pages; ${imports.length} imports:`);
 for (const imp of imports) console.log(`  ${imp.module}.${imp.name} (${imp.kind})`);
 
 // Returns { name, imported, initial } for the first exported memory, or null.
@@ -62,7 +67,7 @@ function exportedMemoryLimits(buf) {
     const flags = u8();
     const initial = num();
     if (flags & 1) leb(); // maximum
-    return initial;
+    return { initial, shared: (flags & 2) !== 0 };
   };
 
   const memories = []; // index space: imported memories first, then defined ones
@@ -77,12 +82,12 @@ function exportedMemoryLimits(buf) {
         const kind = u8();
         if (kind === 0) leb(); // function: type index
         else if (kind === 1) (u8(), limits()); // table: reftype + limits
-        else if (kind === 2) memories.push({ imported: true, initial: limits() });
+        else if (kind === 2) memories.push({ imported: true, ...limits() });
         else if (kind === 3) (u8(), u8()); // global: valtype + mutability
         else if (kind === 4) (u8(), leb()); // tag: attribute + type index
       }
     } else if (id === 5) {
-      for (let n = num(); n > 0; n--) memories.push({ imported: false, initial: limits() });
+      for (let n = num(); n > 0; n--) memories.push({ imported: false, ...limits() });
     } else if (id === 7) {
       for (let n = num(); n > 0; n--) {
         const exportName = name();

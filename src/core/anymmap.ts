@@ -1,4 +1,5 @@
-import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot, WindowedOptions } from "./api.js";
+import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, OpenFlags, Prot, SharedMemoryHandle, WindowedOptions } from "./api.js";
+import { AttachedMemory } from "./attached-memory.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import type { Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
@@ -15,6 +16,12 @@ import { WasiHost } from "../wasi/host.js";
 
 const BACKEND_CHOICES = new Set(["auto", "native", "wasm"]);
 
+/** Which build of the core: "shared" is anymmap-shared.wasm, whose memory is a shared WebAssembly.Memory. */
+export type WasmVariant = "default" | "shared";
+
+/** The file of each build, next to the runtime entries (dist/). */
+export const WASM_FILES: Record<WasmVariant, string> = { default: "anymmap.wasm", shared: "anymmap-shared.wasm" };
+
 /** What a runtime gives the core: files, errors, the compiled module and, where it can reach the OS, the native calls. */
 export interface RuntimeAdapter {
   readonly runtime: string;
@@ -24,8 +31,8 @@ export interface RuntimeAdapter {
   /** The runtime's exception to a WASI errno. */
   mapError(e: unknown): number;
   /** The core module, compiled synchronously; absent where only async compilation exists. */
-  compileSync?(): WebAssembly.Module;
-  compile(): Promise<WebAssembly.Module>;
+  compileSync?(variant: WasmVariant): WebAssembly.Module;
+  compile(variant: WasmVariant): Promise<WebAssembly.Module>;
   /**
    * The operating system's mman calls, for the native backend; throws an
    * Error whose message says why they are unavailable (addon not built, no
@@ -58,7 +65,24 @@ export class AnymmapInstance implements Anymmap {
    */
   #finalizer = new FinalizationRegistry<MappingState>((state) => this.collected(state));
 
-  constructor(private readonly adapter: RuntimeAdapter) {}
+  private readonly variant: WasmVariant;
+
+  constructor(
+    private readonly adapter: RuntimeAdapter,
+    options: InstanceOptions = {},
+  ) {
+    if (typeof options !== "object" || options === null) {
+      throw new MmapError("EINVAL", "createInstance", "options must be an object, e.g. { sharedMemory: true }");
+    }
+    this.variant = options.sharedMemory === true ? "shared" : "default";
+    if (this.variant === "shared" && typeof SharedArrayBuffer === "undefined") {
+      throw new MmapError(
+        "EOPNOTSUPP",
+        "createInstance",
+        `${adapter.runtime} has no SharedArrayBuffer here, which shared memory needs: in a browser, serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (crossOriginIsolated)`,
+      );
+    }
+  }
 
   get runtime(): string {
     return this.adapter.runtime;
@@ -133,7 +157,7 @@ export class AnymmapInstance implements Anymmap {
         `${this.adapter.runtime} cannot compile WebAssembly synchronously here; use the async form (await mmap(...)) first`,
       );
     }
-    return this.start(this.adapter.compileSync());
+    return this.start(this.adapter.compileSync(this.variant));
   }
 
   private start(module: WebAssembly.Module): WasmEngine {
@@ -145,7 +169,7 @@ export class AnymmapInstance implements Anymmap {
   /** Loads the WASM engine once; a failed load is retried by the next call. */
   async ready(): Promise<WasmEngine> {
     if (this.#engine) return this.#engine;
-    this.#loading ??= this.adapter.compile().then(
+    this.#loading ??= this.adapter.compile(this.variant).then(
       (module) => this.start(module),
       (e: unknown) => {
         this.#loading = undefined;
@@ -383,6 +407,30 @@ export class AnymmapInstance implements Anymmap {
     const a = pageAligned(address, "address", "mincore");
     const engine = this.engineAt(a);
     return engine.mincore(a, integer(length, "length", "mincore", 0, engine.addressLimit));
+  }
+
+  attach(handle: SharedMemoryHandle): MappingImpl {
+    if (typeof handle !== "object" || handle === null || handle.type !== "anymmap.shared-memory") {
+      throw new MmapError("EINVAL", "attach", "handle must be what a mapping's share() returned, as postMessage delivered it");
+    }
+    const length = integer(handle.length, "length", "attach", 1);
+    const prot = integer(handle.prot, "prot", "attach", 0, 7);
+    let engine: Engine;
+    let at: number;
+    if (handle.backend === "native") {
+      const native = this.nativeEngine();
+      if (!native) {
+        throw new MmapError("ENOSYS", "attach", `the memory was shared by the native backend, which is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}`);
+      }
+      at = native.attach(handle, length, prot);
+      engine = native;
+    } else {
+      engine = new AttachedMemory(handle);
+      at = handle.address;
+    }
+    const state = new MappingState(engine, at, length);
+    this.#live.add(state);
+    return new MappingImpl(this, state, 0, prot, MAP_SHARED | MAP_ANONYMOUS);
   }
 
   info(): Info {

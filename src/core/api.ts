@@ -132,6 +132,52 @@ export interface Mapping extends Disposable {
   madvise(advice: number | string, offset?: number, length?: number): void;
   /** One byte per page: 1 when resident. */
   mincore(offset?: number, length?: number): Uint8Array;
+  /**
+   * A handle to post to a Worker (`postMessage`), where `attach(handle)`
+   * maps the same memory: each side then sees the other's writes, as parent
+   * and child do after fork(2). Only MAP_SHARED|MAP_ANONYMOUS mappings, whole.
+   * Native backend: Node, Deno, Bun. WASM backend: an instance made with
+   * `createInstance({ sharedMemory: true })`, in Node, Deno, Bun and
+   * browsers that are `crossOriginIsolated`.
+   */
+  share(): SharedMemoryHandle;
+}
+
+/**
+ * A MAP_SHARED|MAP_ANONYMOUS mapping made ready for another thread of the
+ * same process: structured-cloneable, so `postMessage` carries it. Its
+ * fields are anymmap's own; pass it to `attach` unchanged. All runtimes
+ * that have workers and SharedArrayBuffer.
+ */
+export interface SharedMemoryHandle {
+  readonly type: "anymmap.shared-memory";
+  readonly backend: Backend;
+  /** Where the memory lives in the sharer's address space; a WASM attachment sees it at the same address. */
+  readonly address: number;
+  readonly length: number;
+  /** The sharer's protection when it shared: what the attached mapping starts with. */
+  readonly prot: number;
+  /** Counts the threads attaching (native) or attached (WASM), so that the sharer's munmap never frees memory in use. */
+  readonly lock: Int32Array;
+  /** WASM: the engine's shared linear memory. */
+  readonly buffer?: SharedArrayBuffer;
+  /** Native: the memfd descriptor (same process) and where the mapping starts in it. */
+  readonly fd?: number;
+  readonly offset?: number;
+}
+
+/** Options of `createInstance`. All runtimes. */
+export interface InstanceOptions {
+  /**
+   * Give the WASM engine a shared WebAssembly.Memory (the second build,
+   * anymmap-shared.wasm), so that its MAP_SHARED|MAP_ANONYMOUS mappings can
+   * be `share()`d with workers. Views are then views of a
+   * SharedArrayBuffer, which some APIs refuse (browsers' TextDecoder: decode
+   * a copy, `read()`). Needs SharedArrayBuffer: in a browser, a page served
+   * with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`. Default false.
+   */
+  sharedMemory?: boolean;
 }
 
 /** Options of `mmapWindowedSync`/`mmapWindowed`. All runtimes with file access. */
@@ -246,6 +292,14 @@ export interface Anymmap {
   madvise(address: number, length: number, advice: number | string): void;
   /** mincore(2) on the instance's addresses. */
   mincore(address: number, length: number): Uint8Array;
+  /**
+   * Maps memory another thread `share()`d (its handle, received through
+   * `postMessage`). The attached mapping is this thread's own: unmapping or
+   * protecting it changes nothing for the sharer, and the memory lives until
+   * every side has unmapped it. Native handles: Node, Deno, Bun (same
+   * process). WASM handles: every runtime with SharedArrayBuffer.
+   */
+  attach(handle: SharedMemoryHandle): Mapping;
   /** Host I/O counters (reads and writes that reached the file system). */
   readonly hostIO: HostIOStats;
   resetHostIO(): void;
@@ -261,7 +315,7 @@ export interface EntryPoint {
   readonly pageSize: number;
   /** The default backend of the default address space. */
   readonly backend: Backend;
-  createInstance(): Anymmap;
+  createInstance(options?: InstanceOptions): Anymmap;
   mmapSync: Anymmap["mmapSync"];
   mmap: Anymmap["mmap"];
   mmapWindowedSync: Anymmap["mmapWindowedSync"];
@@ -273,6 +327,7 @@ export interface EntryPoint {
   mprotect: Anymmap["mprotect"];
   madvise: Anymmap["madvise"];
   mincore: Anymmap["mincore"];
+  attach: Anymmap["attach"];
   info: Anymmap["info"];
   hostIO(): HostIOStats;
 }

@@ -1,4 +1,4 @@
-import type { Backend, HostIOStats, OpenFlags } from "./api.js";
+import type { Backend, HostIOStats, OpenFlags, SharedMemoryHandle } from "./api.js";
 
 /** anymmap_touch access kinds. */
 export const ACCESS_READ = 1;
@@ -44,9 +44,35 @@ export interface Engine {
   touch(address: number, length: number, access: number): void;
   /** A view of [address, address+length); the range lies in one mapping. */
   bytes(address: number, length: number): Uint8Array;
+  /**
+   * What another thread needs to map the pages of [address, address+length),
+   * which one MAP_SHARED|MAP_ANONYMOUS mapping holds; MmapError where this
+   * engine cannot share them.
+   */
+  share(address: number, length: number): EngineShare;
   /** True when the address is one this engine handed out. */
   owns(address: number): boolean;
 
   residentBytes(): number;
   mappingCount(): number;
+}
+
+/** The engine's part of a SharedMemoryHandle. */
+export type EngineShare = Pick<SharedMemoryHandle, "lock" | "buffer" | "fd" | "offset">;
+
+/**
+ * Takes one use of a shared lock (handle.lock): false when its owner has
+ * released the memory for good (-1).
+ */
+export function acquireShared(lock: Int32Array): boolean {
+  for (;;) {
+    const n = Atomics.load(lock, 0);
+    if (n < 0) return false;
+    if (Atomics.compareExchange(lock, 0, n, n + 1) === n) return true;
+  }
+}
+
+/** Gives a use back; wakes an owner waiting for the count to reach 0. */
+export function releaseShared(lock: Int32Array): void {
+  if (Atomics.sub(lock, 0, 1) === 1) Atomics.notify(lock, 0);
 }

@@ -1,5 +1,5 @@
-import type { Access, Mapping, Prot } from "./api.js";
-import { MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "./constants.js";
+import type { Access, Mapping, Prot, SharedMemoryHandle } from "./api.js";
+import { MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "./constants.js";
 import type { Backend } from "./api.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
@@ -288,6 +288,21 @@ export class MappingImpl implements Mapping {
     const [address, size] = this.pageRange(offset, length, "mincore");
     this.noHoles(address, size, "mincore");
     return this.#state.engine.mincore(address, size);
+  }
+
+  share(): SharedMemoryHandle {
+    const type = this.flags & MAP_TYPE;
+    if (!(this.flags & MAP_ANONYMOUS) || (type !== MAP_SHARED && type !== MAP_SHARED_VALIDATE)) {
+      throw new MmapError(
+        "EINVAL",
+        "share",
+        "only MAP_SHARED|MAP_ANONYMOUS memory can be shared with a worker; for a file, map the same file MAP_SHARED in the worker",
+        this.errorOptions(),
+      );
+    }
+    this.range(0, this.#state.length, "share");
+    const { address, length } = this.#state;
+    return { type: "anymmap.shared-memory", backend: this.backend, address, length, prot: this.#prot, ...this.#state.engine.share(address, length) };
   }
 
   [Symbol.dispose](): void {

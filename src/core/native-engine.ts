@@ -19,7 +19,7 @@ import {
   PROT_WRITE,
 } from "./constants.js";
 import type { ConstantFamily } from "./constants.js";
-import { ACCESS_WRITE, type Engine } from "./engine.js";
+import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { hint } from "./messages.js";
 import type { NativeMman, NativeReservation } from "./native-mman.js";
@@ -31,6 +31,12 @@ interface MappedFile {
   refs: number;
   /** Opened read-write: a shared mapping of it may become writable. */
   writable: boolean;
+  /**
+   * Set when the descriptor is the memfd behind MAP_SHARED|MAP_ANONYMOUS
+   * memory: the count of threads attaching it (dup'ing this descriptor),
+   * -1 once it is closed.
+   */
+  lock?: Int32Array;
 }
 
 /**
@@ -211,7 +217,9 @@ export class NativeEngine implements Engine {
   private kernelFlags(flags: number, prot: number, file: boolean): number {
     let type = flags & MAP_TYPE;
     if (file && sharedType(flags) && !(prot & PROT_WRITE)) type = MAP_PRIVATE;
-    return (flags & ~(MAP_TYPE | MAP_FIXED | MAP_FIXED_NOREPLACE)) | type;
+    // Shared anonymous memory is a memfd here: the kernel must map the descriptor.
+    const drop = MAP_TYPE | MAP_FIXED | MAP_FIXED_NOREPLACE | (file ? MAP_ANONYMOUS : 0);
+    return (flags & ~drop) | type;
   }
 
   /** mmap(2) with every page readable and writable; `placement` is MAP_FIXED, MAP_FIXED_NOREPLACE or 0 (the API's values). */
@@ -257,7 +265,24 @@ export class NativeEngine implements Engine {
   }
 
   private unref(file: MappedFile | undefined): void {
-    if (file && --file.refs === 0) this.mman.close(file.fd);
+    if (!file || --file.refs > 0) return;
+    // A thread attaching the memory is dup'ing this descriptor: wait (a few
+    // microseconds) so that the number is not closed, and reused, under it.
+    if (file.lock) while (Atomics.compareExchange(file.lock, 0, 0, -1) > 0) Atomics.wait(file.lock, 0, Atomics.load(file.lock, 0), 10);
+    this.mman.close(file.fd);
+  }
+
+  /** The memfd behind MAP_SHARED|MAP_ANONYMOUS memory of `length` bytes. */
+  private sharedMemory(length: number, syscall: string): MappedFile {
+    const fd = this.check(this.mman.memfd(), syscall);
+    const file = { fd, refs: 1, writable: true, lock: new Int32Array(new SharedArrayBuffer(4)) };
+    try {
+      this.check(this.mman.ftruncate(fd, BigInt(length)), syscall);
+    } catch (e) {
+      this.unref(file);
+      throw e;
+    }
+    return file;
   }
 
   private insert(v: Vma): void {
@@ -378,9 +403,20 @@ export class NativeEngine implements Engine {
     const anonymous = (flags & MAP_ANONYMOUS) !== 0;
     if (!anonymous && !this.files.has(fd)) throw this.error("EBADF", "mmap");
     const len = up(length);
-    const kflags = this.kernelFlags(flags, prot, !anonymous);
-    const kfd = anonymous ? -1 : fd;
-    const koffset = anonymous ? 0 : offset;
+    // Linux backs MAP_SHARED|MAP_ANONYMOUS with a shmem file too; a memfd lets workers map it (attach).
+    const file = anonymous ? (sharedType(flags) ? this.sharedMemory(len, "mmap") : undefined) : this.mapFile(fd);
+    try {
+      return this.mapAt(address, len, prot, flags, file, anonymous ? 0 : offset, path);
+    } catch (e) {
+      this.unref(file);
+      throw e;
+    }
+  }
+
+  /** Maps `file` (or anonymous memory) at `address` as the mode in `flags` says, and records the vma. */
+  private mapAt(address: number, len: number, prot: number, flags: number, file: MappedFile | undefined, offset: number, path?: string): number {
+    const kflags = this.kernelFlags(flags, prot, file !== undefined);
+    const kfd = file?.fd ?? -1;
     const mode = flags & MAP_FIXED_NOREPLACE ? "noreplace" : flags & MAP_FIXED ? "fixed" : address !== 0 ? "hint" : "any";
 
     let region: Region | undefined;
@@ -393,7 +429,7 @@ export class NativeEngine implements Engine {
       if (mode === "noreplace" && occupied) throw this.error("EEXIST", "mmap");
       if (inside && !(mode === "hint" && occupied)) {
         // Pages of one of this engine's regions: replace them where they are.
-        at = this.kmap(a, len, kflags, MAP_FIXED, kfd, koffset, "mmap", path);
+        at = this.kmap(a, len, kflags, MAP_FIXED, kfd, offset, "mmap", path);
         region = own[0];
       } else if (own.length > 0 && mode !== "hint") {
         throw new MmapError(
@@ -405,7 +441,7 @@ export class NativeEngine implements Engine {
       } else if (own.length === 0 && mode !== "hint") {
         // Never MAP_FIXED over memory anymmap does not own: it may be the runtime's heap.
         try {
-          at = this.kmap(a, len, kflags, this.platform.MAP_FIXED_NOREPLACE === 0 ? 0 : MAP_FIXED_NOREPLACE, kfd, koffset, "mmap", path);
+          at = this.kmap(a, len, kflags, this.platform.MAP_FIXED_NOREPLACE === 0 ? 0 : MAP_FIXED_NOREPLACE, kfd, offset, "mmap", path);
         } catch (e) {
           if (!(e instanceof MmapError) || e.code !== "EEXIST") throw e;
           throw new MmapError(
@@ -420,33 +456,51 @@ export class NativeEngine implements Engine {
           throw this.error("EEXIST", "mmap");
         }
       } else {
-        at = this.kmap(a, len, kflags, 0, kfd, koffset, "mmap", path);
+        at = this.kmap(a, len, kflags, 0, kfd, offset, "mmap", path);
       }
     } else {
-      at = this.kmap(0, len, kflags, 0, kfd, koffset, "mmap", path);
+      at = this.kmap(0, len, kflags, 0, kfd, offset, "mmap", path);
     }
 
-    let file: MappedFile | undefined;
-    try {
-      file = anonymous ? undefined : this.mapFile(fd);
-    } catch (e) {
-      if (region) this.placeholder(at, at + len, "mmap");
-      else this.mman.munmap(at, len);
-      throw e;
-    }
     if (region) this.cut(at, at + len);
     else {
-      try {
-        region = this.newRegion(at, len, "mmap");
-      } catch (e) {
-        this.unref(file);
-        throw e;
-      }
+      region = this.newRegion(at, len, "mmap");
     }
-    const vma: Vma = { start: at, end: at + len, prot, flags, advice: MADV_NORMAL, offset: koffset, file, region };
+    const vma: Vma = { start: at, end: at + len, prot, flags, advice: MADV_NORMAL, offset, file, region };
     this.insert(vma);
     this.clip(vma, "mmap");
     return at;
+  }
+
+  share(address: number, length: number): EngineShare {
+    const end = address + up(length);
+    const vmas = this.within(address, end);
+    const file = vmas[0]?.file;
+    if (!this.covered(address, end) || !file?.lock || vmas.some((v) => v.file !== file)) {
+      throw this.error("EINVAL", "share", "only a MAP_SHARED|MAP_ANONYMOUS mapping, all of it still mapped, can be shared");
+    }
+    return { fd: file.fd, offset: vmas[0]!.offset + (address - vmas[0]!.start), lock: file.lock };
+  }
+
+  /** Maps memory another engine of this process shared (its memfd), at an address of this engine's choosing. */
+  attach(share: EngineShare, length: number, prot: number): number {
+    const { fd, offset, lock } = share;
+    if (!acquireShared(lock)) {
+      throw this.error("EBADF", "attach", "the sharing thread unmapped this memory before it was attached; keep the mapping until every worker has attached it");
+    }
+    let copy: number;
+    try {
+      copy = this.check(this.mman.dup(fd!), "attach");
+    } finally {
+      releaseShared(lock);
+    }
+    const file: MappedFile = { fd: copy, refs: 1, writable: true, lock: new Int32Array(new SharedArrayBuffer(4)) };
+    try {
+      return this.mapAt(0, up(length), prot, MAP_SHARED | MAP_ANONYMOUS, file, offset!);
+    } catch (e) {
+      this.unref(file);
+      throw e;
+    }
   }
 
   munmap(address: number, length: number): void {
@@ -462,7 +516,7 @@ export class NativeEngine implements Engine {
     for (const v of this.within(address, end)) {
       const a = Math.max(address, v.start);
       this.check(this.mman.msync(a, Math.min(end, v.end) - a, os), "msync");
-      if (v.file && flags & MS_SYNC && sharedType(v.flags)) this.stats.syncs++;
+      if (v.file && !v.file.lock && flags & MS_SYNC && sharedType(v.flags)) this.stats.syncs++;
     }
   }
 
@@ -503,6 +557,11 @@ export class NativeEngine implements Engine {
     const v = this.vmas.find((x) => x.start <= address && address + old <= x.end);
     if (!v) throw this.error("EFAULT", "mremap");
     if (size === old) return address;
+    // Grown shared anonymous memory reads zeros, as in the WASM engine (Linux would raise SIGBUS past the first size).
+    if (size > old && v.file?.lock) {
+      const need = v.offset + (address - v.start) + size;
+      if (this.check(this.mman.fsize(v.file.fd), "mremap") < need) this.check(this.mman.ftruncate(v.file.fd, BigInt(need)), "mremap");
+    }
     if (size < old) {
       for (const [s, e] of this.cut(address + size, address + old)) this.placeholder(s, e, "mremap");
       return address;

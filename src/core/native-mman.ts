@@ -21,6 +21,8 @@ export interface NativeMman {
   mincore(address: number, length: number, vec: Uint8Array): number;
   open(path: string, flags: number, mode: number): number;
   close(fd: number): number;
+  /** A new anonymous shared memory object (memfd_create), empty: what MAP_SHARED|MAP_ANONYMOUS maps, so that workers can map it too. */
+  memfd(): number;
   dup(fd: number): number;
   /** The descriptor's access mode and O_APPEND bits (fcntl F_GETFL). */
   accessMode(fd: number): number;

@@ -1,6 +1,6 @@
 import type { HostIOStats, OpenFlags } from "./api.js";
-import { PAGE_SIZE } from "./constants.js";
-import type { Engine } from "./engine.js";
+import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
+import type { Engine, EngineShare } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "./errno.js";
 import { MmapError } from "./errors.js";
 import { hint } from "./messages.js";
@@ -54,6 +54,12 @@ export class WasmEngine implements Engine {
   private readonly ioSize: number;
   /** The host files behind descriptors this engine opened, for fstat and fsync. */
   private readonly files = new Map<number, HostFile>();
+  /**
+   * Ranges of linear memory handed to workers (share()), with the count of
+   * workers attached. `freed` parts were unmapped here while workers still
+   * used them: they stay mapped in the core until the count drops to 0.
+   */
+  private shares: Array<{ start: number; end: number; lock: Int32Array; freed: Array<[number, number]> }> = [];
 
   constructor(
     module: WebAssembly.Module,
@@ -97,6 +103,51 @@ export class WasmEngine implements Engine {
     if (err < 0) throw MmapError.fromWasi(-err, "fsync", "the file system could not sync the file", { path });
   }
 
+  /** True when the memory is a shared WebAssembly.Memory (anymmap-shared.wasm). */
+  get sharedMemory(): boolean {
+    return typeof SharedArrayBuffer !== "undefined" && this.memory.buffer instanceof SharedArrayBuffer;
+  }
+
+  share(address: number, length: number): EngineShare {
+    if (!this.sharedMemory) {
+      throw new MmapError(
+        "EOPNOTSUPP",
+        "share",
+        "this address space's WebAssembly memory is not shared: map the memory in createInstance({ sharedMemory: true }) (or use the native backend) to share it with workers",
+      );
+    }
+    // Every page becomes resident now: a page a worker wrote must never be zero-filled by a later first touch here.
+    this.check(this.core.madvise(address, length, MADV_WILLNEED), "share");
+    const end = address + length;
+    let share = this.shares.find((x) => x.start === address && x.end === end);
+    if (!share) this.shares.push((share = { start: address, end, lock: new Int32Array(new SharedArrayBuffer(4)), freed: [] }));
+    return { buffer: this.memory.buffer as unknown as SharedArrayBuffer, lock: share.lock };
+  }
+
+  /**
+   * Shared ranges that workers still use over [address, address+length);
+   * ranges no worker uses are closed (-1), so that no worker attaches them
+   * any more, and forgotten.
+   */
+  private inUse(address: number, length: number): Array<{ start: number; end: number; freed: Array<[number, number]> }> {
+    const out = [];
+    for (const x of [...this.shares]) {
+      if (x.end <= address || x.start >= address + length) continue;
+      if (Atomics.compareExchange(x.lock, 0, 0, -1) <= 0) this.shares.splice(this.shares.indexOf(x), 1);
+      else out.push(x);
+    }
+    return out;
+  }
+
+  /** Unmaps what was unmapped here while workers used it, once none does. */
+  private sweep(): void {
+    for (const x of [...this.shares]) {
+      if (x.freed.length === 0 || Atomics.compareExchange(x.lock, 0, 0, -1) > 0) continue;
+      this.shares.splice(this.shares.indexOf(x), 1);
+      for (const [a, b] of x.freed) this.check(this.core.munmap(a, b - a), "munmap");
+    }
+  }
+
   owns(address: number): boolean {
     return address < this.addressLimit;
   }
@@ -116,12 +167,33 @@ export class WasmEngine implements Engine {
   }
 
   mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): number {
+    if (this.shares.length > 0) {
+      this.sweep();
+      if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && this.inUse(address, length).length > 0) {
+        throw new MmapError("EBUSY", "mmap", "workers have attached memory in this range: a fixed mapping here would replace the pages they see; map elsewhere", path === undefined ? undefined : { path });
+      }
+    }
     const at = this.core.anymmap_mmap_lazy(address, length, prot, flags, fd, BigInt(offset)) >>> 0;
     if (at === MAP_FAILED) this.fail("mmap", path);
     return at;
   }
 
   munmap(address: number, length: number): void {
+    if (this.shares.length > 0) {
+      this.sweep();
+      const end = address + length;
+      // Pages workers still use stay mapped in the core (not in the caller's Mapping) until they detach.
+      let parts: Array<[number, number]> = [[address, end]];
+      for (const x of this.inUse(address, length)) {
+        const a = Math.max(address, x.start);
+        const b = Math.min(end, Math.ceil(x.end / PAGE_SIZE) * PAGE_SIZE);
+        this.check(this.core.msync(a, b - a, 0), "munmap");
+        x.freed.push([a, b]);
+        parts = parts.flatMap(([s, e]) => (e <= a || s >= b ? [[s, e]] : [...(s < a ? [[s, a]] : []), ...(e > b ? [[b, e]] : [])]) as Array<[number, number]>);
+      }
+      for (const [s, e] of parts) this.check(this.core.munmap(s, e - s), "munmap");
+      return;
+    }
     this.check(this.core.munmap(address, length), "munmap");
   }
 
@@ -134,6 +206,20 @@ export class WasmEngine implements Engine {
   }
 
   mremap(address: number, oldLength: number, newLength: number, flags: number, newAddress: number): number {
+    if (this.shares.length > 0 && this.inUse(address, oldLength).length > 0) {
+      if (newLength < oldLength) {
+        throw new MmapError("EBUSY", "mremap", "workers have attached this memory: it cannot shrink while they use it; munmap the part instead");
+      }
+      if (flags & MREMAP_MAYMOVE) {
+        // Moving would leave the workers the old pages: grow in place only.
+        try {
+          return this.mremap(address, oldLength, newLength, flags & ~MREMAP_MAYMOVE, newAddress);
+        } catch (e) {
+          if (!(e instanceof MmapError) || e.code !== "ENOMEM") throw e;
+          throw new MmapError("ENOMEM", "mremap", "workers have attached this memory, so it may grow only in place, and the pages after it are in use; map a new region instead", { cause: e });
+        }
+      }
+    }
     const at = this.core.anymmap_mremap(address, oldLength, newLength, flags, newAddress) >>> 0;
     if (at === MAP_FAILED) this.fail("mremap");
     return at;
@@ -202,10 +288,12 @@ export class WasmEngine implements Engine {
   }
 
   residentBytes(): number {
+    this.sweep();
     return (this.core.anymmap_resident_pages() >>> 0) * PAGE_SIZE;
   }
 
   mappingCount(): number {
+    this.sweep();
     return this.core.anymmap_mapping_count() >>> 0;
   }
 }

@@ -4,7 +4,7 @@
  * everything is synchronous after one `await init()`; on the main thread
  * file pages are loaded ahead with `await mapping.load(...)`.
  */
-import type { EntryPoint, FileHandle, HostIOStats, Info, MapOptions, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import type { EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { browser, crossOriginIsolated, inDedicatedWorker } from "./dom.js";
 import {
   type BrowserAnymmap,
@@ -73,10 +73,14 @@ function startAgent(): Promise<void> {
  * cross-origin isolated dedicated worker it also starts the helper worker
  * that makes OPFS paths synchronous (`openSync(path)`, `mmapSync(path)`).
  * Every async call runs it; call it yourself before the first `...Sync`
- * call, or to choose where the `.wasm` comes from. Browsers.
+ * call, or to choose where the `.wasm` comes from. `sharedSource` loads
+ * `anymmap-shared.wasm` too (from there), for instances made with
+ * `createInstance({ sharedMemory: true })`, which otherwise load it beside
+ * this module on their first async call. Browsers.
  */
-export async function init(source?: WasmSource): Promise<void> {
+export async function init(source?: WasmSource, sharedSource?: WasmSource): Promise<void> {
   await loadWasm(source);
+  if (sharedSource !== undefined) await loadWasm(sharedSource, "shared");
   await startAgent();
 }
 
@@ -87,9 +91,13 @@ const env: BrowserEnvironment = {
   agent: () => agent ?? agentProblem ?? "call `await init()` first in this worker: it starts the helper worker that makes OPFS paths synchronous",
 };
 
-/** A new, independent address space (its own mappings and 4 GiB of memory). Browsers. */
-export function createInstance(): BrowserAnymmap {
-  return new BrowserInstance(env);
+/**
+ * A new, independent address space (its own mappings and 4 GiB of memory);
+ * `sharedMemory: true` lets its MAP_SHARED|MAP_ANONYMOUS mappings be shared
+ * with workers (needs a crossOriginIsolated page). Browsers.
+ */
+export function createInstance(options?: InstanceOptions): BrowserAnymmap {
+  return new BrowserInstance(env, options);
 }
 
 let shared: BrowserInstance | undefined;
@@ -160,6 +168,10 @@ export function madvise(address: number, length: number, advice: number | string
 export function mincore(address: number, length: number): Uint8Array {
   return instance().mincore(address, length);
 }
+/** Maps memory another thread shared (`mapping.share()`, received through postMessage). Browsers with SharedArrayBuffer (crossOriginIsolated). */
+export function attach(handle: SharedMemoryHandle): BrowserMapping {
+  return instance().attach(handle);
+}
 /** Runtime, backend, page size, version and resident bytes of the default address space. Browsers. */
 export function info(): Info {
   return instance().info();
@@ -190,6 +202,7 @@ const entry = {
   mprotect,
   madvise,
   mincore,
+  attach,
   info,
   hostIO,
 } satisfies EntryPoint;

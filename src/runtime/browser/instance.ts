@@ -3,10 +3,10 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import type { Access, Anymmap, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { WindowedMappingImpl } from "../../core/windowed.js";
 import { isUrl, openRemote } from "./remote-file.js";
-import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
 import { MmapError, isMmapError } from "../../core/errors.js";
 import { bits } from "../../core/validate.js";
@@ -17,7 +17,7 @@ import { blobIno, opfsComponents, opfsIno, OPEN_HINTS, openMode } from "./identi
 import { browserErrorName, mapBrowserError } from "./map-error.js";
 import type { OpfsAgent } from "./opfs-agent.js";
 import { handleKey, handleLabel, openOpfs, opfsRoot } from "./opfs-file.js";
-import { loadedWasm } from "./wasm.js";
+import { loadWasm, loadedWasm } from "./wasm.js";
 
 /** What a browser can map: a path in the origin private file system (OPFS), a FileSystemFileHandle, a File or Blob, an open FileHandle, or null for anonymous memory. Browsers. */
 export type BrowserMapSource = MapSource | Blob | FileSystemFileHandle;
@@ -53,6 +53,7 @@ export interface BrowserAnymmap extends Anymmap {
   mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping;
   mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping>;
   open(source: BrowserOpenSource, flags?: OpenFlags, mode?: number): Promise<FileHandle>;
+  attach(handle: SharedMemoryHandle): BrowserMapping;
   /** Waits until every write queued on the main thread (msync, munmap, truncate) is on storage. Browsers. */
   flush(): Promise<void>;
 }
@@ -106,29 +107,32 @@ export class BrowserInstance implements BrowserAnymmap {
     this.#queued.add(file);
   };
 
-  constructor(private readonly env: BrowserEnvironment) {
+  constructor(
+    private readonly env: BrowserEnvironment,
+    options?: InstanceOptions,
+  ) {
     const adapter: RuntimeAdapter = {
       runtime: env.runtime,
       version: env.version,
       openFile: (path, flags) => this.openFile(path, flags),
       mapError: mapBrowserError,
-      compileSync: () => {
-        const module = loadedWasm();
+      compileSync: (variant) => {
+        const module = loadedWasm(variant);
         if (!module) {
           throw new MmapError(
             "ENOSYS",
             "load",
-            "anymmap.wasm is not loaded yet and browsers cannot fetch it synchronously: `await init()` (or any async call such as `await mmap(...)`) once first",
+            `${WASM_FILES[variant]} is not loaded yet and browsers cannot fetch it synchronously: \`await init()\` (or any async call of this instance, such as \`await mmap(...)\`) once first`,
           );
         }
         return module;
       },
-      compile: async () => {
+      compile: async (variant) => {
         await env.init();
-        return loadedWasm()!;
+        return loadWasm(undefined, variant);
       },
     };
-    this.#core = new AnymmapInstance(adapter);
+    this.#core = new AnymmapInstance(adapter, options);
   }
 
   get runtime(): string {
@@ -388,6 +392,10 @@ export class BrowserInstance implements BrowserAnymmap {
     }
   }
 
+  attach(handle: SharedMemoryHandle): BrowserMapping {
+    return this.wrap(this.#core.attach(handle), undefined);
+  }
+
   async flush(): Promise<void> {
     const files = [...this.#queued];
     await Promise.all(files.map((f) => f.flush()));
@@ -519,6 +527,10 @@ class BrowserMappingImpl implements BrowserMapping {
 
   mincore(offset?: number, length?: number): Uint8Array {
     return this.inner.mincore(offset, length);
+  }
+
+  share(): SharedMemoryHandle {
+    return this.inner.share();
   }
 
   async load(offset = 0, length?: number): Promise<void> {

@@ -2,6 +2,7 @@
  * Finding and compiling anymmap.wasm in a browser: once per page or worker,
  * from wherever the caller says, retried after a failure.
  */
+import type { WasmVariant } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
 import { browser } from "./dom.js";
 
@@ -19,12 +20,12 @@ export type WasmSource =
   | ArrayBufferView
   | WebAssembly.Module;
 
-let compiled: WebAssembly.Module | undefined;
-let loading: Promise<WebAssembly.Module> | undefined;
+const compiled: Partial<Record<WasmVariant, WebAssembly.Module>> = {};
+const loading: Partial<Record<WasmVariant, Promise<WebAssembly.Module>>> = {};
 
-/** The default: `anymmap.wasm` beside this module (dist/anymmap.wasm). */
-function defaultUrl(): URL {
-  return new URL("./anymmap.wasm", import.meta.url);
+/** The default: the build beside this module (dist/anymmap.wasm, dist/anymmap-shared.wasm); literal URLs, so that bundlers find them. */
+function defaultUrl(variant: WasmVariant): URL {
+  return variant === "shared" ? new URL("./anymmap-shared.wasm", import.meta.url) : new URL("./anymmap.wasm", import.meta.url);
 }
 
 function isResponse(v: unknown): v is Response {
@@ -62,26 +63,28 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /**
- * Compiles the engine once. Concurrent calls share one load; a failed load
- * is forgotten, so the next call (with the same or another source) retries.
- * After a success, later sources are ignored. Browsers.
+ * Compiles a build of the engine once. Concurrent calls share one load; a
+ * failed load is forgotten, so the next call (with the same or another
+ * source) retries. After a success, later sources are ignored. Browsers.
  */
-export function loadWasm(source?: WasmSource): Promise<WebAssembly.Module> {
-  if (compiled) return Promise.resolve(compiled);
-  loading ??= compileFrom(source ?? defaultUrl()).then(
+export function loadWasm(source?: WasmSource, variant: WasmVariant = "default"): Promise<WebAssembly.Module> {
+  const done = compiled[variant];
+  if (done) return Promise.resolve(done);
+  loading[variant] ??= compileFrom(source ?? defaultUrl(variant)).then(
     (module) => {
-      compiled = module;
+      compiled[variant] = module;
       return module;
     },
     (e: unknown) => {
-      loading = undefined;
-      throw new MmapError("ENOEXEC", "load", `cannot load anymmap.wasm: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`, { cause: e });
+      loading[variant] = undefined;
+      const file = variant === "shared" ? "anymmap-shared.wasm" : "anymmap.wasm";
+      throw new MmapError("ENOEXEC", "load", `cannot load ${file}: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`, { cause: e });
     },
   );
-  return loading;
+  return loading[variant]!;
 }
 
-/** The compiled engine if a load finished, else undefined. Browsers. */
-export function loadedWasm(): WebAssembly.Module | undefined {
-  return compiled;
+/** The compiled build if a load finished, else undefined. Browsers. */
+export function loadedWasm(variant: WasmVariant = "default"): WebAssembly.Module | undefined {
+  return compiled[variant];
 }

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
-import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import { mapNodeError } from "../node-fs/map-error.js";
 import { openHostFile } from "../node-fs/node-file.js";
 import { bunNative } from "./native.js";
@@ -25,22 +25,22 @@ declare const __ANYMMAP_VERSION__: string;
 export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
 
 // Found relative to this module, wherever it was loaded from.
-const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
+const wasmUrl = (variant: WasmVariant = "default"): URL => new URL(`./${WASM_FILES[variant]}`, import.meta.url);
 
 const adapter: RuntimeAdapter = {
   runtime: `bun ${Bun.version}`,
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
   mapError: mapNodeError,
-  compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
-  compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
+  compileSync: (variant) => new WebAssembly.Module(readFileSync(wasmUrl(variant))),
+  compile: async (variant) => WebAssembly.compile(await readFile(wasmUrl(variant))),
   native: bunNative,
   backendChoice: process.env.ANYMMAP_BACKEND,
 };
 
-/** A new, independent address space (its own mappings and 4 GiB of memory). Bun. */
-export function createInstance(): Anymmap {
-  return new AnymmapInstance(adapter);
+/** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Bun. */
+export function createInstance(options?: InstanceOptions): Anymmap {
+  return new AnymmapInstance(adapter, options);
 }
 
 let shared: AnymmapInstance | undefined;
@@ -96,6 +96,10 @@ export function madvise(address: number, length: number, advice: number | string
 /** mincore(2) over the default address space. Bun. */
 export function mincore(address: number, length: number): Uint8Array {
   return instance().mincore(address, length);
+}
+/** Maps memory another thread shared (`mapping.share()`, received through postMessage). Bun. */
+export function attach(handle: SharedMemoryHandle): Mapping {
+  return instance().attach(handle);
 }
 /** Runtime, backend, page size, version and resident bytes of the default address space. Bun. */
 export function info(): Info {

@@ -4,8 +4,8 @@
  * straight into WebAssembly memory). The WASM engine needs --allow-read for
  * the files it maps and for anymmap.wasm, and --allow-write for writable ones.
  */
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, Mapping, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
-import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
 import { openDenoFile, permissionError } from "./deno-file.js";
 import { denoNative } from "./native.js";
@@ -32,13 +32,13 @@ export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMM
 
 // Found relative to this module, wherever it was loaded from (a checkout,
 // node_modules, Deno's npm cache, or a web server).
-const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
+const wasmUrl = (variant: WasmVariant = "default"): URL => new URL(`./${WASM_FILES[variant]}`, import.meta.url);
 
 /** A failed read of anymmap.wasm, as an MmapError that says which permission to add. */
-function loadError(e: unknown): unknown {
+function loadError(e: unknown, url: URL): unknown {
   const flag = missingPermission(e);
   if (flag === undefined) return e;
-  return permissionError(flag, "load", "read anymmap.wasm", decodeURIComponent(wasmUrl.pathname), e);
+  return permissionError(flag, "load", "read anymmap.wasm", decodeURIComponent(url.pathname), e);
 }
 
 /** ANYMMAP_BACKEND when Deno may read it (--allow-env); unset otherwise, without a prompt. */
@@ -54,39 +54,41 @@ const adapter: RuntimeAdapter = {
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,
-  compileSync: () => {
-    if (wasmUrl.protocol !== "file:") {
+  compileSync: (variant) => {
+    const url = wasmUrl(variant);
+    if (url.protocol !== "file:") {
       throw new MmapError(
         "ENOSYS",
         "load",
-        `anymmap.wasm is at ${wasmUrl.href}, which Deno reads only asynchronously: call await mmap(...) or await open(...) once before the Sync forms`,
+        `anymmap.wasm is at ${url.href}, which Deno reads only asynchronously: call await mmap(...) or await open(...) once before the Sync forms`,
       );
     }
     let bytes: Uint8Array;
     try {
-      bytes = Deno.readFileSync(wasmUrl);
+      bytes = Deno.readFileSync(url);
     } catch (e) {
-      throw loadError(e);
+      throw loadError(e, url);
     }
     return new WebAssembly.Module(bytes);
   },
-  compile: async () => {
-    if (wasmUrl.protocol === "file:") {
+  compile: async (variant) => {
+    const url = wasmUrl(variant);
+    if (url.protocol === "file:") {
       try {
-        return await WebAssembly.compile(await Deno.readFile(wasmUrl));
+        return await WebAssembly.compile(await Deno.readFile(url));
       } catch (e) {
-        throw loadError(e);
+        throw loadError(e, url);
       }
     }
-    const response = await fetch(wasmUrl);
-    if (!response.ok) throw new Error(`fetch ${wasmUrl.href}: HTTP ${response.status}`);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`fetch ${url.href}: HTTP ${response.status}`);
     return WebAssembly.compile(await response.arrayBuffer());
   },
 };
 
-/** A new, independent address space (its own mappings and 4 GiB of memory). Deno. */
-export function createInstance(): Anymmap {
-  return new AnymmapInstance(adapter);
+/** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Deno. */
+export function createInstance(options?: InstanceOptions): Anymmap {
+  return new AnymmapInstance(adapter, options);
 }
 
 let shared: AnymmapInstance | undefined;
@@ -142,6 +144,10 @@ export function madvise(address: number, length: number, advice: number | string
 /** mincore(2) over the default address space. Deno. */
 export function mincore(address: number, length: number): Uint8Array {
   return instance().mincore(address, length);
+}
+/** Maps memory another thread shared (`mapping.share()`, received through postMessage). Deno. */
+export function attach(handle: SharedMemoryHandle): Mapping {
+  return instance().attach(handle);
 }
 /** Runtime, backend, page size, version and resident bytes of the default address space. Deno. */
 export function info(): Info {

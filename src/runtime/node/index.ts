@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, MapOptions, MapSource, OpenFlags, Prot, WindowedMapping, WindowedOptions } from "../../core/api.js";
-import { AnymmapInstance, type RuntimeAdapter } from "../../core/anymmap.js";
+import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
 import { mapNodeError } from "../node-fs/map-error.js";
 import { openHostFile } from "../node-fs/node-file.js";
@@ -21,22 +21,22 @@ declare const __ANYMMAP_VERSION__: string;
 /** The package version. Node. */
 export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
 
-const wasmUrl = new URL("./anymmap.wasm", import.meta.url);
+const wasmUrl = (variant: WasmVariant = "default"): URL => new URL(`./${WASM_FILES[variant]}`, import.meta.url);
 
 const adapter: RuntimeAdapter = {
   runtime: `node ${process.versions.node}`,
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
   mapError: mapNodeError,
-  compileSync: () => new WebAssembly.Module(readFileSync(wasmUrl)),
-  compile: async () => WebAssembly.compile(await readFile(wasmUrl)),
+  compileSync: (variant) => new WebAssembly.Module(readFileSync(wasmUrl(variant))),
+  compile: async (variant) => WebAssembly.compile(await readFile(wasmUrl(variant))),
   native: nodeNative,
   backendChoice: process.env.ANYMMAP_BACKEND,
 };
 
-/** A new, independent address space (its own mappings and 4 GiB of memory). Node. */
-export function createInstance(): Anymmap {
-  return new AnymmapInstance(adapter);
+/** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Node. */
+export function createInstance(options?: InstanceOptions): Anymmap {
+  return new AnymmapInstance(adapter, options);
 }
 
 let shared: AnymmapInstance | undefined;
@@ -92,6 +92,10 @@ export function madvise(address: number, length: number, advice: number | string
 /** mincore(2) over the default address space. Node. */
 export function mincore(address: number, length: number): Uint8Array {
   return instance().mincore(address, length);
+}
+/** Maps memory another thread shared (`mapping.share()`, received through postMessage). Node. */
+export function attach(handle: SharedMemoryHandle): Mapping {
+  return instance().attach(handle);
 }
 /** Runtime, backend, page size, version and resident bytes of the default address space. Node. */
 export function info(): Info {

@@ -1,0 +1,237 @@
+/**
+ * Shared anonymous memory between address spaces: a MAP_SHARED|MAP_ANONYMOUS
+ * mapping is share()d and attach()ed elsewhere (here a second address space
+ * of the same thread, exactly as a worker attaches it: test/shared-memory.test.ts
+ * and the browser tests do it across real workers). Each side sees the
+ * other's writes, while unmapping and protection stay each side's own, as
+ * for a parent and its child after fork(2).
+ */
+import { anymmap, beforeAll, describe, expect, fx, it, pattern } from "../harness/index.js";
+
+const P = anymmap.pageSize;
+const wasm = anymmap.backend === "wasm";
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+type Space = ReturnType<typeof anymmap.createInstance>;
+const sharedSpace = (): Space => anymmap.createInstance({ sharedMemory: true });
+const rw = { prot: "rw", flags: "shared" } as const;
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** fn throws an MmapError with this code and syscall; returns its message. */
+function expectError(fn: () => unknown, code: string, syscall: string): string {
+  const e = thrown(fn);
+  expect(anymmap.isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
+  const err = e as { code: string; syscall: string; message: string };
+  expect({ code: err.code, syscall: err.syscall }).toEqual({ code, syscall });
+  return err.message;
+}
+
+beforeAll(async () => {
+  // Browsers compile anymmap-shared.wasm asynchronously, once; the Sync calls below then work everywhere.
+  (await sharedSpace().mmap(null, { length: P, backend: "wasm" })).munmap();
+});
+
+describe("share() and attach()", () => {
+  it("each side sees the other's writes, through calls and raw views", () => {
+    const parent = sharedSpace();
+    const child = sharedSpace();
+    const m = parent.mmapSync(null, { length: 3 * P, ...rw });
+    const data = pattern(3 * P, 1);
+    m.write(data, 0);
+    const handle = m.share();
+    expect(handle).toMatchObject({ type: "anymmap.shared-memory", backend: anymmap.backend, length: 3 * P, prot: anymmap.PROT_READ | anymmap.PROT_WRITE });
+    const n = child.attach(handle);
+    expect(n.backend).toBe(anymmap.backend);
+    expect(n.flags).toBe(anymmap.MAP_SHARED | anymmap.MAP_ANONYMOUS);
+    expect(n.length).toBe(3 * P);
+    // WASM: one linear memory, seen at the same address on both sides, as after fork.
+    if (wasm) expect(n.address).toBe(m.address);
+    expect(n.read()).toEqual(data);
+    n.write("from the attached side", P);
+    expect(text(m.read(P, 22))).toBe("from the attached side");
+    m.bytes[5] = 77;
+    expect(n.bytes[5]).toBe(77);
+    n.view(2 * P, 4, "write").set([1, 2, 3, 4]);
+    expect([...m.read(2 * P, 4)]).toEqual([1, 2, 3, 4]);
+    n.munmap();
+    m.munmap();
+  });
+
+  it("pages nobody touched before share() are the same memory on both sides", () => {
+    const parent = sharedSpace();
+    const m = parent.mmapSync(null, { length: 4 * P, ...rw });
+    const n = sharedSpace().attach(m.share());
+    n.write("late", 3 * P + 10);
+    expect(text(m.read(3 * P + 10, 4))).toBe("late");
+    expect(m.read(0, 3 * P)).toEqual(new Uint8Array(3 * P));
+    m.write("back", 2 * P);
+    expect(text(n.read(2 * P, 4))).toBe("back");
+    n.munmap();
+    m.munmap();
+  });
+
+  it("unmapping one side leaves the others mapped and still sharing", () => {
+    const parent = sharedSpace();
+    const m = parent.mmapSync(null, { length: 2 * P, ...rw });
+    const data = pattern(2 * P, 2);
+    m.write(data, 0);
+    const handle = m.share();
+    const a = sharedSpace().attach(handle);
+    const b = sharedSpace().attach(handle);
+    m.munmap();
+    expect(m.mapped).toBe(false);
+    expect(a.read()).toEqual(data);
+    a.write("still shared", 0);
+    expect(text(b.read(0, 12))).toBe("still shared");
+    // A partial munmap is that side's own too.
+    a.munmap(P, P);
+    expectError(() => a.read(P, 1), "EFAULT", "access");
+    expect(b.read(P, P)).toEqual(data.subarray(P));
+    b.write("b", P);
+    expect(text(a.read(0, 12))).toBe("still shared");
+    a.munmap();
+    b.munmap();
+  });
+
+  it("memory the sharer unmapped while attached is released when the last side unmaps", () => {
+    const parent = sharedSpace();
+    const before = parent.info().mappings;
+    const m = parent.mmapSync(null, { length: 2 * P, ...rw });
+    const n = sharedSpace().attach(m.share());
+    m.munmap();
+    // WASM keeps the pages (in the sharer's memory) while the attached side uses them; the kernel keeps its memfd's.
+    expect(parent.info().mappings).toBe(wasm ? before + 1 : before);
+    n.write("alive", 0);
+    expect(text(n.read(0, 5))).toBe("alive");
+    n.munmap();
+    expect(parent.info().mappings).toBe(before);
+    // The address space is whole again: new memory there reads zeros.
+    const again = parent.mmapSync(null, { length: 2 * P, ...rw });
+    expect(again.read()).toEqual(new Uint8Array(2 * P));
+    again.munmap();
+  });
+
+  it("a handle attached after its sharer unmapped the memory is EBADF", () => {
+    const m = sharedSpace().mmapSync(null, { length: P, ...rw });
+    const handle = m.share();
+    m.munmap();
+    const message = expectError(() => sharedSpace().attach(handle), "EBADF", "attach");
+    expect(message).toContain("keep the mapping until every worker has attached it");
+  });
+
+  it("protection is each side's own", () => {
+    const parent = sharedSpace();
+    const m = parent.mmapSync(null, { length: 2 * P, ...rw });
+    const n = sharedSpace().attach(m.share());
+    n.mprotect("r");
+    expect(n.prot).toBe(anymmap.PROT_READ);
+    expectError(() => n.write("x", 0), "EACCES", "access");
+    m.write("y", 0);
+    expect(text(n.read(0, 1))).toBe("y");
+    n.mprotect("none", P, P);
+    expectError(() => n.read(P, 1), "EACCES", "access");
+    expect(m.read(P, 1)).toEqual(new Uint8Array(1));
+    n.munmap();
+    m.munmap();
+    // A read-only sharer hands out read-only memory.
+    const ro = parent.mmapSync(null, { length: P, prot: "r", flags: "shared" });
+    const r = sharedSpace().attach(ro.share());
+    expect(r.prot).toBe(anymmap.PROT_READ);
+    expectError(() => r.write("x", 0), "EACCES", "access");
+    r.munmap();
+    ro.munmap();
+  });
+
+  it("msync, madvise and mincore work on an attached mapping; MADV_DONTNEED keeps shared bytes", () => {
+    const parent = sharedSpace();
+    const m = parent.mmapSync(null, { length: 2 * P, ...rw });
+    const data = pattern(2 * P, 3);
+    m.write(data, 0);
+    const n = sharedSpace().attach(m.share());
+    n.msync("sync");
+    n.madvise("dontneed");
+    expect(n.read()).toEqual(data);
+    expect([...n.mincore()]).toEqual([1, 1]);
+    expectError(() => n.msync("sync|async"), "EINVAL", "msync");
+    n.munmap();
+    m.munmap();
+  });
+
+  it("an attached mapping can be shared on", () => {
+    const m = sharedSpace().mmapSync(null, { length: P, ...rw });
+    const n = sharedSpace().attach(m.share());
+    const o = sharedSpace().attach(n.share());
+    o.write("third", 0);
+    expect(text(m.read(0, 5))).toBe("third");
+    m.munmap();
+    n.munmap();
+    expect(text(o.read(0, 5))).toBe("third");
+    o.munmap();
+  });
+});
+
+describe("what cannot be shared", () => {
+  it("only MAP_SHARED|MAP_ANONYMOUS memory, all of it still mapped", () => {
+    const space = sharedSpace();
+    const priv = space.mmapSync(null, { length: P, prot: "rw", flags: "private" });
+    expect(expectError(() => priv.share(), "EINVAL", "share")).toContain("MAP_SHARED|MAP_ANONYMOUS");
+    priv.munmap();
+    const path = fx.file(pattern(P, 4), "share-file");
+    const file = space.mmapSync(path, rw);
+    expect(expectError(() => file.share(), "EINVAL", "share")).toContain("map the same file MAP_SHARED in the worker");
+    file.munmap();
+    const holed = space.mmapSync(null, { length: 3 * P, ...rw });
+    holed.munmap(P, P);
+    expectError(() => holed.share(), "EFAULT", "share");
+    holed.munmap();
+    expectError(() => holed.share(), "EFAULT", "share");
+  });
+
+  it("attach() takes only what share() returned", () => {
+    const space = sharedSpace();
+    const loose = space.attach as (h: unknown) => unknown;
+    for (const bad of [null, undefined, 7, "handle", {}, { type: "other" }]) expectError(() => loose.call(space, bad), "EINVAL", "attach");
+    const m = space.mmapSync(null, { length: P, ...rw });
+    const handle = m.share();
+    expectError(() => loose.call(space, { ...handle, length: -1 }), "EINVAL", "attach");
+    expectError(() => loose.call(space, { ...handle, length: Number.NaN }), "EINVAL", "attach");
+    expectError(() => loose.call(space, { ...handle, prot: 99 }), "EINVAL", "attach");
+    m.munmap();
+  });
+
+  it("a WASM address space without shared memory says how to get it", () => {
+    const m = anymmap.createInstance().mmapSync(null, { length: P, ...rw, backend: "wasm" });
+    const message = expectError(() => m.share(), "EOPNOTSUPP", "share");
+    expect(message).toContain("createInstance({ sharedMemory: true })");
+    m.munmap();
+  });
+
+  it("createInstance() checks its options", () => {
+    const create = anymmap.createInstance as (o: unknown) => unknown;
+    expectError(() => create(null), "EINVAL", "createInstance");
+    expectError(() => create("shared"), "EINVAL", "createInstance");
+  });
+
+  it("WASM: memory an attached side uses is not replaced, moved or shrunk under it", () => {
+    const parent = sharedSpace();
+    const m = parent.mmapSync(null, { length: 2 * P, ...rw, backend: "wasm" });
+    m.write("kept", 0);
+    const n = sharedSpace().attach(m.share());
+    const fixed = { length: P, address: m.address, prot: "rw", flags: "private|fixed", backend: "wasm" } as const;
+    expectError(() => parent.mmapSync(null, fixed), "EBUSY", "mmap");
+    expectError(() => m.mremap(P), "EBUSY", "mremap");
+    expect(text(n.read(0, 4))).toBe("kept");
+    n.munmap();
+    // Nobody else uses it now: the sharer may do as it likes.
+    parent.mmapSync(null, fixed).munmap();
+    m.munmap();
+  });
+});
