@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { runtimeEnv } from "../scripts/runtime-env.mjs";
 import { WASI_ERRNO } from "../src/core/errno.js";
 import { mapNodeError as mapBunError } from "../src/runtime/node-fs/map-error.js";
 import { mapDenoError, missingPermission } from "../src/runtime/deno/map-error.js";
@@ -24,14 +25,7 @@ const bun = path.join(root, "node_modules", ".bin", "bun");
 const denoEntry = pathToFileURL(path.join(root, "dist", "deno.js")).href;
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string };
 
-// No colours, no update checks or crash reports (no network), Deno's cache in .tmp.
-const env = {
-  ...process.env,
-  NO_COLOR: "1",
-  DENO_NO_UPDATE_CHECK: "1",
-  DENO_DIR: process.env.DENO_DIR ?? path.join(root, ".tmp", "deno-dir"),
-  DO_NOT_TRACK: "1",
-};
+const env = runtimeEnv(root);
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-runtimes-")));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
