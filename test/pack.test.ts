@@ -75,7 +75,7 @@ beforeAll(() => {
 
 describe("tarball contents", () => {
   test("has the runtime files, the bin, the README and the C sources", () => {
-    for (const f of ["dist/anymmap.wasm", "dist/node.js", "dist/cli.js", "dist/index.d.ts", "bin/anymmap.js", "README.md", "package.json"]) {
+    for (const f of ["dist/anymmap.wasm", "dist/anymmap-shared.wasm", "dist/node.js", "dist/cli.js", "dist/index.d.ts", "bin/anymmap.js", "README.md", "package.json"]) {
       expect(entries, f).toContain(`package/${f}`);
     }
     expect(entries.some((e) => e.startsWith("package/wasm/src/") && e.endsWith(".c"))).toBe(true);
@@ -200,6 +200,32 @@ process.stdout.write(readFileSync("rw.bin", "utf8"));
     const r = node("write.mjs");
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("Jello anymmap\n");
+  });
+
+  test("shared anonymous memory reaches a worker_threads Worker (the packed anymmap-shared.wasm)", () => {
+    fs.writeFileSync(
+      path.join(project, "share.mjs"),
+      `import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { attach, createInstance } from "anymmap";
+if (isMainThread) {
+  const m = createInstance({ sharedMemory: true }).mmapSync(null, { length: 4096, prot: "rw", flags: "shared", backend: "wasm" });
+  m.write("from the parent", 0);
+  const w = new Worker(new URL(import.meta.url), { workerData: m.share() });
+  const seen = await new Promise((resolve) => w.once("message", resolve));
+  await w.terminate();
+  process.stdout.write(JSON.stringify({ seen, back: new TextDecoder().decode(m.read(100, 15)), wasm: import.meta.resolve("anymmap/anymmap-shared.wasm") }));
+} else {
+  const mine = attach(workerData);
+  mine.write("from the worker", 100);
+  parentPort.postMessage(new TextDecoder().decode(mine.read(0, 15)));
+}
+`,
+    );
+    const r = node("share.mjs");
+    expect(r.stderr).toBe("");
+    const got = JSON.parse(r.stdout) as Record<string, string>;
+    expect(got).toMatchObject({ seen: "from the parent", back: "from the worker" });
+    expect(fileURLToPath(got.wasm!)).toBe(path.join(fs.realpathSync(path.join(project, "node_modules", "anymmap")), "dist", "anymmap-shared.wasm"));
   });
 
   test("a bad call throws MmapError with code EINVAL", () => {
