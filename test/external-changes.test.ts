@@ -10,7 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createInstance, isMmapError, type MmapError } from "../dist/node.js";
+import { createInstance } from "../dist/node.js";
+import { expectMmapError } from "./harness/helpers.js";
 
 const PAGE = 4096;
 const space = createInstance();
@@ -67,18 +68,6 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): 
   }
 }
 
-function expectError(fn: () => unknown, code: string, syscall: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(isMmapError(error), `expected an MmapError, got ${String(error)}`).toBe(true);
-  const e = error as MmapError;
-  expect({ code: e.code, syscall: e.syscall }).toEqual({ code, syscall });
-}
-
 const zeros = (n: number) => new Uint8Array(n);
 
 describe("the file grows behind the mapping", () => {
@@ -89,7 +78,7 @@ describe("the file grows behind the mapping", () => {
       const m = space.mmapSync(p, { prot: "r", flags, length: 6 * PAGE });
       m.madvise("random"); // no read-ahead: only what is touched is read
       expectBytes(m.read(0, 10), old.subarray(0, 10));
-      expectError(() => m.read(3 * PAGE, 1), "EFAULT", "access");
+      expectMmapError(() => m.read(3 * PAGE, 1), "EFAULT", "access");
       const more = pattern(3 * PAGE, 2);
       other.append(p, more);
       const now = disk(p);
@@ -97,7 +86,7 @@ describe("the file grows behind the mapping", () => {
       // Pages 1.. were never read (page 1 straddled the old EOF): they show the file as it is now.
       expectBytes(m.read(PAGE, 3 * PAGE + 100), now.subarray(PAGE), "grown part");
       expectBytes(m.read(4 * PAGE + 100, PAGE - 100), zeros(PAGE - 100), "rest of the new last page");
-      expectError(() => m.read(5 * PAGE, 1), "EFAULT", "access");
+      expectMmapError(() => m.read(5 * PAGE, 1), "EFAULT", "access");
       m.munmap();
       expectBytes(disk(p), now, "file");
     });
@@ -113,7 +102,7 @@ describe("the file grows behind the mapping", () => {
     m.msync("invalidate");
     expectBytes(m.read(0, 2 * PAGE + 100), now, "after invalidate");
     expectBytes(m.read(2 * PAGE + 100, PAGE - 100), zeros(PAGE - 100), "rest of the new last page");
-    expectError(() => m.read(3 * PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => m.read(3 * PAGE, 1), "EFAULT", "access");
     m.munmap();
     expectBytes(disk(p), now, "file");
   });
@@ -122,7 +111,7 @@ describe("the file grows behind the mapping", () => {
     const p = file(pattern(100, 5));
     const m = space.mmapSync(p, { prot: "rw", flags: "shared", length: 4 * PAGE });
     m.madvise("random");
-    expectError(() => m.write("x", 2 * PAGE), "EFAULT", "access");
+    expectMmapError(() => m.write("x", 2 * PAGE), "EFAULT", "access");
     other.truncate(p, 3 * PAGE + 10);
     const bytes = pattern(PAGE, 6);
     m.write(bytes, 2 * PAGE);
@@ -148,8 +137,8 @@ describe("the file shrinks behind the mapping", () => {
       other.truncate(p, PAGE + 100);
       expectBytes(m.read(PAGE, 100), data.subarray(PAGE, PAGE + 100), "kept part of page 1");
       expectBytes(m.read(PAGE + 100, PAGE - 100), zeros(PAGE - 100), "page 1 past the new EOF");
-      for (const page of [2, 3, 4]) expectError(() => m.read(page * PAGE, 1), "EFAULT", "access");
-      expectError(() => m.view(PAGE, 2 * PAGE), "EFAULT", "access");
+      for (const page of [2, 3, 4]) expectMmapError(() => m.read(page * PAGE, 1), "EFAULT", "access");
+      expectMmapError(() => m.view(PAGE, 2 * PAGE), "EFAULT", "access");
       m.munmap();
     });
   }
@@ -196,8 +185,8 @@ describe("the file shrinks behind the mapping", () => {
     other.truncate(p, PAGE);
     m.msync("invalidate");
     expectBytes(m.read(0, PAGE), data.subarray(0, PAGE));
-    expectError(() => m.read(PAGE, 1), "EFAULT", "access");
-    expectError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => m.read(PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
     m.munmap();
   });
 });

@@ -15,10 +15,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Mapping, OpenFlags } from "../src/core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../src/core/anymmap.js";
 import { WASI_ERRNO } from "../src/core/errno.js";
-import { isMmapError, type MmapError } from "../src/core/errors.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";
+import { expectMmapError, mmapErrorOf } from "./harness/helpers.js";
 
 const PAGE = 4096;
 
@@ -154,21 +154,6 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): 
   }
 }
 
-function thrown(fn: () => unknown): MmapError {
-  try {
-    fn();
-  } catch (e) {
-    expect(isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
-    return e as MmapError;
-  }
-  throw new Error("expected an MmapError, but the call succeeded");
-}
-
-function expectError(fn: () => unknown, code: string, syscall: string): void {
-  const e = thrown(fn);
-  expect({ code: e.code, syscall: e.syscall }).toEqual({ code, syscall });
-}
-
 /**
  * The file now holds `before` except where a host write succeeded, and there
  * it holds `after` (the mapping's bytes): nothing else was touched.
@@ -206,11 +191,11 @@ describe("page-in failures (EIO on pread)", () => {
       const f = faults(p);
       const m = space.mmapSync(p, { prot: "rw", flags });
       f.readFail = () => EIO;
-      expectError(() => m.view(0, 10), "EIO", "access");
-      expectError(() => m.read(PAGE, 10), "EIO", "access");
-      expectError(() => m.write("x", 2 * PAGE), "EIO", "access");
-      expectError(() => m.view(0, 10, "write"), "EIO", "access");
-      expectError(() => m.bytes, "EIO", "access");
+      expectMmapError(() => m.view(0, 10), "EIO", "access");
+      expectMmapError(() => m.read(PAGE, 10), "EIO", "access");
+      expectMmapError(() => m.write("x", 2 * PAGE), "EIO", "access");
+      expectMmapError(() => m.view(0, 10, "write"), "EIO", "access");
+      expectMmapError(() => m.bytes, "EIO", "access");
       expect(Array.from(m.mincore())).toEqual([0, 0, 0]);
       expect(f.readCalls).toBeGreaterThan(0);
       f.readFail = null;
@@ -227,7 +212,7 @@ describe("page-in failures (EIO on pread)", () => {
     const m = space.mmapSync(p, { prot: "r", flags: "shared" });
     f.maxRead = 1000;
     f.readFail = (offset) => (offset >= 1000 ? EIO : 0);
-    expectError(() => m.read(0, 10), "EIO", "access");
+    expectMmapError(() => m.read(0, 10), "EIO", "access");
     expect(m.mincore()[0]).toBe(0);
     f.readFail = null;
     expectBytes(m.read(), data);
@@ -241,7 +226,7 @@ describe("page-in failures (EIO on pread)", () => {
     const m = space.mmapSync(p, { prot: "r", flags: "private" });
     f.readFail = (offset, length) => (offset + length > PAGE ? EIO : 0);
     expectBytes(m.read(0, PAGE), data.subarray(0, PAGE));
-    expectError(() => m.read(5 * PAGE, 1), "EIO", "access");
+    expectMmapError(() => m.read(5 * PAGE, 1), "EIO", "access");
     f.readFail = null;
     expectBytes(m.read(), data);
     m.munmap();
@@ -254,7 +239,7 @@ describe("page-in failures (EIO on pread)", () => {
     const m = space.mmapSync(p, { prot: "rw", flags: "shared" });
     expectBytes(m.read(), data);
     f.readFail = () => EIO;
-    expectError(() => m.msync("invalidate"), "EIO", "msync");
+    expectMmapError(() => m.msync("invalidate"), "EIO", "msync");
     f.readFail = null;
     expectBytes(m.read(), data);
     m.munmap();
@@ -265,7 +250,7 @@ describe("page-in failures (EIO on pread)", () => {
     const p = file(pattern(PAGE, 5));
     const h = space.openSync(p, "r");
     faults(p).readFail = () => EIO;
-    expectError(() => h.pread(new Uint8Array(10), 0), "EIO", "pread");
+    expectMmapError(() => h.pread(new Uint8Array(10), 0), "EIO", "pread");
     faults(p).readFail = null;
     h.close();
   });
@@ -280,14 +265,14 @@ describe("write-back failures (pwrite)", () => {
       const { p, m, data, expected } = dirtyScattered(code === "EIO" ? 6 : 7);
       const f = faults(p);
       f.writeFail = (_o, _l, call) => (call === 1 ? errno : 0);
-      expectError(() => m.msync("sync"), code, "msync");
+      expectMmapError(() => m.msync("sync"), code, "msync");
       expect(f.written.length).toBe(1);
       expectOnlySuccessfulWrites(p, data, expected, f.written);
       // Every write fails now: the file must not change at all, the pages stay dirty.
       const mid = disk(p);
       f.writeFail = () => errno;
       f.written = [];
-      expectError(() => m.msync("async"), code, "msync");
+      expectMmapError(() => m.msync("async"), code, "msync");
       expectBytes(disk(p), mid, "file after a write-back that failed at once");
       expectBytes(m.read(), expected, "mapping after failed write-backs");
       f.writeFail = null;
@@ -303,14 +288,14 @@ describe("write-back failures (pwrite)", () => {
     const f = faults(p);
     const mappings = space.info().mappings;
     f.writeFail = () => EIO;
-    expectError(() => m.munmap(), "EIO", "munmap");
+    expectMmapError(() => m.munmap(), "EIO", "munmap");
     expect(m.mapped).toBe(true);
     expect(space.info().mappings).toBe(mappings);
     expectBytes(m.read(), expected, "mapping after a failed munmap");
     expectBytes(disk(p), data, "file after a failed munmap");
     // Partial munmap of a dirty page, and the address-level call: the same.
-    expectError(() => m.munmap(2 * PAGE, PAGE), "EIO", "munmap");
-    expectError(() => space.munmap(m.address + 4 * PAGE, 2 * PAGE), "EIO", "munmap");
+    expectMmapError(() => m.munmap(2 * PAGE, PAGE), "EIO", "munmap");
+    expectMmapError(() => space.munmap(m.address + 4 * PAGE, 2 * PAGE), "EIO", "munmap");
     expectBytes(m.read(), expected, "mapping after failed partial munmaps");
     m.write("still writable", 3 * PAGE);
     expected.set(new TextEncoder().encode("still writable"), 3 * PAGE);
@@ -325,7 +310,7 @@ describe("write-back failures (pwrite)", () => {
     const { p, m, data, expected } = dirtyScattered(9);
     const f = faults(p);
     f.writeFail = (_o, _l, call) => (call === 1 ? ENOSPC : 0);
-    expectError(() => m.munmap(), "ENOSPC", "munmap");
+    expectMmapError(() => m.munmap(), "ENOSPC", "munmap");
     expect(m.mapped).toBe(true);
     expectOnlySuccessfulWrites(p, data, expected, f.written);
     expectBytes(m.read(), expected, "mapping after a failed munmap");
@@ -345,7 +330,7 @@ describe("write-back failures (pwrite)", () => {
       m.write("tail", 3 * PAGE);
       m.munmap(PAGE, 2 * PAGE); // segments: page 0 and page 3
       f.writeFail = (offset) => (offset >= 3 * PAGE ? EIO : 0);
-      expectError(() => m.munmap(), "EIO", "munmap");
+      expectMmapError(() => m.munmap(), "EIO", "munmap");
       expect(m.mapped).toBe(true);
       expect(new TextDecoder().decode(m.read(0, 4))).toBe("head"); // EFAULT today: page 0 was unmapped
       expect(new TextDecoder().decode(m.read(3 * PAGE, 4))).toBe("tail");
@@ -363,7 +348,7 @@ describe("write-back failures (pwrite)", () => {
     const { p, m, data, expected } = dirtyScattered(10);
     const f = faults(p);
     f.writeFail = () => EIO;
-    expectError(() => m.mremap(PAGE), "EIO", "mremap");
+    expectMmapError(() => m.mremap(PAGE), "EIO", "mremap");
     expect(m.length).toBe(6 * PAGE);
     expectBytes(m.read(), expected, "mapping after a failed mremap");
     expectBytes(disk(p), data, "file after a failed mremap");
@@ -379,7 +364,7 @@ describe("write-back failures (pwrite)", () => {
     const f = faults(p);
     const h = space.openSync(p, "r+");
     f.writeFail = () => EIO;
-    expectError(() => h.truncate(PAGE), "EIO", "ftruncate");
+    expectMmapError(() => h.truncate(PAGE), "EIO", "ftruncate");
     expect(fs.statSync(p).size).toBe(6 * PAGE);
     expectBytes(m.read(), expected, "mapping after a failed truncate");
     expectBytes(disk(p), data, "file after a failed truncate");
@@ -398,7 +383,7 @@ describe("write-back failures (pwrite)", () => {
     m.write(bytes, 0);
     f.maxWrite = 1500;
     f.writeFail = (_o, _l, call) => (call === 2 ? ENOSPC : 0);
-    expectError(() => m.msync(), "ENOSPC", "msync");
+    expectMmapError(() => m.msync(), "ENOSPC", "msync");
     expect(f.written).toEqual([
       [0, 1500],
       [1500, 3000],
@@ -417,7 +402,7 @@ describe("write-back failures (pwrite)", () => {
     expectBytes(m.read(), data);
     const h = space.openSync(p, "r+");
     faults(p).writeFail = () => EIO;
-    expectError(() => h.pwrite(new Uint8Array(100).fill(7), 50), "EIO", "pwrite");
+    expectMmapError(() => h.pwrite(new Uint8Array(100).fill(7), 50), "EIO", "pwrite");
     expectBytes(m.read(), data, "mapping after a failed pwrite");
     faults(p).writeFail = null;
     m.munmap();
@@ -435,7 +420,7 @@ describe("datasync failures", () => {
     const bytes = pattern(2 * PAGE, 16);
     m.write(bytes, 0);
     f.datasyncFail = EIO;
-    expectError(() => m.msync("sync"), "EIO", "msync");
+    expectMmapError(() => m.msync("sync"), "EIO", "msync");
     m.write("more", 10);
     bytes.set(new TextEncoder().encode("more"), 10);
     m.msync("async");
@@ -449,7 +434,7 @@ describe("datasync failures", () => {
     const p = file(pattern(PAGE, 17));
     const h = space.openSync(p, "r+");
     faults(p).syncFail = EIO;
-    expectError(() => h.sync(), "EIO", "fsync");
+    expectMmapError(() => h.sync(), "EIO", "fsync");
     faults(p).syncFail = 0;
     h.sync();
     h.close();
@@ -472,7 +457,7 @@ describe("short reads and writes (the engine loops)", () => {
       expectBytes(priv.read(0, size), data, "private mapping");
       // The rest of the last page is zeros; the page after it is past EOF.
       expectBytes(priv.read(size, Math.ceil(size / PAGE) * PAGE - size), new Uint8Array(Math.ceil(size / PAGE) * PAGE - size));
-      expectError(() => priv.read(Math.ceil(size / PAGE) * PAGE, 1), "EFAULT", "access");
+      expectMmapError(() => priv.read(Math.ceil(size / PAGE) * PAGE, 1), "EFAULT", "access");
       expect(f.readCalls).toBeGreaterThan(size / Math.max(max, 1) - 1);
       shared.munmap();
       priv.munmap();

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 import * as anymmap from "../dist/node.js";
+import { expectMmapError } from "./harness/helpers.js";
 
 const P = 4096;
 const GiB = 2 ** 30;
@@ -26,19 +27,6 @@ function file(bytes: Uint8Array | string): string {
 }
 const native = { backend: "native" } as const;
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-
-function expectMmapError(fn: () => unknown, code: string, syscall: string): anymmap.MmapError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(anymmap.isMmapError(thrown), `expected an MmapError, got ${String(thrown)}`).toBe(true);
-  const e = thrown as anymmap.MmapError;
-  expect({ code: e.code, syscall: e.syscall }).toEqual({ code, syscall });
-  return e;
-}
 
 describe("native: the addon is built and chosen", () => {
   it("is the default backend in Node when ANYMMAP_BACKEND does not say otherwise", () => {

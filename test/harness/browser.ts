@@ -17,6 +17,7 @@ import * as anymmap from "../../dist/browser.js";
 
 export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, test } from "./portable.js";
 export { anymmap };
+export { expectMmapError, mmapErrorOf, pattern } from "./helpers.js";
 
 /** What every fx call throws where there is no synchronous file access. */
 export const NO_SYNC_FILES = "needs synchronous file fixtures, which the browser main thread cannot have";
@@ -71,21 +72,6 @@ function withFile<T>(path: string, flags: number, body: (id: number) => T): T {
 }
 
 const bytesOf = (contents: Uint8Array | string) => (typeof contents === "string" ? new TextEncoder().encode(contents) : contents);
-
-/** Deterministic bytes: pattern(n, seed)[i] depends on i and seed only. */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** File fixtures over OPFS: the only file-system access spec files have. */
 export const fx = {

@@ -5,5 +5,5 @@
  */
 import * as anymmap from "../../dist/deno.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, fx, it, pattern } from "./portable.js";
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectMmapError, fx, it, mmapErrorOf, pattern } from "./portable.js";
 export { anymmap };

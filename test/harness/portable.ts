@@ -24,6 +24,8 @@ import {
   type ExpectStatic,
 } from "@vitest/expect";
 
+export { expectMmapError, mmapErrorOf, pattern } from "./helpers.js";
+
 // ---------------------------------------------------------------- expect
 
 chai.use(JestExtend);
@@ -305,21 +307,6 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
 const fixtureRoot = mkdtempSync(join(tmpdir(), "anymmap-spec-"));
 afterAll(() => rmSync(fixtureRoot, { recursive: true, force: true }));
 let counter = 0;
-
-/** Deterministic bytes: pattern(n, seed)[i] depends on i and seed only. */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** File fixtures: the only file-system access spec files have. */
 export const fx = {

@@ -3,7 +3,7 @@
  * gives it: every MAP_SHARED mapping of a file, and every descriptor's
  * pread/pwrite, sees the same bytes at once, without msync.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
 
 const PAGE = 4096;
 const enc = new TextEncoder();
@@ -25,18 +25,6 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
       Array.from(expected.subarray(from, to)),
     );
   }
-}
-
-function expectError(fn: () => unknown, code: string, syscall: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(anymmap.isMmapError(thrown), `expected an MmapError, got ${String(thrown)}`).toBe(true);
-  const e = thrown as anymmap.MmapError;
-  expect({ code: e.code, syscall: e.syscall }).toEqual({ code, syscall });
 }
 
 const space = anymmap.createInstance();
@@ -324,9 +312,9 @@ describe("truncate under a shared mapping", () => {
     expectBytes(m.read(), data); // every page resident
     h.truncate(PAGE + 100);
     expectBytes(m.read(0, PAGE + 100), data.subarray(0, PAGE + 100));
-    expectError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
-    expectError(() => m.write("x", 2 * PAGE + 1), "EFAULT", "access");
-    expectError(() => m.view(PAGE, 2 * PAGE), "EFAULT", "access");
+    expectMmapError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => m.write("x", 2 * PAGE + 1), "EFAULT", "access");
+    expectMmapError(() => m.view(PAGE, 2 * PAGE), "EFAULT", "access");
     m.msync();
     expect(fx.size(path)).toBe(PAGE + 100);
     // Growing the file again makes the page accessible, as zeros.
@@ -383,7 +371,7 @@ describe("munmap of one of two aliased mappings", () => {
     a.write("written by a", PAGE + 3);
     a.munmap();
     expect(a.mapped).toBe(false);
-    expectError(() => a.read(0, 1), "EFAULT", "access");
+    expectMmapError(() => a.read(0, 1), "EFAULT", "access");
     const expected = data.slice();
     expected.set(text("written by a"), PAGE + 3);
     expectBytes(b.read(), expected);
@@ -406,7 +394,7 @@ describe("munmap of one of two aliased mappings", () => {
     const b = space.mmapSync(path, { prot: "r", flags: "shared" });
     a.write("mid", PAGE + 1);
     a.munmap(PAGE, 2 * PAGE);
-    expectError(() => a.read(PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => a.read(PAGE, 1), "EFAULT", "access");
     expectBytes(a.read(0, PAGE), data.subarray(0, PAGE));
     const expected = data.slice();
     expected.set(text("mid"), PAGE + 1);

@@ -2,7 +2,7 @@
  * madvise(2): accepted and rejected advice, MADV_DONTNEED per mapping kind,
  * WILLNEED prefetch, SEQUENTIAL/RANDOM read-ahead; mincore(2) residency.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
 /**
@@ -12,25 +12,6 @@ const P = anymmap.pageSize;
  * counted: there the tests check the bytes and what the kernel promises.
  */
 const ownPaging = anymmap.backend === "wasm";
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** fn throws an MmapError with this code (and syscall, when given). */
-function expectMmapError(fn: () => unknown, code: string, syscall?: string): void {
-  const e = thrown(fn);
-  expect(e, "expected an MmapError, nothing was thrown").toBeDefined();
-  expect(anymmap.isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
-  const err = e as { code: string; syscall: string; message: string };
-  expect({ code: err.code, syscall: syscall === undefined ? undefined : err.syscall }).toEqual({ code, syscall });
-  expect(err.message.length).toBeGreaterThan(0);
-}
 
 function patched(base: Uint8Array, at: number, bytes: Uint8Array): Uint8Array {
   const out = base.slice();

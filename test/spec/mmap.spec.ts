@@ -3,7 +3,7 @@
  * copy-on-write, MAP_FIXED and friends, the errno of every refused call,
  * 64-bit offsets, the end of the file, and descriptors closed while mapped.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, describe, expect, expectMmapError, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
 
 const PAGE = 4096;
 const enc = new TextEncoder();
@@ -25,24 +25,6 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
       Array.from(expected.subarray(from, to)),
     );
   }
-}
-
-/** Runs fn and returns the MmapError it throws; fails if it throws nothing or something else. */
-function mmapError(fn: () => unknown): anymmap.MmapError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, "expected an MmapError to be thrown").toBeDefined();
-  expect(anymmap.isMmapError(thrown), `expected an MmapError, got ${String(thrown)}`).toBe(true);
-  return thrown as anymmap.MmapError;
-}
-
-function expectError(fn: () => unknown, code: string, syscall: string): void {
-  const e = mmapError(fn);
-  expect({ code: e.code, syscall: e.syscall }).toEqual({ code, syscall });
 }
 
 const space = anymmap.createInstance();
@@ -203,7 +185,7 @@ describe("MAP_FIXED and MAP_FIXED_NOREPLACE", () => {
   it("MAP_FIXED_NOREPLACE over a live mapping fails with EEXIST and leaves it intact", () => {
     const m = space.mmapSync(null, { length: 3 * PAGE, prot: "rw" });
     m.write(new Uint8Array(3 * PAGE).fill(0x5a));
-    expectError(
+    expectMmapError(
       () => space.mmapSync(null, { length: PAGE, prot: "rw", flags: "private|fixed_noreplace", address: m.address + PAGE }),
       "EEXIST",
       "mmap",
@@ -258,34 +240,34 @@ describe("mmap errors, as Linux reports them", () => {
   const path = fx.file(pattern(2 * PAGE, 10));
 
   it("length 0 → EINVAL", () => {
-    expectError(() => space.mmapSync(path, { length: 0 }), "EINVAL", "mmap");
-    expectError(() => space.mmapSync(null, { length: 0, prot: "rw" }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(path, { length: 0 }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(null, { length: 0, prot: "rw" }), "EINVAL", "mmap");
   });
 
   it("offset not page-aligned → EINVAL", () => {
-    expectError(() => space.mmapSync(path, { offset: 100, length: PAGE }), "EINVAL", "mmap");
-    expectError(() => space.mmapSync(path, { offset: PAGE + 1, length: PAGE }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(path, { offset: 100, length: PAGE }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(path, { offset: PAGE + 1, length: PAGE }), "EINVAL", "mmap");
   });
 
   it("neither MAP_SHARED nor MAP_PRIVATE → EINVAL", () => {
-    expectError(() => space.mmapSync(path, { flags: 0, length: PAGE }), "EINVAL", "mmap");
-    expectError(() => space.mmapSync(path, { flags: "fixed", length: PAGE }), "EINVAL", "mmap");
-    expectError(() => space.mmapSync(null, { flags: 0, length: PAGE, prot: "rw" }), "EINVAL", "mmap");
-    expectError(() => space.mmapSync(null, { flags: "fixed", length: PAGE, prot: "rw" }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(path, { flags: 0, length: PAGE }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(path, { flags: "fixed", length: PAGE }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(null, { flags: 0, length: PAGE, prot: "rw" }), "EINVAL", "mmap");
+    expectMmapError(() => space.mmapSync(null, { flags: "fixed", length: PAGE, prot: "rw" }), "EINVAL", "mmap");
   });
 
   it("closed FileHandle → EBADF", () => {
     const handle = space.openSync(path, "r+");
     handle.close();
     expect(handle.closed).toBe(true);
-    expectError(() => space.mmapSync(handle, { length: PAGE }), "EBADF", "mmap");
-    expectError(() => space.mmapSync(handle, { length: PAGE, prot: "rw", flags: "private" }), "EBADF", "mmap");
+    expectMmapError(() => space.mmapSync(handle, { length: PAGE }), "EBADF", "mmap");
+    expectMmapError(() => space.mmapSync(handle, { length: PAGE, prot: "rw", flags: "private" }), "EBADF", "mmap");
   });
 
   it("PROT_WRITE + MAP_SHARED of a handle opened read-only → EACCES", () => {
     const handle = space.openSync(path, "r");
-    expectError(() => space.mmapSync(handle, { prot: "rw", flags: "shared" }), "EACCES", "mmap");
-    expectError(() => space.mmapSync(handle, { prot: "w", flags: "shared" }), "EACCES", "mmap");
+    expectMmapError(() => space.mmapSync(handle, { prot: "rw", flags: "shared" }), "EACCES", "mmap");
+    expectMmapError(() => space.mmapSync(handle, { prot: "w", flags: "shared" }), "EACCES", "mmap");
     // Read-only shared is fine.
     const m = space.mmapSync(handle, { prot: "r", flags: "shared" });
     expectBytes(m.read(0, 16), pattern(2 * PAGE, 10).subarray(0, 16));
@@ -302,7 +284,7 @@ describe("mmap errors, as Linux reports them", () => {
       ["r", "private"],
       ["rw", "private"],
     ] as const) {
-      expectError(() => space.mmapSync(handle, { prot, flags, length: PAGE }), "EACCES", "mmap");
+      expectMmapError(() => space.mmapSync(handle, { prot, flags, length: PAGE }), "EACCES", "mmap");
     }
     handle.close();
   });
@@ -324,16 +306,16 @@ describe("mmap errors, as Linux reports them", () => {
   it("a directory → ENODEV", () => {
     const dir = fx.dir();
     const handle = space.openSync(dir, "r");
-    expectError(() => space.mmapSync(handle, { prot: "r", flags: "shared", length: PAGE }), "ENODEV", "mmap");
-    expectError(() => space.mmapSync(handle, { prot: "r", flags: "private", length: PAGE }), "ENODEV", "mmap");
+    expectMmapError(() => space.mmapSync(handle, { prot: "r", flags: "shared", length: PAGE }), "ENODEV", "mmap");
+    expectMmapError(() => space.mmapSync(handle, { prot: "r", flags: "private", length: PAGE }), "ENODEV", "mmap");
     handle.close();
   });
 
   it("errors carry Linux's errno numbers", () => {
-    const e = mmapError(() => space.mmapSync(path, { length: 0 }));
+    const e = mmapErrorOf(() => space.mmapSync(path, { length: 0 }));
     expect(e.errno).toBe(22);
     const handle = space.openSync(path, "r");
-    const f = mmapError(() => space.mmapSync(handle, { prot: "rw", flags: "shared" }));
+    const f = mmapErrorOf(() => space.mmapSync(handle, { prot: "rw", flags: "shared" }));
     expect(f.errno).toBe(13);
     handle.close();
   });
@@ -417,11 +399,11 @@ describe("mapping past the end of the file", () => {
     const path = fx.file(data);
     const m = space.mmapSync(path, { prot: "rw", flags: "shared", length: 4 * PAGE });
     expectBytes(m.read(0, SIZE), data);
-    expectError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
-    expectError(() => m.view(3 * PAGE, PAGE), "EFAULT", "access");
-    expectError(() => m.write("x", 2 * PAGE + 5), "EFAULT", "access");
-    expectError(() => m.bytes, "EFAULT", "access");
-    expectError(() => m.view(PAGE, 2 * PAGE), "EFAULT", "access");
+    expectMmapError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => m.view(3 * PAGE, PAGE), "EFAULT", "access");
+    expectMmapError(() => m.write("x", 2 * PAGE + 5), "EFAULT", "access");
+    expectMmapError(() => m.bytes, "EFAULT", "access");
+    expectMmapError(() => m.view(PAGE, 2 * PAGE), "EFAULT", "access");
     // The file was not grown by the attempts.
     expect(fx.size(path)).toBe(SIZE);
     m.munmap();
@@ -434,7 +416,7 @@ describe("mapping past the end of the file", () => {
     const handle = space.openSync(path, "r+");
     const m = space.mmapSync(handle, { prot: "rw", flags: "shared", length: 4 * PAGE });
     expectBytes(m.read(0, SIZE), data);
-    expectError(() => m.read(2 * PAGE, PAGE), "EFAULT", "access");
+    expectMmapError(() => m.read(2 * PAGE, PAGE), "EFAULT", "access");
     handle.truncate(3 * PAGE + 100);
     expectBytes(m.read(0, SIZE), data);
     expectBytes(m.read(SIZE, 3 * PAGE + 100 - SIZE), new Uint8Array(3 * PAGE + 100 - SIZE));
@@ -460,7 +442,7 @@ describe("mapping past the end of the file", () => {
     const data = pattern(SIZE, 19);
     const path = fx.file(data);
     const m = space.mmapSync(path, { prot: "r", flags: "shared", length: 3 * PAGE });
-    expectError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
+    expectMmapError(() => m.read(2 * PAGE, 1), "EFAULT", "access");
     fx.writeAt(path, 2 * PAGE, "appended");
     expectBytes(m.read(2 * PAGE, 8), text("appended"));
     m.munmap();

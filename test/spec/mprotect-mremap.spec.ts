@@ -2,28 +2,9 @@
  * mprotect(2) as enforced at every API entry, and mremap(2): shrink, grow in
  * place, grow by moving, growing a file mapping after the file grew, errors.
  */
-import { anymmap, beforeEach, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, beforeEach, describe, expect, expectMmapError, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** fn throws an MmapError with this code (and syscall, when given). */
-function expectMmapError(fn: () => unknown, code: string, syscall?: string): void {
-  const e = thrown(fn);
-  expect(e, "expected an MmapError, nothing was thrown").toBeDefined();
-  expect(anymmap.isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
-  const err = e as { code: string; syscall: string; message: string };
-  expect({ code: err.code, syscall: syscall === undefined ? undefined : err.syscall }).toEqual({ code, syscall });
-  expect(err.message.length).toBeGreaterThan(0);
-}
 
 function patched(base: Uint8Array, at: number, bytes: Uint8Array): Uint8Array {
   const out = base.slice();
@@ -217,7 +198,7 @@ describe("mremap", () => {
     expect(m.address).toBe(address);
     expect(m.read()).toEqual(data.subarray(0, 2 * P));
     expect(m.bytes).toEqual(data.subarray(0, 2 * P));
-    expect(thrown(() => m.read(2 * P, 1))).toSatisfy(anymmap.isMmapError);
+    mmapErrorOf(() => m.read(2 * P, 1));
     expectMmapError(() => m.read(2 * P, 1), "EINVAL", "access");
     expectMmapError(() => m.write("x", 3 * P), "EINVAL", "access");
     expectMmapError(() => space.mincore(address + 2 * P, 2 * P), "ENOMEM", "mincore");
@@ -369,7 +350,7 @@ describe("mremap", () => {
     const m = space.mmapSync(h, { prot: "rw", flags: "shared" });
     m.mremap(3 * P, "maymove");
     // Past EOF is SIGBUS on Linux: an error, never bytes.
-    expect(thrown(() => m.read(2 * P, 1))).toSatisfy(anymmap.isMmapError);
+    mmapErrorOf(() => m.read(2 * P, 1));
     h.truncate(3 * P);
     expect(m.read(P, 2 * P)).toEqual(zeros(2 * P));
     m.write("tail", 3 * P - 4);

@@ -3,7 +3,7 @@
  * object, address-level unmaps over several mappings, write-back on unmap,
  * msync's flags, errors and MS_INVALIDATE.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
 /**
@@ -12,25 +12,6 @@ const P = anymmap.pageSize;
  * durable). The WASM engine's pages reach the file at msync or munmap.
  */
 const storesVisibleAtOnce = anymmap.backend === "native";
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** fn throws an MmapError with this code (and syscall, when given). */
-function expectMmapError(fn: () => unknown, code: string, syscall?: string): void {
-  const e = thrown(fn);
-  expect(e, "expected an MmapError, nothing was thrown").toBeDefined();
-  expect(anymmap.isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
-  const err = e as { code: string; syscall: string; message: string };
-  expect({ code: err.code, syscall: syscall === undefined ? undefined : err.syscall }).toEqual({ code, syscall });
-  expect(err.message.length).toBeGreaterThan(0);
-}
 
 /** `base` with `bytes` written at `at`. */
 function patched(base: Uint8Array, at: number, bytes: Uint8Array): Uint8Array {

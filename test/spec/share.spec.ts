@@ -6,7 +6,7 @@
  * other's writes, while unmapping and protection stay each side's own, as
  * for a parent and its child after fork(2).
  */
-import { anymmap, beforeAll, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, beforeAll, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
 const wasm = anymmap.backend === "wasm";
@@ -15,24 +15,6 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 type Space = ReturnType<typeof anymmap.createInstance>;
 const sharedSpace = (): Space => anymmap.createInstance({ sharedMemory: true });
 const rw = { prot: "rw", flags: "shared" } as const;
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** fn throws an MmapError with this code and syscall; returns its message. */
-function expectError(fn: () => unknown, code: string, syscall: string): string {
-  const e = thrown(fn);
-  expect(anymmap.isMmapError(e), `expected an MmapError, got ${String(e)}`).toBe(true);
-  const err = e as { code: string; syscall: string; message: string };
-  expect({ code: err.code, syscall: err.syscall }).toEqual({ code, syscall });
-  return err.message;
-}
 
 beforeAll(async () => {
   // Browsers compile anymmap-shared.wasm asynchronously, once; the Sync calls below then work everywhere.
@@ -93,7 +75,7 @@ describe("share() and attach()", () => {
     expect(text(b.read(0, 12))).toBe("still shared");
     // A partial munmap is that side's own too.
     a.munmap(P, P);
-    expectError(() => a.read(P, 1), "EFAULT", "access");
+    expectMmapError(() => a.read(P, 1), "EFAULT", "access");
     expect(b.read(P, P)).toEqual(data.subarray(P));
     b.write("b", P);
     expect(text(a.read(0, 12))).toBe("still shared");
@@ -123,7 +105,7 @@ describe("share() and attach()", () => {
     const m = sharedSpace().mmapSync(null, { length: P, ...rw });
     const handle = m.share();
     m.munmap();
-    const message = expectError(() => sharedSpace().attach(handle), "EBADF", "attach");
+    const { message } = expectMmapError(() => sharedSpace().attach(handle), "EBADF", "attach");
     expect(message).toContain("keep the mapping until every worker has attached it");
   });
 
@@ -133,11 +115,11 @@ describe("share() and attach()", () => {
     const n = sharedSpace().attach(m.share());
     n.mprotect("r");
     expect(n.prot).toBe(anymmap.PROT_READ);
-    expectError(() => n.write("x", 0), "EACCES", "access");
+    expectMmapError(() => n.write("x", 0), "EACCES", "access");
     m.write("y", 0);
     expect(text(n.read(0, 1))).toBe("y");
     n.mprotect("none", P, P);
-    expectError(() => n.read(P, 1), "EACCES", "access");
+    expectMmapError(() => n.read(P, 1), "EACCES", "access");
     expect(m.read(P, 1)).toEqual(new Uint8Array(1));
     n.munmap();
     m.munmap();
@@ -145,7 +127,7 @@ describe("share() and attach()", () => {
     const ro = parent.mmapSync(null, { length: P, prot: "r", flags: "shared" });
     const r = sharedSpace().attach(ro.share());
     expect(r.prot).toBe(anymmap.PROT_READ);
-    expectError(() => r.write("x", 0), "EACCES", "access");
+    expectMmapError(() => r.write("x", 0), "EACCES", "access");
     r.munmap();
     ro.munmap();
   });
@@ -160,7 +142,7 @@ describe("share() and attach()", () => {
     n.madvise("dontneed");
     expect(n.read()).toEqual(data);
     expect([...n.mincore()]).toEqual([1, 1]);
-    expectError(() => n.msync("sync|async"), "EINVAL", "msync");
+    expectMmapError(() => n.msync("sync|async"), "EINVAL", "msync");
     n.munmap();
     m.munmap();
   });
@@ -182,42 +164,42 @@ describe("what cannot be shared", () => {
   it("only MAP_SHARED|MAP_ANONYMOUS memory, all of it still mapped", () => {
     const space = sharedSpace();
     const priv = space.mmapSync(null, { length: P, prot: "rw", flags: "private" });
-    expect(expectError(() => priv.share(), "EINVAL", "share")).toContain("MAP_SHARED|MAP_ANONYMOUS");
+    expect(expectMmapError(() => priv.share(), "EINVAL", "share").message).toContain("MAP_SHARED|MAP_ANONYMOUS");
     priv.munmap();
     const path = fx.file(pattern(P, 4), "share-file");
     const file = space.mmapSync(path, rw);
-    expect(expectError(() => file.share(), "EINVAL", "share")).toContain("map the same file MAP_SHARED in the worker");
+    expect(expectMmapError(() => file.share(), "EINVAL", "share").message).toContain("map the same file MAP_SHARED in the worker");
     file.munmap();
     const holed = space.mmapSync(null, { length: 3 * P, ...rw });
     holed.munmap(P, P);
-    expectError(() => holed.share(), "EFAULT", "share");
+    expectMmapError(() => holed.share(), "EFAULT", "share");
     holed.munmap();
-    expectError(() => holed.share(), "EFAULT", "share");
+    expectMmapError(() => holed.share(), "EFAULT", "share");
   });
 
   it("attach() takes only what share() returned", () => {
     const space = sharedSpace();
     const loose = space.attach as (h: unknown) => unknown;
-    for (const bad of [null, undefined, 7, "handle", {}, { type: "other" }]) expectError(() => loose.call(space, bad), "EINVAL", "attach");
+    for (const bad of [null, undefined, 7, "handle", {}, { type: "other" }]) expectMmapError(() => loose.call(space, bad), "EINVAL", "attach");
     const m = space.mmapSync(null, { length: P, ...rw });
     const handle = m.share();
-    expectError(() => loose.call(space, { ...handle, length: -1 }), "EINVAL", "attach");
-    expectError(() => loose.call(space, { ...handle, length: Number.NaN }), "EINVAL", "attach");
-    expectError(() => loose.call(space, { ...handle, prot: 99 }), "EINVAL", "attach");
+    expectMmapError(() => loose.call(space, { ...handle, length: -1 }), "EINVAL", "attach");
+    expectMmapError(() => loose.call(space, { ...handle, length: Number.NaN }), "EINVAL", "attach");
+    expectMmapError(() => loose.call(space, { ...handle, prot: 99 }), "EINVAL", "attach");
     m.munmap();
   });
 
   it("a WASM address space without shared memory says how to get it", () => {
     const m = anymmap.createInstance().mmapSync(null, { length: P, ...rw, backend: "wasm" });
-    const message = expectError(() => m.share(), "EOPNOTSUPP", "share");
+    const { message } = expectMmapError(() => m.share(), "EOPNOTSUPP", "share");
     expect(message).toContain("createInstance({ sharedMemory: true })");
     m.munmap();
   });
 
   it("createInstance() checks its options", () => {
     const create = anymmap.createInstance as (o: unknown) => unknown;
-    expectError(() => create(null), "EINVAL", "createInstance");
-    expectError(() => create("shared"), "EINVAL", "createInstance");
+    expectMmapError(() => create(null), "EINVAL", "createInstance");
+    expectMmapError(() => create("shared"), "EINVAL", "createInstance");
   });
 
   it("WASM: memory an attached side uses is not replaced, moved or shrunk under it", () => {
@@ -226,8 +208,8 @@ describe("what cannot be shared", () => {
     m.write("kept", 0);
     const n = sharedSpace().attach(m.share());
     const fixed = { length: P, address: m.address, prot: "rw", flags: "private|fixed", backend: "wasm" } as const;
-    expectError(() => parent.mmapSync(null, fixed), "EBUSY", "mmap");
-    expectError(() => m.mremap(P), "EBUSY", "mremap");
+    expectMmapError(() => parent.mmapSync(null, fixed), "EBUSY", "mmap");
+    expectMmapError(() => m.mremap(P), "EBUSY", "mremap");
     expect(text(n.read(0, 4))).toBe("kept");
     n.munmap();
     // Nobody else uses it now: the sharer may do as it likes.

@@ -3,7 +3,7 @@
  * holds) read and written through windows, resident memory within a budget,
  * find/rfind across window edges, AbortSignal and progress.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, describe, expect, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -15,17 +15,6 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
   let i = 0;
   while (i < expected.length && actual[i] === expected[i]) i++;
   expect(i, "first differing offset").toBe(expected.length);
-}
-
-/** Runs fn and returns the MmapError it throws. */
-function error(fn: () => unknown): { code: string; syscall: string; message: string; cause?: unknown } {
-  try {
-    fn();
-  } catch (e) {
-    expect((e as Error).name).toBe("MmapError");
-    return e as { code: string; syscall: string; message: string; cause?: unknown };
-  }
-  throw new Error("expected an MmapError, nothing was thrown");
 }
 
 describe("a sparse file larger than 4 GiB", () => {
@@ -147,13 +136,13 @@ describe("windows", () => {
     const m = space.mmapWindowedSync(path, { windowSize: W, budget: 4 * W });
     const a = m.window(0, 2 * W);
     const b = m.window(2 * W, 2 * W);
-    const e = error(() => m.window(8 * W, W));
+    const e = mmapErrorOf(() => m.window(8 * W, W));
     expect(e.code).toBe("ENOMEM");
     expect(e.message).toMatch(/budget/);
     expect(e.message).toMatch(/release/);
-    expect(error(() => m.window(0, 5 * W)).code).toBe("ENOMEM");
+    expect(mmapErrorOf(() => m.window(0, 5 * W)).code).toBe("ENOMEM");
     // A range that covers part of a pinned window cannot get a window of its own: they would overlap.
-    const overlap = error(() => m.window(W, 2 * W));
+    const overlap = mmapErrorOf(() => m.window(W, 2 * W));
     expect(overlap.code).toBe("ENOMEM");
     expect(overlap.message).toMatch(/pinned window/);
     a.release();
@@ -168,19 +157,19 @@ describe("windows", () => {
     const path = fx.file(pattern(3 * W, 1), "args");
     const m = space.mmapWindowedSync(path, { windowSize: W });
     expect(m.window(5, 0).bytes.length).toBe(0);
-    expect(error(() => m.window(3 * W - 1, 2)).code).toBe("EINVAL");
-    expect(error(() => m.read(-1, 1)).code).toBe("EINVAL");
-    expect(error(() => m.write("x", 0)).code).toBe("EACCES");
-    expect(error(() => m.msync("sync|async")).code).toBe("EINVAL");
-    expect(error(() => m.msync("bogus")).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => m.window(3 * W - 1, 2)).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => m.read(-1, 1)).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => m.write("x", 0)).code).toBe("EACCES");
+    expect(mmapErrorOf(() => m.msync("sync|async")).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => m.msync("bogus")).code).toBe("EINVAL");
     m.munmap();
-    expect(error(() => m.read(0, 1)).code).toBe("EFAULT");
-    expect(error(() => space.mmapWindowedSync(path, { prot: "rw", flags: "private" })).message).toMatch(/private and writable/);
-    expect(error(() => space.mmapWindowedSync(null, {})).code).toBe("EINVAL");
-    expect(error(() => space.mmapWindowedSync(path, { windowSize: 1000 })).code).toBe("EINVAL");
-    expect(error(() => space.mmapWindowedSync(path, { windowSize: W, budget: W })).code).toBe("EINVAL");
-    expect(error(() => space.mmapWindowedSync(path, { offset: 4 * W })).code).toBe("EINVAL");
-    expect(error(() => space.mmapWindowedSync(fx.path("missing"))).code).toBe("ENOENT");
+    expect(mmapErrorOf(() => m.read(0, 1)).code).toBe("EFAULT");
+    expect(mmapErrorOf(() => space.mmapWindowedSync(path, { prot: "rw", flags: "private" })).message).toMatch(/private and writable/);
+    expect(mmapErrorOf(() => space.mmapWindowedSync(null, {})).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => space.mmapWindowedSync(path, { windowSize: 1000 })).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => space.mmapWindowedSync(path, { windowSize: W, budget: W })).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => space.mmapWindowedSync(path, { offset: 4 * W })).code).toBe("EINVAL");
+    expect(mmapErrorOf(() => space.mmapWindowedSync(fx.path("missing"))).code).toBe("ENOENT");
   });
 
   it("info() reports the default budget", () => {
@@ -229,7 +218,7 @@ describe("find and rfind", () => {
     const m = space.mmapWindowedSync(fx.sparse(16 * W, "abort"), { windowSize: W, budget: 2 * W });
     const controller = new AbortController();
     const seen: number[] = [];
-    const e = error(() =>
+    const e = mmapErrorOf(() =>
       m.find("x", 0, undefined, {
         signal: controller.signal,
         onProgress(done) {
@@ -245,8 +234,8 @@ describe("find and rfind", () => {
     m.populate(0, 2 * W, { onProgress: (d) => done.push(d) });
     expect(done).toEqual([W, 2 * W]);
     expect(m.residentBytes()).toBe(2 * W);
-    expect(error(() => m.populate(0, 3 * W)).code).toBe("ENOMEM");
-    expect(error(() => m.msync("sync", { signal: AbortSignal.abort() })).code).toBe("ECANCELED");
+    expect(mmapErrorOf(() => m.populate(0, 3 * W)).code).toBe("ENOMEM");
+    expect(mmapErrorOf(() => m.msync("sync", { signal: AbortSignal.abort() })).code).toBe("ECANCELED");
     m.munmap();
   });
 });
