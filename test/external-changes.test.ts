@@ -11,27 +11,13 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createInstance } from "../dist/node.js";
-import { expectMmapError } from "./harness/helpers.js";
+import { expectMmapError, pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 const space = createInstance();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-external-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let counter = 0;
-
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = Math.imul(seed, 2654435761) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function file(bytes: Uint8Array): string {
   const p = path.join(root, `${counter++}.bin`);

@@ -18,7 +18,7 @@ import { WASI_ERRNO } from "../src/core/errno.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";
-import { expectMmapError, mmapErrorOf } from "./harness/helpers.js";
+import { expectMmapError, mmapErrorOf, pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 
@@ -120,20 +120,6 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 let counter = 0;
-
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = Math.imul(seed, 2654435761) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A new file with these bytes; its faults start cleared. */
 function file(bytes: Uint8Array): string {
