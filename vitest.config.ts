@@ -9,9 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     reporters: ["default"],
     coverage: { enabled: false },
-    // Every test on the WASM engine, then the spec suite (and the durability
-    // and soak runs) again on the kernel's mmap (the N-API addon):
-    // ANYMMAP_BACKEND picks the default backend.
+    // Every test on the WASM engine, the spec suite again on its shared-memory
+    // build, then the spec suite (and the durability and soak runs) on the
+    // kernel's mmap (the N-API addon): ANYMMAP_BACKEND picks the default
+    // backend, ANYMMAP_WASM_MEMORY the build.
     projects: [
       {
         extends: true,
@@ -20,6 +21,15 @@ export default defineConfig({
           // Soak runs (npm run test:soak) are long: only when asked for.
           include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/**/*.soak.ts"] : [])],
           env: { ANYMMAP_BACKEND: "wasm" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The spec suite on the second build, anymmap-shared.wasm (a shared WebAssembly.Memory): the same engine.
+          name: "wasm-shared",
+          include: ["test/spec/**/*.spec.ts"],
+          env: { ANYMMAP_BACKEND: "wasm", ANYMMAP_WASM_MEMORY: "shared" },
         },
       },
       {

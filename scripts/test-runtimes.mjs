@@ -5,11 +5,12 @@
 // scripts/test.sh) when it is there. The last line is the plain
 // "N passed, N failed, N skipped" over all rows.
 //
-// Usage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE]
+// Usage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE] [--vitest-shared FILE] [--vitest-native FILE]
 //                                       [--report FILE]... [--json FILE] [SPEC_FILE...]
 //   --runtime  run only these runtimes (default: deno and bun)
 //   --vitest   vitest JSON report of the wasm project, for Node's rows (default .tmp/vitest.json; "none" to leave out)
 //   --vitest-native  the same for the native project (default .tmp/vitest-native.json, "none" with --vitest none)
+//   --vitest-shared  the same for the wasm-shared project (anymmap-shared.wasm; left out unless given)
 //   --report   add rows from another runner's report: JSON lines or an array of
 //              { runtime, version?, backend, passed, failed, skipped }
 //   --json     where to write the rows and per-file results (default .tmp/runtimes.json)
@@ -36,12 +37,14 @@ const reports = [];
 const files = [];
 let vitestJson = join(root, ".tmp", "vitest.json");
 let vitestNativeJson;
+let vitestSharedJson = "none";
 let jsonOut = join(root, ".tmp", "runtimes.json");
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--runtime") runtimes.push(args[++i]);
   else if (a === "--vitest") vitestJson = args[++i];
   else if (a === "--vitest-native") vitestNativeJson = args[++i];
+  else if (a === "--vitest-shared") vitestSharedJson = args[++i];
   else if (a === "--report") reports.push(args[++i]);
   else if (a === "--json") jsonOut = resolve(args[++i]);
   else if (a.startsWith("--")) usage(`unknown option ${a}`);
@@ -53,7 +56,7 @@ vitestNativeJson ??= vitestJson === "none" ? "none" : join(root, ".tmp", "vitest
 
 function usage(message) {
   console.error(
-    `test-runtimes: ${message}\nusage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE|none] [--report FILE]... [--json FILE] [SPEC_FILE...]`,
+    `test-runtimes: ${message}\nusage: node scripts/test-runtimes.mjs [--runtime deno|bun]... [--vitest FILE|none] [--vitest-shared FILE] [--vitest-native FILE] [--report FILE]... [--json FILE] [SPEC_FILE...]`,
   );
   process.exit(2);
 }
@@ -194,7 +197,7 @@ function extraRows(path) {
 const results = await runAll();
 
 // Per runtime and backend, summed over spec files.
-const rows = [...nodeRows(vitestJson, "wasm"), ...nodeRows(vitestNativeJson, "native")];
+const rows = [...nodeRows(vitestJson, "wasm"), ...nodeRows(vitestSharedJson, "wasm (shared memory)"), ...nodeRows(vitestNativeJson, "native")];
 for (const runtime of runtimes) {
   const mine = results.filter((r) => r.runtime === runtime);
   const byBackend = new Map();

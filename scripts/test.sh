@@ -17,11 +17,13 @@ fi
 npx tsc --noEmit -p tsconfig.json
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/vitest-native.json .tmp/browser-rows.json
+rm -f .tmp/vitest.json .tmp/vitest-shared.json .tmp/vitest-native.json .tmp/browser-rows.json
 status=0
-# Two vitest projects (vitest.config.ts): every test on the WASM engine, then
-# the spec suite on the kernel's mmap; one report each, for one row each.
+# Three vitest projects (vitest.config.ts): every test on the WASM engine, the
+# spec suite on its shared-memory build, then on the kernel's mmap; one report
+# each, for one row each.
 npx vitest run --project wasm --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
+npx vitest run --project wasm-shared --reporter=default --reporter=json --outputFile.json=.tmp/vitest-shared.json || status=$?
 npx vitest run --project native --reporter=default --reporter=json --outputFile.json=.tmp/vitest-native.json || status=$?
 # The same spec files in Deno and Bun, then one table of every runtime (Node's
 # rows from .tmp/vitest.json) and, last, one closing line over all of them in
@@ -29,5 +31,5 @@ npx vitest run --project native --reporter=default --reporter=json --outputFile.
 # Chromium's rows (worker and main thread) come from test/browser.test.ts.
 browser_rows=()
 if [ -f .tmp/browser-rows.json ]; then browser_rows=(--report .tmp/browser-rows.json); fi
-node scripts/test-runtimes.mjs --vitest .tmp/vitest.json --vitest-native .tmp/vitest-native.json "${browser_rows[@]}" || status=$?
+node scripts/test-runtimes.mjs --vitest .tmp/vitest.json --vitest-shared .tmp/vitest-shared.json --vitest-native .tmp/vitest-native.json "${browser_rows[@]}" || status=$?
 exit "$status"

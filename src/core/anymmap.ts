@@ -41,6 +41,8 @@ export interface RuntimeAdapter {
   native?(): NativeMman;
   /** The backend asked for by the environment (ANYMMAP_BACKEND), if any. */
   readonly backendChoice?: string;
+  /** The WASM engine's memory asked for by the environment (ANYMMAP_WASM_MEMORY: "shared" or "unshared"), if any. */
+  readonly memoryChoice?: string;
 }
 
 const OPEN_FLAGS = new Set(["r", "r+", "w", "w+", "wx", "wx+", "a", "a+", "ax", "ax+"]);
@@ -66,6 +68,8 @@ export class AnymmapInstance implements Anymmap {
   #finalizer = new FinalizationRegistry<MappingState>((state) => this.collected(state));
 
   private readonly variant: WasmVariant;
+  /** Why the environment's memory choice is refused, reported when the engine loads. */
+  private readonly badMemoryChoice?: string;
 
   constructor(
     private readonly adapter: RuntimeAdapter,
@@ -74,7 +78,12 @@ export class AnymmapInstance implements Anymmap {
     if (typeof options !== "object" || options === null) {
       throw new MmapError("EINVAL", "createInstance", "options must be an object, e.g. { sharedMemory: true }");
     }
-    this.variant = options.sharedMemory === true ? "shared" : "default";
+    if (options.sharedMemory !== undefined && typeof options.sharedMemory !== "boolean") {
+      throw new MmapError("EINVAL", "createInstance", `sharedMemory must be true or false, got ${String(options.sharedMemory)}`);
+    }
+    const fromEnv = adapter.memoryChoice ?? "";
+    if (!["", "shared", "unshared"].includes(fromEnv)) this.badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
+    this.variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
     if (this.variant === "shared" && typeof SharedArrayBuffer === "undefined") {
       throw new MmapError(
         "EOPNOTSUPP",
@@ -157,7 +166,13 @@ export class AnymmapInstance implements Anymmap {
         `${this.adapter.runtime} cannot compile WebAssembly synchronously here; use the async form (await mmap(...)) first`,
       );
     }
+    if (this.badMemoryChoice) throw new MmapError("EINVAL", "load", this.badMemoryChoice);
     return this.start(this.adapter.compileSync(this.variant));
+  }
+
+  /** True when the WASM engine's memory is (or will be) a shared WebAssembly.Memory. */
+  get sharedMemory(): boolean {
+    return this.variant === "shared";
   }
 
   private start(module: WebAssembly.Module): WasmEngine {
@@ -169,6 +184,7 @@ export class AnymmapInstance implements Anymmap {
   /** Loads the WASM engine once; a failed load is retried by the next call. */
   async ready(): Promise<WasmEngine> {
     if (this.#engine) return this.#engine;
+    if (this.badMemoryChoice) throw new MmapError("EINVAL", "load", this.badMemoryChoice);
     this.#loading ??= this.adapter.compile(this.variant).then(
       (module) => this.start(module),
       (e: unknown) => {
@@ -445,6 +461,7 @@ export class AnymmapInstance implements Anymmap {
       residentBytes: engines.reduce((n, e) => n + e.residentBytes(), 0),
       mappings: engines.reduce((n, e) => n + e.mappingCount(), 0),
       windowBudget: DEFAULT_WINDOW_BUDGET,
+      sharedMemory: this.sharedMemory,
     };
     if (backend !== "native") {
       info.nativeUnavailable = this.nativeEngine() ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} asks for the WASM engine` : this.#nativeReason;

@@ -68,6 +68,8 @@ export interface Info {
   mappings: number;
   /** The default `budget` of windowed mappings (`mmapWindowedSync`): bytes their windows keep mapped at most. */
   windowBudget: number;
+  /** True when the WASM engine's memory is shared (`createInstance({ sharedMemory: true })` or ANYMMAP_WASM_MEMORY=shared), so its shared anonymous mappings can go to workers. */
+  sharedMemory: boolean;
 }
 
 /** Host file I/O that reached the runtime's file API, counted by the WASI host. All runtimes. */
@@ -175,7 +177,9 @@ export interface InstanceOptions {
    * SharedArrayBuffer, which some APIs refuse (browsers' TextDecoder: decode
    * a copy, `read()`). Needs SharedArrayBuffer: in a browser, a page served
    * with `Cross-Origin-Opener-Policy: same-origin` and
-   * `Cross-Origin-Embedder-Policy: require-corp`. Default false.
+   * `Cross-Origin-Embedder-Policy: require-corp`. Default: false, or true
+   * where the environment says ANYMMAP_WASM_MEMORY=shared (Node, Deno with
+   * --allow-env, Bun), which also applies to the default address space.
    */
   sharedMemory?: boolean;
 }

@@ -190,7 +190,7 @@ describe("what cannot be shared", () => {
   });
 
   it("a WASM address space without shared memory says how to get it", () => {
-    const m = anymmap.createInstance().mmapSync(null, { length: P, ...rw, backend: "wasm" });
+    const m = anymmap.createInstance({ sharedMemory: false }).mmapSync(null, { length: P, ...rw, backend: "wasm" });
     const { message } = expectMmapError(() => m.share(), "EOPNOTSUPP", "share");
     expect(message).toContain("createInstance({ sharedMemory: true })");
     m.munmap();
@@ -200,6 +200,7 @@ describe("what cannot be shared", () => {
     const create = anymmap.createInstance as (o: unknown) => unknown;
     expectMmapError(() => create(null), "EINVAL", "createInstance");
     expectMmapError(() => create("shared"), "EINVAL", "createInstance");
+    expectMmapError(() => create({ sharedMemory: "yes" }), "EINVAL", "createInstance");
   });
 
   it("WASM: memory an attached side uses is not replaced, moved or shrunk under it", () => {

@@ -41,16 +41,16 @@ function loadError(e: unknown, url: URL): unknown {
   return permissionError(flag, "load", "read anymmap.wasm", decodeURIComponent(url.pathname), e);
 }
 
-/** ANYMMAP_BACKEND when Deno may read it (--allow-env); unset otherwise, without a prompt. */
-function backendChoice(): string | undefined {
-  const variable = "ANYMMAP_BACKEND";
+/** An environment variable when Deno may read it (--allow-env); unset otherwise, without a prompt. */
+function envChoice(variable: "ANYMMAP_BACKEND" | "ANYMMAP_WASM_MEMORY"): string | undefined {
   return Deno.permissions.querySync({ name: "env", variable }).state === "granted" ? Deno.env.get(variable) : undefined;
 }
 
 const adapter: RuntimeAdapter = {
   runtime: `deno ${Deno.version.deno}`,
   native: denoNative,
-  backendChoice: backendChoice(),
+  backendChoice: envChoice("ANYMMAP_BACKEND"),
+  memoryChoice: envChoice("ANYMMAP_WASM_MEMORY"),
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,

@@ -32,6 +32,7 @@ const adapter: RuntimeAdapter = {
   compile: async (variant) => WebAssembly.compile(await readFile(wasmUrl(variant))),
   native: nodeNative,
   backendChoice: process.env.ANYMMAP_BACKEND,
+  memoryChoice: process.env.ANYMMAP_WASM_MEMORY,
 };
 
 /** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Node. */
