@@ -36,7 +36,7 @@ export class AttachedMemory implements Engine {
       throw new MmapError("EINVAL", "attach", "not a handle from share(): pass the object share() returned, as postMessage delivered it");
     }
     if (!acquireShared(lock)) {
-      throw new MmapError("EBADF", "attach", "the sharing thread unmapped this memory before it was attached; keep the mapping until every worker has attached it");
+      throw new MmapError("EBADF", "attach", "the sharing thread unmapped (or remapped) this memory before it was attached; keep the mapping until every worker has attached it, and share() again after an mremap");
     }
     this.buffer = buffer;
     this.lock = lock;

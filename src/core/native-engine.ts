@@ -486,7 +486,7 @@ export class NativeEngine implements Engine {
   attach(share: EngineShare, length: number, prot: number): number {
     const { fd, offset, lock } = share;
     if (!acquireShared(lock)) {
-      throw this.error("EBADF", "attach", "the sharing thread unmapped this memory before it was attached; keep the mapping until every worker has attached it");
+      throw this.error("EBADF", "attach", "the sharing thread unmapped (or remapped) this memory before it was attached; keep the mapping until every worker has attached it, and share() again after an mremap");
     }
     let copy: number;
     try {

@@ -125,9 +125,10 @@ export class WasmEngine implements Engine {
   }
 
   /**
-   * Shared ranges that workers still use over [address, address+length);
-   * ranges no worker uses are closed (-1), so that no worker attaches them
-   * any more, and forgotten.
+   * Shared ranges that workers still use over [address, address+length),
+   * whose pages are about to be unmapped, replaced or moved: ranges no worker
+   * uses are closed for good (-1), so that no worker attaches them any more
+   * (their handles are EBADF: share again after an mremap), and forgotten.
    */
   private inUse(address: number, length: number): Array<{ start: number; end: number; freed: Array<[number, number]> }> {
     const out = [];
@@ -187,7 +188,6 @@ export class WasmEngine implements Engine {
       for (const x of this.inUse(address, length)) {
         const a = Math.max(address, x.start);
         const b = Math.min(end, Math.ceil(x.end / PAGE_SIZE) * PAGE_SIZE);
-        this.check(this.core.msync(a, b - a, 0), "munmap");
         x.freed.push([a, b]);
         parts = parts.flatMap(([s, e]) => (e <= a || s >= b ? [[s, e]] : [...(s < a ? [[s, a]] : []), ...(e > b ? [[b, e]] : [])]) as Array<[number, number]>);
       }

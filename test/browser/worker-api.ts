@@ -129,6 +129,29 @@ describe("File and Blob, through FileReaderSync", () => {
   });
 });
 
+describe("an address space with shared memory (anymmap-shared.wasm)", () => {
+  it("maps OPFS handles and paths, Files and Blobs as the default build does", async () => {
+    const space = anymmap.createInstance({ sharedMemory: true });
+    const data = pattern(8 * P, 5);
+    const handle = await handleOf(fx.file(data));
+    const m = await space.mmap(handle, { prot: "rw", flags: "shared" });
+    expect(space.info().sharedMemory).toBe(true);
+    expect(m.read()).toEqual(data);
+    m.write("shared build", 3 * P);
+    m.msync();
+    m.munmap();
+    const path = fx.file(pattern(4 * P, 6));
+    const p = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    p.write("through the helper", P);
+    p.munmap();
+    expect(new TextDecoder().decode(space.mmapSync(path).read(P, 18))).toBe("through the helper");
+    const back = await space.mmap(handle);
+    expect(new TextDecoder().decode(back.read(3 * P, 12))).toBe("shared build");
+    const blob = space.mmapSync(new Blob([data]), { prot: "r", flags: "private" });
+    expect(blob.read()).toEqual(data);
+  });
+});
+
 describe("synchronous OPFS paths (helper worker)", () => {
   it("openSync and mmapSync take paths; info names the runtime", () => {
     const path = fx.file("sync path");
