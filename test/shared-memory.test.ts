@@ -5,15 +5,20 @@
  * Linux; the scenario (test/shared-memory/scenario.js) has three threads
  * add to one counter with Atomics, unmaps the sharer's mapping while a
  * worker still uses it, and attaches a handle whose memory is gone.
- * Chromium's workers: test/browser/main-share-api.ts. Needs a built dist/.
+ * In Chromium the fork example runs in its page (examples/shared-memory/index.html)
+ * with a Worker; more of Chromium's side: test/browser/main-share-api.ts.
+ * Needs a built dist/.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 import { runtimeEnv } from "../scripts/runtime-env.mjs";
+import { chromiumAvailable, launchChromium } from "./browser/chromium.js";
+import { startServer } from "./browser/server.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -60,3 +65,21 @@ for (const runtime of Object.keys(RUNTIMES)) {
     }
   });
 }
+
+describe.skipIf(!chromiumAvailable && !process.env.CI)("Chromium: the fork example's page", () => {
+  it("prints what Linux prints, the worker being a Web Worker", async () => {
+    const server = await startServer({ served: ["dist", "examples/shared-memory"] });
+    const profile = mkdtempSync(join(tmpdir(), "anymmap-chromium-"));
+    const context = await launchChromium(profile);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/examples/shared-memory/index.html`);
+      await page.waitForSelector("body[data-done]", { timeout: 60_000 });
+      expect(await page.textContent("#out")).toBe(forkOutput);
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

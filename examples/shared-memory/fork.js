@@ -4,6 +4,7 @@
 //   node examples/shared-memory/fork.js                 (worker_threads)
 //   deno run --allow-read examples/shared-memory/fork.js
 //   bun examples/shared-memory/fork.js
+//   index.html beside it, served with COOP/COEP (browsers need SharedArrayBuffer)
 // ANYMMAP_BACKEND=wasm|native picks the engine (Deno: add --allow-env, and
 // --allow-ffi for native). In a project: import from "anymmap".
 import { anymmap, startWorker } from "./runtime.js";
@@ -11,7 +12,8 @@ import { anymmap, startWorker } from "./runtime.js";
 let unshared = 15;
 // sharedMemory: the WASM engine's memory must be shareable; the native backend shares regardless.
 const space = anymmap.createInstance({ sharedMemory: true });
-const mapping = space.mmapSync(null, { length: 4096, prot: "rw", flags: "shared" });
+// The async form loads the engine first: browsers cannot load it synchronously.
+const mapping = await space.mmap(null, { length: 4096, prot: "rw", flags: "shared" });
 const shared = mapping.bytes;
 shared[0] = 1;
 

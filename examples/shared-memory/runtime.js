@@ -2,7 +2,8 @@
 // to import (in a project, `import * as anymmap from "anymmap"` picks it),
 // and how to start a worker and talk to it: Web Workers in Deno, Bun and
 // browsers, worker_threads in Node.
-const entry = typeof Deno !== "undefined" ? "deno.js" : typeof Bun !== "undefined" ? "bun.js" : "node.js";
+const entry =
+  typeof Deno !== "undefined" ? "deno.js" : typeof Bun !== "undefined" ? "bun.js" : globalThis.process?.versions?.node ? "node.js" : "browser.js";
 export const anymmap = await import(new URL(`../../dist/${entry}`, import.meta.url).href);
 
 /** Messages in arrival order: next() resolves with the next one. */
@@ -20,7 +21,7 @@ export async function startWorker(url) {
     const next = inbox((deliver) => (worker.onmessage = (event) => deliver(event.data)));
     worker.onerror = (event) => {
       console.error(event.message);
-      process.exitCode = 1;
+      if (globalThis.process) process.exitCode = 1;
     };
     return { post: (m) => worker.postMessage(m), next, terminate: async () => worker.terminate() };
   }
