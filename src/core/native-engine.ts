@@ -24,6 +24,7 @@ import { MmapError } from "./errors.js";
 import { hint } from "./messages.js";
 import type { NativeMman, NativeReservation } from "./native-mman.js";
 import { type Platform, toPlatform } from "./platform.js";
+import { minus } from "./ranges.js";
 
 /** A descriptor kept by mappings of a file, so that parts of them can be mapped again (mprotect, mremap). */
 interface MappedFile {
@@ -78,18 +79,6 @@ const MADV_SEQUENTIAL = 2;
 
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
-/** `ranges` without [a, b). */
-function minus(ranges: Array<[number, number]>, a: number, b: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const [s, e] of ranges) {
-    if (e <= a || s >= b) out.push([s, e]);
-    else {
-      if (s < a) out.push([s, a]);
-      if (e > b) out.push([b, e]);
-    }
-  }
-  return out;
-}
 const sharedType = (flags: number): boolean => (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
 
 /**

@@ -4,6 +4,7 @@ import type { Engine, EngineShare } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "./errno.js";
 import { MmapError } from "./errors.js";
 import { hint } from "./messages.js";
+import { minus, type Range } from "./ranges.js";
 import type { HostFile } from "../wasi/host-file.js";
 import type { WasiHost } from "../wasi/host.js";
 
@@ -59,7 +60,7 @@ export class WasmEngine implements Engine {
    * workers attached. `freed` parts were unmapped here while workers still
    * used them: they stay mapped in the core until the count drops to 0.
    */
-  private shares: Array<{ start: number; end: number; lock: Int32Array; freed: Array<[number, number]> }> = [];
+  private shares: Array<{ start: number; end: number; lock: Int32Array; freed: Range[] }> = [];
 
   constructor(
     module: WebAssembly.Module,
@@ -130,7 +131,7 @@ export class WasmEngine implements Engine {
    * uses are closed for good (-1), so that no worker attaches them any more
    * (their handles are EBADF: share again after an mremap), and forgotten.
    */
-  private inUse(address: number, length: number): Array<{ start: number; end: number; freed: Array<[number, number]> }> {
+  private inUse(address: number, length: number): Array<{ start: number; end: number; freed: Range[] }> {
     const out = [];
     for (const x of [...this.shares]) {
       if (x.end <= address || x.start >= address + length) continue;
@@ -184,12 +185,12 @@ export class WasmEngine implements Engine {
       this.sweep();
       const end = address + length;
       // Pages workers still use stay mapped in the core (not in the caller's Mapping) until they detach.
-      let parts: Array<[number, number]> = [[address, end]];
+      let parts: Range[] = [[address, end]];
       for (const x of this.inUse(address, length)) {
         const a = Math.max(address, x.start);
         const b = Math.min(end, Math.ceil(x.end / PAGE_SIZE) * PAGE_SIZE);
         x.freed.push([a, b]);
-        parts = parts.flatMap(([s, e]) => (e <= a || s >= b ? [[s, e]] : [...(s < a ? [[s, a]] : []), ...(e > b ? [[b, e]] : [])]) as Array<[number, number]>);
+        parts = minus(parts, a, b);
       }
       for (const [s, e] of parts) this.check(this.core.munmap(s, e - s), "munmap");
       return;
