@@ -394,10 +394,16 @@ export class NativeEngine implements Engine {
     const len = up(length);
     // Linux backs MAP_SHARED|MAP_ANONYMOUS with a shmem file too; a memfd lets workers map it (attach).
     const file = anonymous ? (sharedType(flags) ? this.sharedMemory(len, "mmap") : undefined) : this.mapFile(fd);
+    return this.mapOwning(file, address, len, prot, flags, anonymous ? 0 : offset, path);
+  }
+
+  /** mapAt with `file`'s reference handed to the new vma, or dropped if the mapping fails first. */
+  private mapOwning(file: MappedFile | undefined, address: number, len: number, prot: number, flags: number, offset: number, path?: string): number {
     try {
-      return this.mapAt(address, len, prot, flags, file, anonymous ? 0 : offset, path);
+      return this.mapAt(address, len, prot, flags, file, offset, path);
     } catch (e) {
-      this.unref(file);
+      // A vma recorded before the failure (clip's fstat) holds the descriptor now.
+      if (!this.vmas.some((v) => v.file === file)) this.unref(file);
       throw e;
     }
   }
@@ -484,12 +490,7 @@ export class NativeEngine implements Engine {
       releaseShared(lock);
     }
     const file: MappedFile = { fd: copy, refs: 1, writable: true, lock: new Int32Array(new SharedArrayBuffer(4)) };
-    try {
-      return this.mapAt(0, up(length), prot, MAP_SHARED | MAP_ANONYMOUS, file, offset!);
-    } catch (e) {
-      this.unref(file);
-      throw e;
-    }
+    return this.mapOwning(file, 0, up(length), prot, MAP_SHARED | MAP_ANONYMOUS, offset!);
   }
 
   munmap(address: number, length: number): void {
