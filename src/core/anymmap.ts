@@ -3,6 +3,7 @@ import { AttachedMemory } from "./attached-memory.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import type { Engine } from "./engine.js";
 import { MmapError } from "./errors.js";
+import { noSharedArrayBuffer } from "./messages.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
 import { NativeEngine } from "./native-engine.js";
@@ -85,11 +86,7 @@ export class AnymmapInstance implements Anymmap {
     if (!["", "shared", "unshared"].includes(fromEnv)) this.badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
     this.variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
     if (this.variant === "shared" && typeof SharedArrayBuffer === "undefined") {
-      throw new MmapError(
-        "EOPNOTSUPP",
-        "createInstance",
-        `${adapter.runtime} has no SharedArrayBuffer here, which shared memory needs: in a browser, serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (crossOriginIsolated)`,
-      );
+      throw new MmapError("EOPNOTSUPP", "createInstance", noSharedArrayBuffer(adapter.runtime));
     }
   }
 

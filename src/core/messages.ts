@@ -39,6 +39,11 @@ const HINTS: Record<string, string> = {
   "pwrite:EBADF": "the file handle is closed or not open for writing",
 };
 
+/** Why memory cannot be shared with workers where SharedArrayBuffer is missing, and what to do. All runtimes. */
+export function noSharedArrayBuffer(runtime: string): string {
+  return `${runtime} has no SharedArrayBuffer here, which memory shared with workers needs: in a browser, serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (crossOriginIsolated)`;
+}
+
 /** The hint for a failed call, or a generic one. All runtimes. */
 export function hint(syscall: string, code: string): string {
   return HINTS[`${syscall}:${code}`] ?? `${syscall} failed`;

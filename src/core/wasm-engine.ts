@@ -3,7 +3,7 @@ import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZ
 import type { Engine, EngineShare } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "./errno.js";
 import { MmapError } from "./errors.js";
-import { hint } from "./messages.js";
+import { hint, noSharedArrayBuffer } from "./messages.js";
 import { minus, type Range } from "./ranges.js";
 import type { HostFile } from "../wasi/host-file.js";
 import type { WasiHost } from "../wasi/host.js";
@@ -110,6 +110,7 @@ export class WasmEngine implements Engine {
   }
 
   share(address: number, length: number): EngineShare {
+    if (typeof SharedArrayBuffer === "undefined") throw new MmapError("EOPNOTSUPP", "share", noSharedArrayBuffer("this runtime"));
     if (!this.sharedMemory) {
       throw new MmapError(
         "EOPNOTSUPP",

@@ -19,4 +19,17 @@ describe("shared memory without cross-origin isolation", () => {
     expect(error!.message).toContain("Cross-Origin-Opener-Policy: same-origin");
     expect(error!.message).toContain("Cross-Origin-Embedder-Policy: require-corp");
   });
+
+  it("share() of the default address space's memory names the headers too", () => {
+    const m = anymmap.mmapSync(null, { length: 4096, prot: "rw", flags: "shared" });
+    let error: { code?: string; syscall?: string; message?: string } | undefined;
+    try {
+      m.share();
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error).toMatchObject({ code: "EOPNOTSUPP", syscall: "share" });
+    expect(error!.message).toContain("Cross-Origin-Opener-Policy: same-origin");
+    m.munmap();
+  });
 });
