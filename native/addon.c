@@ -168,6 +168,12 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info)
 	return num(env, anymmap_native_ftruncate(i32(env, argv[0]), i64(env, argv[1])));
 }
 
+static napi_value js_punch_hole(napi_env env, napi_callback_info info)
+{
+	ARGS(3)
+	return num(env, anymmap_native_punch_hole(i32(env, argv[0]), i64(env, argv[1]), i64(env, argv[2])));
+}
+
 static napi_value js_page_size(napi_env env, napi_callback_info info)
 {
 	(void)info;
@@ -253,7 +259,7 @@ NAPI_MODULE_INIT()
 	} calls[] = {
 		{"mmap", js_mmap},       {"munmap", js_munmap},         {"msync", js_msync},   {"madvise", js_madvise},
 		{"mincore", js_mincore}, {"open", js_open},             {"close", js_close},   {"dup", js_dup},
-		{"accessMode", js_access_mode}, {"pread", js_pread},    {"pwrite", js_pwrite}, {"ftruncate", js_ftruncate},
+		{"accessMode", js_access_mode}, {"pread", js_pread},    {"pwrite", js_pwrite}, {"ftruncate", js_ftruncate}, {"punchHole", js_punch_hole},
 		{"fsync", js_fsync},     {"fsize", js_fsize},           {"pageSize", js_page_size}, {"memfd", js_memfd},
 		{"reserve", js_reserve}, {"resize", js_resize},         {"buffer", js_buffer}, {"release", js_release},
 	};

@@ -97,6 +97,12 @@ int32_t anymmap_native_ftruncate(int32_t fd, int64_t len)
 	return ftruncate(fd, (off_t)len) ? (int32_t)fail() : 0;
 }
 
+/* Gives the bytes of [off, off+len) back (they read as zeros again); the size stays. */
+int32_t anymmap_native_punch_hole(int32_t fd, int64_t off, int64_t len)
+{
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) ? (int32_t)fail() : 0;
+}
+
 int32_t anymmap_native_fsync(int32_t fd)
 {
 	return fsync(fd) ? (int32_t)fail() : 0;

@@ -17,6 +17,7 @@ int32_t anymmap_native_access_mode(int32_t fd);
 int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off);
 int64_t anymmap_native_pwrite(int32_t fd, const uint8_t *buf, uint64_t count, int64_t off);
 int32_t anymmap_native_ftruncate(int32_t fd, int64_t len);
+int32_t anymmap_native_punch_hole(int32_t fd, int64_t off, int64_t len);
 int32_t anymmap_native_fsync(int32_t fd);
 int64_t anymmap_native_fsize(int32_t fd);
 int32_t anymmap_native_page_size(void);

@@ -170,6 +170,28 @@ describe("model rules that the first model got wrong (Linux and anymmap agree)",
 });
 
 describe("native backend bugs, found by the soak (npm run test:soak) on the native backend", () => {
+  // Was a bug of the native backend once MAP_SHARED|MAP_ANONYMOUS became a memfd (so that workers can
+  // map it): shrinking a shared anonymous mapping and growing it again showed the old bytes from the
+  // memfd; unmapped parts are now punched out of it (while it was never shared), so they read zeros.
+  it("a shared anonymous mapping shrunk and grown again reads zeros in the regrown part", () => {
+    strict({
+      files: [
+        { size: 0, seed: 1 },
+        { size: 0, seed: 1 },
+      ],
+      ops: [
+        { t: "map", type: "shared", anonShared: false, via: "rw", file: 0, offPages: 0, len: 1, prot: "none", badOffset: false },
+        { t: "map", type: "anon", anonShared: true, via: "rw", file: 0, offPages: 0, len: 4095, prot: "rw", badOffset: true },
+        { t: "mremap", m: 9, len: 8191, maymove: true },
+        { t: "munmap", m: 0, whole: false, offPages: 0, lenPages: 1 },
+        { t: "write", m: 0, off: 2832, len: 1265, clip: false, seed: 1, how: "api", eof: false },
+        { t: "mremap", m: 0, len: 1, maymove: false },
+        { t: "mremap", m: 0, len: 8191, maymove: false },
+        { t: "read", m: 0, off: 0, len: 4096, clip: false, how: "bytes", eof: false },
+      ],
+    });
+  });
+
   // Was a bug: a private page kept as a zero page past the file's end was copied as zeros by an
   // mremap move after a pwrite had grown the file over it; it now reads the file's bytes first.
   it("mremap moving a private mapping after the file grew over its zero page copies the file's bytes", () => {

@@ -26,6 +26,7 @@ export const NATIVE_SYMBOLS = {
   anymmap_native_pread: { parameters: ["i32", "pointer", "u64", "i64"], result: "i64" },
   anymmap_native_pwrite: { parameters: ["i32", "pointer", "u64", "i64"], result: "i64" },
   anymmap_native_ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  anymmap_native_punch_hole: { parameters: ["i32", "i64", "i64"], result: "i32" },
   anymmap_native_fsync: { parameters: ["i32"], result: "i32" },
   anymmap_native_fsize: { parameters: ["i32"], result: "i64" },
 } as const satisfies Record<string, { parameters: readonly FfiType[]; result: FfiType }>;
@@ -97,6 +98,7 @@ export function ffiMman(host: FfiHost): NativeMman {
     pread: (fd, target, offset) => num(s.anymmap_native_pread(fd, target, BigInt(target.length), offset)),
     pwrite: (fd, source, offset) => num(s.anymmap_native_pwrite(fd, source, BigInt(source.length), offset)),
     ftruncate: (fd, length) => num(s.anymmap_native_ftruncate(fd, length)),
+    punchHole: (fd, offset, length) => num(s.anymmap_native_punch_hole(fd, offset, length)),
     fsync: (fd) => num(s.anymmap_native_fsync(fd)),
     fsize: (fd) => num(s.anymmap_native_fsize(fd)),
     reserve(address, length) {

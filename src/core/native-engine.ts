@@ -38,6 +38,8 @@ interface MappedFile {
    * -1 once it is closed.
    */
   lock?: Int32Array;
+  /** The memfd was shared with another thread: its pages are not this engine's alone to forget. */
+  exported?: boolean;
 }
 
 /**
@@ -313,6 +315,7 @@ export class NativeEngine implements Engine {
   private cut(a: number, b: number): Array<[number, number]> {
     const kept: Vma[] = [];
     const removed: Array<[number, number]> = [];
+    const dropped: Array<{ file: MappedFile; from: number; to: number }> = [];
     for (const v of this.vmas) {
       if (v.end <= a || v.start >= b) {
         kept.push(v);
@@ -326,12 +329,27 @@ export class NativeEngine implements Engine {
         kept.push({ ...v, start: b, offset: v.offset + (b - v.start) });
         if (v.file) v.file.refs++;
       }
-      removed.push([Math.max(a, v.start), Math.min(b, v.end)]);
+      const [s, e] = [Math.max(a, v.start), Math.min(b, v.end)];
+      removed.push([s, e]);
+      if (v.file?.lock && !v.file.exported) dropped.push({ file: v.file, from: v.offset + (s - v.start), to: v.offset + (e - v.start) });
       this.unref(v.file);
     }
     this.vmas = kept;
     this.pastEof = minus(this.pastEof, a, b);
+    for (const d of dropped) this.forget(d.file, d.from, d.to);
     return removed;
+  }
+
+  /**
+   * Shared anonymous memory no mapping shows any more reads as zeros when a
+   * mapping grows over it again, as in the WASM engine: punch it out of the
+   * memfd (Linux would keep it up to the size the memory was created with).
+   */
+  private forget(file: MappedFile, from: number, to: number): void {
+    if (file.refs === 0) return;
+    let gone: Array<[number, number]> = [[from, to]];
+    for (const v of this.vmas) if (v.file === file) gone = minus(gone, v.offset, v.offset + (v.end - v.start));
+    for (const [s, e] of gone) this.check(this.mman.punchHole(file.fd, BigInt(s), BigInt(e - s)), "munmap");
   }
 
   /** Splits the vma that straddles `at`, so that calls can change one side. */
@@ -474,6 +492,7 @@ export class NativeEngine implements Engine {
     if (!this.covered(address, end) || !file?.lock || vmas.some((v) => v.file !== file)) {
       throw this.error("EINVAL", "share", "only a MAP_SHARED|MAP_ANONYMOUS mapping, all of it still mapped, can be shared");
     }
+    file.exported = true;
     return { fd: file.fd, offset: vmas[0]!.offset + (address - vmas[0]!.start), lock: file.lock };
   }
 
@@ -489,7 +508,7 @@ export class NativeEngine implements Engine {
     } finally {
       releaseShared(lock);
     }
-    const file: MappedFile = { fd: copy, refs: 1, writable: true, lock: new Int32Array(new SharedArrayBuffer(4)) };
+    const file: MappedFile = { fd: copy, refs: 1, writable: true, lock: new Int32Array(new SharedArrayBuffer(4)), exported: true };
     return this.mapOwning(file, 0, up(length), prot, MAP_SHARED | MAP_ANONYMOUS, offset!);
   }
 

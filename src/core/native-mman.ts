@@ -29,6 +29,8 @@ export interface NativeMman {
   pread(fd: number, target: Uint8Array, offset: bigint): number;
   pwrite(fd: number, source: Uint8Array, offset: bigint): number;
   ftruncate(fd: number, length: bigint): number;
+  /** fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): the range reads as zeros again. */
+  punchHole(fd: number, offset: bigint, length: bigint): number;
   fsync(fd: number): number;
   /** st_size, or a negated errno. */
   fsize(fd: number): number;
