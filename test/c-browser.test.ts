@@ -86,6 +86,24 @@ describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => 
     }
   }
 
+  test("the ready-made page examples/c/run.html runs a program on files picked in it", { timeout: 300_000 }, async () => {
+    const program = build(join(root, "examples", "c", "copy_file.c"));
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.origin}/examples/c/run.html`);
+      await page.setInputFiles("#wasm", program.wasm);
+      await page.setInputFiles("#files", program.fixtures);
+      await page.fill("#args", program.runs.map((a) => [program.name, ...a].join(" ")).join("\n"));
+      await page.click("#run");
+      await page.waitForSelector("body[data-done]", { timeout: 120_000 });
+      expect(await page.textContent("#out")).toBe(runNative(program));
+      const after = await page.$$eval("#after a", (links) => links.map((a) => a.textContent));
+      expect(after).toEqual(expect.arrayContaining(["input.txt (186 bytes)", "copy.txt (186 bytes)"]));
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const source of sources) {
     test(relative(root, source), { timeout: 300_000 }, async () => {
       const program = build(source);
