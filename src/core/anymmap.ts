@@ -428,9 +428,14 @@ export class AnymmapInstance implements Anymmap {
     }
     const length = integer(handle.length, "length", "attach", 1);
     const prot = integer(handle.prot, "prot", "attach", 0, 7);
+    if (!(handle.lock instanceof Int32Array) || handle.lock.length < 1) {
+      throw new MmapError("EINVAL", "attach", "handle.lock is not share()'s Int32Array: pass the handle share() returned unchanged");
+    }
     let engine: Engine;
     let at: number;
     if (handle.backend === "native") {
+      integer(handle.fd, "fd", "attach", 0, 2 ** 31 - 1);
+      integer(handle.offset, "offset", "attach");
       const native = this.nativeEngine();
       if (!native) {
         throw new MmapError("ENOSYS", "attach", `the memory was shared by the native backend, which is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}`);
@@ -438,8 +443,8 @@ export class AnymmapInstance implements Anymmap {
       at = native.attach(handle, length, prot);
       engine = native;
     } else {
+      at = pageAligned(handle.address, "address", "attach");
       engine = new AttachedMemory(handle);
-      at = handle.address;
     }
     const state = new MappingState(engine, at, length);
     this.#live.add(state);

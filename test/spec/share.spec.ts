@@ -186,6 +186,9 @@ describe("what cannot be shared", () => {
     expectMmapError(() => loose.call(space, { ...handle, length: -1 }), "EINVAL", "attach");
     expectMmapError(() => loose.call(space, { ...handle, length: Number.NaN }), "EINVAL", "attach");
     expectMmapError(() => loose.call(space, { ...handle, prot: 99 }), "EINVAL", "attach");
+    for (const broken of [{ lock: undefined }, { lock: [0] }, { fd: "3", buffer: "memory" }, { offset: -1, address: -4096 }]) {
+      expectMmapError(() => loose.call(space, { ...handle, ...broken }), "EINVAL", "attach");
+    }
     m.munmap();
   });
 
