@@ -80,7 +80,7 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError("EINVAL", "createInstance", "options must be an object, e.g. { sharedMemory: true }");
     }
     if (options.sharedMemory !== undefined && typeof options.sharedMemory !== "boolean") {
-      throw new MmapError("EINVAL", "createInstance", `sharedMemory must be true or false, got ${String(options.sharedMemory)}`);
+      throw new MmapError("EINVAL", "createInstance", `options.sharedMemory must be true or false, got ${String(options.sharedMemory)}`);
     }
     const fromEnv = adapter.memoryChoice ?? "";
     if (!["", "shared", "unshared"].includes(fromEnv)) this.badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
@@ -426,16 +426,16 @@ export class AnymmapInstance implements Anymmap {
     if (typeof handle !== "object" || handle === null || handle.type !== "anymmap.shared-memory") {
       throw new MmapError("EINVAL", "attach", "handle must be what a mapping's share() returned, as postMessage delivered it");
     }
-    const length = integer(handle.length, "length", "attach", 1);
-    const prot = integer(handle.prot, "prot", "attach", 0, 7);
+    const length = integer(handle.length, "handle.length", "attach", 1);
+    const prot = integer(handle.prot, "handle.prot", "attach", 0, 7);
     if (!(handle.lock instanceof Int32Array) || handle.lock.length < 1) {
       throw new MmapError("EINVAL", "attach", "handle.lock is not share()'s Int32Array: pass the handle share() returned unchanged");
     }
     let engine: Engine;
     let at: number;
     if (handle.backend === "native") {
-      integer(handle.fd, "fd", "attach", 0, 2 ** 31 - 1);
-      integer(handle.offset, "offset", "attach");
+      integer(handle.fd, "handle.fd", "attach", 0, 2 ** 31 - 1);
+      integer(handle.offset, "handle.offset", "attach");
       const native = this.nativeEngine();
       if (!native) {
         throw new MmapError("ENOSYS", "attach", `the memory was shared by the native backend, which is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}`);
@@ -443,7 +443,7 @@ export class AnymmapInstance implements Anymmap {
       at = native.attach(handle, length, prot);
       engine = native;
     } else {
-      at = pageAligned(handle.address, "address", "attach");
+      at = pageAligned(handle.address, "handle.address", "attach");
       engine = new AttachedMemory(handle);
     }
     const state = new MappingState(engine, at, length);

@@ -291,6 +291,7 @@ export class MappingImpl implements Mapping {
   }
 
   share(): SharedMemoryHandle {
+    this.range(0, this.#state.length, "share");
     const type = this.flags & MAP_TYPE;
     if (!(this.flags & MAP_ANONYMOUS) || (type !== MAP_SHARED && type !== MAP_SHARED_VALIDATE)) {
       throw new MmapError(
@@ -300,7 +301,6 @@ export class MappingImpl implements Mapping {
         this.errorOptions(),
       );
     }
-    this.range(0, this.#state.length, "share");
     const { address, length } = this.#state;
     return { type: "anymmap.shared-memory", backend: this.backend, address, length, prot: this.#prot, ...this.#state.engine.share(address, length) };
   }

@@ -174,6 +174,13 @@ add("mapping.madvise", [...BAD_INTEGERS, 8 * P], (c, v) => loose(c.m.madvise.bin
 add("mapping.mincore", [...BAD_ALIGNED, 8 * P], (c, v) => loose(c.m.mincore.bind(c.m))(v), "EINVAL", "mincore", "offset");
 add("mapping.mincore", [...BAD_INTEGERS, 8 * P], (c, v) => loose(c.m.mincore.bind(c.m))(0, v), "EINVAL", "mincore", "length");
 
+one({ fn: "mapping.share", bad: "a MAP_SHARED file mapping", call: (c) => c.m.share(), code: "EINVAL", syscall: "share" });
+one({ fn: "mapping.share", bad: "a MAP_PRIVATE anonymous mapping", call: (c) => c.victim.share(), code: "EINVAL", syscall: "share" });
+
+// ---------------------------------------------------------------- attach, createInstance
+add("space.attach", [null, undefined, 12, "handle", [], {}, { type: "anymmap.shared-memory" }], (c, v) => loose(c.space.attach.bind(c.space))(v), "EINVAL", "attach", "handle");
+add("anymmap.createInstance", [null, 12, "shared", { sharedMemory: "yes" }, { sharedMemory: 1 }], (_c, v) => loose(anymmap.createInstance)(v), "EINVAL", "createInstance", "options");
+
 // Use after munmap.
 const afterUnmap: Array<[string, (g: Mapping) => unknown, string]> = [
   ["mapping.bytes", (g) => g.bytes, "access"],
@@ -186,6 +193,7 @@ const afterUnmap: Array<[string, (g: Mapping) => unknown, string]> = [
   ["mapping.mremap", (g) => g.mremap(4 * P, "maymove"), "mremap"],
   ["mapping.madvise", (g) => g.madvise("willneed"), "madvise"],
   ["mapping.mincore", (g) => g.mincore(), "mincore"],
+  ["mapping.share", (g) => g.share(), "share"],
 ];
 for (const [fn, call, syscall] of afterUnmap) {
   one({ fn, bad: "use after munmap", call: (c) => call(c.gone), code: "EFAULT", syscall });
