@@ -17,6 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -35,20 +36,6 @@ beforeAll(() => {
   }
   console.log(`durability: ${ROUNDS} rounds, seed ${SEED} (ANYMMAP_SEED=${SEED} repeats them)`);
 });
-
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = Math.imul(seed, 2654435761) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A small deterministic PRNG (mulberry32) for the rounds' parameters. */
 function rng(seed: number): (n: number) => number {

@@ -4,10 +4,13 @@
  * imports, and failures are plain Errors, which every runner reports.
  */
 
-/** Deterministic bytes: pattern(n, seed)[i] depends on i and seed only. */
+/**
+ * Deterministic bytes: pattern(n, seed)[i] depends on i and seed only
+ * (test/fixtures/durability-child.mjs, a plain script, computes the same).
+ */
 export function pattern(length: number, seed = 1): Uint8Array {
   const out = new Uint8Array(length);
-  let x = (seed * 2654435761) >>> 0 || 1;
+  let x = Math.imul(seed, 2654435761) >>> 0 || 1;
   for (let i = 0; i < length; i++) {
     x ^= x << 13;
     x >>>= 0;

@@ -31,7 +31,7 @@
  * Scenarios are plain JSON so that shrunk counterexamples can be kept as
  * regression tests verbatim.
  */
-import { anymmap, fx } from "../harness/index.js";
+import { anymmap, fx, pattern } from "../harness/index.js";
 
 type Anymmap = ReturnType<typeof anymmap.createInstance>;
 type FileHandle = ReturnType<Anymmap["openSync"]>;
@@ -103,21 +103,6 @@ export interface RunStats {
   checkedBytes: number;
   /** Executed operations by kind, and by kind:error-code for the ones that failed as expected. */
   kinds: Record<string, number>;
-}
-
-/** Deterministic bytes from a seed (xorshift32). */
-export function patternBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = (Math.imul(seed | 0, 2654435761) >>> 0) || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 type PageState = "follow" | "own" | "unknown";
@@ -230,7 +215,7 @@ class Runner {
     this.space = space ?? anymmap.createInstance();
     scenario.files.forEach((spec, i) => {
       const p = fx.path(`f${i}`);
-      const bytes = patternBytes(spec.size, spec.seed);
+      const bytes = pattern(spec.size, spec.seed);
       fx.write(p, bytes);
       const cache = new Uint8Array(CAP_PAGES * PAGE);
       cache.set(bytes);
@@ -647,7 +632,7 @@ class Runner {
     const m = this.pick(this.live, op.m);
     if (!m) return false;
     const [off, len] = this.accessRange(m, op.off, op.len, op.clip || op.how === "bytes", op.eof);
-    const data = patternBytes(len, op.seed);
+    const data = pattern(len, op.seed);
     let outcome: Outcome;
     if (off + len > m.length) outcome = { errors: new Set(["EINVAL"]), success: false };
     else if (op.how === "bytes") {
@@ -939,7 +924,7 @@ class Runner {
   private pwrite(op: Extract<Op, { t: "pwrite" }>): boolean {
     const { f, h } = this.handle(op.file, op.ro);
     const fi = op.file % this.files.length;
-    const data = patternBytes(op.len, op.seed);
+    const data = pattern(op.len, op.seed);
     const outcome: Outcome = !h || op.ro ? { errors: new Set(["EBADF"]), success: false } : { errors: new Set(), success: true };
     const pos = op.eof ? Math.min(EOF_CAP, Math.max(0, f.size + (op.pos % (2 * PAGE)) - PAGE)) : op.pos;
     const r = this.expect(outcome, () => (h ?? this.closedHandle(f, op.ro)).pwrite(data, pos));
