@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { pattern } from "./harness/helpers.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = path.join(root, "bin", "anymmap.js");
@@ -51,21 +52,6 @@ function fresh(): string {
   return path.join(tmp, `new${seq++}`);
 }
 
-/** Deterministic pseudo-random bytes (xorshift32), so a failure reproduces. */
-function noise(length: number, seed = 0x9e3779b9): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 /** Every byte value, in order and then reversed, a few times over. */
 function allBytes(): Uint8Array {
   const out = new Uint8Array(256 * 8);
@@ -79,8 +65,8 @@ function same(actual: Uint8Array, expected: Uint8Array): void {
   expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected))).toBe(0);
 }
 
-const big = noise(3 * MiB); // three full 1 MiB chunks
-const bigOdd = noise(3 * MiB + 4097 + 5, 12345); // a partial last chunk and page
+const big = pattern(3 * MiB, 0x9e37); // three full 1 MiB chunks
+const bigOdd = pattern(3 * MiB + 4097 + 5, 12345); // a partial last chunk and page
 
 describe("cat", () => {
   test("prints every byte value exactly", () => {
@@ -251,7 +237,7 @@ describe("cp", () => {
   });
 
   test("an existing longer DST is truncated to SRC's size", () => {
-    const dst = file(noise(2 * MiB + 17, 7));
+    const dst = file(pattern(2 * MiB + 17, 7));
     const src = file(allBytes());
     const r = run("cp", src, dst);
     expect(r.stderr).toBe("");
