@@ -13,14 +13,14 @@ int __anymmap_writeback_fd(int fd) {
   struct fd_info info;
   int err = fd_info(fd, &info);
   if (err) return err;
-  for (int i = 0; i < MAX_FILES; i++)
+  for (int i = 0; i < (int)files_used; i++)
     if (files[i].in_use && files[i].dev == info.dev && files[i].ino == info.ino) return writeback_file(i);
   return 0;
 }
 
 int __anymmap_writeback_all(void) {
   int first = 0;
-  for (int i = 0; i < MAX_FILES; i++) {
+  for (int i = 0; i < (int)files_used; i++) {
     if (!files[i].in_use) continue;
     int err = writeback_file(i);
     if (err && !first) first = err;

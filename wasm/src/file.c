@@ -13,16 +13,19 @@ static int32_t next_hidden_fd = FIRST_HIDDEN_FD;
  * variable of this file must be reset here. */
 void anymmap_native_reset_files(void) {
   next_hidden_fd = FIRST_HIDDEN_FD;
+  files_used = 0;
 }
 #endif
 
+/* filestat first: a host can answer the fdstat that follows (file type)
+ * from the same stat. */
 int fd_info(int fd, struct fd_info *out) {
   __wasi_filestat_t st;
   __wasi_fdstat_t fs;
   if (fd < 0) return EBADF;
-  int err = __wasi_fd_fdstat_get(fd, &fs);
+  int err = __wasi_fd_filestat_get(fd, &st);
   if (err) return err;
-  err = __wasi_fd_filestat_get(fd, &st);
+  err = __wasi_fd_fdstat_get(fd, &fs);
   if (err) return err;
   out->dev = st.dev;
   out->ino = st.ino;
@@ -35,30 +38,39 @@ int fd_info(int fd, struct fd_info *out) {
 }
 
 static int file_find(uint64_t dev, uint64_t ino) {
-  for (int i = 0; i < MAX_FILES; i++)
+  for (int i = 0; i < (int)files_used; i++)
     if (files[i].in_use && files[i].dev == dev && files[i].ino == ino) return i;
   return -1;
 }
 
-/* The file record for fd, created on first use; -1 when the table is full. */
+/* The file record for fd, created on first use; -1 when the table is full.
+ * info's size is the freshest there is: page-ins below it need no fstat. */
 int file_get(const struct fd_info *info, int fd) {
   int i = file_find(info->dev, info->ino);
-  if (i >= 0) return i;
-  for (i = 0; i < MAX_FILES; i++) {
-    if (files[i].in_use) continue;
+  if (i < 0) {
+    for (i = 0; i < (int)files_used && files[i].in_use; i++) {
+    }
+    if (i == MAX_FILES) return -1;
+    if (i == (int)files_used) files_used++;
     memset(&files[i], 0, sizeof files[i]);
     files[i].in_use = 1;
     files[i].dev = info->dev;
     files[i].ino = info->ino;
     files[i].rfd = fd;
     files[i].wfd = -1;
-    return i;
   }
-  return -1;
+  files[i].size = info->size;
+  files[i].size_known = 1;
+  return i;
 }
 
 void file_retain_fd(int file, int fd, int writable) {
   if (writable && files[file].wfd < 0) files[file].wfd = fd;
+}
+
+void file_free(int file) {
+  files[file].in_use = 0;
+  while (files_used > 0 && !files[files_used - 1].in_use) files_used--;
 }
 
 void file_put(int file) {
@@ -67,7 +79,7 @@ void file_put(int file) {
   /* Nobody is left to report a failed close to. */
   if (f->rfd_owned) (void)__wasi_fd_close(f->rfd);
   if (f->wfd_owned && !(f->rfd_owned && f->wfd == f->rfd)) (void)__wasi_fd_close(f->wfd);
-  f->in_use = 0;
+  file_free(file);
 }
 
 int file_size(int file, uint64_t *size) {
@@ -82,7 +94,7 @@ int file_size(int file, uint64_t *size) {
 static int file_of_fd(int fd) {
   /* -1 in rfd/wfd means "none", never a descriptor. */
   if (fd < 0) return -1;
-  for (int i = 0; i < MAX_FILES; i++)
+  for (int i = 0; i < (int)files_used; i++)
     if (files[i].in_use && (files[i].rfd == fd || files[i].wfd == fd)) return i;
   return -1;
 }

@@ -79,6 +79,8 @@ extern struct vma vmas[MAX_VMAS];
 extern uint32_t nvmas;
 extern struct object objects[MAX_OBJECTS];
 extern struct file files[MAX_FILES];
+/* Records at or above files_used are free: lookups stop there. */
+extern uint32_t files_used;
 
 /* Where linear memory starts. In WebAssembly a pointer is its linear-memory
  * address; the native build (wasm/native/, for fuzzing) reserves a 4 GiB
@@ -140,6 +142,8 @@ int fd_info(int fd, struct fd_info *out);
 int file_get(const struct fd_info *info, int fd);
 void file_retain_fd(int file, int fd, int writable);
 void file_put(int file);
+/* Frees a record no object holds (a failed mmap's). */
+void file_free(int file);
 int file_size(int file, uint64_t *size);
 
 /* page.c */

@@ -146,7 +146,7 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
     }
   }
   if (err) {
-    if (file >= 0 && files[file].objects == 0) files[file].in_use = 0;
+    if (file >= 0 && files[file].objects == 0) file_free(file);
     goto fail;
   }
   if (file >= 0) file_retain_fd(file, fd, shared && info.writable && !info.append);
