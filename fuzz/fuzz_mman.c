@@ -727,8 +727,10 @@ static void op_msync(void) {
     for (int i = 0; i < n && !read_failed; i++) {
       struct mp *m = sel[i];
       if (m->kind != M_SHARED || !m->resident) continue;
-      m->resident = 0; /* read in again: the check expects the file */
+      /* A page whose re-read fails keeps its bytes, still resident; the
+       * engine stops there. */
       if (fail_reads && !past_eof(m->ino, m->fp)) read_failed = 1;
+      else m->resident = 0; /* read in again: the check expects the file */
     }
   }
   int want = read_failed ? EIO : holes ? ENOMEM : 0;

@@ -296,6 +296,23 @@ int writeback(uint32_t start, uint32_t end) {
   return 0;
 }
 
+/* Reads shared file page p again, into a side buffer first: a failed read
+ * leaves the page as it was, still resident (an eager mapping's pages must
+ * stay so). size is the file's, just taken. */
+static int reread_page(const struct object *o, uint32_t p, uint64_t size) {
+  static uint8_t fresh[PAGE_SIZE];
+  uint64_t from = (uint64_t)((int64_t)p - o->vbase) << PAGE_SHIFT;
+  uint32_t want = size - from < PAGE_SIZE ? (uint32_t)(size - from) : PAGE_SIZE;
+  uint32_t got;
+  int err = read_file(files[o->file].rfd, fresh, want, from, &got);
+  if (err) return err;
+  memset(fresh + got, 0, PAGE_SIZE - got);
+  memcpy(page_addr(p), fresh, PAGE_SIZE);
+  page_state[p] &= (uint8_t)~PG_HASHED;
+  if (o->writers) hash_page(p);
+  return 0;
+}
+
 /* Memory is rewritten in place, never dropped, because views of it may be
  * held. RELOAD_SHARED (MS_INVALIDATE) re-reads clean MAP_SHARED pages, to
  * pick up changes made to the file by others; DISCARD_PRIVATE
@@ -310,9 +327,22 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
     if ((mode == RELOAD_SHARED) != shared) continue;
     uint32_t lo = v->start > start ? v->start : start;
     uint32_t hi = v->end < end ? v->end : end;
+    /* Others may have truncated the file too: pages now past its end are
+     * dropped as a page-in past the end would leave them, never read with
+     * a stale size. */
+    uint64_t size = 0;
+    if (shared) {
+      int err = file_size(o->file, &size);
+      if (err) return err;
+    }
     for (uint32_t p = lo; p < hi; p++) {
       if (!(page_state[p] & PG_RESIDENT)) continue;
       if (shared && page_dirty(p)) continue;
+      if (shared && ((uint64_t)((int64_t)p - o->vbase) << PAGE_SHIFT) < size) {
+        int err = reread_page(o, p, size);
+        if (err) return err;
+        continue;
+      }
       memset(page_addr(p), 0, PAGE_SIZE);
       if (o->kind == OBJ_ANON) continue;
       page_state[p] &= (uint8_t)~(PG_RESIDENT | PG_DIRTY | PG_HASHED);
