@@ -1,13 +1,11 @@
 import type { HostIOStats, SharedMemoryHandle } from "./api.js";
 import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "./constants.js";
-import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared } from "./engine.js";
+import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { MAX_MAPPING } from "./wasm-engine.js";
 import { hint } from "./messages.js";
 
 const UNMAPPED = 0xff;
-// Every advice Linux accepts for anonymous memory except the harmful ones (MADV_HWPOISON...).
-const KNOWN_ADVICE = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
 
 /**
  * Another thread's MAP_SHARED|MAP_ANONYMOUS WASM mapping, seen through its
@@ -116,7 +114,7 @@ export class AttachedMemory implements Engine {
   }
 
   madvise(address: number, length: number, advice: number): void {
-    if (!KNOWN_ADVICE.has(advice)) throw new MmapError("EINVAL", "madvise", hint("madvise", "EINVAL"));
+    if (!SAFE_ADVICE.has(advice)) throw new MmapError("EINVAL", "madvise", hint("madvise", "EINVAL"));
     // Shared memory keeps its bytes through every advice (MADV_DONTNEED included), as Linux's shmem does.
     this.range(address, length, "madvise");
   }

@@ -19,7 +19,7 @@ import {
   PROT_WRITE,
 } from "./constants.js";
 import type { ConstantFamily } from "./constants.js";
-import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared } from "./engine.js";
+import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "./engine.js";
 import { MmapError } from "./errors.js";
 import { hint } from "./messages.js";
 import type { NativeMman, NativeReservation } from "./native-mman.js";
@@ -72,8 +72,6 @@ interface Vma {
 
 // Flags Linux's MAP_SHARED_VALIDATE knows (LEGACY_MAP_MASK, MAP_FIXED_NOREPLACE); MAP_SYNC needs DAX.
 const VALIDATE_KNOWN = 0x03 | 0x10 | 0x20 | 0x40 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x100000 | 0xfc000000;
-// Advice that cannot harm the process (MADV_HWPOISON and friends can).
-const SAFE_ADVICE = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
 const MADV_REMOVE_LINUX = 9;
 const MADV_NORMAL = 0;
 const MADV_RANDOM = 1;
