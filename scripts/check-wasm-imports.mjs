@@ -42,7 +42,7 @@ if (problems.length > 0) {
 console.log(`check-wasm-imports: ${file}: ${memory.shared ? "shared " : ""}memory "${memory.name}" ${memory.initial} pages; ${imports.length} imports:`);
 for (const imp of imports) console.log(`  ${imp.module}.${imp.name} (${imp.kind})`);
 
-// Returns { name, imported, initial } for the first exported memory, or null.
+// Returns { name, imported, initial, shared } for the first exported memory, or null.
 function exportedMemoryLimits(buf) {
   let pos = 8; // magic + version
   const u8 = () => buf[pos++];
