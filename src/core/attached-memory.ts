@@ -30,12 +30,11 @@ export class AttachedMemory implements Engine {
 
   constructor(handle: SharedMemoryHandle) {
     const { buffer, address, length, prot, lock } = handle;
-    if (!(buffer instanceof SharedArrayBuffer) || !(lock instanceof Int32Array) || address % PAGE_SIZE !== 0 || address + length > buffer.byteLength) {
-      throw new MmapError("EINVAL", "attach", "not a handle from share(): pass the object share() returned, as postMessage delivered it");
+    // The handle's fields were checked by attach(); the buffer is this engine's alone to check.
+    if (!(buffer instanceof SharedArrayBuffer) || address + length > buffer.byteLength) {
+      throw new MmapError("EINVAL", "attach", "handle.buffer is not the sharer's shared memory: pass the object share() returned, as postMessage delivered it");
     }
-    if (!acquireShared(lock)) {
-      throw new MmapError("EBADF", "attach", "the sharing thread unmapped (or remapped) this memory before it was attached; keep the mapping until every worker has attached it, and share() again after an mremap");
-    }
+    if (!acquireShared(lock)) throw new MmapError("EBADF", "attach", hint("attach", "EBADF"));
     this.buffer = buffer;
     this.lock = lock;
     this.start = address;

@@ -37,6 +37,8 @@ const HINTS: Record<string, string> = {
   "close:EBADF": "the file handle is already closed",
   "pread:EBADF": "the file handle is closed",
   "pwrite:EBADF": "the file handle is closed or not open for writing",
+  "attach:EBADF":
+    "the sharing thread unmapped (or remapped) this memory before it was attached; keep the mapping until every worker has attached it, and share() again after an mremap",
 };
 
 /** Why memory cannot be shared with workers where SharedArrayBuffer is missing, and what to do. All runtimes. */

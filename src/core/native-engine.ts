@@ -498,7 +498,7 @@ export class NativeEngine implements Engine {
   attach(share: EngineShare, length: number, prot: number): number {
     const { fd, offset, lock } = share;
     if (!acquireShared(lock)) {
-      throw this.error("EBADF", "attach", "the sharing thread unmapped (or remapped) this memory before it was attached; keep the mapping until every worker has attached it, and share() again after an mremap");
+      throw this.error("EBADF", "attach");
     }
     let copy: number;
     try {

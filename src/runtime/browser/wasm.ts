@@ -2,7 +2,7 @@
  * Finding and compiling anymmap.wasm in a browser: once per page or worker,
  * from wherever the caller says, retried after a failure.
  */
-import type { WasmVariant } from "../../core/anymmap.js";
+import { WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
 import { browser } from "./dom.js";
 
@@ -77,8 +77,7 @@ export function loadWasm(source?: WasmSource, variant: WasmVariant = "default"):
     },
     (e: unknown) => {
       loading[variant] = undefined;
-      const file = variant === "shared" ? "anymmap-shared.wasm" : "anymmap.wasm";
-      throw new MmapError("ENOEXEC", "load", `cannot load ${file}: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`, { cause: e });
+      throw new MmapError("ENOEXEC", "load", `cannot load ${WASM_FILES[variant]}: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`, { cause: e });
     },
   );
   return loading[variant]!;
