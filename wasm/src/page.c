@@ -331,13 +331,15 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
      * dropped as a page-in past the end would leave them, never read with
      * a stale size. */
     uint64_t size = 0;
-    if (shared) {
-      int err = file_size(o->file, &size);
-      if (err) return err;
-    }
+    int have_size = 0;
     for (uint32_t p = lo; p < hi; p++) {
       if (!(page_state[p] & PG_RESIDENT)) continue;
       if (shared && page_dirty(p)) continue;
+      if (shared && !have_size) {
+        int err = file_size(o->file, &size);
+        if (err) return err;
+        have_size = 1;
+      }
       if (shared && ((uint64_t)((int64_t)p - o->vbase) << PAGE_SHIFT) < size) {
         int err = reread_page(o, p, size);
         if (err) return err;
