@@ -1,0 +1,236 @@
+/**
+ * Every fenced code block of README.md, CHANGELOG.md and docs/**\/*.md runs,
+ * so no example can go stale: js blocks in Node (and Deno/Bun where marked),
+ * ts blocks in Node through esbuild's type stripping (and Deno/Bun where
+ * marked), sh blocks with bash -e, C blocks through `anymmap cc` and
+ * `anymmap run`. A block that must not run is marked
+ * `<!-- run: skip (reason) -->` and reported as skipped with that reason.
+ * The convention is in docs/README.md, the parser in test/docs-blocks.ts.
+ *
+ * Each example runs as a user's project would: in a fresh temp directory
+ * with node_modules/anymmap linked to this repository (its built dist/:
+ * `npm run build` first) and `anymmap`, `node`, `deno` and `bun` on PATH.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { transformSync } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Block, type Example, groupExamples, parseBlocks, type Runtime } from "./docs-blocks.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const STEP_TIMEOUT_MS = 120_000;
+
+function markdownFiles(): string[] {
+  const files = ["README.md", "CHANGELOG.md"].filter((f) => fs.existsSync(path.join(root, f)));
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith(".md")) files.push(rel);
+    }
+  };
+  if (fs.existsSync(path.join(root, "docs"))) walk("docs");
+  return files;
+}
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-docs-"));
+const binDir = path.join(tmp, "bin");
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, "dist", "node.js")) || !fs.existsSync(path.join(root, "dist", "anymmap.wasm"))) {
+    throw new Error("dist/ is not built: run `npm run build` before this test");
+  }
+  // What a user has after installing: anymmap's bin, the runtimes (deno and
+  // bun are this repository's devDependencies), nothing else of node_modules.
+  fs.mkdirSync(binDir);
+  fs.symlinkSync(process.execPath, path.join(binDir, "node"));
+  fs.symlinkSync(path.join(root, "bin", "anymmap.js"), path.join(binDir, "anymmap"));
+  for (const runtime of ["deno", "bun"]) {
+    const binary = path.join(root, "node_modules", ".bin", runtime);
+    if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run npm install (deno and bun are devDependencies)`);
+    fs.symlinkSync(binary, path.join(binDir, runtime));
+  }
+});
+
+/** A fresh project directory with anymmap installed (linked to this repository). */
+function project(name: string): string {
+  const dir = fs.mkdtempSync(path.join(tmp, `${name.replace(/[^A-Za-z0-9]+/g, "-").slice(0, 40)}-`));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    `${JSON.stringify({ name: "docs-example", private: true, type: "module", dependencies: { anymmap: "*" } }, null, 2)}\n`,
+  );
+  fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
+  fs.symlinkSync(root, path.join(dir, "node_modules", "anymmap"), "dir");
+  fs.symlinkSync(path.join(root, "bin", "anymmap.js"), path.join(dir, "node_modules", ".bin", "anymmap"));
+  return dir;
+}
+
+function environment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`, NO_COLOR: "1" };
+  // The examples run as a user's program would: the backend is the default
+  // one, not the one this vitest project forces.
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("ANYMMAP_") || name.startsWith("VITEST") || name === "NODE_OPTIONS" || name === "FORCE_COLOR") delete env[name];
+  }
+  return env;
+}
+
+interface Step {
+  what: string;
+  command: string;
+  args: string[];
+}
+
+/** Runs one step; returns its stdout. */
+function run(dir: string, step: Step): string {
+  const result = spawnSync(step.command, step.args, { cwd: dir, env: environment(), encoding: "utf8", timeout: STEP_TIMEOUT_MS });
+  if (result.status !== 0) {
+    const why = result.error ? String(result.error) : result.signal ? `killed by ${result.signal}` : `exit status ${result.status}`;
+    throw new Error(`${step.what} failed (${why})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Output as compared: trailing spaces of each line and trailing blank lines do not count. */
+function normalize(output: string): string {
+  return output
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")
+    .trimEnd();
+}
+
+/** The steps that run one block in `dir` (after writing what they need there). */
+function stepsFor(block: Block, index: number, dir: string): Step[] {
+  const where = `${block.file}:${block.line}`;
+  if (block.saveAs) {
+    const target = path.join(dir, block.saveAs);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, block.code);
+    return [];
+  }
+  const base = `block-${index}`;
+  switch (block.kind) {
+    case "js":
+    case "ts": {
+      const source = `${base}.${block.kind === "js" ? "mjs" : "ts"}`;
+      fs.writeFileSync(path.join(dir, source), block.code);
+      const runtimes: Runtime[] = block.runtimes.length > 0 ? block.runtimes : ["node"];
+      return runtimes.map((runtime): Step => {
+        if (runtime === "deno") {
+          return { what: `${where} in Deno`, command: "deno", args: ["run", "--allow-read", "--allow-write", source] };
+        }
+        if (runtime === "bun") return { what: `${where} in Bun`, command: "bun", args: [source] };
+        if (block.kind === "js") return { what: `${where} in Node`, command: "node", args: [source] };
+        // Node 20 runs no TypeScript: strip the types (and lower `using`) as a build step would.
+        const stripped = `${base}.node.mjs`;
+        const { code } = transformSync(block.code, { loader: "ts", format: "esm", target: "node20", sourcefile: source });
+        fs.writeFileSync(path.join(dir, stripped), code);
+        return { what: `${where} in Node`, command: "node", args: [stripped] };
+      });
+    }
+    case "sh":
+      fs.writeFileSync(path.join(dir, `${base}.sh`), block.code);
+      return [{ what: `${where} (sh)`, command: "bash", args: ["-e", "-o", "pipefail", `${base}.sh`] }];
+    case "c":
+      fs.writeFileSync(path.join(dir, `${base}.c`), block.code);
+      return [
+        { what: `${where}: anymmap cc`, command: "anymmap", args: ["cc", "-O2", `${base}.c`, "-o", `${base}.wasm`] },
+        { what: `${where}: anymmap run`, command: "anymmap", args: ["run", "--dir", ".", `${base}.wasm`] },
+      ];
+    default:
+      return [];
+  }
+}
+
+function runExample(example: Example): void {
+  const dir = project(example.name);
+  let previous: { step: Step; stdout: string }[] = [];
+  example.blocks.forEach((block, index) => {
+    if (block.output) {
+      if (previous.length === 0) throw new Error(`${block.file}:${block.line}: an output block needs a block before it that runs`);
+      for (const { step, stdout } of previous) {
+        expect(normalize(stdout), `what ${step.what} printed, against ${block.file}:${block.line}`).toBe(normalize(block.code));
+      }
+      return;
+    }
+    const steps = stepsFor(block, index, dir);
+    if (steps.length > 0) previous = steps.map((step) => ({ step, stdout: run(dir, step) }));
+  });
+}
+
+const haveEmcc = onPath("emcc") !== undefined;
+
+describe("the marking convention (test/docs-blocks.ts)", () => {
+  it("reads runtimes, example ids and files from a marker, and the runtime words of an info string", () => {
+    const [a, b] = parseBlocks("x.md", "<!-- run: deno bun example=e file=app.ts -->\n\n```ts\nlet x = 1;\n```\n\n```js deno\n1\n```\n");
+    expect(a).toMatchObject({ language: "ts", kind: "ts", runtimes: ["deno", "bun"], example: "e", saveAs: "app.ts", code: "let x = 1;\n", problems: [] });
+    expect(b).toMatchObject({ language: "js", runtimes: ["deno"], problems: [] });
+  });
+
+  it("refuses a skip without a reason, an unknown word, a block without a language and a saved file nothing runs", () => {
+    const problems = (markdown: string) => groupExamples("x.md", parseBlocks("x.md", markdown)).flatMap((e) => e.problems);
+    expect(problems("<!-- run: skip -->\n```sh\nrm -rf /\n```\n")[0]).toMatch(/needs a reason/);
+    expect(problems("<!-- run: skip () -->\n```sh\nls\n```\n")[0]).toMatch(/needs a reason/);
+    expect(problems("<!-- run: nodee -->\n```js\n1\n```\n")[0]).toMatch(/unknown word "nodee"/);
+    expect(problems("```\nplain\n```\n")[0]).toMatch(/no runnable language/);
+    expect(problems("```python\nprint(1)\n```\n")[0]).toMatch(/no runnable language \("python"\)/);
+    expect(problems("<!-- run: example=e file=a.mjs -->\n```js\n1\n```\n")[0]).toMatch(/only saved as files/);
+    expect(problems("<!-- run: file=a.mjs -->\n```js\n1\n```\n")[0]).toMatch(/needs example=ID/);
+  });
+
+  it("applies a marker only to the fence right after it, and keeps a skip's reason", () => {
+    const blocks = parseBlocks("x.md", "<!-- run: skip (network) -->\nsome prose\n```sh\nls\n```\n<!-- run: skip (network) -->\n\n```sh\nls\n```\n");
+    expect(blocks.map((b) => b.skip)).toEqual([undefined, "network"]);
+  });
+
+  it("fails the example when a block fails, with the block's output", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "failing-"));
+    const [block] = parseBlocks("x.md", "```sh\necho to-stdout\nfalse\necho never\n```\n");
+    const steps = stepsFor(block!, 0, dir);
+    expect(() => steps.forEach((step) => run(dir, step))).toThrow(/x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*to-stdout/);
+  });
+
+  it("compares an output block with what the block before it printed, in every runtime", () => {
+    const example = (printed: string) =>
+      groupExamples(
+        "x.md",
+        parseBlocks("x.md", `<!-- run: example=e -->\n\`\`\`js node bun\nconsole.log(${printed})\n\`\`\`\n<!-- run: example=e output -->\n\`\`\`text\n3\n\`\`\`\n`),
+      )[0]!;
+    expect(example("1 + 2").problems).toEqual([]);
+    expect(() => runExample(example("1 + 2"))).not.toThrow();
+    expect(() => runExample(example("1 + 3"))).toThrow(/what x\.md:2 in Node printed/);
+  });
+});
+
+for (const file of markdownFiles()) {
+  const examples = groupExamples(file, parseBlocks(file, fs.readFileSync(path.join(root, file), "utf8")));
+  if (examples.length === 0) continue;
+  describe(file, () => {
+    for (const example of examples) {
+      if (example.problems.length > 0) {
+        it(example.name, () => {
+          throw new Error(`the block's marking is wrong (see docs/README.md):\n${example.problems.join("\n")}`);
+        });
+      } else if (example.skip !== undefined) {
+        it.skip(`${example.name} — skipped: ${example.skip}`, () => {});
+      } else if (!haveEmcc && example.blocks.some((b) => b.kind === "c" && !b.skip)) {
+        it.skip(`${example.name} — skipped: emcc is not installed (apt-get install emscripten), so anymmap cc cannot compile C`, () => {});
+      } else {
+        it(example.name, () => runExample(example), STEP_TIMEOUT_MS * 4);
+      }
+    }
+  });
+}
