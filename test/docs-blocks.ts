@@ -7,9 +7,14 @@
 /** How a block's language says it runs. */
 export type Kind = "js" | "ts" | "sh" | "c" | "text";
 
-export type Runtime = "node" | "deno" | "bun";
+/**
+ * Where a js/ts block runs: a server runtime, or Chromium, bundled by esbuild
+ * as a module worker (`browser-worker`: it ends by posting a message) or as
+ * a page's module script (`browser-main`).
+ */
+export type Runtime = "node" | "deno" | "bun" | "browser-worker" | "browser-main";
 
-export const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
+export const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun", "browser-worker", "browser-main"];
 
 const LANGUAGES: Record<string, Kind> = {
   js: "js",
@@ -87,7 +92,7 @@ function parseMarker(text: string, block: Block): void {
         block.saveAs = value;
       }
     } else {
-      block.problems.push(`unknown word "${token}" in the run marker (known: node, deno, bun, example=ID, file=NAME, output, skip (reason))`);
+      block.problems.push(`unknown word "${token}" in the run marker (known: node, deno, bun, browser-worker, browser-main, example=ID, file=NAME, output, skip (reason))`);
     }
   }
 }

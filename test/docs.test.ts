@@ -2,8 +2,9 @@
  * Every fenced code block of README.md, CHANGELOG.md and docs/**\/*.md runs,
  * so no example can go stale: js blocks in Node (and Deno/Bun where marked),
  * ts blocks in Node through esbuild's type stripping (and Deno/Bun where
- * marked), sh blocks with bash -e, C blocks through `anymmap cc` and
- * `anymmap run`. A block that must not run is marked
+ * marked), in Chromium where marked (bundled by esbuild as a module worker
+ * or a page's script), sh blocks with bash -e, C blocks through
+ * `anymmap cc` and `anymmap run`. A block that must not run is marked
  * `<!-- run: skip (reason) -->` and reported as skipped with that reason.
  * The convention is in docs/README.md, the parser in test/docs-blocks.ts.
  *
@@ -16,8 +17,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { transformSync } from "esbuild";
+import { buildSync, transformSync } from "esbuild";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, chromiumAvailable, launchChromium } from "./browser/chromium.js";
+import { startServer } from "./browser/server.js";
 import { type Block, type Example, groupExamples, parseBlocks, type Runtime } from "./docs-blocks.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -46,7 +50,11 @@ function onPath(command: string): string | undefined {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-docs-"));
 const binDir = path.join(tmp, "bin");
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+let chromium: Promise<BrowserContext> | undefined;
+afterAll(async () => {
+  await (await chromium)?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(root, "dist", "node.js")) || !fs.existsSync(path.join(root, "dist", "anymmap.wasm"))) {
@@ -87,18 +95,22 @@ function environment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** One command of an example, or one bundle in Chromium; `run` resolves to what it printed. */
 interface Step {
   what: string;
-  command: string;
-  args: string[];
+  run(dir: string): Promise<string>;
 }
 
-/** Runs one step; returns its stdout. */
-function run(dir: string, step: Step): string {
-  const result = spawnSync(step.command, step.args, { cwd: dir, env: environment(), encoding: "utf8", timeout: STEP_TIMEOUT_MS });
+function command(what: string, name: string, args: string[]): Step {
+  return { what, run: async (dir) => runCommand(dir, what, name, args) };
+}
+
+/** Runs one command; returns its stdout. */
+function runCommand(dir: string, what: string, name: string, args: string[]): string {
+  const result = spawnSync(name, args, { cwd: dir, env: environment(), encoding: "utf8", timeout: STEP_TIMEOUT_MS });
   if (result.status !== 0) {
     const why = result.error ? String(result.error) : result.signal ? `killed by ${result.signal}` : `exit status ${result.status}`;
-    throw new Error(`${step.what} failed (${why})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(`${what} failed (${why})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   }
   return result.stdout;
 }
@@ -110,6 +122,103 @@ function normalize(output: string): string {
     .map((line) => line.trimEnd())
     .join("\n")
     .trimEnd();
+}
+
+/** console.log as the browser steps capture it: one line per call, arguments joined by spaces. */
+const FORMAT = `const __docsFormat = (args) => args.map((a) => typeof a === "string" ? a : typeof a === "object" && a !== null ? JSON.stringify(a) : String(a)).join(" ");`;
+const LOG_KEY = "__anymmapDocsLog";
+/** Put before a bundle: a worker forwards its console.log lines as messages (in order with its own), a page keeps them. */
+const BANNERS = {
+  "browser-worker": `${FORMAT}{const log = console.log.bind(console); console.log = (...args) => { log(...args); postMessage({ ${LOG_KEY}: __docsFormat(args) }); };}`,
+  "browser-main": `${FORMAT}{const lines = (globalThis.${LOG_KEY} = []); const log = console.log.bind(console); console.log = (...args) => { log(...args); lines.push(__docsFormat(args)); };}`,
+} as const;
+
+async function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} did not finish within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Bundles `source` for the browser (the "browser" condition picks anymmap's
+ * browser build; its anymmap.wasm is copied beside the bundle, where init()
+ * looks by default) and runs it in Chromium on a cross-origin isolated page.
+ */
+function inChromium(where: string, source: string, base: string, mode: "browser-worker" | "browser-main"): Step {
+  const what = `${where} in Chromium (${mode === "browser-worker" ? "a dedicated worker" : "the main thread"})`;
+  return {
+    what,
+    run: async (dir) => {
+      const bundle = `${base}.${mode}.js`;
+      buildSync({
+        absWorkingDir: dir,
+        entryPoints: [source],
+        outfile: path.join(dir, bundle),
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        target: "es2022",
+        banner: { js: BANNERS[mode] },
+        logLevel: "silent",
+      });
+      for (const wasm of ["anymmap.wasm", "anymmap-shared.wasm"]) fs.copyFileSync(path.join(root, "dist", wasm), path.join(dir, wasm));
+      chromium ??= launchChromium(fs.mkdtempSync(path.join(tmp, "chromium-")));
+      const context = await chromium;
+      const server = await startServer({ root: dir, served: ["."] });
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(String(error.stack ?? error)));
+      try {
+        await page.goto(`${server.origin}/`);
+        const lines = await withTimeout(
+          what,
+          mode === "browser-worker"
+            ? page.evaluate(
+                ({ url, key }) =>
+                  new Promise<string[]>((ok, fail) => {
+                    // This runs in the page: the DOM's Worker, typed here by hand (no DOM lib in this tsconfig).
+                    type PageWorker = {
+                      onmessage: (event: { data: unknown }) => void;
+                      onerror: (event: { message: string; preventDefault(): void }) => void;
+                      terminate(): void;
+                    };
+                    const Worker = (globalThis as unknown as { Worker: new (url: string, options: { type: string }) => PageWorker }).Worker;
+                    const lines: string[] = [];
+                    const worker = new Worker(url, { type: "module" });
+                    worker.onmessage = (event) => {
+                      const data = event.data as Record<string, string> | undefined;
+                      if (data && typeof data === "object" && key in data) {
+                        lines.push(data[key]!);
+                        return;
+                      }
+                      // The worker's first message of its own says it is done; a string is its last line of output.
+                      worker.terminate();
+                      ok(typeof data === "string" ? [...lines, data] : lines);
+                    };
+                    worker.onerror = (event) => {
+                      event.preventDefault();
+                      fail(new Error(`the worker failed: ${event.message}`));
+                    };
+                  }),
+                { url: `/${bundle}`, key: LOG_KEY },
+              )
+            : // A string, not a function: vitest would rewrite a function's import() for Node.
+              page.evaluate<string[]>(`import(${JSON.stringify(`/${bundle}`)}).then(() => globalThis.${LOG_KEY} ?? [])`),
+        );
+        if (pageErrors.length > 0) throw new Error(`${what}: the page reported errors:\n${pageErrors.join("\n")}`);
+        return lines.map((line) => `${line}\n`).join("");
+      } finally {
+        await page.close();
+        await server.close();
+      }
+    },
+  };
 }
 
 /** The steps that run one block in `dir` (after writing what they need there). */
@@ -129,46 +238,47 @@ function stepsFor(block: Block, index: number, dir: string): Step[] {
       fs.writeFileSync(path.join(dir, source), block.code);
       const runtimes: Runtime[] = block.runtimes.length > 0 ? block.runtimes : ["node"];
       return runtimes.map((runtime): Step => {
-        if (runtime === "deno") {
-          return { what: `${where} in Deno`, command: "deno", args: ["run", "--allow-read", "--allow-write", source] };
-        }
-        if (runtime === "bun") return { what: `${where} in Bun`, command: "bun", args: [source] };
-        if (block.kind === "js") return { what: `${where} in Node`, command: "node", args: [source] };
+        if (runtime === "deno") return command(`${where} in Deno`, "deno", ["run", "--allow-read", "--allow-write", source]);
+        if (runtime === "bun") return command(`${where} in Bun`, "bun", [source]);
+        if (runtime === "browser-worker" || runtime === "browser-main") return inChromium(where, source, base, runtime);
+        if (block.kind === "js") return command(`${where} in Node`, "node", [source]);
         // Node 20 runs no TypeScript: strip the types (and lower `using`) as a build step would.
         const stripped = `${base}.node.mjs`;
         const { code } = transformSync(block.code, { loader: "ts", format: "esm", target: "node20", sourcefile: source });
         fs.writeFileSync(path.join(dir, stripped), code);
-        return { what: `${where} in Node`, command: "node", args: [stripped] };
+        return command(`${where} in Node`, "node", [stripped]);
       });
     }
     case "sh":
       fs.writeFileSync(path.join(dir, `${base}.sh`), block.code);
-      return [{ what: `${where} (sh)`, command: "bash", args: ["-e", "-o", "pipefail", `${base}.sh`] }];
+      return [command(`${where} (sh)`, "bash", ["-e", "-o", "pipefail", `${base}.sh`])];
     case "c":
       fs.writeFileSync(path.join(dir, `${base}.c`), block.code);
       return [
-        { what: `${where}: anymmap cc`, command: "anymmap", args: ["cc", "-O2", `${base}.c`, "-o", `${base}.wasm`] },
-        { what: `${where}: anymmap run`, command: "anymmap", args: ["run", "--dir", ".", `${base}.wasm`] },
+        command(`${where}: anymmap cc`, "anymmap", ["cc", "-O2", `${base}.c`, "-o", `${base}.wasm`]),
+        command(`${where}: anymmap run`, "anymmap", ["run", "--dir", ".", `${base}.wasm`]),
       ];
     default:
       return [];
   }
 }
 
-function runExample(example: Example): void {
+async function runExample(example: Example): Promise<void> {
   const dir = project(example.name);
   let previous: { step: Step; stdout: string }[] = [];
-  example.blocks.forEach((block, index) => {
+  for (const [index, block] of example.blocks.entries()) {
     if (block.output) {
       if (previous.length === 0) throw new Error(`${block.file}:${block.line}: an output block needs a block before it that runs`);
       for (const { step, stdout } of previous) {
         expect(normalize(stdout), `what ${step.what} printed, against ${block.file}:${block.line}`).toBe(normalize(block.code));
       }
-      return;
+      continue;
     }
     const steps = stepsFor(block, index, dir);
-    if (steps.length > 0) previous = steps.map((step) => ({ step, stdout: run(dir, step) }));
-  });
+    if (steps.length === 0) continue;
+    previous = [];
+    for (const step of steps) previous.push({ step, stdout: await step.run(dir) });
+  }
 }
 
 const haveEmcc = onPath("emcc") !== undefined;
@@ -196,22 +306,22 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
     expect(blocks.map((b) => b.skip)).toEqual([undefined, "network"]);
   });
 
-  it("fails the example when a block fails, with the block's output", () => {
+  it("fails the example when a block fails, with the block's output", async () => {
     const dir = fs.mkdtempSync(path.join(tmp, "failing-"));
     const [block] = parseBlocks("x.md", "```sh\necho to-stdout\nfalse\necho never\n```\n");
-    const steps = stepsFor(block!, 0, dir);
-    expect(() => steps.forEach((step) => run(dir, step))).toThrow(/x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*to-stdout/);
+    const [step] = stepsFor(block!, 0, dir);
+    await expect(step!.run(dir)).rejects.toThrow(/x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*to-stdout/);
   });
 
-  it("compares an output block with what the block before it printed, in every runtime", () => {
+  it("compares an output block with what the block before it printed, in every runtime", async () => {
     const example = (printed: string) =>
       groupExamples(
         "x.md",
         parseBlocks("x.md", `<!-- run: example=e -->\n\`\`\`js node bun\nconsole.log(${printed})\n\`\`\`\n<!-- run: example=e output -->\n\`\`\`text\n3\n\`\`\`\n`),
       )[0]!;
     expect(example("1 + 2").problems).toEqual([]);
-    expect(() => runExample(example("1 + 2"))).not.toThrow();
-    expect(() => runExample(example("1 + 3"))).toThrow(/what x\.md:2 in Node printed/);
+    await runExample(example("1 + 2"));
+    await expect(runExample(example("1 + 3"))).rejects.toThrow(/what x\.md:2 in Node printed/);
   });
 });
 
@@ -226,6 +336,8 @@ for (const file of markdownFiles()) {
         });
       } else if (example.skip !== undefined) {
         it.skip(`${example.name} — skipped: ${example.skip}`, () => {});
+      } else if (!chromiumAvailable && !process.env.CI && example.blocks.some((b) => b.runtimes.some((r) => r.startsWith("browser-")))) {
+        it.skip(`${example.name} — skipped: ${CHROMIUM} is not installed (apt-get install chromium); CI requires it`, () => {});
       } else if (!haveEmcc && example.blocks.some((b) => b.kind === "c" && !b.skip)) {
         it.skip(`${example.name} — skipped: emcc is not installed (apt-get install emscripten), so anymmap cc cannot compile C`, () => {});
       } else {
