@@ -110,7 +110,9 @@ function runCommand(dir: string, what: string, name: string, args: string[]): st
   const result = spawnSync(name, args, { cwd: dir, env: environment(), encoding: "utf8", timeout: STEP_TIMEOUT_MS });
   if (result.status !== 0) {
     const why = result.error ? String(result.error) : result.signal ? `killed by ${result.signal}` : `exit status ${result.status}`;
-    throw new Error(`${what} failed (${why})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(
+      `${what} failed (${why}); a block that cannot run here is marked <!-- run: skip (reason) --> (docs/README.md)\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -310,7 +312,7 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
     const dir = fs.mkdtempSync(path.join(tmp, "failing-"));
     const [block] = parseBlocks("x.md", "```sh\necho to-stdout\nfalse\necho never\n```\n");
     const [step] = stepsFor(block!, 0, dir);
-    await expect(step!.run(dir)).rejects.toThrow(/x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*to-stdout/);
+    await expect(step!.run(dir)).rejects.toThrow(/x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*--- stdout\nto-stdout\n/);
   });
 
   it("compares an output block with what the block before it printed, in every runtime", async () => {
