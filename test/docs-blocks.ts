@@ -78,7 +78,9 @@ function parseMarker(text: string, block: Block): void {
     return;
   }
   for (const token of text.split(/\s+/).filter(Boolean)) {
-    const [key, value] = token.includes("=") ? [token.slice(0, token.indexOf("=")), token.slice(token.indexOf("=") + 1)] : [token, undefined];
+    const [key, value] = token.includes("=")
+      ? [token.slice(0, token.indexOf("=")), token.slice(token.indexOf("=") + 1)]
+      : [token, undefined];
     if (value === undefined && (RUNTIMES as readonly string[]).includes(key!)) {
       block.runtimes.push(key as Runtime);
     } else if (key === "output" && value === undefined) {
@@ -92,7 +94,9 @@ function parseMarker(text: string, block: Block): void {
         block.saveAs = value;
       }
     } else {
-      block.problems.push(`unknown word "${token}" in the run marker (known: node, deno, bun, browser-worker, browser-main, example=ID, file=NAME, output, skip (reason))`);
+      block.problems.push(
+        `unknown word "${token}" in the run marker (known: node, deno, bun, browser-worker, browser-main, example=ID, file=NAME, output, skip (reason))`,
+      );
     }
   }
 }
@@ -140,9 +144,7 @@ export function parseBlocks(file: string, markdown: string): Block[] {
     marker = undefined;
     if (block.skip === undefined) {
       if (block.kind === undefined) {
-        block.problems.push(
-          `no runnable language ("${language}"): use js, ts, sh, c or text, or mark it <!-- run: skip (reason) -->`,
-        );
+        block.problems.push(`no runnable language ("${language}"): use js, ts, sh, c or text, or mark it <!-- run: skip (reason) -->`);
       } else if (block.runtimes.length > 0 && block.kind !== "js" && block.kind !== "ts") {
         block.problems.push(`runtimes (${block.runtimes.join(", ")}) apply to js and ts blocks only`);
       } else if (block.output && (block.kind !== "text" || !block.example || block.saveAs)) {

@@ -288,7 +288,15 @@ const haveEmcc = onPath("emcc") !== undefined;
 describe("the marking convention (test/docs-blocks.ts)", () => {
   it("reads runtimes, example ids and files from a marker, and the runtime words of an info string", () => {
     const [a, b] = parseBlocks("x.md", "<!-- run: deno bun example=e file=app.ts -->\n\n```ts\nlet x = 1;\n```\n\n```js deno\n1\n```\n");
-    expect(a).toMatchObject({ language: "ts", kind: "ts", runtimes: ["deno", "bun"], example: "e", saveAs: "app.ts", code: "let x = 1;\n", problems: [] });
+    expect(a).toMatchObject({
+      language: "ts",
+      kind: "ts",
+      runtimes: ["deno", "bun"],
+      example: "e",
+      saveAs: "app.ts",
+      code: "let x = 1;\n",
+      problems: [],
+    });
     expect(b).toMatchObject({ language: "js", runtimes: ["deno"], problems: [] });
   });
 
@@ -304,7 +312,10 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
   });
 
   it("applies a marker only to the fence right after it, and keeps a skip's reason", () => {
-    const blocks = parseBlocks("x.md", "<!-- run: skip (network) -->\nsome prose\n```sh\nls\n```\n<!-- run: skip (network) -->\n\n```sh\nls\n```\n");
+    const blocks = parseBlocks(
+      "x.md",
+      "<!-- run: skip (network) -->\nsome prose\n```sh\nls\n```\n<!-- run: skip (network) -->\n\n```sh\nls\n```\n",
+    );
     expect(blocks.map((b) => b.skip)).toEqual([undefined, "network"]);
   });
 
@@ -319,7 +330,10 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
     const example = (printed: string) =>
       groupExamples(
         "x.md",
-        parseBlocks("x.md", `<!-- run: example=e -->\n\`\`\`js node bun\nconsole.log(${printed})\n\`\`\`\n<!-- run: example=e output -->\n\`\`\`text\n3\n\`\`\`\n`),
+        parseBlocks(
+          "x.md",
+          `<!-- run: example=e -->\n\`\`\`js node bun\nconsole.log(${printed})\n\`\`\`\n<!-- run: example=e output -->\n\`\`\`text\n3\n\`\`\`\n`,
+        ),
       )[0]!;
     expect(example("1 + 2").problems).toEqual([]);
     await runExample(example("1 + 2"));
