@@ -350,6 +350,12 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
   });
 });
 
+it("README.md keeps the two commands CI and the task system run, exactly", () => {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  expect(readme).toMatch(/^npm install && npm start(\s|$)/m);
+  expect(readme).toMatch(/^npm install && npm test(\s|$)/m);
+});
+
 for (const file of markdownFiles()) {
   const examples = groupExamples(file, parseBlocks(file, fs.readFileSync(path.join(root, file), "utf8")));
   if (examples.length === 0) continue;
