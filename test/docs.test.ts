@@ -350,6 +350,80 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
   });
 });
 
+/**
+ * Docs written on other branches of this round of work, linked already: until
+ * they are merged, links to them are reported as skipped with this reason.
+ * Once a file exists its links are checked like any other.
+ */
+const ARRIVING_AT_MERGE: Record<string, string> = {
+  "docs/install.md": "package",
+  "docs/c-programs.md": "cprog",
+  "docs/performance.md": "speed",
+  "docs/security.md": "trust-wasm",
+  "docs/architecture.md": "house",
+};
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens; repeats get -1, -2... */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fence: string | undefined;
+  for (const line of markdown.split("\n")) {
+    const f = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (f) {
+      if (fence === undefined) fence = f[1]!;
+      else if (f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = undefined;
+      continue;
+    }
+    const heading = fence === undefined ? /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line) : null;
+    if (!heading) continue;
+    const base = heading[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\- _]/gu, "")
+      .replace(/ /g, "-");
+    let anchor = base;
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${base}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
+
+/** Relative links of a Markdown file, outside code: [text](target) with no scheme. */
+function relativeLinks(markdown: string): string[] {
+  const prose = markdown.replace(/^(\s*)(`{3,}|~{3,})[\s\S]*?^\1\2\s*$/gm, "").replace(/`[^`\n]*`/g, "");
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+}
+
+describe("links between the docs", () => {
+  for (const file of markdownFiles()) {
+    const links = relativeLinks(fs.readFileSync(path.join(root, file), "utf8"));
+    if (links.length === 0) continue;
+    const targetOf = (link: string) => {
+      const [target] = link.split("#");
+      return target ? path.normalize(path.join(path.dirname(file), target)) : file;
+    };
+    const waiting = [...new Set(links.map(targetOf).filter((t) => !fs.existsSync(path.join(root, t)) && t in ARRIVING_AT_MERGE))];
+    if (waiting.length > 0) {
+      it.skip(`${file}: links to ${waiting.join(", ")} — skipped: written on the branches ${waiting.map((t) => ARRIVING_AT_MERGE[t]).join(", ")}, not merged here yet`, () => {});
+    }
+    it(`${file}: every relative link reaches a file and a heading`, () => {
+      const broken: string[] = [];
+      for (const link of links) {
+        const target = targetOf(link);
+        if (waiting.includes(target)) continue;
+        if (!fs.existsSync(path.join(root, target))) {
+          broken.push(`${link}: no file ${target}`);
+          continue;
+        }
+        const anchor = link.split("#")[1];
+        if (anchor && target.endsWith(".md") && !anchorsOf(fs.readFileSync(path.join(root, target), "utf8")).has(anchor)) {
+          broken.push(`${link}: no heading with the anchor #${anchor} in ${target}`);
+        }
+      }
+      expect(broken, `broken links in ${file}`).toEqual([]);
+    });
+  }
+});
+
 it("README.md keeps the two commands CI and the task system run, exactly", () => {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
   expect(readme).toMatch(/^npm install && npm start(\s|$)/m);
