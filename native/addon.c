@@ -218,11 +218,24 @@ static napi_value js_buffer(napi_env env, napi_callback_info info)
 {
 	ARGS(3)
 	struct reservation *r = reservation(env, argv[0]);
+	uint64_t addr = (uint64_t)i64(env, argv[1]);
+	uint64_t len = (uint64_t)i64(env, argv[2]);
 	napi_value out;
-	if (r == NULL || r->released) return NULL;
+	if (r == NULL || r->released) {
+		napi_throw_error(env, "EINVAL", "the reservation was released");
+		return NULL;
+	}
+	/*
+	 * Node aborts the process on a null pointer with a length, and a range
+	 * outside the reservation would be memory that anymmap does not keep
+	 * mapped: refuse both with an exception.
+	 */
+	if (addr == 0 || addr < r->addr || len > r->len || addr - r->addr > r->len - len) {
+		napi_throw_range_error(env, "EINVAL", "the buffer's range is not inside the reservation");
+		return NULL;
+	}
 	r->refs++;
-	if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)i64(env, argv[1]), (size_t)i64(env, argv[2]),
-					     finalize_buffer, r, &out) != napi_ok) {
+	if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)addr, (size_t)len, finalize_buffer, r, &out) != napi_ok) {
 		r->refs--;
 		return NULL;
 	}

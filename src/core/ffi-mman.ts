@@ -115,6 +115,10 @@ export function ffiMman(host: FfiHost): NativeMman {
     buffer(reservation, address, length) {
       const state = stateOf.get(reservation);
       if (!state || state.released) throw new Error("the reservation was released");
+      // A null pointer or memory outside the reservation is nothing anymmap keeps mapped.
+      if (address === 0 || address < state.address || address + length > state.address + state.length) {
+        throw new RangeError("the buffer's range is not inside the reservation");
+      }
       const buffer = host.arrayBuffer(address, length);
       state.refs++;
       registry.register(buffer, state);

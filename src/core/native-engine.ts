@@ -77,6 +77,14 @@ const MADV_NORMAL = 0;
 const MADV_RANDOM = 1;
 const MADV_SEQUENTIAL = 2;
 
+/**
+ * Linux's default vm.mmap_min_addr: an unprivileged MAP_FIXED below it is
+ * EPERM. The native backend refuses it even as root, whatever the sysctl
+ * says: memory at address 0 cannot back an ArrayBuffer (the runtime takes a
+ * null pointer for "no memory" and aborts).
+ */
+const MMAP_MIN_ADDR = 0x10000;
+
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
 const sharedType = (flags: number): boolean => (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
@@ -432,6 +440,14 @@ export class NativeEngine implements Engine {
 
     let region: Region | undefined;
     let at = -1;
+    if ((mode === "fixed" || mode === "noreplace") && address < MMAP_MIN_ADDR) {
+      throw new MmapError(
+        "EPERM",
+        "mmap",
+        `a fixed address below ${MMAP_MIN_ADDR} (0x${MMAP_MIN_ADDR.toString(16)}, Linux's mmap_min_addr) cannot be mapped; map without a fixed address or at a higher one`,
+        path === undefined ? undefined : { path },
+      );
+    }
     if (mode !== "any") {
       const a = mode === "hint" ? Math.floor(address / PAGE_SIZE) * PAGE_SIZE : address;
       const own = this.regionsIn(a, a + len);

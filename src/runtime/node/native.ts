@@ -44,7 +44,8 @@ export function nodeNative(): NativeMman {
     ...addon,
     // Posting a mapped buffer to a worker copies it: a transfer would leave the worker a pointer that munmap frees.
     buffer(reservation, address, length) {
-      const buffer = addon.buffer(reservation, address, length);
+      const buffer = addon.buffer(reservation, address, length) as ArrayBuffer | undefined;
+      if (buffer === undefined) throw new Error(`napi_create_external_arraybuffer refused ${length} bytes at 0x${address.toString(16)}`);
       markAsUntransferable(buffer);
       return buffer;
     },
