@@ -19,12 +19,23 @@ struct reservation {
 	uint64_t len;
 	int refs;
 	int released;
+	/* Its slot in the SIGBUS guard's table, or -1. */
+	int32_t slot;
 };
+
+/* Unmaps the range, out of the SIGBUS guard's table first. */
+static int32_t unmap(struct reservation *r)
+{
+	r->released = 1;
+	if (r->slot >= 0) anymmap_native_untrack(r->slot);
+	r->slot = -1;
+	return anymmap_native_munmap(r->addr, r->len);
+}
 
 static void drop(struct reservation *r)
 {
 	if (--r->refs > 0) return;
-	if (!r->released) anymmap_native_munmap(r->addr, r->len);
+	if (!r->released) unmap(r);
 	free(r);
 }
 
@@ -197,8 +208,11 @@ static napi_value js_reserve(napi_env env, napi_callback_info info)
 	r->len = (uint64_t)i64(env, argv[1]);
 	r->refs = 1;
 	r->released = 0;
-	if (napi_create_external(env, r, finalize_handle, NULL, &out) != napi_ok) {
+	r->slot = anymmap_native_track(r->addr, r->len);
+	if (r->slot < 0 || napi_create_external(env, r, finalize_handle, NULL, &out) != napi_ok) {
+		if (r->slot >= 0) anymmap_native_untrack(r->slot);
 		free(r);
+		napi_throw_error(env, "ENOMEM", "cannot track the mapping for the SIGBUS guard");
 		return NULL;
 	}
 	return out;
@@ -209,8 +223,19 @@ static napi_value js_resize(napi_env env, napi_callback_info info)
 {
 	ARGS(2)
 	struct reservation *r = reservation(env, argv[0]);
-	if (r != NULL) r->len = (uint64_t)i64(env, argv[1]);
+	if (r == NULL || r->released) return NULL;
+	r->len = (uint64_t)i64(env, argv[1]);
+	if (r->slot >= 0) anymmap_native_retrack(r->slot, r->addr, r->len);
 	return NULL;
+}
+
+/* takeFault(reservation): the lowest page the SIGBUS guard zero-filled in it since the last call, or 0. */
+static napi_value js_take_fault(napi_env env, napi_callback_info info)
+{
+	ARGS(1)
+	struct reservation *r = reservation(env, argv[0]);
+	if (r == NULL || r->slot < 0) return num(env, 0);
+	return num(env, (int64_t)anymmap_native_take_fault(r->slot));
 }
 
 /* buffer(reservation, addr, len): an ArrayBuffer over [addr, addr+len), zero-copy. */
@@ -260,8 +285,7 @@ static napi_value js_release(napi_env env, napi_callback_info info)
 		napi_is_detached_arraybuffer(env, buffer, &detachable);
 		if (!detachable && napi_detach_arraybuffer(env, buffer) != napi_ok) return num(env, -16);
 	}
-	r->released = 1;
-	return num(env, anymmap_native_munmap(r->addr, r->len));
+	return num(env, unmap(r));
 }
 
 NAPI_MODULE_INIT()
@@ -275,11 +299,18 @@ NAPI_MODULE_INIT()
 		{"accessMode", js_access_mode}, {"pread", js_pread},    {"pwrite", js_pwrite}, {"ftruncate", js_ftruncate}, {"punchHole", js_punch_hole},
 		{"fsync", js_fsync},     {"fsize", js_fsize},           {"pageSize", js_page_size}, {"memfd", js_memfd},
 		{"reserve", js_reserve}, {"resize", js_resize},         {"buffer", js_buffer}, {"release", js_release},
+		{"takeFault", js_take_fault},
 	};
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
 		napi_value fn;
 		napi_create_function(env, calls[i].name, NAPI_AUTO_LENGTH, calls[i].cb, NULL, &fn);
 		napi_set_named_property(env, exports, calls[i].name, fn);
+	}
+	/* The SIGBUS guard, once per process; its fault count as a buffer JavaScript reads without a call. */
+	int64_t counter = anymmap_native_guard();
+	napi_value guard;
+	if (counter > 0 && napi_create_external_arraybuffer(env, (void *)(uintptr_t)counter, 8, NULL, NULL, &guard) == napi_ok) {
+		napi_set_named_property(env, exports, "faultCounter", guard);
 	}
 	return exports;
 }

@@ -55,6 +55,8 @@ interface Region {
   /** Every buffer made over the region; `current` covers all of it. */
   buffers: ArrayBuffer[];
   current: ArrayBuffer;
+  /** The lowest page the SIGBUS guard zero-filled since a call on the region last reported it. */
+  truncatedAt?: number;
 }
 
 /** One mapping's pages, as Linux keeps a vma: flags and prot are the API's (Linux) values. */
@@ -115,6 +117,8 @@ export class NativeEngine implements Engine {
   private pastEof: Array<[number, number]> = [];
   /** Descriptors this engine opened, by number, with what they were opened for. */
   private readonly files = new Map<number, { writable: boolean }>();
+  /** The SIGBUS guard's fault count when this engine last collected faults. */
+  private seenFaults: number;
 
   constructor(
     private readonly mman: NativeMman,
@@ -122,6 +126,7 @@ export class NativeEngine implements Engine {
   ) {
     this.maxMapping = Math.min(mman.maxBuffer, platform.addressLimit);
     this.addressLimit = platform.addressLimit;
+    this.seenFaults = mman.faultCounter[0]!;
   }
 
   resetStats(): void {
@@ -682,21 +687,57 @@ export class NativeEngine implements Engine {
     return vec;
   }
 
+  /**
+   * Takes the pages the SIGBUS guard zero-filled (someone else truncated a
+   * mapped file, then a view touched a page past the new end) into this
+   * engine's books: they and the rest of the mapping past the end of the
+   * file become zero pages past EOF, which the API refuses (EFAULT) and
+   * which become the file's again if it grows back.
+   */
+  private collectFaults(): void {
+    this.seenFaults = this.mman.faultCounter[0]!;
+    for (const r of this.regions) {
+      const page = this.mman.takeFault(r.reservation);
+      if (page === 0) continue;
+      r.truncatedAt = Math.min(r.truncatedAt ?? page, page);
+      for (const v of this.within(r.start, r.end)) {
+        if (v.region !== r || !v.file) continue;
+        this.clip(v, "access");
+        // A fault on a page the file has since grown back over: the zero page still stands in for it.
+        if (v.start <= page && page < v.end && !this.pastEof.some(([a, b]) => a <= page && page < b)) this.pastEof.push([page, page + PAGE_SIZE]);
+      }
+    }
+  }
+
   touch(address: number, length: number, access: number): void {
     if (length === 0) return;
     const end = address + length;
+    if (this.mman.faultCounter[0] !== this.seenFaults) this.collectFaults();
     if (!this.covered(address, end)) throw new MmapError("EFAULT", "access", hint("access", "EFAULT"));
     const need = access === ACCESS_WRITE ? PROT_WRITE : PROT_READ;
     // Protection of the whole range first, as the WASM engine checks it.
     for (const v of this.within(address, end)) {
       if (!(v.prot & need)) throw new MmapError("EACCES", "access", hint("access", "EACCES"));
     }
+    const region = this.regions.find((r) => r.start <= address && address < r.end);
+    if (region?.truncatedAt !== undefined) {
+      const at = region.truncatedAt;
+      region.truncatedAt = undefined;
+      const offset = at - region.start;
+      throw new MmapError(
+        "EFAULT",
+        "access",
+        `the file was truncated by someone else (another process or another anymmap instance) while it was mapped: a view touched the page at byte ${offset} of the mapping, past the file's new end, and read zeros there (Linux would have raised SIGBUS); writes to such pages are lost. Reads and writes past the new end fail until the file grows back (truncate())`,
+      );
+    }
+    // Only pages known to be past the end of the file need the file's size:
+    // the SIGBUS guard catches the ones someone else cut off since.
+    if (this.pastEof.length === 0 || !this.pastEof.some(([a, b]) => a < end && b > address)) return;
     for (const v of this.within(address, end)) {
       if (!v.file) continue;
-      // Pages wholly past the end of the file would raise SIGBUS in this process.
       const limit = up(this.check(this.mman.fsize(v.file.fd), "access"));
       if (v.offset + (Math.min(end, v.end) - v.start) > limit) throw new MmapError("EFAULT", "access", hint("access", "SIGBUS"));
-      if (this.pastEof.length > 0) this.unclip(v, address, end, "access");
+      this.unclip(v, address, end, "access");
     }
   }
 

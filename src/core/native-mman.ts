@@ -36,6 +36,15 @@ export interface NativeMman {
   fsize(fd: number): number;
 
   /**
+   * How many accesses past the end of a truncated file the process's SIGBUS
+   * guard has absorbed ([0], counting up): read without a call, so that the
+   * engine notices a fault at the cost of a memory read.
+   */
+  readonly faultCounter: Uint32Array;
+  /** The lowest page the SIGBUS guard zero-filled in the reservation since the last call (then forgotten), or 0. */
+  takeFault(reservation: NativeReservation): number;
+
+  /**
    * A range the engine keeps mapped while ArrayBuffers over it may be used.
    * If the engine never releases it, the runtime unmaps it once it and all
    * its buffers are garbage.
