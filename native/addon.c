@@ -185,6 +185,21 @@ static napi_value js_punch_hole(napi_env env, napi_callback_info info)
 	return num(env, anymmap_native_punch_hole(i32(env, argv[0]), i64(env, argv[1]), i64(env, argv[2])));
 }
 
+static napi_value js_identity(napi_env env, napi_callback_info info)
+{
+	ARGS(2)
+	size_t n;
+	uint8_t *out = bytes(env, argv[1], &n);
+	if (out == NULL || n < 16) return num(env, -22);
+	return num(env, anymmap_native_identity(i32(env, argv[0]), out));
+}
+
+static napi_value js_fd_limit(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	return num(env, anymmap_native_fd_limit());
+}
+
 static napi_value js_page_size(napi_env env, napi_callback_info info)
 {
 	(void)info;
@@ -299,7 +314,7 @@ NAPI_MODULE_INIT()
 		{"accessMode", js_access_mode}, {"pread", js_pread},    {"pwrite", js_pwrite}, {"ftruncate", js_ftruncate}, {"punchHole", js_punch_hole},
 		{"fsync", js_fsync},     {"fsize", js_fsize},           {"pageSize", js_page_size}, {"memfd", js_memfd},
 		{"reserve", js_reserve}, {"resize", js_resize},         {"buffer", js_buffer}, {"release", js_release},
-		{"takeFault", js_take_fault},
+		{"takeFault", js_take_fault}, {"identity", js_identity}, {"fdLimit", js_fd_limit},
 	};
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
 		napi_value fn;

@@ -21,6 +21,8 @@ int32_t anymmap_native_punch_hole(int32_t fd, int64_t off, int64_t len);
 int32_t anymmap_native_fsync(int32_t fd);
 int64_t anymmap_native_fsize(int32_t fd);
 int32_t anymmap_native_page_size(void);
+int32_t anymmap_native_identity(int32_t fd, uint8_t *out);
+int64_t anymmap_native_fd_limit(void);
 
 /*
  * The SIGBUS guard (guard.c): installs the process's handler once and

@@ -29,6 +29,8 @@ export const NATIVE_SYMBOLS = {
   anymmap_native_punch_hole: { parameters: ["i32", "i64", "i64"], result: "i32" },
   anymmap_native_fsync: { parameters: ["i32"], result: "i32" },
   anymmap_native_fsize: { parameters: ["i32"], result: "i64" },
+  anymmap_native_identity: { parameters: ["i32", "pointer"], result: "i32" },
+  anymmap_native_fd_limit: { parameters: [], result: "i64" },
   anymmap_native_guard: { parameters: [], result: "i64" },
   anymmap_native_track: { parameters: ["u64", "u64"], result: "i32" },
   anymmap_native_retrack: { parameters: ["i32", "u64", "u64"], result: "i32" },
@@ -117,6 +119,8 @@ export function ffiMman(host: FfiHost): NativeMman {
     punchHole: (fd, offset, length) => num(s.anymmap_native_punch_hole(fd, offset, length)),
     fsync: (fd) => num(s.anymmap_native_fsync(fd)),
     fsize: (fd) => num(s.anymmap_native_fsize(fd)),
+    identity: (fd, out) => (out.length < 16 ? -22 : num(s.anymmap_native_identity(fd, out))),
+    fdLimit: () => num(s.anymmap_native_fd_limit()),
     faultCounter,
     takeFault(reservation) {
       const state = stateOf.get(reservation);

@@ -1,10 +1,17 @@
 /**
- * The native backend's SIGBUS guard, in Node, Deno and Bun: another process
+ * The native backend where only a real process will do, in Node, Deno and
+ * Bun (scripts in test/native-child/).
+ *
+ * Its SIGBUS guard: another process
  * (coreutils' truncate) or another anymmap instance truncates a file under
  * a held view; touching the lost pages reads zeros instead of killing the
  * process, and the next call on the mapping reports it as EFAULT. A SIGBUS
  * that is not a fault in anymmap's mappings ends the process exactly as it
- * does without anymmap. Needs a built dist/ and native library.
+ * does without anymmap.
+ *
+ * Its descriptors: 10,000 files mapped at once under `ulimit -n 256` (the
+ * engine used to dup one descriptor per mapping: EMFILE at about 250).
+ * Needs a built dist/ and native library.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -14,7 +21,7 @@ import { describe, expect, it } from "vitest";
 import { runtimeEnv } from "../scripts/runtime-env.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const script = join(root, "test", "native-faults", "truncated.mjs");
+const scripts = join(root, "test", "native-child");
 const env: NodeJS.ProcessEnv = { ...runtimeEnv(root) };
 delete env.ANYMMAP_BACKEND;
 const RUNTIMES: Record<string, string[]> = {
@@ -23,9 +30,9 @@ const RUNTIMES: Record<string, string[]> = {
   bun: [join(root, "node_modules", ".bin", "bun")],
 };
 
-function run(runtime: string, mode: string) {
+function run(runtime: string, mode: string, script = "truncated.mjs") {
   const [command, ...args] = RUNTIMES[runtime]!;
-  const r = spawnSync(command!, [...args, script, mode], { cwd: root, env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(command!, [...args, join(scripts, script), mode], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
   if (r.error) throw r.error;
   return r;
 }
@@ -69,5 +76,17 @@ describe.each(Object.keys(RUNTIMES))("native SIGBUS guard in %s", (runtime) => {
     expect(withGuard.stdout).toBe("");
     expect([withGuard.status, withGuard.signal]).toEqual([without.status, without.signal]);
     expect(withGuard.stderr).toContain("Bus error");
+  });
+});
+
+describe.each(Object.keys(RUNTIMES))("native descriptors in %s", (runtime) => {
+  it("10,000 files mapped at once under ulimit -n 256: a quarter of the limit held, the rest opened again by path when needed", { timeout: 180_000 }, () => {
+    const [command, ...args] = RUNTIMES[runtime]!;
+    const quoted = [command!, ...args, join(scripts, "many-files.mjs"), "10000"].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("sh", ["-c", `ulimit -n 256 && exec ${quoted}`], { cwd: root, env, encoding: "utf8", timeout: 170_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    expect(out).toMatchObject({ backend: "native", mapped: 10_000, contentsOk: true, reopened: "FILE 9", renamed: "ESTALE mprotect", leftDescriptors: 0, info: 0 });
+    expect(out.heldDescriptors).toBeLessThanOrEqual(64);
   });
 });
