@@ -64,9 +64,12 @@ interface Region {
   start: number;
   end: number;
   reservation: NativeReservation;
-  /** Every buffer made over the region; `current` covers all of it. */
+  /** Every buffer made over the region, detached when it is released. */
   buffers: ArrayBuffer[];
-  current: ArrayBuffer;
+  /** A buffer over all of the region, made when a view needs it (`bytes`, views across a chunk's edge). */
+  current?: ArrayBuffer;
+  /** Buffers over CHUNK-sized, CHUNK-aligned parts of the region, by index: what small views are made of. */
+  chunks: Map<number, ArrayBuffer>;
   /**
    * Zero pages standing in for file pages wholly past the end of the file,
    * by address: touching such a page in a view would raise SIGBUS. They
@@ -105,6 +108,16 @@ const MADV_SEQUENTIAL = 2;
  */
 const MMAP_MIN_ADDR = 0x10000;
 
+/**
+ * Views that fit in one aligned MiB of a region are made over a buffer of
+ * that MiB, not over the whole region: V8 counts an external buffer's whole
+ * length as external memory when it is made, and a buffer of a large
+ * mapping set off a garbage collection on every mmap (Node: a full one
+ * above ~2 GiB, milliseconds). Only `bytes` and views across a chunk's edge
+ * need the buffer of the whole region.
+ */
+const CHUNK = 2 ** 20;
+
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
 const sharedType = (flags: number): boolean => (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
@@ -135,6 +148,9 @@ export class NativeEngine implements Engine {
   /** How many descriptors of mapped files to keep open: a quarter of RLIMIT_NOFILE. */
   private readonly descriptorBudget: number;
   private readonly identityBuffer = new Uint8Array(16);
+  /** PROT_READ|PROT_WRITE and MAP_* flags in the OS's numbers, translated once. */
+  private kernelProt: number | undefined;
+  private readonly kernelMapFlags = new Map<number, number>();
   /** Descriptors this engine opened, by number, with what they were opened for. */
   private readonly files = new Map<number, { writable: boolean }>();
   /** The SIGBUS guard's fault count when this engine last collected faults. */
@@ -249,8 +265,9 @@ export class NativeEngine implements Engine {
 
   /** mmap(2) with every page readable and writable; `placement` is MAP_FIXED, MAP_FIXED_NOREPLACE or 0 (the API's values). */
   private kmap(address: number, length: number, flags: number, placement: number, fd: number, offset: number, syscall: string, path?: string): number {
-    const prot = this.os("PROT", PROT_READ | PROT_WRITE, syscall);
-    const f = this.os("MAP", flags | placement, syscall);
+    const prot = (this.kernelProt ??= this.os("PROT", PROT_READ | PROT_WRITE, syscall));
+    let f = this.kernelMapFlags.get(flags | placement);
+    if (f === undefined) this.kernelMapFlags.set(flags | placement, (f = this.os("MAP", flags | placement, syscall)));
     return this.check(this.mman.mmap(address, length, prot, f, fd, BigInt(offset)), syscall, path);
   }
 
@@ -259,19 +276,43 @@ export class NativeEngine implements Engine {
     if (end > start) this.kmap(start, end - start, MAP_PRIVATE | MAP_ANONYMOUS | this.platform.MAP_NORESERVE, MAP_FIXED, -1, 0, syscall);
   }
 
-  /** A region over pages just mapped at [start, start+length); unmaps them if no buffer can be made. */
-  private newRegion(start: number, length: number, syscall: string): Region {
+  /** A region over pages just mapped at [start, start+length); its buffers are made when views need them. */
+  private newRegion(start: number, length: number): Region {
     const reservation = this.mman.reserve(start, length);
-    let current: ArrayBuffer | undefined;
-    try {
-      current = this.mman.buffer(reservation, start, length);
-    } catch (e) {
-      this.mman.release(reservation, []);
-      throw new MmapError("ENOMEM", syscall, `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    const region: Region = { start, end: start + length, reservation, buffers: [current], current, pastEof: [] };
+    const region: Region = { start, end: start + length, reservation, buffers: [], chunks: new Map(), pastEof: [] };
     this.regions.splice(this.firstRegion(start), 0, region);
     return region;
+  }
+
+  /** A new buffer over [address, address+length) of `r`, kept for release(). */
+  private makeBuffer(r: Region, address: number, length: number, syscall: string): ArrayBuffer {
+    let buffer: ArrayBuffer;
+    try {
+      buffer = this.mman.buffer(r.reservation, address, length);
+    } catch (e) {
+      throw new MmapError("ENOMEM", syscall, `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    r.buffers.push(buffer);
+    return buffer;
+  }
+
+  /** The buffer over all of `r`. */
+  private whole(r: Region, syscall: string): ArrayBuffer {
+    r.current ??= this.makeBuffer(r, r.start, r.end - r.start, syscall);
+    return r.current;
+  }
+
+  /** A view of [address, address+length) inside `r`: over its chunk's buffer when it fits in one. */
+  private viewOf(r: Region, address: number, length: number, syscall: string): Uint8Array {
+    const at = address - r.start;
+    const k = Math.floor(at / CHUNK);
+    if (at + length > (k + 1) * CHUNK || r.current) return new Uint8Array(this.whole(r, syscall), at, length);
+    let chunk = r.chunks.get(k);
+    if (!chunk) {
+      chunk = this.makeBuffer(r, r.start + k * CHUNK, Math.min(CHUNK, r.end - r.start - k * CHUNK), syscall);
+      r.chunks.set(k, chunk);
+    }
+    return new Uint8Array(chunk, at - k * CHUNK, length);
   }
 
   /** Detaches and unmaps those of `candidates` that no mapping uses any more. */
@@ -633,7 +674,7 @@ export class NativeEngine implements Engine {
 
     if (region) this.cut(at, at + len);
     else {
-      region = this.newRegion(at, len, "mmap");
+      region = this.newRegion(at, len);
     }
     const vma: Vma = { start: at, end: at + len, prot, flags, advice: MADV_NORMAL, offset, file, region };
     this.insert(vma);
@@ -671,7 +712,13 @@ export class NativeEngine implements Engine {
   munmap(address: number, length: number): void {
     const end = address + up(length);
     const regions = this.regionsIn(address, end);
-    for (const [s, e] of this.cut(address, end)) this.placeholder(s, e, "munmap");
+    const removed = this.cut(address, end);
+    // A region left without mappings is unmapped whole (its buffers detached first): no zero pages needed there.
+    const emptied = new Set(regions.filter((r) => this.within(r.start, r.end).every((v) => v.region !== r)));
+    for (const [s, e] of removed) {
+      const r = this.regionAt(s);
+      if (!r || !emptied.has(r)) this.placeholder(s, e, "munmap");
+    }
     this.releaseUnused(regions, "munmap");
   }
 
@@ -765,10 +812,11 @@ export class NativeEngine implements Engine {
     }
     if (region.end > from) this.kmap(from, Math.min(end, region.end) - from, kflags, MAP_FIXED, fd, offsetAt(from), "mremap");
     if (end > region.end) {
+      // Buffers made so far keep their length (views of them stay valid); new ones cover the grown region.
+      region.chunks.delete(Math.floor((region.end - region.start - 1) / CHUNK));
       region.end = end;
       this.mman.resize(region.reservation, end - region.start);
-      region.current = this.mman.buffer(region.reservation, region.start, end - region.start);
-      region.buffers.push(region.current);
+      region.current = undefined;
     }
     const grown: Vma = { ...v, start: from, end, offset: offsetAt(from) };
     this.insert(grown);
@@ -782,7 +830,7 @@ export class NativeEngine implements Engine {
     const offset = v.file ? v.offset + (address - v.start) : 0;
     const kflags = this.kernelFlags(v.flags, v.prot, v.file !== undefined);
     const at = this.kmap(0, size, kflags, 0, v.file ? this.fdOf(v.file, "mremap") : -1, offset, "mremap");
-    const region = this.newRegion(at, size, "mremap");
+    const region = this.newRegion(at, size);
     if (v.file) v.file.refs++;
     const moved: Vma = { ...v, start: at, end: at + size, offset, region };
     this.insert(moved);
@@ -793,7 +841,10 @@ export class NativeEngine implements Engine {
       if (v.file && v.region.pastEof.length > 0) this.unclip(v, address, address + old, "mremap");
       let n = old;
       if (v.file) n = Math.min(n, Math.max(0, up(this.check(this.mman.fsize(this.fdOf(v.file, "mremap")), "mremap")) - offset));
-      new Uint8Array(region.current, 0, n).set(new Uint8Array(v.region.current, address - v.region.start, n));
+      for (let done = 0; done < n; done += CHUNK) {
+        const part = Math.min(CHUNK, n - done);
+        this.viewOf(region, at + done, part, "mremap").set(this.viewOf(v.region, address + done, part, "mremap"));
+      }
     }
     for (const [s, e] of this.cut(address, address + old)) this.placeholder(s, e, "mremap");
     this.releaseUnused([v.region], "mremap");
@@ -884,7 +935,7 @@ export class NativeEngine implements Engine {
   bytes(address: number, length: number): Uint8Array {
     const r = this.regionAt(address);
     if (!r || address + length > r.end) throw new MmapError("EFAULT", "access", hint("access", "EFAULT"));
-    return new Uint8Array(r.current, address - r.start, length);
+    return this.viewOf(r, address, length, "access");
   }
 
   owns(address: number): boolean {
