@@ -109,14 +109,16 @@ const MADV_SEQUENTIAL = 2;
 const MMAP_MIN_ADDR = 0x10000;
 
 /**
- * Views that fit in one aligned MiB of a region are made over a buffer of
- * that MiB, not over the whole region: V8 counts an external buffer's whole
- * length as external memory when it is made, and a buffer of a large
- * mapping set off a garbage collection on every mmap (Node: a full one
- * above ~2 GiB, milliseconds). Only `bytes` and views across a chunk's edge
- * need the buffer of the whole region.
+ * Views that fit in one aligned 64 KiB of a region are made over a buffer
+ * of those 64 KiB, kept for later views, not over the whole region: V8
+ * counts an external buffer's whole length as external memory when it is
+ * made, and a buffer of a large mapping set off a garbage collection on
+ * every mmap (Node: a full one above ~2 GiB, milliseconds). Small chunks
+ * keep random page access from adding up to V8's 64 MiB trigger quickly.
+ * Only `bytes` and views across a chunk's edge need the buffer of the
+ * whole region (made once, on first use).
  */
-const CHUNK = 2 ** 20;
+const CHUNK = 2 ** 16;
 
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
