@@ -19,12 +19,23 @@ struct reservation {
 	uint64_t len;
 	int refs;
 	int released;
+	/* Its slot in the SIGBUS guard's table, or -1. */
+	int32_t slot;
 };
+
+/* Unmaps the range, out of the SIGBUS guard's table first. */
+static int32_t unmap(struct reservation *r)
+{
+	r->released = 1;
+	if (r->slot >= 0) anymmap_native_untrack(r->slot);
+	r->slot = -1;
+	return anymmap_native_munmap(r->addr, r->len);
+}
 
 static void drop(struct reservation *r)
 {
 	if (--r->refs > 0) return;
-	if (!r->released) anymmap_native_munmap(r->addr, r->len);
+	if (!r->released) unmap(r);
 	free(r);
 }
 
@@ -174,6 +185,21 @@ static napi_value js_punch_hole(napi_env env, napi_callback_info info)
 	return num(env, anymmap_native_punch_hole(i32(env, argv[0]), i64(env, argv[1]), i64(env, argv[2])));
 }
 
+static napi_value js_identity(napi_env env, napi_callback_info info)
+{
+	ARGS(2)
+	size_t n;
+	uint8_t *out = bytes(env, argv[1], &n);
+	if (out == NULL || n < 16) return num(env, -22);
+	return num(env, anymmap_native_identity(i32(env, argv[0]), out));
+}
+
+static napi_value js_fd_limit(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	return num(env, anymmap_native_fd_limit());
+}
+
 static napi_value js_page_size(napi_env env, napi_callback_info info)
 {
 	(void)info;
@@ -197,8 +223,11 @@ static napi_value js_reserve(napi_env env, napi_callback_info info)
 	r->len = (uint64_t)i64(env, argv[1]);
 	r->refs = 1;
 	r->released = 0;
-	if (napi_create_external(env, r, finalize_handle, NULL, &out) != napi_ok) {
+	r->slot = anymmap_native_track(r->addr, r->len);
+	if (r->slot < 0 || napi_create_external(env, r, finalize_handle, NULL, &out) != napi_ok) {
+		if (r->slot >= 0) anymmap_native_untrack(r->slot);
 		free(r);
+		napi_throw_error(env, "ENOMEM", "cannot track the mapping for the SIGBUS guard");
 		return NULL;
 	}
 	return out;
@@ -209,8 +238,19 @@ static napi_value js_resize(napi_env env, napi_callback_info info)
 {
 	ARGS(2)
 	struct reservation *r = reservation(env, argv[0]);
-	if (r != NULL) r->len = (uint64_t)i64(env, argv[1]);
+	if (r == NULL || r->released) return NULL;
+	r->len = (uint64_t)i64(env, argv[1]);
+	if (r->slot >= 0) anymmap_native_retrack(r->slot, r->addr, r->len);
 	return NULL;
+}
+
+/* takeFault(reservation): the lowest page the SIGBUS guard zero-filled in it since the last call, or 0. */
+static napi_value js_take_fault(napi_env env, napi_callback_info info)
+{
+	ARGS(1)
+	struct reservation *r = reservation(env, argv[0]);
+	if (r == NULL || r->slot < 0) return num(env, 0);
+	return num(env, (int64_t)anymmap_native_take_fault(r->slot));
 }
 
 /* buffer(reservation, addr, len): an ArrayBuffer over [addr, addr+len), zero-copy. */
@@ -218,11 +258,24 @@ static napi_value js_buffer(napi_env env, napi_callback_info info)
 {
 	ARGS(3)
 	struct reservation *r = reservation(env, argv[0]);
+	uint64_t addr = (uint64_t)i64(env, argv[1]);
+	uint64_t len = (uint64_t)i64(env, argv[2]);
 	napi_value out;
-	if (r == NULL || r->released) return NULL;
+	if (r == NULL || r->released) {
+		napi_throw_error(env, "EINVAL", "the reservation was released");
+		return NULL;
+	}
+	/*
+	 * Node aborts the process on a null pointer with a length, and a range
+	 * outside the reservation would be memory that anymmap does not keep
+	 * mapped: refuse both with an exception.
+	 */
+	if (addr == 0 || addr < r->addr || len > r->len || addr - r->addr > r->len - len) {
+		napi_throw_range_error(env, "EINVAL", "the buffer's range is not inside the reservation");
+		return NULL;
+	}
 	r->refs++;
-	if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)i64(env, argv[1]), (size_t)i64(env, argv[2]),
-					     finalize_buffer, r, &out) != napi_ok) {
+	if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)addr, (size_t)len, finalize_buffer, r, &out) != napi_ok) {
 		r->refs--;
 		return NULL;
 	}
@@ -247,8 +300,7 @@ static napi_value js_release(napi_env env, napi_callback_info info)
 		napi_is_detached_arraybuffer(env, buffer, &detachable);
 		if (!detachable && napi_detach_arraybuffer(env, buffer) != napi_ok) return num(env, -16);
 	}
-	r->released = 1;
-	return num(env, anymmap_native_munmap(r->addr, r->len));
+	return num(env, unmap(r));
 }
 
 NAPI_MODULE_INIT()
@@ -262,11 +314,18 @@ NAPI_MODULE_INIT()
 		{"accessMode", js_access_mode}, {"pread", js_pread},    {"pwrite", js_pwrite}, {"ftruncate", js_ftruncate}, {"punchHole", js_punch_hole},
 		{"fsync", js_fsync},     {"fsize", js_fsize},           {"pageSize", js_page_size}, {"memfd", js_memfd},
 		{"reserve", js_reserve}, {"resize", js_resize},         {"buffer", js_buffer}, {"release", js_release},
+		{"takeFault", js_take_fault}, {"identity", js_identity}, {"fdLimit", js_fd_limit},
 	};
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
 		napi_value fn;
 		napi_create_function(env, calls[i].name, NAPI_AUTO_LENGTH, calls[i].cb, NULL, &fn);
 		napi_set_named_property(env, exports, calls[i].name, fn);
+	}
+	/* The SIGBUS guard, once per process; its fault count as a buffer JavaScript reads without a call. */
+	int64_t counter = anymmap_native_guard();
+	napi_value guard;
+	if (counter > 0 && napi_create_external_arraybuffer(env, (void *)(uintptr_t)counter, 8, NULL, NULL, &guard) == napi_ok) {
+		napi_set_named_property(env, exports, "faultCounter", guard);
 	}
 	return exports;
 }

@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,4 +120,24 @@ int64_t anymmap_native_fsize(int32_t fd)
 int32_t anymmap_native_page_size(void)
 {
 	return (int32_t)sysconf(_SC_PAGESIZE);
+}
+
+/* The file's identity (st_dev, st_ino as two native-endian uint64s in out[0..16)): mappings of one file share one descriptor. */
+int32_t anymmap_native_identity(int32_t fd, uint8_t *out)
+{
+	struct stat st;
+	uint64_t id[2];
+	if (fstat(fd, &st)) return (int32_t)fail();
+	id[0] = (uint64_t)st.st_dev;
+	id[1] = (uint64_t)st.st_ino;
+	memcpy(out, id, sizeof id);
+	return 0;
+}
+
+/* The soft RLIMIT_NOFILE: how many descriptors the engine may keep for mapped files is a share of it. */
+int64_t anymmap_native_fd_limit(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit)) return fail();
+	return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > INT32_MAX ? INT32_MAX : (int64_t)limit.rlim_cur;
 }

@@ -21,5 +21,20 @@ int32_t anymmap_native_punch_hole(int32_t fd, int64_t off, int64_t len);
 int32_t anymmap_native_fsync(int32_t fd);
 int64_t anymmap_native_fsize(int32_t fd);
 int32_t anymmap_native_page_size(void);
+int32_t anymmap_native_identity(int32_t fd, uint8_t *out);
+int64_t anymmap_native_fd_limit(void);
+
+/*
+ * The SIGBUS guard (guard.c): installs the process's handler once and
+ * returns the address of the count of faults it absorbed (a uint32), or
+ * -errno. track() registers a range anymmap keeps mapped and returns its
+ * slot; take_fault() returns the lowest page zero-filled in it since the
+ * last call (and forgets it), or 0.
+ */
+int64_t anymmap_native_guard(void);
+int32_t anymmap_native_track(uint64_t addr, uint64_t len);
+int32_t anymmap_native_retrack(int32_t slot, uint64_t addr, uint64_t len);
+int32_t anymmap_native_untrack(int32_t slot);
+uint64_t anymmap_native_take_fault(int32_t slot);
 
 #endif

@@ -30,6 +30,6 @@ else run("the Node addon", "node-gyp", ["rebuild", ...nodedir]);
 
 mkdirSync(join(root, "build"), { recursive: true });
 const library = process.platform === "darwin" ? "libanymmap.dylib" : "libanymmap.so";
-run("the shared library for Deno and Bun", process.env.CC ?? "cc", ["-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-o", join("build", library), "native/anymmap_native.c"]);
+run("the shared library for Deno and Bun", process.env.CC ?? "cc", ["-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-pthread", "-o", join("build", library), "native/anymmap_native.c", "native/guard.c"]);
 
 process.exitCode = failed && strict ? 1 : 0;

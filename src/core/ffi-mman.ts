@@ -29,6 +29,13 @@ export const NATIVE_SYMBOLS = {
   anymmap_native_punch_hole: { parameters: ["i32", "i64", "i64"], result: "i32" },
   anymmap_native_fsync: { parameters: ["i32"], result: "i32" },
   anymmap_native_fsize: { parameters: ["i32"], result: "i64" },
+  anymmap_native_identity: { parameters: ["i32", "pointer"], result: "i32" },
+  anymmap_native_fd_limit: { parameters: [], result: "i64" },
+  anymmap_native_guard: { parameters: [], result: "i64" },
+  anymmap_native_track: { parameters: ["u64", "u64"], result: "i32" },
+  anymmap_native_retrack: { parameters: ["i32", "u64", "u64"], result: "i32" },
+  anymmap_native_untrack: { parameters: ["i32"], result: "i32" },
+  anymmap_native_take_fault: { parameters: ["i32"], result: "u64" },
 } as const satisfies Record<string, { parameters: readonly FfiType[]; result: FfiType }>;
 
 /** What dlopen gives: a function per symbol; 64-bit results may come as bigint. */
@@ -47,6 +54,8 @@ export interface FfiHost {
 interface ReservationState {
   address: number;
   length: number;
+  /** Its slot in the SIGBUS guard's table, or -1. */
+  slot: number;
   released: boolean;
   /** The handle and the buffers that are not garbage yet. */
   refs: number;
@@ -66,6 +75,14 @@ export function ffiMman(host: FfiHost): NativeMman {
   const s = host.symbols;
   const num = (v: number | bigint): number => Number(v);
   const munmap = (address: number, length: number) => num(s.anymmap_native_munmap(BigInt(address), BigInt(length)));
+  // Out of the SIGBUS guard's table before the pages go.
+  const untrack = (state: ReservationState) => {
+    if (state.slot >= 0) s.anymmap_native_untrack(state.slot);
+    state.slot = -1;
+  };
+  const counter = num(s.anymmap_native_guard());
+  if (counter <= 0) throw new Error(`${host.binding} cannot install the SIGBUS guard (errno ${-counter})`);
+  const faultCounter = new Uint32Array(host.arrayBuffer(counter, 8));
   const detach = (buffer: ArrayBuffer): boolean => {
     const b = buffer as DetachableBuffer;
     if (!b.detached) b.transfer(0);
@@ -75,6 +92,7 @@ export function ffiMman(host: FfiHost): NativeMman {
   const registry = new FinalizationRegistry<ReservationState>((state) => {
     if (--state.refs > 0 || state.released) return;
     state.released = true;
+    untrack(state);
     munmap(state.address, state.length);
   });
   const stateOf = new WeakMap<NativeReservation, ReservationState>();
@@ -101,20 +119,35 @@ export function ffiMman(host: FfiHost): NativeMman {
     punchHole: (fd, offset, length) => num(s.anymmap_native_punch_hole(fd, offset, length)),
     fsync: (fd) => num(s.anymmap_native_fsync(fd)),
     fsize: (fd) => num(s.anymmap_native_fsize(fd)),
+    identity: (fd, out) => (out.length < 16 ? -22 : num(s.anymmap_native_identity(fd, out))),
+    fdLimit: () => num(s.anymmap_native_fd_limit()),
+    faultCounter,
+    takeFault(reservation) {
+      const state = stateOf.get(reservation);
+      return state && state.slot >= 0 ? num(s.anymmap_native_take_fault(state.slot)) : 0;
+    },
     reserve(address, length) {
       const handle = {};
-      const state = { address, length, released: false, refs: 1 };
+      const slot = num(s.anymmap_native_track(BigInt(address), BigInt(length)));
+      if (slot < 0) throw new Error(`cannot track the mapping for the SIGBUS guard (errno ${-slot})`);
+      const state = { address, length, slot, released: false, refs: 1 };
       stateOf.set(handle, state);
       registry.register(handle, state);
       return handle;
     },
     resize(reservation, length) {
       const state = stateOf.get(reservation);
-      if (state) state.length = length;
+      if (!state || state.released) return;
+      state.length = length;
+      if (state.slot >= 0) s.anymmap_native_retrack(state.slot, BigInt(state.address), BigInt(length));
     },
     buffer(reservation, address, length) {
       const state = stateOf.get(reservation);
       if (!state || state.released) throw new Error("the reservation was released");
+      // A null pointer or memory outside the reservation is nothing anymmap keeps mapped.
+      if (address === 0 || address < state.address || address + length > state.address + state.length) {
+        throw new RangeError("the buffer's range is not inside the reservation");
+      }
       const buffer = host.arrayBuffer(address, length);
       state.refs++;
       registry.register(buffer, state);
@@ -129,6 +162,7 @@ export function ffiMman(host: FfiHost): NativeMman {
       const transferred = buffers.some((b) => (b as DetachableBuffer).detached);
       for (const b of buffers) if (!detach(b)) return -16;
       state.released = true;
+      untrack(state);
       if (!transferred) return munmap(state.address, state.length);
       const zero = probeFlags(host.platform);
       const fixed = PLATFORMS[host.platform]!.MAP_FIXED | PLATFORMS[host.platform]!.MAP_NORESERVE;

@@ -26,12 +26,24 @@ import type { NativeMman, NativeReservation } from "./native-mman.js";
 import { type Platform, toPlatform } from "./platform.js";
 import { minus } from "./ranges.js";
 
-/** A descriptor kept by mappings of a file, so that parts of them can be mapped again (mprotect, mremap). */
+/**
+ * A file that mappings show, with the descriptor that lets parts of them be
+ * mapped again (mprotect, mremap) and its size be read: one per file and
+ * access mode, shared by all its mappings. Beyond a share of the
+ * descriptor limit, the least recently used ones are closed and opened
+ * again by path when needed (checked to be the same file).
+ */
 interface MappedFile {
+  /** The kept descriptor, or -1 while closed (reopened by `path`). */
   fd: number;
   refs: number;
   /** Opened read-write: a shared mapping of it may become writable. */
   writable: boolean;
+  /** "st_dev:st_ino" of a file mapped by descriptor (not set for shared anonymous memory). */
+  id?: string;
+  path?: string;
+  /** The caller's descriptor while the mmap call that maps it runs. */
+  borrowed?: number;
   /**
    * Set when the descriptor is the memfd behind MAP_SHARED|MAP_ANONYMOUS
    * memory: the count of threads attaching it (dup'ing this descriptor),
@@ -52,9 +64,20 @@ interface Region {
   start: number;
   end: number;
   reservation: NativeReservation;
-  /** Every buffer made over the region; `current` covers all of it. */
+  /** Every buffer made over the region, detached when it is released. */
   buffers: ArrayBuffer[];
-  current: ArrayBuffer;
+  /** A buffer over all of the region, made when a view needs it (`bytes`, views across a chunk's edge). */
+  current?: ArrayBuffer;
+  /** Buffers over CHUNK-sized, CHUNK-aligned parts of the region, by index: what small views are made of. */
+  chunks: Map<number, ArrayBuffer>;
+  /**
+   * Zero pages standing in for file pages wholly past the end of the file,
+   * by address: touching such a page in a view would raise SIGBUS. They
+   * become the file's again when an access finds the file has grown.
+   */
+  pastEof: Array<[number, number]>;
+  /** The lowest page the SIGBUS guard zero-filled since a call on the region last reported it. */
+  truncatedAt?: number;
 }
 
 /** One mapping's pages, as Linux keeps a vma: flags and prot are the API's (Linux) values. */
@@ -77,6 +100,26 @@ const MADV_NORMAL = 0;
 const MADV_RANDOM = 1;
 const MADV_SEQUENTIAL = 2;
 
+/**
+ * Linux's default vm.mmap_min_addr: an unprivileged MAP_FIXED below it is
+ * EPERM. The native backend refuses it even as root, whatever the sysctl
+ * says: memory at address 0 cannot back an ArrayBuffer (the runtime takes a
+ * null pointer for "no memory" and aborts).
+ */
+const MMAP_MIN_ADDR = 0x10000;
+
+/**
+ * Views that fit in one aligned 64 KiB of a region are made over a buffer
+ * of those 64 KiB, kept for later views, not over the whole region: V8
+ * counts an external buffer's whole length as external memory when it is
+ * made, and a buffer of a large mapping set off a garbage collection on
+ * every mmap (Node: a full one above ~2 GiB, milliseconds). Small chunks
+ * keep random page access from adding up to V8's 64 MiB trigger quickly.
+ * Only `bytes` and views across a chunk's edge need the buffer of the
+ * whole region (made once, on first use).
+ */
+const CHUNK = 2 ** 16;
+
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
 const sharedType = (flags: number): boolean => (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
@@ -96,17 +139,24 @@ export class NativeEngine implements Engine {
   readonly maxMapping: number;
   readonly addressLimit: number;
   readonly stats: HostIOStats = { reads: 0, readBytes: 0, writes: 0, writtenBytes: 0, syncs: 0, truncates: 0 };
-  /** Sorted by address, never overlapping. */
+  /** Sorted by address, never overlapping (found by binary search: calls cost O(log n) in the number of mappings, plus a memmove). */
   private vmas: Vma[] = [];
+  /** Sorted by address, never overlapping. */
   private regions: Region[] = [];
-  /**
-   * Zero pages standing in for file pages wholly past the end of the file,
-   * by address: touching such a page in a view would raise SIGBUS. They
-   * become the file's again when an access finds the file has grown.
-   */
-  private pastEof: Array<[number, number]> = [];
+  /** Mapped files by "st_dev:st_ino:mode": one descriptor per file, whatever the number of its mappings. */
+  private readonly mappedFiles = new Map<string, MappedFile>();
+  /** Mapped files whose descriptor is open and may be closed (they have a path), least recently used first. */
+  private readonly openFiles = new Set<MappedFile>();
+  /** How many descriptors of mapped files to keep open: a quarter of RLIMIT_NOFILE. */
+  private readonly descriptorBudget: number;
+  private readonly identityBuffer = new Uint8Array(16);
+  /** PROT_READ|PROT_WRITE and MAP_* flags in the OS's numbers, translated once. */
+  private kernelProt: number | undefined;
+  private readonly kernelMapFlags = new Map<number, number>();
   /** Descriptors this engine opened, by number, with what they were opened for. */
   private readonly files = new Map<number, { writable: boolean }>();
+  /** The SIGBUS guard's fault count when this engine last collected faults. */
+  private seenFaults: number;
 
   constructor(
     private readonly mman: NativeMman,
@@ -114,6 +164,9 @@ export class NativeEngine implements Engine {
   ) {
     this.maxMapping = Math.min(mman.maxBuffer, platform.addressLimit);
     this.addressLimit = platform.addressLimit;
+    this.seenFaults = mman.faultCounter[0]!;
+    const limit = mman.fdLimit();
+    this.descriptorBudget = limit > 0 ? Math.max(8, Math.floor(limit / 4)) : 256;
   }
 
   resetStats(): void {
@@ -171,7 +224,8 @@ export class NativeEngine implements Engine {
     this.check(this.mman.ftruncate(fd, BigInt(length)), "ftruncate");
     this.stats.truncates++;
     // Whichever mappings show this file, their pages past the new end must not be reachable.
-    for (const v of this.vmas) this.clip(v, "ftruncate");
+    const id = this.identity(fd, "ftruncate");
+    for (const v of this.vmas) if (v.file?.id === id) this.clip(v, "ftruncate");
   }
 
   pread(fd: number, target: Uint8Array, position: number): number {
@@ -213,8 +267,9 @@ export class NativeEngine implements Engine {
 
   /** mmap(2) with every page readable and writable; `placement` is MAP_FIXED, MAP_FIXED_NOREPLACE or 0 (the API's values). */
   private kmap(address: number, length: number, flags: number, placement: number, fd: number, offset: number, syscall: string, path?: string): number {
-    const prot = this.os("PROT", PROT_READ | PROT_WRITE, syscall);
-    const f = this.os("MAP", flags | placement, syscall);
+    const prot = (this.kernelProt ??= this.os("PROT", PROT_READ | PROT_WRITE, syscall));
+    let f = this.kernelMapFlags.get(flags | placement);
+    if (f === undefined) this.kernelMapFlags.set(flags | placement, (f = this.os("MAP", flags | placement, syscall)));
     return this.check(this.mman.mmap(address, length, prot, f, fd, BigInt(offset)), syscall, path);
   }
 
@@ -223,34 +278,128 @@ export class NativeEngine implements Engine {
     if (end > start) this.kmap(start, end - start, MAP_PRIVATE | MAP_ANONYMOUS | this.platform.MAP_NORESERVE, MAP_FIXED, -1, 0, syscall);
   }
 
-  /** A region over pages just mapped at [start, start+length); unmaps them if no buffer can be made. */
-  private newRegion(start: number, length: number, syscall: string): Region {
+  /** A region over pages just mapped at [start, start+length); its buffers are made when views need them. */
+  private newRegion(start: number, length: number): Region {
     const reservation = this.mman.reserve(start, length);
-    let current: ArrayBuffer | undefined;
-    try {
-      current = this.mman.buffer(reservation, start, length);
-    } catch (e) {
-      this.mman.release(reservation, []);
-      throw new MmapError("ENOMEM", syscall, `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    const region = { start, end: start + length, reservation, buffers: [current], current };
-    this.regions.push(region);
+    const region: Region = { start, end: start + length, reservation, buffers: [], chunks: new Map(), pastEof: [] };
+    this.regions.splice(this.firstRegion(start), 0, region);
     return region;
   }
 
-  /** Detaches and unmaps every region no mapping uses any more. */
-  private releaseUnused(syscall: string): void {
-    for (const r of [...this.regions]) {
-      if (this.vmas.some((v) => v.region === r)) continue;
-      this.regions.splice(this.regions.indexOf(r), 1);
+  /** A new buffer over [address, address+length) of `r`, kept for release(). */
+  private makeBuffer(r: Region, address: number, length: number, syscall: string): ArrayBuffer {
+    let buffer: ArrayBuffer;
+    try {
+      buffer = this.mman.buffer(r.reservation, address, length);
+    } catch (e) {
+      throw new MmapError("ENOMEM", syscall, `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    r.buffers.push(buffer);
+    return buffer;
+  }
+
+  /** The buffer over all of `r`. */
+  private whole(r: Region, syscall: string): ArrayBuffer {
+    r.current ??= this.makeBuffer(r, r.start, r.end - r.start, syscall);
+    return r.current;
+  }
+
+  /** A view of [address, address+length) inside `r`: over its chunk's buffer when it fits in one. */
+  private viewOf(r: Region, address: number, length: number, syscall: string): Uint8Array {
+    const at = address - r.start;
+    const k = Math.floor(at / CHUNK);
+    if (at + length > (k + 1) * CHUNK || r.current) return new Uint8Array(this.whole(r, syscall), at, length);
+    let chunk = r.chunks.get(k);
+    if (!chunk) {
+      chunk = this.makeBuffer(r, r.start + k * CHUNK, Math.min(CHUNK, r.end - r.start - k * CHUNK), syscall);
+      r.chunks.set(k, chunk);
+    }
+    return new Uint8Array(chunk, at - k * CHUNK, length);
+  }
+
+  /** Detaches and unmaps those of `candidates` that no mapping uses any more. */
+  private releaseUnused(candidates: Region[], syscall: string): void {
+    for (const r of candidates) {
+      if (this.within(r.start, r.end).some((v) => v.region === r)) continue;
+      const i = this.firstRegion(r.start);
+      if (this.regions[i] !== r) continue;
+      this.regions.splice(i, 1);
       this.check(this.mman.release(r.reservation, r.buffers), syscall);
     }
   }
 
-  private mapFile(fd: number): MappedFile {
-    const copy = this.check(this.mman.dup(fd), "mmap");
-    const mode = this.check(this.mman.accessMode(copy), "mmap");
-    return { fd: copy, refs: 1, writable: (mode & this.platform.O.ACCMODE) === this.platform.O.RDWR };
+  /** "st_dev:st_ino" of an open descriptor. */
+  private identity(fd: number, syscall: string): string {
+    this.check(this.mman.identity(fd, this.identityBuffer), syscall);
+    const id = new DataView(this.identityBuffer.buffer);
+    return `${id.getBigUint64(0, true)}:${id.getBigUint64(8, true)}`;
+  }
+
+  /** The mapped file behind the caller's `fd`, shared with earlier mappings of the same file and mode. */
+  private mapFile(fd: number, path: string | undefined): MappedFile {
+    const mode = this.check(this.mman.accessMode(fd), "mmap");
+    const writable = (mode & this.platform.O.ACCMODE) === this.platform.O.RDWR;
+    const id = this.identity(fd, "mmap");
+    const key = `${id}:${writable ? "rw" : "r"}`;
+    const known = this.mappedFiles.get(key);
+    if (known) {
+      known.refs++;
+      known.path ??= path;
+      return known;
+    }
+    const file: MappedFile = { fd: -1, refs: 1, writable, id, path };
+    // Past the budget, a file with a path keeps no descriptor until a call needs one.
+    if (path === undefined || this.openFiles.size < this.descriptorBudget) {
+      file.fd = this.check(this.mman.dup(fd), "mmap");
+      this.keepOpen(file);
+    }
+    this.mappedFiles.set(key, file);
+    return file;
+  }
+
+  /** Marks `file`'s descriptor as just used; closes the least recently used ones beyond the budget. */
+  private keepOpen(file: MappedFile): void {
+    if (file.path === undefined || file.lock || file.fd < 0) return;
+    this.openFiles.delete(file);
+    this.openFiles.add(file);
+    for (const old of this.openFiles) {
+      if (this.openFiles.size <= this.descriptorBudget) break;
+      if (old === file) continue;
+      this.openFiles.delete(old);
+      this.mman.close(old.fd);
+      old.fd = -1;
+    }
+  }
+
+  /** A descriptor of `file`: the kept one, the caller's during its mmap, or the file opened again by its path. */
+  private fdOf(file: MappedFile, syscall: string): number {
+    if (file.borrowed !== undefined) return file.borrowed;
+    if (file.fd >= 0) {
+      this.keepOpen(file);
+      return file.fd;
+    }
+    const O = this.platform.O;
+    const fd = file.path === undefined ? -9 : this.mman.open(file.path, file.writable ? O.RDWR : O.RDONLY, 0);
+    let same = false;
+    if (fd >= 0) {
+      try {
+        same = this.identity(fd, syscall) === file.id;
+      } catch {
+        same = false;
+      }
+      if (!same) this.mman.close(fd);
+    }
+    if (!same) {
+      throw new MmapError(
+        "ESTALE",
+        syscall,
+        `the native backend keeps descriptors for at most ${this.descriptorBudget} mapped files (a quarter of the open-file limit) and opens the others again by path when a call needs them, but ${file.path ?? "this file"} is no longer there (renamed or deleted); raise the limit (ulimit -n) or map fewer files at once`,
+        file.path === undefined ? undefined : { path: file.path },
+      );
+    }
+    file.fd = fd;
+    this.keepOpen(file);
+    return fd;
   }
 
   private unref(file: MappedFile | undefined): void {
@@ -258,7 +407,10 @@ export class NativeEngine implements Engine {
     // A thread attaching the memory is dup'ing this descriptor: wait (a few
     // microseconds) so that the number is not closed, and reused, under it.
     if (file.lock) while (Atomics.compareExchange(file.lock, 0, 0, -1) > 0) Atomics.wait(file.lock, 0, Atomics.load(file.lock, 0), 10);
-    this.mman.close(file.fd);
+    if (file.id !== undefined) this.mappedFiles.delete(`${file.id}:${file.writable ? "rw" : "r"}`);
+    this.openFiles.delete(file);
+    if (file.fd >= 0) this.mman.close(file.fd);
+    file.fd = -1;
   }
 
   /** The memfd behind MAP_SHARED|MAP_ANONYMOUS memory of `length` bytes. */
@@ -275,15 +427,44 @@ export class NativeEngine implements Engine {
   }
 
   private insert(v: Vma): void {
-    let i = 0;
-    while (i < this.vmas.length && this.vmas[i]!.start < v.start) i++;
-    this.vmas.splice(i, 0, v);
+    this.vmas.splice(this.firstVma(v.start), 0, v);
+  }
+
+  /** The index of the first vma that ends after `address` (binary search). */
+  private firstVma(address: number): number {
+    const list = this.vmas;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.end <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The index of the first region that ends after `address` (binary search). */
+  private firstRegion(address: number): number {
+    const list = this.regions;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.end <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private regionAt(address: number): Region | undefined {
+    const r = this.regions[this.firstRegion(address)];
+    return r && r.start <= address ? r : undefined;
   }
 
   /** The address where `v`'s pages wholly past the end of its file begin (v.end when none are). */
   private eofAddress(v: Vma, syscall: string): number {
     if (!v.file) return v.end;
-    const limit = up(this.check(this.mman.fsize(v.file.fd), syscall));
+    const limit = up(this.check(this.mman.fsize(this.fdOf(v.file, syscall)), syscall));
     return Math.min(v.end, Math.max(v.start, v.start + (limit - v.offset)));
   }
 
@@ -292,20 +473,22 @@ export class NativeEngine implements Engine {
     const from = this.eofAddress(v, syscall);
     if (from >= v.end) return;
     this.placeholder(from, v.end, syscall);
-    this.pastEof = minus(this.pastEof, from, v.end);
-    this.pastEof.push([from, v.end]);
+    const r = v.region;
+    r.pastEof = minus(r.pastEof, from, v.end);
+    r.pastEof.push([from, v.end]);
   }
 
   /** Maps the file again where it has grown back over pages of [a, b) that clip() replaced. */
   private unclip(v: Vma, a: number, b: number, syscall: string): void {
     const eof = this.eofAddress(v, syscall);
-    for (const [s, e] of this.pastEof) {
+    const r = v.region;
+    for (const [s, e] of r.pastEof) {
       const lo = Math.max(s, Math.floor(a / PAGE_SIZE) * PAGE_SIZE, v.start);
       const hi = Math.min(e, up(b), eof);
       if (lo >= hi) continue;
       const kflags = this.kernelFlags(v.flags, v.prot, true);
-      this.kmap(lo, hi - lo, kflags, MAP_FIXED, v.file!.fd, v.offset + (lo - v.start), syscall);
-      this.pastEof = minus(this.pastEof, lo, hi);
+      this.kmap(lo, hi - lo, kflags, MAP_FIXED, this.fdOf(v.file!, syscall), v.offset + (lo - v.start), syscall);
+      r.pastEof = minus(r.pastEof, lo, hi);
     }
   }
 
@@ -314,11 +497,10 @@ export class NativeEngine implements Engine {
     const kept: Vma[] = [];
     const removed: Array<[number, number]> = [];
     const dropped: Array<{ file: MappedFile; from: number; to: number }> = [];
-    for (const v of this.vmas) {
-      if (v.end <= a || v.start >= b) {
-        kept.push(v);
-        continue;
-      }
+    const first = this.firstVma(a);
+    let last = first;
+    while (last < this.vmas.length && this.vmas[last]!.start < b) last++;
+    for (const v of this.vmas.slice(first, last)) {
       if (v.start < a) {
         kept.push({ ...v, end: a });
         if (v.file) v.file.refs++;
@@ -332,8 +514,8 @@ export class NativeEngine implements Engine {
       if (v.file?.lock && !v.file.exported) dropped.push({ file: v.file, from: v.offset + (s - v.start), to: v.offset + (e - v.start) });
       this.unref(v.file);
     }
-    this.vmas = kept;
-    this.pastEof = minus(this.pastEof, a, b);
+    this.vmas.splice(first, last - first, ...kept);
+    for (const r of this.regionsIn(a, b)) r.pastEof = minus(r.pastEof, a, b);
     for (const d of dropped) this.forget(d.file, d.from, d.to);
     return removed;
   }
@@ -347,22 +529,24 @@ export class NativeEngine implements Engine {
     if (file.refs === 0) return;
     let gone: Array<[number, number]> = [[from, to]];
     for (const v of this.vmas) if (v.file === file) gone = minus(gone, v.offset, v.offset + (v.end - v.start));
-    for (const [s, e] of gone) this.check(this.mman.punchHole(file.fd, BigInt(s), BigInt(e - s)), "munmap");
+    for (const [s, e] of gone) this.check(this.mman.punchHole(this.fdOf(file, "munmap"), BigInt(s), BigInt(e - s)), "munmap");
   }
 
   /** Splits the vma that straddles `at`, so that calls can change one side. */
   private split(at: number): void {
-    const i = this.vmas.findIndex((v) => v.start < at && at < v.end);
-    if (i < 0) return;
-    const v = this.vmas[i]!;
+    const i = this.firstVma(at);
+    const v = this.vmas[i];
+    if (!v || v.start >= at) return;
     if (v.file) v.file.refs++;
     this.vmas.splice(i, 1, { ...v, end: at }, { ...v, start: at, offset: v.offset + (at - v.start) });
   }
 
-  /** Joins neighbours that are one mapping again (same region, protection, flags, file and contiguous offsets). */
-  private merge(): void {
+  /** Joins neighbours around [a, b) that are one mapping again (same region, protection, flags, file and contiguous offsets). */
+  private merge(a: number, b: number): void {
     const out: Vma[] = [];
-    for (const v of this.vmas) {
+    const first = Math.max(0, this.firstVma(a) - 1);
+    const last = Math.min(this.vmas.length, this.firstVma(b) + 1);
+    for (const v of this.vmas.slice(first, last)) {
       const last = out[out.length - 1];
       if (
         last &&
@@ -378,11 +562,13 @@ export class NativeEngine implements Engine {
         this.unref(v.file);
       } else out.push(v);
     }
-    this.vmas = out;
+    this.vmas.splice(first, last - first, ...out);
   }
 
   private within(a: number, b: number): Vma[] {
-    return this.vmas.filter((v) => v.start < b && v.end > a);
+    const out: Vma[] = [];
+    for (let i = this.firstVma(a); i < this.vmas.length && this.vmas[i]!.start < b; i++) out.push(this.vmas[i]!);
+    return out;
   }
 
   /** True when every page of [a, b) belongs to a mapping of this engine. */
@@ -396,7 +582,9 @@ export class NativeEngine implements Engine {
   }
 
   private regionsIn(a: number, b: number): Region[] {
-    return this.regions.filter((r) => r.start < b && r.end > a);
+    const out: Region[] = [];
+    for (let i = this.firstRegion(a); i < this.regions.length && this.regions[i]!.start < b; i++) out.push(this.regions[i]!);
+    return out;
   }
 
   // ---- the mman calls -------------------------------------------------------
@@ -409,8 +597,13 @@ export class NativeEngine implements Engine {
     if (!anonymous && !this.files.has(fd)) throw this.error("EBADF", "mmap");
     const len = up(length);
     // Linux backs MAP_SHARED|MAP_ANONYMOUS with a shmem file too; a memfd lets workers map it (attach).
-    const file = anonymous ? (sharedType(flags) ? this.sharedMemory(len, "mmap") : undefined) : this.mapFile(fd);
-    return this.mapOwning(file, address, len, prot, flags, anonymous ? 0 : offset, path);
+    const file = anonymous ? (sharedType(flags) ? this.sharedMemory(len, "mmap") : undefined) : this.mapFile(fd, path);
+    if (file && !anonymous) file.borrowed = fd;
+    try {
+      return this.mapOwning(file, address, len, prot, flags, anonymous ? 0 : offset, path);
+    } finally {
+      if (file) file.borrowed = undefined;
+    }
   }
 
   /** mapAt with `file`'s reference handed to the new vma, or dropped if the mapping fails first. */
@@ -427,11 +620,19 @@ export class NativeEngine implements Engine {
   /** Maps `file` (or anonymous memory) at `address` as the mode in `flags` says, and records the vma. */
   private mapAt(address: number, len: number, prot: number, flags: number, file: MappedFile | undefined, offset: number, path?: string): number {
     const kflags = this.kernelFlags(flags, prot, file !== undefined);
-    const kfd = file?.fd ?? -1;
+    const kfd = file ? this.fdOf(file, "mmap") : -1;
     const mode = flags & MAP_FIXED_NOREPLACE ? "noreplace" : flags & MAP_FIXED ? "fixed" : address !== 0 ? "hint" : "any";
 
     let region: Region | undefined;
     let at = -1;
+    if ((mode === "fixed" || mode === "noreplace") && address < MMAP_MIN_ADDR) {
+      throw new MmapError(
+        "EPERM",
+        "mmap",
+        `a fixed address below ${MMAP_MIN_ADDR} (0x${MMAP_MIN_ADDR.toString(16)}, Linux's mmap_min_addr) cannot be mapped; map without a fixed address or at a higher one`,
+        path === undefined ? undefined : { path },
+      );
+    }
     if (mode !== "any") {
       const a = mode === "hint" ? Math.floor(address / PAGE_SIZE) * PAGE_SIZE : address;
       const own = this.regionsIn(a, a + len);
@@ -475,7 +676,7 @@ export class NativeEngine implements Engine {
 
     if (region) this.cut(at, at + len);
     else {
-      region = this.newRegion(at, len, "mmap");
+      region = this.newRegion(at, len);
     }
     const vma: Vma = { start: at, end: at + len, prot, flags, advice: MADV_NORMAL, offset, file, region };
     this.insert(vma);
@@ -511,8 +712,16 @@ export class NativeEngine implements Engine {
   }
 
   munmap(address: number, length: number): void {
-    for (const [s, e] of this.cut(address, address + up(length))) this.placeholder(s, e, "munmap");
-    this.releaseUnused("munmap");
+    const end = address + up(length);
+    const regions = this.regionsIn(address, end);
+    const removed = this.cut(address, end);
+    // A region left without mappings is unmapped whole (its buffers detached first): no zero pages needed there.
+    const emptied = new Set(regions.filter((r) => this.within(r.start, r.end).every((v) => v.region !== r)));
+    for (const [s, e] of removed) {
+      const r = this.regionAt(s);
+      if (!r || !emptied.has(r)) this.placeholder(s, e, "munmap");
+    }
+    this.releaseUnused(regions, "munmap");
   }
 
   msync(address: number, length: number, flags: number): void {
@@ -543,12 +752,12 @@ export class NativeEngine implements Engine {
       // Shared file pages become private when they lose PROT_WRITE (stray writes stay in memory) and shared again when they regain it.
       v.prot = prot;
       if (before !== after) {
-        this.kmap(v.start, v.end - v.start, after, MAP_FIXED, v.file?.fd ?? -1, v.offset, "mprotect");
-        this.pastEof = minus(this.pastEof, v.start, v.end);
+        this.kmap(v.start, v.end - v.start, after, MAP_FIXED, v.file ? this.fdOf(v.file, "mprotect") : -1, v.offset, "mprotect");
+        v.region.pastEof = minus(v.region.pastEof, v.start, v.end);
         this.clip(v, "mprotect");
       }
     }
-    this.merge();
+    this.merge(address, end);
   }
 
   mremap(address: number, oldLength: number, newLength: number, flags: number, _newAddress: number): number {
@@ -561,20 +770,21 @@ export class NativeEngine implements Engine {
     const old = up(oldLength);
     const size = up(newLength);
     if (address % PAGE_SIZE !== 0 || old === 0 || size === 0) throw this.error("EINVAL", "mremap");
-    const v = this.vmas.find((x) => x.start <= address && address + old <= x.end);
-    if (!v) throw this.error("EFAULT", "mremap");
+    const v = this.vmas[this.firstVma(address)];
+    if (!v || v.start > address || address + old > v.end) throw this.error("EFAULT", "mremap");
     if (size === old) return address;
     // Grown shared anonymous memory reads zeros, as in the WASM engine (Linux would raise SIGBUS past the first size).
     if (size > old && v.file?.lock) {
       const need = v.offset + (address - v.start) + size;
-      if (this.check(this.mman.fsize(v.file.fd), "mremap") < need) this.check(this.mman.ftruncate(v.file.fd, BigInt(need)), "mremap");
+      const fd = this.fdOf(v.file, "mremap");
+      if (this.check(this.mman.fsize(fd), "mremap") < need) this.check(this.mman.ftruncate(fd, BigInt(need)), "mremap");
     }
     if (size < old) {
       for (const [s, e] of this.cut(address + size, address + old)) this.placeholder(s, e, "mremap");
       return address;
     }
     if (v.end === address + old && this.growInPlace(v, address + size)) {
-      this.merge();
+      this.merge(address, address + size);
       return address;
     }
     if (!(flags & MREMAP_MAYMOVE)) throw this.error("ENOMEM", "mremap");
@@ -587,7 +797,7 @@ export class NativeEngine implements Engine {
     const region = v.region;
     if (this.within(from, Math.min(end, region.end)).length > 0) return false;
     const kflags = this.kernelFlags(v.flags, v.prot, v.file !== undefined);
-    const fd = v.file?.fd ?? -1;
+    const fd = v.file ? this.fdOf(v.file, "mremap") : -1;
     const offsetAt = (at: number) => (v.file ? v.offset + (at - v.start) : 0);
     if (end > region.end) {
       if (this.regionsIn(region.end, end).length > 0) return false;
@@ -604,10 +814,11 @@ export class NativeEngine implements Engine {
     }
     if (region.end > from) this.kmap(from, Math.min(end, region.end) - from, kflags, MAP_FIXED, fd, offsetAt(from), "mremap");
     if (end > region.end) {
+      // Buffers made so far keep their length (views of them stay valid); new ones cover the grown region.
+      region.chunks.delete(Math.floor((region.end - region.start - 1) / CHUNK));
       region.end = end;
       this.mman.resize(region.reservation, end - region.start);
-      region.current = this.mman.buffer(region.reservation, region.start, end - region.start);
-      region.buffers.push(region.current);
+      region.current = undefined;
     }
     const grown: Vma = { ...v, start: from, end, offset: offsetAt(from) };
     this.insert(grown);
@@ -620,8 +831,8 @@ export class NativeEngine implements Engine {
   private move(v: Vma, address: number, old: number, size: number): number {
     const offset = v.file ? v.offset + (address - v.start) : 0;
     const kflags = this.kernelFlags(v.flags, v.prot, v.file !== undefined);
-    const at = this.kmap(0, size, kflags, 0, v.file?.fd ?? -1, offset, "mremap");
-    const region = this.newRegion(at, size, "mremap");
+    const at = this.kmap(0, size, kflags, 0, v.file ? this.fdOf(v.file, "mremap") : -1, offset, "mremap");
+    const region = this.newRegion(at, size);
     if (v.file) v.file.refs++;
     const moved: Vma = { ...v, start: at, end: at + size, offset, region };
     this.insert(moved);
@@ -629,13 +840,16 @@ export class NativeEngine implements Engine {
     // Shared file pages are the file's (one page cache); private and anonymous pages exist only here.
     if (!v.file || (v.flags & MAP_TYPE) === MAP_PRIVATE) {
       // Zero pages kept past an earlier end of file must not be copied over bytes the file has now.
-      if (v.file && this.pastEof.length > 0) this.unclip(v, address, address + old, "mremap");
+      if (v.file && v.region.pastEof.length > 0) this.unclip(v, address, address + old, "mremap");
       let n = old;
-      if (v.file) n = Math.min(n, Math.max(0, up(this.check(this.mman.fsize(v.file.fd), "mremap")) - offset));
-      new Uint8Array(region.current, 0, n).set(new Uint8Array(v.region.current, address - v.region.start, n));
+      if (v.file) n = Math.min(n, Math.max(0, up(this.check(this.mman.fsize(this.fdOf(v.file, "mremap")), "mremap")) - offset));
+      for (let done = 0; done < n; done += CHUNK) {
+        const part = Math.min(CHUNK, n - done);
+        this.viewOf(region, at + done, part, "mremap").set(this.viewOf(v.region, address + done, part, "mremap"));
+      }
     }
     for (const [s, e] of this.cut(address, address + old)) this.placeholder(s, e, "mremap");
-    this.releaseUnused("mremap");
+    this.releaseUnused([v.region], "mremap");
     return at;
   }
 
@@ -653,7 +867,7 @@ export class NativeEngine implements Engine {
       this.split(address);
       this.split(end);
       for (const v of this.within(address, end)) v.advice = advice;
-      this.merge();
+      this.merge(address, end);
     }
   }
 
@@ -666,32 +880,68 @@ export class NativeEngine implements Engine {
     return vec;
   }
 
+  /**
+   * Takes the pages the SIGBUS guard zero-filled (someone else truncated a
+   * mapped file, then a view touched a page past the new end) into this
+   * engine's books: they and the rest of the mapping past the end of the
+   * file become zero pages past EOF, which the API refuses (EFAULT) and
+   * which become the file's again if it grows back.
+   */
+  private collectFaults(): void {
+    this.seenFaults = this.mman.faultCounter[0]!;
+    for (const r of this.regions) {
+      const page = this.mman.takeFault(r.reservation);
+      if (page === 0) continue;
+      r.truncatedAt = Math.min(r.truncatedAt ?? page, page);
+      for (const v of this.within(r.start, r.end)) {
+        if (v.region !== r || !v.file) continue;
+        this.clip(v, "access");
+        // A fault on a page the file has since grown back over: the zero page still stands in for it.
+        if (v.start <= page && page < v.end && !r.pastEof.some(([a, b]) => a <= page && page < b)) r.pastEof.push([page, page + PAGE_SIZE]);
+      }
+    }
+  }
+
   touch(address: number, length: number, access: number): void {
     if (length === 0) return;
     const end = address + length;
+    if (this.mman.faultCounter[0] !== this.seenFaults) this.collectFaults();
     if (!this.covered(address, end)) throw new MmapError("EFAULT", "access", hint("access", "EFAULT"));
     const need = access === ACCESS_WRITE ? PROT_WRITE : PROT_READ;
     // Protection of the whole range first, as the WASM engine checks it.
     for (const v of this.within(address, end)) {
       if (!(v.prot & need)) throw new MmapError("EACCES", "access", hint("access", "EACCES"));
     }
+    const region = this.regionAt(address);
+    if (region?.truncatedAt !== undefined) {
+      const at = region.truncatedAt;
+      region.truncatedAt = undefined;
+      const offset = at - region.start;
+      throw new MmapError(
+        "EFAULT",
+        "access",
+        `the file was truncated by someone else (another process or another anymmap instance) while it was mapped: a view touched the page at byte ${offset} of the mapping, past the file's new end, and read zeros there (Linux would have raised SIGBUS); writes to such pages are lost. Reads and writes past the new end fail until the file grows back (truncate())`,
+      );
+    }
+    // Only pages known to be past the end of the file need the file's size:
+    // the SIGBUS guard catches the ones someone else cut off since.
+    if (!this.regionsIn(address, end).some((r) => r.pastEof.some(([a, b]) => a < end && b > address))) return;
     for (const v of this.within(address, end)) {
       if (!v.file) continue;
-      // Pages wholly past the end of the file would raise SIGBUS in this process.
-      const limit = up(this.check(this.mman.fsize(v.file.fd), "access"));
+      const limit = up(this.check(this.mman.fsize(this.fdOf(v.file, "access")), "access"));
       if (v.offset + (Math.min(end, v.end) - v.start) > limit) throw new MmapError("EFAULT", "access", hint("access", "SIGBUS"));
-      if (this.pastEof.length > 0) this.unclip(v, address, end, "access");
+      this.unclip(v, address, end, "access");
     }
   }
 
   bytes(address: number, length: number): Uint8Array {
-    const r = this.regions.find((x) => x.start <= address && address + length <= x.end);
-    if (!r) throw new MmapError("EFAULT", "access", hint("access", "EFAULT"));
-    return new Uint8Array(r.current, address - r.start, length);
+    const r = this.regionAt(address);
+    if (!r || address + length > r.end) throw new MmapError("EFAULT", "access", hint("access", "EFAULT"));
+    return this.viewOf(r, address, length, "access");
   }
 
   owns(address: number): boolean {
-    return this.regions.some((r) => r.start <= address && address < r.end);
+    return this.regionAt(address) !== undefined;
   }
 
   residentBytes(): number {

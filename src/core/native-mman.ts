@@ -34,6 +34,19 @@ export interface NativeMman {
   fsync(fd: number): number;
   /** st_size, or a negated errno. */
   fsize(fd: number): number;
+  /** Writes st_dev and st_ino (two native-endian uint64s) into out[0..16); 0 or a negated errno. */
+  identity(fd: number, out: Uint8Array): number;
+  /** The soft limit on open descriptors (RLIMIT_NOFILE), or a negated errno. */
+  fdLimit(): number;
+
+  /**
+   * How many accesses past the end of a truncated file the process's SIGBUS
+   * guard has absorbed ([0], counting up): read without a call, so that the
+   * engine notices a fault at the cost of a memory read.
+   */
+  readonly faultCounter: Uint32Array;
+  /** The lowest page the SIGBUS guard zero-filled in the reservation since the last call (then forgotten), or 0. */
+  takeFault(reservation: NativeReservation): number;
 
   /**
    * A range the engine keeps mapped while ArrayBuffers over it may be used.

@@ -95,6 +95,14 @@ for (const [fn, isAsync] of [
   add(fn, [...BAD_INTEGERS, BEYOND], (c, v) => mmap(c)(null, { length: P, address: v }), "EINVAL", "mmap", "address", isAsync);
   add(fn, [FREE + 1, FREE + P / 2], (c, v) => mmap(c)(null, { length: P, address: v, flags: "private|fixed" }), "EINVAL", "mmap", "address", isAsync);
   add(fn, [0, "fixed", "populate"], (c, v) => mmap(c)(null, { length: P, flags: v }), "EINVAL", "mmap", "flags", isAsync);
+  // The lowest pages are never mappable (Linux's mmap_min_addr: EPERM; the WASM engine keeps them out of its address space).
+  // The native backend once aborted the process here (a null pointer handed to napi_create_external_arraybuffer).
+  for (const flags of ["private|fixed", "shared|fixed_noreplace"]) {
+    for (const address of [0, P]) {
+      const call = (c: Ctx) => mmap(c)(null, { length: 2 * P, address, prot: "rw", flags });
+      one({ fn, bad: `${flags} at address ${address}`, call, code: anymmap.backend === "native" ? "EPERM" : "ENOMEM", syscall: "mmap", names: "address", async: isAsync });
+    }
+  }
   one({ fn, bad: "anonymous without a length", call: (c) => mmap(c)(null, {}), code: "EINVAL", syscall: "mmap", names: "length", async: isAsync });
   one({ fn, bad: "a missing path", call: (c) => mmap(c)(c.missing), code: "ENOENT", syscall: "open", async: isAsync });
   one({ fn, bad: "an empty path", call: (c) => mmap(c)(""), code: "EINVAL", syscall: "open", names: "path", async: isAsync });

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { NativeMman } from "../../core/native-mman.js";
 import { probeFlags } from "../../core/platform.js";
 
-type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer">;
+type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer" | "faultCounter"> & { faultCounter?: ArrayBuffer };
 
 /** Node refuses external ArrayBuffers above 4 GiB (ERR_BUFFER_TOO_LARGE). */
 const MAX_EXTERNAL_BUFFER = 2 ** 32;
@@ -29,6 +29,8 @@ export function nodeNative(): NativeMman {
   } catch (e) {
     throw new Error(`the N-API addon did not load: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
+  if (!addon.faultCounter) throw new Error("the N-API addon could not install its SIGBUS guard");
+  const faultCounter = new Uint32Array(addon.faultCounter);
   // V8 sandbox builds (Electron) refuse external ArrayBuffers: find out now, not at the first mapping.
   const page = 4096;
   const probe0 = probeFlags(process.platform);
@@ -42,9 +44,11 @@ export function nodeNative(): NativeMman {
   if (probe!.byteLength !== 0) throw new Error("napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash");
   return {
     ...addon,
+    faultCounter,
     // Posting a mapped buffer to a worker copies it: a transfer would leave the worker a pointer that munmap frees.
     buffer(reservation, address, length) {
-      const buffer = addon.buffer(reservation, address, length);
+      const buffer = addon.buffer(reservation, address, length) as ArrayBuffer | undefined;
+      if (buffer === undefined) throw new Error(`napi_create_external_arraybuffer refused ${length} bytes at 0x${address.toString(16)}`);
       markAsUntransferable(buffer);
       return buffer;
     },
