@@ -9,6 +9,9 @@ const external = (id) => id.startsWith("node:") || id.startsWith("bun:") || node
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
+// Source maps for development; scripts/prepack.mjs builds the package without them (it says why).
+const sourcemap = process.env.ANYMMAP_SOURCEMAP !== "0";
+
 // The version is baked in at build time, so no runtime needs to read package.json.
 const bakeVersion = {
   name: "bake-version",
@@ -31,7 +34,7 @@ export default [
     output: {
       dir: "dist",
       format: "es",
-      sourcemap: true,
+      sourcemap,
       entryFileNames: "[name].js",
       chunkFileNames: "chunks/[name]-[hash].js",
     },
@@ -51,7 +54,7 @@ export default [
     // with the Node/Deno/Bun entries), and a build error if anything in it
     // reaches for a Node builtin.
     input: { browser: "src/runtime/browser/index.ts" },
-    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    output: { dir: "dist", format: "es", sourcemap, entryFileNames: "[name].js" },
     external: (id, importer) => {
       if (external(id)) throw new Error(`the browser bundle must not import ${id} (from ${importer})`);
       return false;
@@ -68,7 +71,7 @@ export default [
   {
     // The browser runner of C programs (a dedicated worker), self-contained too.
     input: { "run-worker": "src/runtime/browser/run-worker.ts" },
-    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    output: { dir: "dist", format: "es", sourcemap, entryFileNames: "[name].js" },
     external: (id, importer) => {
       if (external(id)) throw new Error(`the browser runner must not import ${id} (from ${importer})`);
       return false;
