@@ -60,8 +60,10 @@ function build(target) {
     return "Node's headers (node_api.h) were not found: set ANYMMAP_NODE_HEADERS to a folder that holds them (a Node tarball's include/node)";
   }
   const sources = readdirSync(native).filter((f) => f.endsWith(".c")).sort();
-  const librarySources = sources.filter((f) => f !== "addon.c").map((f) => join("native", f));
-  const addonSources = sources.map((f) => join("native", f));
+  // On Linux, fstat goes through a plain system call: see native/compat/glibc.c.
+  const compat = platform === "linux" ? [join("native", "compat", "glibc.c"), "-Wl,--wrap=fstat"] : [];
+  const librarySources = [...sources.filter((f) => f !== "addon.c").map((f) => join("native", f)), ...compat];
+  const addonSources = [...sources.map((f) => join("native", f)), ...compat];
   const out = join(root, "prebuilds", target);
   mkdirSync(out, { recursive: true });
   const common = ["-O2", "-Wall", "-Wextra", "-fPIC", "-shared"];

@@ -16,6 +16,8 @@ else
 fi
 
 npx tsc --noEmit -p tsconfig.json
+# JSR: what jsr.json publishes (dist/deno.js and its types) passes JSR's checks.
+npx deno publish --dry-run --allow-dirty
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
 rm -f .tmp/vitest.json .tmp/vitest-shared.json .tmp/vitest-native.json .tmp/browser-rows.json

@@ -40,6 +40,24 @@ describe("prebuilt binaries", () => {
   }
 });
 
+const objdump = spawnSync("objdump", ["--version"]).status === 0;
+
+describe.skipIf(!objdump)("glibc baseline (needs objdump)", () => {
+  for (const target of ["linux-x64", "linux-arm64"] as const) {
+    const dir = path.join(prebuilds, target);
+    // Node 20 itself needs glibc 2.28: the binaries must not ask for more (native/compat/glibc.c).
+    test.skipIf(!ci && !fs.existsSync(dir))(`${target}: no glibc symbol newer than 2.28`, () => {
+      for (const name of ["anymmap.node", "libanymmap.so"]) {
+        const r = spawnSync("objdump", ["-T", path.join(dir, name)], { encoding: "utf8" });
+        expect(r.status).toBe(0);
+        const versions = [...r.stdout.matchAll(/GLIBC_2\.(\d+)/g)].map((m) => Number(m[1]));
+        expect(versions.length, `${target}/${name} uses glibc`).toBeGreaterThan(0);
+        expect(Math.max(...versions), `${target}/${name}`).toBeLessThanOrEqual(28);
+      }
+    });
+  }
+});
+
 const qemu = spawnSync("qemu-aarch64", ["--version"]).status === 0;
 const sysroot = "/usr/aarch64-linux-gnu";
 const armReady = qemu && fs.existsSync(path.join(sysroot, "lib", "ld-linux-aarch64.so.1")) && fs.existsSync(path.join(prebuilds, "linux-arm64"));
