@@ -183,7 +183,7 @@ console.log(JSON.stringify({ backend: info().backend, runtime: info().runtime, t
     const out = JSON.parse(r.stdout) as Record<string, string>;
     expect(out).toMatchObject({ backend: prebuilt ? "native" : "wasm", text: "HELLO deno consumer", anon: "anon" });
     if (prebuilt) {
-      expect(out.runtime).toContain("without --allow-read/--allow-write");
+      expect(out.runtime).toContain("--allow-ffi: native file access bypasses --allow-read/--allow-write");
       // Written through the mapping with no --allow-write: FFI bypasses Deno's sandbox, as docs/install.md says.
       expect(fs.readFileSync(path.join(dir, "data.txt"), "utf8")).toBe("HELLO deno consumer");
     }
@@ -225,12 +225,12 @@ describe("Bun (bun add)", () => {
 
 // A browser app: maps a Blob on the main thread (load() first, as the main
 // thread needs) and anonymous memory; the result lands in the page.
-const browserProgram = `import { init, mmap, mmapSync, info, type Mapping } from "anymmap";
+const browserProgram = `import { init, mmap, mmapSync, info } from "anymmap";
 
 async function main(): Promise<void> {
   await init();
   const data = Uint8Array.from({ length: 10000 }, (_, i) => (i * 7 + 3) & 0xff);
-  const m: Mapping = await mmap(new Blob([data]));
+  const m = await mmap(new Blob([data]));
   await m.load(0, m.length);
   const bytes = m.read();
   const anon = mmapSync(null, { length: 4096, prot: "rw", flags: "private" });
@@ -267,7 +267,7 @@ describe("browser apps from the tarball", () => {
     const checked = tsc(dir, "-p", ".");
     expect(checked.stdout + checked.stderr).toBe("");
     expect(checked.status).toBe(0);
-    must(sh("node", [path.join(modules, "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: dir }), "vite build");
+    must(sh("node", [path.join(modules, "vite", "bin", "vite.js"), "build", "--base", "./", "--logLevel", "warn"], { cwd: dir }), "vite build");
     const assets = fs.readdirSync(path.join(dir, "dist", "assets"));
     expect(assets.some((f) => /^anymmap-.*\.wasm$/.test(f)), assets.join(", ")).toBe(true);
     bundled.vite = path.join(dir, "dist");
@@ -300,9 +300,19 @@ describe("browser apps from the tarball", () => {
     try {
       for (const [name, dir] of Object.entries(bundled)) {
         const page = await context.newPage();
+        const seen: string[] = [];
+        page.on("console", (m) => seen.push(`console.${m.type()}: ${m.text()}`));
+        page.on("pageerror", (e) => seen.push(`error: ${e.message}`));
+        page.on("response", (r) => {
+          if (r.status() >= 400) seen.push(`HTTP ${r.status()}: ${r.url()}`);
+        });
         await page.goto(`${server.origin}/${path.relative(work, dir)}/index.html`);
-        await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title !== "loading", undefined, { timeout: 60_000 });
-        expect(JSON.parse(await page.title()), name).toEqual({ backend: "wasm", length: 10000, same: true, anon: "anon" });
+        await page
+          .waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title !== "loading", undefined, { timeout: 60_000 })
+          .catch((e: unknown) => {
+            throw new Error(`${name}: the page never finished (${String(e)}):\n${seen.join("\n")}`);
+          });
+        expect(JSON.parse(await page.title()), `${name}\n${seen.join("\n")}`).toEqual({ backend: "wasm", length: 10000, same: true, anon: "anon" });
         await page.close();
       }
     } finally {

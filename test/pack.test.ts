@@ -459,7 +459,7 @@ export function code(e: unknown): string {
 export { first, written, prot };
 `;
 
-  test("dist/index.d.ts resolves through package.json exports 'types' and types a correct program", () => {
+  test("dist/node.d.ts resolves through the exports' node condition and types a correct program", () => {
     fs.writeFileSync(path.join(project, "consumer.ts"), consumer);
     const r = compile("consumer.ts", "--skipLibCheck", "--traceResolution");
     const out = r.stdout.split("\n");

@@ -143,11 +143,11 @@ console.log(JSON.stringify({ backend: info().backend, a: new TextDecoder().decod
     expect(out).toEqual({ backend: "wasm", a: "sync", b: "async" });
   });
 
-  test("with --allow-ffi, info().runtime says the native backend reads and writes files outside --allow-read/--allow-write", () => {
+  test("with --allow-ffi, info().runtime says that native file access bypasses --allow-read/--allow-write", () => {
     fs.writeFileSync(path.join(dir, "ffi.mjs"), `import { info } from ${JSON.stringify(denoEntry)};\nconsole.log(JSON.stringify(info()));\n`);
     const out = json(sh(deno, ["run", "--no-prompt", "--no-check", "--allow-ffi", "ffi.mjs"], { cwd: dir }));
     expect(out.backend).toBe("native");
-    expect(out.runtime).toMatch(/^deno \S+ \(--allow-ffi: the native backend reads and writes files without --allow-read\/--allow-write\)$/);
+    expect(out.runtime).toMatch(/^deno \S+ \(--allow-ffi: native file access bypasses --allow-read\/--allow-write\)$/);
   });
 
   test("with --allow-read and --allow-write, a shared writable mapping writes through", () => {

@@ -47,7 +47,7 @@ const adapter: RuntimeAdapter = {
   // Said where everyone looks (info().runtime): FFI is outside Deno's sandbox.
   runtime:
     Deno.permissions.querySync({ name: "ffi" }).state === "granted"
-      ? `deno ${Deno.version.deno} (--allow-ffi: the native backend reads and writes files without --allow-read/--allow-write)`
+      ? `deno ${Deno.version.deno} (--allow-ffi: native file access bypasses --allow-read/--allow-write)`
       : `deno ${Deno.version.deno}`,
   native: denoNative,
   backendChoice: envChoice("ANYMMAP_BACKEND"),
