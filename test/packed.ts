@@ -26,8 +26,8 @@ export function packedTarball(): string {
   if (listed.status !== 0) throw new Error(`git ls-files: ${listed.stderr}`);
   const files = listed.stdout
     .split("\0")
-    // The tests are neither packed nor needed to build: editing one does not repack.
-    .filter((f) => f !== "" && !f.startsWith("test/") && fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile())
+    // Tests and docs are neither packed nor needed to build: editing one does not repack.
+    .filter((f) => f !== "" && !f.startsWith("test/") && !f.startsWith("docs/") && fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile())
     .sort();
   const hash = createHash("sha256");
   for (const f of files) hash.update(f).update("\0").update(fs.readFileSync(path.join(root, f))).update("\0");
@@ -63,6 +63,10 @@ export function packedTarball(): string {
     if (r.status !== 0) throw new Error(`npm pack in a clean copy failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
+    // Tarballs of older sources are of no more use.
+    for (const other of fs.readdirSync(path.dirname(dir))) {
+      if (/^[0-9a-f]{16}$/.test(other) && other !== path.basename(dir)) fs.rmSync(path.join(path.dirname(dir), other), { recursive: true, force: true });
+    }
     return tarball;
   } finally {
     fs.rmSync(clone, { recursive: true, force: true });
