@@ -66,7 +66,7 @@ function build(target) {
   const addonSources = [...sources.map((f) => join("native", f)), ...compat];
   const out = join(root, "prebuilds", target);
   mkdirSync(out, { recursive: true });
-  const common = ["-O2", "-Wall", "-Wextra", "-fPIC", "-shared"];
+  const common = ["-O2", "-Wall", "-Wextra", "-fPIC", "-shared", "-pthread"];
   // The addon's napi_* symbols come from the node binary that loads it: macOS's linker must be told.
   const lateBinding = platform === "darwin" ? ["-undefined", "dynamic_lookup"] : [];
   const library = platform === "darwin" ? "libanymmap.dylib" : "libanymmap.so";
