@@ -9,6 +9,9 @@ const external = (id) => id.startsWith("node:") || id.startsWith("bun:") || node
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
+// Source maps for development; scripts/prepack.mjs builds the package without them (it says why).
+const sourcemap = process.env.ANYMMAP_SOURCEMAP !== "0";
+
 // The version is baked in at build time, so no runtime needs to read package.json.
 const bakeVersion = {
   name: "bake-version",
@@ -16,6 +19,24 @@ const bakeVersion = {
     code.includes("__ANYMMAP_VERSION__")
       ? { code: code.replaceAll("__ANYMMAP_VERSION__", JSON.stringify(version)), map: null }
       : null,
+};
+
+// The WASM engine inlined as base64 for Deno's entry: a module Deno loads
+// with its code, so the engine needs no --allow-read (a file read would).
+// About 90 kB of dist/deno.js for the two builds; the other runtimes read
+// the .wasm files beside the bundles.
+const EMBEDDED_WASM = "virtual:anymmap-wasm-base64";
+const embedWasm = {
+  name: "embed-wasm",
+  resolveId: (id) => (id === EMBEDDED_WASM ? `\0${EMBEDDED_WASM}` : null),
+  load(id) {
+    if (id !== `\0${EMBEDDED_WASM}`) return null;
+    const base64 = (file) => {
+      this.addWatchFile(file);
+      return readFileSync(file).toString("base64");
+    };
+    return `export const wasmBase64 = { default: ${JSON.stringify(base64("wasm/anymmap.wasm"))}, shared: ${JSON.stringify(base64("wasm/anymmap-shared.wasm"))} };\n`;
+  },
 };
 
 export default [
@@ -31,13 +52,16 @@ export default [
     output: {
       dir: "dist",
       format: "es",
-      sourcemap: true,
+      sourcemap,
       entryFileNames: "[name].js",
       chunkFileNames: "chunks/[name]-[hash].js",
+      // Where Deno finds the types of a plain .js module (JSR publishes dist/deno.js as it is).
+      banner: (chunk) => (chunk.isEntry && chunk.name === "deno" ? '/* @ts-self-types="./deno.d.ts" */' : ""),
     },
     external,
     plugins: [
       bakeVersion,
+      embedWasm,
       typescript({
         tsconfig: "./tsconfig.json",
         // Only src/ is bundled; tests and scripts are type-checked by `tsc`.
@@ -51,7 +75,7 @@ export default [
     // with the Node/Deno/Bun entries), and a build error if anything in it
     // reaches for a Node builtin.
     input: { browser: "src/runtime/browser/index.ts" },
-    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    output: { dir: "dist", format: "es", sourcemap, entryFileNames: "[name].js" },
     external: (id, importer) => {
       if (external(id)) throw new Error(`the browser bundle must not import ${id} (from ${importer})`);
       return false;
@@ -68,7 +92,7 @@ export default [
   {
     // The browser runner of C programs (a dedicated worker), self-contained too.
     input: { "run-worker": "src/runtime/browser/run-worker.ts" },
-    output: { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js" },
+    output: { dir: "dist", format: "es", sourcemap, entryFileNames: "[name].js" },
     external: (id, importer) => {
       if (external(id)) throw new Error(`the browser runner must not import ${id} (from ${importer})`);
       return false;
@@ -81,18 +105,22 @@ export default [
       }),
     ],
   },
-  {
-    // The contract for every runtime, and each runtime entry's own declarations.
-    input: {
-      index: "src/index.ts",
-      node: "src/runtime/node/index.ts",
-      deno: "src/runtime/deno/index.ts",
-      bun: "src/runtime/bun/index.ts",
-      browser: "src/runtime/browser/index.ts",
-    },
+  // The contract for every runtime, and each runtime entry's own declarations:
+  // one self-contained file each (no shared .d.ts chunk), so that Deno, which
+  // does not map a chunk's ".js" import to its ".d.ts", reads them as they are
+  // (JSR: dist/deno.js names its types with @ts-self-types).
+  ...Object.entries({
+    index: "src/index.ts",
+    node: "src/runtime/node/index.ts",
+    deno: "src/runtime/deno/index.ts",
+    bun: "src/runtime/bun/index.ts",
+    browser: "src/runtime/browser/index.ts",
+  }).map(([name, input]) => ({
+    input: { [name]: input },
     // `Disposable` comes from this lib; rollup-plugin-dts drops the directive.
-    output: { dir: "dist", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
+    // Deno has it built in, and JSR refuses a directive that changes globals.
+    output: { dir: "dist", format: "es", banner: name === "deno" ? "" : '/// <reference lib="esnext.disposable" />' },
     external,
     plugins: [dts({ tsconfig: "./tsconfig.json" })],
-  },
+  })),
 ];

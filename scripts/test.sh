@@ -4,9 +4,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 npm run build
-# The native backend: the N-API addon and the shared library for Deno and Bun.
-# `npm install` builds them too, but never fails; in CI they must build.
-if [ "${CI:-}" = "true" ]; then node native/build.mjs --strict; else node native/build.mjs; fi
+# The native backend (the N-API addon and the shared library for Deno and
+# Bun) into prebuilds/<platform>-<arch>/: in CI for every published platform
+# (linux-arm64 with the cross compiler .ci/run installs), else for this machine.
+if [ "${CI:-}" = "true" ]; then npm run build:prebuilds; else node native/build.mjs; fi
 
 if command -v emcc >/dev/null 2>&1; then
   bash scripts/build-wasm.sh --check
@@ -15,6 +16,8 @@ else
 fi
 
 npx tsc --noEmit -p tsconfig.json
+# JSR: what jsr.json publishes (dist/deno.js and its types) passes JSR's checks.
+npx deno publish --dry-run --allow-dirty
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
 rm -f .tmp/vitest.json .tmp/vitest-shared.json .tmp/vitest-native.json .tmp/browser-rows.json

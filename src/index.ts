@@ -38,6 +38,8 @@ export declare const mprotect: EntryPoint["mprotect"];
 export declare const madvise: EntryPoint["madvise"];
 /** mincore(2) over the default address space. All runtimes. */
 export declare const mincore: EntryPoint["mincore"];
+/** Maps memory another thread shared (`mapping.share()`, received through postMessage). Node, Deno, Bun; browsers with SharedArrayBuffer. */
+export declare const attach: EntryPoint["attach"];
 /** Runtime, backend, page size, version, resident bytes. All runtimes. */
 export declare const info: EntryPoint["info"];
 /** Host I/O counters of the default address space. All runtimes. */

@@ -1,7 +1,8 @@
 /**
- * The published package, as a user gets it: `npm pack`, install the tarball
- * into a scratch project outside the repo, then use the library, its types
- * and its bin from there. Needs a built dist/ (`npm run build` first).
+ * The published package, as a user gets it: `npm pack` from a clean copy of
+ * the sources (test/packed.ts: its prepack builds everything), install the
+ * tarball into a scratch project outside the repo, then use the library, its
+ * types, its prebuilt native backend and its bin from there.
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { chromiumAvailable, launchChromium } from "./browser/chromium.js";
 import { startServer } from "./browser/server.js";
+import { packedTarball, tarEntries } from "./packed.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
@@ -22,7 +24,6 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 const tsc = path.join(root, "node_modules", ".bin", "tsc");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-pack-"));
-const packDir = path.join(tmp, "pack");
 const project = path.join(tmp, "project");
 let tarball = "";
 let entries: string[] = [];
@@ -52,17 +53,9 @@ function node(script: string, ...args: string[]): Out {
 }
 
 beforeAll(() => {
-  for (const f of ["dist/node.js", "dist/cli.js", "dist/index.d.ts", "dist/anymmap.wasm"]) {
-    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
-  }
-  fs.mkdirSync(packDir);
-  must(sh("npm", ["pack", "--pack-destination", packDir], { cwd: root }), "npm pack");
-  const tgz = fs.readdirSync(packDir).filter((f) => f.endsWith(".tgz"));
-  expect(tgz).toEqual([`${pkg.name}-${pkg.version}.tgz`]);
-  tarball = path.join(packDir, tgz[0]!);
-  entries = must(sh("tar", ["tzf", tarball]), "tar tzf")
-    .stdout.split("\n")
-    .filter((l) => l !== "");
+  tarball = packedTarball();
+  expect(path.basename(tarball)).toBe(`${pkg.name}-${pkg.version}.tgz`);
+  entries = tarEntries(tarball).map((e) => `package/${e}`);
 
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
@@ -71,7 +64,7 @@ beforeAll(() => {
   let r = sh("npm", [...flags, "--offline", tarball], { cwd: project });
   if (r.status !== 0) r = sh("npm", [...flags, tarball], { cwd: project });
   must(r, "npm install of the tarball");
-}, 180_000);
+}, 600_000);
 
 describe("tarball contents", () => {
   test("has the runtime files, the bin, the README and the C sources", () => {
@@ -98,17 +91,46 @@ describe("tarball contents", () => {
     expect(entries.filter((e) => e.endsWith(".test.ts") || e.endsWith(".spec.ts"))).toEqual([]);
   });
 
-  test("ships the native backend's sources and its install script, not a prebuilt binary", () => {
-    for (const f of ["binding.gyp", "native/build.mjs", "native/addon.c", "native/anymmap_native.c", "native/anymmap_native.h"]) {
+  test("ships the prebuilt native backend for linux-x64 and linux-arm64, and the sources and script to build one for another platform", () => {
+    for (const target of ["linux-x64", "linux-arm64"]) {
+      for (const f of ["anymmap.node", "libanymmap.so"]) expect(entries, `${target}/${f}`).toContain(`package/prebuilds/${target}/${f}`);
+    }
+    for (const f of ["native/build.mjs", "native/addon.c", "native/anymmap_native.c", "native/anymmap_native.h"]) {
       expect(entries, f).toContain(`package/${f}`);
     }
     expect(entries.filter((e) => e.startsWith("package/build/"))).toEqual([]);
   });
 
+  test("has no install script and no binding.gyp (npm would run node-gyp for one): installing compiles nothing", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "anymmap", "package.json"), "utf8")) as { scripts?: Record<string, string>; gypfile?: boolean };
+    for (const hook of ["preinstall", "install", "postinstall"]) expect(manifest.scripts?.[hook], hook).toBeUndefined();
+    expect(entries).not.toContain("package/binding.gyp");
+  });
+
+  test("ships no source maps and nothing left from an earlier build", () => {
+    expect(entries.filter((e) => e.endsWith(".map"))).toEqual([]);
+    const js = entries.filter((e) => e.startsWith("package/dist/") && e.endsWith(".js"));
+    expect(js.length).toBeGreaterThan(0);
+    for (const e of js) {
+      expect(fs.readFileSync(path.join(project, "node_modules", "anymmap", e.slice("package/".length)), "utf8"), e).not.toContain("sourceMappingURL");
+    }
+    // Every chunk is imported by some entry: no stale hashed chunk from an older build.
+    const dist = path.join(project, "node_modules", "anymmap", "dist");
+    const code = js.map((e) => fs.readFileSync(path.join(project, "node_modules", "anymmap", e.slice("package/".length)), "utf8")).join("\n");
+    for (const chunk of fs.readdirSync(path.join(dist, "chunks"))) expect(code, chunk).toContain(`chunks/${chunk}`);
+  });
+
   test("the packed wasm is the built one", () => {
     const installed = fs.readFileSync(path.join(project, "node_modules", "anymmap", "dist", "anymmap.wasm"));
-    expect(Buffer.compare(installed, fs.readFileSync(path.join(root, "dist", "anymmap.wasm")))).toBe(0);
+    // The committed build (scripts/build-wasm.sh --check keeps it equal to the C sources), copied by prepack.
+    expect(Buffer.compare(installed, fs.readFileSync(path.join(root, "wasm", "anymmap.wasm")))).toBe(0);
     expect(WebAssembly.validate(installed)).toBe(true);
+  });
+
+  test("jsr.json publishes the same version as package.json", () => {
+    const jsr = JSON.parse(fs.readFileSync(path.join(root, "jsr.json"), "utf8")) as { version: string; exports: Record<string, string> };
+    expect(jsr.version).toBe(pkg.version);
+    expect(jsr.exports["."]).toBe("./dist/deno.js");
   });
 
   test("has no runtime dependencies", () => {
@@ -357,27 +379,59 @@ process.stdout.write(JSON.stringify({ info: info(), backend: m.backend, text: ne
     expect(r.stderr).toBe("");
     return JSON.parse(r.stdout) as { info: { backend: string; nativeUnavailable?: string }; backend: string; text: string };
   };
+  const target = `${process.platform}-${process.arch}`;
+  const shipped = ["linux-x64", "linux-arm64"].includes(target);
 
-  test("without the addon built, falls back to WASM and info() says why and how to build it", () => {
-    fs.rmSync(path.join(installed(), "build"), { recursive: true, force: true });
-    const got = run();
-    expect(got.backend).toBe("wasm");
-    expect(got.text).toBe("native?");
-    expect(got.info.backend).toBe("wasm");
-    expect(got.info.nativeUnavailable).toContain("not built");
-    expect(got.info.nativeUnavailable).toContain("native/build.mjs");
-  });
-
-  test("its install script builds the addon, and then Node maps with the kernel", () => {
-    const r = sh(process.execPath, [path.join(installed(), "native", "build.mjs")], { cwd: installed() });
-    expect(r.status).toBe(0);
-    expect(fs.existsSync(path.join(installed(), "build", "Release", "anymmap.node"))).toBe(true);
+  test.skipIf(!shipped)(`maps with the kernel right after install, through the prebuilt ${target} addon`, () => {
     const got = run();
     expect(got.backend).toBe("native");
     expect(got.info.backend).toBe("native");
     expect(got.info.nativeUnavailable).toBeUndefined();
     expect(got.text).toBe("native?");
+  });
+
+  test("on a platform without a prebuilt binary, falls back to WASM and info() says why and how to build one, in one line", () => {
+    const prebuilt = path.join(installed(), "prebuilds", target);
+    const aside = `${prebuilt}.aside`;
+    if (fs.existsSync(prebuilt)) fs.renameSync(prebuilt, aside);
+    try {
+      const got = run();
+      expect(got.backend).toBe("wasm");
+      expect(got.text).toBe("native?");
+      expect(got.info.backend).toBe("wasm");
+      expect(got.info.nativeUnavailable).toContain(`no prebuilt native binary for ${target}`);
+      expect(got.info.nativeUnavailable).toContain("native/build.mjs");
+      expect(got.info.nativeUnavailable).not.toContain("\n");
+    } finally {
+      if (fs.existsSync(aside)) fs.renameSync(aside, prebuilt);
+    }
+  });
+
+  test("native/build.mjs in the installed package builds this platform's binaries where a C compiler is", () => {
+    const prebuilt = path.join(installed(), "prebuilds", target);
+    fs.rmSync(prebuilt, { recursive: true, force: true });
+    const r = sh(process.execPath, [path.join(installed(), "native", "build.mjs")], { cwd: installed() });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(fs.existsSync(path.join(prebuilt, "anymmap.node"))).toBe(true);
+    expect(run().backend).toBe("native");
   }, 120_000);
+});
+
+describe("package checks", () => {
+  test("@arethetypeswrong/cli finds no problem in the tarball (an ESM-only package)", () => {
+    const r = sh(path.join(root, "node_modules", ".bin", "attw"), [tarball, "--profile", "esm-only", "--exclude-entrypoints", "./anymmap.wasm", "./anymmap-shared.wasm", "--format", "ascii"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    // Every resolution the ESM-only profile checks (Node's ESM and bundlers), for every entry point, is green.
+    const checked = r.stdout.split("\n").filter((l) => /^(node16 \(from ESM\)|bundler): /.test(l));
+    expect(checked.length).toBeGreaterThanOrEqual(6);
+    for (const line of checked) expect(line).toContain("🟢");
+  });
+
+  test("publint finds nothing to report in the installed package", () => {
+    const r = sh(path.join(root, "node_modules", ".bin", "publint"), ["run", path.join(project, "node_modules", "anymmap"), "--pack", "false", "--strict"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/Suggestion|Warning|Error/);
+  });
 });
 
 describe("TypeScript consumers", () => {
@@ -405,33 +459,42 @@ export function code(e: unknown): string {
 export { first, written, prot };
 `;
 
-  test("dist/index.d.ts resolves through package.json exports 'types' and types a correct program", () => {
+  test("dist/node.d.ts resolves through the exports' node condition and types a correct program", () => {
     fs.writeFileSync(path.join(project, "consumer.ts"), consumer);
     const r = compile("consumer.ts", "--skipLibCheck", "--traceResolution");
     const out = r.stdout.split("\n");
     const errors = out.filter((l) => /error TS\d+/.test(l));
     expect(errors).toEqual([]);
     expect(r.status).toBe(0);
-    expect(out).toContain("Matched 'exports' condition 'types'.");
+    // Node's own declarations, through the node condition.
+    expect(out).toContain("Matched 'exports' condition 'node'.");
     const resolved = out.find((l) => l.startsWith("======== Module name 'anymmap' was successfully resolved to"));
-    expect(resolved).toContain(path.join(project, "node_modules", "anymmap", "dist", "index.d.ts"));
+    expect(resolved).toContain(path.join(project, "node_modules", "anymmap", "dist", "node.d.ts"));
   });
 
-  test("the types reject wrong calls", () => {
+  test("the types reject wrong calls", { timeout: 120_000 }, () => {
     fs.writeFileSync(
       path.join(project, "wrong.ts"),
       `import { mmapSync, type MapOptions } from "anymmap";
 const options: MapOptions = { prot: "r", length: "4096" };
 mmapSync(42, options);
+mmapSync("data.bin", { flags: "share" });
+mmapSync("data.bin", { prot: "read|wirte" });
+export const fine: MapOptions[] = [{ flags: "shared|populate", prot: "read|write" }, { flags: "private|fixed", prot: "rw" }, { flags: "MAP_SHARED|MAP_ANONYMOUS", prot: 3 }, { flags: 0x01 | 0x20 }];
 `,
     );
     const r = compile("wrong.ts", "--skipLibCheck");
     expect(r.status).not.toBe(0);
+    const errors = r.stdout.split("\n").filter((l) => l.includes("error TS"));
+    expect(errors.map((l) => l.replace(/\):.*/, ")"))).toEqual(["wrong.ts(2,42)", "wrong.ts(3,10)", "wrong.ts(4,24)", "wrong.ts(5,24)"]);
     expect(r.stdout).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
     expect(r.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS2345/);
+    // tsc even names the right spelling.
+    expect(r.stdout).toMatch(/wrong\.ts\(4,\d+\): error TS2820: Type '"share"' is not assignable to type 'MapFlags \| undefined'\. Did you mean '"shared"'\?/);
+    expect(r.stdout).toMatch(/wrong\.ts\(5,\d+\): error TS2820: Type '"read\|wirte"' is not assignable to type 'Prot \| undefined'\. Did you mean '"read\|write"'\?/);
   });
 
-  test("the declarations themselves check cleanly (no skipLibCheck) with the esnext lib", () => {
+  test("the declarations themselves check cleanly (no skipLibCheck) with the esnext lib", { timeout: 240_000 }, () => {
     fs.writeFileSync(path.join(project, "consumer.ts"), consumer);
     fs.writeFileSync(
       path.join(project, "dispose.ts"),

@@ -95,7 +95,7 @@ describe.runIf(process.platform === "linux")("map/touch/unmap cycles give every 
       } else {
         file = files[r(files.length)]!;
         fileOff = r(3) * PAGE;
-        const options = { prot: "rw", flags: kind === 2 ? "shared" : "private", offset: fileOff, length: pages * PAGE };
+        const options = { prot: "rw" as const, flags: kind === 2 ? ("shared" as const) : ("private" as const), offset: fileOff, length: pages * PAGE };
         if (r(2)) {
           m = space.mmapSync(file.path, options);
         } else {

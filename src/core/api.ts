@@ -2,18 +2,37 @@
  * The one contract every runtime entry of anymmap is typed against.
  */
 
+type LowerProtBit = "read" | "write" | "exec";
+type UpperProtBit = "PROT_READ" | "PROT_WRITE" | "PROT_EXEC";
+
 /**
  * Protection: a number (`PROT_READ | PROT_WRITE`), letters (`"r"`, `"rw"`,
  * `"rwx"`, `"none"`) or names joined by `|` (`"read|write"`,
- * `"PROT_READ|PROT_WRITE"`). All runtimes.
+ * `"PROT_READ|PROT_WRITE"`). A misspelt name fails type-checking. All runtimes.
  */
-export type Prot = number | string;
+export type Prot =
+  | number
+  | "r" | "w" | "x" | "rw" | "rx" | "wx" | "rwx"
+  | "none" | "PROT_NONE"
+  | LowerProtBit | `${LowerProtBit}|${LowerProtBit}` | `${LowerProtBit}|${LowerProtBit}|${LowerProtBit}`
+  | UpperProtBit | `${UpperProtBit}|${UpperProtBit}` | `${UpperProtBit}|${UpperProtBit}|${UpperProtBit}`;
+
+/** A mapping flag by name, lower-case. All runtimes. */
+type MapName = "shared" | "private" | "shared_validate" | "fixed" | "fixed_noreplace" | "anonymous" | "anon" | "noreserve" | "populate" | "nonblock";
+/** A mapping flag as `mmap(2)` spells it. All runtimes. */
+type UpperMapName = `MAP_${Uppercase<Exclude<MapName, "anon">>}`;
 
 /**
- * Mapping flags: a number (`MAP_SHARED | MAP_POPULATE`) or names joined by
- * `|` (`"shared"`, `"private|populate"`, `"MAP_SHARED"`). All runtimes.
+ * Mapping flags: a number (`MAP_SHARED | MAP_POPULATE`) or up to three names
+ * joined by `|` (`"shared"`, `"shared|populate"`, `"private|fixed"`,
+ * `"MAP_SHARED|MAP_ANONYMOUS"`). A misspelt name fails type-checking; what
+ * the names mean together (exactly one of shared and private...) is checked
+ * at run time, as the kernel does. All runtimes.
  */
-export type MapFlags = number | string;
+export type MapFlags =
+  | number
+  | MapName | `${MapName}|${MapName}` | `${MapName}|${MapName}|${MapName}`
+  | UpperMapName | `${UpperMapName}|${UpperMapName}` | `${UpperMapName}|${UpperMapName}|${UpperMapName}`;
 
 /** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). All runtimes. */
 export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "ax" | "ax+";

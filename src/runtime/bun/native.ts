@@ -1,7 +1,8 @@
 /**
  * Bun's native backend: the shared library built from native/anymmap_native.c
- * (build/libanymmap.so), through bun:ffi. `Bun.mmap` is not used: it has no
- * munmap or msync, maps only by path, always read-write, and at most 4 GiB.
+ * (prebuilds/<platform>-<arch>/libanymmap.so, by native/build.mjs), through
+ * bun:ffi. `Bun.mmap` is not used: it has no munmap or msync, maps only by
+ * path, always read-write, and at most 4 GiB.
  */
 import { dlopen, toArrayBuffer } from "bun:ffi";
 
@@ -16,7 +17,8 @@ const MAX_BUFFER = 2 ** 32;
 /** Opens the library; throws an Error that says why it cannot be used. Bun. */
 export function bunNative(): NativeMman {
   const file = process.platform === "darwin" ? "libanymmap.dylib" : "libanymmap.so";
-  const path = decodeURIComponent(new URL(`../build/${file}`, import.meta.url).pathname);
+  const target = `${process.platform}-${process.arch}`;
+  const path = decodeURIComponent(new URL(`../prebuilds/${target}/${file}`, import.meta.url).pathname);
   const symbols = Object.fromEntries(
     Object.entries(NATIVE_SYMBOLS).map(([name, sig]) => [name, { args: sig.parameters.map(bunType), returns: bunType(sig.result) }]),
   );
@@ -24,7 +26,7 @@ export function bunNative(): NativeMman {
   try {
     lib = dlopen(path, symbols) as unknown as { symbols: FfiSymbols };
   } catch (e) {
-    throw new Error(`cannot open ${path} (${e instanceof Error ? e.message : String(e)}); build it with "node native/build.mjs"`, { cause: e });
+    throw new Error(`cannot open ${path} (${e instanceof Error ? e.message : String(e)}); no prebuilt native binary for ${target}? build one with "node native/build.mjs" in the package (needs a C compiler)`, { cause: e });
   }
   return ffiMman({
     platform: process.platform,

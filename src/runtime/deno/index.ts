@@ -1,15 +1,17 @@
 /**
  * anymmap for Deno: the kernel's mmap through Deno.dlopen with --allow-ffi,
  * else the WASM engine over Deno's node:fs (one pread64 per page-in,
- * straight into WebAssembly memory). The WASM engine needs --allow-read for
- * the files it maps and for anymmap.wasm, and --allow-write for writable ones.
+ * straight into WebAssembly memory). The WASM engine is inlined in this
+ * module (no file to read): it needs --allow-read only for the files it maps,
+ * and --allow-write for writable ones; anonymous memory needs no flag.
  */
 import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
-import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
-import { MmapError } from "../../core/errors.js";
-import { openDenoFile, permissionError } from "./deno-file.js";
+import { wasmBase64 } from "virtual:anymmap-wasm-base64";
+
+import { AnymmapInstance, type RuntimeAdapter, type WasmVariant } from "../../core/anymmap.js";
+import { openDenoFile } from "./deno-file.js";
 import { denoNative } from "./native.js";
-import { mapDenoError, missingPermission } from "./map-error.js";
+import { mapDenoError } from "./map-error.js";
 
 export * from "../../core/constants.js";
 export { MmapError, isMmapError } from "../../core/errors.js";
@@ -19,9 +21,7 @@ export type * from "../../core/api.js";
 interface DenoNamespace {
   readonly version: { readonly deno: string };
   readonly env: { get(name: string): string | undefined };
-  readonly permissions: { querySync(desc: { name: "env"; variable: string }): { readonly state: string } };
-  readFileSync(path: URL): Uint8Array;
-  readFile(path: URL): Promise<Uint8Array>;
+  readonly permissions: { querySync(desc: { name: "env"; variable: string } | { name: "ffi" }): { readonly state: string } };
 }
 declare const Deno: DenoNamespace;
 
@@ -30,15 +30,12 @@ declare const __ANYMMAP_VERSION__: string;
 /** The package version. Deno. */
 export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
 
-// Found relative to this module, wherever it was loaded from (a checkout,
-// node_modules, Deno's npm cache, or a web server).
-const wasmUrl = (variant: WasmVariant = "default"): URL => new URL(`./${WASM_FILES[variant]}`, import.meta.url);
-
-/** A failed read of anymmap.wasm, as an MmapError that says which permission to add. */
-function loadError(e: unknown, url: URL): unknown {
-  const flag = missingPermission(e);
-  if (flag === undefined) return e;
-  return permissionError(flag, "load", "read anymmap.wasm", decodeURIComponent(url.pathname), e);
+/** The engine's bytes, from the base64 text rollup inlines (see rollup.config.mjs). */
+function wasmBytes(variant: WasmVariant = "default"): Uint8Array {
+  const text = atob(wasmBase64[variant]);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
 /** An environment variable when Deno may read it (--allow-env); unset otherwise, without a prompt. */
@@ -47,43 +44,19 @@ function envChoice(variable: "ANYMMAP_BACKEND" | "ANYMMAP_WASM_MEMORY"): string 
 }
 
 const adapter: RuntimeAdapter = {
-  runtime: `deno ${Deno.version.deno}`,
+  // Said where everyone looks (info().runtime): FFI is outside Deno's sandbox.
+  runtime:
+    Deno.permissions.querySync({ name: "ffi" }).state === "granted"
+      ? `deno ${Deno.version.deno} (--allow-ffi: native file access bypasses --allow-read/--allow-write)`
+      : `deno ${Deno.version.deno}`,
   native: denoNative,
   backendChoice: envChoice("ANYMMAP_BACKEND"),
   memoryChoice: envChoice("ANYMMAP_WASM_MEMORY"),
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,
-  compileSync: (variant) => {
-    const url = wasmUrl(variant);
-    if (url.protocol !== "file:") {
-      throw new MmapError(
-        "ENOSYS",
-        "load",
-        `anymmap.wasm is at ${url.href}, which Deno reads only asynchronously: call await mmap(...) or await open(...) once before the Sync forms`,
-      );
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(url);
-    } catch (e) {
-      throw loadError(e, url);
-    }
-    return new WebAssembly.Module(bytes);
-  },
-  compile: async (variant) => {
-    const url = wasmUrl(variant);
-    if (url.protocol === "file:") {
-      try {
-        return await WebAssembly.compile(await Deno.readFile(url));
-      } catch (e) {
-        throw loadError(e, url);
-      }
-    }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`fetch ${url.href}: HTTP ${response.status}`);
-    return WebAssembly.compile(await response.arrayBuffer());
-  },
+  compileSync: (variant) => new WebAssembly.Module(wasmBytes(variant)),
+  compile: (variant) => WebAssembly.compile(wasmBytes(variant)),
 };
 
 /** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Deno. */

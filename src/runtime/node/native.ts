@@ -1,6 +1,6 @@
 /**
- * Node's native backend: the N-API addon (native/addon.c, built by
- * `npm install` into build/Release/anymmap.node).
+ * Node's native backend: the N-API addon (native/addon.c), prebuilt into
+ * prebuilds/<platform>-<arch>/anymmap.node by native/build.mjs.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,13 +15,14 @@ type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer" | "faultCount
 /** Node refuses external ArrayBuffers above 4 GiB (ERR_BUFFER_TOO_LARGE). */
 const MAX_EXTERNAL_BUFFER = 2 ** 32;
 
-const addonPath = fileURLToPath(new URL("../build/Release/anymmap.node", import.meta.url));
+const target = `${process.platform}-${process.arch}`;
+const addonPath = fileURLToPath(new URL(`../prebuilds/${target}/anymmap.node`, import.meta.url));
 const buildScript = fileURLToPath(new URL("../native/build.mjs", import.meta.url));
 
 /** Loads the addon; throws an Error that says why it cannot be used. Node. */
 export function nodeNative(): NativeMman {
   if (!existsSync(addonPath)) {
-    throw new Error(`the N-API addon is not built (${addonPath} is missing; run "node ${buildScript}", which needs a C compiler and node-gyp)`);
+    throw new Error(`no prebuilt native binary for ${target} (${addonPath}); build one with "node ${buildScript}" (needs a C compiler and Node's headers)`);
   }
   let addon: Addon;
   try {

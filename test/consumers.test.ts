@@ -1,0 +1,323 @@
+/**
+ * Fresh consumer projects installing the packed tarball (test/packed.ts: a
+ * clean copy's `npm pack`), as a user's would: Node + TypeScript (nodenext),
+ * Deno (`npm:` specifier over node_modules), Bun (`bun add`), and browser
+ * apps built by Vite and by esbuild and run in Chromium. Each type-checks
+ * its program with tsc (or `deno check`) and runs it.
+ *
+ * Installs run with a PATH holding only node, npm, deno and bun: no cc, make
+ * or python3, so nothing can be compiled at install; npm runs with
+ * --strict-allow-scripts (an install script not allowed fails the install).
+ * The native backend must still be what Node, Deno (--allow-ffi) and Bun get.
+ */
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { runtimeEnv } from "../scripts/runtime-env.mjs";
+import { chromiumAvailable, launchChromium } from "./browser/chromium.js";
+import { startServer } from "./browser/server.js";
+import { packedTarball } from "./packed.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const modules = path.join(root, "node_modules");
+const work = path.join(root, ".tmp", "consumers");
+const bin = path.join(work, "bin");
+const target = `${process.platform}-${process.arch}`;
+const prebuilt = ["linux-x64", "linux-arm64"].includes(target);
+let tarball = "";
+
+interface Out {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs with only `bin` on PATH (and the runtimes' quiet settings); ANYMMAP_BACKEND unset so each gets its default. */
+function sh(command: string, args: string[], options: SpawnSyncOptions = {}): Out {
+  const { ANYMMAP_BACKEND: _b, ANYMMAP_WASM_MEMORY: _m, ...base } = runtimeEnv(root);
+  const r = spawnSync(command, args, {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    timeout: 240_000,
+    ...options,
+    env: { ...base, PATH: bin, npm_config_update_notifier: "false", ...(options.env ?? {}) },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+function must(r: Out, what: string): Out {
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** A fresh project folder with these files. */
+function project(name: string, files: Record<string, string>): string {
+  const dir = path.join(work, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+/** npm install of the tarball, strict about install scripts, offline first (it has no dependencies). */
+function npmInstall(dir: string): void {
+  const flags = ["install", "--no-audit", "--no-fund", "--strict-allow-scripts"];
+  let r = sh("npm", [...flags, "--offline", tarball], { cwd: dir });
+  if (r.status !== 0) r = sh("npm", [...flags, tarball], { cwd: dir });
+  must(r, `npm install --strict-allow-scripts in ${path.basename(dir)}`);
+}
+
+/** Node's types for consumers that use node:fs: the repo's @types/node, linked (never installed). */
+function linkNodeTypes(dir: string): void {
+  fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
+  fs.symlinkSync(path.join(modules, "@types", "node"), path.join(dir, "node_modules", "@types", "node"));
+}
+
+const tsc = (dir: string, ...args: string[]) => sh("node", [path.join(modules, "typescript", "bin", "tsc"), ...args], { cwd: dir });
+
+beforeAll(() => {
+  tarball = packedTarball();
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(bin, { recursive: true });
+  fs.symlinkSync(process.execPath, path.join(bin, "node"));
+  for (const tool of ["npm", "npx"]) {
+    const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+    fs.symlinkSync(fs.realpathSync(found), path.join(bin, tool));
+  }
+  fs.symlinkSync(fs.realpathSync(path.join(modules, ".bin", "deno")), path.join(bin, "deno"));
+  fs.symlinkSync(fs.realpathSync(path.join(modules, ".bin", "bun")), path.join(bin, "bun"));
+}, 600_000);
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test("the consumers' PATH has no compiler, make or Python", () => {
+  for (const tool of ["cc", "gcc", "clang", "make", "python3", "node-gyp"]) {
+    expect(sh("/bin/sh", ["-c", `command -v ${tool}`]).status, tool).not.toBe(0);
+  }
+  expect(sh("/bin/sh", ["-c", "command -v node"]).status).toBe(0);
+});
+
+const nodeProgram = `import { info, mmapSync, MmapError, type MapFlags, type Mapping } from "anymmap";
+import { readFileSync, writeFileSync } from "node:fs";
+
+writeFileSync("data.txt", "hello consumer");
+const flags: MapFlags = "shared";
+const m: Mapping = mmapSync("data.txt", { prot: "rw", flags });
+m.write("HELLO", 0);
+m.msync("sync");
+m.munmap();
+let code = "";
+try {
+  mmapSync("data.txt", { offset: 1 });
+} catch (e) {
+  if (e instanceof MmapError) code = e.code;
+}
+const { backend, nativeUnavailable } = info();
+console.log(JSON.stringify({ backend, nativeUnavailable: nativeUnavailable ?? null, file: readFileSync("data.txt", "utf8"), code }));
+`;
+
+describe("Node + TypeScript (module nodenext)", () => {
+  test("installs with --strict-allow-scripts and no compiler, type-checks, and maps with the prebuilt native backend", () => {
+    const dir = project("node-ts", {
+      "package.json": JSON.stringify({ name: "node-consumer", private: true, type: "module" }),
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, outDir: "out", types: ["node"], skipLibCheck: false },
+        include: ["main.ts"],
+      }),
+      "main.ts": nodeProgram,
+    });
+    npmInstall(dir);
+    linkNodeTypes(dir);
+    const checked = tsc(dir, "-p", ".");
+    expect(checked.stdout + checked.stderr).toBe("");
+    expect(checked.status).toBe(0);
+    const r = sh("node", ["out/main.js"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      backend: prebuilt ? "native" : "wasm",
+      nativeUnavailable: prebuilt ? null : expect.stringContaining(`no prebuilt native binary for ${target}`),
+      file: "HELLO consumer",
+      code: "EINVAL",
+    });
+  }, 300_000);
+
+  test("a misspelt flag fails tsc in the consumer", () => {
+    const dir = path.join(work, "node-ts");
+    fs.writeFileSync(path.join(dir, "main.ts"), nodeProgram.replace('const flags: MapFlags = "shared";', 'const flags: MapFlags = "share";'));
+    const checked = tsc(dir, "-p", ".");
+    expect(checked.status).not.toBe(0);
+    expect(checked.stdout).toMatch(/main\.ts\(5,7\): error TS\d+: Type '"share"' is not assignable to type 'MapFlags'/);
+  }, 120_000);
+});
+
+describe("Deno (npm: specifier, node_modules)", () => {
+  test("deno check passes; with only --allow-ffi it maps through the prebuilt library (FFI is outside --allow-read/--allow-write)", () => {
+    const dir = project("deno", {
+      "package.json": JSON.stringify({ name: "deno-consumer", private: true, type: "module" }),
+      "deno.json": JSON.stringify({ nodeModulesDir: "manual" }),
+      "main.ts": `import { info, mmapSync, type Mapping } from "npm:anymmap";
+
+const m: Mapping = mmapSync("data.txt", { prot: "rw", flags: "shared" });
+m.write("HELLO", 0);
+m.msync("sync");
+const text: string = new TextDecoder().decode(m.read());
+m.munmap();
+const anon = mmapSync(null, { length: 4096, prot: "rw" });
+anon.write("anon", 0);
+console.log(JSON.stringify({ backend: info().backend, runtime: info().runtime, text, anon: new TextDecoder().decode(anon.read(0, 4)) }));
+`,
+      "data.txt": "hello deno consumer",
+    });
+    npmInstall(dir);
+    const checked = sh("deno", ["check", "main.ts"], { cwd: dir });
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+    const r = sh("deno", ["run", "--no-prompt", "--allow-ffi", "main.ts"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Record<string, string>;
+    expect(out).toMatchObject({ backend: prebuilt ? "native" : "wasm", text: "HELLO deno consumer", anon: "anon" });
+    if (prebuilt) {
+      expect(out.runtime).toContain("--allow-ffi: native file access bypasses --allow-read/--allow-write");
+      // Written through the mapping with no --allow-write: FFI bypasses Deno's sandbox, as docs/install.md says.
+      expect(fs.readFileSync(path.join(dir, "data.txt"), "utf8")).toBe("HELLO deno consumer");
+    }
+    // No permission at all: the inlined WASM engine, anonymous memory only.
+    const anonOnly = path.join(dir, "anon.ts");
+    fs.writeFileSync(anonOnly, `import { info, mmapSync } from "npm:anymmap";\nconst a = mmapSync(null, { length: 4096, prot: "rw" });\na.write("x", 0);\nconsole.log(info().backend, a.read(0, 1)[0]);\n`);
+    const bare = sh("deno", ["run", "--no-prompt", "anon.ts"], { cwd: dir });
+    expect(bare.stderr).toBe("");
+    expect(bare.stdout.trim()).toBe("wasm 120");
+  }, 300_000);
+});
+
+describe("Bun (bun add)", () => {
+  test("bun add of the tarball needs no trust step: the native backend; tsc (customConditions bun) type-checks", () => {
+    const dir = project("bun", {
+      "package.json": JSON.stringify({ name: "bun-consumer", private: true, type: "module" }),
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { module: "preserve", moduleResolution: "bundler", customConditions: ["bun"], target: "esnext", strict: true, noEmit: true, types: ["node"] },
+        include: ["main.ts"],
+      }),
+      "main.ts": nodeProgram,
+    });
+    must(sh("bun", ["add", tarball], { cwd: dir }), "bun add");
+    linkNodeTypes(dir);
+    const checked = tsc(dir, "-p", ".", "--traceResolution");
+    expect(checked.stdout.split("\n").filter((l) => l.includes("error TS"))).toEqual([]);
+    expect(checked.status).toBe(0);
+    expect(checked.stdout).toMatch(/Module name 'anymmap' was successfully resolved to '.*\/node_modules\/anymmap\/dist\/bun\.d\.ts'/);
+    const r = sh("bun", ["main.ts"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      backend: prebuilt ? "native" : "wasm",
+      nativeUnavailable: prebuilt ? null : expect.stringContaining(target),
+      file: "HELLO consumer",
+      code: "EINVAL",
+    });
+  }, 300_000);
+});
+
+// A browser app: maps a Blob on the main thread (load() first, as the main
+// thread needs) and anonymous memory; the result lands in the page.
+const browserProgram = `import { init, mmap, mmapSync, info } from "anymmap";
+
+async function main(): Promise<void> {
+  await init();
+  const data = Uint8Array.from({ length: 10000 }, (_, i) => (i * 7 + 3) & 0xff);
+  const m = await mmap(new Blob([data]));
+  await m.load(0, m.length);
+  const bytes = m.read();
+  const anon = mmapSync(null, { length: 4096, prot: "rw", flags: "private" });
+  anon.write("anon", 0);
+  document.title = JSON.stringify({
+    backend: info().backend,
+    length: m.length,
+    same: bytes.every((b, i) => b === data[i]),
+    anon: new TextDecoder().decode(anon.read(0, 4)),
+  });
+}
+main().catch((e: unknown) => {
+  document.title = JSON.stringify({ error: String(e instanceof Error ? e.stack : e) });
+});
+`;
+
+/** What `create-vite`'s TypeScript template uses: bundler resolution, no custom conditions. */
+const browserTsconfig = JSON.stringify({
+  compilerOptions: { target: "es2022", module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom", "dom.iterable"], strict: true, noEmit: true, skipLibCheck: false },
+  include: ["src"],
+});
+
+const bundled: Record<string, string> = {};
+
+describe("browser apps from the tarball", () => {
+  test("Vite: tsc type-checks `import { init, mmap } from \"anymmap\"`, vite build bundles it with anymmap.wasm", () => {
+    const dir = project("vite", {
+      "package.json": JSON.stringify({ name: "vite-consumer", private: true, type: "module" }),
+      "tsconfig.json": browserTsconfig,
+      "index.html": `<!doctype html>\n<meta charset="utf-8">\n<title>loading</title>\n<script type="module" src="/src/main.ts"></script>\n`,
+      "src/main.ts": browserProgram,
+    });
+    npmInstall(dir);
+    const checked = tsc(dir, "-p", ".");
+    expect(checked.stdout + checked.stderr).toBe("");
+    expect(checked.status).toBe(0);
+    must(sh("node", [path.join(modules, "vite", "bin", "vite.js"), "build", "--base", "./", "--logLevel", "warn"], { cwd: dir }), "vite build");
+    const assets = fs.readdirSync(path.join(dir, "dist", "assets"));
+    expect(assets.some((f) => /^anymmap-.*\.wasm$/.test(f)), assets.join(", ")).toBe(true);
+    bundled.vite = path.join(dir, "dist");
+  }, 300_000);
+
+  test("esbuild: tsc type-checks, esbuild bundles it; anymmap.wasm is copied beside the bundle from the package's export", () => {
+    const dir = project("esbuild", {
+      "package.json": JSON.stringify({ name: "esbuild-consumer", private: true, type: "module" }),
+      "tsconfig.json": browserTsconfig,
+      "src/main.ts": browserProgram,
+      "public/index.html": `<!doctype html>\n<meta charset="utf-8">\n<title>loading</title>\n<script type="module" src="./main.js"></script>\n`,
+    });
+    npmInstall(dir);
+    const checked = tsc(dir, "-p", ".");
+    expect(checked.stdout + checked.stderr).toBe("");
+    expect(checked.status).toBe(0);
+    const esbuild = path.join(modules, "esbuild", "bin", "esbuild");
+    must(sh(esbuild, ["src/main.ts", "--bundle", "--format=esm", "--platform=browser", "--outfile=public/main.js", "--log-level=warning"], { cwd: dir }), "esbuild");
+    // esbuild leaves `new URL("./anymmap.wasm", import.meta.url)` to the page: the file goes beside the bundle.
+    const resolved = sh("node", ["--input-type=module", "-e", 'console.log(import.meta.resolve("anymmap/anymmap.wasm"))'], { cwd: dir });
+    fs.copyFileSync(fileURLToPath(resolved.stdout.trim()), path.join(dir, "public", "anymmap.wasm"));
+    bundled.esbuild = path.join(dir, "public");
+  }, 300_000);
+
+  test.skipIf(!chromiumAvailable)("both bundles run in Chromium: a Blob and anonymous memory mapped on the main thread", async () => {
+    expect(Object.keys(bundled).sort()).toEqual(["esbuild", "vite"]);
+    const server = await startServer({ root: work, served: [path.relative(work, bundled.vite!), path.relative(work, bundled.esbuild!)] });
+    const profile = path.join(work, "chromium-profile");
+    const context = await launchChromium(profile);
+    try {
+      for (const [name, dir] of Object.entries(bundled)) {
+        const page = await context.newPage();
+        const seen: string[] = [];
+        page.on("console", (m) => seen.push(`console.${m.type()}: ${m.text()}`));
+        page.on("pageerror", (e) => seen.push(`error: ${e.message}`));
+        page.on("response", (r) => {
+          if (r.status() >= 400) seen.push(`HTTP ${r.status()}: ${r.url()}`);
+        });
+        await page.goto(`${server.origin}/${path.relative(work, dir)}/index.html`);
+        await page
+          .waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title !== "loading", undefined, { timeout: 60_000 })
+          .catch((e: unknown) => {
+            throw new Error(`${name}: the page never finished (${String(e)}):\n${seen.join("\n")}`);
+          });
+        expect(JSON.parse(await page.title()), `${name}\n${seen.join("\n")}`).toEqual({ backend: "wasm", length: 10000, same: true, anon: "anon" });
+        await page.close();
+      }
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  }, 180_000);
+});
