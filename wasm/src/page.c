@@ -296,6 +296,19 @@ int writeback(uint32_t start, uint32_t end) {
   return 0;
 }
 
+/* Every dirty MAP_SHARED page of every mapping, as the kernel's page cache
+ * outlives a process: hosts call it when the runtime exits. A failed file
+ * does not stop the others; the first error is returned. */
+int anymmap_writeback_all(void) {
+  int first = 0;
+  for (uint32_t i = 0; i < nvmas; i++) {
+    if (objects[vmas[i].obj].kind != OBJ_FILE_SHARED) continue;
+    int err = writeback(vmas[i].start, vmas[i].end);
+    if (err && !first) first = err;
+  }
+  return first;
+}
+
 /* Reads shared file page p again, into a side buffer first: a failed read
  * leaves the page as it was, still resident (an eager mapping's pages must
  * stay so). size is the file's, just taken. */

@@ -8,6 +8,7 @@ import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOSta
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import { MmapError } from "../../core/errors.js";
 import { openDenoFile, permissionError } from "./deno-file.js";
+import { writeBackAtExit } from "./exit-hook.js";
 import { denoNative } from "./native.js";
 import { mapDenoError, missingPermission } from "./map-error.js";
 
@@ -51,6 +52,7 @@ const adapter: RuntimeAdapter = {
   native: denoNative,
   backendChoice: envChoice("ANYMMAP_BACKEND"),
   memoryChoice: envChoice("ANYMMAP_WASM_MEMORY"),
+  atExit: writeBackAtExit,
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,
