@@ -30,13 +30,14 @@ interface CoreExports {
   anymmap_resident_pages(): number;
   anymmap_mapping_count(): number;
   anymmap_writeback_all(): number;
+  anymmap_max_mapping(): number;
 }
 
 const MAP_FAILED = 0xffffffff;
 const SIGBUS = 1000;
 const WASI_EBADF = WASI_ERRNO.EBADF;
 
-/** The largest mapping the 4 GiB linear memory can hold. */
+/** An upper bound of every engine's maxMapping (the 4 GiB linear memory less its top 64 KiB and the core's own data), for memory attached from another thread. */
 export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
 
 /**
@@ -78,7 +79,6 @@ export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number) => Ho
  */
 export class WasmEngine implements Engine {
   readonly backend = "wasm" as const;
-  readonly maxMapping = MAX_MAPPING;
   readonly addressLimit = 2 ** 32;
   readonly memory: WebAssembly.Memory;
   private readonly core: CoreExports;
@@ -106,6 +106,11 @@ export class WasmEngine implements Engine {
     this.core._initialize();
     this.ioBuffer = this.core.anymmap_io_buffer() >>> 0;
     this.ioSize = this.core.anymmap_io_buffer_size() >>> 0;
+  }
+
+  /** The longest mapping there is room for with nothing else mapped (4 GiB less the core's tables and heap); fragmentation may leave less. */
+  get maxMapping(): number {
+    return this.core.anymmap_max_mapping() >>> 0;
   }
 
   get stats(): HostIOStats {

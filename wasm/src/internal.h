@@ -21,7 +21,6 @@
 /* Linux's default vm.max_map_count. */
 #define MAX_VMAS 65530
 #define MAX_OBJECTS 65536
-#define MAX_FILES 4096
 
 #define PG_RESIDENT 1
 #define PG_DIRTY 2
@@ -78,7 +77,9 @@ extern uint64_t page_hash[NPAGES];
 extern struct vma vmas[MAX_VMAS];
 extern uint32_t nvmas;
 extern struct object objects[MAX_OBJECTS];
-extern struct file files[MAX_FILES];
+/* Grows as files are mapped (file.c): a record index stays valid, a
+ * pointer into the table does not survive file_get. */
+extern struct file *files;
 /* Records at or above files_used are free: lookups stop there. */
 extern uint32_t files_used;
 
