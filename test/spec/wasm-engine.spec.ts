@@ -3,7 +3,7 @@
  * (createInstance) so that nothing else is mapped there. Runs in every
  * runtime and project: `backend: "wasm"` asks for the engine explicitly.
  */
-import { anymmap, describe, expect, expectMmapError, it } from "../harness/index.js";
+import { anymmap, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
 const wasm = { backend: "wasm" } as const;
@@ -25,5 +25,54 @@ describe("WASM engine limits", () => {
     m.munmap();
     const over = expectMmapError(() => space.mmapSync(null, { length: max + P, ...wasm }), "ENOMEM", "mmap");
     expect(over.message).toContain(`at most ${max} bytes`);
+  });
+});
+
+/** docs/security.md, "What a view exposes": each statement about the WASM backend, checked. */
+describe("what a WASM view exposes", () => {
+  const secret = pattern(64, 7);
+  const other = pattern(2 * P, 8);
+
+  it("read() is a new buffer of exactly the range, holding only those bytes", () => {
+    const space = anymmap.createInstance();
+    const a = space.mmapSync(fx.file(secret), { ...wasm, prot: "rw", flags: "shared" });
+    a.bytes; // resident, so that its bytes are in the memory
+    const b = space.mmapSync(fx.file(other), { ...wasm, prot: "rw", flags: "shared" });
+    const copy = b.read(P, P);
+    expect(copy.byteOffset).toBe(0);
+    expect(copy.buffer.byteLength).toBe(P);
+    expect(copy).toEqual(other.subarray(P));
+    copy[0] = copy[0]! ^ 0xff;
+    expect(b.read(P, 1)[0]).toBe(other[P]);
+    a.munmap();
+    b.munmap();
+  });
+
+  it("a view's buffer is the address space's whole memory, other mappings' bytes included", () => {
+    const space = anymmap.createInstance();
+    const a = space.mmapSync(fx.file(secret), { ...wasm, prot: "rw", flags: "shared" });
+    a.bytes;
+    const b = space.mmapSync(fx.file(other), { ...wasm, prot: "rw", flags: "shared" });
+    const view = b.view(0, 16);
+    expect(view.buffer.byteLength).toBeGreaterThanOrEqual(2 ** 32 - 2 ** 16);
+    expect(view.buffer).toBe(a.bytes.buffer);
+    expect(new Uint8Array(view.buffer, a.address, secret.length)).toEqual(secret);
+    a.munmap();
+    b.munmap();
+  });
+
+  it("createInstance() address spaces have separate memories", () => {
+    const x = anymmap.createInstance();
+    const y = anymmap.createInstance();
+    const a = x.mmapSync(fx.file(secret), { ...wasm, prot: "rw", flags: "shared" });
+    const b = y.mmapSync(fx.file(other), { ...wasm, prot: "rw", flags: "shared" });
+    expect(b.bytes.buffer).not.toBe(a.bytes.buffer);
+    const there = new Uint8Array(b.bytes.buffer, a.address, secret.length);
+    const before = there.slice();
+    expect(before).not.toEqual(secret);
+    a.write(pattern(secret.length, 9));
+    expect(there).toEqual(before);
+    a.munmap();
+    b.munmap();
   });
 });
