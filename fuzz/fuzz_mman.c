@@ -356,8 +356,22 @@ static int writeback_model(uint64_t start, uint64_t end, int dry) {
   for (int i = 0; i < (failing >= 0 ? failing : n); i++) {
     struct mp *m = sel[i];
     if (m->kind != M_SHARED || !m->resident || !dirty(m)) continue;
+    if (m->forced) {
+      /* No digest, so no clean copy: the page was written whole. */
+      m->ext = 0;
+    } else {
+      /* Only the bytes that changed since the page was clean were written
+       * (wasm/src/clean.c): the file has them, and keeps what others wrote
+       * elsewhere in the page (ext stays). */
+      uint64_t size = fsize(m->ino), off = (uint64_t)m->fp << PAGE_SHIFT;
+      for (uint32_t b = 0; b < PAGE_SIZE && off + b < size; b++)
+        if (shadow[mi(m)][b] != synced[mi(m)][b])
+          CHECK(memfs_data(m->ino)[off + b] == shadow[mi(m)][b],
+                "write-back of shared page %#x (file %d page %lld): changed byte %u is not in the file",
+                m->page, m->ino, (long long)m->fp, b);
+    }
     memcpy(synced[mi(m)], shadow[mi(m)], PAGE_SIZE);
-    m->ext = m->forced = 0;
+    m->forced = 0;
   }
   return failing >= 0;
 }

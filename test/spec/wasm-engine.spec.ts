@@ -76,3 +76,58 @@ describe("what a WASM view exposes", () => {
     b.munmap();
   });
 });
+
+/** docs/security.md, "Two processes, one page": each address space writes back only the bytes it changed. */
+describe("two address spaces writing different bytes of one page", () => {
+  const base = pattern(3 * P, 21);
+  const rw = { prot: "rw", flags: "shared" } as const;
+
+  it("both writes reach the file, through write() and raw views, whoever syncs first", () => {
+    const path = fx.file(base);
+    const a = anymmap.createInstance().mmapSync(path, rw);
+    const b = anymmap.createInstance().mmapSync(path, rw);
+    // Both read the page before either writes, as two processes would.
+    expect(a.read(0, P)).toEqual(base.subarray(0, P));
+    expect(b.read(0, P)).toEqual(base.subarray(0, P));
+    a.write(new Uint8Array(10).fill(0xaa), 0);
+    b.bytes.fill(0xbb, 100, 110);
+    a.bytes[P + 7] = 0xa1;
+    b.write(new Uint8Array([0xb1]), P + 8);
+    a.msync("sync");
+    b.msync("sync");
+    const want = base.slice();
+    want.fill(0xaa, 0, 10);
+    want.fill(0xbb, 100, 110);
+    want[P + 7] = 0xa1;
+    want[P + 8] = 0xb1;
+    expect(fx.read(path)).toEqual(want);
+    // munmap writes back the same way.
+    a.bytes[2 * P] = 1;
+    b.bytes[2 * P + 1] = 2;
+    b.munmap();
+    a.munmap();
+    want[2 * P] = 1;
+    want[2 * P + 1] = 2;
+    expect(fx.read(path)).toEqual(want);
+  });
+
+  it("a byte written back with its old value does not overwrite the other's write", () => {
+    const path = fx.file(base);
+    const a = anymmap.createInstance().mmapSync(path, rw);
+    const b = anymmap.createInstance().mmapSync(path, rw);
+    a.bytes;
+    b.bytes;
+    a.bytes[50] = base[50]! ^ 1;
+    a.bytes[50] = base[50]!; // changed and changed back: nothing of a's to write
+    a.bytes[60] = 6;
+    b.bytes[50] = 5;
+    b.msync("sync");
+    a.msync("sync");
+    const want = base.slice();
+    want[50] = 5;
+    want[60] = 6;
+    expect(fx.read(path)).toEqual(want);
+    a.munmap();
+    b.munmap();
+  });
+});

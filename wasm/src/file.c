@@ -34,6 +34,7 @@ static int files_grow(void) {
 void anymmap_native_reset_files(void) {
   next_hidden_fd = FIRST_HIDDEN_FD;
   files_used = 0;
+  anymmap_native_reset_clean();
   if (files != initial_files) free(files);
   files = initial_files;
   files_cap = INITIAL_FILES;
@@ -163,7 +164,7 @@ static int page_clean(uint32_t p) {
  * no longer has, so the page stays dirty until it is written back, whatever
  * it comes to hold. */
 static void file_bytes_changed(uint32_t p, int was_clean) {
-  if (was_clean) page_hash[p] = page_digest(page_addr(p));
+  if (was_clean) hash_page(p);
   else if (page_state[p] & PG_HASHED) page_state[p] = (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY);
 }
 
@@ -187,7 +188,7 @@ static void zero_file_range(int file, uint64_t from, uint64_t to, int rebase_dir
       int clean = rebase_dirty ? (page_state[p] & PG_HASHED) != 0 : page_clean((uint32_t)p);
       memset(page_addr((uint32_t)p) + (a - base), 0, b - a);
       if (rebase_dirty) {
-        if (clean) page_hash[p] = page_digest(page_addr((uint32_t)p));
+        if (clean) hash_page((uint32_t)p);
       } else {
         file_bytes_changed((uint32_t)p, clean);
       }
