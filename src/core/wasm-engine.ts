@@ -64,7 +64,13 @@ const hooked = new WeakSet<AtExit>();
  */
 export function writeBackAllEngines(): void {
   for (const engine of unsyncedEngines) {
-    const code = engine.writeBackAll();
+    let code: string | undefined;
+    try {
+      code = engine.writeBackAll();
+    } catch (e) {
+      // The other engines, and the runtime's other exit handlers, still run.
+      code = String(e);
+    }
     // Nobody is left to throw to: stderr is the only place the loss can be told.
     if (code) console.error(`anymmap: some unsynced MAP_SHARED writes could not be written to their files at exit (${code})`);
   }
