@@ -336,19 +336,30 @@ static uint64_t pick_len(void) {
 
 /* ---- model effects ---- */
 
+/* Whether write-back of a dirty shared page writes anything: a page with a
+ * clean copy (not forced) writes only its changed bytes below the end of the
+ * file, which may be none. */
+static int needs_write(const struct mp *m) {
+  if (past_eof(m->ino, m->fp)) return 0;
+  if (m->forced) return 1;
+  uint64_t size = fsize(m->ino), off = (uint64_t)m->fp << PAGE_SHIFT;
+  for (uint32_t b = 0; b < PAGE_SIZE && off + b < size; b++)
+    if (shadow[mi(m)][b] != synced[mi(m)][b]) return 1;
+  return 0;
+}
+
 /* Write-back of [start, end) as the core does it: dirty shared pages are
- * written and become clean. While writes fail, the first dirty page inside
- * the file fails it, after the pages before it were handled (only pages
- * wholly past the end of their file can come first: they are cleaned without
- * a write). Returns 1 when the write-back fails. dry: predict only. */
+ * written and become clean. While writes fail, the first dirty page with
+ * bytes to write fails it, after the pages before it were handled (pages
+ * with nothing to write below the end of their file are cleaned without a
+ * write). Returns 1 when the write-back fails. dry: predict only. */
 static int writeback_model(uint64_t start, uint64_t end, int dry) {
   struct mp *sel[MAX_LIVE];
   int n = collect(start, end, sel);
   int failing = -1;
   if (fail_writes)
     for (int i = 0; i < n; i++)
-      if (sel[i]->kind == M_SHARED && sel[i]->resident && dirty(sel[i]) &&
-          !past_eof(sel[i]->ino, sel[i]->fp)) {
+      if (sel[i]->kind == M_SHARED && sel[i]->resident && dirty(sel[i]) && needs_write(sel[i])) {
         failing = i;
         break;
       }
