@@ -988,7 +988,7 @@ static void op_ftruncate(void) {
     for (int i = 1; i <= MAX_LIVE && !exp; i++) {
       struct mp *m = &pool[i];
       if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m) && fail_writes &&
-          !past_eof(m->ino, m->fp))
+          needs_write(m))
         exp = EIO;
     }
   }
@@ -1003,8 +1003,10 @@ static void op_ftruncate(void) {
   for (int i = 1; i <= MAX_LIVE; i++) {
     struct mp *m = &pool[i];
     if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m)) {
+      /* As in writeback_model: only a page without a clean copy was written whole. */
+      if (m->forced) m->ext = 0;
       memcpy(synced[i], shadow[i], PAGE_SIZE);
-      m->ext = m->forced = 0;
+      m->forced = 0;
     }
   }
   int want = (uint64_t)length > MEMFS_MAX_SIZE ? EFBIG : 0;
