@@ -37,7 +37,7 @@ const MAP_FAILED = 0xffffffff;
 const SIGBUS = 1000;
 const WASI_EBADF = WASI_ERRNO.EBADF;
 
-/** An upper bound of every engine's maxMapping (the 4 GiB linear memory less its top 64 KiB and the core's own data), for memory attached from another thread. */
+/** An upper bound of every engine's maxMapping (whose exact value the core computes), for memory attached from another thread. */
 export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
 
 /**
@@ -234,7 +234,7 @@ export class WasmEngine implements Engine {
     }
   }
 
-  /** Writes every dirty MAP_SHARED page back; 0 or the first error's code. */
+  /** Writes every dirty MAP_SHARED page back; undefined, or the first failure's errno name. */
   writeBackAll(): string | undefined {
     const err = this.core.anymmap_writeback_all();
     return err === 0 ? undefined : errnoName(err);
