@@ -336,19 +336,30 @@ static uint64_t pick_len(void) {
 
 /* ---- model effects ---- */
 
+/* Whether write-back of a dirty shared page writes anything: a page with a
+ * clean copy (not forced) writes only its changed bytes below the end of the
+ * file, which may be none. */
+static int needs_write(const struct mp *m) {
+  if (past_eof(m->ino, m->fp)) return 0;
+  if (m->forced) return 1;
+  uint64_t size = fsize(m->ino), off = (uint64_t)m->fp << PAGE_SHIFT;
+  for (uint32_t b = 0; b < PAGE_SIZE && off + b < size; b++)
+    if (shadow[mi(m)][b] != synced[mi(m)][b]) return 1;
+  return 0;
+}
+
 /* Write-back of [start, end) as the core does it: dirty shared pages are
- * written and become clean. While writes fail, the first dirty page inside
- * the file fails it, after the pages before it were handled (only pages
- * wholly past the end of their file can come first: they are cleaned without
- * a write). Returns 1 when the write-back fails. dry: predict only. */
+ * written and become clean. While writes fail, the first dirty page with
+ * bytes to write fails it, after the pages before it were handled (pages
+ * with nothing to write below the end of their file are cleaned without a
+ * write). Returns 1 when the write-back fails. dry: predict only. */
 static int writeback_model(uint64_t start, uint64_t end, int dry) {
   struct mp *sel[MAX_LIVE];
   int n = collect(start, end, sel);
   int failing = -1;
   if (fail_writes)
     for (int i = 0; i < n; i++)
-      if (sel[i]->kind == M_SHARED && sel[i]->resident && dirty(sel[i]) &&
-          !past_eof(sel[i]->ino, sel[i]->fp)) {
+      if (sel[i]->kind == M_SHARED && sel[i]->resident && dirty(sel[i]) && needs_write(sel[i])) {
         failing = i;
         break;
       }
@@ -356,8 +367,22 @@ static int writeback_model(uint64_t start, uint64_t end, int dry) {
   for (int i = 0; i < (failing >= 0 ? failing : n); i++) {
     struct mp *m = sel[i];
     if (m->kind != M_SHARED || !m->resident || !dirty(m)) continue;
+    if (m->forced) {
+      /* No digest, so no clean copy: the page was written whole. */
+      m->ext = 0;
+    } else {
+      /* Only the bytes that changed since the page was clean were written
+       * (wasm/src/clean.c): the file has them, and keeps what others wrote
+       * elsewhere in the page (ext stays). */
+      uint64_t size = fsize(m->ino), off = (uint64_t)m->fp << PAGE_SHIFT;
+      for (uint32_t b = 0; b < PAGE_SIZE && off + b < size; b++)
+        if (shadow[mi(m)][b] != synced[mi(m)][b])
+          CHECK(memfs_data(m->ino)[off + b] == shadow[mi(m)][b],
+                "write-back of shared page %#x (file %d page %lld): changed byte %u is not in the file",
+                m->page, m->ino, (long long)m->fp, b);
+    }
     memcpy(synced[mi(m)], shadow[mi(m)], PAGE_SIZE);
-    m->ext = m->forced = 0;
+    m->forced = 0;
   }
   return failing >= 0;
 }
@@ -963,7 +988,7 @@ static void op_ftruncate(void) {
     for (int i = 1; i <= MAX_LIVE && !exp; i++) {
       struct mp *m = &pool[i];
       if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m) && fail_writes &&
-          !past_eof(m->ino, m->fp))
+          needs_write(m))
         exp = EIO;
     }
   }
@@ -978,8 +1003,10 @@ static void op_ftruncate(void) {
   for (int i = 1; i <= MAX_LIVE; i++) {
     struct mp *m = &pool[i];
     if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m)) {
+      /* As in writeback_model: only a page without a clean copy was written whole. */
+      if (m->forced) m->ext = 0;
       memcpy(synced[i], shadow[i], PAGE_SIZE);
-      m->ext = m->forced = 0;
+      m->forced = 0;
     }
   }
   int want = (uint64_t)length > MEMFS_MAX_SIZE ? EFBIG : 0;

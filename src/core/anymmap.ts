@@ -10,7 +10,7 @@ import { NativeEngine } from "./native-engine.js";
 import type { NativeMman } from "./native-mman.js";
 import { PLATFORMS } from "./platform.js";
 import { bits, integer, pageAligned } from "./validate.js";
-import { WasmEngine } from "./wasm-engine.js";
+import { type AtExit, WasmEngine } from "./wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../wasi/host-file.js";
 import { WasiHost } from "../wasi/host.js";
@@ -44,6 +44,11 @@ export interface RuntimeAdapter {
   readonly backendChoice?: string;
   /** The WASM engine's memory asked for by the environment (ANYMMAP_WASM_MEMORY: "shared" or "unshared"), if any. */
   readonly memoryChoice?: string;
+  /**
+   * Runs the WASM engines' write-back of unsynced MAP_SHARED pages when the
+   * runtime exits, synchronously; absent where a runtime has no such moment.
+   */
+  readonly atExit?: AtExit;
 }
 
 const OPEN_FLAGS = new Set(["r", "r+", "w", "w+", "wx", "wx+", "a", "a+", "ax", "ax+"]);
@@ -174,7 +179,7 @@ export class AnymmapInstance implements Anymmap {
 
   private start(module: WebAssembly.Module): WasmEngine {
     const host = new WasiHost({ mapError: (e) => this.adapter.mapError(e) });
-    this.#engine ??= new WasmEngine(module, host, (path, flags, mode) => this.adapter.openFile(path, flags, mode));
+    this.#engine ??= new WasmEngine(module, host, (path, flags, mode) => this.adapter.openFile(path, flags, mode), this.adapter.atExit);
     return this.#engine;
   }
 

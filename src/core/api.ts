@@ -135,11 +135,31 @@ export interface Mapping extends Disposable {
   readonly backend: Backend;
   /** False after `munmap()` of the whole mapping. */
   readonly mapped: boolean;
-  /** The whole mapping as one view; reads every page that is not resident yet. */
+  /**
+   * The whole mapping as one view; reads every page that is not resident yet.
+   *
+   * **A view is not mapping-sized on the WASM backend.** Its `.buffer` is the
+   * address space's whole WebAssembly memory (up to 4 GiB) holding every
+   * mapping of that address space: whoever gets the view can read (and
+   * write) all of them through `.buffer`, `structuredClone(view)` and
+   * `postMessage(view)` copy all 4 GiB (with a `sharedMemory` address space
+   * they hand over the live memory), and its buffer cannot be transferred.
+   * To give bytes away, give a copy: `read()`. To keep files apart, map them
+   * in separate `createInstance()` address spaces, which have separate
+   * memories. See docs/security.md.
+   */
   readonly bytes: Uint8Array;
-  /** A view of `[offset, offset + length)`, valid while those pages stay mapped. */
+  /**
+   * A view of `[offset, offset + length)`, valid while those pages stay
+   * mapped. WASM backend: its `.buffer` is the whole address space's memory,
+   * as for `bytes`; hand `read()` copies to code that must see only these bytes.
+   */
   view(offset?: number, length?: number, access?: Access): Uint8Array;
-  /** A copy of `[offset, offset + length)`. */
+  /**
+   * A copy of `[offset, offset + length)` in a new buffer of exactly that
+   * size: safe to `postMessage`, transfer or pass to code that must not see
+   * other mappings.
+   */
   read(offset?: number, length?: number): Uint8Array;
   /** Copies into `target` from `offset`; returns bytes copied. */
   readInto(target: Uint8Array, offset?: number): number;
@@ -229,7 +249,9 @@ export interface LongOperation {
 
 /**
  * A view of a range of a windowed mapping, pinned (never unmapped to stay in
- * the budget) until released. Do not use `bytes` after `release()`. All runtimes.
+ * the budget) until released. Do not use `bytes` after `release()`. On the
+ * WASM backend `bytes.buffer` is the address space's whole memory, as for
+ * `Mapping.bytes`: hand copies (`read()`) to other code. All runtimes.
  */
 export interface MappedWindow extends Disposable {
   readonly offset: number;

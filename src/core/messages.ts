@@ -12,7 +12,7 @@ const HINTS: Record<string, string> = {
   "mmap:EEXIST": "MAP_FIXED_NOREPLACE: the range is already mapped; unmap it first or choose another address",
   "mmap:EOVERFLOW": "offset + length is beyond the largest file offset",
   "mmap:EOPNOTSUPP": "MAP_SHARED_VALIDATE rejects a flag it does not know",
-  "mmap:ENFILE": "too many files are mapped at once; unmap some",
+  "mmap:ENFILE": "no memory is left for the WASM engine's table of mapped files; unmap some files",
   "munmap:EINVAL": "the address must be page-aligned and the length greater than 0",
   "munmap:EIO": "dirty pages could not be written back; nothing was unmapped, fix the file system and retry",
   "msync:EINVAL": "the address must be page-aligned and flags one of sync/async, optionally with invalidate",

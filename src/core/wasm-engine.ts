@@ -1,5 +1,5 @@
 import type { HostIOStats, OpenFlags } from "./api.js";
-import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
+import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_TYPE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
 import type { Engine, EngineShare } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "./errno.js";
 import { MmapError } from "./errors.js";
@@ -29,14 +29,52 @@ interface CoreExports {
   anymmap_errno(): number;
   anymmap_resident_pages(): number;
   anymmap_mapping_count(): number;
+  anymmap_writeback_all(): number;
+  anymmap_max_mapping(): number;
 }
 
 const MAP_FAILED = 0xffffffff;
 const SIGBUS = 1000;
 const WASI_EBADF = WASI_ERRNO.EBADF;
 
-/** The largest mapping the 4 GiB linear memory can hold. */
+/** An upper bound of every engine's maxMapping (whose exact value the core computes), for memory attached from another thread. */
 export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
+
+/**
+ * Runs `writeBack` when the runtime exits (normal end, exit(), an uncaught
+ * error, a signal with its default action): the runtime adapter's hook.
+ * Called once per hook, when an engine first maps a file MAP_SHARED.
+ */
+export type AtExit = (writeBack: () => void) => void;
+
+/**
+ * Engines that may hold unsynced MAP_SHARED pages: those with a shared file
+ * mapping made since their mappings last dropped to none. Held strongly, so
+ * that an address space dropped with such mappings is still written back
+ * (its mappings' finalizers unmap them, which also releases it here).
+ */
+const unsyncedEngines = new Set<WasmEngine>();
+const hooked = new WeakSet<AtExit>();
+
+/**
+ * Writes back every dirty MAP_SHARED page of every engine, as the kernel's
+ * page cache would keep them past the process. Synchronous (exit handlers
+ * cannot wait); a file that fails is reported on stderr, the others still
+ * written.
+ */
+export function writeBackAllEngines(): void {
+  for (const engine of unsyncedEngines) {
+    let code: string | undefined;
+    try {
+      code = engine.writeBackAll();
+    } catch (e) {
+      // The other engines, and the runtime's other exit handlers, still run.
+      code = String(e);
+    }
+    // Nobody is left to throw to: stderr is the only place the loss can be told.
+    if (code) console.error(`anymmap: some unsynced MAP_SHARED writes could not be written to their files at exit (${code})`);
+  }
+}
 
 /** Opens a host file; throws MmapError (syscall "open") on failure. */
 export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number) => HostFile;
@@ -47,7 +85,6 @@ export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number) => Ho
  */
 export class WasmEngine implements Engine {
   readonly backend = "wasm" as const;
-  readonly maxMapping = MAX_MAPPING;
   readonly addressLimit = 2 ** 32;
   readonly memory: WebAssembly.Memory;
   private readonly core: CoreExports;
@@ -66,6 +103,7 @@ export class WasmEngine implements Engine {
     module: WebAssembly.Module,
     readonly host: WasiHost,
     private readonly openHostFile: OpenHostFile,
+    private readonly atExit?: AtExit,
   ) {
     const instance = new WebAssembly.Instance(module, host.imports());
     this.core = instance.exports as unknown as CoreExports;
@@ -74,6 +112,11 @@ export class WasmEngine implements Engine {
     this.core._initialize();
     this.ioBuffer = this.core.anymmap_io_buffer() >>> 0;
     this.ioSize = this.core.anymmap_io_buffer_size() >>> 0;
+  }
+
+  /** The longest mapping there is room for with nothing else mapped (4 GiB less the core's tables and heap); fragmentation may leave less. */
+  get maxMapping(): number {
+    return this.core.anymmap_max_mapping() >>> 0;
   }
 
   get stats(): HostIOStats {
@@ -178,10 +221,31 @@ export class WasmEngine implements Engine {
     }
     const at = this.core.anymmap_mmap_lazy(address, length, prot, flags, fd, BigInt(offset)) >>> 0;
     if (at === MAP_FAILED) this.fail("mmap", path);
+    if (fd >= 0 && (flags & MAP_TYPE) !== MAP_PRIVATE) this.mayHoldUnsynced();
     return at;
   }
 
+  /** Puts this engine among those written back at exit, hooking the runtime's exit once. */
+  private mayHoldUnsynced(): void {
+    unsyncedEngines.add(this);
+    if (this.atExit && !hooked.has(this.atExit)) {
+      hooked.add(this.atExit);
+      this.atExit(writeBackAllEngines);
+    }
+  }
+
+  /** Writes every dirty MAP_SHARED page back; undefined, or the first failure's errno name. */
+  writeBackAll(): string | undefined {
+    const err = this.core.anymmap_writeback_all();
+    return err === 0 ? undefined : errnoName(err);
+  }
+
   munmap(address: number, length: number): void {
+    this.unmap(address, length);
+    if (this.core.anymmap_mapping_count() === 0) unsyncedEngines.delete(this);
+  }
+
+  private unmap(address: number, length: number): void {
     if (this.shares.length > 0) {
       this.sweep();
       const end = address + length;

@@ -68,5 +68,9 @@ int anymmap_errno(void);
 size_t anymmap_page_size(void);
 size_t anymmap_resident_pages(void);
 size_t anymmap_mapping_count(void);
+/* The longest mapping there is room for when nothing else is mapped. */
+size_t anymmap_max_mapping(void);
+/* Writes every dirty MAP_SHARED page back (at exit); 0 or the first errno. */
+int anymmap_writeback_all(void);
 
 #endif

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -8,12 +9,35 @@
 #define FIRST_HIDDEN_FD 0x40000000
 static int32_t next_hidden_fd = FIRST_HIDDEN_FD;
 
+/* One record per mapped file, as many as memory allows: the table starts
+ * static and moves to the heap when it fills (a few dozen bytes a file). */
+#define INITIAL_FILES 64
+static struct file initial_files[INITIAL_FILES];
+struct file *files = initial_files;
+static uint32_t files_cap = INITIAL_FILES;
+uint32_t files_used;
+
+static int files_grow(void) {
+  if (files_cap > UINT32_MAX / 2 / sizeof *files) return 0;
+  uint32_t cap = files_cap * 2;
+  struct file *grown = files == initial_files ? malloc(cap * sizeof *files) : realloc(files, cap * sizeof *files);
+  if (!grown) return 0;
+  if (files == initial_files) memcpy(grown, initial_files, sizeof initial_files);
+  files = grown;
+  files_cap = cap;
+  return 1;
+}
+
 #ifndef __wasm__
 /* Natively only, for the fuzzer: see anymmap_native_reset_vm. Every static
  * variable of this file must be reset here. */
 void anymmap_native_reset_files(void) {
   next_hidden_fd = FIRST_HIDDEN_FD;
   files_used = 0;
+  anymmap_native_reset_clean();
+  if (files != initial_files) free(files);
+  files = initial_files;
+  files_cap = INITIAL_FILES;
 }
 #endif
 
@@ -43,14 +67,15 @@ static int file_find(uint64_t dev, uint64_t ino) {
   return -1;
 }
 
-/* The file record for fd, created on first use; -1 when the table is full.
+/* The file record for fd, created on first use; -1 when memory for the
+ * table ran out.
  * info's size is the freshest there is: page-ins below it need no fstat. */
 int file_get(const struct fd_info *info, int fd) {
   int i = file_find(info->dev, info->ino);
   if (i < 0) {
     for (i = 0; i < (int)files_used && files[i].in_use; i++) {
     }
-    if (i == MAX_FILES) return -1;
+    if ((uint32_t)i == files_cap && !files_grow()) return -1;
     if (i == (int)files_used) files_used++;
     memset(&files[i], 0, sizeof files[i]);
     files[i].in_use = 1;
@@ -139,7 +164,7 @@ static int page_clean(uint32_t p) {
  * no longer has, so the page stays dirty until it is written back, whatever
  * it comes to hold. */
 static void file_bytes_changed(uint32_t p, int was_clean) {
-  if (was_clean) page_hash[p] = page_digest(page_addr(p));
+  if (was_clean) hash_page(p);
   else if (page_state[p] & PG_HASHED) page_state[p] = (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY);
 }
 
@@ -163,7 +188,7 @@ static void zero_file_range(int file, uint64_t from, uint64_t to, int rebase_dir
       int clean = rebase_dirty ? (page_state[p] & PG_HASHED) != 0 : page_clean((uint32_t)p);
       memset(page_addr((uint32_t)p) + (a - base), 0, b - a);
       if (rebase_dirty) {
-        if (clean) page_hash[p] = page_digest(page_addr((uint32_t)p));
+        if (clean) hash_page((uint32_t)p);
       } else {
         file_bytes_changed((uint32_t)p, clean);
       }
@@ -312,3 +337,6 @@ void *anymmap_io_buffer(void) { return io_buffer; }
 size_t anymmap_io_buffer_size(void) { return sizeof io_buffer; }
 int anymmap_errno(void) { return errno; }
 size_t anymmap_page_size(void) { return PAGE_SIZE; }
+/* The longest mapping there is room for with nothing else mapped: the area
+ * above the engine's own data and heap. */
+size_t anymmap_max_mapping(void) { return (size_t)(AREA_END - area_start()) << PAGE_SHIFT; }

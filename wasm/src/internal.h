@@ -21,7 +21,6 @@
 /* Linux's default vm.max_map_count. */
 #define MAX_VMAS 65530
 #define MAX_OBJECTS 65536
-#define MAX_FILES 4096
 
 #define PG_RESIDENT 1
 #define PG_DIRTY 2
@@ -78,7 +77,9 @@ extern uint64_t page_hash[NPAGES];
 extern struct vma vmas[MAX_VMAS];
 extern uint32_t nvmas;
 extern struct object objects[MAX_OBJECTS];
-extern struct file files[MAX_FILES];
+/* Grows as files are mapped (file.c): a record index stays valid, a
+ * pointer into the table does not survive file_get. */
+extern struct file *files;
 /* Records at or above files_used are free: lookups stop there. */
 extern uint32_t files_used;
 
@@ -148,6 +149,8 @@ int file_size(int file, uint64_t *size);
 
 /* page.c */
 uint64_t page_digest(const uint8_t *page);
+/* Takes page p's digest as its clean state (and its clean copy). */
+void hash_page(uint32_t p);
 #define LOAD_ALL 0
 #define LOAD_CLIP 1
 #define LOAD_STRICT 2
@@ -157,6 +160,16 @@ int writeback(uint32_t start, uint32_t end);
 #define DISCARD_PRIVATE 2
 int reload_pages(uint32_t start, uint32_t end, int mode);
 void hash_resident(uint32_t start, uint32_t end);
+
+/* clean.c */
+void clean_save(uint32_t p);
+/* Page from's copy becomes page to's (mremap moved the page). */
+void clean_move(uint32_t from, uint32_t to);
+/* Page p's bytes as of its digest, or NULL when there is no such copy. */
+const uint8_t *clean_copy(uint32_t p);
+#ifndef __wasm__
+void anymmap_native_reset_clean(void);
+#endif
 
 static inline uint32_t pages_for(size_t len) {
   return (uint32_t)(((uint64_t)len + PAGE_SIZE - 1) >> PAGE_SHIFT);

@@ -39,6 +39,7 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
     if (page_state[from] & PG_RESIDENT) memcpy(page_addr(to), page_addr(from), PAGE_SIZE);
     page_state[to] = page_state[from];
     page_hash[to] = page_hash[from];
+    clean_move(from, to);
   }
   struct vma moved = v;
   moved.obj = obj;

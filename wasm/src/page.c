@@ -77,9 +77,10 @@ uint64_t page_digest(const uint8_t *page) {
   return h;
 }
 
-static void hash_page(uint32_t p) {
+void hash_page(uint32_t p) {
   page_hash[p] = page_digest(page_addr(p));
   page_state[p] |= PG_HASHED;
+  clean_save(p);
 }
 
 void hash_resident(uint32_t start, uint32_t end) {
@@ -112,6 +113,29 @@ static int write_file(int fd, const uint8_t *src, uint32_t len, uint64_t offset)
     src += n;
     len -= n;
     offset += n;
+  }
+  return 0;
+}
+
+/* Writes the bytes of a page that differ from its clean copy, run by run:
+ * the bytes between runs may have been changed by others since. */
+static int write_changed(int fd, const uint8_t *now, const uint8_t *was, uint32_t len, uint64_t offset) {
+  uint32_t i = 0;
+  while (i < len) {
+    uint64_t a, b;
+    if (!(i & 7) && i + 8 <= len && (memcpy(&a, now + i, 8), memcpy(&b, was + i, 8), a == b)) {
+      i += 8;
+      continue;
+    }
+    if (now[i] == was[i]) {
+      i++;
+      continue;
+    }
+    uint32_t j = i + 1;
+    while (j < len && now[j] != was[j]) j++;
+    int err = write_file(fd, now + i, j - i, offset + i);
+    if (err) return err;
+    i = j;
   }
   return 0;
 }
@@ -245,7 +269,8 @@ static int page_dirty(uint32_t p) {
 }
 
 /* Writes the dirty MAP_SHARED pages of [start, end) to their files, never
- * past the current end of a file. */
+ * past the current end of a file: a page with a clean copy only the bytes
+ * that changed (clean.c), runs of pages without one whole. */
 int writeback(uint32_t start, uint32_t end) {
   for (uint32_t i = vma_lower_bound(start); i < nvmas && vmas[i].start < end; i++) {
     const struct vma *v = &vmas[i];
@@ -268,8 +293,10 @@ int writeback(uint32_t start, uint32_t end) {
         p++;
         continue;
       }
+      const uint8_t *copy = clean_copy(p);
       uint32_t q = p + 1;
-      while (q < hi && page_dirty(q)) q++;
+      if (!copy)
+        while (q < hi && page_dirty(q) && !clean_copy(q)) q++;
       if (!have_size) {
         int err = file_size(o->file, &size);
         if (err) return err;
@@ -280,7 +307,8 @@ int writeback(uint32_t start, uint32_t end) {
       if (to > size) to = size;
       if (from < to) {
         if (f->wfd < 0) return EACCES;
-        int err = write_file(f->wfd, page_addr(p), (uint32_t)(to - from), from);
+        int err = copy ? write_changed(f->wfd, page_addr(p), copy, (uint32_t)(to - from), from)
+                       : write_file(f->wfd, page_addr(p), (uint32_t)(to - from), from);
         if (err) {
           for (uint32_t r = p; r < q; r++) page_state[r] |= PG_DIRTY;
           return err;
@@ -294,6 +322,19 @@ int writeback(uint32_t start, uint32_t end) {
     }
   }
   return 0;
+}
+
+/* Every dirty MAP_SHARED page of every mapping, as the kernel's page cache
+ * outlives a process: hosts call it when the runtime exits. A failed file
+ * does not stop the others; the first error is returned. */
+int anymmap_writeback_all(void) {
+  int first = 0;
+  for (uint32_t i = 0; i < nvmas; i++) {
+    if (objects[vmas[i].obj].kind != OBJ_FILE_SHARED) continue;
+    int err = writeback(vmas[i].start, vmas[i].end);
+    if (err && !first) first = err;
+  }
+  return first;
 }
 
 /* Reads shared file page p again, into a side buffer first: a failed read

@@ -14,8 +14,6 @@ static uint64_t busy[NPAGES / 64];
 struct vma vmas[MAX_VMAS];
 uint32_t nvmas;
 struct object objects[MAX_OBJECTS];
-struct file files[MAX_FILES];
-uint32_t files_used;
 static uint32_t free_object_hint = 1;
 
 /* Freed pages rest here before they can be mapped again, so that a view

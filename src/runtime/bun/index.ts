@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import { mapNodeError } from "../node-fs/map-error.js";
+import { writeBackAtExit } from "../node-fs/exit-hook.js";
 import { openHostFile } from "../node-fs/node-file.js";
 import { bunNative } from "./native.js";
 
@@ -37,6 +38,7 @@ const adapter: RuntimeAdapter = {
   native: bunNative,
   backendChoice: process.env.ANYMMAP_BACKEND,
   memoryChoice: process.env.ANYMMAP_WASM_MEMORY,
+  atExit: writeBackAtExit,
 };
 
 /** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Bun. */

@@ -10,6 +10,7 @@ import { wasmBase64 } from "virtual:anymmap-wasm-base64";
 
 import { AnymmapInstance, type RuntimeAdapter, type WasmVariant } from "../../core/anymmap.js";
 import { openDenoFile } from "./deno-file.js";
+import { writeBackAtExit } from "./exit-hook.js";
 import { denoNative } from "./native.js";
 import { mapDenoError } from "./map-error.js";
 
@@ -52,6 +53,7 @@ const adapter: RuntimeAdapter = {
   native: denoNative,
   backendChoice: envChoice("ANYMMAP_BACKEND"),
   memoryChoice: envChoice("ANYMMAP_WASM_MEMORY"),
+  atExit: writeBackAtExit,
   version,
   openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
   mapError: mapDenoError,

@@ -9,6 +9,7 @@ import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOSta
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
 import type { MappingImpl } from "../../core/mapping.js";
 import { mapNodeError } from "../node-fs/map-error.js";
+import { writeBackAtExit } from "../node-fs/exit-hook.js";
 import { openHostFile } from "../node-fs/node-file.js";
 import { nodeNative } from "./native.js";
 
@@ -33,6 +34,7 @@ const adapter: RuntimeAdapter = {
   native: nodeNative,
   backendChoice: process.env.ANYMMAP_BACKEND,
   memoryChoice: process.env.ANYMMAP_WASM_MEMORY,
+  atExit: writeBackAtExit,
 };
 
 /** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Node. */
