@@ -219,6 +219,10 @@ export class AnymmapInstance implements Anymmap {
     if (typeof path !== "string" || path === "") {
       throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${String(path)}`);
     }
+    // The kernel (and every C string) ends a path at its first NUL: "secret.bin\0.public" would open secret.bin.
+    if (path.includes("\0")) {
+      throw new MmapError("EINVAL", "open", `path must not contain a NUL character ("\\0"), got ${JSON.stringify(path)}`);
+    }
     if (!OPEN_FLAGS.has(flags)) {
       throw new MmapError("EINVAL", "open", `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${String(flags)}`);
     }

@@ -99,6 +99,8 @@ for (const [fn, isAsync] of [
   one({ fn, bad: "a missing path", call: (c) => mmap(c)(c.missing), code: "ENOENT", syscall: "open", async: isAsync });
   one({ fn, bad: "an empty path", call: (c) => mmap(c)(""), code: "EINVAL", syscall: "open", names: "path", async: isAsync });
   one({ fn, bad: "a directory", call: (c) => mmap(c)(c.dir), code: "ENODEV", syscall: "mmap", async: isAsync });
+  // The file before the NUL exists: a C string would stop there and map it.
+  one({ fn, bad: "a path with a NUL byte", call: (c) => mmap(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
   one({ fn, bad: "a closed FileHandle", call: (c) => mmap(c)(c.closed, { length: P }), code: "EBADF", syscall: "mmap", async: isAsync });
   one({ fn, bad: "a FileHandle of another instance", call: (c) => mmap(c)(c.foreign, { length: P }), code: "EBADF", syscall: "mmap", async: isAsync });
   one({
@@ -124,6 +126,16 @@ for (const [fn, isAsync] of [
   one({ fn, bad: "a missing path", call: (c) => open(c)(c.missing), code: "ENOENT", syscall: "open", async: isAsync });
   one({ fn, bad: "a directory opened for writing", call: (c) => open(c)(c.dir, "r+"), code: "EISDIR", syscall: "open", async: isAsync });
   one({ fn, bad: "'wx' of an existing file", call: (c) => open(c)(c.path, "wx"), code: "EEXIST", syscall: "open", async: isAsync });
+  one({ fn, bad: "a path with a NUL byte", call: (c) => open(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
+}
+
+// ---------------------------------------------------------------- mmapWindowed / mmapWindowedSync
+for (const [fn, isAsync] of [
+  ["space.mmapWindowedSync", false],
+  ["space.mmapWindowed", true],
+] as const) {
+  const windowed = (c: Ctx) => loose(isAsync ? c.space.mmapWindowed.bind(c.space) : c.space.mmapWindowedSync.bind(c.space));
+  one({ fn, bad: "a path with a NUL byte", call: (c) => windowed(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
 }
 
 // ---------------------------------------------------------------- address-level calls
@@ -225,6 +237,9 @@ add("anymmap.mmapSync", [-1, 1.5, "12"], (_c, v) => mod.mmapSync!(null, { length
 add("anymmap.mmap", [-1, 1.5, "12"], (_c, v) => mod.mmap!(null, { length: v }), "EINVAL", "mmap", "length", true);
 add("anymmap.openSync", ["", 12], (_c, v) => mod.openSync!(v), "EINVAL", "open", "path");
 add("anymmap.open", ["", 12], (_c, v) => mod.open!(v), "EINVAL", "open", "path", true);
+one({ fn: "anymmap.mmapSync", bad: "a path with a NUL byte", call: (c) => mod.mmapSync!(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL" });
+one({ fn: "anymmap.openSync", bad: "a path with a NUL byte", call: (c) => mod.openSync!(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL" });
+one({ fn: "anymmap.mmapWindowedSync", bad: "a path with a NUL byte", call: (c) => mod.mmapWindowedSync!(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL" });
 one({ fn: "anymmap.open", bad: "a missing path", call: (c) => mod.open!(c.missing), code: "ENOENT", syscall: "open", async: true });
 add("anymmap.munmap", [1, -P, "12"], (_c, v) => mod.munmap!(v, P), "EINVAL", "munmap", "address");
 add("anymmap.msync", [1, -P, "12"], (_c, v) => mod.msync!(v, P, "sync"), "EINVAL", "msync", "address");
