@@ -5,31 +5,12 @@
  * for sequential access), and msync/munmap write exactly the pages whose
  * bytes changed.
  */
-import { anymmap, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { anymmap, describe, expect, expectBytes, fx, it, PAGE, pattern } from "../harness/index.js";
 
-const PAGE = 4096;
 const KiB = 1024;
 const GiB = 2 ** 30;
 const enc = new TextEncoder();
 const text = (s: string) => enc.encode(s);
-
-/**
- * Byte-for-byte equality that stays fast on megabytes (toEqual walks typed
- * arrays element by element) and reports the first differing offset.
- */
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect(actual).toBeInstanceOf(Uint8Array);
-  expect(actual.length, "length").toBe(expected.length);
-  let i = 0;
-  while (i < expected.length && actual[i] === expected[i]) i++;
-  if (i < expected.length) {
-    const from = Math.max(0, i - 8);
-    const to = Math.min(expected.length, i + 24);
-    expect(Array.from(actual.subarray(from, to)), `bytes differ from offset ${i} (showing ${from}..${to})`).toEqual(
-      Array.from(expected.subarray(from, to)),
-    );
-  }
-}
 
 const space = anymmap.createInstance();
 /**
