@@ -3,7 +3,7 @@
  * that applies gives an MmapError with the right code and syscall, and a
  * message that names the argument. Nothing else is ever thrown.
  */
-import { afterAll, anymmap, beforeAll, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { afterAll, anymmap, beforeAll, describe, expect, expectMmapError, fx, it, LINUX_ERRNO, pattern } from "../harness/index.js";
 
 const P = anymmap.pageSize;
 /** Past the backend's address space: WASM's 4 GiB, or the 2^47 bytes of user space on Linux x86-64 (native). */
@@ -339,5 +339,57 @@ describe("bad input gives MmapError with the right code and syscall", () => {
 
   afterAll(() => {
     for (const h of [c.h, c.ro, c.foreign, c.scratch]) if (!h.closed) h.close();
+  });
+});
+
+describe("files that mmap cannot map are refused at once with ENODEV, as Linux's mmap refuses them: never a hang", () => {
+  const noHostFiles = fx.hostFiles ? undefined : "needs the OS's files, FIFOs, /dev and /proc; the browser's OPFS has none";
+  // Deno's sandbox lets no file of /proc be opened without --allow-all (EACCES first); its FFI (native) does not ask.
+  const denoSandbox = anymmap.info().runtime.startsWith("deno") && anymmap.backend === "wasm" ? "Deno opens /proc files only with --allow-all" : undefined;
+  const special: Array<[string, () => string, string | undefined]> = [
+    // Opening a FIFO for reading waits for a writer: anymmap opens it non-blocking, then refuses it.
+    ["a FIFO with no writer", () => fx.fifo(), noHostFiles],
+    // Linux maps /dev/zero as anonymous memory; anymmap refuses it (map null for zero pages).
+    ["/dev/zero", () => "/dev/zero", noHostFiles],
+    // Size 0 in stat, content on read: Linux's mmap says ENODEV.
+    ["a /proc file (/proc/version)", () => "/proc/version", noHostFiles ?? denoSandbox],
+  ];
+  for (const [what, make, unavailable] of special) {
+    const skipped = unavailable === undefined ? "" : ` (skipped: ${unavailable})`;
+    it.skipIf(unavailable !== undefined)(`${what}: mmapSync, mmap, openSync, open, mmapWindowedSync and mmapWindowed → ENODEV${skipped}`, async () => {
+      const space = anymmap.createInstance();
+      const path = make();
+      const calls: Array<[string, () => unknown]> = [
+        ["mmapSync", () => space.mmapSync(path)],
+        ["mmapSync with a length", () => space.mmapSync(path, { length: anymmap.pageSize, flags: "private" })],
+        ["mmapSync rw shared", () => space.mmapSync(path, { length: anymmap.pageSize, prot: "rw", flags: "shared" })],
+        ["openSync", () => space.openSync(path, "r")],
+        ["mmapWindowedSync", () => space.mmapWindowedSync(path)],
+        ["mmap", () => space.mmap(path, { length: anymmap.pageSize })],
+        ["open", () => space.open(path)],
+        ["mmapWindowed", () => space.mmapWindowed(path)],
+      ];
+      for (const [call, fn] of calls) {
+        let error: unknown;
+        try {
+          await fn();
+        } catch (e) {
+          error = e;
+        }
+        const e = error as { code?: string; errno?: number; message?: string } | undefined;
+        expect({ call, code: e?.code, errno: e?.errno }, e?.message ?? "nothing was thrown").toEqual({ call, code: "ENODEV", errno: LINUX_ERRNO.ENODEV });
+        expect(e?.message).toContain("regular files");
+      }
+    });
+  }
+
+  it("a directory still opens read-only (as open(2) allows) and mmap says ENODEV", () => {
+    const space = anymmap.createInstance();
+    const h = space.openSync(fx.dir(), "r");
+    try {
+      expectMmapError(() => space.mmapSync(h, { length: anymmap.pageSize }), "ENODEV", "mmap");
+    } finally {
+      h.close();
+    }
   });
 });
