@@ -60,6 +60,15 @@ describe("a URL as a read-only source", () => {
       expect(out.missing).toMatch(/^ENOENT/);
       expect(out.flaky).toBe(true);
       expect(out.changing).toMatch(/^ESTALE: the remote file changed/);
+      expect(out.shifted).toMatch(/^EIO: /);
+      expect(out.resized).toMatch(/^ESTALE: /);
+      expect(out.hanging).toMatch(/^ETIMEDOUT: /);
+      expect(out.hangingWindowed).toMatch(/^ETIMEDOUT: /);
+      expect(out.abortedAtOpen).toMatch(/^ECANCELED: /);
+      expect(out.beforeAbort).toBe(true);
+      expect(out.afterAbort).toMatch(/^ECANCELED: /);
+      expect(out.badTimeout).toMatch(/^EINVAL: timeout/);
+      expect(out.badSignal).toMatch(/^EINVAL: signal/);
     }, 150_000);
   }
 });

@@ -9,7 +9,8 @@ import { MappingImpl, MappingState } from "./mapping.js";
 import { NativeEngine } from "./native-engine.js";
 import type { NativeMman } from "./native-mman.js";
 import { PLATFORMS } from "./platform.js";
-import { bits, integer, pageAligned } from "./validate.js";
+import type { RemoteOptions } from "./remote-file.js";
+import { bits, integer, pageAligned, remoteOptions } from "./validate.js";
 import { WasmEngine } from "./wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../wasi/host-file.js";
@@ -27,8 +28,8 @@ export const WASM_FILES: Record<WasmVariant, string> = { default: "anymmap.wasm"
 export interface RuntimeAdapter {
   readonly runtime: string;
   readonly version: string;
-  /** Opens a host file; throws MmapError (syscall "open") on failure. */
-  openFile(path: string, flags: OpenFlags, mode?: number): HostFile;
+  /** Opens a host file (`remote` bounds the reads of a URL); throws MmapError (syscall "open") on failure. */
+  openFile(path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions): HostFile;
   /** The runtime's exception to a WASI errno. */
   mapError(e: unknown): number;
   /** The core module, compiled synchronously; absent where only async compilation exists. */
@@ -174,7 +175,7 @@ export class AnymmapInstance implements Anymmap {
 
   private start(module: WebAssembly.Module): WasmEngine {
     const host = new WasiHost({ mapError: (e) => this.adapter.mapError(e) });
-    this.#engine ??= new WasmEngine(module, host, (path, flags, mode) => this.adapter.openFile(path, flags, mode));
+    this.#engine ??= new WasmEngine(module, host, (path, flags, mode, remote) => this.adapter.openFile(path, flags, mode, remote));
     return this.#engine;
   }
 
@@ -215,7 +216,8 @@ export class AnymmapInstance implements Anymmap {
     for (const e of this.engines()) e.resetStats();
   }
 
-  openSync(path: string, flags: OpenFlags = "r", mode?: number, backend?: BackendChoice): FileHandle {
+  /** `remote` (not part of the public contract) bounds the reads of a URL: mmapSync and mmapWindowedSync pass their options' timeout and signal. */
+  openSync(path: string, flags: OpenFlags = "r", mode?: number, backend?: BackendChoice, remote?: RemoteOptions): FileHandle {
     if (typeof path !== "string" || path === "") {
       throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${String(path)}`);
     }
@@ -228,7 +230,7 @@ export class AnymmapInstance implements Anymmap {
     }
     if (mode !== undefined) integer(mode, "mode", "open", 0, 0o7777);
     const engine = this.engineFor(backend, "open");
-    return new FileHandleImpl(engine, this, engine.open(path, flags, mode), path);
+    return new FileHandleImpl(engine, this, engine.open(path, flags, mode, remote), path);
   }
 
   async open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
@@ -252,7 +254,7 @@ export class AnymmapInstance implements Anymmap {
     if (typeof source === "string") {
       const type = flags & MAP_TYPE;
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) !== 0;
-      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend);
+      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend, remoteOptions(options, "mmap"));
       try {
         return this.mapHandle(handle as unknown as FileHandleImpl, prot, flags, offset, options.length, address);
       } finally {

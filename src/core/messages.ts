@@ -36,6 +36,8 @@ const HINTS: Record<string, string> = {
   "access:EFAULT": "that range is not mapped (was it unmapped?); map it again",
   "access:EACCES": "the mapping's protection forbids this access; mprotect it or map it with the protection you need",
   "access:ESTALE": "the remote file changed since it was opened (its ETag or Last-Modified differ); open and map it again",
+  "access:ETIMEDOUT": "the remote file's server did not answer within the timeout (retries included); map it again with a larger timeout option, or check the server",
+  "access:ECANCELED": "the AbortSignal given when this URL was mapped was aborted: reads make no more requests; map it again to read on",
   "access:EIO": "the file could not be read (for a URL: the server failed or answered without the range asked for); retry, or check the server",
   "access:SIGBUS": "those bytes are past the end of the file (Linux raises SIGBUS); grow the file with truncate() first",
   "ftruncate:EINVAL": "the length must be >= 0 and the file open for writing",

@@ -66,3 +66,28 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
   }
   return result;
 }
+
+/** An optional function option, or EINVAL naming it. All runtimes. */
+export function optionalFunction(value: unknown, name: string, syscall: string): void {
+  if (value !== undefined && typeof value !== "function") {
+    throw new MmapError("EINVAL", syscall, `${name} must be a function, got ${describe(value)}`);
+  }
+}
+
+/** An optional AbortSignal option (anything with a boolean `aborted`, as signals of other realms), or EINVAL naming it. All runtimes. */
+export function optionalSignal(value: unknown, name: string, syscall: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || typeof (value as { aborted?: unknown }).aborted !== "boolean") {
+    throw new MmapError("EINVAL", syscall, `${name} must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${describe(value)}`);
+  }
+  return value as AbortSignal;
+}
+
+/** The remote-read bounds among a call's options (timeout in ms, signal), checked. All runtimes. */
+export function remoteOptions(options: { timeout?: unknown; signal?: unknown }, syscall: string): { timeout?: number; signal?: AbortSignal } {
+  const out: { timeout?: number; signal?: AbortSignal } = {};
+  if (options.timeout !== undefined) out.timeout = integer(options.timeout, "timeout", syscall, 1, 2 ** 31 - 1);
+  const signal = optionalSignal(options.signal, "signal", syscall);
+  if (signal !== undefined) out.signal = signal;
+  return out;
+}

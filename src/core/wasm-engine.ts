@@ -1,3 +1,4 @@
+import type { RemoteOptions } from "./remote-file.js";
 import type { HostIOStats, OpenFlags } from "./api.js";
 import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
 import type { Engine, EngineShare } from "./engine.js";
@@ -39,7 +40,7 @@ const WASI_EBADF = WASI_ERRNO.EBADF;
 export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
 
 /** Opens a host file; throws MmapError (syscall "open") on failure. */
-export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number) => HostFile;
+export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions) => HostFile;
 
 /**
  * One instance of the C core and the host it runs on: calls in, errors out
@@ -84,8 +85,8 @@ export class WasmEngine implements Engine {
     this.host.resetStats();
   }
 
-  open(path: string, flags: OpenFlags, mode?: number): number {
-    const file = this.openHostFile(path, flags, mode);
+  open(path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions): number {
+    const file = this.openHostFile(path, flags, mode, remote);
     const fd = this.host.open(file);
     this.files.set(fd, file);
     return fd;

@@ -1,7 +1,8 @@
-import type { Access, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
+import type { Access, BackendChoice, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import { isMmapError, MmapError } from "./errors.js";
-import { bits, integer, pageAligned } from "./validate.js";
+import type { RemoteOptions } from "./remote-file.js";
+import { bits, integer, pageAligned, remoteOptions } from "./validate.js";
 
 /** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. All runtimes. */
 export const DEFAULT_WINDOW_BUDGET = 256 * 2 ** 20;
@@ -15,7 +16,7 @@ const encoder = new TextEncoder();
 /** What a windowed mapping needs from its address space: the public contract's calls. */
 export interface WindowSpace {
   mmapSync(source: never, options?: MapOptions): Mapping;
-  openSync(path: string, flags?: OpenFlags): FileHandle;
+  openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice, remote?: RemoteOptions): FileHandle;
 }
 
 /** One mapped range of the file: `[start, end)` relative to the windowed mapping. */
@@ -101,7 +102,7 @@ export class WindowedMappingImpl implements WindowedMapping {
     this.budget = integer(options.budget ?? Math.max(DEFAULT_WINDOW_BUDGET, 2 * this.windowSize), "budget", "mmap", 2 * this.windowSize, MAX_WINDOW);
     if (typeof source === "string") {
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (this.prot & PROT_WRITE) !== 0;
-      this.#own = space.openSync(source, writable ? "r+" : "r");
+      this.#own = space.openSync(source, writable ? "r+" : "r", undefined, options.backend, remoteOptions(options, "mmap"));
       this.#source = this.#own;
       this.path = source;
     } else {

@@ -52,7 +52,7 @@ const adapter: RuntimeAdapter = {
   backendChoice: envChoice("ANYMMAP_BACKEND"),
   memoryChoice: envChoice("ANYMMAP_WASM_MEMORY"),
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
+  openFile: (path, flags, mode, remote) => openDenoFile(path, flags, mode, remote),
   mapError: mapDenoError,
   compileSync: (variant) => {
     const url = wasmUrl(variant);

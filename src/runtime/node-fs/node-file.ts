@@ -15,7 +15,7 @@ import {
   type HostTime,
 } from "../../wasi/host-file.js";
 import { NOT_MAPPABLE } from "../../core/messages.js";
-import { isUrl } from "../../core/remote-file.js";
+import { isUrl, type RemoteOptions } from "../../core/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 import { openRemote } from "./remote.js";
 
@@ -245,8 +245,8 @@ export class NodeHostFile extends HostFile {
  * Opens a path with node:fs, or an http(s) URL as a read-only remote file
  * read with synchronous Range requests. Node, Bun, Deno.
  */
-export function openHostFile(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS): HostFile {
-  if (isUrl(path)) return openRemote(path, accessOf(flags).writable);
+export function openHostFile(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS, remote?: RemoteOptions): HostFile {
+  if (isUrl(path)) return openRemote(path, accessOf(flags).writable, remote);
   // Non-blocking: opening a FIFO must not wait (forever) for a writer.
   const file = NodeHostFile.open(path, numericFlags(flags) | fs.constants.O_NONBLOCK, mode, errors);
   if (!mappable(file, path)) {
