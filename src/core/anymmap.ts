@@ -9,7 +9,7 @@ import { MappingImpl, MappingState } from "./mapping.js";
 import { NativeEngine } from "./native-engine.js";
 import type { NativeMman } from "./native-mman.js";
 import { PLATFORMS } from "./platform.js";
-import type { RemoteOptions } from "./remote-file.js";
+import { isUrl, type RemoteOptions } from "./remote-file.js";
 import { bits, integer, pageAligned, remoteOptions } from "./validate.js";
 import { WasmEngine } from "./wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
@@ -124,12 +124,27 @@ export class AnymmapInstance implements Anymmap {
     return this.#native ?? undefined;
   }
 
-  /** The backend a call gets for `choice` (the instance's when undefined). */
-  private backendFor(choice: unknown, syscall: string): Backend {
-    const c = choice ?? this.choice;
-    if (typeof c !== "string" || !BACKEND_CHOICES.has(c)) {
-      throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${String(c)}`);
+  /**
+   * The backend a call gets for `choice` (the instance's when undefined),
+   * for `source` when it is a path: a URL is read by the WASM engine only
+   * (the kernel cannot map it), whatever the instance's default.
+   */
+  private backendFor(choice: unknown, syscall: string, source?: unknown): Backend {
+    if (choice !== undefined && (typeof choice !== "string" || !BACKEND_CHOICES.has(choice))) {
+      throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${String(choice)}`);
     }
+    if (typeof source === "string" && isUrl(source)) {
+      if (choice === "native") {
+        throw new MmapError(
+          "ENOTSUP",
+          syscall,
+          `the native backend maps the operating system's files and cannot read a URL; URLs are read by the WASM engine: pass backend "auto" or "wasm"`,
+          { path: source },
+        );
+      }
+      return "wasm";
+    }
+    const c = choice ?? this.choice;
     if (c === "wasm") return "wasm";
     if (this.nativeEngine()) return "native";
     if (c === "native") {
@@ -138,8 +153,8 @@ export class AnymmapInstance implements Anymmap {
     return "wasm";
   }
 
-  private engineFor(choice: unknown, syscall: string): Engine {
-    return this.backendFor(choice, syscall) === "native" ? this.nativeEngine()! : this.engine;
+  private engineFor(choice: unknown, syscall: string, source?: unknown): Engine {
+    return this.backendFor(choice, syscall, source) === "native" ? this.nativeEngine()! : this.engine;
   }
 
   /** The engine that holds an address: native addresses are the kernel's, the rest the WASM engine's. */
@@ -229,12 +244,12 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError("EINVAL", "open", `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${String(flags)}`);
     }
     if (mode !== undefined) integer(mode, "mode", "open", 0, 0o7777);
-    const engine = this.engineFor(backend, "open");
+    const engine = this.engineFor(backend, "open", path);
     return new FileHandleImpl(engine, this, engine.open(path, flags, mode, remote), path);
   }
 
   async open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
-    if (this.backendFor(backend, "open") === "wasm") await this.ready();
+    if (this.backendFor(backend, "open", path) === "wasm") await this.ready();
     return this.openSync(path, flags, mode, backend);
   }
 
@@ -246,7 +261,7 @@ export class AnymmapInstance implements Anymmap {
     const prot = bits("PROT", options.prot ?? "r", "prot", "mmap");
     let flags = bits("MAP", options.flags ?? (anonymous ? "private" : "shared"), "flags", "mmap");
     const offset = pageAligned(options.offset ?? 0, "offset", "mmap");
-    const engine = source instanceof FileHandleImpl && options.backend === undefined ? source.engine : this.engineFor(options.backend, "mmap");
+    const engine = source instanceof FileHandleImpl && options.backend === undefined ? source.engine : this.engineFor(options.backend, "mmap", source);
     const address = integer(options.address ?? 0, "address", "mmap", 0, engine.addressLimit - 1);
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) pageAligned(address, "address", "mmap");
@@ -287,7 +302,7 @@ export class AnymmapInstance implements Anymmap {
 
   async mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
     const choice = source instanceof FileHandleImpl ? source.engine.backend : options?.backend;
-    if (this.backendFor(choice, "mmap") === "wasm") await this.ready();
+    if (this.backendFor(choice, "mmap", source) === "wasm") await this.ready();
     return this.mmapSync(source, options);
   }
 
