@@ -10,7 +10,7 @@ import { NativeEngine } from "./native-engine.js";
 import type { NativeMman } from "./native-mman.js";
 import { PLATFORMS } from "./platform.js";
 import { isUrl, type RemoteOptions } from "./remote-file.js";
-import { bits, integer, pageAligned, remoteOptions } from "./validate.js";
+import { bits, integer, optionalBackend, pageAligned, remoteOptions } from "./validate.js";
 import { WasmEngine } from "./wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../wasi/host-file.js";
@@ -95,12 +95,20 @@ export class AnymmapInstance implements Anymmap {
     return this.adapter.runtime;
   }
 
-  /** The instance's choice: ANYMMAP_BACKEND when set, else "auto". */
-  private get choice(): BackendChoice {
+  /**
+   * The instance's choice: ANYMMAP_BACKEND when set, else "auto". A value
+   * it cannot be ("nativ") fails every call that relies on it (not the
+   * import, nor calls that pass their own backend).
+   */
+  private choice(syscall: string): BackendChoice {
     const c = this.adapter.backendChoice;
     if (c === undefined || c === "") return "auto";
     if (!BACKEND_CHOICES.has(c)) {
-      throw new MmapError("EINVAL", "mmap", `ANYMMAP_BACKEND must be auto, native or wasm, got ${JSON.stringify(c)}`);
+      throw new MmapError(
+        "EINVAL",
+        syscall,
+        `the environment variable ANYMMAP_BACKEND must be auto, native or wasm, got ${JSON.stringify(c)}: correct or unset it, or pass { backend } to each call`,
+      );
     }
     return c as BackendChoice;
   }
@@ -144,7 +152,7 @@ export class AnymmapInstance implements Anymmap {
       }
       return "wasm";
     }
-    const c = choice ?? this.choice;
+    const c = choice ?? this.choice(syscall);
     if (c === "wasm") return "wasm";
     if (this.nativeEngine()) return "native";
     if (c === "native") {
@@ -164,9 +172,18 @@ export class AnymmapInstance implements Anymmap {
     return this.engine;
   }
 
-  /** The backend new mappings get by default. */
+  /**
+   * The backend new mappings get by default. Never throws (the entries read
+   * it at import): with an invalid ANYMMAP_BACKEND it is what "auto" would
+   * give, and the calls themselves throw EINVAL.
+   */
   get backend(): Backend {
-    return this.backendFor(undefined, "mmap");
+    return this.backendFor(this.validChoice() ? undefined : "auto", "mmap");
+  }
+
+  private validChoice(): boolean {
+    const c = this.adapter.backendChoice;
+    return c === undefined || c === "" || BACKEND_CHOICES.has(c);
   }
 
   /** The WASM engine, compiled synchronously on first use. */
@@ -258,6 +275,8 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError("EINVAL", "mmap", "options must be an object");
     }
     const anonymous = source === null || source === undefined;
+    optionalBackend(options.backend, "mmap");
+    const remote = remoteOptions(options, "mmap");
     const prot = bits("PROT", options.prot ?? "r", "prot", "mmap");
     let flags = bits("MAP", options.flags ?? (anonymous ? "private" : "shared"), "flags", "mmap");
     const offset = pageAligned(options.offset ?? 0, "offset", "mmap");
@@ -269,7 +288,7 @@ export class AnymmapInstance implements Anymmap {
     if (typeof source === "string") {
       const type = flags & MAP_TYPE;
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) !== 0;
-      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend, remoteOptions(options, "mmap"));
+      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend, remote);
       try {
         return this.mapHandle(handle as unknown as FileHandleImpl, prot, flags, offset, options.length, address);
       } finally {
@@ -473,6 +492,7 @@ export class AnymmapInstance implements Anymmap {
   }
 
   info(): Info {
+    this.choice("info");
     const backend = this.backend;
     const engines = this.engines();
     if (engines.length === 0) engines.push(this.engineFor(backend, "mmap"));

@@ -91,3 +91,22 @@ export function remoteOptions(options: { timeout?: unknown; signal?: unknown }, 
   if (signal !== undefined) out.signal = signal;
   return out;
 }
+
+/** An optional backend choice option, or EINVAL naming it. All runtimes. */
+export function optionalBackend(value: unknown, syscall: string): void {
+  if (value !== undefined && value !== "auto" && value !== "native" && value !== "wasm") {
+    throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${describe(value)}`);
+  }
+}
+
+/** The options of a long operation (find, populate, msync of a windowed mapping), checked: { signal?, onProgress? }. All runtimes. */
+export function longOperation(options: unknown, syscall: string): { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new MmapError("EINVAL", syscall, `options must be an object such as { signal, onProgress }, got ${describe(options)}`);
+  }
+  const o = options as { signal?: unknown; onProgress?: unknown };
+  optionalSignal(o.signal, "signal", syscall);
+  optionalFunction(o.onProgress, "onProgress", syscall);
+  return o as { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
+}

@@ -40,6 +40,8 @@ interface Ctx {
   victim: Mapping;
   /** Unmapped. */
   gone: Mapping;
+  /** A windowed mapping of `path`, read-only. */
+  w: ReturnType<Space["mmapWindowedSync"]>;
 }
 
 interface Row {
@@ -96,6 +98,10 @@ for (const [fn, isAsync] of [
   add(fn, [FREE + 1, FREE + P / 2], (c, v) => mmap(c)(null, { length: P, address: v, flags: "private|fixed" }), "EINVAL", "mmap", "address", isAsync);
   add(fn, [0, "fixed", "populate"], (c, v) => mmap(c)(null, { length: P, flags: v }), "EINVAL", "mmap", "flags", isAsync);
   one({ fn, bad: "anonymous without a length", call: (c) => mmap(c)(null, {}), code: "EINVAL", syscall: "mmap", names: "length", async: isAsync });
+  add(fn, ["5", 0, -1, 1.5, {}, 2 ** 31], (c, v) => mmap(c)(null, { length: P, timeout: v }), "EINVAL", "mmap", "timeout", isAsync);
+  add(fn, ["no", 5, {}, null, true], (c, v) => mmap(c)(null, { length: P, signal: v }), "EINVAL", "mmap", "signal", isAsync);
+  add(fn, [5, "nativ", null, {}], (c, v) => mmap(c)(null, { length: P, backend: v }), "EINVAL", "mmap", "backend", isAsync);
+  add(fn, [5, "nativ"], (c, v) => mmap(c)(c.h, { backend: v }), "EINVAL", "mmap", "backend", isAsync);
   one({ fn, bad: "a missing path", call: (c) => mmap(c)(c.missing), code: "ENOENT", syscall: "open", async: isAsync });
   one({ fn, bad: "an empty path", call: (c) => mmap(c)(""), code: "EINVAL", syscall: "open", names: "path", async: isAsync });
   one({ fn, bad: "a directory", call: (c) => mmap(c)(c.dir), code: "ENODEV", syscall: "mmap", async: isAsync });
@@ -136,6 +142,22 @@ for (const [fn, isAsync] of [
 ] as const) {
   const windowed = (c: Ctx) => loose(isAsync ? c.space.mmapWindowed.bind(c.space) : c.space.mmapWindowedSync.bind(c.space));
   one({ fn, bad: "a path with a NUL byte", call: (c) => windowed(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
+  add(fn, ["5", 0, -1, 1.5, {}], (c, v) => windowed(c)(c.path, { timeout: v }), "EINVAL", "mmap", "timeout", isAsync);
+  add(fn, ["no", 5, {}, null], (c, v) => windowed(c)(c.path, { signal: v }), "EINVAL", "mmap", "signal", isAsync);
+  add(fn, [5, "nativ", {}], (c, v) => windowed(c)(c.path, { backend: v }), "EINVAL", "mmap", "backend", isAsync);
+  add(fn, [5, "nativ"], (c, v) => windowed(c)(c.h, { backend: v }), "EINVAL", "mmap", "backend", isAsync);
+}
+
+// ---------------------------------------------------------------- long operations of a windowed mapping
+for (const [fn, syscall, call] of [
+  ["windowed.find", "find", (c: Ctx, o: unknown) => loose(c.w.find.bind(c.w))("zz", 0, undefined, o)],
+  ["windowed.rfind", "rfind", (c: Ctx, o: unknown) => loose(c.w.rfind.bind(c.w))("zz", 0, undefined, o)],
+  ["windowed.populate", "madvise", (c: Ctx, o: unknown) => loose(c.w.populate.bind(c.w))(0, P, o)],
+  ["windowed.msync", "msync", (c: Ctx, o: unknown) => loose(c.w.msync.bind(c.w))("sync", o)],
+] as const) {
+  add(fn, [5, "no", null, true], (c, v) => call(c, v), "EINVAL", syscall, "options");
+  add(fn, [5, "no", {}, true], (c, v) => call(c, { onProgress: v }), "EINVAL", syscall, "onProgress");
+  add(fn, [5, "no", {}, null], (c, v) => call(c, { signal: v }), "EINVAL", syscall, "signal");
 }
 
 // ---------------------------------------------------------------- address-level calls
@@ -297,6 +319,7 @@ describe("bad input gives MmapError with the right code and syscall", () => {
       m: space.mmapSync(path, { prot: "rw", flags: "shared" }),
       victim,
       gone,
+      w: space.mmapWindowedSync(path, { windowSize: P, budget: 2 * P }),
     };
   });
 
@@ -309,7 +332,7 @@ describe("bad input gives MmapError with the right code and syscall", () => {
       const e = error as { name: string; code: string; errno: number; syscall: string; message: string; path?: string };
       expect({ code: e.code, syscall: e.syscall }).toEqual({ code: row.code, syscall: row.syscall });
       expect(e.name).toBe("MmapError");
-      expect(e.errno).toBeGreaterThan(0);
+      expect(e.errno, `the errno of ${e.code}`).toBe(LINUX_ERRNO[row.code]);
       expect(e.message.trim().length).toBeGreaterThan(0);
       if (row.names !== undefined) expect(e.message).toContain(row.names);
       if (row.code === "ENOENT") {
@@ -338,6 +361,7 @@ describe("bad input gives MmapError with the right code and syscall", () => {
   });
 
   afterAll(() => {
+    c.w.munmap();
     for (const h of [c.h, c.ro, c.foreign, c.scratch]) if (!h.closed) h.close();
   });
 });
@@ -388,6 +412,27 @@ describe("files that mmap cannot map are refused at once with ENODEV, as Linux's
     const h = space.openSync(fx.dir(), "r");
     try {
       expectMmapError(() => space.mmapSync(h, { length: anymmap.pageSize }), "ENODEV", "mmap");
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe("a truncate past the largest file size has one answer in every runtime", () => {
+  const opfs = fx.hostFiles ? "" : " (skipped: OPFS's limit is the origin's storage quota, not a file system's largest size)";
+  it.skipIf(!fx.hostFiles)(`truncate(2**53 - 1) is what Linux's ftruncate says: EFBIG past the file system's largest file, else done${opfs}`, () => {
+    const space = anymmap.createInstance();
+    const h = space.openSync(fx.file(pattern(P, 3), "huge"), "r+");
+    try {
+      let error: { code?: string; errno?: number; syscall?: string } | undefined;
+      try {
+        h.truncate(2 ** 53 - 1);
+      } catch (e) {
+        error = e as typeof error;
+      }
+      // ext4 (16 TiB) says EFBIG; tmpfs and xfs (8 EiB) make the sparse file. Never EIO (Deno) or EINVAL (Bun).
+      if (error === undefined) expect(h.size()).toBe(2 ** 53 - 1);
+      else expect({ code: error.code, errno: error.errno, syscall: error.syscall }).toEqual({ code: "EFBIG", errno: LINUX_ERRNO.EFBIG, syscall: "ftruncate" });
     } finally {
       h.close();
     }

@@ -198,7 +198,9 @@ export class NodeHostFile extends HostFile {
   }
 
   override truncate(size: number): number {
-    return this.run(() => fs.ftruncateSync(this.nodeFd, size));
+    const r = this.run(() => fs.ftruncateSync(this.nodeFd, size));
+    // Bun refuses lengths past 2^52 before the call (RangeError, EINVAL): Linux says EFBIG beyond the largest file size.
+    return r === -WASI_ERRNO.EINVAL && size > 2 ** 52 ? -WASI_ERRNO.EFBIG : r;
   }
 
   override sync(): number {
