@@ -17,7 +17,7 @@ import * as anymmap from "../../dist/browser.js";
 
 import type { Fixtures } from "./fixtures.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectBytes, expectMmapError, it, test } from "./portable.js";
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectBytes, expectMmapError, it, itPartly, test } from "./portable.js";
 export { anymmap };
 export { LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./helpers.js";
 

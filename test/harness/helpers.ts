@@ -129,3 +129,25 @@ export function assertions(expect: ExpectLike): Assertions {
     },
   };
 }
+
+/** The part of a harness's `it` that partialTests uses. */
+export interface ItLike {
+  (name: string, fn: () => unknown): void;
+  skip(name: string, fn: () => unknown): void;
+}
+
+/**
+ * Tests some of whose checks only some backends can make (host I/O
+ * counters, one shared memory...): `itPartly(observable, reason)(name,
+ * body)` runs `body(true)` as one test where `observable`; elsewhere it runs
+ * `body(false)` (the checks every backend makes, which must still assert
+ * something) and reports `body(true)` as a skipped test "name (reason)", so
+ * that the checks a backend cannot make are never counted as passed. A test
+ * made of such checks only is `it.skipIf(!observable)` instead.
+ */
+export function partialTests(it: ItLike): (observable: boolean, reason: string) => (name: string, body: (checks: boolean) => unknown) => void {
+  return (observable, reason) => (name, body) => {
+    it(name, () => body(observable));
+    if (!observable) it.skip(`${name} (${reason})`, () => body(true));
+  };
+}

@@ -20,7 +20,7 @@ import {
   type ExpectStatic,
 } from "@vitest/expect";
 
-import { assertions } from "./helpers.js";
+import { assertions, partialTests } from "./helpers.js";
 
 export { LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./helpers.js";
 
@@ -38,6 +38,8 @@ export const expect = ((value: unknown, message?: string) => {
 }) as ExpectStatic;
 Object.assign(expect, chai.expect);
 Object.assign(expect, (globalThis as Record<symbol, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
+/** As vitest's: the running test fails if it made no assertion (reset before each test). */
+expect.hasAssertions = () => setState({ isExpectingAssertions: true }, expect);
 expect.getState = () => getState(expect);
 expect.setState = (state) => setState(state, expect);
 setState(
@@ -272,7 +274,7 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
     const teardowns: Hook[] = [];
     let error: unknown;
     let failed = false;
-    setState({ assertionCalls: 0, currentTestName: name }, expect);
+    setState({ assertionCalls: 0, isExpectingAssertions: false, currentTestName: name }, expect);
     const start = performance.now();
     try {
       for (const s of suites) {
@@ -282,6 +284,8 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
         }
       }
       await call(t.fn!, timeoutMs, "test");
+      const state = getState(expect);
+      if (state.isExpectingAssertions && state.assertionCalls === 0) throw new Error("expected any number of assertion, but got none (expect.hasAssertions())");
     } catch (e) {
       failed = true;
       error = e;
@@ -307,3 +311,4 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
 // ---------------------------------------------------------------- shared assertions (as ./index.ts)
 
 export const { expectBytes, expectMmapError } = assertions(expect);
+export const itPartly = partialTests(it);

@@ -3,7 +3,10 @@
  * gives it: every MAP_SHARED mapping of a file, and every descriptor's
  * pread/pwrite, sees the same bytes at once, without msync.
  */
-import { anymmap, describe, expect, expectBytes, expectMmapError, fx, it, PAGE, pattern } from "../harness/index.js";
+import { anymmap, beforeEach, describe, expect, expectBytes, expectMmapError, fx, it, PAGE, pattern } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 const enc = new TextEncoder();
 const text = (s: string) => enc.encode(s);
@@ -24,6 +27,7 @@ describe("two MAP_SHARED mappings of one file see each other's writes at once", 
     // WASM: nothing was written to the file yet, the mappings share memory, not the disk.
     // Native: the mappings are the kernel's page cache, which read(2) sees at once.
     if (space.backend === "wasm") expectBytes(fx.read(path), data);
+    else expectBytes(fx.readRange(path, 10, 6), text("from a"));
     a.munmap();
     b.munmap();
     const expected = data.slice();

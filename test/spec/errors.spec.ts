@@ -3,7 +3,10 @@
  * that applies gives an MmapError with the right code and syscall, and a
  * message that names the argument. Nothing else is ever thrown.
  */
-import { afterAll, anymmap, beforeAll, describe, expect, expectMmapError, fx, it, LINUX_ERRNO, pattern } from "../harness/index.js";
+import { afterAll, anymmap, beforeAll, beforeEach, describe, expect, expectMmapError, fx, it, LINUX_ERRNO, pattern } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 const P = anymmap.pageSize;
 /** Past the backend's address space: WASM's 4 GiB, or the 2^47 bytes of user space on Linux x86-64 (native). */

@@ -3,7 +3,10 @@
  * holds) read and written through windows, resident memory within a budget,
  * find/rfind across window edges, AbortSignal and progress.
  */
-import { anymmap, describe, expect, expectBytes, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
+import { anymmap, beforeEach, describe, expect, expectBytes, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
