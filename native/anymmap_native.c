@@ -16,6 +16,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 
 #include "anymmap_native.h"
 
@@ -51,10 +55,32 @@ int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec)
 	return mincore((void *)(uintptr_t)addr, (size_t)len, (unsigned char *)vec) ? (int32_t)fail() : 0;
 }
 
+/*
+ * Only what mmap can map: a FIFO, a socket or a character device (Linux's
+ * mmap says ENODEV, except /dev/zero), and a /proc or /sys file (size 0,
+ * ENODEV too) are refused here with ENODEV, as the WASM backend does.
+ * O_NONBLOCK so that opening a FIFO never waits for a writer.
+ */
 int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode)
 {
-	int fd = open(path, flags | O_CLOEXEC, (mode_t)mode);
-	return fd < 0 ? (int32_t)fail() : fd;
+	int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, (mode_t)mode);
+	if (fd < 0) return (int32_t)fail();
+	struct stat st;
+	int err = fstat(fd, &st) ? errno : 0;
+	if (!err && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode)) err = ENODEV;
+#ifdef __linux__
+	struct statfs fs;
+	if (!err && S_ISREG(st.st_mode) && fstatfs(fd, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC)) err = ENODEV;
+#endif
+	if (!err && !(flags & O_NONBLOCK)) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK)) err = errno;
+	}
+	if (err) {
+		close(fd);
+		return -(int32_t)err;
+	}
+	return fd;
 }
 
 int32_t anymmap_native_close(int32_t fd)

@@ -160,6 +160,23 @@ describe("cat", () => {
     expect(r.stderr).toContain("missing FILE");
   });
 
+  for (const backend of ["wasm", "native"]) {
+    test(`cat of a FIFO with no writer, of /dev/zero and of a /proc file: ENODEV at once, exit 1, never a hang (${backend})`, () => {
+      const fifo = path.join(tmp, `fifo${seq++}`);
+      expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+      const r = spawnSync(process.execPath, [bin, "cat", fifo, "/dev/zero", "/proc/version"], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, ANYMMAP_BACKEND: backend },
+      });
+      expect(r.signal, "killed by the timeout: cat blocked").toBe(null);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trimEnd().split("\n").map((line) => line.includes(": ENODEV: ")), r.stderr).toEqual([true, true, true]);
+    });
+  }
+
   test("a write error on stdout (/dev/full) is reported, exit 1", () => {
     if (!fs.existsSync("/dev/full")) return;
     const src = file("some bytes\n");

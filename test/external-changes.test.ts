@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createInstance } from "../dist/node.js";
-import { expectMmapError, pattern } from "./harness/helpers.js";
+import { assertions, pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 const space = createInstance();
@@ -45,14 +45,7 @@ const other = {
 
 const disk = (p: string) => new Uint8Array(fs.readFileSync(p));
 
-function expectBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let i = 0;
-  while (i < expected.length && actual[i] === expected[i]) i++;
-  if (i < expected.length) {
-    expect(Array.from(actual.subarray(i, i + 16)), `${what}: differ from byte ${i}`).toEqual(Array.from(expected.subarray(i, i + 16)));
-  }
-}
+const { expectBytes, expectMmapError } = assertions(expect);
 
 const zeros = (n: number) => new Uint8Array(n);
 

@@ -18,7 +18,7 @@ import { WASI_ERRNO } from "../src/core/errno.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";
-import { expectMmapError, mmapErrorOf, pattern } from "./harness/helpers.js";
+import { assertions, mmapErrorOf, pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 
@@ -131,14 +131,7 @@ function file(bytes: Uint8Array): string {
 
 const disk = (p: string) => new Uint8Array(fs.readFileSync(p));
 
-function expectBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let i = 0;
-  while (i < expected.length && actual[i] === expected[i]) i++;
-  if (i < expected.length) {
-    expect(Array.from(actual.subarray(i, i + 16)), `${what}: differ from byte ${i}`).toEqual(Array.from(expected.subarray(i, i + 16)));
-  }
-}
+const { expectBytes, expectMmapError } = assertions(expect);
 
 /**
  * The file now holds `before` except where a host write succeeded, and there

@@ -13,7 +13,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 import * as anymmap from "../dist/node.js";
-import { expectMmapError } from "./harness/helpers.js";
+import { assertions } from "./harness/helpers.js";
+
+const { expectMmapError } = assertions(expect);
 
 const P = 4096;
 const GiB = 2 ** 30;

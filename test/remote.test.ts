@@ -19,9 +19,9 @@ const RUNTIMES: Array<[string, string, (entry: string, origin: string) => string
 ];
 
 /** Runs a child without blocking this thread, which serves its requests. */
-function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], ...(env ? { env } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -60,6 +60,43 @@ describe("a URL as a read-only source", () => {
       expect(out.missing).toMatch(/^ENOENT/);
       expect(out.flaky).toBe(true);
       expect(out.changing).toMatch(/^ESTALE: the remote file changed/);
+      expect(out.shifted).toMatch(/^EIO: /);
+      expect(out.resized).toMatch(/^ESTALE: /);
+      expect(out.hanging).toMatch(/^ETIMEDOUT: /);
+      expect(out.hangingWindowed).toMatch(/^ETIMEDOUT: /);
+      expect(out.abortedAtOpen).toMatch(/^ECANCELED: /);
+      expect(out.beforeAbort).toBe(true);
+      expect(out.afterAbort).toMatch(/^ECANCELED: /);
+      expect(out.badTimeout).toMatch(/^EINVAL: timeout/);
+      expect(out.badSignal).toMatch(/^EINVAL: signal/);
+    }, 150_000);
+  }
+});
+
+describe("a URL under the default backend (native where it is available)", () => {
+  const DEFAULT_CLIENT = join(ROOT, "test/fixtures/remote-default-backend.mjs");
+  const runners: Array<[string, string, (entry: string, origin: string) => string[]]> = [
+    ["node", process.execPath, (entry, origin) => [DEFAULT_CLIENT, entry, origin]],
+    // --allow-ffi: the native backend is Deno's default then.
+    ["deno", join(ROOT, "node_modules/.bin/deno"), (entry, origin) => ["run", `--allow-read=${ROOT}`, "--allow-net=127.0.0.1", "--allow-ffi", DEFAULT_CLIENT, entry, origin]],
+    ["bun", join(ROOT, "node_modules/.bin/bun"), (entry, origin) => [DEFAULT_CLIENT, entry, origin]],
+  ];
+  for (const [runtime, command, args] of runners) {
+    it(`${runtime}: mmapSync, mmapWindowedSync and openSync of a URL are read by the WASM engine; backend "native" is ENOTSUP`, async () => {
+      const entry = join(ROOT, "dist", `${runtime}.js`);
+      const env = { ...process.env };
+      delete env.ANYMMAP_BACKEND;
+      const r = await run(command, args(entry, server.origin), env);
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+      // The point of the test: the default is the kernel's mmap, which cannot read a URL.
+      expect(out.backend).toBe("native");
+      expect(out.mmapSync).toBe(true);
+      expect(out.mmapWindowedSync).toBe(true);
+      expect(out.openSync).toBe(true);
+      expect(out.explicitNative).toMatch(/^ENOTSUP: the native backend .* cannot read a URL/);
+      expect(out.explicitNativeWindowed).toMatch(/^ENOTSUP: /);
+      expect(out.explicitNativeOpen).toMatch(/^ENOTSUP: /);
     }, 150_000);
   }
 });

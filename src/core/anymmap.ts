@@ -9,7 +9,8 @@ import { MappingImpl, MappingState } from "./mapping.js";
 import { NativeEngine } from "./native-engine.js";
 import type { NativeMman } from "./native-mman.js";
 import { PLATFORMS } from "./platform.js";
-import { bits, integer, pageAligned } from "./validate.js";
+import { isUrl, type RemoteOptions } from "./remote-file.js";
+import { bits, integer, optionalBackend, pageAligned, remoteOptions } from "./validate.js";
 import { type AtExit, WasmEngine } from "./wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../wasi/host-file.js";
@@ -27,8 +28,8 @@ export const WASM_FILES: Record<WasmVariant, string> = { default: "anymmap.wasm"
 export interface RuntimeAdapter {
   readonly runtime: string;
   readonly version: string;
-  /** Opens a host file; throws MmapError (syscall "open") on failure. */
-  openFile(path: string, flags: OpenFlags, mode?: number): HostFile;
+  /** Opens a host file (`remote` bounds the reads of a URL); throws MmapError (syscall "open") on failure. */
+  openFile(path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions): HostFile;
   /** The runtime's exception to a WASI errno. */
   mapError(e: unknown): number;
   /** The core module, compiled synchronously; absent where only async compilation exists. */
@@ -99,12 +100,20 @@ export class AnymmapInstance implements Anymmap {
     return this.adapter.runtime;
   }
 
-  /** The instance's choice: ANYMMAP_BACKEND when set, else "auto". */
-  private get choice(): BackendChoice {
+  /**
+   * The instance's choice: ANYMMAP_BACKEND when set, else "auto". A value
+   * it cannot be ("nativ") fails every call that relies on it (not the
+   * import, nor calls that pass their own backend).
+   */
+  private choice(syscall: string): BackendChoice {
     const c = this.adapter.backendChoice;
     if (c === undefined || c === "") return "auto";
     if (!BACKEND_CHOICES.has(c)) {
-      throw new MmapError("EINVAL", "mmap", `ANYMMAP_BACKEND must be auto, native or wasm, got ${JSON.stringify(c)}`);
+      throw new MmapError(
+        "EINVAL",
+        syscall,
+        `the environment variable ANYMMAP_BACKEND must be auto, native or wasm, got ${JSON.stringify(c)}: correct or unset it, or pass { backend } to each call`,
+      );
     }
     return c as BackendChoice;
   }
@@ -128,12 +137,27 @@ export class AnymmapInstance implements Anymmap {
     return this.#native ?? undefined;
   }
 
-  /** The backend a call gets for `choice` (the instance's when undefined). */
-  private backendFor(choice: unknown, syscall: string): Backend {
-    const c = choice ?? this.choice;
-    if (typeof c !== "string" || !BACKEND_CHOICES.has(c)) {
-      throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${String(c)}`);
+  /**
+   * The backend a call gets for `choice` (the instance's when undefined),
+   * for `source` when it is a path: a URL is read by the WASM engine only
+   * (the kernel cannot map it), whatever the instance's default.
+   */
+  private backendFor(choice: unknown, syscall: string, source?: unknown): Backend {
+    if (choice !== undefined && (typeof choice !== "string" || !BACKEND_CHOICES.has(choice))) {
+      throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${String(choice)}`);
     }
+    if (typeof source === "string" && isUrl(source)) {
+      if (choice === "native") {
+        throw new MmapError(
+          "ENOTSUP",
+          syscall,
+          `the native backend maps the operating system's files and cannot read a URL; URLs are read by the WASM engine: pass backend "auto" or "wasm"`,
+          { path: source },
+        );
+      }
+      return "wasm";
+    }
+    const c = choice ?? this.choice(syscall);
     if (c === "wasm") return "wasm";
     if (this.nativeEngine()) return "native";
     if (c === "native") {
@@ -142,8 +166,8 @@ export class AnymmapInstance implements Anymmap {
     return "wasm";
   }
 
-  private engineFor(choice: unknown, syscall: string): Engine {
-    return this.backendFor(choice, syscall) === "native" ? this.nativeEngine()! : this.engine;
+  private engineFor(choice: unknown, syscall: string, source?: unknown): Engine {
+    return this.backendFor(choice, syscall, source) === "native" ? this.nativeEngine()! : this.engine;
   }
 
   /** The engine that holds an address: native addresses are the kernel's, the rest the WASM engine's. */
@@ -153,9 +177,18 @@ export class AnymmapInstance implements Anymmap {
     return this.engine;
   }
 
-  /** The backend new mappings get by default. */
+  /**
+   * The backend new mappings get by default. Never throws (the entries read
+   * it at import): with an invalid ANYMMAP_BACKEND it is what "auto" would
+   * give, and the calls themselves throw EINVAL.
+   */
   get backend(): Backend {
-    return this.backendFor(undefined, "mmap");
+    return this.backendFor(this.validChoice() ? undefined : "auto", "mmap");
+  }
+
+  private validChoice(): boolean {
+    const c = this.adapter.backendChoice;
+    return c === undefined || c === "" || BACKEND_CHOICES.has(c);
   }
 
   /** The WASM engine, compiled synchronously on first use. */
@@ -179,7 +212,7 @@ export class AnymmapInstance implements Anymmap {
 
   private start(module: WebAssembly.Module): WasmEngine {
     const host = new WasiHost({ mapError: (e) => this.adapter.mapError(e) });
-    this.#engine ??= new WasmEngine(module, host, (path, flags, mode) => this.adapter.openFile(path, flags, mode), this.adapter.atExit);
+    this.#engine ??= new WasmEngine(module, host, (path, flags, mode, remote) => this.adapter.openFile(path, flags, mode, remote), this.adapter.atExit);
     return this.#engine;
   }
 
@@ -220,20 +253,25 @@ export class AnymmapInstance implements Anymmap {
     for (const e of this.engines()) e.resetStats();
   }
 
-  openSync(path: string, flags: OpenFlags = "r", mode?: number, backend?: BackendChoice): FileHandle {
+  /** `remote` (not part of the public contract) bounds the reads of a URL: mmapSync and mmapWindowedSync pass their options' timeout and signal. */
+  openSync(path: string, flags: OpenFlags = "r", mode?: number, backend?: BackendChoice, remote?: RemoteOptions): FileHandle {
     if (typeof path !== "string" || path === "") {
       throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${String(path)}`);
+    }
+    // The kernel (and every C string) ends a path at its first NUL: "secret.bin\0.public" would open secret.bin.
+    if (path.includes("\0")) {
+      throw new MmapError("EINVAL", "open", `path must not contain a NUL character ("\\0"), got ${JSON.stringify(path)}`);
     }
     if (!OPEN_FLAGS.has(flags)) {
       throw new MmapError("EINVAL", "open", `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${String(flags)}`);
     }
     if (mode !== undefined) integer(mode, "mode", "open", 0, 0o7777);
-    const engine = this.engineFor(backend, "open");
-    return new FileHandleImpl(engine, this, engine.open(path, flags, mode), path);
+    const engine = this.engineFor(backend, "open", path);
+    return new FileHandleImpl(engine, this, engine.open(path, flags, mode, remote), path);
   }
 
   async open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
-    if (this.backendFor(backend, "open") === "wasm") await this.ready();
+    if (this.backendFor(backend, "open", path) === "wasm") await this.ready();
     return this.openSync(path, flags, mode, backend);
   }
 
@@ -242,10 +280,12 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError("EINVAL", "mmap", "options must be an object");
     }
     const anonymous = source === null || source === undefined;
+    optionalBackend(options.backend, "mmap");
+    const remote = remoteOptions(options, "mmap");
     const prot = bits("PROT", options.prot ?? "r", "prot", "mmap");
     let flags = bits("MAP", options.flags ?? (anonymous ? "private" : "shared"), "flags", "mmap");
     const offset = pageAligned(options.offset ?? 0, "offset", "mmap");
-    const engine = source instanceof FileHandleImpl && options.backend === undefined ? source.engine : this.engineFor(options.backend, "mmap");
+    const engine = source instanceof FileHandleImpl && options.backend === undefined ? source.engine : this.engineFor(options.backend, "mmap", source);
     const address = integer(options.address ?? 0, "address", "mmap", 0, engine.addressLimit - 1);
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) pageAligned(address, "address", "mmap");
@@ -253,7 +293,7 @@ export class AnymmapInstance implements Anymmap {
     if (typeof source === "string") {
       const type = flags & MAP_TYPE;
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) !== 0;
-      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend);
+      const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend, remote);
       try {
         return this.mapHandle(handle as unknown as FileHandleImpl, prot, flags, offset, options.length, address);
       } finally {
@@ -286,7 +326,7 @@ export class AnymmapInstance implements Anymmap {
 
   async mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
     const choice = source instanceof FileHandleImpl ? source.engine.backend : options?.backend;
-    if (this.backendFor(choice, "mmap") === "wasm") await this.ready();
+    if (this.backendFor(choice, "mmap", source) === "wasm") await this.ready();
     return this.mmapSync(source, options);
   }
 
@@ -457,6 +497,7 @@ export class AnymmapInstance implements Anymmap {
   }
 
   info(): Info {
+    this.choice("info");
     const backend = this.backend;
     const engines = this.engines();
     if (engines.length === 0) engines.push(this.engineFor(backend, "mmap"));

@@ -68,6 +68,14 @@ export interface MapOptions {
    * `FileHandle` maps only with the backend it was opened with.
    */
   backend?: BackendChoice;
+  /**
+   * For a URL source: the most milliseconds the open, and each later read
+   * (one Range request and all its retries), may take before it fails with
+   * `ETIMEDOUT`. Default 60000.
+   */
+  timeout?: number;
+  /** For a URL source: once aborted, the open and every later read fail with `ECANCELED`, making no request. */
+  signal?: AbortSignal;
 }
 
 /** The kind of access a view is for. All runtimes. */
@@ -237,6 +245,12 @@ export interface WindowedOptions {
   budget?: number;
   /** The granule reads, writes and `find` map, a multiple of `pageSize`. Default 16 MiB. */
   windowSize?: number;
+  /** As in `MapOptions`: for a path, the backend that opens it (a FileHandle keeps its own). Default: the instance's. */
+  backend?: BackendChoice;
+  /** As in `MapOptions`: for a URL source, the bound in milliseconds of the open and of each read. Default 60000. */
+  timeout?: number;
+  /** As in `MapOptions`: for a URL source, once aborted, reads fail with `ECANCELED`. */
+  signal?: AbortSignal;
 }
 
 /** Options of long operations (find over GiBs, populate, msync of many windows). All runtimes. */

@@ -1,3 +1,4 @@
+import type { RemoteOptions } from "./remote-file.js";
 import type { Backend, HostIOStats, OpenFlags, SharedMemoryHandle } from "./api.js";
 
 /** anymmap_touch access kinds. */
@@ -25,7 +26,8 @@ export interface Engine {
   resetStats(): void;
 
   /** Opens a file; the descriptor belongs to this engine. */
-  open(path: string, flags: OpenFlags, mode?: number): number;
+  /** `remote` bounds the reads of a URL (engines that open no URLs ignore it). */
+  open(path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions): number;
   close(fd: number): void;
   /** The file's size in bytes. */
   size(fd: number, path: string): number;

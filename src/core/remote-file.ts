@@ -20,12 +20,36 @@ export interface RangeResponse {
   body: Uint8Array;
 }
 
-/** One synchronous `GET url` with `Range: bytes=first-last`. All runtimes. */
-export type RangeTransport = (url: string, first: number, last: number) => RangeResponse;
+/**
+ * One synchronous `GET url` with `Range: bytes=first-last`, given up after
+ * `timeoutMs` (then status 0 and `timedOut`). All runtimes.
+ */
+export type RangeTransport = (url: string, first: number, last: number, timeoutMs: number) => RangeResponse & { timedOut?: boolean };
+
+/** How long a remote read may take, and who may stop it. All runtimes. */
+export interface RemoteOptions {
+  /**
+   * The most milliseconds one read (its Range request and every retry) may
+   * take before it fails with ETIMEDOUT. Default REMOTE_TIMEOUT_MS.
+   */
+  timeout?: number;
+  /** Once aborted, the open and every later read fail with ECANCELED, making no request. */
+  signal?: AbortSignal;
+}
+
+/** The default bound of one remote read, retries included: 60 s. All runtimes. */
+export const REMOTE_TIMEOUT_MS = 60_000;
 
 /** Retries of a transient failure (network error, 408, 429, 5xx), and the first delay; it doubles. */
 const RETRIES = 4;
 const FIRST_DELAY_MS = 100;
+
+/** `bytes first-last/total` of a Content-Range (total may be "*"). */
+function parseContentRange(value: string | null): { first: number; last: number; total: number | undefined } | undefined {
+  const m = value === null ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
+  if (!m) return undefined;
+  return { first: Number(m[1]), last: Number(m[2]), total: m[3] === "*" ? undefined : Number(m[3]) };
+}
 
 const inos = new Map<string, bigint>();
 let nextIno = 1n;
@@ -63,6 +87,8 @@ export class RemoteHostFile extends HostFile {
   readonly etag: string | null;
   readonly lastModified: string | null;
   readonly #ino: bigint;
+  readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
   #closed = false;
   /** Requests made (retries included). */
   requests = 0;
@@ -70,10 +96,19 @@ export class RemoteHostFile extends HostFile {
   constructor(
     url: string,
     private readonly transport: RangeTransport,
+    options: RemoteOptions = {},
   ) {
     super({ readable: true, writable: false, path: url });
     this.url = url;
+    this.#timeoutMs = options.timeout ?? REMOTE_TIMEOUT_MS;
+    this.#signal = options.signal;
     const r = this.request(0, 0);
+    if (r === "canceled") {
+      throw new MmapError("ECANCELED", "open", "the AbortSignal given for this URL was aborted; nothing was requested", { path: url, cause: this.#signal?.reason });
+    }
+    if (r === "timed out") {
+      throw new MmapError("ETIMEDOUT", "open", `the server did not answer within ${this.#timeoutMs} ms (retries included); pass a larger timeout, or check the server`, { path: url });
+    }
     if (r.status === 200) {
       throw new MmapError(
         "ENOTSUP",
@@ -84,6 +119,11 @@ export class RemoteHostFile extends HostFile {
     }
     const range = r.header("content-range");
     const total = range ? /\/(\d+)\s*$/.exec(range) : null;
+    // A 206 must be the first byte asked for (a 416 is an empty file: "bytes */0").
+    const first = r.status === 206 ? parseContentRange(range) : undefined;
+    if (r.status === 206 && total && (!first || first.first !== 0 || first.last !== 0)) {
+      throw new MmapError("EIO", "open", `the server answered a Range request for byte 0 with Content-Range ${JSON.stringify(range)}; anymmap needs the range it asked for`, { path: url });
+    }
     if ((r.status !== 206 && r.status !== 416) || !total) {
       throw new MmapError(
         r.status === 404 ? "ENOENT" : r.status === 401 || r.status === 403 ? "EACCES" : "EIO",
@@ -104,14 +144,22 @@ export class RemoteHostFile extends HostFile {
     this.#ino = ino;
   }
 
-  /** One Range request, retried with backoff while the failure looks transient. */
-  private request(first: number, last: number): RangeResponse {
+  /**
+   * One Range request, retried with backoff while the failure looks
+   * transient, all within the timeout; "canceled" once the signal aborted.
+   */
+  private request(first: number, last: number): RangeResponse | "timed out" | "canceled" {
+    const deadline = Date.now() + this.#timeoutMs;
     let delay = FIRST_DELAY_MS;
     for (let attempt = 0; ; attempt++) {
+      if (this.#signal?.aborted) return "canceled";
+      const left = deadline - Date.now();
+      if (left <= 0) return "timed out";
       this.requests++;
-      const r = this.transport(this.url, first, last);
-      if (!transient(r.status) || attempt === RETRIES) return r;
-      pause(delay);
+      const r = this.transport(this.url, first, last, left);
+      if (!transient(r.status) || attempt === RETRIES) return r.timedOut && Date.now() >= deadline ? "timed out" : r;
+      const wait = Math.min(delay, deadline - Date.now());
+      if (wait > 0) pause(wait);
       delay *= 2;
     }
   }
@@ -121,11 +169,17 @@ export class RemoteHostFile extends HostFile {
     const n = Math.min(dst.length, this.size - offset);
     if (n <= 0) return 0;
     const r = this.request(offset, offset + n - 1);
+    if (r === "canceled") return -WASI_ERRNO.ECANCELED;
+    if (r === "timed out") return -WASI_ERRNO.ETIMEDOUT;
     if (r.status !== 206) return r.status === 200 ? -WASI_ERRNO.ENOTSUP : -WASI_ERRNO.EIO;
     if ((this.etag !== null && r.header("etag") !== this.etag) || (this.lastModified !== null && r.header("last-modified") !== this.lastModified)) {
       return -WASI_ERRNO.ESTALE;
     }
-    if (r.body.length !== n) return -WASI_ERRNO.EIO;
+    const range = parseContentRange(r.header("content-range"));
+    // A file of another size is another file (even with the same validators, or none).
+    if (range?.total !== undefined && range.total !== this.size) return -WASI_ERRNO.ESTALE;
+    // Bytes of another range than the one asked for would land at the wrong offset.
+    if (!range || range.first !== offset || range.last !== offset + n - 1 || r.body.length !== n) return -WASI_ERRNO.EIO;
     dst.set(r.body);
     return n;
   }

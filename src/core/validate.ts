@@ -66,3 +66,47 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
   }
   return result;
 }
+
+/** An optional function option, or EINVAL naming it. All runtimes. */
+export function optionalFunction(value: unknown, name: string, syscall: string): void {
+  if (value !== undefined && typeof value !== "function") {
+    throw new MmapError("EINVAL", syscall, `${name} must be a function, got ${describe(value)}`);
+  }
+}
+
+/** An optional AbortSignal option (anything with a boolean `aborted`, as signals of other realms), or EINVAL naming it. All runtimes. */
+export function optionalSignal(value: unknown, name: string, syscall: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || typeof (value as { aborted?: unknown }).aborted !== "boolean") {
+    throw new MmapError("EINVAL", syscall, `${name} must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${describe(value)}`);
+  }
+  return value as AbortSignal;
+}
+
+/** The remote-read bounds among a call's options (timeout in ms, signal), checked. All runtimes. */
+export function remoteOptions(options: { timeout?: unknown; signal?: unknown }, syscall: string): { timeout?: number; signal?: AbortSignal } {
+  const out: { timeout?: number; signal?: AbortSignal } = {};
+  if (options.timeout !== undefined) out.timeout = integer(options.timeout, "timeout", syscall, 1, 2 ** 31 - 1);
+  const signal = optionalSignal(options.signal, "signal", syscall);
+  if (signal !== undefined) out.signal = signal;
+  return out;
+}
+
+/** An optional backend choice option, or EINVAL naming it. All runtimes. */
+export function optionalBackend(value: unknown, syscall: string): void {
+  if (value !== undefined && value !== "auto" && value !== "native" && value !== "wasm") {
+    throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${describe(value)}`);
+  }
+}
+
+/** The options of a long operation (find, populate, msync of a windowed mapping), checked: { signal?, onProgress? }. All runtimes. */
+export function longOperation(options: unknown, syscall: string): { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new MmapError("EINVAL", syscall, `options must be an object such as { signal, onProgress }, got ${describe(options)}`);
+  }
+  const o = options as { signal?: unknown; onProgress?: unknown };
+  optionalSignal(o.signal, "signal", syscall);
+  optionalFunction(o.onProgress, "onProgress", syscall);
+  return o as { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
+}

@@ -1,3 +1,4 @@
+import type { RemoteOptions } from "./remote-file.js";
 import type { HostIOStats, OpenFlags } from "./api.js";
 import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_TYPE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
 import type { Engine, EngineShare } from "./engine.js";
@@ -77,7 +78,7 @@ export function writeBackAllEngines(): void {
 }
 
 /** Opens a host file; throws MmapError (syscall "open") on failure. */
-export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number) => HostFile;
+export type OpenHostFile = (path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions) => HostFile;
 
 /**
  * One instance of the C core and the host it runs on: calls in, errors out
@@ -127,8 +128,8 @@ export class WasmEngine implements Engine {
     this.host.resetStats();
   }
 
-  open(path: string, flags: OpenFlags, mode?: number): number {
-    const file = this.openHostFile(path, flags, mode);
+  open(path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions): number {
+    const file = this.openHostFile(path, flags, mode, remote);
     const fd = this.host.open(file);
     this.files.set(fd, file);
     return fd;

@@ -1,7 +1,8 @@
-import type { Access, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
+import type { Access, BackendChoice, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "./constants.js";
 import { isMmapError, MmapError } from "./errors.js";
-import { bits, integer, pageAligned } from "./validate.js";
+import type { RemoteOptions } from "./remote-file.js";
+import { bits, integer, longOperation, optionalBackend, pageAligned, remoteOptions } from "./validate.js";
 
 /** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. All runtimes. */
 export const DEFAULT_WINDOW_BUDGET = 256 * 2 ** 20;
@@ -15,7 +16,7 @@ const encoder = new TextEncoder();
 /** What a windowed mapping needs from its address space: the public contract's calls. */
 export interface WindowSpace {
   mmapSync(source: never, options?: MapOptions): Mapping;
-  openSync(path: string, flags?: OpenFlags): FileHandle;
+  openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice, remote?: RemoteOptions): FileHandle;
 }
 
 /** One mapped range of the file: `[start, end)` relative to the windowed mapping. */
@@ -99,9 +100,11 @@ export class WindowedMappingImpl implements WindowedMapping {
       throw new MmapError("EINVAL", "mmap", `windowSize must be between ${PAGE_SIZE} and ${MAX_WINDOW / 2} bytes`);
     }
     this.budget = integer(options.budget ?? Math.max(DEFAULT_WINDOW_BUDGET, 2 * this.windowSize), "budget", "mmap", 2 * this.windowSize, MAX_WINDOW);
+    optionalBackend(options.backend, "mmap");
+    const remote = remoteOptions(options, "mmap");
     if (typeof source === "string") {
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (this.prot & PROT_WRITE) !== 0;
-      this.#own = space.openSync(source, writable ? "r+" : "r");
+      this.#own = space.openSync(source, writable ? "r+" : "r", undefined, options.backend, remote);
       this.#source = this.#own;
       this.path = source;
     } else {
@@ -416,12 +419,12 @@ export class WindowedMappingImpl implements WindowedMapping {
     return true;
   }
 
-  find(pattern: Uint8Array | string, start?: number, end?: number, options: LongOperation = {}): number {
-    return this.search(pattern, start, end, false, options);
+  find(pattern: Uint8Array | string, start?: number, end?: number, options?: LongOperation): number {
+    return this.search(pattern, start, end, false, longOperation(options, "find"));
   }
 
-  rfind(pattern: Uint8Array | string, start?: number, end?: number, options: LongOperation = {}): number {
-    return this.search(pattern, start, end, true, options);
+  rfind(pattern: Uint8Array | string, start?: number, end?: number, options?: LongOperation): number {
+    return this.search(pattern, start, end, true, longOperation(options, "rfind"));
   }
 
   /**
@@ -464,7 +467,8 @@ export class WindowedMappingImpl implements WindowedMapping {
     return w.mapping.view(from - w.start, w.end - from);
   }
 
-  populate(offset?: number, length?: number, options: LongOperation = {}): void {
+  populate(offset?: number, length?: number, opts?: LongOperation): void {
+    const options = longOperation(opts, "madvise");
     const [start, size] = this.range(offset, length, "madvise");
     if (up(size, PAGE_SIZE) > this.budget) {
       throw new MmapError("ENOMEM", "madvise", `populating ${size} bytes would pass the budget (${this.budget} bytes): populate a smaller range, or map with a larger budget`, this.errorOptions());
@@ -476,8 +480,9 @@ export class WindowedMappingImpl implements WindowedMapping {
     });
   }
 
-  msync(flags: number | string = "sync", options: LongOperation = {}): void {
+  msync(flags: number | string = "sync", opts?: LongOperation): void {
     this.live("msync");
+    const options = longOperation(opts, "msync");
     // Checked here too: with no window mapped, no mapping would check them.
     const ms = bits("MS", flags, "flags", "msync");
     if (ms & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (ms & MS_ASYNC && ms & MS_SYNC)) {

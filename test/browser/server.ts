@@ -48,10 +48,13 @@ const remoteRequests = new Map<string, number>();
  * The remote test files under /remote/: range.bin honours Range; norange.bin
  * answers 200 with everything; flaky.bin fails twice with 503 per odd
  * request pair before answering; changing.bin changes its ETag after the
- * first request.
+ * first request. Past the first byte (which opening asks for), shifted.bin
+ * answers 206 with another range than the one asked for (its Content-Range
+ * says so), resized.bin reports another total size (and has no ETag or
+ * Last-Modified), and hanging.bin never answers.
  */
 function remote(name: string, range: string | undefined, headers: Record<string, string>, res: import("node:http").ServerResponse): void {
-  if (!["range.bin", "norange.bin", "flaky.bin", "changing.bin"].includes(name)) {
+  if (!["range.bin", "norange.bin", "flaky.bin", "changing.bin", "shifted.bin", "resized.bin", "hanging.bin"].includes(name)) {
     res.writeHead(404, headers);
     res.end("not found");
     return;
@@ -71,9 +74,15 @@ function remote(name: string, range: string | undefined, headers: Record<string,
     res.end(remoteBytes);
     return;
   }
-  const start = Number(m[1]);
-  const end = Math.min(Number(m[2]), REMOTE_SIZE - 1);
-  res.writeHead(206, { ...base, etag, "content-range": `bytes ${start}-${end}/${REMOTE_SIZE}` });
+  const opening = range === "bytes=0-0";
+  // Never answered (the server's close ends the connection).
+  if (name === "hanging.bin" && !opening) return;
+  const shift = name === "shifted.bin" && !opening ? 4096 : 0;
+  const start = Math.min(Number(m[1]) + shift, REMOTE_SIZE - 1);
+  const end = Math.min(Number(m[2]) + shift, REMOTE_SIZE - 1);
+  const total = name === "resized.bin" && !opening ? 2 * REMOTE_SIZE : REMOTE_SIZE;
+  const validators = name === "resized.bin" ? {} : { etag };
+  res.writeHead(206, { ...base, ...validators, "content-range": `bytes ${start}-${end}/${total}` });
   res.end(remoteBytes.subarray(start, end + 1));
 }
 

@@ -92,4 +92,12 @@ describe("a URL as a read-only source", () => {
     expect(e.message).toMatch(/changed/);
     m.munmap();
   });
+
+  it("a 206 of another range than asked for is EIO; another total size is ESTALE", () => {
+    const space = anymmap.createInstance();
+    const shifted = space.mmapSync(url("shifted.bin"));
+    expect(thrown(() => shifted.read(4096 * 3, 16)).code).toBe("EIO");
+    const resized = space.mmapSync(url("resized.bin"));
+    expect(thrown(() => resized.read(4096 * 3, 16)).code).toBe("ESTALE");
+  });
 });

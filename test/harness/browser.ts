@@ -15,9 +15,11 @@
 import { OpfsAgent } from "../../src/runtime/browser/opfs-agent.js";
 import * as anymmap from "../../dist/browser.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, test } from "./portable.js";
+import type { Fixtures } from "./fixtures.js";
+
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectBytes, expectMmapError, it, itPartly, test } from "./portable.js";
 export { anymmap };
-export { expectMmapError, mmapErrorOf, pattern } from "./helpers.js";
+export { LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./helpers.js";
 
 /** What every fx call throws where there is no synchronous file access. */
 export const NO_SYNC_FILES = "needs synchronous file fixtures, which the browser main thread cannot have";
@@ -74,7 +76,12 @@ function withFile<T>(path: string, flags: number, body: (id: number) => T): T {
 const bytesOf = (contents: Uint8Array | string) => (typeof contents === "string" ? new TextEncoder().encode(contents) : contents);
 
 /** File fixtures over OPFS: the only file-system access spec files have. */
-export const fx = {
+export const fx: Fixtures = {
+  /** OPFS has no FIFOs, devices or /proc. */
+  hostFiles: false,
+  fifo(): never {
+    throw new Error("fx.fifo: the origin private file system has no FIFOs (skip where !fx.hostFiles)");
+  },
   /** A fresh path in the suite's OPFS directory (the file does not exist). */
   path(name = "file"): string {
     return `${agent ? root : "/no-sync-files"}/${counter++}-${name}`;

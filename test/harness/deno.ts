@@ -5,5 +5,11 @@
  */
 import * as anymmap from "../../dist/deno.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectMmapError, fx, it, mmapErrorOf, pattern } from "./portable.js";
+import { hostFixtures } from "./fixtures.js";
+import { afterAll } from "./portable.js";
+
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectBytes, expectMmapError, it, itPartly, LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./portable.js";
 export { anymmap };
+
+/** File fixtures: the only file-system access spec files have. */
+export const fx = hostFixtures(afterAll);

@@ -1,16 +1,12 @@
 /**
  * The spec harness for runtimes without vitest (Deno, Bun): the same
- * exports as ./index.ts (describe/it/hooks, vitest's own `expect`, file
- * fixtures, `pattern`), built only on node:fs/os/path, which Deno and Bun
- * both provide, and on `@vitest/expect` (the matchers vitest uses), so an
- * assertion means the same thing in every runtime. ./deno.ts and ./bun.ts
- * add the runtime's build of the package; `run()` executes what the spec
- * files registered and reports it.
+ * exports as ./index.ts (describe/it/hooks, vitest's own `expect`, the
+ * shared helpers), built on `@vitest/expect` (the matchers vitest uses), so
+ * an assertion means the same thing in every runtime. ./deno.ts and ./bun.ts
+ * add the runtime's build of the package and the node:fs fixtures
+ * (./fixtures.ts), ./browser.ts its OPFS fixtures; `run()` executes what the
+ * spec files registered and reports it.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, closeSync, openSync, readSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import {
   ASYMMETRIC_MATCHERS_OBJECT,
   GLOBAL_EXPECT,
@@ -24,7 +20,9 @@ import {
   type ExpectStatic,
 } from "@vitest/expect";
 
-export { expectMmapError, mmapErrorOf, pattern } from "./helpers.js";
+import { assertions, partialTests } from "./helpers.js";
+
+export { LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./helpers.js";
 
 // ---------------------------------------------------------------- expect
 
@@ -40,6 +38,8 @@ export const expect = ((value: unknown, message?: string) => {
 }) as ExpectStatic;
 Object.assign(expect, chai.expect);
 Object.assign(expect, (globalThis as Record<symbol, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
+/** As vitest's: the running test fails if it made no assertion (reset before each test). */
+expect.hasAssertions = () => setState({ isExpectingAssertions: true }, expect);
 expect.getState = () => getState(expect);
 expect.setState = (state) => setState(state, expect);
 setState(
@@ -114,6 +114,10 @@ export const describe = Object.assign((name: string, body: () => void) => define
 export const it = Object.assign((name: string, fn: TestFn) => addTest(name, fn, false), {
   skip: (name: string, fn?: TestFn) => addTest(name, fn, true),
   todo: (name: string) => addTest(name, undefined, true),
+  /** As vitest's: the test is reported skipped (never passed) when `condition` holds; its name says why. */
+  skipIf: (condition: unknown) => (name: string, fn: TestFn) => addTest(name, fn, Boolean(condition)),
+  /** As vitest's: the test runs only when `condition` holds, else it is reported skipped. */
+  runIf: (condition: unknown) => (name: string, fn: TestFn) => addTest(name, fn, !condition),
 });
 export const test = it;
 
@@ -270,7 +274,7 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
     const teardowns: Hook[] = [];
     let error: unknown;
     let failed = false;
-    setState({ assertionCalls: 0, currentTestName: name }, expect);
+    setState({ assertionCalls: 0, isExpectingAssertions: false, currentTestName: name }, expect);
     const start = performance.now();
     try {
       for (const s of suites) {
@@ -280,6 +284,8 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
         }
       }
       await call(t.fn!, timeoutMs, "test");
+      const state = getState(expect);
+      if (state.isExpectingAssertions && state.assertionCalls === 0) throw new Error("expected any number of assertion, but got none (expect.hasAssertions())");
     } catch (e) {
       failed = true;
       error = e;
@@ -302,76 +308,7 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
   return results;
 }
 
-// ---------------------------------------------------------------- fixtures (as ./index.ts)
+// ---------------------------------------------------------------- shared assertions (as ./index.ts)
 
-const fixtureRoot = mkdtempSync(join(tmpdir(), "anymmap-spec-"));
-afterAll(() => rmSync(fixtureRoot, { recursive: true, force: true }));
-let counter = 0;
-
-/** File fixtures: the only file-system access spec files have. */
-export const fx = {
-  /** A fresh path in the suite's temporary directory (the file does not exist). */
-  path(name = "file"): string {
-    return join(fixtureRoot, `${counter++}-${name}`);
-  },
-  /** A new file with these bytes (a string is UTF-8) and its path. */
-  file(contents: Uint8Array | string = new Uint8Array(0), name?: string): string {
-    const path = fx.path(name);
-    writeFileSync(path, contents);
-    return path;
-  },
-  /** A new sparse file of `size` bytes (holes read as zeros). */
-  sparse(size: number, name?: string): string {
-    const path = fx.file(new Uint8Array(0), name);
-    truncateSync(path, size);
-    return path;
-  },
-  /** A new directory. */
-  dir(): string {
-    return mkdtempSync(join(fixtureRoot, "dir-"));
-  },
-  read(path: string): Uint8Array {
-    return new Uint8Array(readFileSync(path));
-  },
-  /** Bytes [offset, offset+length) of a file, read without loading it whole. */
-  readRange(path: string, offset: number, length: number): Uint8Array {
-    const fd = openSync(path, "r");
-    try {
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return out.subarray(0, done);
-    } finally {
-      closeSync(fd);
-    }
-  },
-  write(path: string, contents: Uint8Array | string): void {
-    writeFileSync(path, contents);
-  },
-  /**
-   * Writes `contents` at `offset` of an existing file, bypassing anymmap (as
-   * another process would); the file grows if the bytes end past its end.
-   */
-  writeAt(path: string, offset: number, contents: Uint8Array | string): void {
-    const bytes = typeof contents === "string" ? new TextEncoder().encode(contents) : contents;
-    const fd = openSync(path, "r+");
-    try {
-      let done = 0;
-      while (done < bytes.length) {
-        done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
-      }
-    } finally {
-      closeSync(fd);
-    }
-  },
-  size(path: string): number {
-    return statSync(path).size;
-  },
-  truncate(path: string, size: number): void {
-    truncateSync(path, size);
-  },
-};
+export const { expectBytes, expectMmapError } = assertions(expect);
+export const itPartly = partialTests(it);

@@ -3,29 +3,13 @@
  * gives it: every MAP_SHARED mapping of a file, and every descriptor's
  * pread/pwrite, sees the same bytes at once, without msync.
  */
-import { anymmap, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
+import { anymmap, beforeEach, describe, expect, expectBytes, expectMmapError, fx, it, PAGE, pattern } from "../harness/index.js";
 
-const PAGE = 4096;
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
+
 const enc = new TextEncoder();
 const text = (s: string) => enc.encode(s);
-
-/**
- * Byte-for-byte equality that stays fast on megabytes (toEqual walks typed
- * arrays element by element) and reports the first differing offset.
- */
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect(actual).toBeInstanceOf(Uint8Array);
-  expect(actual.length, "length").toBe(expected.length);
-  let i = 0;
-  while (i < expected.length && actual[i] === expected[i]) i++;
-  if (i < expected.length) {
-    const from = Math.max(0, i - 8);
-    const to = Math.min(expected.length, i + 24);
-    expect(Array.from(actual.subarray(from, to)), `bytes differ from offset ${i} (showing ${from}..${to})`).toEqual(
-      Array.from(expected.subarray(from, to)),
-    );
-  }
-}
 
 const space = anymmap.createInstance();
 
@@ -43,6 +27,7 @@ describe("two MAP_SHARED mappings of one file see each other's writes at once", 
     // WASM: nothing was written to the file yet, the mappings share memory, not the disk.
     // Native: the mappings are the kernel's page cache, which read(2) sees at once.
     if (space.backend === "wasm") expectBytes(fx.read(path), data);
+    else expectBytes(fx.readRange(path, 10, 6), text("from a"));
     a.munmap();
     b.munmap();
     const expected = data.slice();

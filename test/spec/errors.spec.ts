@@ -3,7 +3,10 @@
  * that applies gives an MmapError with the right code and syscall, and a
  * message that names the argument. Nothing else is ever thrown.
  */
-import { afterAll, anymmap, beforeAll, describe, expect, fx, it, pattern } from "../harness/index.js";
+import { afterAll, anymmap, beforeAll, beforeEach, describe, expect, expectMmapError, fx, it, LINUX_ERRNO, pattern } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 const P = anymmap.pageSize;
 /** Past the backend's address space: WASM's 4 GiB, or the 2^47 bytes of user space on Linux x86-64 (native). */
@@ -40,6 +43,8 @@ interface Ctx {
   victim: Mapping;
   /** Unmapped. */
   gone: Mapping;
+  /** A windowed mapping of `path`, read-only. */
+  w: ReturnType<Space["mmapWindowedSync"]>;
 }
 
 interface Row {
@@ -104,9 +109,15 @@ for (const [fn, isAsync] of [
     }
   }
   one({ fn, bad: "anonymous without a length", call: (c) => mmap(c)(null, {}), code: "EINVAL", syscall: "mmap", names: "length", async: isAsync });
+  add(fn, ["5", 0, -1, 1.5, {}, 2 ** 31], (c, v) => mmap(c)(null, { length: P, timeout: v }), "EINVAL", "mmap", "timeout", isAsync);
+  add(fn, ["no", 5, {}, null, true], (c, v) => mmap(c)(null, { length: P, signal: v }), "EINVAL", "mmap", "signal", isAsync);
+  add(fn, [5, "nativ", null, {}], (c, v) => mmap(c)(null, { length: P, backend: v }), "EINVAL", "mmap", "backend", isAsync);
+  add(fn, [5, "nativ"], (c, v) => mmap(c)(c.h, { backend: v }), "EINVAL", "mmap", "backend", isAsync);
   one({ fn, bad: "a missing path", call: (c) => mmap(c)(c.missing), code: "ENOENT", syscall: "open", async: isAsync });
   one({ fn, bad: "an empty path", call: (c) => mmap(c)(""), code: "EINVAL", syscall: "open", names: "path", async: isAsync });
   one({ fn, bad: "a directory", call: (c) => mmap(c)(c.dir), code: "ENODEV", syscall: "mmap", async: isAsync });
+  // The file before the NUL exists: a C string would stop there and map it.
+  one({ fn, bad: "a path with a NUL byte", call: (c) => mmap(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
   one({ fn, bad: "a closed FileHandle", call: (c) => mmap(c)(c.closed, { length: P }), code: "EBADF", syscall: "mmap", async: isAsync });
   one({ fn, bad: "a FileHandle of another instance", call: (c) => mmap(c)(c.foreign, { length: P }), code: "EBADF", syscall: "mmap", async: isAsync });
   one({
@@ -132,6 +143,32 @@ for (const [fn, isAsync] of [
   one({ fn, bad: "a missing path", call: (c) => open(c)(c.missing), code: "ENOENT", syscall: "open", async: isAsync });
   one({ fn, bad: "a directory opened for writing", call: (c) => open(c)(c.dir, "r+"), code: "EISDIR", syscall: "open", async: isAsync });
   one({ fn, bad: "'wx' of an existing file", call: (c) => open(c)(c.path, "wx"), code: "EEXIST", syscall: "open", async: isAsync });
+  one({ fn, bad: "a path with a NUL byte", call: (c) => open(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
+}
+
+// ---------------------------------------------------------------- mmapWindowed / mmapWindowedSync
+for (const [fn, isAsync] of [
+  ["space.mmapWindowedSync", false],
+  ["space.mmapWindowed", true],
+] as const) {
+  const windowed = (c: Ctx) => loose(isAsync ? c.space.mmapWindowed.bind(c.space) : c.space.mmapWindowedSync.bind(c.space));
+  one({ fn, bad: "a path with a NUL byte", call: (c) => windowed(c)(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL", async: isAsync });
+  add(fn, ["5", 0, -1, 1.5, {}], (c, v) => windowed(c)(c.path, { timeout: v }), "EINVAL", "mmap", "timeout", isAsync);
+  add(fn, ["no", 5, {}, null], (c, v) => windowed(c)(c.path, { signal: v }), "EINVAL", "mmap", "signal", isAsync);
+  add(fn, [5, "nativ", {}], (c, v) => windowed(c)(c.path, { backend: v }), "EINVAL", "mmap", "backend", isAsync);
+  add(fn, [5, "nativ"], (c, v) => windowed(c)(c.h, { backend: v }), "EINVAL", "mmap", "backend", isAsync);
+}
+
+// ---------------------------------------------------------------- long operations of a windowed mapping
+for (const [fn, syscall, call] of [
+  ["windowed.find", "find", (c: Ctx, o: unknown) => loose(c.w.find.bind(c.w))("zz", 0, undefined, o)],
+  ["windowed.rfind", "rfind", (c: Ctx, o: unknown) => loose(c.w.rfind.bind(c.w))("zz", 0, undefined, o)],
+  ["windowed.populate", "madvise", (c: Ctx, o: unknown) => loose(c.w.populate.bind(c.w))(0, P, o)],
+  ["windowed.msync", "msync", (c: Ctx, o: unknown) => loose(c.w.msync.bind(c.w))("sync", o)],
+] as const) {
+  add(fn, [5, "no", null, true], (c, v) => call(c, v), "EINVAL", syscall, "options");
+  add(fn, [5, "no", {}, true], (c, v) => call(c, { onProgress: v }), "EINVAL", syscall, "onProgress");
+  add(fn, [5, "no", {}, null], (c, v) => call(c, { signal: v }), "EINVAL", syscall, "signal");
 }
 
 // ---------------------------------------------------------------- address-level calls
@@ -233,6 +270,9 @@ add("anymmap.mmapSync", [-1, 1.5, "12"], (_c, v) => mod.mmapSync!(null, { length
 add("anymmap.mmap", [-1, 1.5, "12"], (_c, v) => mod.mmap!(null, { length: v }), "EINVAL", "mmap", "length", true);
 add("anymmap.openSync", ["", 12], (_c, v) => mod.openSync!(v), "EINVAL", "open", "path");
 add("anymmap.open", ["", 12], (_c, v) => mod.open!(v), "EINVAL", "open", "path", true);
+one({ fn: "anymmap.mmapSync", bad: "a path with a NUL byte", call: (c) => mod.mmapSync!(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL" });
+one({ fn: "anymmap.openSync", bad: "a path with a NUL byte", call: (c) => mod.openSync!(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL" });
+one({ fn: "anymmap.mmapWindowedSync", bad: "a path with a NUL byte", call: (c) => mod.mmapWindowedSync!(`${c.path}\0.public`), code: "EINVAL", syscall: "open", names: "NUL" });
 one({ fn: "anymmap.open", bad: "a missing path", call: (c) => mod.open!(c.missing), code: "ENOENT", syscall: "open", async: true });
 add("anymmap.munmap", [1, -P, "12"], (_c, v) => mod.munmap!(v, P), "EINVAL", "munmap", "address");
 add("anymmap.msync", [1, -P, "12"], (_c, v) => mod.msync!(v, P, "sync"), "EINVAL", "msync", "address");
@@ -290,6 +330,7 @@ describe("bad input gives MmapError with the right code and syscall", () => {
       m: space.mmapSync(path, { prot: "rw", flags: "shared" }),
       victim,
       gone,
+      w: space.mmapWindowedSync(path, { windowSize: P, budget: 2 * P }),
     };
   });
 
@@ -302,7 +343,7 @@ describe("bad input gives MmapError with the right code and syscall", () => {
       const e = error as { name: string; code: string; errno: number; syscall: string; message: string; path?: string };
       expect({ code: e.code, syscall: e.syscall }).toEqual({ code: row.code, syscall: row.syscall });
       expect(e.name).toBe("MmapError");
-      expect(e.errno).toBeGreaterThan(0);
+      expect(e.errno, `the errno of ${e.code}`).toBe(LINUX_ERRNO[row.code]);
       expect(e.message.trim().length).toBeGreaterThan(0);
       if (row.names !== undefined) expect(e.message).toContain(row.names);
       if (row.code === "ENOENT") {
@@ -331,6 +372,80 @@ describe("bad input gives MmapError with the right code and syscall", () => {
   });
 
   afterAll(() => {
+    c.w.munmap();
     for (const h of [c.h, c.ro, c.foreign, c.scratch]) if (!h.closed) h.close();
+  });
+});
+
+describe("files that mmap cannot map are refused at once with ENODEV, as Linux's mmap refuses them: never a hang", () => {
+  const noHostFiles = fx.hostFiles ? undefined : "needs the OS's files, FIFOs, /dev and /proc; the browser's OPFS has none";
+  // Deno's sandbox lets no file of /proc be opened without --allow-all (EACCES first); its FFI (native) does not ask.
+  const denoSandbox = anymmap.info().runtime.startsWith("deno") && anymmap.backend === "wasm" ? "Deno opens /proc files only with --allow-all" : undefined;
+  const special: Array<[string, () => string, string | undefined]> = [
+    // Opening a FIFO for reading waits for a writer: anymmap opens it non-blocking, then refuses it.
+    ["a FIFO with no writer", () => fx.fifo(), noHostFiles],
+    // Linux maps /dev/zero as anonymous memory; anymmap refuses it (map null for zero pages).
+    ["/dev/zero", () => "/dev/zero", noHostFiles],
+    // Size 0 in stat, content on read: Linux's mmap says ENODEV.
+    ["a /proc file (/proc/version)", () => "/proc/version", noHostFiles ?? denoSandbox],
+  ];
+  for (const [what, make, unavailable] of special) {
+    const skipped = unavailable === undefined ? "" : ` (skipped: ${unavailable})`;
+    it.skipIf(unavailable !== undefined)(`${what}: mmapSync, mmap, openSync, open, mmapWindowedSync and mmapWindowed → ENODEV${skipped}`, async () => {
+      const space = anymmap.createInstance();
+      const path = make();
+      const calls: Array<[string, () => unknown]> = [
+        ["mmapSync", () => space.mmapSync(path)],
+        ["mmapSync with a length", () => space.mmapSync(path, { length: anymmap.pageSize, flags: "private" })],
+        ["mmapSync rw shared", () => space.mmapSync(path, { length: anymmap.pageSize, prot: "rw", flags: "shared" })],
+        ["openSync", () => space.openSync(path, "r")],
+        ["mmapWindowedSync", () => space.mmapWindowedSync(path)],
+        ["mmap", () => space.mmap(path, { length: anymmap.pageSize })],
+        ["open", () => space.open(path)],
+        ["mmapWindowed", () => space.mmapWindowed(path)],
+      ];
+      for (const [call, fn] of calls) {
+        let error: unknown;
+        try {
+          await fn();
+        } catch (e) {
+          error = e;
+        }
+        const e = error as { code?: string; errno?: number; message?: string } | undefined;
+        expect({ call, code: e?.code, errno: e?.errno }, e?.message ?? "nothing was thrown").toEqual({ call, code: "ENODEV", errno: LINUX_ERRNO.ENODEV });
+        expect(e?.message).toContain("regular files");
+      }
+    });
+  }
+
+  it("a directory still opens read-only (as open(2) allows) and mmap says ENODEV", () => {
+    const space = anymmap.createInstance();
+    const h = space.openSync(fx.dir(), "r");
+    try {
+      expectMmapError(() => space.mmapSync(h, { length: anymmap.pageSize }), "ENODEV", "mmap");
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe("a truncate past the largest file size has one answer in every runtime", () => {
+  const opfs = fx.hostFiles ? "" : " (skipped: OPFS's limit is the origin's storage quota, not a file system's largest size)";
+  it.skipIf(!fx.hostFiles)(`truncate(2**53 - 1) is what Linux's ftruncate says: EFBIG past the file system's largest file, else done${opfs}`, () => {
+    const space = anymmap.createInstance();
+    const h = space.openSync(fx.file(pattern(P, 3), "huge"), "r+");
+    try {
+      let error: { code?: string; errno?: number; syscall?: string } | undefined;
+      try {
+        h.truncate(2 ** 53 - 1);
+      } catch (e) {
+        error = e as typeof error;
+      }
+      // ext4 (16 TiB) says EFBIG; tmpfs and xfs (8 EiB) make the sparse file. Never EIO (Deno) or EINVAL (Bun).
+      if (error === undefined) expect(h.size()).toBe(2 ** 53 - 1);
+      else expect({ code: error.code, errno: error.errno, syscall: error.syscall }).toEqual({ code: "EFBIG", errno: LINUX_ERRNO.EFBIG, syscall: "ftruncate" });
+    } finally {
+      h.close();
+    }
   });
 });

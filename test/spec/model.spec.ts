@@ -7,8 +7,11 @@
  * same scenarios; `npm run test:soak` runs 10^5 operations from a random one.
  * A failure prints the shrunk scenario for test/model-regressions.test.ts.
  */
-import { describe, expect, it } from "../harness/index.js";
+import { beforeEach, describe, expect, it } from "../harness/index.js";
 import { CI_SEED, checkModel, reportModel, type ModelTotals } from "../model/check.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 describe("anymmap agrees with the model of Linux semantics", () => {
   it(`200 runs of up to 30 operations (seed ${CI_SEED})`, () => {

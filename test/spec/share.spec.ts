@@ -6,7 +6,10 @@
  * other's writes, while unmapping and protection stay each side's own, as
  * for a parent and its child after fork(2).
  */
-import { anymmap, beforeAll, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
+import { anymmap, beforeAll, beforeEach, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 const P = anymmap.pageSize;
 const wasm = anymmap.backend === "wasm";
@@ -36,6 +39,8 @@ describe("share() and attach()", () => {
     expect(n.length).toBe(3 * P);
     // WASM: one linear memory, seen at the same address on both sides, as after fork.
     if (wasm) expect(n.address).toBe(m.address);
+    // Native: the kernel maps the shared memory again, elsewhere (m is still mapped).
+    else expect(n.address).not.toBe(m.address);
     expect(n.read()).toEqual(data);
     n.write("from the attached side", P);
     expect(text(m.read(P, 22))).toBe("from the attached side");

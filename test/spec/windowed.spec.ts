@@ -3,19 +3,14 @@
  * holds) read and written through windows, resident memory within a budget,
  * find/rfind across window edges, AbortSignal and progress.
  */
-import { anymmap, describe, expect, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
+import { anymmap, beforeEach, describe, expect, expectBytes, fx, it, mmapErrorOf, pattern } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const enc = new TextEncoder();
-
-/** Byte equality that stays fast on large arrays (toEqual walks them element by element). */
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect(actual.length, "length").toBe(expected.length);
-  let i = 0;
-  while (i < expected.length && actual[i] === expected[i]) i++;
-  expect(i, "first differing offset").toBe(expected.length);
-}
 
 describe("a sparse file larger than 4 GiB", () => {
   const SIZE = 4 * GiB + 40 * MiB;

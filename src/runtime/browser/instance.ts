@@ -5,6 +5,7 @@
  */
 import type { Access, Anymmap, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { WindowedMappingImpl } from "../../core/windowed.js";
+import type { RemoteOptions } from "../../core/remote-file.js";
 import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
@@ -69,7 +70,7 @@ export interface BrowserEnvironment {
 }
 
 /** An http(s) URL as a read-only host file: dedicated workers only (synchronous XMLHttpRequest). */
-function openUrl(url: string, flags: OpenFlags): HostFile {
+function openUrl(url: string, flags: OpenFlags, remote?: RemoteOptions): HostFile {
   if (openMode(flags).writable) {
     throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
   }
@@ -81,7 +82,7 @@ function openUrl(url: string, flags: OpenFlags): HostFile {
       { path: url },
     );
   }
-  return openRemote(url);
+  return openRemote(url, remote);
 }
 
 /** Thrown by the adapter to stop the core right after it validated a call. */
@@ -114,7 +115,7 @@ export class BrowserInstance implements BrowserAnymmap {
     const adapter: RuntimeAdapter = {
       runtime: env.runtime,
       version: env.version,
-      openFile: (path, flags) => this.openFile(path, flags),
+      openFile: (path, flags, _mode, remote) => this.openFile(path, flags, remote),
       mapError: mapBrowserError,
       compileSync: (variant) => {
         const module = loadedWasm(variant);
@@ -159,7 +160,7 @@ export class BrowserInstance implements BrowserAnymmap {
   // ---- opening ----
 
   /** The core asks for a host file: the one prepared asynchronously, or an OPFS path through the agent. */
-  private openFile(path: string, flags: OpenFlags): HostFile {
+  private openFile(path: string, flags: OpenFlags, remote?: RemoteOptions): HostFile {
     if (this.#probing) {
       this.#probedFlags = flags;
       throw PROBE;
@@ -169,7 +170,7 @@ export class BrowserInstance implements BrowserAnymmap {
       this.#prepared = undefined;
       return (this.#lastOpened = prepared.file);
     }
-    if (isUrl(path)) return (this.#lastOpened = openUrl(path, flags));
+    if (isUrl(path)) return (this.#lastOpened = openUrl(path, flags, remote));
     const agent = this.env.agent();
     if (typeof agent === "string") throw new MmapError("ENOTSUP", "open", agent, { path });
     return (this.#lastOpened = agent.openFile(path, openMode(flags)));

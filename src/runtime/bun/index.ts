@@ -31,7 +31,7 @@ const wasmUrl = (variant: WasmVariant = "default"): URL => new URL(`./${WASM_FIL
 const adapter: RuntimeAdapter = {
   runtime: `bun ${Bun.version}`,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => openHostFile(path, flags, mode),
+  openFile: (path, flags, mode, remote) => openHostFile(path, flags, mode, undefined, remote),
   mapError: mapNodeError,
   compileSync: (variant) => new WebAssembly.Module(readFileSync(wasmUrl(variant))),
   compile: async (variant) => WebAssembly.compile(await readFile(wasmUrl(variant))),

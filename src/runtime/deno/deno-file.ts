@@ -1,4 +1,5 @@
 import { MmapError } from "../../core/errors.js";
+import type { RemoteOptions } from "../../core/remote-file.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { type FsErrors, openHostFile } from "../node-fs/node-file.js";
 import { denoErrorName, mapDenoError, missingPermission } from "./map-error.js";
@@ -39,6 +40,6 @@ export const DENO_ERRORS: FsErrors = {
 };
 
 /** Opens a file through Deno's node:fs (see DENO_ERRORS). Works in Deno. */
-export function openDenoFile(path: string, flags: string, mode?: number): HostFile {
-  return openHostFile(path, flags, mode, DENO_ERRORS);
+export function openDenoFile(path: string, flags: string, mode?: number, remote?: RemoteOptions): HostFile {
+  return openHostFile(path, flags, mode, DENO_ERRORS, remote);
 }

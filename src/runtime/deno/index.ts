@@ -55,7 +55,7 @@ const adapter: RuntimeAdapter = {
   memoryChoice: envChoice("ANYMMAP_WASM_MEMORY"),
   atExit: writeBackAtExit,
   version,
-  openFile: (path: string, flags: OpenFlags, mode?: number) => openDenoFile(path, flags, mode),
+  openFile: (path, flags, mode, remote) => openDenoFile(path, flags, mode, remote),
   mapError: mapDenoError,
   compileSync: (variant) => new WebAssembly.Module(wasmBytes(variant)),
   compile: (variant) => WebAssembly.compile(wasmBytes(variant)),

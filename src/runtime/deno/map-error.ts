@@ -1,4 +1,4 @@
-import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName, linuxErrnoName, wasiErrnoFromName } from "../../core/errno.js";
 
 /**
  * The one place Deno's errors become WASI errnos. Deno throws two kinds:
@@ -61,6 +61,9 @@ export function mapDenoError(e: unknown): number {
   const code = "code" in e && typeof e.code === "string" ? e.code : undefined;
   let n = code === undefined ? undefined : (wasiErrnoFromName(code) ?? NODE_CODES[code]);
   if (n === undefined && e instanceof Error) n = DENO_ERRORS[e.name];
+  // A plain Error with the OS's number in its message ("File too large (os error 27)"): Linux's numbers.
+  const os = n === undefined && e instanceof Error ? /\(os error (\d+)\)/.exec(e.message) : null;
+  if (os) n = wasiErrnoFromName(linuxErrnoName(Number(os[1])));
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;
 }
 

@@ -14,7 +14,8 @@ import {
   type HostFileStat,
   type HostTime,
 } from "../../wasi/host-file.js";
-import { isUrl } from "../../core/remote-file.js";
+import { NOT_MAPPABLE } from "../../core/messages.js";
+import { isUrl, type RemoteOptions } from "../../core/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 import { openRemote } from "./remote.js";
 
@@ -197,7 +198,9 @@ export class NodeHostFile extends HostFile {
   }
 
   override truncate(size: number): number {
-    return this.run(() => fs.ftruncateSync(this.nodeFd, size));
+    const r = this.run(() => fs.ftruncateSync(this.nodeFd, size));
+    // Bun refuses lengths past 2^52 before the call (RangeError, EINVAL): Linux says EFBIG beyond the largest file size.
+    return r === -WASI_ERRNO.EINVAL && size > 2 ** 52 ? -WASI_ERRNO.EFBIG : r;
   }
 
   override sync(): number {
@@ -244,7 +247,42 @@ export class NodeHostFile extends HostFile {
  * Opens a path with node:fs, or an http(s) URL as a read-only remote file
  * read with synchronous Range requests. Node, Bun, Deno.
  */
-export function openHostFile(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS): HostFile {
-  if (isUrl(path)) return openRemote(path, accessOf(flags).writable);
-  return NodeHostFile.open(path, flags, mode, errors);
+export function openHostFile(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS, remote?: RemoteOptions): HostFile {
+  if (isUrl(path)) return openRemote(path, accessOf(flags).writable, remote);
+  // Non-blocking: opening a FIFO must not wait (forever) for a writer.
+  const file = NodeHostFile.open(path, numericFlags(flags) | fs.constants.O_NONBLOCK, mode, errors);
+  if (!mappable(file, path)) {
+    file.close();
+    throw new MmapError("ENODEV", "open", NOT_MAPPABLE, { path });
+  }
+  return file;
+}
+
+/** fs.open's string flags as O_* bits. */
+function numericFlags(flags: string | number): number {
+  if (typeof flags === "number") return flags;
+  const c = fs.constants;
+  const { readable, writable, append } = accessOf(flags);
+  let o = readable && writable ? c.O_RDWR : writable ? c.O_WRONLY : c.O_RDONLY;
+  if (flags.startsWith("w")) o |= c.O_CREAT | c.O_TRUNC;
+  if (append) o |= c.O_CREAT | c.O_APPEND;
+  if (flags.includes("x")) o |= c.O_EXCL;
+  return o;
+}
+
+/** statfs f_type of the file systems whose files stat as size 0 and cannot be mapped (Linux's mmap says ENODEV). */
+const PSEUDO_FILE_SYSTEMS = new Set([0x9fa0 /* proc */, 0x62656572 /* sysfs */]);
+
+/** What mmap can map: a regular file (not of /proc or /sys), a directory (mmap then says ENODEV) or a block device. */
+function mappable(file: NodeHostFile, path: string): boolean {
+  const st = file.stat();
+  if (typeof st === "number") return true; // fstat failed: let mmap report it.
+  if (st.filetype === FILETYPE_DIRECTORY || st.filetype === FILETYPE_BLOCK_DEVICE) return true;
+  if (st.filetype !== FILETYPE_REGULAR_FILE) return false;
+  if (typeof fs.statfsSync !== "function") return true;
+  try {
+    return !PSEUDO_FILE_SYSTEMS.has(Number(fs.statfsSync(path).type));
+  } catch {
+    return true;
+  }
 }

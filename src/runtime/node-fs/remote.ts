@@ -6,10 +6,8 @@
 import { Worker } from "node:worker_threads";
 
 import { MmapError } from "../../core/errors.js";
-import { type RangeResponse, RemoteHostFile } from "../../core/remote-file.js";
+import { type RangeResponse, type RemoteOptions, RemoteHostFile } from "../../core/remote-file.js";
 
-/** The longest a request may take before it counts as a network error (then retried). */
-const REQUEST_TIMEOUT_MS = 60_000;
 /** Room after the body for the response headers, as JSON. */
 const HEADER_ROOM = 8192;
 
@@ -19,11 +17,12 @@ const HEADER_ROOM = 8192;
  */
 const HELPER = `
 const { parentPort } = require("node:worker_threads");
-parentPort.on("message", async ({ url, first, last, control, data }) => {
+parentPort.on("message", async ({ url, first, last, timeoutMs, control, data }) => {
   const c = new Int32Array(control);
   const out = new Uint8Array(data);
   try {
-    const r = await fetch(url, { headers: { Range: "bytes=" + first + "-" + last } });
+    // The caller stops waiting after timeoutMs: stop the request then too.
+    const r = await fetch(url, { headers: { Range: "bytes=" + first + "-" + last }, signal: AbortSignal.timeout(timeoutMs) });
     const headers = {};
     for (const name of ["content-range", "etag", "last-modified"]) headers[name] = r.headers.get(name);
     let n = 0;
@@ -61,12 +60,12 @@ function thread(): Worker {
   return helper;
 }
 
-function fetchRange(url: string, first: number, last: number): RangeResponse {
+function fetchRange(url: string, first: number, last: number, timeoutMs: number): RangeResponse & { timedOut?: boolean } {
   const control = new Int32Array(new SharedArrayBuffer(16));
   const data = new SharedArrayBuffer(last - first + 1 + HEADER_ROOM);
-  thread().postMessage({ url, first, last, control: control.buffer, data });
-  if (Atomics.wait(control, 0, 0, REQUEST_TIMEOUT_MS) === "timed-out") {
-    return { status: 0, header: () => null, body: new Uint8Array(0) };
+  thread().postMessage({ url, first, last, timeoutMs, control: control.buffer, data });
+  if (Atomics.wait(control, 0, 0, timeoutMs) === "timed-out") {
+    return { status: 0, header: () => null, body: new Uint8Array(0), timedOut: true };
   }
   const bytes = new Uint8Array(data);
   const headerStart = bytes.length - HEADER_ROOM;
@@ -79,7 +78,7 @@ function fetchRange(url: string, first: number, last: number): RangeResponse {
 }
 
 /** A URL opened for reading with synchronous Range requests. Node, Deno, Bun. */
-export function openRemote(url: string, writable: boolean): RemoteHostFile {
+export function openRemote(url: string, writable: boolean, options?: RemoteOptions): RemoteHostFile {
   if (writable) throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
-  return new RemoteHostFile(url, fetchRange);
+  return new RemoteHostFile(url, fetchRange, options);
 }
