@@ -311,27 +311,155 @@ export interface Anymmap {
 }
 
 /**
- * What every runtime entry exports: the default address space's calls plus
- * `createInstance` for more. Each runtime entry is type-checked against it.
+ * The types a runtime entry maps from and to. Node, Deno and Bun use
+ * `DefaultEntryTypes`; the browser entry widens the sources (Blobs,
+ * FileSystemFileHandles) and the mapping (`load`, `msyncAsync`).
  */
-export interface EntryPoint {
+export interface EntryTypes {
+  /** What `mmap`, `mmapSync` and the windowed forms accept. */
+  readonly source: unknown;
+  /** What `open` accepts. */
+  readonly openSource: unknown;
+  /** What the mapping calls return. */
+  readonly mapping: Mapping;
+  /** What `createInstance` returns. */
+  readonly instance: Anymmap;
+}
+
+/** The entry types of Node, Deno and Bun. */
+export interface DefaultEntryTypes extends EntryTypes {
+  readonly source: MapSource;
+  readonly openSource: string;
+  readonly mapping: Mapping;
+  readonly instance: Anymmap;
+}
+
+/**
+ * The calls of a runtime entry, one interface each, so that each carries its
+ * documentation into every entry's declarations (an entry's exports are
+ * destructured from `createEntry`, and TypeScript keeps a call signature's
+ * documentation only when the signature is declared in a named type).
+ */
+export declare namespace EntryCall {
+  interface CreateInstance<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * A new, independent address space (its own mappings and 4 GiB of WASM
+     * memory); `sharedMemory: true` lets its MAP_SHARED|MAP_ANONYMOUS WASM
+     * mappings be shared with workers (in browsers: a crossOriginIsolated page).
+     */
+    (options?: InstanceOptions): T["instance"];
+  }
+  interface MmapSync<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps a path, an open `FileHandle` or anonymous memory (`null`),
+     * synchronously, in the default address space. Node, Deno, Bun, browser
+     * workers. Browsers also map a File or Blob (anywhere; on the main thread
+     * load file pages with `await mapping.load()` before viewing them); OPFS
+     * paths need a cross-origin isolated dedicated worker and a finished
+     * `await init()`; a FileSystemFileHandle needs `await mmap(handle)`.
+     */
+    (source: T["source"], options?: MapOptions): T["mapping"];
+  }
+  interface Mmap<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps a path, an open `FileHandle` or anonymous memory (`null`) in the
+     * default address space, loading the engine first. All runtimes; browsers
+     * also map a File, Blob or FileSystemFileHandle, on the main thread too.
+     */
+    (source: T["source"], options?: MapOptions): Promise<T["mapping"]>;
+  }
+  interface MmapWindowedSync<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps a file of any size through windows, synchronously; the bytes of
+     * mapped windows stay within the budget. Node, Deno, Bun, browser
+     * workers (OPFS paths need cross-origin isolation and `await init()`).
+     */
+    (source: T["source"], options?: WindowedOptions): WindowedMapping;
+  }
+  interface MmapWindowed<T extends EntryTypes = DefaultEntryTypes> {
+    /** Maps a file of any size through windows, loading the engine first. Node, Deno, Bun, browser workers. */
+    (source: T["source"], options?: WindowedOptions): Promise<WindowedMapping>;
+  }
+  interface OpenSync {
+    /**
+     * Opens a file of the default address space synchronously, for its
+     * default backend or `backend`. Node, Deno, Bun, browser workers (OPFS
+     * paths: a cross-origin isolated dedicated worker, after `await init()`).
+     */
+    (path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
+  }
+  interface Open<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Opens a file of the default address space. All runtimes with file
+     * access; browsers open an OPFS path, a FileSystemFileHandle or a File or
+     * Blob (read-only), on the main thread too.
+     */
+    (path: T["openSource"], flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
+  }
+  interface Munmap {
+    /** munmap(2) over the default address space: may cover several mappings. */
+    (address: number, length: number): void;
+  }
+  interface Msync {
+    /** msync(2) over the default address space (a browser's main thread queues OPFS writes: `await flush()`). */
+    (address: number, length: number, flags?: number | string): void;
+  }
+  interface Mprotect {
+    /** mprotect(2) over the default address space. */
+    (address: number, length: number, prot: Prot): void;
+  }
+  interface Madvise {
+    /** madvise(2) over the default address space. */
+    (address: number, length: number, advice: number | string): void;
+  }
+  interface Mincore {
+    /** mincore(2) over the default address space: one byte per page, 1 when resident. */
+    (address: number, length: number): Uint8Array;
+  }
+  interface Attach<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps, in the default address space, memory another thread shared
+     * (`mapping.share()`, received through `postMessage`). Native handles:
+     * Node, Deno, Bun. WASM handles: every runtime with SharedArrayBuffer
+     * (browsers: crossOriginIsolated).
+     */
+    (handle: SharedMemoryHandle): T["mapping"];
+  }
+  interface GetInfo {
+    /** Runtime, backend, page size, version and resident bytes of the default address space. */
+    (): Info;
+  }
+  interface GetHostIO {
+    /** Host I/O counters of the default address space (reads and writes that reached the file system). */
+    (): HostIOStats;
+  }
+}
+
+/**
+ * What every runtime entry exports: the default address space's calls plus
+ * `createInstance` for more, built by `createEntry`. Each runtime entry,
+ * and the contract `src/index.ts`, is type-checked against it.
+ */
+export interface EntryPoint<T extends EntryTypes = DefaultEntryTypes> {
+  /** The package version. */
   readonly version: string;
+  /** 4096: every offset, length and address rule is in these pages. */
   readonly pageSize: number;
-  /** The default backend of the default address space. */
+  /** The backend of the default address space: "native" where the runtime reaches the kernel's mmap (and ANYMMAP_BACKEND is not "wasm"), else "wasm". */
   readonly backend: Backend;
-  createInstance(options?: InstanceOptions): Anymmap;
-  mmapSync: Anymmap["mmapSync"];
-  mmap: Anymmap["mmap"];
-  mmapWindowedSync: Anymmap["mmapWindowedSync"];
-  mmapWindowed: Anymmap["mmapWindowed"];
-  openSync: Anymmap["openSync"];
-  open: Anymmap["open"];
-  munmap: Anymmap["munmap"];
-  msync: Anymmap["msync"];
-  mprotect: Anymmap["mprotect"];
-  madvise: Anymmap["madvise"];
-  mincore: Anymmap["mincore"];
-  attach: Anymmap["attach"];
-  info: Anymmap["info"];
-  hostIO(): HostIOStats;
+  readonly createInstance: EntryCall.CreateInstance<T>;
+  readonly mmapSync: EntryCall.MmapSync<T>;
+  readonly mmap: EntryCall.Mmap<T>;
+  readonly mmapWindowedSync: EntryCall.MmapWindowedSync<T>;
+  readonly mmapWindowed: EntryCall.MmapWindowed<T>;
+  readonly openSync: EntryCall.OpenSync;
+  readonly open: EntryCall.Open<T>;
+  readonly munmap: EntryCall.Munmap;
+  readonly msync: EntryCall.Msync;
+  readonly mprotect: EntryCall.Mprotect;
+  readonly madvise: EntryCall.Madvise;
+  readonly mincore: EntryCall.Mincore;
+  readonly attach: EntryCall.Attach<T>;
+  readonly info: EntryCall.GetInfo;
+  readonly hostIO: EntryCall.GetHostIO;
 }

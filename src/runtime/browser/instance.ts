@@ -3,7 +3,7 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
+import type { Access, Anymmap, EntryTypes, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { WindowedMappingImpl } from "../../core/windowed.js";
 import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/anymmap.js";
@@ -56,6 +56,14 @@ export interface BrowserAnymmap extends Anymmap {
   attach(handle: SharedMemoryHandle): BrowserMapping;
   /** Waits until every write queued on the main thread (msync, munmap, truncate) is on storage. Browsers. */
   flush(): Promise<void>;
+}
+
+/** The browser entry's sources and mappings (`createEntry`'s type parameter). Browsers. */
+export interface BrowserEntryTypes extends EntryTypes {
+  readonly source: BrowserMapSource;
+  readonly openSource: BrowserOpenSource;
+  readonly mapping: BrowserMapping;
+  readonly instance: BrowserAnymmap;
 }
 
 /** How the runtime reaches files here; set by the entry. Browsers. */

@@ -1,4 +1,5 @@
 import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
+import { NODE_CODES } from "../node-fs/map-error.js";
 
 /**
  * The one place Deno's errors become WASI errnos. Deno throws two kinds:
@@ -26,15 +27,6 @@ const DENO_ERRORS: Readonly<Record<string, number>> = {
   BrokenPipe: WASI_ERRNO.EPIPE,
   UnexpectedEof: WASI_ERRNO.EIO,
   WriteZero: WASI_ERRNO.EIO,
-};
-
-// Node validation codes of Deno's node:fs layer; in C they would have been EINVAL.
-const NODE_CODES: Readonly<Record<string, number>> = {
-  ERR_INVALID_ARG_TYPE: WASI_ERRNO.EINVAL,
-  ERR_INVALID_ARG_VALUE: WASI_ERRNO.EINVAL,
-  ERR_OUT_OF_RANGE: WASI_ERRNO.EINVAL,
-  ERR_FS_FILE_TOO_LARGE: WASI_ERRNO.EFBIG,
-  ERR_BUFFER_TOO_LARGE: WASI_ERRNO.ENOMEM,
 };
 
 /**

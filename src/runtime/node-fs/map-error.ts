@@ -7,8 +7,9 @@ import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
  */
 
 // Node-specific codes with an obvious POSIX meaning; they come from argument
-// validation, which in C would have been the kernel's EINVAL.
-const NODE_CODES: Readonly<Record<string, number>> = {
+// validation, which in C would have been the kernel's EINVAL. Deno's node:fs
+// layer throws them too (deno/map-error.ts).
+export const NODE_CODES: Readonly<Record<string, number>> = {
   ERR_INVALID_ARG_TYPE: WASI_ERRNO.EINVAL,
   ERR_INVALID_ARG_VALUE: WASI_ERRNO.EINVAL,
   ERR_OUT_OF_RANGE: WASI_ERRNO.EINVAL,
