@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import type { Mapping, OpenFlags } from "../src/core/api.js";
 import { AnymmapInstance, type RuntimeAdapter } from "../src/core/anymmap.js";
-import { WASI_ERRNO } from "../src/core/errno.js";
+import { WASI_ERRNO } from "../src/abi/errno.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { runtimeEnv } from "../scripts/runtime-env.mjs";
-import { WASI_ERRNO } from "../src/core/errno.js";
+import { WASI_ERRNO } from "../src/abi/errno.js";
 import { mapNodeError as mapBunError } from "../src/runtime/node-fs/map-error.js";
 import { mapDenoError, missingPermission } from "../src/runtime/deno/map-error.js";
 

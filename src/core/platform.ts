@@ -7,7 +7,7 @@
  */
 import type { ConstantFamily } from "./constants.js";
 import { NAMES } from "./constants.js";
-import { linuxErrnoName } from "./errno.js";
+import { linuxErrnoName } from "../abi/errno.js";
 
 /** One operating system's numbers. All runtimes (used by the native backend: Node, Deno, Bun). */
 export interface Platform {

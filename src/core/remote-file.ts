@@ -5,7 +5,7 @@
  * one Range request, so a read-ahead run of neighbouring pages is one
  * request.
  */
-import { WASI_ERRNO } from "./errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 import { MmapError } from "./errors.js";
 import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../wasi/host-file.js";
 

@@ -1,7 +1,7 @@
 import type { HostIOStats, OpenFlags } from "./api.js";
 import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
 import type { Engine, EngineShare } from "./engine.js";
-import { WASI_ERRNO, errnoName } from "./errno.js";
+import { WASI_ERRNO, errnoName } from "../abi/errno.js";
 import { MmapError } from "./errors.js";
 import { hint, noSharedArrayBuffer } from "./messages.js";
 import { minus, type Range } from "./ranges.js";

@@ -1,4 +1,4 @@
-import { WASI_ERRNO } from "../core/errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 import type { HostFile, HostFileStat, HostTime } from "./host-file.js";
 
 /** What opening a file asks for, as fs.open flags or O_ flags say it. Works in all runtimes. */

@@ -1,4 +1,4 @@
-import { WASI_ERRNO } from "../core/errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 
 /** WASI filetype: unknown (also FIFOs, which WASI cannot name). Works in all runtimes. */
 export const FILETYPE_UNKNOWN = 0;

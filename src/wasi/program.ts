@@ -1,4 +1,4 @@
-import { WASI_ERRNO } from "../core/errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
 
 /** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). Works in all runtimes. */

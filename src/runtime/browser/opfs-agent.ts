@@ -9,7 +9,7 @@
  * isolation (COOP/COEP) for SharedArrayBuffer and a dedicated worker for
  * Atomics.wait.
  */
-import { WASI_ERRNO, errnoName as errnoNameOf } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName as errnoNameOf } from "../../abi/errno.js";
 import { MmapError } from "../../core/errors.js";
 import {
   FILETYPE_DIRECTORY,

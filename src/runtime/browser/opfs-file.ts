@@ -3,7 +3,7 @@
  * through `FileSystemSyncAccessHandle`: synchronous, read-write, and read
  * straight into WebAssembly memory.
  */
-import { WASI_ERRNO } from "../../core/errno.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
 import { MmapError } from "../../core/errors.js";
 import {
   FILETYPE_DIRECTORY,

@@ -1,4 +1,4 @@
-import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../abi/errno.js";
 import { NODE_CODES } from "../node-fs/map-error.js";
 
 /**

@@ -1,4 +1,4 @@
-import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../abi/errno.js";
 
 /**
  * The one place the errors of `node:fs` (Node's, and Bun's, which throws the

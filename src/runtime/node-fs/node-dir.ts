@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { resolve, sep } from "node:path";
-import { WASI_ERRNO } from "../../core/errno.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
 import { HostDir, type HostOpenOptions } from "../../wasi/host-dir.js";
 import type { HostFile, HostFileStat, HostTime } from "../../wasi/host-file.js";
 import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } from "./node-file.js";

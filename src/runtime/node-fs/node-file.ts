@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { WASI_ERRNO } from "../../core/errno.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
 import { MmapError } from "../../core/errors.js";
 import {
   FILETYPE_BLOCK_DEVICE,
