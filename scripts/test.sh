@@ -15,6 +15,8 @@ else
 fi
 
 npx tsc --noEmit -p tsconfig.json
+# The portable layers (src/abi, src/wasi, src/core) with no Node or DOM types.
+npx tsc --noEmit -p tsconfig.core.json
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
 rm -f .tmp/vitest.json .tmp/vitest-shared.json .tmp/vitest-native.json .tmp/browser-rows.json

@@ -1,21 +1,17 @@
 import { WASI_ERRNO } from "../abi/errno.js";
 
-/** WASI filetype: unknown (also FIFOs, which WASI cannot name). Works in all runtimes. */
-export const FILETYPE_UNKNOWN = 0;
-/** WASI filetype: block device. Works in all runtimes. */
-export const FILETYPE_BLOCK_DEVICE = 1;
-/** WASI filetype: character device. Works in all runtimes. */
-export const FILETYPE_CHARACTER_DEVICE = 2;
-/** WASI filetype: directory. Works in all runtimes. */
-export const FILETYPE_DIRECTORY = 3;
-/** WASI filetype: regular file. Works in all runtimes. */
-export const FILETYPE_REGULAR_FILE = 4;
-/** WASI filetype: datagram socket. Works in all runtimes. */
-export const FILETYPE_SOCKET_DGRAM = 5;
-/** WASI filetype: stream socket. Works in all runtimes. */
-export const FILETYPE_SOCKET_STREAM = 6;
-/** WASI filetype: symbolic link. Works in all runtimes. */
-export const FILETYPE_SYMBOLIC_LINK = 7;
+// The filetypes a HostFile's stat() reports, re-exported so that every file
+// backend finds the HostFile contract and its vocabulary in one module.
+export {
+  FILETYPE_BLOCK_DEVICE,
+  FILETYPE_CHARACTER_DEVICE,
+  FILETYPE_DIRECTORY,
+  FILETYPE_REGULAR_FILE,
+  FILETYPE_SOCKET_DGRAM,
+  FILETYPE_SOCKET_STREAM,
+  FILETYPE_SYMBOLIC_LINK,
+  FILETYPE_UNKNOWN,
+} from "../abi/wasi.js";
 
 /**
  * What `fd_filestat_get` reports. `dev` and `ino` together must identify the

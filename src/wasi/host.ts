@@ -1,13 +1,34 @@
 import { WASI_ERRNO } from "../abi/errno.js";
 import { HostDir, type HostOpenOptions } from "./host-dir.js";
+import { HostFile, type HostFileStat, type HostTime } from "./host-file.js";
 import {
+  CLOCK_MONOTONIC,
+  CLOCK_PROCESS_CPUTIME_ID,
+  CLOCK_REALTIME,
+  CLOCK_THREAD_CPUTIME_ID,
+  DIR_RIGHTS,
+  FDFLAGS_APPEND,
+  FDSTAT_SIZE,
+  FILESTAT_SIZE,
   FILETYPE_CHARACTER_DEVICE,
   FILETYPE_DIRECTORY,
   FILETYPE_UNKNOWN,
-  HostFile,
-  type HostFileStat,
-  type HostTime,
-} from "./host-file.js";
+  FSTFLAGS_ATIM,
+  FSTFLAGS_ATIM_NOW,
+  FSTFLAGS_MTIM,
+  FSTFLAGS_MTIM_NOW,
+  LOOKUP_SYMLINK_FOLLOW,
+  OFLAGS_CREAT,
+  OFLAGS_DIRECTORY,
+  OFLAGS_EXCL,
+  OFLAGS_TRUNC,
+  PREOPENTYPE_DIR,
+  PRESTAT_SIZE,
+  WASI_RIGHTS,
+  WHENCE_CUR,
+  WHENCE_END,
+  WHENCE_SET,
+} from "../abi/wasi.js";
 
 /**
  * Thrown by `proc_exit`: the one exception that crosses the WebAssembly
@@ -23,24 +44,6 @@ export class WasiExit extends Error {
     this.code = code;
   }
 }
-
-/** WASI preview1 rights bits that this host grants. Works in all runtimes. */
-export const WASI_RIGHTS = {
-  FD_DATASYNC: 1n << 0n,
-  FD_READ: 1n << 1n,
-  FD_SEEK: 1n << 2n,
-  FD_FDSTAT_SET_FLAGS: 1n << 3n,
-  FD_SYNC: 1n << 4n,
-  FD_TELL: 1n << 5n,
-  FD_WRITE: 1n << 6n,
-  FD_ADVISE: 1n << 7n,
-  FD_ALLOCATE: 1n << 8n,
-  FD_FILESTAT_GET: 1n << 21n,
-  FD_FILESTAT_SET_SIZE: 1n << 22n,
-} as const;
-
-/** WASI fdflags bit for O_APPEND. Works in all runtimes. */
-export const FDFLAGS_APPEND = 1;
 
 /**
  * Host I/O as counted at the WASI boundary; the test suite asserts on these
@@ -84,31 +87,7 @@ export interface WasiHostOptions {
 
 const E = WASI_ERRNO;
 
-const CLOCK_REALTIME = 0;
-const CLOCK_MONOTONIC = 1;
-const CLOCK_PROCESS_CPUTIME_ID = 2;
-const CLOCK_THREAD_CPUTIME_ID = 3;
-
-const WHENCE_SET = 0;
-const WHENCE_CUR = 1;
-const WHENCE_END = 2;
-
-const FILESTAT_SIZE = 64;
-const PRESTAT_SIZE = 8;
-const PREOPENTYPE_DIR = 0;
-const OFLAGS_CREAT = 1;
-const OFLAGS_DIRECTORY = 2;
-const OFLAGS_EXCL = 4;
-const OFLAGS_TRUNC = 8;
-const LOOKUP_SYMLINK_FOLLOW = 1;
-const FSTFLAGS_ATIM = 1;
-const FSTFLAGS_ATIM_NOW = 2;
-const FSTFLAGS_MTIM = 4;
-const FSTFLAGS_MTIM_NOW = 8;
 const PATH_MAX = 4096;
-/** Rights of a directory descriptor: every path_* call, and fd_read (reads fail with EISDIR, as on Linux; mmap checks it before the file type). */
-const DIR_RIGHTS = ((1n << 30n) - 1n) & ~((1n << 6n) | (1n << 22n));
-const FDSTAT_SIZE = 24;
 const RANDOM_CHUNK = 65536;
 
 /** A pointer outside memory; caught at the boundary and returned as EFAULT. */
