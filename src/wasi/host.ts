@@ -1,11 +1,9 @@
 import { WASI_ERRNO } from "../abi/errno.js";
 import { HostDir, type HostOpenOptions } from "./host-dir.js";
+import { FAULT, GuestMemory } from "./guest-memory.js";
+import { type EncodedStrings, clockTimeGet, encodeStrings, randomGet, sizesGet, stringsGet } from "./process-calls.js";
 import { HostFile, type HostFileStat, type HostTime } from "./host-file.js";
 import {
-  CLOCK_MONOTONIC,
-  CLOCK_PROCESS_CPUTIME_ID,
-  CLOCK_REALTIME,
-  CLOCK_THREAD_CPUTIME_ID,
   DIR_RIGHTS,
   FDFLAGS_APPEND,
   FDSTAT_SIZE,
@@ -88,11 +86,7 @@ export interface WasiHostOptions {
 const E = WASI_ERRNO;
 
 const PATH_MAX = 4096;
-const RANDOM_CHUNK = 65536;
 
-/** A pointer outside memory; caught at the boundary and returned as EFAULT. */
-class Fault {}
-const FAULT = new Fault();
 
 /** Per open file state, keyed by the HostFile so that fd_renumber carries it along. */
 interface FileState {
@@ -109,16 +103,6 @@ function u64ToOffset(v: bigint | number): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-function encodeStrings(list: string[]): { bytes: Uint8Array[]; total: number } {
-  const enc = new TextEncoder();
-  const bytes = list.map((s) => {
-    const b = enc.encode(s);
-    const z = new Uint8Array(b.length + 1);
-    z.set(b);
-    return z;
-  });
-  return { bytes, total: bytes.reduce((sum, b) => sum + b.length, 0) };
-}
 
 /**
  * A WASI preview1 host for the anymmap core: an fd table of HostFiles plus
@@ -149,15 +133,11 @@ export class WasiHost {
   private readonly stderr?: (bytes: Uint8Array) => void;
   private readonly stdin?: (into: Uint8Array) => number;
   private readonly mapError?: (e: unknown) => number;
-  private readonly args: { bytes: Uint8Array[]; total: number };
-  private readonly env: { bytes: Uint8Array[]; total: number };
+  private readonly args: EncodedStrings;
+  private readonly env: EncodedStrings;
 
-  private memory?: WebAssembly.Memory;
-  // Views are cached because building them per call shows up in page-in
-  // profiles; they go stale when memory grows (new buffer) or is detached.
-  private buffer?: ArrayBuffer;
-  private u8 = new Uint8Array(0);
-  private dv = new DataView(new ArrayBuffer(0));
+  /** The guest's memory: views, bounds checks, stores. */
+  private readonly mem = new GuestMemory();
 
   constructor(options: WasiHostOptions = {}) {
     if (options.stdout) this.stdout = options.stdout;
@@ -173,8 +153,7 @@ export class WasiHost {
 
   /** Points the host at the instance's memory; call before any export runs. */
   setMemory(memory: WebAssembly.Memory): void {
-    this.memory = memory;
-    this.buffer = undefined;
+    this.mem.setMemory(memory);
   }
 
   /** Registers a file under the lowest free descriptor >= 3 and returns it. */
@@ -236,17 +215,17 @@ export class WasiHost {
           throw new WasiExit(code >>> 0);
         },
         args_sizes_get: g((argcPtr: number, bufSizePtr: number) =>
-          this.sizesGet(this.args, argcPtr >>> 0, bufSizePtr >>> 0),
+          sizesGet(this.mem, this.args, argcPtr >>> 0, bufSizePtr >>> 0),
         ),
-        args_get: g((argvPtr: number, bufPtr: number) => this.stringsGet(this.args, argvPtr >>> 0, bufPtr >>> 0)),
+        args_get: g((argvPtr: number, bufPtr: number) => stringsGet(this.mem, this.args, argvPtr >>> 0, bufPtr >>> 0)),
         environ_sizes_get: g((countPtr: number, bufSizePtr: number) =>
-          this.sizesGet(this.env, countPtr >>> 0, bufSizePtr >>> 0),
+          sizesGet(this.mem, this.env, countPtr >>> 0, bufSizePtr >>> 0),
         ),
         environ_get: g((environPtr: number, bufPtr: number) =>
-          this.stringsGet(this.env, environPtr >>> 0, bufPtr >>> 0),
+          stringsGet(this.mem, this.env, environPtr >>> 0, bufPtr >>> 0),
         ),
-        clock_time_get: g((id: number, _precision: bigint, timePtr: number) => this.clockTimeGet(id, timePtr >>> 0)),
-        random_get: g((buf: number, len: number) => this.randomGet(buf >>> 0, len >>> 0)),
+        clock_time_get: g((id: number, _precision: bigint, timePtr: number) => clockTimeGet(this.mem, id, timePtr >>> 0)),
+        random_get: g((buf: number, len: number) => randomGet(this.mem, buf >>> 0, len >>> 0)),
         sched_yield: () => E.SUCCESS,
         fd_prestat_get: g((fd: number, buf: number) => this.fdPrestatGet(fd >>> 0, buf >>> 0)),
         fd_prestat_dir_name: g((fd: number, path: number, len: number) =>
@@ -323,42 +302,6 @@ export class WasiHost {
     return Number.isInteger(n) && n <= 0xffff ? n : E.EIO;
   }
 
-  // ---- memory ----
-
-  private views(): void {
-    const memory = this.memory;
-    if (!memory) throw FAULT;
-    const buffer = memory.buffer;
-    if (buffer !== this.buffer || buffer.byteLength === 0) {
-      this.buffer = buffer;
-      this.u8 = new Uint8Array(buffer);
-      this.dv = new DataView(buffer);
-    }
-  }
-
-  private check(ptr: number, len: number): void {
-    if (ptr + len > this.u8.byteLength) throw FAULT;
-  }
-
-  private setU32(ptr: number, v: number): void {
-    this.check(ptr, 4);
-    this.dv.setUint32(ptr, v, true);
-  }
-
-  private setU64(ptr: number, v: bigint): void {
-    this.check(ptr, 8);
-    this.dv.setBigUint64(ptr, v, true);
-  }
-
-  private iov(iovs: number, i: number): Uint8Array {
-    const at = iovs + i * 8;
-    this.check(at, 8);
-    const ptr = this.dv.getUint32(at, true);
-    const len = this.dv.getUint32(at + 4, true);
-    this.check(ptr, len);
-    return new Uint8Array(this.u8.buffer, ptr, len);
-  }
-
   // ---- fd table ----
 
   private entry(fd: number): Entry | undefined {
@@ -392,7 +335,7 @@ export class WasiHost {
   private readIovs(file: HostFile, iovs: number, iovsLen: number, offset: number): number {
     let total = 0;
     for (let i = 0; i < iovsLen; i++) {
-      const dst = this.iov(iovs, i);
+      const dst = this.mem.iov(iovs, i);
       if (dst.length === 0) continue;
       if (offset + total + dst.length > Number.MAX_SAFE_INTEGER) return total > 0 ? total : -E.EOVERFLOW;
       let r: number;
@@ -416,7 +359,7 @@ export class WasiHost {
   private writeIovs(file: HostFile, iovs: number, iovsLen: number, offset: number): number {
     let total = 0;
     for (let i = 0; i < iovsLen; i++) {
-      const src = this.iov(iovs, i);
+      const src = this.mem.iov(iovs, i);
       if (src.length === 0) continue;
       if (offset + total + src.length > Number.MAX_SAFE_INTEGER) return total > 0 ? total : -E.EFBIG;
       let r: number;
@@ -444,12 +387,12 @@ export class WasiHost {
     if (!en.file.readable) return E.EBADF;
     const off = u64ToOffset(offset);
     if (off === undefined) return E.EOVERFLOW;
-    this.views();
-    this.check(nreadPtr, 4);
+    this.mem.views();
+    this.mem.check(nreadPtr, 4);
     this.stats.reads++;
     const n = this.readIovs(en.file, iovs, iovsLen, off);
     if (n < 0) return -n;
-    this.setU32(nreadPtr, n);
+    this.mem.setU32(nreadPtr, n);
     return E.SUCCESS;
   }
 
@@ -460,12 +403,12 @@ export class WasiHost {
     if (!en.file.writable) return E.EBADF;
     const off = u64ToOffset(offset);
     if (off === undefined) return E.EOVERFLOW;
-    this.views();
-    this.check(nwrittenPtr, 4);
+    this.mem.views();
+    this.mem.check(nwrittenPtr, 4);
     this.stats.writes++;
     const n = this.writeIovs(en.file, iovs, iovsLen, off);
     if (n < 0) return -n;
-    this.setU32(nwrittenPtr, n);
+    this.mem.setU32(nwrittenPtr, n);
     return E.SUCCESS;
   }
 
@@ -473,17 +416,17 @@ export class WasiHost {
     if (this.dirs.has(fd)) return E.EISDIR;
     const en = this.entry(fd);
     if (!en) return E.EBADF;
-    this.views();
-    this.check(nreadPtr, 4);
+    this.mem.views();
+    this.mem.check(nreadPtr, 4);
     if (en.kind === "stdio") {
       if (en.fd !== 0) return E.EBADF;
       let n = 0;
       // Like read(2) on a pipe: return what one read gives, not a full buffer.
       for (let i = 0; i < iovsLen && this.stdin && n === 0; i++) {
-        const dst = this.iov(iovs, i);
+        const dst = this.mem.iov(iovs, i);
         if (dst.length > 0) n = this.stdin(dst);
       }
-      this.setU32(nreadPtr, n);
+      this.mem.setU32(nreadPtr, n);
       return E.SUCCESS;
     }
     if (!en.file.readable) return E.EBADF;
@@ -491,21 +434,21 @@ export class WasiHost {
     const n = this.readIovs(en.file, iovs, iovsLen, en.state.position);
     if (n < 0) return -n;
     en.state.position += n;
-    this.setU32(nreadPtr, n);
+    this.mem.setU32(nreadPtr, n);
     return E.SUCCESS;
   }
 
   private fdWrite(fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
     const en = this.entry(fd);
     if (!en) return E.EBADF;
-    this.views();
-    this.check(nwrittenPtr, 4);
+    this.mem.views();
+    this.mem.check(nwrittenPtr, 4);
     if (en.kind === "stdio") {
       if (en.fd === 0) return E.EBADF;
       const chunks: Uint8Array[] = [];
       let total = 0;
       for (let i = 0; i < iovsLen; i++) {
-        const v = this.iov(iovs, i);
+        const v = this.mem.iov(iovs, i);
         chunks.push(v);
         total += v.length;
       }
@@ -520,7 +463,7 @@ export class WasiHost {
         }
         sink(out);
       }
-      this.setU32(nwrittenPtr, total);
+      this.mem.setU32(nwrittenPtr, total);
       return E.SUCCESS;
     }
     if (!en.file.writable) return E.EBADF;
@@ -536,7 +479,7 @@ export class WasiHost {
     const n = this.writeIovs(en.file, iovs, iovsLen, position);
     if (n < 0) return -n;
     en.state.position = position + n;
-    this.setU32(nwrittenPtr, n);
+    this.mem.setU32(nwrittenPtr, n);
     return E.SUCCESS;
   }
 
@@ -557,8 +500,8 @@ export class WasiHost {
     const next = BigInt(base) + BigInt(offset);
     if (next < 0n) return E.EINVAL;
     if (next > BigInt(Number.MAX_SAFE_INTEGER)) return E.EOVERFLOW;
-    this.views();
-    this.setU64(newOffsetPtr, next);
+    this.mem.views();
+    this.mem.setU64(newOffsetPtr, next);
     en.state.position = Number(next);
     return E.SUCCESS;
   }
@@ -567,8 +510,8 @@ export class WasiHost {
     const en = this.entry(fd);
     if (!en) return E.EBADF;
     if (en.kind === "stdio") return E.ESPIPE;
-    this.views();
-    this.setU64(offsetPtr, BigInt(en.state.position));
+    this.mem.views();
+    this.mem.setU64(offsetPtr, BigInt(en.state.position));
     return E.SUCCESS;
   }
 
@@ -577,8 +520,8 @@ export class WasiHost {
     if (dir) return this.writeStat(buf, this.callDir(() => dir.stat(".", true)));
     const en = this.entry(fd);
     if (!en) return E.EBADF;
-    this.views();
-    this.check(buf, FILESTAT_SIZE);
+    this.mem.views();
+    this.mem.check(buf, FILESTAT_SIZE);
     let st: HostFileStat;
     if (en.kind === "stdio") {
       st = { dev: 0n, ino: 0n, filetype: FILETYPE_CHARACTER_DEVICE, nlink: 1n, size: 0n, atimNs: 0n, mtimNs: 0n, ctimNs: 0n };
@@ -593,10 +536,10 @@ export class WasiHost {
   /** Writes a filestat, or returns the errno of a failed stat leaving the buffer untouched. */
   private writeStat(buf: number, st: HostFileStat | number): number {
     if (typeof st === "number") return WasiHost.status(st);
-    this.views();
-    this.check(buf, FILESTAT_SIZE);
-    this.u8.fill(0, buf, buf + FILESTAT_SIZE);
-    const dv = this.dv;
+    this.mem.views();
+    this.mem.check(buf, FILESTAT_SIZE);
+    this.mem.u8.fill(0, buf, buf + FILESTAT_SIZE);
+    const dv = this.mem.dv;
     dv.setBigUint64(buf, BigInt.asUintN(64, st.dev), true);
     dv.setBigUint64(buf + 8, BigInt.asUintN(64, st.ino), true);
     dv.setUint8(buf + 16, st.filetype);
@@ -610,18 +553,18 @@ export class WasiHost {
 
   private fdFdstatGet(fd: number, buf: number): number {
     if (this.dirs.has(fd)) {
-      this.views();
-      this.check(buf, FDSTAT_SIZE);
-      this.u8.fill(0, buf, buf + FDSTAT_SIZE);
-      this.dv.setUint8(buf, FILETYPE_DIRECTORY);
-      this.dv.setBigUint64(buf + 8, DIR_RIGHTS, true);
-      this.dv.setBigUint64(buf + 16, (1n << 30n) - 1n, true);
+      this.mem.views();
+      this.mem.check(buf, FDSTAT_SIZE);
+      this.mem.u8.fill(0, buf, buf + FDSTAT_SIZE);
+      this.mem.dv.setUint8(buf, FILETYPE_DIRECTORY);
+      this.mem.dv.setBigUint64(buf + 8, DIR_RIGHTS, true);
+      this.mem.dv.setBigUint64(buf + 16, (1n << 30n) - 1n, true);
       return E.SUCCESS;
     }
     const en = this.entry(fd);
     if (!en) return E.EBADF;
-    this.views();
-    this.check(buf, FDSTAT_SIZE);
+    this.mem.views();
+    this.mem.check(buf, FDSTAT_SIZE);
     const R = WASI_RIGHTS;
     let filetype: number;
     let flags = 0;
@@ -648,11 +591,11 @@ export class WasiHost {
       // FD_ALLOCATE is not granted: this host does not implement fd_allocate.
       if (file.writable) rights |= R.FD_WRITE | R.FD_FILESTAT_SET_SIZE;
     }
-    this.u8.fill(0, buf, buf + FDSTAT_SIZE);
-    this.dv.setUint8(buf, filetype);
-    this.dv.setUint16(buf + 2, flags, true);
-    this.dv.setBigUint64(buf + 8, rights, true);
-    this.dv.setBigUint64(buf + 16, 0n, true);
+    this.mem.u8.fill(0, buf, buf + FDSTAT_SIZE);
+    this.mem.dv.setUint8(buf, filetype);
+    this.mem.dv.setUint16(buf + 2, flags, true);
+    this.mem.dv.setBigUint64(buf + 8, rights, true);
+    this.mem.dv.setBigUint64(buf + 16, 0n, true);
     return E.SUCCESS;
   }
 
@@ -750,9 +693,9 @@ export class WasiHost {
   private pathArg(ptr: number, len: number): string | number {
     if (len === 0) return -E.ENOENT;
     if (len >= PATH_MAX) return -E.ENAMETOOLONG;
-    this.views();
-    this.check(ptr, len);
-    const path = new TextDecoder().decode(this.u8.subarray(ptr, ptr + len));
+    this.mem.views();
+    this.mem.check(ptr, len);
+    const path = new TextDecoder().decode(this.mem.u8.subarray(ptr, ptr + len));
     return path.includes("\0") ? -E.EINVAL : path;
   }
 
@@ -773,11 +716,11 @@ export class WasiHost {
   private fdPrestatGet(fd: number, buf: number): number {
     const name = this.dirs.get(fd)?.name;
     if (name === undefined) return E.EBADF;
-    this.views();
-    this.check(buf, PRESTAT_SIZE);
-    this.u8.fill(0, buf, buf + PRESTAT_SIZE);
-    this.dv.setUint8(buf, PREOPENTYPE_DIR);
-    this.dv.setUint32(buf + 4, new TextEncoder().encode(name).length, true);
+    this.mem.views();
+    this.mem.check(buf, PRESTAT_SIZE);
+    this.mem.u8.fill(0, buf, buf + PRESTAT_SIZE);
+    this.mem.dv.setUint8(buf, PREOPENTYPE_DIR);
+    this.mem.dv.setUint32(buf + 4, new TextEncoder().encode(name).length, true);
     return E.SUCCESS;
   }
 
@@ -786,9 +729,9 @@ export class WasiHost {
     if (name === undefined) return E.EBADF;
     const bytes = new TextEncoder().encode(name);
     if (len < bytes.length) return E.ENAMETOOLONG;
-    this.views();
-    this.check(ptr, bytes.length);
-    this.u8.set(bytes, ptr);
+    this.mem.views();
+    this.mem.check(ptr, bytes.length);
+    this.mem.u8.set(bytes, ptr);
     return E.SUCCESS;
   }
 
@@ -806,7 +749,7 @@ export class WasiHost {
     if (typeof dir === "number") return -dir;
     const path = this.pathArg(ptr, len);
     if (typeof path === "number") return -path;
-    this.check(fdPtr, 4);
+    this.mem.check(fdPtr, 4);
     const R = WASI_RIGHTS;
     const options: HostOpenOptions = {
       readable: (BigInt(rights) & R.FD_READ) !== 0n,
@@ -827,8 +770,8 @@ export class WasiHost {
     } else {
       newFd = this.open(opened);
     }
-    this.views();
-    this.setU32(fdPtr, newFd);
+    this.mem.views();
+    this.mem.setU32(fdPtr, newFd);
     return E.SUCCESS;
   }
 
@@ -837,7 +780,7 @@ export class WasiHost {
     if (typeof dir === "number") return -dir;
     const path = this.pathArg(ptr, len);
     if (typeof path === "number") return -path;
-    this.check(buf, FILESTAT_SIZE);
+    this.mem.check(buf, FILESTAT_SIZE);
     return this.writeStat(buf, this.callDir(() => dir.stat(path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0)));
   }
 
@@ -883,59 +826,5 @@ export class WasiHost {
     const newPath = this.pathArg(newPtr, newLen);
     if (typeof newPath === "number") return -newPath;
     return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.rename(path, to, newPath));
-  }
-
-  // ---- process ----
-
-  private sizesGet(list: { bytes: Uint8Array[]; total: number }, countPtr: number, sizePtr: number): number {
-    this.views();
-    this.check(countPtr, 4);
-    this.check(sizePtr, 4);
-    this.setU32(countPtr, list.bytes.length);
-    this.setU32(sizePtr, list.total);
-    return E.SUCCESS;
-  }
-
-  private stringsGet(list: { bytes: Uint8Array[]; total: number }, ptrsPtr: number, bufPtr: number): number {
-    this.views();
-    this.check(ptrsPtr, list.bytes.length * 4);
-    this.check(bufPtr, list.total);
-    let at = bufPtr;
-    list.bytes.forEach((b, i) => {
-      this.dv.setUint32(ptrsPtr + i * 4, at, true);
-      this.u8.set(b, at);
-      at += b.length;
-    });
-    return E.SUCCESS;
-  }
-
-  private clockTimeGet(id: number, timePtr: number): number {
-    let ns: bigint;
-    if (id === CLOCK_REALTIME) ns = BigInt(Date.now()) * 1_000_000n;
-    // No portable CPU clock exists in JS; elapsed time is the closest honest stand-in.
-    else if (id === CLOCK_MONOTONIC || id === CLOCK_PROCESS_CPUTIME_ID || id === CLOCK_THREAD_CPUTIME_ID)
-      ns = BigInt(Math.round(performance.now() * 1e6));
-    else return E.EINVAL;
-    this.views();
-    this.setU64(timePtr, ns);
-    return E.SUCCESS;
-  }
-
-  private randomGet(buf: number, len: number): number {
-    this.views();
-    this.check(buf, len);
-    // Browsers refuse getRandomValues on views of shared memory.
-    const shared = typeof SharedArrayBuffer !== "undefined" && (this.u8.buffer as unknown) instanceof SharedArrayBuffer;
-    for (let at = 0; at < len; at += RANDOM_CHUNK) {
-      const n = Math.min(RANDOM_CHUNK, len - at);
-      if (shared) {
-        const tmp = new Uint8Array(n);
-        crypto.getRandomValues(tmp);
-        this.u8.set(tmp, buf + at);
-      } else {
-        crypto.getRandomValues(new Uint8Array(this.u8.buffer, buf + at, n));
-      }
-    }
-    return E.SUCCESS;
   }
 }
