@@ -3,7 +3,7 @@
  * export list misses a call or types it differently. (Type-only: nothing
  * imports this file, and no build bundles it.)
  */
-import type { EntryPoint } from "./core/api.js";
+import type { EntryPoint } from "./core/contract/api.js";
 import type { BrowserEntryTypes } from "./runtime/browser/instance.js";
 
 type Satisfies<T extends E, E> = T;

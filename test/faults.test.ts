@@ -12,8 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { Mapping, OpenFlags } from "../src/core/api.js";
-import { AnymmapInstance, type RuntimeAdapter } from "../src/core/anymmap.js";
+import type { Mapping, OpenFlags } from "../src/core/contract/api.js";
+import { AnymmapInstance, type RuntimeAdapter } from "../src/core/address-space/anymmap.js";
 import { WASI_ERRNO } from "../src/abi/errno.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { WASI_ERRNO, errnoName, linuxErrno, wasiErrnoFromName } from "../src/abi/errno.js";
-import { MmapError, isMmapError } from "../src/core/errors.js";
+import { MmapError, isMmapError } from "../src/core/contract/errors.js";
 import { FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, HostFile } from "../src/wasi/host-file.js";
 import { WASI_RIGHTS } from "../src/abi/wasi.js";
 import { WasiExit, WasiHost } from "../src/wasi/host.js";

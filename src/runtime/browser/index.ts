@@ -4,16 +4,16 @@
  * everything is synchronous after one `await init()`; on the main thread
  * file pages are loaded ahead with `await mapping.load(...)`.
  */
-import { createEntry, version } from "../../core/entry.js";
+import { createEntry, version } from "../../core/contract/entry.js";
 import { browser, crossOriginIsolated, inDedicatedWorker } from "./dom.js";
 import { BrowserInstance, type BrowserEntryTypes, type BrowserEnvironment } from "./instance.js";
 import { OpfsAgent } from "./opfs-agent.js";
 import { loadWasm, type WasmSource } from "./wasm.js";
 
-export * from "../../core/constants.js";
-export { MmapError, isMmapError } from "../../core/errors.js";
-export type * from "../../core/api.js";
-export { pageSize, version } from "../../core/entry.js";
+export * from "../../core/contract/constants.js";
+export { MmapError, isMmapError } from "../../core/contract/errors.js";
+export type * from "../../core/contract/api.js";
+export { pageSize, version } from "../../core/contract/entry.js";
 export type { BrowserAnymmap, BrowserEntryTypes, BrowserMapSource, BrowserMapping, BrowserOpenSource } from "./instance.js";
 export type { FileSystemDirectoryHandle, FileSystemFileHandle, SyncAccessHandle, WritableFileStream } from "./dom.js";
 export type { WasmSource } from "./wasm.js";

@@ -3,13 +3,13 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, EntryTypes, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
-import { WindowedMappingImpl } from "../../core/windowed.js";
+import type { Access, Anymmap, EntryTypes, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/contract/api.js";
+import { WindowedMappingImpl } from "../../core/address-space/windowed.js";
 import { isUrl, openRemote } from "./remote-file.js";
-import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/anymmap.js";
-import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
-import { MmapError, isMmapError } from "../../core/errors.js";
-import { bits } from "../../core/validate.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/address-space/anymmap.js";
+import { MAP_POPULATE, PAGE_SIZE } from "../../core/contract/constants.js";
+import { MmapError, isMmapError } from "../../core/contract/errors.js";
+import { bits } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
 import { type FileSystemFileHandle, browser, crossOriginIsolated, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";

@@ -10,7 +10,7 @@
  * Atomics.wait.
  */
 import { WASI_ERRNO, errnoName as errnoNameOf } from "../../abi/errno.js";
-import { MmapError } from "../../core/errors.js";
+import { MmapError } from "../../core/contract/errors.js";
 import {
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,

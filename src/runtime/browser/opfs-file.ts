@@ -4,7 +4,7 @@
  * straight into WebAssembly memory.
  */
 import { WASI_ERRNO } from "../../abi/errno.js";
-import { MmapError } from "../../core/errors.js";
+import { MmapError } from "../../core/contract/errors.js";
 import {
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,

@@ -3,15 +3,15 @@
  * library is built, else the WASM engine over Bun's node:fs (one pread64
  * per page-in, straight into WebAssembly memory).
  */
-import { AnymmapInstance } from "../../core/anymmap.js";
-import { createEntry } from "../../core/entry.js";
+import { AnymmapInstance } from "../../core/address-space/anymmap.js";
+import { createEntry } from "../../core/contract/entry.js";
 import { nodeFsAdapter } from "../node-fs/adapter.js";
 import { bunNative } from "./native.js";
 
-export * from "../../core/constants.js";
-export { MmapError, isMmapError } from "../../core/errors.js";
-export type * from "../../core/api.js";
-export { pageSize, version } from "../../core/entry.js";
+export * from "../../core/contract/constants.js";
+export { MmapError, isMmapError } from "../../core/contract/errors.js";
+export type * from "../../core/contract/api.js";
+export { pageSize, version } from "../../core/contract/entry.js";
 
 /** The part of Bun's global this entry uses. */
 declare const Bun: { readonly version: string };

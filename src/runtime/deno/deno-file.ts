@@ -1,4 +1,4 @@
-import { MmapError } from "../../core/errors.js";
+import { MmapError } from "../../core/contract/errors.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { type FsErrors, openHostFile } from "../node-fs/node-file.js";
 import { denoErrorName, mapDenoError, missingPermission } from "./map-error.js";

@@ -4,18 +4,18 @@
  * straight into WebAssembly memory). The WASM engine needs --allow-read for
  * the files it maps and for anymmap.wasm, and --allow-write for writable ones.
  */
-import type { OpenFlags } from "../../core/api.js";
-import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
-import { createEntry, version } from "../../core/entry.js";
-import { MmapError } from "../../core/errors.js";
+import type { OpenFlags } from "../../core/contract/api.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/address-space/anymmap.js";
+import { createEntry, version } from "../../core/contract/entry.js";
+import { MmapError } from "../../core/contract/errors.js";
 import { openDenoFile, permissionError } from "./deno-file.js";
 import { denoNative } from "./native.js";
 import { mapDenoError, missingPermission } from "./map-error.js";
 
-export * from "../../core/constants.js";
-export { MmapError, isMmapError } from "../../core/errors.js";
-export type * from "../../core/api.js";
-export { pageSize, version } from "../../core/entry.js";
+export * from "../../core/contract/constants.js";
+export { MmapError, isMmapError } from "../../core/contract/errors.js";
+export type * from "../../core/contract/api.js";
+export { pageSize, version } from "../../core/contract/entry.js";
 
 /** The parts of Deno's global namespace this entry uses. */
 interface DenoNamespace {

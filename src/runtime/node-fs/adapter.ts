@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-import type { OpenFlags } from "../../core/api.js";
-import { type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
-import { version } from "../../core/entry.js";
-import type { NativeMman } from "../../core/native-mman.js";
+import type { OpenFlags } from "../../core/contract/api.js";
+import { type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/address-space/anymmap.js";
+import { version } from "../../core/contract/entry.js";
+import type { NativeMman } from "../../core/engines/native-mman.js";
 import { mapNodeError } from "./map-error.js";
 import { openHostFile } from "./node-file.js";
 

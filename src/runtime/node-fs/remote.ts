@@ -5,8 +5,8 @@
  */
 import { Worker } from "node:worker_threads";
 
-import { MmapError } from "../../core/errors.js";
-import { type RangeResponse, RemoteHostFile } from "../../core/remote-file.js";
+import { MmapError } from "../../core/contract/errors.js";
+import { type RangeResponse, RemoteHostFile } from "../../core/remote/remote-file.js";
 
 /** The longest a request may take before it counts as a network error (then retried). */
 const REQUEST_TIMEOUT_MS = 60_000;

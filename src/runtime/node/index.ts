@@ -2,15 +2,15 @@
  * anymmap for Node.js: the kernel's mmap through the N-API addon where it
  * is built, else the WASM engine over `node:fs`.
  */
-import { AnymmapInstance } from "../../core/anymmap.js";
-import { createEntry } from "../../core/entry.js";
+import { AnymmapInstance } from "../../core/address-space/anymmap.js";
+import { createEntry } from "../../core/contract/entry.js";
 import { nodeFsAdapter } from "../node-fs/adapter.js";
 import { nodeNative } from "./native.js";
 
-export * from "../../core/constants.js";
-export { MmapError, isMmapError } from "../../core/errors.js";
-export type * from "../../core/api.js";
-export { pageSize, version } from "../../core/entry.js";
+export * from "../../core/contract/constants.js";
+export { MmapError, isMmapError } from "../../core/contract/errors.js";
+export type * from "../../core/contract/api.js";
+export { pageSize, version } from "../../core/contract/entry.js";
 
 const adapter = nodeFsAdapter(`node ${process.versions.node}`, nodeNative, import.meta.url);
 

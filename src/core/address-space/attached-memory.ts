@@ -1,9 +1,9 @@
-import type { HostIOStats, SharedMemoryHandle } from "./api.js";
-import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "./constants.js";
-import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { MAX_MAPPING } from "./wasm-engine.js";
-import { hint } from "./messages.js";
+import type { HostIOStats, SharedMemoryHandle } from "../contract/api.js";
+import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../contract/constants.js";
+import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "../engines/engine.js";
+import { MmapError } from "../contract/errors.js";
+import { MAX_MAPPING } from "../engines/wasm-engine.js";
+import { hint } from "../contract/messages.js";
 
 const UNMAPPED = 0xff;
 

@@ -1,7 +1,7 @@
-import type { Access, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "./constants.js";
-import { isMmapError, MmapError } from "./errors.js";
-import { bits, integer, pageAligned } from "./validate.js";
+import type { Access, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "../contract/api.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "../contract/constants.js";
+import { isMmapError, MmapError } from "../contract/errors.js";
+import { bits, integer, pageAligned } from "../contract/validate.js";
 
 /** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. All runtimes. */
 export const DEFAULT_WINDOW_BUDGET = 256 * 2 ** 20;

@@ -1,19 +1,19 @@
-import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, OpenFlags, Prot, SharedMemoryHandle, WindowedOptions } from "./api.js";
+import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, OpenFlags, Prot, SharedMemoryHandle, WindowedOptions } from "../contract/api.js";
 import { AttachedMemory } from "./attached-memory.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
-import type { Engine } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { noSharedArrayBuffer } from "./messages.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "../contract/constants.js";
+import type { Engine } from "../engines/engine.js";
+import { MmapError } from "../contract/errors.js";
+import { noSharedArrayBuffer } from "../contract/messages.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
-import { NativeEngine } from "./native-engine.js";
-import type { NativeMman } from "./native-mman.js";
-import { PLATFORMS } from "./platform.js";
-import { bits, integer, pageAligned } from "./validate.js";
-import { WasmEngine } from "./wasm-engine.js";
+import { NativeEngine } from "../engines/native-engine.js";
+import type { NativeMman } from "../engines/native-mman.js";
+import { PLATFORMS } from "../engines/platform.js";
+import { bits, integer, pageAligned } from "../contract/validate.js";
+import { WasmEngine } from "../engines/wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
-import type { HostFile } from "../wasi/host-file.js";
-import { WasiHost } from "../wasi/host.js";
+import type { HostFile } from "../../wasi/host-file.js";
+import { WasiHost } from "../../wasi/host.js";
 
 const BACKEND_CHOICES = new Set(["auto", "native", "wasm"]);
 

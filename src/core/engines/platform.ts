@@ -5,9 +5,9 @@
  * translates them through this table, so adding an OS (macOS) is adding a
  * row here, not touching the engine's logic.
  */
-import type { ConstantFamily } from "./constants.js";
-import { NAMES } from "./constants.js";
-import { linuxErrnoName } from "../abi/errno.js";
+import type { ConstantFamily } from "../contract/constants.js";
+import { NAMES } from "../contract/constants.js";
+import { linuxErrnoName } from "../../abi/errno.js";
 
 /** One operating system's numbers. All runtimes (used by the native backend: Node, Deno, Bun). */
 export interface Platform {

@@ -1,4 +1,4 @@
-import { errnoName, linuxErrno } from "../abi/errno.js";
+import { errnoName, linuxErrno } from "../../abi/errno.js";
 
 /** Extra context for an MmapError. Works in all runtimes. */
 export interface MmapErrorOptions {

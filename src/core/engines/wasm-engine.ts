@@ -1,12 +1,12 @@
-import type { HostIOStats, OpenFlags } from "./api.js";
-import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
+import type { HostIOStats, OpenFlags } from "../contract/api.js";
+import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PAGE_SIZE } from "../contract/constants.js";
 import type { Engine, EngineShare } from "./engine.js";
-import { WASI_ERRNO, errnoName } from "../abi/errno.js";
-import { MmapError } from "./errors.js";
-import { hint, noSharedArrayBuffer } from "./messages.js";
-import { minus, type Range } from "./ranges.js";
-import type { HostFile } from "../wasi/host-file.js";
-import type { WasiHost } from "../wasi/host.js";
+import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
+import { MmapError } from "../contract/errors.js";
+import { hint, noSharedArrayBuffer } from "../contract/messages.js";
+import { minus, type Range } from "../address-space/ranges.js";
+import type { HostFile } from "../../wasi/host-file.js";
+import type { WasiHost } from "../../wasi/host.js";
 
 /** The C core's exports (wasm/exports.txt). Pointers are i32, off_t is i64. */
 interface CoreExports {

@@ -1,4 +1,4 @@
-import type { Backend, HostIOStats, OpenFlags, SharedMemoryHandle } from "./api.js";
+import type { Backend, HostIOStats, OpenFlags, SharedMemoryHandle } from "../contract/api.js";
 
 /** anymmap_touch access kinds. */
 export const ACCESS_READ = 1;
