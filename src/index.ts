@@ -2,7 +2,7 @@
  * anymmap's public contract: the types, constants and error class shared
  * by every runtime entry, and the exports of each entry (declared here, built
  * in each runtime's index.ts by `createEntry`; their documentation is on
- * `EntryPoint` and `EntryCall` in core/api.ts).
+ * `EntryPoint` and `EntryCall` in core/contract/api.ts).
  */
 import type { EntryPoint } from "./core/contract/api.js";
 

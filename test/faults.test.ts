@@ -308,7 +308,7 @@ describe("write-back failures (pwrite)", () => {
     expectBytes(disk(p), expected, "file after munmap");
   });
 
-  // Every segment is written back before any is unmapped (src/core/mapping.ts munmap).
+  // Every segment is written back before any is unmapped (src/core/address-space/mapping.ts munmap).
   it("munmap() of a mapping with a hole, failing on its second segment, leaves the first mapped too", () => {
     const data = pattern(4 * PAGE, 18);
     const p = file(data);

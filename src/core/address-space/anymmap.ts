@@ -115,7 +115,7 @@ export class AnymmapInstance implements Anymmap {
     try {
       const mman = this.adapter.native();
       const platform = PLATFORMS[mman.platform];
-      if (!platform) throw new Error(`no platform table for ${mman.platform} (src/core/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+      if (!platform) throw new Error(`no platform table for ${mman.platform} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
       this.#native = new NativeEngine(mman, platform);
     } catch (e) {
       this.#nativeReason = e instanceof Error ? e.message : String(e);

@@ -1,7 +1,7 @@
 /**
  * The operating systems the native backend runs on: each one's values of
  * the mman constants, open flags and errno numbers. anymmap's API speaks
- * Linux x86-64 values everywhere (src/core/constants.ts); the native engine
+ * Linux x86-64 values everywhere (src/core/contract/constants.ts); the native engine
  * translates them through this table, so adding an OS (macOS) is adding a
  * row here, not touching the engine's logic.
  */
@@ -77,6 +77,6 @@ export function toPlatform(platform: Platform, family: ConstantFamily, value: nu
  */
 export function probeFlags(name: string): { prot: number; flags: number } {
   const platform = PLATFORMS[name];
-  if (!platform) throw new Error(`no platform table for ${name} (src/core/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+  if (!platform) throw new Error(`no platform table for ${name} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
   return { prot: platform.values.PROT.read! | platform.values.PROT.write!, flags: platform.values.MAP.private! | platform.MAP_ANONYMOUS };
 }
