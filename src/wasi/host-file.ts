@@ -17,7 +17,6 @@ export {
  * What `fd_filestat_get` reports. `dev` and `ino` together must identify the
  * underlying file: the C core uses them as the page-cache key, so two open
  * files that alias must agree and two different files must not.
- * Works in all runtimes.
  */
 export interface HostFileStat {
   dev: bigint;
@@ -30,7 +29,7 @@ export interface HostFileStat {
   ctimNs: bigint;
 }
 
-/** How a HostFile was opened. Works in all runtimes. */
+/** How a HostFile was opened. */
 export interface HostFileOptions {
   readable?: boolean;
   writable?: boolean;
@@ -40,7 +39,7 @@ export interface HostFileOptions {
 
 /**
  * A new timestamp for `setTimes`: nanoseconds since the epoch, `"now"`, or
- * `undefined` to leave it unchanged. Works in all runtimes.
+ * `undefined` to leave it unchanged.
  */
 export type HostTime = bigint | "now" | undefined;
 
@@ -63,7 +62,6 @@ const ENOTSUP = -WASI_ERRNO.ENOTSUP;
  *  - The host enforces `readable`/`writable` before calling, so a backend
  *    need not check them again.
  *
- * Works in all runtimes.
  */
 export class HostFile {
   readonly readable: boolean;

@@ -31,7 +31,7 @@ import {
 /**
  * Thrown by `proc_exit`: the one exception that crosses the WebAssembly
  * boundary, on purpose, because exit must unwind the C stack and nothing
- * else can. Callers of exports catch it and read `code`. Works in all runtimes.
+ * else can. Callers of exports catch it and read `code`.
  */
 export class WasiExit extends Error {
   override readonly name = "WasiExit";
@@ -49,9 +49,8 @@ export class WasiExit extends Error {
  * `reads`/`writes` count fd_pread/fd_read and fd_pwrite/fd_write calls that
  * reached a file (not stdio), `stats` counts HostFile.stat calls, `syncs`
  * fd_sync plus fd_datasync, `truncates` fd_filestat_set_size.
- * Works in all runtimes.
  */
-export interface HostIoStats {
+export interface WasiHostIOStats {
   reads: number;
   readBytes: number;
   writes: number;
@@ -61,7 +60,7 @@ export interface HostIoStats {
   stats: number;
 }
 
-/** Configuration for a WasiHost. Works in all runtimes. */
+/** Configuration for a WasiHost. */
 export interface WasiHostOptions {
   /** argv as the C program sees it (argv[0] included if you want one). */
   args?: string[];
@@ -110,11 +109,11 @@ function u64ToOffset(v: bigint | number): number | undefined {
  * what the core imports, each function exactly per the preview1 ABI, and
  * never lets an exception cross into WebAssembly except WasiExit: a throw
  * through C frames would skip the core's cleanup and leave its tables
- * inconsistent. Works in all runtimes.
+ * inconsistent.
  */
 export class WasiHost {
   /** Host I/O counters; reset with resetStats(). The object itself never changes. */
-  readonly stats: HostIoStats = {
+  readonly stats: WasiHostIOStats = {
     reads: 0,
     readBytes: 0,
     writes: 0,

@@ -88,7 +88,7 @@ export class MappingState {
 /**
  * A live mapping of an address space, in WASM linear memory or the
  * kernel's (native). Methods take offsets relative to the mapping; the
- * address is where its first byte lives. All runtimes.
+ * address is where its first byte lives.
  */
 export class MappingImpl implements Mapping {
   readonly #state: MappingState;

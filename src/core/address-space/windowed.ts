@@ -3,9 +3,9 @@ import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED,
 import { isMmapError, MmapError } from "../contract/errors.js";
 import { bits, integer, pageAligned } from "../contract/validate.js";
 
-/** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. All runtimes. */
+/** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. */
 export const DEFAULT_WINDOW_BUDGET = 256 * 2 ** 20;
-/** Default `windowSize`: the granule that reads, writes and `find` map. All runtimes. */
+/** Default `windowSize`: the granule that reads, writes and `find` map. */
 export const DEFAULT_WINDOW_SIZE = 16 * 2 ** 20;
 /** The largest window one mapping can be: the 4 GiB WebAssembly address space less the engine's own megabyte. */
 const MAX_WINDOW = 2 ** 32 - 2 ** 20;

@@ -1,37 +1,39 @@
 /**
  * The one contract every runtime entry of anymmap is typed against.
+ * Everything here works in every runtime (Node, Deno, Bun, browsers) unless
+ * its documentation names where it works.
  */
 
 /**
  * Protection: a number (`PROT_READ | PROT_WRITE`), letters (`"r"`, `"rw"`,
  * `"rwx"`, `"none"`) or names joined by `|` (`"read|write"`,
- * `"PROT_READ|PROT_WRITE"`). All runtimes.
+ * `"PROT_READ|PROT_WRITE"`).
  */
 export type Prot = number | string;
 
 /**
  * Mapping flags: a number (`MAP_SHARED | MAP_POPULATE`) or names joined by
- * `|` (`"shared"`, `"private|populate"`, `"MAP_SHARED"`). All runtimes.
+ * `|` (`"shared"`, `"private|populate"`, `"MAP_SHARED"`).
  */
 export type MapFlags = number | string;
 
-/** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). All runtimes. */
+/** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). */
 export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "ax" | "ax+";
 
-/** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. All runtimes. */
+/** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. */
 export type MapSource = string | FileHandle | null | undefined;
 
 /**
  * What holds a mapping's memory: `"wasm"`, the C engine in WebAssembly
  * (every runtime), or `"native"`, the operating system's `mmap` (Node with the
- * addon built, Deno with `--allow-ffi`, Bun). All runtimes.
+ * addon built, Deno with `--allow-ffi`, Bun).
  */
 export type Backend = "wasm" | "native";
 
-/** Which backend to use: `"auto"` is native where available, else WASM. All runtimes. */
+/** Which backend to use: `"auto"` is native where available, else WASM. */
 export type BackendChoice = Backend | "auto";
 
-/** Options of `mmap`/`mmapSync`. All runtimes. */
+/** Options of `mmap`/`mmapSync`. */
 export interface MapOptions {
   /** Default `"r"` (`PROT_READ`). */
   prot?: Prot;
@@ -51,10 +53,10 @@ export interface MapOptions {
   backend?: BackendChoice;
 }
 
-/** The kind of access a view is for. All runtimes. */
+/** The kind of access a view is for. */
 export type Access = "read" | "write";
 
-/** What `info()` reports. All runtimes. */
+/** What `info()` reports. */
 export interface Info {
   version: string;
   runtime: string;
@@ -72,7 +74,7 @@ export interface Info {
   sharedMemory: boolean;
 }
 
-/** Host file I/O that reached the runtime's file API, counted by the WASI host. All runtimes. */
+/** Host file I/O that reached the runtime's file API, counted by the WASI host. */
 export interface HostIOStats {
   reads: number;
   readBytes: number;
@@ -105,7 +107,7 @@ export interface FileHandle extends Disposable {
   close(): void;
 }
 
-/** A live mapping. All runtimes. */
+/** A live mapping. */
 export interface Mapping extends Disposable {
   /** Address in the instance's address space. Changes only when `mremap` moves the mapping. */
   readonly address: number;
@@ -168,7 +170,7 @@ export interface SharedMemoryHandle {
   readonly offset?: number;
 }
 
-/** Options of `createInstance`. All runtimes. */
+/** Options of `createInstance`. */
 export interface InstanceOptions {
   /**
    * Give the WASM engine a shared WebAssembly.Memory (the second build,
@@ -200,7 +202,7 @@ export interface WindowedOptions {
   windowSize?: number;
 }
 
-/** Options of long operations (find over GiBs, populate, msync of many windows). All runtimes. */
+/** Options of long operations (find over GiBs, populate, msync of many windows). */
 export interface LongOperation {
   /** Stops the operation between windows with `MmapError` `ECANCELED` (the signal's reason as `cause`). */
   signal?: AbortSignal;
@@ -210,7 +212,7 @@ export interface LongOperation {
 
 /**
  * A view of a range of a windowed mapping, pinned (never unmapped to stay in
- * the budget) until released. Do not use `bytes` after `release()`. All runtimes.
+ * the budget) until released. Do not use `bytes` after `release()`.
  */
 export interface MappedWindow extends Disposable {
   readonly offset: number;
@@ -280,7 +282,7 @@ export interface Anymmap {
   open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
   /** Maps a file or anonymous memory synchronously. Node, Deno, Bun, browser workers. */
   mmapSync(source: MapSource, options?: MapOptions): Mapping;
-  /** Maps a file or anonymous memory. All runtimes. */
+  /** Maps a file or anonymous memory. */
   mmap(source: MapSource, options?: MapOptions): Promise<Mapping>;
   /** Maps a file of any size through windows. Node, Deno, Bun, browser workers. */
   mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping;

@@ -9,7 +9,7 @@ import type { ConstantFamily } from "../contract/constants.js";
 import { NAMES } from "../contract/constants.js";
 import { linuxErrnoName } from "../../abi/errno.js";
 
-/** One operating system's numbers. All runtimes (used by the native backend: Node, Deno, Bun). */
+/** One operating system's numbers, for the native backend (Node, Deno, Bun). */
 export interface Platform {
   readonly name: string;
   readonly pageSize: number;

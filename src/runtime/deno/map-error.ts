@@ -32,7 +32,7 @@ const DENO_ERRORS: Readonly<Record<string, number>> = {
 /**
  * The `--allow-*` flag a Deno permission error asks for ("--allow-read",
  * "--allow-write"), or undefined when `e` is not a missing permission (an
- * OS-level EACCES is not: no flag can fix it). Works in Deno.
+ * OS-level EACCES is not: no flag can fix it).
  */
 export function missingPermission(e: unknown): string | undefined {
   if (!(e instanceof Error)) return undefined;
@@ -46,7 +46,7 @@ export function missingPermission(e: unknown): string | undefined {
  * WASI errno for an error thrown by Deno or its node:fs layer: a POSIX
  * `code` ("ENOENT") through the errno table, a `Deno.errors.*` class by
  * name (NotCapable, a missing permission flag, is EACCES), a few Node
- * validation codes as EINVAL, anything else EIO. Never throws. Works in Deno.
+ * validation codes as EINVAL, anything else EIO. Never throws.
  */
 export function mapDenoError(e: unknown): number {
   if (typeof e !== "object" || e === null) return WASI_ERRNO.EIO;
@@ -56,7 +56,7 @@ export function mapDenoError(e: unknown): number {
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;
 }
 
-/** The POSIX name anymmap reports for an error thrown by Deno, e.g. "ENOENT" or "EACCES". Works in Deno. */
+/** The POSIX name anymmap reports for an error thrown by Deno, e.g. "ENOENT" or "EACCES". */
 export function denoErrorName(e: unknown): string {
   return errnoName(mapDenoError(e));
 }

@@ -20,7 +20,7 @@ export const NODE_CODES: Readonly<Record<string, number>> = {
 /**
  * WASI errno for an error thrown by a Node API: a system error's `code`
  * ("ENOENT", "EOPNOTSUPP", ...) through the errno table, a few Node
- * validation codes as EINVAL, anything else EIO. Never throws. Works in Node.
+ * validation codes as EINVAL, anything else EIO. Never throws.
  */
 export function mapNodeError(e: unknown): number {
   const code =
@@ -30,7 +30,7 @@ export function mapNodeError(e: unknown): number {
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;
 }
 
-/** The POSIX name anymmap reports for an error thrown by a Node API, e.g. "ENOENT" or "EIO". Works in Node. */
+/** The POSIX name anymmap reports for an error thrown by a Node API, e.g. "ENOENT" or "EIO". */
 export function nodeErrorName(e: unknown): string {
   return errnoName(mapNodeError(e));
 }
