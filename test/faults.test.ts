@@ -18,7 +18,7 @@ import { WASI_ERRNO } from "../src/abi/errno.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";
-import { expectMmapError, mmapErrorOf, pattern } from "./harness/helpers.js";
+import { expectMmapError, pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 

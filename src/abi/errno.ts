@@ -211,7 +211,7 @@ export function linuxErrno(name: string): number | undefined {
  */
 export function wasiErrnoFromName(name: string): number | undefined {
   const canonical = ALIASES[name] ?? name;
-  return Object.prototype.hasOwnProperty.call(WASI_TABLE, canonical)
+  return Object.hasOwn(WASI_TABLE, canonical)
     ? WASI_TABLE[canonical as ErrnoName][0]
     : undefined;
 }

@@ -2,7 +2,7 @@ import { WASI_ERRNO } from "../abi/errno.js";
 import { HostDir, type HostOpenOptions } from "./host-dir.js";
 import { FAULT, GuestMemory } from "./guest-memory.js";
 import { type EncodedStrings, clockTimeGet, encodeStrings, randomGet, sizesGet, stringsGet } from "./process-calls.js";
-import { HostFile, type HostFileStat, type HostTime } from "./host-file.js";
+import type { HostFile, HostFileStat, HostTime } from "./host-file.js";
 import {
   DIR_RIGHTS,
   FDFLAGS_APPEND,

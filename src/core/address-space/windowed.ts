@@ -18,6 +18,10 @@ export interface WindowSpace {
   openSync(path: string, flags?: OpenFlags): FileHandle;
 }
 
+/** Called for each window of a range in turn: returns true to stop, or nothing to go on. */
+// biome-ignore lint/suspicious/noConfusingVoidType: bodies that never stop return nothing
+type WindowBody = (w: Window, from: number, to: number) => boolean | void;
+
 /** One mapped range of the file: `[start, end)` relative to the windowed mapping. */
 interface Window {
   start: number;
@@ -288,7 +292,7 @@ export class WindowedMappingImpl implements WindowedMapping {
    * the body runs, so that what the body maps meanwhile (find's check of a
    * pattern across an edge) cannot unmap the bytes it is looking at.
    */
-  private each(start: number, end: number, reverse: boolean, body: (w: Window, from: number, to: number) => boolean | void): void {
+  private each(start: number, end: number, reverse: boolean, body: WindowBody): void {
     const W = this.windowSize;
     if (!reverse) {
       for (let at = start; at < end; ) {
@@ -305,7 +309,7 @@ export class WindowedMappingImpl implements WindowedMapping {
     }
   }
 
-  private visit(from: number, to: number, body: (w: Window, from: number, to: number) => boolean | void): boolean {
+  private visit(from: number, to: number, body: WindowBody): boolean {
     const w = this.acquire(from, to, true);
     try {
       return body(w, from, to) === true;

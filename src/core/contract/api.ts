@@ -342,6 +342,7 @@ export interface DefaultEntryTypes extends EntryTypes {
  * destructured from `createEntry`, and TypeScript keeps a call signature's
  * documentation only when the signature is declared in a named type).
  */
+// biome-ignore-start lint/style/useShorthandFunctionType: TypeScript carries a call signature's documentation into the entries' .d.ts only from a named interface
 export declare namespace EntryCall {
   interface CreateInstance<T extends EntryTypes = DefaultEntryTypes> {
     /**
@@ -436,6 +437,7 @@ export declare namespace EntryCall {
     (): HostIOStats;
   }
 }
+// biome-ignore-end lint/style/useShorthandFunctionType: see above
 
 /**
  * What every runtime entry exports: the default address space's calls plus

@@ -12,7 +12,7 @@ import { MmapError, isMmapError } from "../../core/contract/errors.js";
 import { bits } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
-import { type FileSystemFileHandle, browser, crossOriginIsolated, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
+import { type FileSystemFileHandle, browser, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
 import { blobIno, opfsComponents, opfsIno, OPEN_HINTS, openMode } from "./identity.js";
 import { browserErrorName, mapBrowserError } from "./map-error.js";
 import type { OpfsAgent } from "./opfs-agent.js";

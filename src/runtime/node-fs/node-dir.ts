@@ -92,17 +92,26 @@ export class NodeHostDir extends HostDir {
   }
 
   override mkdir(path: string): number {
-    return this.run(path, (full) => (fs.mkdirSync(full, 0o777), 0));
+    return this.run(path, (full) => {
+      fs.mkdirSync(full, 0o777);
+      return 0;
+    });
   }
 
   override rmdir(path: string): number {
-    return this.run(path, (full) => (fs.rmdirSync(full), 0));
+    return this.run(path, (full) => {
+      fs.rmdirSync(full);
+      return 0;
+    });
   }
 
   override rename(from: string, toDir: HostDir, to: string): number {
     if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
     const target = toDir.full(to);
     if (typeof target === "number") return target;
-    return this.run(from, (full) => (fs.renameSync(full, target), 0));
+    return this.run(from, (full) => {
+      fs.renameSync(full, target);
+      return 0;
+    });
   }
 }
