@@ -3,7 +3,16 @@
  * address space, so that every entry exports the same calls with the same
  * documentation (on the contract, `EntryPoint` in api.ts).
  */
-import type { Backend, DefaultEntryTypes, EntryCall, EntryPoint, EntryTypes, HostIOStats, Info, InstanceOptions } from "./api.js";
+import type {
+  Backend,
+  DefaultEntryTypes,
+  EntryCall,
+  EntryPoint,
+  EntryTypes,
+  HostIOStats,
+  Info,
+  InstanceOptions,
+} from "./api.js";
 import { PAGE_SIZE } from "./constants.js";
 
 declare const __ANYMMAP_VERSION__: string;

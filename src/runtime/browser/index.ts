@@ -14,7 +14,13 @@ export * from "../../core/contract/constants.js";
 export { MmapError, isMmapError } from "../../core/contract/errors.js";
 export type * from "../../core/contract/api.js";
 export { pageSize, version } from "../../core/contract/entry.js";
-export type { BrowserAnymmap, BrowserEntryTypes, BrowserMapSource, BrowserMapping, BrowserOpenSource } from "./instance.js";
+export type {
+  BrowserAnymmap,
+  BrowserEntryTypes,
+  BrowserMapSource,
+  BrowserMapping,
+  BrowserOpenSource,
+} from "./instance.js";
 export type { FileSystemDirectoryHandle, FileSystemFileHandle, SyncAccessHandle, WritableFileStream } from "./dom.js";
 export type { WasmSource } from "./wasm.js";
 
@@ -77,7 +83,10 @@ const env: BrowserEnvironment = {
   runtime: `browser (${context()})`,
   version,
   init: () => init(),
-  agent: () => agent ?? agentProblem ?? "call `await init()` first in this worker: it starts the helper worker that makes OPFS paths synchronous",
+  agent: () =>
+    agent ??
+    agentProblem ??
+    "call `await init()` first in this worker: it starts the helper worker that makes OPFS paths synchronous",
 };
 
 const entry = createEntry<BrowserEntryTypes>((options) => new BrowserInstance(env, options));

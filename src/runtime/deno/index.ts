@@ -5,7 +5,12 @@
  * the files it maps and for anymmap.wasm, and --allow-write for writable ones.
  */
 import type { OpenFlags } from "../../core/contract/api.js";
-import { AnymmapInstance, type RuntimeAdapter, WASM_FILES, type WasmVariant } from "../../core/address-space/anymmap.js";
+import {
+  AnymmapInstance,
+  type RuntimeAdapter,
+  WASM_FILES,
+  type WasmVariant,
+} from "../../core/address-space/anymmap.js";
 import { createEntry, version } from "../../core/contract/entry.js";
 import { MmapError } from "../../core/contract/errors.js";
 import { openDenoFile, permissionError } from "./deno-file.js";
