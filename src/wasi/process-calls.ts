@@ -8,6 +8,21 @@ import type { GuestMemory } from "./guest-memory.js";
 
 const RANDOM_CHUNK = 65536;
 
+/**
+ * Thrown by `proc_exit`: the one exception that crosses the WebAssembly
+ * boundary, on purpose, because exit must unwind the C stack and nothing
+ * else can. Callers of exports catch it and read `code`.
+ */
+export class WasiExit extends Error {
+  override readonly name = "WasiExit";
+  readonly code: number;
+
+  constructor(code: number) {
+    super(`WASI program exited with code ${code}`);
+    this.code = code;
+  }
+}
+
 /** argv or environ as the guest receives them: NUL-terminated UTF-8 strings. */
 export interface EncodedStrings {
   bytes: Uint8Array[];

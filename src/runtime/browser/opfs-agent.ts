@@ -228,20 +228,20 @@ const AGENT_NAMES: Readonly<Record<string, number>> = {
  * Browsers (dedicated workers, cross-origin isolated).
  */
 export class OpfsAgent {
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
-  private readonly data: Uint8Array;
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
+  readonly #i32: Int32Array;
+  readonly #f64: Float64Array;
+  readonly #data: Uint8Array;
+  readonly #encoder = new TextEncoder();
+  readonly #decoder = new TextDecoder();
 
   private constructor(
     private readonly worker: WorkerLike,
     ctl: SharedArrayBuffer,
     data: SharedArrayBuffer,
   ) {
-    this.i32 = new Int32Array(ctl, 0, 8);
-    this.f64 = new Float64Array(ctl, 32, 4);
-    this.data = new Uint8Array(data);
+    this.#i32 = new Int32Array(ctl, 0, 8);
+    this.#f64 = new Float64Array(ctl, 32, 4);
+    this.#data = new Uint8Array(data);
   }
 
   /** Starts an agent worker and waits until it can serve. Rejects with the reason it cannot. Browsers (dedicated workers). */
@@ -284,7 +284,7 @@ export class OpfsAgent {
 
   /** One round trip: 0 or a positive WASI errno. */
   private call(op: number): number {
-    const i32 = this.i32;
+    const i32 = this.#i32;
     i32[1] = op;
     Atomics.store(i32, 0, REQUEST);
     Atomics.notify(i32, 0);
@@ -296,37 +296,37 @@ export class OpfsAgent {
     }
     Atomics.store(i32, 0, IDLE);
     if (i32[2] === 0) return 0;
-    const name = this.decoder.decode(this.data.slice(0, i32[4]));
+    const name = this.#decoder.decode(this.#data.slice(0, i32[4]));
     return AGENT_NAMES[name] ?? mapBrowserError({ name });
   }
 
   private putString(s: string): void {
-    const bytes = this.encoder.encode(s);
-    if (bytes.length > this.data.length) throw new MmapError("ENAMETOOLONG", "open", "path too long");
-    this.data.set(bytes);
-    this.i32[4] = bytes.length;
+    const bytes = this.#encoder.encode(s);
+    if (bytes.length > this.#data.length) throw new MmapError("ENAMETOOLONG", "open", "path too long");
+    this.#data.set(bytes);
+    this.#i32[4] = bytes.length;
   }
 
   /** Opens a path: [0, id, 1 file | 2 directory] or [errno]. Flags: 1 create, 2 exclusive, 4 truncate, 8 writable. */
   open(path: string, flags: number): [number, number, number] | [number] {
     this.putString(path);
-    this.i32[6] = flags;
+    this.#i32[6] = flags;
     const err = this.call(OP_OPEN);
-    return err ? [err] : [0, this.f64[0]!, this.i32[5]!];
+    return err ? [err] : [0, this.#f64[0]!, this.#i32[5]!];
   }
 
   /** Reads into `dst` at `offset`: bytes read (fewer only at end of file) or -errno. */
   read(id: number, dst: Uint8Array, offset: number): number {
     let done = 0;
     while (done < dst.length) {
-      const want = Math.min(dst.length - done, this.data.length);
-      this.i32[3] = id;
-      this.i32[4] = want;
-      this.f64[1] = offset + done;
+      const want = Math.min(dst.length - done, this.#data.length);
+      this.#i32[3] = id;
+      this.#i32[4] = want;
+      this.#f64[1] = offset + done;
       const err = this.call(OP_READ);
       if (err) return done > 0 ? done : -err;
-      const n = this.f64[0]!;
-      dst.set(this.data.subarray(0, n), done);
+      const n = this.#f64[0]!;
+      dst.set(this.#data.subarray(0, n), done);
       done += n;
       if (n < want) break;
     }
@@ -337,14 +337,14 @@ export class OpfsAgent {
   write(id: number, src: Uint8Array, offset: number): number {
     let done = 0;
     while (done < src.length) {
-      const want = Math.min(src.length - done, this.data.length);
-      this.data.set(src.subarray(done, done + want));
-      this.i32[3] = id;
-      this.i32[4] = want;
-      this.f64[1] = offset + done;
+      const want = Math.min(src.length - done, this.#data.length);
+      this.#data.set(src.subarray(done, done + want));
+      this.#i32[3] = id;
+      this.#i32[4] = want;
+      this.#f64[1] = offset + done;
       const err = this.call(OP_WRITE);
       if (err) return done > 0 ? done : -err;
-      const n = this.f64[0]!;
+      const n = this.#f64[0]!;
       done += n;
       if (n < want) return done > 0 ? done : -WASI_ERRNO.ENOSPC;
     }
@@ -353,27 +353,27 @@ export class OpfsAgent {
 
   /** Size in bytes, or -errno. */
   size(id: number): number {
-    this.i32[3] = id;
+    this.#i32[3] = id;
     const err = this.call(OP_SIZE);
-    return err ? -err : this.f64[0]!;
+    return err ? -err : this.#f64[0]!;
   }
 
   /** 0 or -errno. */
   truncate(id: number, size: number): number {
-    this.i32[3] = id;
-    this.f64[1] = size;
+    this.#i32[3] = id;
+    this.#f64[1] = size;
     return -this.call(OP_TRUNCATE);
   }
 
   /** 0 or -errno. */
   flush(id: number): number {
-    this.i32[3] = id;
+    this.#i32[3] = id;
     return -this.call(OP_FLUSH);
   }
 
   /** 0 or -errno. */
   close(id: number): number {
-    this.i32[3] = id;
+    this.#i32[3] = id;
     return -this.call(OP_CLOSE);
   }
 
