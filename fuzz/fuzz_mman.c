@@ -1355,8 +1355,8 @@ static void teardown(void) {
     touched_bits[p >> 6] = 0;
   }
   ntouched = 0;
-  anymmap_native_reset_vm();
-  anymmap_native_reset_files();
+  anymmap_hosted_reset_vm();
+  anymmap_hosted_reset_files();
   /* Objects reserve up to a few hundred pages around what they map. */
   low = low > AREA_LOW + 2048 ? low - 2048 : AREA_LOW;
   for (uint32_t p = low; p < AREA_END; p++)
@@ -1368,7 +1368,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argv;
   verbose = getenv("FUZZ_VERBOSE") != NULL;
   repeat = getenv("FUZZ_REPEAT") != NULL;
-  if (anymmap_native_init() != 0) {
+  if (anymmap_hosted_init() != 0) {
     fprintf(stderr, "fuzz_mman: cannot reserve 4 GiB of address space\n");
     abort();
   }
@@ -1417,7 +1417,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   run_input(data, size);
   if (repeat) {
     /* The same input must do the same again: the core keeps no state from
-     * one input to the next (see anymmap_native_reset_vm). */
+     * one input to the next (see anymmap_hosted_reset_vm). */
     static char first[sizeof oplog];
     memcpy(first, oplog, oplog_len + 1);
     run_input(data, size);

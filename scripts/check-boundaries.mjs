@@ -1,11 +1,13 @@
-// Enforces the architecture:
-//  - src/core/**, src/wasi/** and src/index.ts are runtime-agnostic: no host
-//    globals (Deno, Bun, process, Buffer, require(), __dirname,
-//    import.meta.url, window, document, self., globalThis.), no Node builtins,
-//    nothing from src/runtime/.
+// Enforces the architecture (docs/architecture.md):
+//  - src/abi/**, src/wasi/**, src/core/** and src/index.ts are
+//    runtime-agnostic: no host globals (Deno, Bun, process, Buffer,
+//    require(), __dirname, import.meta.url, window, document, self.,
+//    globalThis.), no Node builtins, nothing from src/runtime/.
+//  - The portable layers point one way, abi <- wasi <- core: src/abi/
+//    imports nothing outside itself, src/wasi/ never imports src/core/.
 //  - src/runtime/X/** never imports from src/runtime/Y/** (Y != X), except
 //    from src/runtime/node-fs/, the file backend of every runtime that has
-//    node:fs (Node, Bun, Deno).
+//    node:fs (Node, Bun, Deno); the browser never imports it.
 // Works on the TypeScript AST, so comments and strings never trip it.
 // Usage: node scripts/check-boundaries.mjs [ROOT]   (ROOT defaults to the repo)
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -20,6 +22,15 @@ const runtimeDir = join(srcDir, "runtime");
 
 // The one runtime folder others may import: the node:fs file backend.
 const SHARED_BACKEND = "node-fs";
+// Runtimes without node:fs, which may not import the shared backend either.
+const WITHOUT_NODE_FS = new Set(["browser"]);
+// What each portable layer may import from src/ (its own folder included).
+const PORTABLE_IMPORTS = {
+  abi: ["abi"],
+  wasi: ["abi", "wasi"],
+  core: ["abi", "wasi", "core"],
+  "index.ts": ["abi", "core"],
+};
 
 // Host globals the portable code must reach only through the runtime layer.
 const FORBIDDEN_GLOBALS = new Set(["Deno", "Bun", "process", "Buffer", "__dirname", "window", "document"]);
@@ -33,7 +44,8 @@ let runtimeCount = 0;
 
 for (const file of listSources(srcDir)) {
   const rel = relative(srcDir, file).split(sep);
-  const portable = rel[0] === "core" || rel[0] === "wasi" || (rel.length === 1 && rel[0] === "index.ts");
+  const layer = rel[0];
+  const portable = Object.hasOwn(PORTABLE_IMPORTS, layer) && (rel.length > 1 || layer === "index.ts") ? layer : null;
   const runtime = rel[0] === "runtime" && rel.length > 2 ? rel[1] : null;
   if (portable) portableCount++;
   else if (runtime) runtimeCount++;
@@ -61,8 +73,14 @@ function checkFile(file, portable, runtime) {
     const target = spec.startsWith(".") ? resolve(dirname(file), spec) : null;
     const targetRuntime = target && runtimeOf(target);
     if (portable) {
+      const targetLayer = target && isUnder(srcDir, target) ? relative(srcDir, target).split(sep)[0] : null;
       if (spec.startsWith("node:") || nodeBuiltins.has(spec)) report(node, `imports Node builtin "${spec}"`);
       else if (target && isUnder(runtimeDir, target)) report(node, `imports "${spec}" from src/runtime/`);
+      else if (targetLayer && !PORTABLE_IMPORTS[portable].includes(targetLayer)) {
+        report(node, `src/${portable} imports "${spec}" from src/${targetLayer}/ (layers point one way: abi <- wasi <- core)`);
+      }
+    } else if (targetRuntime === SHARED_BACKEND && WITHOUT_NODE_FS.has(runtime)) {
+      report(node, `runtime "${runtime}" has no node:fs but imports "${spec}" from runtime "${SHARED_BACKEND}"`);
     } else if (targetRuntime && targetRuntime !== runtime && targetRuntime !== SHARED_BACKEND) {
       report(node, `runtime "${runtime}" imports "${spec}" from runtime "${targetRuntime}"`);
     }

@@ -81,10 +81,19 @@ function exportedMemoryLimits(buf) {
         name();
         const kind = u8();
         if (kind === 0) leb(); // function: type index
-        else if (kind === 1) (u8(), limits()); // table: reftype + limits
+        else if (kind === 1) {
+          u8(); // table: reftype + limits
+          limits();
+        }
         else if (kind === 2) memories.push({ imported: true, ...limits() });
-        else if (kind === 3) (u8(), u8()); // global: valtype + mutability
-        else if (kind === 4) (u8(), leb()); // tag: attribute + type index
+        else if (kind === 3) {
+          u8(); // global: valtype + mutability
+          u8();
+        }
+        else if (kind === 4) {
+          u8(); // tag: attribute + type index
+          leb();
+        }
       }
     } else if (id === 5) {
       for (let n = num(); n > 0; n--) memories.push({ imported: false, ...limits() });

@@ -78,7 +78,7 @@ bin="$out/fuzz_mman"
 # Relative paths, as in build-wasm.sh, keep reports short and stable.
 cflags=(-g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
   -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-core=(-I wasm/native -I wasm/include -I wasm/src -include wasm/native/anymmap_native.h)
+core=(-I wasm/native -I wasm/include -I wasm/src -include wasm/native/anymmap_hosted.h)
 shopt -s nullglob
 if [[ -x "$bin" && -z "$(find wasm/src wasm/include wasm/native fuzz/fuzz_mman.c scripts/fuzz.sh \
       -newer "$bin" -print -quit)" ]]; then
@@ -90,7 +90,7 @@ else
     "$cc" "${cflags[@]}" -fsanitize=fuzzer-no-link "${core[@]}" -c "$src" -o "$obj"
     objs+=("$obj")
   done
-  # The shim is host code: it includes anymmap_native.h itself, to reserve
+  # The shim is host code: it includes anymmap_hosted.h itself, to reserve
   # memory with libc's mmap.
   "$cc" "${cflags[@]}" -I wasm/native -I wasm/include -c wasm/native/memfs.c -o "$out/obj/memfs.o"
   # The harness keeps edge coverage but not comparison tracing, which would

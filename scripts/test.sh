@@ -18,10 +18,20 @@ fi
 npx tsc --noEmit -p tsconfig.json
 # JSR: what jsr.json publishes (dist/deno.js and its types) passes JSR's checks.
 npx deno publish --dry-run --allow-dirty
+# The portable layers (src/abi, src/wasi, src/core) with no Node or DOM types.
+npx tsc --noEmit -p tsconfig.core.json
 node scripts/check-boundaries.mjs
 mkdir -p .tmp
 rm -f .tmp/vitest.json .tmp/vitest-shared.json .tmp/vitest-native.json .tmp/browser-rows.json
 status=0
+# Lint and format (biome.json for TypeScript and JavaScript, .clang-format for C):
+# a finding fails the run, after the tests have run.
+npx biome check . || status=$?
+if command -v clang-format-14 >/dev/null 2>&1 || command -v clang-format >/dev/null 2>&1; then
+  bash scripts/c-files.sh check || status=$?
+else
+  echo "clang-format not found: skipping the C format check (CI runs it)"
+fi
 # Three vitest projects (vitest.config.ts): every test on the WASM engine, the
 # spec suite on its shared-memory build, then on the kernel's mmap; one report
 # each, for one row each.

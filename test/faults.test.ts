@@ -12,13 +12,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { Mapping, OpenFlags } from "../src/core/api.js";
-import { AnymmapInstance, type RuntimeAdapter } from "../src/core/anymmap.js";
-import { WASI_ERRNO } from "../src/core/errno.js";
+import type { Mapping, OpenFlags } from "../src/core/contract/api.js";
+import { AnymmapInstance, type RuntimeAdapter } from "../src/core/address-space/anymmap.js";
+import { WASI_ERRNO } from "../src/abi/errno.js";
 import { mapNodeError } from "../src/runtime/node-fs/map-error.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { HostFile, type HostFileStat } from "../src/wasi/host-file.js";
-import { assertions, mmapErrorOf, pattern } from "./harness/helpers.js";
+import { assertions, pattern } from "./harness/helpers.js";
 
 const PAGE = 4096;
 
@@ -301,7 +301,7 @@ describe("write-back failures (pwrite)", () => {
     expectBytes(disk(p), expected, "file after munmap");
   });
 
-  // Every segment is written back before any is unmapped (src/core/mapping.ts munmap).
+  // Every segment is written back before any is unmapped (src/core/address-space/mapping.ts munmap).
   it("munmap() of a mapping with a hole, failing on its second segment, leaves the first mapped too", () => {
     const data = pattern(4 * PAGE, 18);
     const p = file(data);

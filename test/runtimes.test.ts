@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { runtimeEnv } from "../scripts/runtime-env.mjs";
 import { packedTarball } from "./packed.js";
-import { WASI_ERRNO } from "../src/core/errno.js";
+import { WASI_ERRNO } from "../src/abi/errno.js";
 import { mapNodeError as mapBunError } from "../src/runtime/node-fs/map-error.js";
 import { mapDenoError, missingPermission } from "../src/runtime/deno/map-error.js";
 
@@ -24,7 +24,6 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const deno = path.join(root, "node_modules", ".bin", "deno");
 const bun = path.join(root, "node_modules", ".bin", "bun");
 const denoEntry = pathToFileURL(path.join(root, "dist", "deno.js")).href;
-const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string };
 
 const env = runtimeEnv(root);
 

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 
-import { WASI_ERRNO } from "../src/core/errno.js";
+import { WASI_ERRNO } from "../src/abi/errno.js";
 import { NodeHostDir } from "../src/runtime/node-fs/node-dir.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { MemoryDir, MemoryFile } from "../src/runtime/browser/memory-dir.js";

@@ -2,10 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import { WASI_ERRNO, errnoName, linuxErrno, wasiErrnoFromName } from "../src/core/errno.js";
-import { MmapError, isMmapError } from "../src/core/errors.js";
+import { WASI_ERRNO, errnoName, linuxErrno, wasiErrnoFromName } from "../src/abi/errno.js";
+import { MmapError, isMmapError } from "../src/core/contract/errors.js";
 import { FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, HostFile } from "../src/wasi/host-file.js";
-import { WASI_RIGHTS, WasiExit, WasiHost } from "../src/wasi/host.js";
+import { WASI_RIGHTS } from "../src/abi/wasi.js";
+import { WasiExit, WasiHost } from "../src/wasi/host.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { mapNodeError, nodeErrorName } from "../src/runtime/node-fs/map-error.js";
 

@@ -9,7 +9,7 @@
 // --allow-ffi for native). In a project: import from "anymmap".
 import { anymmap, startWorker } from "./runtime.js";
 
-let unshared = 15;
+const unshared = 15;
 // sharedMemory: the WASM engine's memory must be shareable; the native backend shares regardless.
 const space = anymmap.createInstance({ sharedMemory: true });
 // The async form loads the engine first: browsers cannot load it synchronously.

@@ -43,8 +43,8 @@ function sendRange(req, res, path, headers) {
     else createReadStream(path).pipe(res);
     return;
   }
-  let start = range[1] === "" ? Math.max(0, st.size - Number(range[2])) : Number(range[1]);
-  let end = range[1] === "" || range[2] === "" ? st.size - 1 : Math.min(Number(range[2]), st.size - 1);
+  const start = range[1] === "" ? Math.max(0, st.size - Number(range[2])) : Number(range[1]);
+  const end = range[1] === "" || range[2] === "" ? st.size - 1 : Math.min(Number(range[2]), st.size - 1);
   if (start > end || start >= st.size) {
     res.writeHead(416, { ...common, "content-range": `bytes */${st.size}` });
     res.end();

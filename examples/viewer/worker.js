@@ -57,7 +57,7 @@ const handlers = {
   },
 };
 
-onmessage = async (e) => {
+self.onmessage = async (e) => {
   const { id, type } = e.data;
   try {
     const result = await handlers[type](e.data);

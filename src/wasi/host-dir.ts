@@ -1,7 +1,7 @@
-import { WASI_ERRNO } from "../core/errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 import type { HostFile, HostFileStat, HostTime } from "./host-file.js";
 
-/** What opening a file asks for, as fs.open flags or O_ flags say it. Works in all runtimes. */
+/** What opening a file asks for, as fs.open flags or O_ flags say it. */
 export interface OpenMode {
   readable: boolean;
   writable: boolean;
@@ -11,7 +11,7 @@ export interface OpenMode {
   truncate: boolean;
 }
 
-/** How `HostDir.open` should open a path (WASI `path_open`'s oflags, rights and fdflags). Works in all runtimes. */
+/** How `HostDir.open` should open a path (WASI `path_open`'s oflags, rights and fdflags). */
 export interface HostOpenOptions extends OpenMode {
   /** Fail with ENOTDIR unless the path is a directory (O_DIRECTORY). */
   directory: boolean;
@@ -28,7 +28,6 @@ const ENOTSUP = -WASI_ERRNO.ENOTSUP;
  * path that leaves the directory. Like HostFile, every method of this base
  * says "not supported" (`-ENOTSUP`), methods return a negated WASI errno
  * instead of throwing, and backends override what their storage can do.
- * Works in all runtimes.
  */
 export class HostDir {
   /** For messages only. */

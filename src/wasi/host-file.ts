@@ -1,27 +1,22 @@
-import { WASI_ERRNO } from "../core/errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 
-/** WASI filetype: unknown (also FIFOs, which WASI cannot name). Works in all runtimes. */
-export const FILETYPE_UNKNOWN = 0;
-/** WASI filetype: block device. Works in all runtimes. */
-export const FILETYPE_BLOCK_DEVICE = 1;
-/** WASI filetype: character device. Works in all runtimes. */
-export const FILETYPE_CHARACTER_DEVICE = 2;
-/** WASI filetype: directory. Works in all runtimes. */
-export const FILETYPE_DIRECTORY = 3;
-/** WASI filetype: regular file. Works in all runtimes. */
-export const FILETYPE_REGULAR_FILE = 4;
-/** WASI filetype: datagram socket. Works in all runtimes. */
-export const FILETYPE_SOCKET_DGRAM = 5;
-/** WASI filetype: stream socket. Works in all runtimes. */
-export const FILETYPE_SOCKET_STREAM = 6;
-/** WASI filetype: symbolic link. Works in all runtimes. */
-export const FILETYPE_SYMBOLIC_LINK = 7;
+// The filetypes a HostFile's stat() reports, re-exported so that every file
+// backend finds the HostFile contract and its vocabulary in one module.
+export {
+  FILETYPE_BLOCK_DEVICE,
+  FILETYPE_CHARACTER_DEVICE,
+  FILETYPE_DIRECTORY,
+  FILETYPE_REGULAR_FILE,
+  FILETYPE_SOCKET_DGRAM,
+  FILETYPE_SOCKET_STREAM,
+  FILETYPE_SYMBOLIC_LINK,
+  FILETYPE_UNKNOWN,
+} from "../abi/wasi.js";
 
 /**
  * What `fd_filestat_get` reports. `dev` and `ino` together must identify the
  * underlying file: the C core uses them as the page-cache key, so two open
  * files that alias must agree and two different files must not.
- * Works in all runtimes.
  */
 export interface HostFileStat {
   dev: bigint;
@@ -34,7 +29,7 @@ export interface HostFileStat {
   ctimNs: bigint;
 }
 
-/** How a HostFile was opened. Works in all runtimes. */
+/** How a HostFile was opened. */
 export interface HostFileOptions {
   readable?: boolean;
   writable?: boolean;
@@ -44,7 +39,7 @@ export interface HostFileOptions {
 
 /**
  * A new timestamp for `setTimes`: nanoseconds since the epoch, `"now"`, or
- * `undefined` to leave it unchanged. Works in all runtimes.
+ * `undefined` to leave it unchanged.
  */
 export type HostTime = bigint | "now" | undefined;
 
@@ -67,7 +62,6 @@ const ENOTSUP = -WASI_ERRNO.ENOTSUP;
  *  - The host enforces `readable`/`writable` before calling, so a backend
  *    need not check them again.
  *
- * Works in all runtimes.
  */
 export class HostFile {
   readonly readable: boolean;

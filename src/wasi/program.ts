@@ -1,12 +1,12 @@
-import { WASI_ERRNO } from "../core/errno.js";
+import { WASI_ERRNO } from "../abi/errno.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
 
-/** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). Works in all runtimes. */
+/** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
 export const EXIT_TRAPPED = 134;
-/** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". Works in all runtimes. */
+/** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". */
 export const EXIT_CANNOT_RUN = 126;
 
-/** What a program run returned. Works in all runtimes. */
+/** What a program run returned. */
 export interface ProgramResult {
   /** The exit status, as `$?` would show it. */
   status: number;
@@ -20,7 +20,7 @@ export interface ProgramResult {
  * stdio come from `options`. Emscripten syscalls that neither anymmap's C
  * files nor WASI provide (`env.__syscall_*`) answer ENOSYS, as Linux does
  * for a syscall it lacks; any other import is refused before the program
- * starts. Works in all runtimes.
+ * starts.
  */
 export function runProgram(module: WebAssembly.Module, options: WasiHostOptions): ProgramResult {
   const host = new WasiHost(options);

@@ -5,7 +5,7 @@
  * options.
  */
 import { anymmap, describe, expect, fx, it, pattern } from "../harness/browser.js";
-import { freshPath, handleOf, rejection, writeFile } from "./opfs.js";
+import { freshPath, handleOf, rejection } from "./opfs.js";
 
 const P = 4096;
 const text = (s: string) => new TextEncoder().encode(s);

@@ -4,7 +4,7 @@
  * the core compares and returns errno by name, and the WASI shim returns
  * WASI numbers, so the names must mean what they mean in the WebAssembly
  * build. Generated from Emscripten 3.1.6's <bits/errno.h>. Included by
- * anymmap_native.h after libc's <errno.h>, whose definitions it replaces.
+ * anymmap_hosted.h after libc's <errno.h>, whose definitions it replaces.
  */
 #ifndef ANYMMAP_NATIVE_ERRNO_WASI_H
 #define ANYMMAP_NATIVE_ERRNO_WASI_H

@@ -1,9 +1,9 @@
 /* WASI preview1 calls of the anymmap core over an in-memory file system
- * (memfs.h), plus the native linear memory (anymmap_native.h). */
+ * (memfs.h), plus the native linear memory (anymmap_hosted.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "anymmap_native.h"
+#include "anymmap_hosted.h"
 
 /* Host code: the memory is reserved with libc's mmap, not anymmap's. */
 #undef mmap
@@ -29,7 +29,7 @@ static struct fd_entry fds[MEMFS_MAX_FDS];
 static uint16_t fail_reads, fail_writes;
 struct memfs_stats memfs_stats;
 
-int anymmap_native_init(void) {
+int anymmap_hosted_init(void) {
   if (!anymmap_base) {
     void *p = mmap(NULL, (size_t)ANYMMAP_NATIVE_MEMORY_SIZE, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

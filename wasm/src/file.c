@@ -29,9 +29,9 @@ static int files_grow(void) {
 }
 
 #ifndef __wasm__
-/* Natively only, for the fuzzer: see anymmap_native_reset_vm. Every static
+/* Natively only, for the fuzzer: see anymmap_hosted_reset_vm. Every static
  * variable of this file must be reset here. */
-void anymmap_native_reset_files(void) {
+void anymmap_hosted_reset_files(void) {
   next_hidden_fd = FIRST_HIDDEN_FD;
   files_used = 0;
   anymmap_native_reset_clean();

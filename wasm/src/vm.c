@@ -515,7 +515,7 @@ int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers) {
 /* Natively only, for the fuzzer: once everything is unmapped, forgets the
  * quarantine and the allocation hints, so that every input starts from the
  * same state. Every static variable of this file must be reset here. */
-void anymmap_native_reset_vm(void) {
+void anymmap_hosted_reset_vm(void) {
   while (q_count) quarantine_evict();
   q_first = 0;
   bypass_next = UINT32_MAX;

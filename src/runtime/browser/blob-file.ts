@@ -2,7 +2,7 @@
  * Blobs and Files as read-only host files: synchronously through
  * `FileReaderSync` in workers; on the main thread, from ranges loaded ahead.
  */
-import { WASI_ERRNO } from "../../core/errno.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
 import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../../wasi/host-file.js";
 import { browser, type FileSystemFileHandle } from "./dom.js";
 import { DEV_BLOB, DEV_OPFS } from "./identity.js";

@@ -3,8 +3,8 @@
  * numbers, so anymmap gives each file one: OPFS files by their path from
  * the OPFS root (so every handle of a file agrees), Blobs by object.
  */
-import { MmapError } from "../../core/errors.js";
-import type { OpenFlags } from "../../core/api.js";
+import { MmapError } from "../../core/contract/errors.js";
+import type { OpenFlags } from "../../core/contract/api.js";
 import type { OpenMode } from "../../wasi/host-dir.js";
 
 /** `dev` of OPFS files. Browsers. */

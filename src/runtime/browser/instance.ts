@@ -3,17 +3,17 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
-import { WindowedMappingImpl } from "../../core/windowed.js";
-import type { RemoteOptions } from "../../core/remote-file.js";
+import type { Access, Anymmap, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions, EntryTypes } from "../../core/contract/api.js";
+import { WindowedMappingImpl } from "../../core/address-space/windowed.js";
+import type { RemoteOptions } from "../../core/remote/remote-file.js";
 import { isUrl, openRemote } from "./remote-file.js";
-import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/anymmap.js";
-import { MAP_POPULATE, PAGE_SIZE } from "../../core/constants.js";
-import { MmapError, isMmapError } from "../../core/errors.js";
-import { bits } from "../../core/validate.js";
+import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/address-space/anymmap.js";
+import { MAP_POPULATE, PAGE_SIZE } from "../../core/contract/constants.js";
+import { MmapError, isMmapError } from "../../core/contract/errors.js";
+import { bits } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
-import { type FileSystemFileHandle, browser, crossOriginIsolated, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
+import { type FileSystemFileHandle, browser, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
 import { blobIno, opfsComponents, opfsIno, OPEN_HINTS, openMode } from "./identity.js";
 import { browserErrorName, mapBrowserError } from "./map-error.js";
 import type { OpfsAgent } from "./opfs-agent.js";
@@ -57,6 +57,14 @@ export interface BrowserAnymmap extends Anymmap {
   attach(handle: SharedMemoryHandle): BrowserMapping;
   /** Waits until every write queued on the main thread (msync, munmap, truncate) is on storage. Browsers. */
   flush(): Promise<void>;
+}
+
+/** The browser entry's sources and mappings (`createEntry`'s type parameter). Browsers. */
+export interface BrowserEntryTypes extends EntryTypes {
+  readonly source: BrowserMapSource;
+  readonly openSource: BrowserOpenSource;
+  readonly mapping: BrowserMapping;
+  readonly instance: BrowserAnymmap;
 }
 
 /** How the runtime reaches files here; set by the entry. Browsers. */

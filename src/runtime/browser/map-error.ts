@@ -1,4 +1,4 @@
-import { WASI_ERRNO, errnoName } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
 
 /**
  * The one place browser exceptions (DOMException names of the File System

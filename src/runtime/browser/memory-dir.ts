@@ -1,4 +1,4 @@
-import { WASI_ERRNO } from "../../core/errno.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
 import { HostDir, type HostOpenOptions } from "../../wasi/host-dir.js";
 import {
   FILETYPE_DIRECTORY,

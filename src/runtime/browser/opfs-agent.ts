@@ -9,8 +9,8 @@
  * isolation (COOP/COEP) for SharedArrayBuffer and a dedicated worker for
  * Atomics.wait.
  */
-import { WASI_ERRNO, errnoName as errnoNameOf } from "../../core/errno.js";
-import { MmapError } from "../../core/errors.js";
+import { WASI_ERRNO, errnoName as errnoNameOf } from "../../abi/errno.js";
+import { MmapError } from "../../core/contract/errors.js";
 import {
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,
@@ -35,7 +35,7 @@ const OP_REMOVE = 9;
 
 const IDLE = 0;
 const REQUEST = 1;
-const DONE = 2;
+// 2 is DONE, which only the agent stores: agentMain cannot see these constants.
 
 /** Staging buffer: the most one round trip moves. */
 const DATA_SIZE = 4 << 20;
@@ -47,14 +47,14 @@ const TIMEOUT_MS = 60_000;
  * not refer to anything outside this function.
  */
 function agentMain(): void {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the agent drives OPFS objects reached through an untyped globalThis in its own worker (agentMain runs from its source text)
   const g: any = globalThis;
   let i32: Int32Array;
   let f64: Float64Array;
   let data: Uint8Array;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the agent drives OPFS objects reached through an untyped globalThis in its own worker (agentMain runs from its source text)
   let root: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the agent drives OPFS objects reached through an untyped globalThis in its own worker (agentMain runs from its source text)
   const files = new Map<number, { kind: "file"; h: any } | { kind: "dir" }>();
   let next = 1;
   const decoder = new TextDecoder();
@@ -81,7 +81,7 @@ function agentMain(): void {
     }
     return dir;
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the agent drives OPFS objects reached through an untyped globalThis in its own worker (agentMain runs from its source text)
   const syncHandle = async (fh: { createSyncAccessHandle(o?: unknown): Promise<any> }) => {
     try {
       return await fh.createSyncAccessHandle({ mode: "readwrite-unsafe" });
@@ -120,7 +120,8 @@ function agentMain(): void {
       }
       if (exists) throw named("FileExistsError");
     }
-    let fh;
+    // biome-ignore lint/suspicious/noExplicitAny: a FileSystemFileHandle, untyped like every OPFS object of the agent
+    let fh: any;
     try {
       fh = await dir.getFileHandle(name, { create: (flags & 1) !== 0 });
     } catch (e) {
@@ -195,7 +196,7 @@ function agentMain(): void {
         i32[4] = Math.min(bytes.length, 256);
         i32[2] = -1;
       }
-      Atomics.store(i32, 0, 2);
+      Atomics.store(i32, 0, 2); // DONE
       Atomics.notify(i32, 0);
     }
   }
@@ -227,20 +228,20 @@ const AGENT_NAMES: Readonly<Record<string, number>> = {
  * Browsers (dedicated workers, cross-origin isolated).
  */
 export class OpfsAgent {
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
-  private readonly data: Uint8Array;
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
+  readonly #i32: Int32Array;
+  readonly #f64: Float64Array;
+  readonly #data: Uint8Array;
+  readonly #encoder = new TextEncoder();
+  readonly #decoder = new TextDecoder();
 
   private constructor(
     private readonly worker: WorkerLike,
     ctl: SharedArrayBuffer,
     data: SharedArrayBuffer,
   ) {
-    this.i32 = new Int32Array(ctl, 0, 8);
-    this.f64 = new Float64Array(ctl, 32, 4);
-    this.data = new Uint8Array(data);
+    this.#i32 = new Int32Array(ctl, 0, 8);
+    this.#f64 = new Float64Array(ctl, 32, 4);
+    this.#data = new Uint8Array(data);
   }
 
   /** Starts an agent worker and waits until it can serve. Rejects with the reason it cannot. Browsers (dedicated workers). */
@@ -283,7 +284,7 @@ export class OpfsAgent {
 
   /** One round trip: 0 or a positive WASI errno. */
   private call(op: number): number {
-    const i32 = this.i32;
+    const i32 = this.#i32;
     i32[1] = op;
     Atomics.store(i32, 0, REQUEST);
     Atomics.notify(i32, 0);
@@ -295,37 +296,37 @@ export class OpfsAgent {
     }
     Atomics.store(i32, 0, IDLE);
     if (i32[2] === 0) return 0;
-    const name = this.decoder.decode(this.data.slice(0, i32[4]));
+    const name = this.#decoder.decode(this.#data.slice(0, i32[4]));
     return AGENT_NAMES[name] ?? mapBrowserError({ name });
   }
 
   private putString(s: string): void {
-    const bytes = this.encoder.encode(s);
-    if (bytes.length > this.data.length) throw new MmapError("ENAMETOOLONG", "open", "path too long");
-    this.data.set(bytes);
-    this.i32[4] = bytes.length;
+    const bytes = this.#encoder.encode(s);
+    if (bytes.length > this.#data.length) throw new MmapError("ENAMETOOLONG", "open", "path too long");
+    this.#data.set(bytes);
+    this.#i32[4] = bytes.length;
   }
 
   /** Opens a path: [0, id, 1 file | 2 directory] or [errno]. Flags: 1 create, 2 exclusive, 4 truncate, 8 writable. */
   open(path: string, flags: number): [number, number, number] | [number] {
     this.putString(path);
-    this.i32[6] = flags;
+    this.#i32[6] = flags;
     const err = this.call(OP_OPEN);
-    return err ? [err] : [0, this.f64[0]!, this.i32[5]!];
+    return err ? [err] : [0, this.#f64[0]!, this.#i32[5]!];
   }
 
   /** Reads into `dst` at `offset`: bytes read (fewer only at end of file) or -errno. */
   read(id: number, dst: Uint8Array, offset: number): number {
     let done = 0;
     while (done < dst.length) {
-      const want = Math.min(dst.length - done, this.data.length);
-      this.i32[3] = id;
-      this.i32[4] = want;
-      this.f64[1] = offset + done;
+      const want = Math.min(dst.length - done, this.#data.length);
+      this.#i32[3] = id;
+      this.#i32[4] = want;
+      this.#f64[1] = offset + done;
       const err = this.call(OP_READ);
       if (err) return done > 0 ? done : -err;
-      const n = this.f64[0]!;
-      dst.set(this.data.subarray(0, n), done);
+      const n = this.#f64[0]!;
+      dst.set(this.#data.subarray(0, n), done);
       done += n;
       if (n < want) break;
     }
@@ -336,14 +337,14 @@ export class OpfsAgent {
   write(id: number, src: Uint8Array, offset: number): number {
     let done = 0;
     while (done < src.length) {
-      const want = Math.min(src.length - done, this.data.length);
-      this.data.set(src.subarray(done, done + want));
-      this.i32[3] = id;
-      this.i32[4] = want;
-      this.f64[1] = offset + done;
+      const want = Math.min(src.length - done, this.#data.length);
+      this.#data.set(src.subarray(done, done + want));
+      this.#i32[3] = id;
+      this.#i32[4] = want;
+      this.#f64[1] = offset + done;
       const err = this.call(OP_WRITE);
       if (err) return done > 0 ? done : -err;
-      const n = this.f64[0]!;
+      const n = this.#f64[0]!;
       done += n;
       if (n < want) return done > 0 ? done : -WASI_ERRNO.ENOSPC;
     }
@@ -352,27 +353,27 @@ export class OpfsAgent {
 
   /** Size in bytes, or -errno. */
   size(id: number): number {
-    this.i32[3] = id;
+    this.#i32[3] = id;
     const err = this.call(OP_SIZE);
-    return err ? -err : this.f64[0]!;
+    return err ? -err : this.#f64[0]!;
   }
 
   /** 0 or -errno. */
   truncate(id: number, size: number): number {
-    this.i32[3] = id;
-    this.f64[1] = size;
+    this.#i32[3] = id;
+    this.#f64[1] = size;
     return -this.call(OP_TRUNCATE);
   }
 
   /** 0 or -errno. */
   flush(id: number): number {
-    this.i32[3] = id;
+    this.#i32[3] = id;
     return -this.call(OP_FLUSH);
   }
 
   /** 0 or -errno. */
   close(id: number): number {
-    this.i32[3] = id;
+    this.#i32[3] = id;
     return -this.call(OP_CLOSE);
   }
 

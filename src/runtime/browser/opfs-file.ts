@@ -3,8 +3,8 @@
  * through `FileSystemSyncAccessHandle`: synchronous, read-write, and read
  * straight into WebAssembly memory.
  */
-import { WASI_ERRNO } from "../../core/errno.js";
-import { MmapError } from "../../core/errors.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
+import { MmapError } from "../../core/contract/errors.js";
 import {
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,

@@ -2,8 +2,8 @@
  * The browser's transport for remote files: a synchronous XMLHttpRequest
  * with a Range header (dedicated workers only).
  */
-import { MmapError } from "../../core/errors.js";
-import { isUrl, type RangeResponse, type RemoteOptions, RemoteHostFile } from "../../core/remote-file.js";
+import { MmapError } from "../../core/contract/errors.js";
+import { isUrl, type RangeResponse, type RemoteOptions, RemoteHostFile } from "../../core/remote/remote-file.js";
 import { browser } from "./dom.js";
 
 export { isUrl };

@@ -2,8 +2,8 @@
  * Finding and compiling anymmap.wasm in a browser: once per page or worker,
  * from wherever the caller says, retried after a failure.
  */
-import { WASM_FILES, type WasmVariant } from "../../core/anymmap.js";
-import { MmapError } from "../../core/errors.js";
+import { WASM_FILES, type WasmVariant } from "../../core/address-space/anymmap.js";
+import { MmapError } from "../../core/contract/errors.js";
 import { browser } from "./dom.js";
 
 /**

@@ -6,8 +6,8 @@
  */
 import { dlopen, toArrayBuffer } from "bun:ffi";
 
-import { type FfiType, NATIVE_SYMBOLS, type FfiSymbols, ffiMman } from "../../core/ffi-mman.js";
-import type { NativeMman } from "../../core/native-mman.js";
+import { type FfiType, NATIVE_SYMBOLS, type FfiSymbols, ffiMman } from "../../core/engines/ffi-mman.js";
+import type { NativeMman } from "../../core/engines/native-mman.js";
 
 const bunType = (t: FfiType): string => (t === "pointer" ? "ptr" : t === "i64" ? "i64_fast" : t);
 

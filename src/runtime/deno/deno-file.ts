@@ -1,12 +1,12 @@
-import { MmapError } from "../../core/errors.js";
-import type { RemoteOptions } from "../../core/remote-file.js";
+import { MmapError } from "../../core/contract/errors.js";
+import type { RemoteOptions } from "../../core/remote/remote-file.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { type FsErrors, openHostFile } from "../node-fs/node-file.js";
 import { denoErrorName, mapDenoError, missingPermission } from "./map-error.js";
 
 /**
  * The MmapError for a permission Deno was not started with: code EACCES and
- * a message that names the flag to add. Works in Deno.
+ * a message that names the flag to add.
  */
 export function permissionError(flag: string, syscall: string, what: string, path: string | undefined, cause: unknown): MmapError {
   const scoped = path === undefined ? "" : ` or ${flag}=${path}`;
@@ -27,7 +27,7 @@ export function permissionError(flag: string, syscall: string, what: string, pat
  * node:fs `readSync` with a position is one `pread64` straight into the view
  * of WebAssembly memory, measured as fast or faster, and exact past 4 GiB.
  */
-/** Deno's errors for the node:fs backend. Works in Deno. */
+/** Deno's errors for the node:fs backend. */
 export const DENO_ERRORS: FsErrors = {
   map: mapDenoError,
   name: denoErrorName,
@@ -39,7 +39,7 @@ export const DENO_ERRORS: FsErrors = {
   },
 };
 
-/** Opens a file through Deno's node:fs (see DENO_ERRORS). Works in Deno. */
+/** Opens a file through Deno's node:fs (see DENO_ERRORS). */
 export function openDenoFile(path: string, flags: string, mode?: number, remote?: RemoteOptions): HostFile {
   return openHostFile(path, flags, mode, DENO_ERRORS, remote);
 }

@@ -29,13 +29,14 @@ const SIGNAL_NUMBERS: Record<Signal, number> = { SIGINT: 2, SIGTERM: 15 };
  * tell a library whether the program listens too; if it does, it sees the
  * raised signal a second time.
  */
-export function writeBackAtExit(writeBack: () => void): void {
-  addEventListener("unload", writeBack);
-  addEventListener("error", writeBack);
-  addEventListener("unhandledrejection", writeBack);
+export function writeBackAtExit(writeBack: (report: (message: string) => void) => void): void {
+  const writeBackNow = (): void => writeBack(console.error);
+  addEventListener("unload", writeBackNow);
+  addEventListener("error", writeBackNow);
+  addEventListener("unhandledrejection", writeBackNow);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     const onSignal = (): void => {
-      writeBack();
+      writeBackNow();
       Deno.removeSignalListener(signal, onSignal);
       try {
         Deno.kill(Deno.pid, signal);

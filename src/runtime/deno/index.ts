@@ -5,18 +5,19 @@
  * module (no file to read): it needs --allow-read only for the files it maps,
  * and --allow-write for writable ones; anonymous memory needs no flag.
  */
-import type { Anymmap, Backend, BackendChoice, EntryPoint, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions } from "../../core/api.js";
 import { wasmBase64 } from "virtual:anymmap-wasm-base64";
 
-import { AnymmapInstance, type RuntimeAdapter, type WasmVariant } from "../../core/anymmap.js";
+import { AnymmapInstance, type RuntimeAdapter, type WasmVariant } from "../../core/address-space/anymmap.js";
+import { createEntry, version } from "../../core/contract/entry.js";
 import { openDenoFile } from "./deno-file.js";
 import { writeBackAtExit } from "./exit-hook.js";
 import { denoNative } from "./native.js";
 import { mapDenoError } from "./map-error.js";
 
-export * from "../../core/constants.js";
-export { MmapError, isMmapError } from "../../core/errors.js";
-export type * from "../../core/api.js";
+export * from "../../core/contract/constants.js";
+export { MmapError, isMmapError } from "../../core/contract/errors.js";
+export type * from "../../core/contract/api.js";
+export { pageSize, version } from "../../core/contract/entry.js";
 
 /** The parts of Deno's global namespace this entry uses. */
 interface DenoNamespace {
@@ -25,11 +26,6 @@ interface DenoNamespace {
   readonly permissions: { querySync(desc: { name: "env"; variable: string } | { name: "ffi" }): { readonly state: string } };
 }
 declare const Deno: DenoNamespace;
-
-declare const __ANYMMAP_VERSION__: string;
-
-/** The package version. Deno. */
-export const version: string = typeof __ANYMMAP_VERSION__ === "string" ? __ANYMMAP_VERSION__ : "0.0.0-dev";
 
 /** The engine's bytes, from the base64 text rollup inlines (see rollup.config.mjs). */
 function wasmBytes(variant: WasmVariant = "default"): Uint8Array {
@@ -61,79 +57,22 @@ const adapter: RuntimeAdapter = {
   compile: (variant) => WebAssembly.compile(wasmBytes(variant)),
 };
 
-/** A new, independent address space (its own mappings and 4 GiB of memory); `sharedMemory: true` lets its WASM mappings be shared with workers. Deno. */
-export function createInstance(options?: InstanceOptions): Anymmap {
-  return new AnymmapInstance(adapter, options);
-}
-
-let shared: AnymmapInstance | undefined;
-function instance(): AnymmapInstance {
-  return (shared ??= new AnymmapInstance(adapter));
-}
-
-/** The page size of every alignment rule: 4096. Deno. */
-export const pageSize = 4096;
-/** The default address space's backend: "native" with --allow-ffi and the shared library built, else "wasm". Deno. */
-export const backend: Backend = instance().backend;
-
-/** Maps a path, a FileHandle, or anonymous memory (`null`), synchronously. Deno. */
-export function mmapSync(source: MapSource, options?: MapOptions): Mapping {
-  return instance().mmapSync(source, options);
-}
-/** Maps a path, a FileHandle, or anonymous memory (`null`). Deno. */
-export function mmap(source: MapSource, options?: MapOptions): Promise<Mapping> {
-  return instance().mmap(source, options);
-}
-/** Maps a file of any size through windows, synchronously; resident bytes stay within the budget. Deno. */
-export function mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping {
-  return instance().mmapWindowedSync(source, options);
-}
-/** Maps a file of any size through windows. Deno. */
-export function mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMapping> {
-  return instance().mmapWindowed(source, options);
-}
-/** Opens a file of the default address space, synchronously. Deno. */
-export function openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle {
-  return instance().openSync(path, flags, mode, backend);
-}
-/** Opens a file of the default address space. Deno. */
-export function open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
-  return instance().open(path, flags, mode, backend);
-}
-/** munmap(2) over the default address space: may cover several mappings. Deno. */
-export function munmap(address: number, length: number): void {
-  instance().munmap(address, length);
-}
-/** msync(2) over the default address space. Deno. */
-export function msync(address: number, length: number, flags?: number | string): void {
-  instance().msync(address, length, flags);
-}
-/** mprotect(2) over the default address space. Deno. */
-export function mprotect(address: number, length: number, prot: Prot): void {
-  instance().mprotect(address, length, prot);
-}
-/** madvise(2) over the default address space. Deno. */
-export function madvise(address: number, length: number, advice: number | string): void {
-  instance().madvise(address, length, advice);
-}
-/** mincore(2) over the default address space. Deno. */
-export function mincore(address: number, length: number): Uint8Array {
-  return instance().mincore(address, length);
-}
-/** Maps memory another thread shared (`mapping.share()`, received through postMessage). Deno. */
-export function attach(handle: SharedMemoryHandle): Mapping {
-  return instance().attach(handle);
-}
-/** Runtime, backend, page size, version and resident bytes of the default address space. Deno. */
-export function info(): Info {
-  return instance().info();
-}
-/** Host I/O counters of the default address space. Deno. */
-export function hostIO(): HostIOStats {
-  return instance().hostIO;
-}
-
-// This module is an anymmap entry: tsc fails here if its exports stop
-// matching the contract every runtime entry shares.
-type Satisfies<T extends EntryPoint> = T;
-type EntryCheck = Satisfies<typeof import("./index.js")>;
+export const {
+  /** The default address space's backend: "native" with --allow-ffi and the shared library built (and ANYMMAP_BACKEND is not "wasm"), else "wasm". Deno. */
+  backend,
+  createInstance,
+  mmapSync,
+  mmap,
+  mmapWindowedSync,
+  mmapWindowed,
+  openSync,
+  open,
+  munmap,
+  msync,
+  mprotect,
+  madvise,
+  mincore,
+  attach,
+  info,
+  hostIO,
+} = createEntry((options) => new AnymmapInstance(adapter, options));

@@ -1,4 +1,5 @@
-import { WASI_ERRNO, errnoName, linuxErrnoName, wasiErrnoFromName } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName, linuxErrnoName, wasiErrnoFromName } from "../../abi/errno.js";
+import { NODE_CODES } from "../node-fs/map-error.js";
 
 /**
  * The one place Deno's errors become WASI errnos. Deno throws two kinds:
@@ -28,19 +29,10 @@ const DENO_ERRORS: Readonly<Record<string, number>> = {
   WriteZero: WASI_ERRNO.EIO,
 };
 
-// Node validation codes of Deno's node:fs layer; in C they would have been EINVAL.
-const NODE_CODES: Readonly<Record<string, number>> = {
-  ERR_INVALID_ARG_TYPE: WASI_ERRNO.EINVAL,
-  ERR_INVALID_ARG_VALUE: WASI_ERRNO.EINVAL,
-  ERR_OUT_OF_RANGE: WASI_ERRNO.EINVAL,
-  ERR_FS_FILE_TOO_LARGE: WASI_ERRNO.EFBIG,
-  ERR_BUFFER_TOO_LARGE: WASI_ERRNO.ENOMEM,
-};
-
 /**
  * The `--allow-*` flag a Deno permission error asks for ("--allow-read",
  * "--allow-write"), or undefined when `e` is not a missing permission (an
- * OS-level EACCES is not: no flag can fix it). Works in Deno.
+ * OS-level EACCES is not: no flag can fix it).
  */
 export function missingPermission(e: unknown): string | undefined {
   if (!(e instanceof Error)) return undefined;
@@ -54,7 +46,7 @@ export function missingPermission(e: unknown): string | undefined {
  * WASI errno for an error thrown by Deno or its node:fs layer: a POSIX
  * `code` ("ENOENT") through the errno table, a `Deno.errors.*` class by
  * name (NotCapable, a missing permission flag, is EACCES), a few Node
- * validation codes as EINVAL, anything else EIO. Never throws. Works in Deno.
+ * validation codes as EINVAL, anything else EIO. Never throws.
  */
 export function mapDenoError(e: unknown): number {
   if (typeof e !== "object" || e === null) return WASI_ERRNO.EIO;
@@ -67,7 +59,7 @@ export function mapDenoError(e: unknown): number {
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;
 }
 
-/** The POSIX name anymmap reports for an error thrown by Deno, e.g. "ENOENT" or "EACCES". Works in Deno. */
+/** The POSIX name anymmap reports for an error thrown by Deno, e.g. "ENOENT" or "EACCES". */
 export function denoErrorName(e: unknown): string {
   return errnoName(mapDenoError(e));
 }

@@ -4,8 +4,8 @@
  * Deno.dlopen. Needs --allow-ffi; without it anymmap uses its WASM engine,
  * without an error.
  */
-import { type FfiType, NATIVE_SYMBOLS, type FfiSymbols, ffiMman } from "../../core/ffi-mman.js";
-import type { NativeMman } from "../../core/native-mman.js";
+import { type FfiType, NATIVE_SYMBOLS, type FfiSymbols, ffiMman } from "../../core/engines/ffi-mman.js";
+import type { NativeMman } from "../../core/engines/native-mman.js";
 
 type DenoFfiType = "u64" | "i64" | "i32" | "buffer";
 type PointerObject = object;

@@ -17,11 +17,11 @@ const TERMINATING = ["SIGINT", "SIGTERM"] as const;
  * the same status. A program with its own listener decides, and its exit
  * writes back through "exit".
  */
-export function writeBackAtExit(writeBack: () => void): void {
-  process.on("exit", writeBack);
+export function writeBackAtExit(writeBack: (report: (message: string) => void) => void): void {
+  process.on("exit", () => writeBack(console.error));
   for (const signal of TERMINATING) {
     const onSignal = (): void => {
-      writeBack();
+      writeBack(console.error);
       if (process.listenerCount(signal) > 1) return;
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);

@@ -1,4 +1,4 @@
-import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
+import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../abi/errno.js";
 
 /**
  * The one place the errors of `node:fs` (Node's, and Bun's, which throws the
@@ -7,8 +7,9 @@ import { WASI_ERRNO, errnoName, wasiErrnoFromName } from "../../core/errno.js";
  */
 
 // Node-specific codes with an obvious POSIX meaning; they come from argument
-// validation, which in C would have been the kernel's EINVAL.
-const NODE_CODES: Readonly<Record<string, number>> = {
+// validation, which in C would have been the kernel's EINVAL. Deno's node:fs
+// layer throws them too (deno/map-error.ts).
+export const NODE_CODES: Readonly<Record<string, number>> = {
   ERR_INVALID_ARG_TYPE: WASI_ERRNO.EINVAL,
   ERR_INVALID_ARG_VALUE: WASI_ERRNO.EINVAL,
   ERR_OUT_OF_RANGE: WASI_ERRNO.EINVAL,
@@ -19,7 +20,7 @@ const NODE_CODES: Readonly<Record<string, number>> = {
 /**
  * WASI errno for an error thrown by a Node API: a system error's `code`
  * ("ENOENT", "EOPNOTSUPP", ...) through the errno table, a few Node
- * validation codes as EINVAL, anything else EIO. Never throws. Works in Node.
+ * validation codes as EINVAL, anything else EIO. Never throws.
  */
 export function mapNodeError(e: unknown): number {
   const code =
@@ -29,7 +30,7 @@ export function mapNodeError(e: unknown): number {
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;
 }
 
-/** The POSIX name anymmap reports for an error thrown by a Node API, e.g. "ENOENT" or "EIO". Works in Node. */
+/** The POSIX name anymmap reports for an error thrown by a Node API, e.g. "ENOENT" or "EIO". */
 export function nodeErrorName(e: unknown): string {
   return errnoName(mapNodeError(e));
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { resolve, sep } from "node:path";
-import { WASI_ERRNO } from "../../core/errno.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
 import { HostDir, type HostOpenOptions } from "../../wasi/host-dir.js";
 import type { HostFile, HostFileStat, HostTime } from "../../wasi/host-file.js";
 import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } from "./node-file.js";
@@ -92,17 +92,26 @@ export class NodeHostDir extends HostDir {
   }
 
   override mkdir(path: string): number {
-    return this.run(path, (full) => (fs.mkdirSync(full, 0o777), 0));
+    return this.run(path, (full) => {
+      fs.mkdirSync(full, 0o777);
+      return 0;
+    });
   }
 
   override rmdir(path: string): number {
-    return this.run(path, (full) => (fs.rmdirSync(full), 0));
+    return this.run(path, (full) => {
+      fs.rmdirSync(full);
+      return 0;
+    });
   }
 
   override rename(from: string, toDir: HostDir, to: string): number {
     if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
     const target = toDir.full(to);
     if (typeof target === "number") return target;
-    return this.run(from, (full) => (fs.renameSync(full, target), 0));
+    return this.run(from, (full) => {
+      fs.renameSync(full, target);
+      return 0;
+    });
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import { WASI_ERRNO } from "../../core/errno.js";
-import { MmapError } from "../../core/errors.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
+import { MmapError } from "../../core/contract/errors.js";
 import {
   FILETYPE_BLOCK_DEVICE,
   FILETYPE_CHARACTER_DEVICE,
@@ -14,8 +14,8 @@ import {
   type HostFileStat,
   type HostTime,
 } from "../../wasi/host-file.js";
-import { NOT_MAPPABLE } from "../../core/messages.js";
-import { isUrl, type RemoteOptions } from "../../core/remote-file.js";
+import { NOT_MAPPABLE } from "../../core/contract/messages.js";
+import { isUrl, type RemoteOptions } from "../../core/remote/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 import { openRemote } from "./remote.js";
 

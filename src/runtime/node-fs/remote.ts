@@ -5,8 +5,8 @@
  */
 import { Worker } from "node:worker_threads";
 
-import { MmapError } from "../../core/errors.js";
-import { type RangeResponse, type RemoteOptions, RemoteHostFile } from "../../core/remote-file.js";
+import { MmapError } from "../../core/contract/errors.js";
+import { type RangeResponse, type RemoteOptions, RemoteHostFile } from "../../core/remote/remote-file.js";
 
 /** Room after the body for the response headers, as JSON. */
 const HEADER_ROOM = 8192;

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { type HostDir } from "../../wasi/host-dir.js";
+import type { HostDir } from "../../wasi/host-dir.js";
 import { runProgram } from "../../wasi/program.js";
 import { NodeHostDir } from "./node-dir.js";
 import { type FsErrors, NODE_ERRORS } from "./node-file.js";

@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 
 import process from "node:process";
 
-import { isMmapError } from "../../core/errors.js";
+import { isMmapError } from "../../core/contract/errors.js";
 import { RUN_USAGE, runCommand, writeAll } from "../node-fs/run-command.js";
 import { cc } from "./cc.js";
 import { createInstance, version } from "./index.js";

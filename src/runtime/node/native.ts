@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
 import { markAsUntransferable } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 
-import type { NativeMman } from "../../core/native-mman.js";
-import { probeFlags } from "../../core/platform.js";
+import type { NativeMman } from "../../core/engines/native-mman.js";
+import { probeFlags } from "../../core/engines/platform.js";
 
 type Addon = Omit<NativeMman, "platform" | "binding" | "maxBuffer" | "faultCounter"> & { faultCounter?: ArrayBuffer };
 

@@ -2,7 +2,7 @@
  * A native stand-in for <wasi/api.h>: the types, constants and functions of
  * WASI preview1 that the anymmap core uses, with the layouts and values of
  * Emscripten's header, so that the core (wasm/src/) compiles unchanged for the host
- * (wasm/native/anymmap_native.h says how). memfs.c implements the functions
+ * (wasm/native/anymmap_hosted.h says how). memfs.c implements the functions
  * over an in-memory file system.
  */
 #ifndef ANYMMAP_NATIVE_WASI_API_H

@@ -3,10 +3,10 @@
  * implements exactly these, whatever the host OS.
  */
 
-/** Bytes per page: Linux's 4096, not WebAssembly's 65536. All runtimes. */
+/** Bytes per page: Linux's 4096, not WebAssembly's 65536. */
 export const PAGE_SIZE = 4096;
 
-/** Memory protection bits for `prot`. All runtimes. */
+/** Memory protection bits for `prot`. */
 export const PROT_NONE = 0;
 /** @see PROT_NONE */
 export const PROT_READ = 1;
@@ -15,7 +15,7 @@ export const PROT_WRITE = 2;
 /** @see PROT_NONE */
 export const PROT_EXEC = 4;
 
-/** Mapping flags for `flags`. All runtimes. */
+/** Mapping flags for `flags`. */
 export const MAP_SHARED = 0x01;
 /** @see MAP_SHARED */
 export const MAP_PRIVATE = 0x02;
@@ -36,14 +36,14 @@ export const MAP_NONBLOCK = 0x10000;
 /** @see MAP_SHARED */
 export const MAP_FIXED_NOREPLACE = 0x100000;
 
-/** msync flags. All runtimes. */
+/** msync flags. */
 export const MS_ASYNC = 1;
 /** @see MS_ASYNC */
 export const MS_INVALIDATE = 2;
 /** @see MS_ASYNC */
 export const MS_SYNC = 4;
 
-/** madvise advice values. All runtimes. */
+/** madvise advice values. */
 export const MADV_NORMAL = 0;
 /** @see MADV_NORMAL */
 export const MADV_RANDOM = 1;
@@ -58,7 +58,7 @@ export const MADV_FREE = 8;
 /** @see MADV_NORMAL */
 export const MADV_REMOVE = 9;
 
-/** mremap flags. All runtimes. */
+/** mremap flags. */
 export const MREMAP_MAYMOVE = 1;
 /** @see MREMAP_MAYMOVE */
 export const MREMAP_FIXED = 2;

@@ -48,12 +48,12 @@ const HINTS: Record<string, string> = {
     "the sharing thread unmapped (or remapped) this memory before it was attached; keep the mapping until every worker has attached it, and share() again after an mremap",
 };
 
-/** Why memory cannot be shared with workers where SharedArrayBuffer is missing, and what to do. All runtimes. */
+/** Why memory cannot be shared with workers where SharedArrayBuffer is missing, and what to do. */
 export function noSharedArrayBuffer(runtime: string): string {
   return `${runtime} has no SharedArrayBuffer here, which memory shared with workers needs: in a browser, serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (crossOriginIsolated)`;
 }
 
-/** The hint for a failed call, or a generic one. All runtimes. */
+/** The hint for a failed call, or a generic one. */
 export function hint(syscall: string, code: string): string {
   return HINTS[`${syscall}:${code}`] ?? `${syscall} failed`;
 }

@@ -1,20 +1,20 @@
-import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, OpenFlags, Prot, SharedMemoryHandle, WindowedOptions } from "./api.js";
+import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, OpenFlags, Prot, SharedMemoryHandle, WindowedOptions } from "../contract/api.js";
 import { AttachedMemory } from "./attached-memory.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "./constants.js";
-import type { Engine } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { noSharedArrayBuffer } from "./messages.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "../contract/constants.js";
+import type { Engine } from "../engines/engine.js";
+import { MmapError } from "../contract/errors.js";
+import { noSharedArrayBuffer } from "../contract/messages.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
-import { NativeEngine } from "./native-engine.js";
-import type { NativeMman } from "./native-mman.js";
-import { PLATFORMS } from "./platform.js";
-import { isUrl, type RemoteOptions } from "./remote-file.js";
-import { bits, integer, optionalBackend, pageAligned, remoteOptions } from "./validate.js";
-import { type AtExit, WasmEngine } from "./wasm-engine.js";
+import { NativeEngine } from "../engines/native-engine.js";
+import type { NativeMman } from "../engines/native-mman.js";
+import { PLATFORMS } from "../engines/platform.js";
+import { isUrl, type RemoteOptions } from "../remote/remote-file.js";
+import { bits, integer, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
+import { type AtExit, WasmEngine } from "../engines/wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
-import type { HostFile } from "../wasi/host-file.js";
-import { WasiHost } from "../wasi/host.js";
+import type { HostFile } from "../../wasi/host-file.js";
+import { WasiHost } from "../../wasi/host.js";
 
 const BACKEND_CHOICES = new Set(["auto", "native", "wasm"]);
 
@@ -129,7 +129,7 @@ export class AnymmapInstance implements Anymmap {
     try {
       const mman = this.adapter.native();
       const platform = PLATFORMS[mman.platform];
-      if (!platform) throw new Error(`no platform table for ${mman.platform} (src/core/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+      if (!platform) throw new Error(`no platform table for ${mman.platform} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
       this.#native = new NativeEngine(mman, platform);
     } catch (e) {
       this.#nativeReason = e instanceof Error ? e.message : String(e);

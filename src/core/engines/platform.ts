@@ -1,15 +1,15 @@
 /**
  * The operating systems the native backend runs on: each one's values of
  * the mman constants, open flags and errno numbers. anymmap's API speaks
- * Linux x86-64 values everywhere (src/core/constants.ts); the native engine
+ * Linux x86-64 values everywhere (src/core/contract/constants.ts); the native engine
  * translates them through this table, so adding an OS (macOS) is adding a
  * row here, not touching the engine's logic.
  */
-import type { ConstantFamily } from "./constants.js";
-import { NAMES } from "./constants.js";
-import { linuxErrnoName } from "./errno.js";
+import type { ConstantFamily } from "../contract/constants.js";
+import { NAMES } from "../contract/constants.js";
+import { linuxErrnoName } from "../../abi/errno.js";
 
-/** One operating system's numbers. All runtimes (used by the native backend: Node, Deno, Bun). */
+/** One operating system's numbers, for the native backend (Node, Deno, Bun). */
 export interface Platform {
   readonly name: string;
   readonly pageSize: number;
@@ -77,6 +77,6 @@ export function toPlatform(platform: Platform, family: ConstantFamily, value: nu
  */
 export function probeFlags(name: string): { prot: number; flags: number } {
   const platform = PLATFORMS[name];
-  if (!platform) throw new Error(`no platform table for ${name} (src/core/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+  if (!platform) throw new Error(`no platform table for ${name} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
   return { prot: platform.values.PROT.read! | platform.values.PROT.write!, flags: platform.values.MAP.private! | platform.MAP_ANONYMOUS };
 }

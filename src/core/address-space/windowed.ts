@@ -1,12 +1,12 @@
-import type { Access, BackendChoice, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "./api.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "./constants.js";
-import { isMmapError, MmapError } from "./errors.js";
-import type { RemoteOptions } from "./remote-file.js";
-import { bits, integer, longOperation, optionalBackend, pageAligned, remoteOptions } from "./validate.js";
+import type { Access, BackendChoice, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "../contract/api.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "../contract/constants.js";
+import { isMmapError, MmapError } from "../contract/errors.js";
+import type { RemoteOptions } from "../remote/remote-file.js";
+import { bits, integer, longOperation, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
 
-/** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. All runtimes. */
+/** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. */
 export const DEFAULT_WINDOW_BUDGET = 256 * 2 ** 20;
-/** Default `windowSize`: the granule that reads, writes and `find` map. All runtimes. */
+/** Default `windowSize`: the granule that reads, writes and `find` map. */
 export const DEFAULT_WINDOW_SIZE = 16 * 2 ** 20;
 /** The largest window one mapping can be: the 4 GiB WebAssembly address space less the engine's own megabyte. */
 const MAX_WINDOW = 2 ** 32 - 2 ** 20;
@@ -18,6 +18,10 @@ export interface WindowSpace {
   mmapSync(source: never, options?: MapOptions): Mapping;
   openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice, remote?: RemoteOptions): FileHandle;
 }
+
+/** Called for each window of a range in turn: returns true to stop, or nothing to go on. */
+// biome-ignore lint/suspicious/noConfusingVoidType: bodies that never stop return nothing
+type WindowBody = (w: Window, from: number, to: number) => boolean | void;
 
 /** One mapped range of the file: `[start, end)` relative to the windowed mapping. */
 interface Window {
@@ -291,7 +295,7 @@ export class WindowedMappingImpl implements WindowedMapping {
    * the body runs, so that what the body maps meanwhile (find's check of a
    * pattern across an edge) cannot unmap the bytes it is looking at.
    */
-  private each(start: number, end: number, reverse: boolean, body: (w: Window, from: number, to: number) => boolean | void): void {
+  private each(start: number, end: number, reverse: boolean, body: WindowBody): void {
     const W = this.windowSize;
     if (!reverse) {
       for (let at = start; at < end; ) {
@@ -308,7 +312,7 @@ export class WindowedMappingImpl implements WindowedMapping {
     }
   }
 
-  private visit(from: number, to: number, body: (w: Window, from: number, to: number) => boolean | void): boolean {
+  private visit(from: number, to: number, body: WindowBody): boolean {
     const w = this.acquire(from, to, true);
     try {
       return body(w, from, to) === true;

@@ -1,9 +1,9 @@
-import type { HostIOStats, SharedMemoryHandle } from "./api.js";
-import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "./constants.js";
-import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { MAX_MAPPING } from "./wasm-engine.js";
-import { hint } from "./messages.js";
+import type { HostIOStats, SharedMemoryHandle } from "../contract/api.js";
+import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../contract/constants.js";
+import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "../engines/engine.js";
+import { MmapError } from "../contract/errors.js";
+import { MAX_MAPPING } from "../engines/wasm-engine.js";
+import { hint } from "../contract/messages.js";
 
 const UNMAPPED = 0xff;
 
@@ -22,11 +22,11 @@ export class AttachedMemory implements Engine {
   readonly length: number;
   readonly stats: HostIOStats = { reads: 0, readBytes: 0, writes: 0, writtenBytes: 0, syncs: 0, truncates: 0 };
   readonly start: number;
-  private readonly buffer: SharedArrayBuffer;
-  private readonly lock: Int32Array;
+  readonly #buffer: SharedArrayBuffer;
+  readonly #lock: Int32Array;
   /** Per page: its protection, or UNMAPPED. */
-  private readonly pages: Uint8Array;
-  private attached = true;
+  readonly #pages: Uint8Array;
+  #attached = true;
 
   constructor(handle: SharedMemoryHandle) {
     const { buffer, address, length, prot, lock } = handle;
@@ -35,11 +35,11 @@ export class AttachedMemory implements Engine {
       throw new MmapError("EINVAL", "attach", "handle.buffer is not the sharer's shared memory: pass the object share() returned, as postMessage delivered it");
     }
     if (!acquireShared(lock)) throw new MmapError("EBADF", "attach", hint("attach", "EBADF"));
-    this.buffer = buffer;
-    this.lock = lock;
+    this.#buffer = buffer;
+    this.#lock = lock;
     this.start = address;
     this.length = length;
-    this.pages = new Uint8Array(Math.ceil(length / PAGE_SIZE)).fill(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+    this.#pages = new Uint8Array(Math.ceil(length / PAGE_SIZE)).fill(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
   }
 
   resetStats(): void {}
@@ -77,7 +77,7 @@ export class AttachedMemory implements Engine {
   private range(address: number, length: number, syscall: string, code = "ENOMEM"): [number, number] {
     const first = Math.floor((address - this.start) / PAGE_SIZE);
     const end = Math.ceil((address + length - this.start) / PAGE_SIZE);
-    if (first < 0 || end > this.pages.length || this.pages.subarray(first, end).includes(UNMAPPED)) {
+    if (first < 0 || end > this.#pages.length || this.#pages.subarray(first, end).includes(UNMAPPED)) {
       throw new MmapError(code, syscall, hint(syscall, code));
     }
     return [first, end];
@@ -85,11 +85,11 @@ export class AttachedMemory implements Engine {
 
   munmap(address: number, length: number): void {
     const first = Math.max(0, Math.floor((address - this.start) / PAGE_SIZE));
-    const end = Math.min(this.pages.length, Math.ceil((address + length - this.start) / PAGE_SIZE));
-    if (first < end) this.pages.fill(UNMAPPED, first, end);
-    if (this.attached && this.pages.every((p) => p === UNMAPPED)) {
-      this.attached = false;
-      releaseShared(this.lock);
+    const end = Math.min(this.#pages.length, Math.ceil((address + length - this.start) / PAGE_SIZE));
+    if (first < end) this.#pages.fill(UNMAPPED, first, end);
+    if (this.#attached && this.#pages.every((p) => p === UNMAPPED)) {
+      this.#attached = false;
+      releaseShared(this.#lock);
     }
   }
 
@@ -104,7 +104,7 @@ export class AttachedMemory implements Engine {
   mprotect(address: number, length: number, prot: number): void {
     if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) throw new MmapError("EINVAL", "mprotect", hint("mprotect", "EINVAL"));
     const [first, end] = this.range(address, length, "mprotect");
-    this.pages.fill(prot, first, end);
+    this.#pages.fill(prot, first, end);
   }
 
   mremap(address: number, oldLength: number, newLength: number): number {
@@ -128,12 +128,12 @@ export class AttachedMemory implements Engine {
     const [first, end] = this.range(address, length, "access", "EFAULT");
     const need = access === ACCESS_WRITE ? PROT_WRITE : PROT_READ;
     for (let p = first; p < end; p++) {
-      if (!(this.pages[p]! & need)) throw new MmapError("EACCES", "access", hint("access", "EACCES"));
+      if (!(this.#pages[p]! & need)) throw new MmapError("EACCES", "access", hint("access", "EACCES"));
     }
   }
 
   bytes(address: number, length: number): Uint8Array {
-    return new Uint8Array(this.buffer, address, length);
+    return new Uint8Array(this.#buffer, address, length);
   }
 
   share(address: number, length: number): EngineShare {
@@ -141,7 +141,7 @@ export class AttachedMemory implements Engine {
     if (address !== this.start || length !== this.length) {
       throw new MmapError("EINVAL", "share", "share the whole attached mapping");
     }
-    return { buffer: this.buffer, lock: this.lock };
+    return { buffer: this.#buffer, lock: this.#lock };
   }
 
   owns(address: number): boolean {
@@ -149,10 +149,10 @@ export class AttachedMemory implements Engine {
   }
 
   residentBytes(): number {
-    return this.pages.filter((p) => p !== UNMAPPED).length * PAGE_SIZE;
+    return this.#pages.filter((p) => p !== UNMAPPED).length * PAGE_SIZE;
   }
 
   mappingCount(): number {
-    return this.attached ? 1 : 0;
+    return this.#attached ? 1 : 0;
   }
 }

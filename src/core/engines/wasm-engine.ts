@@ -1,13 +1,13 @@
-import type { RemoteOptions } from "./remote-file.js";
-import type { HostIOStats, OpenFlags } from "./api.js";
-import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_TYPE, MREMAP_MAYMOVE, PAGE_SIZE } from "./constants.js";
+import type { RemoteOptions } from "../remote/remote-file.js";
+import type { HostIOStats, OpenFlags } from "../contract/api.js";
+import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_TYPE, MREMAP_MAYMOVE, PAGE_SIZE } from "../contract/constants.js";
 import type { Engine, EngineShare } from "./engine.js";
-import { WASI_ERRNO, errnoName } from "./errno.js";
-import { MmapError } from "./errors.js";
-import { hint, noSharedArrayBuffer } from "./messages.js";
-import { minus, type Range } from "./ranges.js";
-import type { HostFile } from "../wasi/host-file.js";
-import type { WasiHost } from "../wasi/host.js";
+import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
+import { MmapError } from "../contract/errors.js";
+import { hint, noSharedArrayBuffer } from "../contract/messages.js";
+import { minus, type Range } from "../address-space/ranges.js";
+import type { HostFile } from "../../wasi/host-file.js";
+import type { WasiHost } from "../../wasi/host.js";
 
 /** The C core's exports (wasm/exports.txt). Pointers are i32, off_t is i64. */
 interface CoreExports {
@@ -46,7 +46,7 @@ export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
  * error, a signal with its default action): the runtime adapter's hook.
  * Called once per hook, when an engine first maps a file MAP_SHARED.
  */
-export type AtExit = (writeBack: () => void) => void;
+export type AtExit = (writeBack: (report: (message: string) => void) => void) => void;
 
 /**
  * Engines that may hold unsynced MAP_SHARED pages: those with a shared file
@@ -60,10 +60,10 @@ const hooked = new WeakSet<AtExit>();
 /**
  * Writes back every dirty MAP_SHARED page of every engine, as the kernel's
  * page cache would keep them past the process. Synchronous (exit handlers
- * cannot wait); a file that fails is reported on stderr, the others still
- * written.
+ * cannot wait); a file that fails is told to `report` (the runtime's stderr),
+ * the others still written.
  */
-export function writeBackAllEngines(): void {
+export function writeBackAllEngines(report: (message: string) => void): void {
   for (const engine of unsyncedEngines) {
     let code: string | undefined;
     try {
@@ -73,7 +73,7 @@ export function writeBackAllEngines(): void {
       code = String(e);
     }
     // Nobody is left to throw to: stderr is the only place the loss can be told.
-    if (code) console.error(`anymmap: some unsynced MAP_SHARED writes could not be written to their files at exit (${code})`);
+    if (code) report(`anymmap: some unsynced MAP_SHARED writes could not be written to their files at exit (${code})`);
   }
 }
 

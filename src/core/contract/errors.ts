@@ -1,6 +1,6 @@
-import { errnoName, linuxErrno } from "./errno.js";
+import { errnoName, linuxErrno } from "../../abi/errno.js";
 
-/** Extra context for an MmapError. Works in all runtimes. */
+/** Extra context for an MmapError. */
 export interface MmapErrorOptions {
   path?: string;
   cause?: unknown;
@@ -9,7 +9,7 @@ export interface MmapErrorOptions {
 /**
  * The error every anymmap API throws: shaped like a Node system error
  * (`code`, `errno`, `syscall`, `path`) so that code written against
- * `fs` errors handles it unchanged, in every runtime. Works in all runtimes.
+ * `fs` errors handles it unchanged, in every runtime.
  */
 export class MmapError extends Error {
   override readonly name = "MmapError";
@@ -48,7 +48,6 @@ export class MmapError extends Error {
 /**
  * True for an MmapError, including one from a second copy of this module
  * (bundlers can load two), where `instanceof` alone would say no.
- * Works in all runtimes.
  */
 export function isMmapError(e: unknown): e is MmapError {
   if (e instanceof MmapError) return true;

@@ -1,5 +1,5 @@
-import type { RemoteOptions } from "./remote-file.js";
-import type { Backend, HostIOStats, OpenFlags, SharedMemoryHandle } from "./api.js";
+import type { RemoteOptions } from "../remote/remote-file.js";
+import type { Backend, HostIOStats, OpenFlags, SharedMemoryHandle } from "../contract/api.js";
 
 /** anymmap_touch access kinds. */
 export const ACCESS_READ = 1;

@@ -1,5 +1,7 @@
 /**
  * The one contract every runtime entry of anymmap is typed against.
+ * Everything here works in every runtime (Node, Deno, Bun, browsers) unless
+ * its documentation names where it works.
  */
 
 type LowerProtBit = "read" | "write" | "exec";
@@ -8,7 +10,7 @@ type UpperProtBit = "PROT_READ" | "PROT_WRITE" | "PROT_EXEC";
 /**
  * Protection: a number (`PROT_READ | PROT_WRITE`), letters (`"r"`, `"rw"`,
  * `"rwx"`, `"none"`) or names joined by `|` (`"read|write"`,
- * `"PROT_READ|PROT_WRITE"`). A misspelt name fails type-checking. All runtimes.
+ * `"PROT_READ|PROT_WRITE"`). A misspelt name fails type-checking.
  */
 export type Prot =
   | number
@@ -17,9 +19,9 @@ export type Prot =
   | LowerProtBit | `${LowerProtBit}|${LowerProtBit}` | `${LowerProtBit}|${LowerProtBit}|${LowerProtBit}`
   | UpperProtBit | `${UpperProtBit}|${UpperProtBit}` | `${UpperProtBit}|${UpperProtBit}|${UpperProtBit}`;
 
-/** A mapping flag by name, lower-case. All runtimes. */
+/** A mapping flag by name, lower-case. */
 type MapName = "shared" | "private" | "shared_validate" | "fixed" | "fixed_noreplace" | "anonymous" | "anon" | "noreserve" | "populate" | "nonblock";
-/** A mapping flag as `mmap(2)` spells it. All runtimes. */
+/** A mapping flag as `mmap(2)` spells it. */
 type UpperMapName = `MAP_${Uppercase<Exclude<MapName, "anon">>}`;
 
 /**
@@ -27,30 +29,30 @@ type UpperMapName = `MAP_${Uppercase<Exclude<MapName, "anon">>}`;
  * joined by `|` (`"shared"`, `"shared|populate"`, `"private|fixed"`,
  * `"MAP_SHARED|MAP_ANONYMOUS"`). A misspelt name fails type-checking; what
  * the names mean together (exactly one of shared and private...) is checked
- * at run time, as the kernel does. All runtimes.
+ * at run time, as the kernel does.
  */
 export type MapFlags =
   | number
   | MapName | `${MapName}|${MapName}` | `${MapName}|${MapName}|${MapName}`
   | UpperMapName | `${UpperMapName}|${UpperMapName}` | `${UpperMapName}|${UpperMapName}|${UpperMapName}`;
 
-/** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). All runtimes. */
+/** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). */
 export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "ax" | "ax+";
 
-/** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. All runtimes. */
+/** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. */
 export type MapSource = string | FileHandle | null | undefined;
 
 /**
  * What holds a mapping's memory: `"wasm"`, the C engine in WebAssembly
  * (every runtime), or `"native"`, the operating system's `mmap` (Node with the
- * addon built, Deno with `--allow-ffi`, Bun). All runtimes.
+ * addon built, Deno with `--allow-ffi`, Bun).
  */
 export type Backend = "wasm" | "native";
 
-/** Which backend to use: `"auto"` is native where available, else WASM. All runtimes. */
+/** Which backend to use: `"auto"` is native where available, else WASM. */
 export type BackendChoice = Backend | "auto";
 
-/** Options of `mmap`/`mmapSync`. All runtimes. */
+/** Options of `mmap`/`mmapSync`. */
 export interface MapOptions {
   /** Default `"r"` (`PROT_READ`). */
   prot?: Prot;
@@ -78,10 +80,10 @@ export interface MapOptions {
   signal?: AbortSignal;
 }
 
-/** The kind of access a view is for. All runtimes. */
+/** The kind of access a view is for. */
 export type Access = "read" | "write";
 
-/** What `info()` reports. All runtimes. */
+/** What `info()` reports. */
 export interface Info {
   version: string;
   runtime: string;
@@ -99,7 +101,7 @@ export interface Info {
   sharedMemory: boolean;
 }
 
-/** Host file I/O that reached the runtime's file API, counted by the WASI host. All runtimes. */
+/** Host file I/O that reached the runtime's file API, counted by the WASI host. */
 export interface HostIOStats {
   reads: number;
   readBytes: number;
@@ -132,7 +134,7 @@ export interface FileHandle extends Disposable {
   close(): void;
 }
 
-/** A live mapping. All runtimes. */
+/** A live mapping. */
 export interface Mapping extends Disposable {
   /** Address in the instance's address space. Changes only when `mremap` moves the mapping. */
   readonly address: number;
@@ -215,7 +217,7 @@ export interface SharedMemoryHandle {
   readonly offset?: number;
 }
 
-/** Options of `createInstance`. All runtimes. */
+/** Options of `createInstance`. */
 export interface InstanceOptions {
   /**
    * Give the WASM engine a shared WebAssembly.Memory (the second build,
@@ -253,7 +255,7 @@ export interface WindowedOptions {
   signal?: AbortSignal;
 }
 
-/** Options of long operations (find over GiBs, populate, msync of many windows). All runtimes. */
+/** Options of long operations (find over GiBs, populate, msync of many windows). */
 export interface LongOperation {
   /** Stops the operation between windows with `MmapError` `ECANCELED` (the signal's reason as `cause`). */
   signal?: AbortSignal;
@@ -265,7 +267,7 @@ export interface LongOperation {
  * A view of a range of a windowed mapping, pinned (never unmapped to stay in
  * the budget) until released. Do not use `bytes` after `release()`. On the
  * WASM backend `bytes.buffer` is the address space's whole memory, as for
- * `Mapping.bytes`: hand copies (`read()`) to other code. All runtimes.
+ * `Mapping.bytes`: hand copies (`read()`) to other code.
  */
 export interface MappedWindow extends Disposable {
   readonly offset: number;
@@ -335,7 +337,7 @@ export interface Anymmap {
   open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
   /** Maps a file or anonymous memory synchronously. Node, Deno, Bun, browser workers. */
   mmapSync(source: MapSource, options?: MapOptions): Mapping;
-  /** Maps a file or anonymous memory. All runtimes. */
+  /** Maps a file or anonymous memory. */
   mmap(source: MapSource, options?: MapOptions): Promise<Mapping>;
   /** Maps a file of any size through windows. Node, Deno, Bun, browser workers. */
   mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMapping;
@@ -366,27 +368,157 @@ export interface Anymmap {
 }
 
 /**
- * What every runtime entry exports: the default address space's calls plus
- * `createInstance` for more. Each runtime entry is type-checked against it.
+ * The types a runtime entry maps from and to. Node, Deno and Bun use
+ * `DefaultEntryTypes`; the browser entry widens the sources (Blobs,
+ * FileSystemFileHandles) and the mapping (`load`, `msyncAsync`).
  */
-export interface EntryPoint {
+export interface EntryTypes {
+  /** What `mmap`, `mmapSync` and the windowed forms accept. */
+  readonly source: unknown;
+  /** What `open` accepts. */
+  readonly openSource: unknown;
+  /** What the mapping calls return. */
+  readonly mapping: Mapping;
+  /** What `createInstance` returns. */
+  readonly instance: Anymmap;
+}
+
+/** The entry types of Node, Deno and Bun. */
+export interface DefaultEntryTypes extends EntryTypes {
+  readonly source: MapSource;
+  readonly openSource: string;
+  readonly mapping: Mapping;
+  readonly instance: Anymmap;
+}
+
+/**
+ * The calls of a runtime entry, one interface each, so that each carries its
+ * documentation into every entry's declarations (an entry's exports are
+ * destructured from `createEntry`, and TypeScript keeps a call signature's
+ * documentation only when the signature is declared in a named type).
+ */
+// biome-ignore-start lint/style/useShorthandFunctionType: TypeScript carries a call signature's documentation into the entries' .d.ts only from a named interface
+export declare namespace EntryCall {
+  interface CreateInstance<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * A new, independent address space (its own mappings and 4 GiB of WASM
+     * memory); `sharedMemory: true` lets its MAP_SHARED|MAP_ANONYMOUS WASM
+     * mappings be shared with workers (in browsers: a crossOriginIsolated page).
+     */
+    (options?: InstanceOptions): T["instance"];
+  }
+  interface MmapSync<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps a path, an open `FileHandle` or anonymous memory (`null`),
+     * synchronously, in the default address space. Node, Deno, Bun, browser
+     * workers. Browsers also map a File or Blob (anywhere; on the main thread
+     * load file pages with `await mapping.load()` before viewing them); OPFS
+     * paths need a cross-origin isolated dedicated worker and a finished
+     * `await init()`; a FileSystemFileHandle needs `await mmap(handle)`.
+     */
+    (source: T["source"], options?: MapOptions): T["mapping"];
+  }
+  interface Mmap<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps a path, an open `FileHandle` or anonymous memory (`null`) in the
+     * default address space, loading the engine first. All runtimes; browsers
+     * also map a File, Blob or FileSystemFileHandle, on the main thread too.
+     */
+    (source: T["source"], options?: MapOptions): Promise<T["mapping"]>;
+  }
+  interface MmapWindowedSync<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps a file of any size through windows, synchronously; the bytes of
+     * mapped windows stay within the budget. Node, Deno, Bun, browser
+     * workers (OPFS paths need cross-origin isolation and `await init()`).
+     */
+    (source: T["source"], options?: WindowedOptions): WindowedMapping;
+  }
+  interface MmapWindowed<T extends EntryTypes = DefaultEntryTypes> {
+    /** Maps a file of any size through windows, loading the engine first. Node, Deno, Bun, browser workers. */
+    (source: T["source"], options?: WindowedOptions): Promise<WindowedMapping>;
+  }
+  interface OpenSync {
+    /**
+     * Opens a file of the default address space synchronously, for its
+     * default backend or `backend`. Node, Deno, Bun, browser workers (OPFS
+     * paths: a cross-origin isolated dedicated worker, after `await init()`).
+     */
+    (path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
+  }
+  interface Open<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Opens a file of the default address space. All runtimes with file
+     * access; browsers open an OPFS path, a FileSystemFileHandle or a File or
+     * Blob (read-only), on the main thread too.
+     */
+    (path: T["openSource"], flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
+  }
+  interface Munmap {
+    /** munmap(2) over the default address space: may cover several mappings. */
+    (address: number, length: number): void;
+  }
+  interface Msync {
+    /** msync(2) over the default address space (a browser's main thread queues OPFS writes: `await flush()`). */
+    (address: number, length: number, flags?: number | string): void;
+  }
+  interface Mprotect {
+    /** mprotect(2) over the default address space. */
+    (address: number, length: number, prot: Prot): void;
+  }
+  interface Madvise {
+    /** madvise(2) over the default address space. */
+    (address: number, length: number, advice: number | string): void;
+  }
+  interface Mincore {
+    /** mincore(2) over the default address space: one byte per page, 1 when resident. */
+    (address: number, length: number): Uint8Array;
+  }
+  interface Attach<T extends EntryTypes = DefaultEntryTypes> {
+    /**
+     * Maps, in the default address space, memory another thread shared
+     * (`mapping.share()`, received through `postMessage`). Native handles:
+     * Node, Deno, Bun. WASM handles: every runtime with SharedArrayBuffer
+     * (browsers: crossOriginIsolated).
+     */
+    (handle: SharedMemoryHandle): T["mapping"];
+  }
+  interface GetInfo {
+    /** Runtime, backend, page size, version and resident bytes of the default address space. */
+    (): Info;
+  }
+  interface GetHostIO {
+    /** Host I/O counters of the default address space (reads and writes that reached the file system). */
+    (): HostIOStats;
+  }
+}
+// biome-ignore-end lint/style/useShorthandFunctionType: see above
+
+/**
+ * What every runtime entry exports: the default address space's calls plus
+ * `createInstance` for more, built by `createEntry`. Each runtime entry,
+ * and the contract `src/index.ts`, is type-checked against it.
+ */
+export interface EntryPoint<T extends EntryTypes = DefaultEntryTypes> {
+  /** The package version. */
   readonly version: string;
+  /** 4096: every offset, length and address rule is in these pages. */
   readonly pageSize: number;
-  /** The default backend of the default address space. */
+  /** The backend of the default address space: "native" where the runtime reaches the kernel's mmap (and ANYMMAP_BACKEND is not "wasm"), else "wasm". */
   readonly backend: Backend;
-  createInstance(options?: InstanceOptions): Anymmap;
-  mmapSync: Anymmap["mmapSync"];
-  mmap: Anymmap["mmap"];
-  mmapWindowedSync: Anymmap["mmapWindowedSync"];
-  mmapWindowed: Anymmap["mmapWindowed"];
-  openSync: Anymmap["openSync"];
-  open: Anymmap["open"];
-  munmap: Anymmap["munmap"];
-  msync: Anymmap["msync"];
-  mprotect: Anymmap["mprotect"];
-  madvise: Anymmap["madvise"];
-  mincore: Anymmap["mincore"];
-  attach: Anymmap["attach"];
-  info: Anymmap["info"];
-  hostIO(): HostIOStats;
+  readonly createInstance: EntryCall.CreateInstance<T>;
+  readonly mmapSync: EntryCall.MmapSync<T>;
+  readonly mmap: EntryCall.Mmap<T>;
+  readonly mmapWindowedSync: EntryCall.MmapWindowedSync<T>;
+  readonly mmapWindowed: EntryCall.MmapWindowed<T>;
+  readonly openSync: EntryCall.OpenSync;
+  readonly open: EntryCall.Open<T>;
+  readonly munmap: EntryCall.Munmap;
+  readonly msync: EntryCall.Msync;
+  readonly mprotect: EntryCall.Mprotect;
+  readonly madvise: EntryCall.Madvise;
+  readonly mincore: EntryCall.Mincore;
+  readonly attach: EntryCall.Attach<T>;
+  readonly info: EntryCall.GetInfo;
+  readonly hostIO: EntryCall.GetHostIO;
 }

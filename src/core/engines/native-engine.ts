@@ -1,4 +1,4 @@
-import type { HostIOStats, OpenFlags } from "./api.js";
+import type { HostIOStats, OpenFlags } from "../contract/api.js";
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
@@ -17,14 +17,14 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
-} from "./constants.js";
-import type { ConstantFamily } from "./constants.js";
+} from "../contract/constants.js";
+import type { ConstantFamily } from "../contract/constants.js";
 import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { hint } from "./messages.js";
+import { MmapError } from "../contract/errors.js";
+import { hint } from "../contract/messages.js";
 import type { NativeMman, NativeReservation } from "./native-mman.js";
 import { type Platform, toPlatform } from "./platform.js";
-import { minus } from "./ranges.js";
+import { minus } from "../address-space/ranges.js";
 
 /**
  * A file that mappings show, with the descriptor that lets parts of them be

@@ -166,10 +166,10 @@ const ALIASES: Readonly<Record<string, ErrnoName>> = {
   EDEADLOCK: "EDEADLK",
 };
 
-/** A POSIX errno name that WASI preview1 can carry (plus "SUCCESS" for 0). Works in all runtimes. */
+/** A POSIX errno name that WASI preview1 can carry (plus "SUCCESS" for 0). */
 export type ErrnoName = keyof typeof WASI_TABLE;
 
-/** WASI preview1 errno by POSIX name, e.g. `WASI_ERRNO.EBADF === 8`. Works in all runtimes. */
+/** WASI preview1 errno by POSIX name, e.g. `WASI_ERRNO.EBADF === 8`. */
 export const WASI_ERRNO: { readonly [K in ErrnoName]: (typeof WASI_TABLE)[K][0] } =
   Object.freeze(
     Object.fromEntries(
@@ -193,14 +193,14 @@ for (const [alias, name] of Object.entries(ALIASES)) {
  * POSIX name of a WASI errno (also accepts the C core's Emscripten-only
  * errnos above 99, and a negated errno as HostFile methods return).
  * Unknown numbers give `"E?<n>"` rather than throwing, since this runs on
- * error paths. Works in all runtimes.
+ * error paths.
  */
 export function errnoName(wasiErrno: number): string {
   const n = Math.abs(wasiErrno);
   return NAME_BY_NUMBER.get(n) ?? `E?${n}`;
 }
 
-/** Linux x86-64 errno number for a POSIX name (aliases such as EWOULDBLOCK included), or undefined. Works in all runtimes. */
+/** Linux x86-64 errno number for a POSIX name (aliases such as EWOULDBLOCK included), or undefined. */
 export function linuxErrno(name: string): number | undefined {
   return LINUX_BY_NAME.get(name);
 }
@@ -208,11 +208,10 @@ export function linuxErrno(name: string): number | undefined {
 /**
  * WASI preview1 errno for a POSIX name, or undefined when WASI has no number
  * for it (e.g. ENODATA). Aliases resolve: EOPNOTSUPP gives ENOTSUP's 58.
- * Works in all runtimes.
  */
 export function wasiErrnoFromName(name: string): number | undefined {
   const canonical = ALIASES[name] ?? name;
-  return Object.prototype.hasOwnProperty.call(WASI_TABLE, canonical)
+  return Object.hasOwn(WASI_TABLE, canonical)
     ? WASI_TABLE[canonical as ErrnoName][0]
     : undefined;
 }
@@ -220,7 +219,7 @@ export function wasiErrnoFromName(name: string): number | undefined {
 const NAME_BY_LINUX = new Map<number, string>();
 for (const [name, [, linux]] of Object.entries(WASI_TABLE)) NAME_BY_LINUX.set(linux, ALIASES[name] ?? name);
 
-/** POSIX name of a Linux x86-64 errno (positive or negated), `"E?<n>"` when unknown. Works in all runtimes. */
+/** POSIX name of a Linux x86-64 errno (positive or negated), `"E?<n>"` when unknown. */
 export function linuxErrnoName(errno: number): string {
   const n = Math.abs(errno);
   return NAME_BY_LINUX.get(n) ?? `E?${n}`;

@@ -4,7 +4,7 @@
  * include this header (-include) into every translation unit of the core and
  * of code that calls it, with -I wasm/native so that <wasi/api.h> is the shim
  * in wasm/native/wasi/. It
- *  - renames the POSIX entry points (mmap, munmap, ...) to anymmap_native_*,
+ *  - renames the POSIX entry points (mmap, munmap, ...) to anymmap_hosted_*,
  *    so that they do not replace libc's; callers that include this header
  *    write mmap(...) and get anymmap's;
  *  - gives errno names Emscripten's (WASI) numbers, which the shim returns;
@@ -14,11 +14,11 @@
  * Pointers passed to the core must lie in [anymmap_base, anymmap_base + 4 GiB):
  * a NULL hint is anymmap_base (linear address 0), not NULL.
  */
-#ifndef ANYMMAP_NATIVE_H
-#define ANYMMAP_NATIVE_H
+#ifndef ANYMMAP_HOSTED_H
+#define ANYMMAP_HOSTED_H
 
 #ifdef __wasm__
-#error "anymmap_native.h is for native builds only"
+#error "anymmap_hosted.h is for native builds only"
 #endif
 
 #include <stddef.h>
@@ -31,14 +31,14 @@
 #include "errno_wasi.h"
 #include "memfs.h"
 
-#define mmap anymmap_native_mmap
-#define munmap anymmap_native_munmap
-#define msync anymmap_native_msync
-#define mprotect anymmap_native_mprotect
-#define mremap anymmap_native_mremap
-#define madvise anymmap_native_madvise
-#define posix_madvise anymmap_native_posix_madvise
-#define mincore anymmap_native_mincore
+#define mmap anymmap_hosted_mmap
+#define munmap anymmap_hosted_munmap
+#define msync anymmap_hosted_msync
+#define mprotect anymmap_hosted_mprotect
+#define mremap anymmap_hosted_mremap
+#define madvise anymmap_hosted_madvise
+#define posix_madvise anymmap_hosted_posix_madvise
+#define mincore anymmap_hosted_mincore
 
 void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
 int munmap(void *addr, size_t length);
@@ -49,7 +49,7 @@ int madvise(void *addr, size_t length, int advice);
 int posix_madvise(void *addr, size_t length, int advice);
 int mincore(void *addr, size_t length, unsigned char *vec);
 
-/* Linear memory: 4 GiB reserved (not committed) by anymmap_native_init. */
+/* Linear memory: 4 GiB reserved (not committed) by anymmap_hosted_init. */
 #define ANYMMAP_NATIVE_MEMORY_SIZE (UINT64_C(1) << 32)
 /* The lowest linear address a mapping may take; in WebAssembly, the C heap
  * lies below it. */
@@ -58,11 +58,11 @@ extern uintptr_t anymmap_base;
 
 /* Reserves linear memory (once) and empties the file system: 0, or -1 when
  * the reservation fails. */
-int anymmap_native_init(void);
+int anymmap_hosted_init(void);
 
 /* Start the next fuzz input from the state of a fresh process. Only valid
  * once nothing is mapped and no descriptor is open: the caller checks that. */
-void anymmap_native_reset_vm(void);
-void anymmap_native_reset_files(void);
+void anymmap_hosted_reset_vm(void);
+void anymmap_hosted_reset_files(void);
 
 #endif

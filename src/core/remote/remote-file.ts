@@ -5,9 +5,9 @@
  * one Range request, so a read-ahead run of neighbouring pages is one
  * request.
  */
-import { WASI_ERRNO } from "./errno.js";
-import { MmapError } from "./errors.js";
-import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../wasi/host-file.js";
+import { WASI_ERRNO } from "../../abi/errno.js";
+import { MmapError } from "../contract/errors.js";
+import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../../wasi/host-file.js";
 
 /** `dev` of remote files. All runtimes. */
 export const DEV_URL = 3n;

@@ -1,10 +1,10 @@
-import type { Access, Mapping, Prot, SharedMemoryHandle } from "./api.js";
-import { MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "./constants.js";
-import type { Backend } from "./api.js";
-import { ACCESS_READ, ACCESS_WRITE, type Engine } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { hint } from "./messages.js";
-import { bits, integer, pageAligned } from "./validate.js";
+import type { Access, Mapping, Prot, SharedMemoryHandle } from "../contract/api.js";
+import { MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "../contract/constants.js";
+import type { Backend } from "../contract/api.js";
+import { ACCESS_READ, ACCESS_WRITE, type Engine } from "../engines/engine.js";
+import { MmapError } from "../contract/errors.js";
+import { hint } from "../contract/messages.js";
+import { bits, integer, pageAligned } from "../contract/validate.js";
 
 const encoder = new TextEncoder();
 
@@ -88,7 +88,7 @@ export class MappingState {
 /**
  * A live mapping of an address space, in WASM linear memory or the
  * kernel's (native). Methods take offsets relative to the mapping; the
- * address is where its first byte lives. All runtimes.
+ * address is where its first byte lives.
  */
 export class MappingImpl implements Mapping {
   readonly #state: MappingState;

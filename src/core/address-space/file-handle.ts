@@ -1,7 +1,7 @@
-import type { Backend, FileHandle } from "./api.js";
-import type { Engine } from "./engine.js";
-import { MmapError } from "./errors.js";
-import { integer } from "./validate.js";
+import type { Backend, FileHandle } from "../contract/api.js";
+import type { Engine } from "../engines/engine.js";
+import { MmapError } from "../contract/errors.js";
+import { integer } from "../contract/validate.js";
 
 /**
  * An open file of one address space and one engine. Its I/O goes through

@@ -1,0 +1,181 @@
+/**
+ * The directory half of the WASI host: path_* calls and preopens over the
+ * HostDirs of the fd table (FdCalls).
+ */
+import {
+  FILESTAT_SIZE,
+  FSTFLAGS_ATIM,
+  FSTFLAGS_ATIM_NOW,
+  FSTFLAGS_MTIM,
+  FSTFLAGS_MTIM_NOW,
+  LOOKUP_SYMLINK_FOLLOW,
+  OFLAGS_CREAT,
+  OFLAGS_DIRECTORY,
+  OFLAGS_EXCL,
+  OFLAGS_TRUNC,
+  PREOPENTYPE_DIR,
+  PRESTAT_SIZE,
+  FDFLAGS_APPEND,
+  WASI_RIGHTS,
+} from "../abi/wasi.js";
+import { E, FdCalls } from "./fd-calls.js";
+import { HostDir, type HostOpenOptions } from "./host-dir.js";
+import type { HostTime } from "./host-file.js";
+
+const PATH_MAX = 4096;
+
+export abstract class PathCalls extends FdCalls {
+  // ---- directories ----
+
+  /** The path argument of a path_* call; ENOENT for "", as Linux. */
+  protected pathArg(ptr: number, len: number): string | number {
+    if (len === 0) return -E.ENOENT;
+    if (len >= PATH_MAX) return -E.ENAMETOOLONG;
+    this.mem.views();
+    this.mem.check(ptr, len);
+    const path = new TextDecoder().decode(this.mem.u8.subarray(ptr, ptr + len));
+    return path.includes("\0") ? -E.EINVAL : path;
+  }
+
+  protected dirOf(fd: number): HostDir | number {
+    const dir = this.dirs.get(fd)?.dir;
+    if (dir) return dir;
+    return this.table.has(fd) || this.stdioOpen.has(fd) ? -E.ENOTDIR : -E.EBADF;
+  }
+
+  protected pathCall(fd: number, ptr: number, len: number, op: (dir: HostDir, path: string) => number): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    return FdCalls.status(this.callDir(() => op(dir, path)));
+  }
+
+  protected fdPrestatGet(fd: number, buf: number): number {
+    const name = this.dirs.get(fd)?.name;
+    if (name === undefined) return E.EBADF;
+    this.mem.views();
+    this.mem.check(buf, PRESTAT_SIZE);
+    this.mem.u8.fill(0, buf, buf + PRESTAT_SIZE);
+    this.mem.dv.setUint8(buf, PREOPENTYPE_DIR);
+    this.mem.dv.setUint32(buf + 4, new TextEncoder().encode(name).length, true);
+    return E.SUCCESS;
+  }
+
+  protected fdPrestatDirName(fd: number, ptr: number, len: number): number {
+    const name = this.dirs.get(fd)?.name;
+    if (name === undefined) return E.EBADF;
+    const bytes = new TextEncoder().encode(name);
+    if (len < bytes.length) return E.ENAMETOOLONG;
+    this.mem.views();
+    this.mem.check(ptr, bytes.length);
+    this.mem.u8.set(bytes, ptr);
+    return E.SUCCESS;
+  }
+
+  protected pathOpen(
+    fd: number,
+    dirflags: number,
+    ptr: number,
+    len: number,
+    oflags: number,
+    rights: bigint,
+    fdflags: number,
+    fdPtr: number,
+  ): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    this.mem.check(fdPtr, 4);
+    const R = WASI_RIGHTS;
+    const options: HostOpenOptions = {
+      readable: (BigInt(rights) & R.FD_READ) !== 0n,
+      writable: (BigInt(rights) & R.FD_WRITE) !== 0n,
+      append: (fdflags & FDFLAGS_APPEND) !== 0,
+      create: (oflags & OFLAGS_CREAT) !== 0,
+      exclusive: (oflags & OFLAGS_EXCL) !== 0,
+      truncate: (oflags & OFLAGS_TRUNC) !== 0,
+      directory: (oflags & OFLAGS_DIRECTORY) !== 0,
+      follow: (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0,
+    };
+    const opened = this.callDir(() => dir.open(path, options));
+    if (typeof opened === "number") return FdCalls.status(opened);
+    let newFd: number;
+    if (opened instanceof HostDir) {
+      newFd = this.freeFd();
+      this.dirs.set(newFd, { dir: opened });
+    } else {
+      newFd = this.open(opened);
+    }
+    this.mem.views();
+    this.mem.setU32(fdPtr, newFd);
+    return E.SUCCESS;
+  }
+
+  protected pathFilestatGet(fd: number, flags: number, ptr: number, len: number, buf: number): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    this.mem.check(buf, FILESTAT_SIZE);
+    return this.writeStat(
+      buf,
+      this.callDir(() => dir.stat(path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0)),
+    );
+  }
+
+  protected static times(atim: bigint, mtim: bigint, fstflags: number): [HostTime, HostTime] | undefined {
+    if (
+      (fstflags & FSTFLAGS_ATIM && fstflags & FSTFLAGS_ATIM_NOW) ||
+      (fstflags & FSTFLAGS_MTIM && fstflags & FSTFLAGS_MTIM_NOW)
+    )
+      return undefined;
+    const pick = (set: number, now: number, v: bigint): HostTime =>
+      fstflags & now ? "now" : fstflags & set ? BigInt.asUintN(64, BigInt(v)) : undefined;
+    return [pick(FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW, atim), pick(FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW, mtim)];
+  }
+
+  protected pathFilestatSetTimes(
+    fd: number,
+    flags: number,
+    ptr: number,
+    len: number,
+    atim: bigint,
+    mtim: bigint,
+    fstflags: number,
+  ): number {
+    const times = PathCalls.times(atim, mtim, fstflags);
+    if (!times) return E.EINVAL;
+    return this.pathCall(fd, ptr, len, (dir, path) =>
+      dir.setTimes(path, times[0], times[1], (flags & LOOKUP_SYMLINK_FOLLOW) !== 0),
+    );
+  }
+
+  protected fdFilestatSetTimes(fd: number, atim: bigint, mtim: bigint, fstflags: number): number {
+    const times = PathCalls.times(atim, mtim, fstflags);
+    if (!times) return E.EINVAL;
+    const dir = this.dirs.get(fd)?.dir;
+    if (dir) return FdCalls.status(this.callDir(() => dir.setTimes(".", times[0], times[1], true)));
+    const en = this.entry(fd);
+    if (!en) return E.EBADF;
+    if (en.kind === "stdio") return E.ENOTSUP;
+    const file = en.file;
+    return FdCalls.status(this.callDir(() => file.setTimes(times[0], times[1])));
+  }
+
+  protected pathRename(
+    fd: number,
+    oldPtr: number,
+    oldLen: number,
+    newFd: number,
+    newPtr: number,
+    newLen: number,
+  ): number {
+    const to = this.dirOf(newFd);
+    if (typeof to === "number") return -to;
+    const newPath = this.pathArg(newPtr, newLen);
+    if (typeof newPath === "number") return -newPath;
+    return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.rename(path, to, newPath));
+  }
+}
