@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 npm run build
+# Each entry's exports keep their documentation in dist/*.d.ts.
+node scripts/check-dts-docs.mjs
 # The native backend: the N-API addon and the shared library for Deno and Bun.
 # `npm install` builds them too, but never fails; in CI they must build.
 if [ "${CI:-}" = "true" ]; then node native/build.mjs --strict; else node native/build.mjs; fi
