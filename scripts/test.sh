@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 npm run build
+# Each entry's exports keep their documentation in dist/*.d.ts.
+node scripts/check-dts-docs.mjs
 # The native backend (the N-API addon and the shared library for Deno and
 # Bun) into prebuilds/<platform>-<arch>/: in CI for every published platform
 # (linux-arm64 with the cross compiler .ci/run installs), else for this machine.
