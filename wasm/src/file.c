@@ -8,6 +8,9 @@
 #define FIRST_HIDDEN_FD 0x40000000
 static int32_t next_hidden_fd = FIRST_HIDDEN_FD;
 
+struct file files[MAX_FILES];
+uint32_t files_used;
+
 #ifndef __wasm__
 /* Natively only, for the fuzzer: see anymmap_native_reset_vm. Every static
  * variable of this file must be reset here. */
@@ -126,12 +129,6 @@ int anymmap_close(int fd) {
 static int file_for_io(int fd, struct fd_info *info) {
   if (fd_info(fd, info)) return -1;
   return file_find(info->dev, info->ino);
-}
-
-/* The digest decides, as in page_dirty: a page only viewed for writing
- * (PG_DIRTY) but unchanged is clean. */
-static int page_clean(uint32_t p) {
-  return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
 /* The file's bytes under resident shared page p changed. A clean page stays
