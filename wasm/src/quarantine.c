@@ -42,14 +42,13 @@ uint32_t quarantine_evict(void) {
 void quarantine_run(uint32_t start, uint32_t end) {
   if (start >= end) return;
   for (uint32_t p = start; p < end; p++) page_obj[p] = QUARANTINE;
-  uint32_t last = (q_first + q_count + QUARANTINE_RANGES - 1) % QUARANTINE_RANGES;
-  if (q_count && ring[last].end == start) {
-    ring[last].end = end;
-  } else {
-    last = (q_first + q_count++) % QUARANTINE_RANGES;
-    ring[last].start = start;
-    ring[last].end = end;
-  }
+  /* Never merged with the newest range, even when adjacent: a merged range
+   * would keep its older part past its time (a mapping freed again and
+   * again beside its last place would never leave), and the ring has room
+   * for every range anyway. */
+  uint32_t last = (q_first + q_count++) % QUARANTINE_RANGES;
+  ring[last].start = start;
+  ring[last].end = end;
   q_pages += end - start;
   /* The oldest range goes once the pages freed after it fill the budget. */
   while (q_count > 1 && q_pages - (ring[q_first].end - ring[q_first].start) >= QUARANTINE_PAGES)
