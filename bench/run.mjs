@@ -4,7 +4,7 @@
  * run, reported as ratios to C mmap measured in the same run.
  *
  *   npm run bench                       full run (1 GiB / 6 GiB files)
- *   npm run bench -- --quick            reduced run (64 MiB / 1 GiB files, fewer runs)
+ *   npm run bench -- --quick            reduced run (64 MiB / 1 GiB files, 1k mappings, fewer runs)
  *   node bench/run.mjs [options]
  *
  * Options:
@@ -43,10 +43,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { runtimeEnv } from "../scripts/runtime-env.mjs";
 import { CONTENDERS } from "./contenders/index.mjs";
-import { RUN_ORDER, scenarios } from "./scenarios.mjs";
+import { manyId, runOrder, scenarios } from "./scenarios.mjs";
 import {
   generateCheck,
   generateDense,
+  generateMany,
   generateSparse,
   randomPages,
   warm,
@@ -124,6 +125,14 @@ const cfg = opts.quick
       light: { runs: opts.runs ?? 21, warmup: 1, warmupMs: 1000 },
     };
 Object.assign(cfg, {
+  // The many-mappings scenarios (issue 15): time per mapping as the count
+  // grows. 100k mappings at once exceed Linux's default vm.max_map_count
+  // (65530) even for C, so the largest count is 60k. --quick runs 1k only.
+  allManyCounts: [1000, 10000, 60000],
+  manyCounts: opts.quick ? [1000] : [1000, 10000, 60000],
+  // A contender that slows down as mappings accumulate is cut off here
+  // (the row says so) rather than holding the whole run.
+  manyTimeoutMs: 60_000,
   // anymmap's windows in scenarios 3 and 4 (a mapping is at most 4 GiB − 1 MiB).
   window: Math.floor(((opts.window ?? 3) * GiB) / PAGE) * PAGE,
   randomPages: 1000,
@@ -204,7 +213,7 @@ function spawnJob(cmd, args, extra = {}) {
 
 function failure(r, what) {
   if (r.error) return { error: `${what}: ${r.error.message}` };
-  if (r.signal) return { error: `${what} killed by ${r.signal}${r.signal === "SIGTERM" ? " (timeout)" : ""}: ${tail(r.stderr)}` };
+  if (r.signal) return { error: `${what} killed by ${r.signal}${r.signal === "SIGTERM" ? " (timeout: the run did not finish in time)" : ""}: ${tail(r.stderr)}` };
   return { error: `${what} exited with ${r.status}: ${tail(r.stderr || r.stdout)}` };
 }
 
@@ -220,6 +229,7 @@ function parseJsonLine(r, what, marker) {
 }
 
 const C_SCENARIO = {
+  ...Object.fromEntries(cfg.manyCounts.map((n) => [manyId(n), "many"])),
   "s1-touch": "touch",
   "s1-scan": "scan",
   "s3-tail": "tail",
@@ -229,10 +239,10 @@ const C_SCENARIO = {
 };
 
 function runC(c, sc, plan, ctx, prep) {
-  const file = sc.id === "s3-tail" || sc.id === "s4-random" ? ctx.sparse.path : ctx.dense.path;
-  const pages = sc.id === "s4-random" ? ctx.files.randomPages : sc.id === "s5-msync" ? ctx.files.dirtyPages : "-";
+  const file = sc.many ? ctx.many.dir : sc.id === "s3-tail" || sc.id === "s4-random" ? ctx.sparse.path : ctx.dense.path;
+  const pages = sc.many ? String(sc.many) : sc.id === "s4-random" ? ctx.files.randomPages : sc.id === "s5-msync" ? ctx.files.dirtyPages : "-";
   const args = [c.mode, C_SCENARIO[sc.id], file, String(plan.runs), String(plan.warmup), String(plan.warmupMs), pages, ctx.device ?? ""];
-  const r = spawnJob(prep.c.bin, args);
+  const r = spawnJob(prep.c.bin, args, sc.many ? { timeout: cfg.manyTimeoutMs } : {});
   const out = parseJsonLine(r, "C bench");
   if (out.extra) {
     for (const k of Object.keys(out.extra)) out.extra[k] = out.extra[k].map((v) => (v < 0 ? null : v));
@@ -280,7 +290,10 @@ function runJs(c, sc, plan, ctx, check = false) {
     io: !!sc?.io,
     check,
   };
-  const r = spawnJob(rt.command, [...rt.args, join(repo, "bench", "lib", "worker.mjs"), JSON.stringify(spec)], { env: jsEnv(c) });
+  const r = spawnJob(rt.command, [...rt.args, join(repo, "bench", "lib", "worker.mjs"), JSON.stringify(spec)], {
+    env: jsEnv(c),
+    ...(sc?.many ? { timeout: cfg.manyTimeoutMs } : {}),
+  });
   return parseJsonLine(r, `${c.label} worker`, "@@BENCH ");
 }
 
@@ -399,6 +412,9 @@ async function main() {
     randomPages: writePagesFile(tmp, "random-pages.txt", sparse.randomPages),
     dirtyPages: writePagesFile(tmp, "dirty-pages.txt", dirty),
   };
+  const maxMany = Math.max(...cfg.manyCounts);
+  log(`generating ${maxMany} one-page files for the many-mappings scenarios`);
+  const many = generateMany(join(tmp, "many"), maxMany, cfg.manyCounts);
   const hugeAfterWarm = fileHugePages();
 
   const [c, emcc, mmapIo, host] = await prepPromise;
@@ -417,6 +433,7 @@ async function main() {
     window: cfg.window,
     device,
     files,
+    many: { dir: many.dir, sums: many.sums, counts: Object.fromEntries(cfg.manyCounts.map((n) => [manyId(n), n])) },
     mmapIoDir: mmapIo.ok ? mmapIo.dir : null,
   };
 
@@ -424,7 +441,7 @@ async function main() {
   const selected = all.filter(
     (s) => !opts.only || opts.only.some((o) => o === s.id || o === s.n || s.n.startsWith(o) || `s${s.n}` === o),
   );
-  const order = RUN_ORDER.map((id) => selected.find((s) => s.id === id)).filter(Boolean);
+  const order = runOrder(cfg).map((id) => selected.find((s) => s.id === id)).filter(Boolean);
   const results = new Map();
 
   for (const sc of order) {
@@ -471,6 +488,8 @@ async function main() {
           stats: summarize(out.samples),
           warmupRuns: out.warmupRuns ?? null,
           checksum: out.checksum,
+          peakRssBytes: out.peakRssBytes ?? null,
+          rssStartBytes: out.rssStartBytes ?? null,
         });
         const expected = sc.expected(ctx);
         if (expected !== null && out.checksum !== expected && !out.wrong) {
@@ -547,6 +566,7 @@ async function main() {
     for (const r of results.get(sc.id).filter((r) => r.anymmap)) {
       const t = r.status === "ok" ? r.target : { status: r.status === "wrong" ? "WRONG BYTES" : r.status, detail: r.reason };
       out.push(`  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${(t?.status ?? "—").padEnd(8)} ${t?.detail ?? ""}  [target ${r.backend === "native" ? (sc.nativeTarget?.text ?? "none") : sc.targetText}]`);
+      if (r.rssTarget) out.push(`  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${r.rssTarget.status.padEnd(8)} ${r.rssTarget.detail}  [target ${sc.rssTarget.text}]`);
     }
   }
   const seconds = (Date.now() - started) / 1000;
@@ -607,6 +627,8 @@ async function main() {
         ...(r.warmupRuns !== undefined && r.warmupRuns !== null ? { warmupRuns: r.warmupRuns } : {}),
         ...(r.ratioC !== undefined ? { ratioToCMmap: r.ratioC, ratioToBestOther: r.ratioBest } : {}),
         ...(r.target ? { target: r.target } : {}),
+        ...(r.peakRssBytes ? { peakRssBytes: r.peakRssBytes, rssStartBytes: r.rssStartBytes } : {}),
+        ...(r.rssTarget ? { rssTarget: r.rssTarget } : {}),
         ...(r.partSamples ? { phasesNs: Object.fromEntries(Object.entries(r.partSamples).map(([k, v]) => [k, { samples: v, median: median(v) }])) } : {}),
         ...(r.io ? { io: r.io } : {}),
       })),
@@ -637,6 +659,13 @@ function finishScenario(sc, rows) {
     if (r.anymmap && r.status === "ok") {
       const t = r.backend === "native" ? sc.nativeTarget : sc.target;
       r.target = t ? t.eval(r, rows, sc) : { status: "n/a", detail: "no target", limitNs: null };
+      if (sc.rssTarget && sc.rssTarget.backend === r.backend) {
+        const growth = r.peakRssBytes && r.rssStartBytes !== null ? r.peakRssBytes - r.rssStartBytes : null;
+        r.rssTarget =
+          growth === null
+            ? { status: "n/a", detail: "no RSS figures (no /proc)" }
+            : { status: growth <= sc.rssTarget.limitBytes ? "met" : "MISSED", detail: `RSS growth ${fmtBytes(growth)}`, text: sc.rssTarget.text };
+      }
     }
   }
 }
@@ -665,8 +694,8 @@ function svgOf(json) {
 /** One line per scenario: anymmap against C mmap and the best other contender, and the target. */
 function summaryOf(shown, results) {
   const out = [
-    "| scenario | anymmap WASM (Node) | C mmap | best other contender | anymmap ÷ C mmap | target | status |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| scenario | anymmap | C mmap | best other contender | anymmap ÷ C mmap | target | status | peak RSS (growth) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const sc of shown) {
     const rows = results.get(sc.id);
@@ -680,7 +709,9 @@ function summaryOf(shown, results) {
         `| ${sc.n} ${sc.short.replace(/^\S+ /, "")}${name} | ${ok ? fmtTime(r.stats.median) : `${r.status}: ${String(r.reason).split(";")[0].replaceAll("|", "\\|")}`} | ` +
           `${c ? fmtTime(c.stats.median) : "—"} | ${best ? `${best.label} ${fmtTime(best.stats.median)}` : "—"} | ` +
           `${ok && c ? fmtRatio(r.stats.median / c.stats.median) : "—"} | ${r.backend === "native" ? (sc.nativeTarget?.text ?? "—") : sc.targetText} | ` +
-          `${ok ? `**${r.target?.status ?? "—"}** ${r.target?.detail ?? ""}` : `**${r.status === "wrong" ? "WRONG BYTES" : "not measured"}**`} |`,
+          `${ok ? `**${r.target?.status ?? "—"}** ${r.target?.detail ?? ""}` : `**${r.status === "wrong" ? "WRONG BYTES" : "not measured"}**`} | ` +
+          `${ok ? `${fmtBytes(r.peakRssBytes)} (${r.rssStartBytes ? `+${fmtBytes(r.peakRssBytes - r.rssStartBytes)}` : "—"})` : "—"}` +
+          `${r.rssTarget ? `; ${sc.rssTarget.text}: **${r.rssTarget.status}**` : ""} |`,
       );
     }
   }

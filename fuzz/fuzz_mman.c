@@ -22,6 +22,11 @@
  *    anymmap_pread sees them; one file page has one address;
  *  - private pages read in show the file (or the resident shared page);
  *  - pages that are not resident, and pages that were unmapped, are zero;
+ *  - an unmapped address is not handed out again (by mmap without MAP_FIXED
+ *    or a hint, or by a moving mremap) before 64 MiB of other pages have
+ *    been freed after it, so that a view kept past munmap never reaches
+ *    another mapping; only the same file page of a MAP_SHARED mapping may
+ *    come back at its old address (its object still reserves it);
  *  - the core's tables agree with the model (vmas sorted, reference counts,
  *    protection, object kinds, writer counts);
  *  - at the end, after unmapping everything and closing every descriptor,
@@ -150,6 +155,14 @@ static uint32_t ntouched;
 static uint64_t touched_bits[NPAGES / 64];
 static uint32_t freed[MAX_TOUCHED];
 static uint32_t nfreed;
+/* The model of the quarantine: freed_seq[p] is the count of pages freed when
+ * page p was freed (0: never freed this input), what it held in freed_ino
+ * and freed_fp (-1 and 0 for anonymous and private pages). */
+#define QUARANTINE_MODEL_PAGES 16384u
+static uint64_t freed_total;
+static uint64_t freed_seq[NPAGES];
+static int16_t freed_ino[NPAGES];
+static int64_t freed_fp[NPAGES];
 
 struct post {
   int ino;
@@ -195,6 +208,7 @@ static struct mp *mnew(uint32_t p) {
     memset(shadow[i], 0, PAGE_SIZE);
     memset(synced[i], 0, PAGE_SIZE);
     slot_of[p] = (uint16_t)i;
+    freed_seq[p] = 0;
     nlive++;
     note_touched(p);
     return &pool[i];
@@ -203,10 +217,24 @@ static struct mp *mnew(uint32_t p) {
 }
 
 static void mfree(struct mp *m) {
+  freed_seq[m->page] = ++freed_total;
+  freed_ino[m->page] = (int16_t)(m->kind == M_SHARED ? m->ino : -1);
+  freed_fp[m->page] = m->kind == M_SHARED ? m->fp : 0;
   slot_of[m->page] = 0;
   m->in_use = 0;
   nlive--;
   if (nfreed < MAX_TOUCHED) freed[nfreed++] = m->page;
+}
+
+/* Page p, freed earlier, is mapped again by a call that did not ask for its
+ * address: it must have left the quarantine, unless it is the same file page
+ * of a MAP_SHARED mapping (an object still reserving it puts it back there). */
+static void check_not_reused(uint32_t p, int ino, int64_t fp, const char *call) {
+  if (!freed_seq[p] || slot_of[p]) return;
+  if (ino >= 0 && freed_ino[p] == ino && freed_fp[p] == fp) return;
+  CHECK(freed_total - freed_seq[p] >= QUARANTINE_MODEL_PAGES,
+        "%s handed out page %#x again after only %llu pages were freed after it (quarantine: %u)", call, p,
+        (unsigned long long)(freed_total - freed_seq[p]), QUARANTINE_MODEL_PAGES);
 }
 
 static int dirty(const struct mp *m) { return m->forced || memcmp(shadow[mi(m)], synced[mi(m)], PAGE_SIZE) != 0; }
@@ -668,6 +696,9 @@ static void op_mmap(void) {
   CHECK(!fixed_flag || start == fixed, "MAP_FIXED mmap at %#x returned %#x", fixed, start);
   uint32_t obj = ++next_obj;
   int mw = anon || !shared || (fi.w && !fi.a);
+  /* A hint is an address asked for: it may take quarantined pages. */
+  if (!fixed_flag && !(addr && start == fixed))
+    for (uint32_t k = 0; k < n; k++) check_not_reused(start + k, file_shared ? fi.ino : -1, fpage + k, "mmap");
   for (uint32_t k = 0; k < n; k++) {
     uint32_t p = start + k;
     struct mp *m = mget(p);
@@ -1264,6 +1295,8 @@ static void op_mremap(void) {
       if (k >= keep) post_check(m);
       mfree(m);
     }
+    if (!(flags & MREMAP_FIXED))
+      for (uint32_t k = 0; k < new_n; k++) check_not_reused(got + k, shared ? t.ino : -1, t.fp + k, "mremap");
     for (uint32_t k = 0; k < new_n; k++) {
       struct mp *m = mnew(got + k);
       if (k < keep) {
@@ -1353,8 +1386,10 @@ static void teardown(void) {
     CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0, "page %#x not zero after unmapping everything", p);
     CHECK(page_refs[p] == 0 && page_state[p] == 0 && page_hash[p] == 0, "page %#x: state left behind", p);
     touched_bits[p >> 6] = 0;
+    freed_seq[p] = 0;
   }
   ntouched = 0;
+  freed_total = 0;
   anymmap_hosted_reset_vm();
   anymmap_hosted_reset_files();
   /* Objects reserve up to a few hundred pages around what they map. */

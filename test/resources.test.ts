@@ -8,7 +8,7 @@
  *
  * The RSS bound: WebAssembly never gives memory back to the OS, and anymmap
  * does not reuse a freed page until 64 MiB more have been freed after it (the
- * quarantine of wasm/src/vm.c, QUARANTINE_PAGES = 16384), so the touched part
+ * quarantine of wasm/src/quarantine.c, QUARANTINE_PAGES = 16384), so the touched part
  * of linear memory may grow by up to 64 MiB (plus the engine's per-page
  * tables over those addresses, 15 bytes a page: under 1 MiB) before it is
  * reused; 32 MiB more of slack for allocator and page-table noise: RSS stays

@@ -15,11 +15,16 @@
  *                    PAGES, msync(MS_SYNC), unmap, close; also reports
  *                    /proc/self/io write_bytes and DEVICE's sectors written
  *           onepage  open, map the whole file, read page 0, unmap, close
+ *           many     FILE is a directory of small files f0.bin, f1.bin, ...;
+ *                    PAGES is how many: open, map (one page, shared), close
+ *                    and read the first byte of each, keeping every mapping,
+ *                    then unmap them all; a sample is the time per file
+ *                    (pread: open, pread one page, close)
  * "Reading a page" is reading its first byte (mmap: that faults the page in;
  * pread: reads the 4 KiB page). pread reads use a 256 KiB page-aligned buffer.
  *
  * Warm-up: at least WARMUP runs and at least WARMUP_MS milliseconds of them.
- * Prints one JSON object: {"samples":[ns...],"checksum":N,"extra":{...}}.
+ * Prints one JSON object: {"samples":[ns...],"checksum":N,"peakRssBytes":N,"extra":{...}}.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,6 +137,33 @@ static uint32_t one_page(int last) {
 static size_t *pages;
 static size_t npages;
 
+/* Scenario "many": count small files, each mapped and touched while all
+ * the others stay mapped, then all unmapped. */
+static uint32_t many(size_t count) {
+  static unsigned char **maps;
+  if (!maps && !(maps = calloc(count, sizeof *maps))) die("calloc");
+  char name[4096];
+  uint32_t c = 0;
+  for (size_t i = 0; i < count; i++) {
+    snprintf(name, sizeof name, "%s/f%zu.bin", path, i);
+    int fd = open(name, O_RDONLY);
+    if (fd < 0) die("open");
+    if (is_mmap()) {
+      maps[i] = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+      if (maps[i] == MAP_FAILED) die("mmap");
+      close(fd);
+      c += maps[i][0];
+    } else {
+      pread_all(fd, chunk, PAGE, 0);
+      close(fd);
+      c += chunk[0];
+    }
+  }
+  if (is_mmap())
+    for (size_t i = 0; i < count; i++) munmap(maps[i], PAGE);
+  return c;
+}
+
 static void load_pages(const char *file) {
   FILE *f = fopen(file, "r");
   if (!f) die("pages file");
@@ -197,6 +230,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   int random = strcmp(scenario, "random") == 0, dirty = strcmp(scenario, "dirty") == 0;
+  size_t many_count = strcmp(scenario, "many") == 0 && argc > 7 ? (size_t)atoll(argv[7]) : 0;
   if (random || dirty) {
     if (argc < 8) die("PAGES argument missing");
     load_pages(argv[7]);
@@ -221,6 +255,12 @@ int main(int argc, char **argv) {
       t0 = now_ns();
       c = one_page(scenario[0] == 't');
       t1 = now_ns();
+    } else if (many_count) {
+      t0 = now_ns();
+      c = many(many_count);
+      t1 = now_ns();
+      /* A sample is the time per file, so that counts compare. */
+      t1 = t0 + (t1 - t0) / many_count;
     } else if (random) {
       int fd = open(path, O_RDONLY);
       if (fd < 0) die("open");
@@ -275,7 +315,10 @@ int main(int argc, char **argv) {
     }
     checksum = c;
   }
-  printf("{\"checksum\":%u,\"warmupRuns\":%d,\"samples\":[", checksum, warmup_runs);
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  printf("{\"checksum\":%u,\"warmupRuns\":%d,\"peakRssBytes\":%lld,\"samples\":[", checksum, warmup_runs,
+         (long long)usage.ru_maxrss * 1024);
   for (int i = 0; i < runs; i++) printf("%s%llu", i ? "," : "", (unsigned long long)samples[i]);
   printf("]");
   if (dirty) {

@@ -8,6 +8,7 @@
  *   pages        a `view()` per 4 KiB page (scenario 1: the lazy path with
  *                read-ahead, as page-at-a-time code would use it)
  *   page-window  scenario 3 with a one-page mapping at the end of the file
+ * The many-mappings scenarios (s7-many-*) map ctx.many's one-page files.
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -152,8 +153,28 @@ export async function job(scenario, variant, ctx) {
         },
       };
     }
-    default:
-      throw new Error(`no ${scenario} for anymmap`);
+    default: {
+      const count = ctx.many?.counts[scenario];
+      if (!count) throw new Error(`no ${scenario} for anymmap`);
+      // Many mappings at once: each file mapped and touched while the others stay mapped.
+      const paths = Array.from({ length: count }, (_, i) => join(ctx.many.dir, `f${i}.bin`));
+      return {
+        run() {
+          const maps = [];
+          let c = 0;
+          try {
+            for (const path of paths) {
+              const m = A.mmapSync(path, { prot: "r" });
+              maps.push(m);
+              c = (c + m.view(0, 1)[0]) >>> 0;
+            }
+          } finally {
+            for (const m of maps) m.munmap();
+          }
+          return { checksum: c, ops: count };
+        },
+      };
+    }
   }
 }
 

@@ -6,9 +6,11 @@
  *  - sparse.bin: a sparse file (6 GiB; 1 GiB with --quick) whose only data
  *    are marker pages: page 0, the last page, and the pages scenario 4 reads;
  *  - check6g.bin: a 6 GiB sparse file with one marker page at 5 GiB, to
- *    check that mappings past 4 GiB return the right bytes.
+ *    check that mappings past 4 GiB return the right bytes;
+ *  - many/f0.bin, f1.bin, ...: one-page files for the many-mappings
+ *    scenarios, whose first bytes sum to a known checksum.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { PAGE, touch, xor32 } from "./kernels.mjs";
 
@@ -117,4 +119,24 @@ export function writePagesFile(dir, name, pages) {
   const p = join(dir, name);
   writeFileSync(p, pages.join("\n") + "\n");
   return p;
+}
+
+/** The first byte of many/f<i>.bin. */
+export const manyFirstByte = (i) => (i * 7 + 1) & 255;
+
+/** `count` one-page files in `dir`; the sum of the first bytes of the first n of them, for each n in `counts`. */
+export function generateMany(dir, count, counts) {
+  mkdirSync(dir, { recursive: true });
+  const page = new Uint8Array(PAGE);
+  for (let i = 0; i < count; i++) {
+    page[0] = manyFirstByte(i);
+    writeFileSync(join(dir, `f${i}.bin`), page);
+  }
+  const sums = {};
+  for (const n of counts) {
+    let c = 0;
+    for (let i = 0; i < n; i++) c = (c + manyFirstByte(i)) >>> 0;
+    sums[n] = c;
+  }
+  return { dir, count, sums };
 }

@@ -58,3 +58,17 @@ export function ioDelta(a, b) {
   const d = (x, y) => (x === null || y === null ? null : y - x);
   return { writeBytes: d(a.writeBytes, b.writeBytes), deviceBytes: d(a.deviceBytes, b.deviceBytes) };
 }
+
+/** This process's resident set now (VmRSS) and at its peak (VmHWM), in bytes; null where /proc is missing. */
+export function rss() {
+  try {
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kb = (key) => {
+      const m = new RegExp(`^${key}:\\s*(\\d+) kB`, "m").exec(status);
+      return m ? Number(m[1]) * 1024 : null;
+    };
+    return { now: kb("VmRSS"), peak: kb("VmHWM") };
+  } catch {
+    return { now: null, peak: null };
+  }
+}

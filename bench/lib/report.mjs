@@ -13,6 +13,8 @@ function cells(sc, row) {
     ratioC: fmtRatio(row.ratioC),
     ratioBest: fmtRatio(row.ratioBest),
     target: row.target ? `${row.target.status}${row.target.detail ? ` (${row.target.detail})` : ""}` : "",
+    peakRss: fmtBytes(row.peakRssBytes),
+    rssGrowth: row.rssStartBytes === null || row.rssStartBytes === undefined ? "—" : fmtBytes(row.peakRssBytes - row.rssStartBytes),
   };
   if (sc.io) {
     c.disk = fmtBytes(row.io?.disk);
@@ -32,6 +34,7 @@ function columns(sc) {
     ["ratioBest", "× best other"],
   ];
   if (sc.io) cols.push(["disk", "disk written"], ["diskPerDirty", "÷ dirty"], ["writeBytes", "write_bytes"]);
+  cols.push(["peakRss", "peak RSS"], ["rssGrowth", "RSS growth"]);
   cols.push(["target", `target: ${sc.targetText}`]);
   return cols;
 }
@@ -44,8 +47,12 @@ function ioNote(sc) {
   );
 }
 
+const RSS_NOTE =
+  '"peak RSS": the process\'s peak resident set (VmHWM; C: ru_maxrss), runtime included; ' +
+  '"RSS growth": that peak minus the resident set once the job was set up (runtime, module and engine loaded, nothing mapped)';
+
 function header(sc) {
-  const lines = [`Scenario ${sc.n} — ${sc.title}`, `timed: ${sc.timed}`];
+  const lines = [`Scenario ${sc.n} — ${sc.title}`, `timed: ${sc.timed}`, RSS_NOTE];
   if (sc.io) lines.push(ioNote(sc));
   return lines;
 }
@@ -73,7 +80,7 @@ export function textTable(sc, rows) {
 export function markdownTable(sc, rows) {
   const cols = columns(sc);
   const esc = (s) => String(s ?? "").replaceAll("|", "\\|");
-  const out = [`#### ${sc.n}. ${sc.title}`, "", `Timed: ${sc.timed}.`];
+  const out = [`#### ${sc.n}. ${sc.title}`, "", `Timed: ${sc.timed}.`, "", `${RSS_NOTE}.`];
   if (sc.io) out.push("", `${ioNote(sc)}.`);
   out.push("", `| ${cols.map(([, h]) => esc(h)).join(" | ")} |`, `| ${cols.map(() => "---").join(" | ")} |`);
   for (const r of rows) {

@@ -11,11 +11,14 @@
  * is job.before() (untimed), job.run() (timed), job.after() and, with `gc`,
  * a forced gc() (untimed; whole-file scenarios only, because a forced GC
  * slows the next microsecond-scale calls down several times).
- * Prints one line "@@BENCH {json}": samples (ns), parts (per-phase ns, when
- * the contender reports them), extra (write bytes), or error / wrong.
+ * Prints one line "@@BENCH {json}": samples (ns; per operation when the run
+ * reports `ops`), parts (per-phase ns, when the contender reports them),
+ * extra (write bytes), peakRssBytes (the process's peak resident set),
+ * rssStartBytes (its resident set once the job was set up: runtime, module
+ * and engine loaded, nothing mapped), or error / wrong.
  */
 import { pathToFileURL } from "node:url";
-import { ioDelta, ioSnapshot } from "./procio.mjs";
+import { ioDelta, ioSnapshot, rss } from "./procio.mjs";
 
 const spec = JSON.parse(process.argv[2]);
 const out = (o) => process.stdout.write(`\n@@BENCH ${JSON.stringify(o)}\n`);
@@ -28,6 +31,7 @@ try {
     out(await mod.check(spec.variant, spec.ctx));
   } else {
     const job = await mod.job(spec.scenario, spec.variant, spec.ctx);
+    const rssStart = rss().now;
     const samples = [];
     const parts = {};
     const extra = { writeBytes: [], deviceBytes: [] };
@@ -59,14 +63,14 @@ try {
       }
       if (warming) continue;
       kept++;
-      samples.push(t1 - t0);
+      samples.push(r.ops ? (t1 - t0) / r.ops : t1 - t0);
       for (const [k, v] of Object.entries(r.parts ?? {})) (parts[k] ??= []).push(v);
       if (io) {
         extra.writeBytes.push(io.writeBytes);
         extra.deviceBytes.push(io.deviceBytes);
       }
     }
-    out({ samples, parts, extra: spec.io ? extra : undefined, checksum, wrong, warmupRuns });
+    out({ samples, parts, extra: spec.io ? extra : undefined, checksum, wrong, warmupRuns, peakRssBytes: rss().peak, rssStartBytes: rssStart });
   }
 } catch (e) {
   const msg = e instanceof Error ? e.message : String(e);

@@ -241,3 +241,64 @@ describe("resident bytes and memory size", () => {
     expect(space.info().mappings).toBe(base);
   });
 });
+
+/**
+ * Issue 13: a stale view must never reach another mapping. On the WASM
+ * backend the view still points into the engine's memory, so a freed address
+ * must not be handed out again while it may be alive: the quarantine keeps it
+ * until 64 MiB of other pages have been freed after it, whatever the number
+ * of frees and whatever the size of the freed mapping. On the native backend
+ * the view is detached (length 0) and cannot reach anything.
+ */
+describe("a stale view never reaches another mapping, whatever the pattern of frees", () => {
+  /** Maps A, keeps a view, unmaps A, runs `frees`, maps B and writes through the stale view. */
+  function staleWriteReachesB(
+    size: number,
+    frees: (space: ReturnType<typeof anymmap.createInstance>) => (() => void) | void,
+  ): void {
+    const space = anymmap.createInstance();
+    const aPath = fx.sparse(size, "A");
+    const bPath = fx.sparse(size, "B");
+    const a = space.mmapSync(aPath, { prot: "rw", flags: "shared" });
+    const stale = a.view(0, P, "write");
+    a.munmap();
+    const cleanup = frees(space);
+    const b = space.mmapSync(bPath, { prot: "rw", flags: "shared" });
+    expect(b.read(0, P)).toEqual(zeros(P));
+    stale.fill(0x77);
+    expect(b.read(0, P)).toEqual(zeros(P));
+    b.msync();
+    b.munmap();
+    const file = space.mmapSync(bPath, { prot: "r" });
+    expect(file.read(0, P)).toEqual(zeros(P));
+    file.munmap();
+    cleanup?.();
+  }
+
+  it("after 4,096 one-page munmaps elsewhere (16 MiB freed in 4,096 separate ranges)", () => {
+    staleWriteReachesB(P, (space) => {
+      const many = space.mmapSync(null, { length: 8192 * P, prot: "rw" });
+      for (let i = 0; i < 8192; i += 2) many.munmap(i * P, P);
+    });
+  });
+
+  it("after 15,360 one-page mappings each mapped and unmapped (60 MiB freed in 15,360 separate ranges)", () => {
+    staleWriteReachesB(P, (space) => {
+      const keep: ReturnType<ReturnType<typeof anymmap.createInstance>["mmapSync"]>[] = [];
+      for (let i = 0; i < 15360; i++) {
+        const m = space.mmapSync(null, { length: P, prot: "rw" });
+        // A neighbour that stays mapped keeps every freed page its own range.
+        keep.push(space.mmapSync(null, { length: P, prot: "rw" }));
+        m.munmap();
+      }
+      // Unmapped only once B is checked: these frees would be 60 MiB more.
+      return () => {
+        for (const m of keep) m.munmap();
+      };
+    });
+  });
+
+  it("when the stale mapping itself is larger than the quarantine (80 MiB)", () => {
+    staleWriteReachesB(80 * MiB, () => {});
+  });
+});

@@ -124,8 +124,8 @@ const uint8_t *clean_copy(uint32_t p) {
 }
 
 #ifndef __wasm__
-/* Natively only, for the fuzzer (see anymmap_native_reset_vm). */
-void anymmap_native_reset_clean(void) {
+/* Natively only, for the fuzzer (see anymmap_hosted_reset_vm). */
+void anymmap_hosted_reset_clean(void) {
   for (uint32_t i = 0; i < SLOTS; i++) free(slots[i].bytes);
   memset(slots, 0, sizeof slots);
   copies = refused = 0;

@@ -34,7 +34,7 @@ static int files_grow(void) {
 void anymmap_hosted_reset_files(void) {
   next_hidden_fd = FIRST_HIDDEN_FD;
   files_used = 0;
-  anymmap_native_reset_clean();
+  anymmap_hosted_reset_clean();
   if (files != initial_files) free(files);
   files = initial_files;
   files_cap = INITIAL_FILES;
@@ -151,12 +151,6 @@ int anymmap_close(int fd) {
 static int file_for_io(int fd, struct fd_info *info) {
   if (fd_info(fd, info)) return -1;
   return file_find(info->dev, info->ino);
-}
-
-/* The digest decides, as in page_dirty: a page only viewed for writing
- * (PG_DIRTY) but unchanged is clean. */
-static int page_clean(uint32_t p) {
-  return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
 /* The file's bytes under resident shared page p changed. A clean page stays

@@ -110,28 +110,49 @@ static inline int64_t file_page(uint32_t p) {
   return (int64_t)p - objects[page_obj[p]].vbase;
 }
 
-/* vm.c */
+/* vma.c: the vma table */
 int vma_find(uint32_t page);
 uint32_t vma_lower_bound(uint32_t page);
 int vma_insert(const struct vma *v);
 void vma_remove(uint32_t i);
 int vma_split(uint32_t i, uint32_t page);
 int range_fully_mapped(uint32_t start, uint32_t end);
-uint32_t object_new(int kind, int shared, int file, int64_t vbase);
-void pages_ref(uint32_t start, uint32_t end, uint32_t obj);
-void pages_unref(uint32_t start, uint32_t end);
-int pages_free(uint32_t start, uint32_t end, uint32_t obj);
-int64_t area_alloc(uint32_t npages, uint32_t hint);
-uint32_t area_start(void);
-void claim(uint32_t start, uint32_t end, uint32_t obj);
-void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj);
-int unmap_range(uint32_t start, uint32_t end, int write_back, int all_layers);
+#define UNMAP_ONE_LAYER 0
+#define UNMAP_WRITE_BACK 1
+#define UNMAP_ALL_LAYERS 2
+int unmap_range(uint32_t start, uint32_t end, int flags);
 int vma_map(uint32_t start, uint32_t end, const struct vma *t);
 void vma_merge(uint32_t start, uint32_t end);
-int pages_joinable(uint32_t start, uint32_t end, uint32_t obj);
+void vma_set_writable(struct vma *v, int writable);
+
+/* object.c: objects and the pages they own */
+uint32_t object_new(int kind, int shared, int file, int64_t vbase);
+void claim(uint32_t start, uint32_t end, uint32_t obj);
+void pages_ref(uint32_t start, uint32_t end, uint32_t obj);
+void pages_unref(uint32_t start, uint32_t end);
+void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj);
 int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except);
 uint32_t shared_object_at(int file, int64_t fpage);
-void vma_set_writable(struct vma *v, int writable);
+
+/* quarantine.c: freed pages waiting before reuse (page_obj QUARANTINE) */
+#define QUARANTINE (MAX_OBJECTS - 1)
+void quarantine_run(uint32_t start, uint32_t end);
+uint32_t quarantine_evict(void);
+uint64_t quarantine_pages(void);
+
+/* alloc.c: the address-space allocator */
+uint32_t area_start(void);
+int64_t area_alloc(uint32_t npages, uint32_t hint);
+void area_take(uint32_t start, uint32_t end);
+void area_give_back(uint32_t start, uint32_t end);
+void area_recompute_low(uint32_t first, uint32_t end);
+int pages_free(uint32_t start, uint32_t end, uint32_t obj);
+int pages_joinable(uint32_t start, uint32_t end, uint32_t obj, int asked);
+
+#ifndef __wasm__
+void quarantine_reset(void);
+void objects_reset(void);
+#endif
 
 /* file.c */
 struct fd_info {
@@ -151,6 +172,8 @@ int file_size(int file, uint64_t *size);
 uint64_t page_digest(const uint8_t *page);
 /* Takes page p's digest as its clean state (and its clean copy). */
 void hash_page(uint32_t p);
+int page_clean(uint32_t p);
+void pages_clear(uint32_t start, uint32_t end);
 #define LOAD_ALL 0
 #define LOAD_CLIP 1
 #define LOAD_STRICT 2
@@ -168,7 +191,7 @@ void clean_move(uint32_t from, uint32_t to);
 /* Page p's bytes as of its digest, or NULL when there is no such copy. */
 const uint8_t *clean_copy(uint32_t p);
 #ifndef __wasm__
-void anymmap_native_reset_clean(void);
+void anymmap_hosted_reset_clean(void);
 #endif
 
 static inline uint32_t pages_for(size_t len) {

@@ -23,7 +23,7 @@ static int place_shared(int file, int64_t fpage, uint32_t n, uint64_t size,
     int64_t p = fpage + objects[id].vbase;
     if (p < 0 || p + n > AREA_END) continue;
     if (fixed && p != fixed) continue;
-    if (!pages_joinable((uint32_t)p, (uint32_t)p + n, id)) continue;
+    if (!pages_joinable((uint32_t)p, (uint32_t)p + n, id, fixed != 0)) continue;
     if (shared_conflict(file, fpage, fpage + n, id)) continue;
     *addr = (uint32_t)p;
     *obj = id;
@@ -120,7 +120,7 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
           goto fail;
         }
     }
-    if ((err = unmap_range(fixed, fixed + n, 1, 1))) goto fail;
+    if ((err = unmap_range(fixed, fixed + n, UNMAP_WRITE_BACK | UNMAP_ALL_LAYERS))) goto fail;
   }
 
   int file = -1;
@@ -168,7 +168,7 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
     goto fail;
   }
   if ((err = vma_map(start, start + n, &v))) {
-    unmap_range(start, start + n, 0, 0);
+    unmap_range(start, start + n, UNMAP_ONE_LAYER);
     goto fail;
   }
   if (lazy && (flags & MAP_POPULATE))

@@ -25,7 +25,7 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   if ((err = writeback(old + keep, old + old_n))) return err;
   if (fixed) {
     if (dest < area_start() || dest + new_n > AREA_END || dest + new_n < dest) return ENOMEM;
-    if ((err = unmap_range(dest, dest + new_n, 1, 1))) return err;
+    if ((err = unmap_range(dest, dest + new_n, UNMAP_WRITE_BACK | UNMAP_ALL_LAYERS))) return err;
   } else {
     int64_t at = area_alloc(new_n, 0);
     if (at < 0) return ENOMEM;
@@ -51,10 +51,10 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   pages_unref(dest, dest + new_n);
   /* Read in before the old pages go: a failure leaves them as they were. */
   if (!moved.lazy && (err = load_vma_pages(&moved, dest, dest + new_n, LOAD_ALL))) {
-    unmap_range(dest, dest + new_n, 0, 0);
+    unmap_range(dest, dest + new_n, UNMAP_ONE_LAYER);
     return err;
   }
-  unmap_range(old, old + old_n, 0, 0);
+  unmap_range(old, old + old_n, UNMAP_ONE_LAYER);
   *out = dest;
   return 0;
 }
@@ -85,7 +85,7 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
     /* Eager mappings are read in before anything changes, so that a failed
      * read fails the call with the mapping as it was. */
     if (vmas[i].lazy || !(err = load_vma_pages(&vmas[i], old, old + new_n, LOAD_ALL)))
-      err = unmap_range(old + new_n, old + old_n, 1, 0);
+      err = unmap_range(old + new_n, old + old_n, UNMAP_WRITE_BACK);
     dest = old;
   } else {
     struct vma t = vmas[i];
@@ -95,7 +95,7 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
      * over the pages that follow, which may themselves be mapped already. */
     int in_place = grow_end > old &&
                    (o->kind == OBJ_FILE_SHARED
-                        ? pages_joinable(old_end, grow_end, t.obj) &&
+                        ? pages_joinable(old_end, grow_end, t.obj, 1) &&
                               !shared_conflict(o->file, (int64_t)old_end - o->vbase,
                                                (int64_t)grow_end - o->vbase, t.obj)
                         : pages_free(old_end, grow_end, t.obj));

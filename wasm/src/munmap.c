@@ -11,7 +11,7 @@ int munmap(void *addr, size_t length) {
     err = EINVAL;
   } else {
     uint32_t start = (uint32_t)(a >> PAGE_SHIFT);
-    err = unmap_range(start, start + pages_for(length), 1, 0);
+    err = unmap_range(start, start + pages_for(length), UNMAP_WRITE_BACK);
   }
   if (err) {
     errno = err;

@@ -7,6 +7,12 @@
 
 #include "internal.h"
 
+/* Page records: one entry a page of the area, indexed by page number. */
+uint32_t page_obj[NPAGES];
+uint16_t page_refs[NPAGES];
+uint8_t page_state[NPAGES];
+uint64_t page_hash[NPAGES];
+
 /* xxh32 rounds on four lanes, done twice with independent primes so that a
  * changed page goes unnoticed with probability about 2^-64. */
 #ifdef __wasm_simd128__
@@ -266,6 +272,28 @@ static int page_dirty(uint32_t p) {
   if (!(s & PG_RESIDENT)) return 0;
   if (s & PG_HASHED) return page_digest(page_addr(p)) != page_hash[p];
   return (s & PG_DIRTY) != 0;
+}
+
+/* The digest decides, as in page_dirty: a page only viewed for writing
+ * (PG_DIRTY) but unchanged is clean. */
+int page_clean(uint32_t p) {
+  return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
+}
+
+/* Zeroes the resident pages of [start, end) and forgets their state. */
+void pages_clear(uint32_t start, uint32_t end) {
+  for (uint32_t p = start; p < end; p++) {
+    uint64_t eight;
+    if (!(p & 7) && p + 8 <= end && (memcpy(&eight, &page_state[p], 8), eight == 0)) {
+      p += 7;
+      continue;
+    }
+    /* A stale view must never show another mapping's bytes. */
+    if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
+  }
+  memset(&page_refs[start], 0, (size_t)(end - start) * sizeof page_refs[0]);
+  memset(&page_state[start], 0, end - start);
+  memset(&page_hash[start], 0, (size_t)(end - start) * sizeof page_hash[0]);
 }
 
 /* Writes the dirty MAP_SHARED pages of [start, end) to their files, never

@@ -1,0 +1,138 @@
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* The address-space allocator: which pages are taken (owned by an object,
+ * mapped, reserved or quarantined), one bit a page, and where a new mapping
+ * goes. */
+static uint64_t busy[NPAGES / 64];
+
+/* The lowest page any mapping occupies; sbrk may grow up to it. */
+static uint32_t area_low = AREA_END;
+
+#ifdef __wasm__
+extern unsigned char __heap_base;
+
+/* libc's sbrk grows the heap up to this size: mappings live above it. */
+size_t emscripten_get_heap_size(void) {
+  return (size_t)area_low << PAGE_SHIFT;
+}
+
+uint32_t area_start(void) {
+  /* Keep 16 MiB between the heap and the lowest mapping for malloc. */
+  uintptr_t brk = (uintptr_t)sbrk(0);
+  if (brk == (uintptr_t)-1) brk = (uintptr_t)&__heap_base;
+  return (uint32_t)((brk + (16u << 20) + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+#else
+/* Natively (wasm/native/) the C heap is not in linear memory. */
+uint32_t area_start(void) {
+  return ANYMMAP_NATIVE_AREA_START >> PAGE_SHIFT;
+}
+#endif
+
+static void set_busy(uint32_t p, int on) {
+  if (on) busy[p >> 6] |= 1ull << (p & 63);
+  else busy[p >> 6] &= ~(1ull << (p & 63));
+}
+
+/* set_busy over [start, end), a word at a time where whole words change. */
+static void set_busy_range(uint32_t start, uint32_t end, int on) {
+  uint32_t p = start;
+  for (; p < end && (p & 63); p++) set_busy(p, on);
+  for (; p + 64 <= end; p += 64) busy[p >> 6] = on ? ~0ull : 0;
+  for (; p < end; p++) set_busy(p, on);
+}
+
+void area_take(uint32_t start, uint32_t end) {
+  set_busy_range(start, end, 1);
+  if (start < area_low) area_low = start;
+}
+
+void area_give_back(uint32_t start, uint32_t end) {
+  memset(&page_obj[start], 0, (size_t)(end - start) * sizeof page_obj[0]);
+  set_busy_range(start, end, 0);
+}
+
+/* Pages [first, end) were given back: the lowest busy page may have moved
+ * up. Scanning from the old low mark upward is bounded by what was freed. */
+void area_recompute_low(uint32_t first, uint32_t end) {
+  if (area_low < first || area_low >= end) return;
+  uint32_t p = area_low;
+  while (p < AREA_END && !(busy[p >> 6] & (1ull << (p & 63))))
+    p = (p & 63) == 0 && busy[p >> 6] == 0 ? p + 64 : p + 1;
+  area_low = p < AREA_END ? p : AREA_END;
+}
+
+/* 1 when every page is unowned or owned by obj without being mapped. */
+int pages_free(uint32_t start, uint32_t end, uint32_t obj) {
+  if (start < area_start() || end > AREA_END || start >= end) return 0;
+  /* Quarantined pages are free for whoever asks for them by address. */
+  for (uint32_t p = start; p < end; p++) {
+    if (page_refs[p]) return 0;
+    if (page_obj[p] && page_obj[p] != obj && page_obj[p] != QUARANTINE) return 0;
+  }
+  return 1;
+}
+
+/* 1 when a MAP_SHARED mapping of obj can cover [start, end): every page is
+ * free, reserved by obj, or already mapped by obj. Quarantined pages count
+ * as free only for a caller that asked for this address (MAP_FIXED, an
+ * in-place mremap): a file page placed beside its object must never land
+ * where a view of a freed mapping may still point. */
+int pages_joinable(uint32_t start, uint32_t end, uint32_t obj, int asked) {
+  if (start < area_start() || end > AREA_END || start >= end) return 0;
+  for (uint32_t p = start; p < end; p++)
+    if (page_obj[p] && page_obj[p] != obj && !(asked && page_obj[p] == QUARANTINE)) return 0;
+  return 1;
+}
+
+static int64_t first_fit(uint32_t npages, uint32_t hint) {
+  uint32_t low = area_start();
+  if (hint && hint >= low && hint + npages <= AREA_END && hint + npages > hint &&
+      pages_free(hint, hint + npages, 0))
+    return hint;
+  if (npages == 0 || npages > AREA_END - low) return -1;
+  uint32_t run = 0;
+  uint32_t p = AREA_END;
+  while (p > low) {
+    if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == 0) {
+      run += 64;
+      p -= 64;
+    } else if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == ~0ull) {
+      run = 0;
+      p -= 64;
+    } else {
+      p--;
+      if (busy[p >> 6] & (1ull << (p & 63))) run = 0;
+      else run++;
+    }
+    if (run >= npages) return p;
+  }
+  return -1;
+}
+
+/* Top-down first fit, as Linux's default mmap layout. When the address
+ * space has no other room, the quarantine gives way, oldest range first and
+ * no more than it takes. */
+int64_t area_alloc(uint32_t npages, uint32_t hint) {
+  int64_t at = first_fit(npages, hint);
+  while (at < 0 && quarantine_pages()) {
+    uint64_t evicted = 0;
+    while (evicted < npages && quarantine_pages()) evicted += quarantine_evict();
+    at = first_fit(npages, hint);
+  }
+  return at;
+}
+
+#ifndef __wasm__
+/* Natively only, for the fuzzer: once everything is unmapped, forgets the
+ * quarantine and the allocation hints, so that every input starts from the
+ * same state. Every static variable of the vm files must be reset here. */
+void anymmap_hosted_reset_vm(void) {
+  quarantine_reset();
+  objects_reset();
+  area_low = AREA_END;
+}
+#endif
