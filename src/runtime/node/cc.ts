@@ -57,7 +57,12 @@ function coreObjects(emcc: string, tree: string): string[] | string {
   const version = spawnSync(emcc, ["--version"], { encoding: "utf8" });
   if (version.error || version.status !== 0) return `cannot run ${emcc}: install Emscripten (Debian: apt-get install emscripten) or set EMCC`;
   const hash = createHash("sha256").update(version.stdout).update(CORE_CFLAGS.join(" "));
-  const headers = [join(tree, "include"), join(tree, "posix", "include")].flatMap((d) => readdirSync(d).map((h) => join(d, h)));
+  const headers = [join(tree, "include"), join(tree, "posix", "include")].flatMap((d) =>
+    readdirSync(d, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath ?? e.path, e.name))
+      .sort(),
+  );
   for (const f of [...files, ...headers, join(tree, "src", "internal.h"), join(tree, "posix", "posix.h")])
     hash.update(f.slice(tree.length)).update(readFileSync(f));
   const cache = process.env.ANYMMAP_CACHE ?? join(tmpdir(), "anymmap-cc");
