@@ -29,6 +29,11 @@ export const LINK_FLAGS = [
   "-sWARN_ON_UNDEFINED_SYMBOLS=0",
   // sysconf(_SC_PAGESIZE) answers mmap's 4096, not WebAssembly's 65536 (posix/pagesize.c).
   "-Wl,--wrap=sysconf",
+  // The pthread stub library's setters that store nothing (posix/pthread_attr.c).
+  "-Wl,--wrap=pthread_mutexattr_setpshared",
+  "-Wl,--wrap=pthread_mutexattr_settype",
+  "-Wl,--wrap=pthread_condattr_setpshared",
+  "-Wl,--wrap=pthread_mutex_consistent",
 ];
 
 /** Options that make emcc stop before linking. */
