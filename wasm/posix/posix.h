@@ -52,6 +52,24 @@ __wasi_errno_t __anymmap_host_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *io
 int __anymmap_readv(int fd, const __wasi_iovec_t *iovs, size_t n, size_t *done);
 int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done);
 
+/* The open file description behind fd (shared by dup'ed descriptors), as
+ * a number: what OFD and flock locks belong to. */
+long __anymmap_ofd(int fd);
+/* A new descriptor's open file description; another descriptor now shares
+ * from's (dup). */
+void __anymmap_ofd_new(int fd);
+void __anymmap_ofd_share(int fd, int from);
+
+/* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads
+ * back what was set). */
+void __anymmap_cloexec_set(int fd, int on);
+
+/* What closing fd does to locks (locks.c), called before the descriptor
+ * goes: the process's POSIX locks on the file go with any of its
+ * descriptors, OFD and flock locks with the last descriptor of their open
+ * file description. */
+void __anymmap_locks_on_close(int fd);
+
 /* Sets errno from a WASI errno (the numbers errno holds under Emscripten)
  * and returns -1 when err is not 0; returns 0 otherwise. A path outside
  * every preopened directory (WASI's ENOTCAPABLE, which libc cannot name)

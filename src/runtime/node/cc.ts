@@ -34,6 +34,9 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=pthread_mutexattr_settype",
   "-Wl,--wrap=pthread_condattr_setpshared",
   "-Wl,--wrap=pthread_mutex_consistent",
+  // Emscripten's standalone library defines these (ENOSYS, exit status 1): posix/fcntl.c, posix/abort.c.
+  "-Wl,--wrap=__syscall_fcntl64",
+  "-Wl,--wrap=abort",
 ];
 
 /** Options that make emcc stop before linking. */
