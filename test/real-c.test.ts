@@ -32,7 +32,7 @@ const deno = path.join(root, "node_modules", ".bin", "deno");
 const bun = path.join(root, "node_modules", ".bin", "bun");
 const DEBIAN_POOL = "http://deb.debian.org/debian/pool/main";
 
-const missing = missingTool() ?? (spawnSync("curl", ["--version"], { stdio: "ignore" }).status === 0 ? undefined : "curl");
+const missing = missingTool();
 if (missing && process.env.CI) throw new Error(`the real C programs test needs ${missing}`);
 
 interface Source {
@@ -67,11 +67,13 @@ function check(r: ReturnType<typeof spawnSync>, what: string): void {
 }
 
 /** Downloads (once) and unpacks a pinned tarball; returns its source directory. */
-function fetchSource(s: Source): string {
+async function fetchSource(s: Source): Promise<string> {
   const tarball = path.join(work, "downloads", path.basename(s.url));
   if (!fs.existsSync(tarball) || sha256(tarball) !== s.sha256) {
     fs.mkdirSync(path.dirname(tarball), { recursive: true });
-    check(spawnSync("curl", ["-fsSL", "--retry", "3", "-o", `${tarball}.part`, s.url]), `downloading ${s.url}`);
+    const response = await fetch(s.url);
+    if (!response.ok) throw new Error(`downloading ${s.url}: HTTP ${response.status}`);
+    fs.writeFileSync(`${tarball}.part`, new Uint8Array(await response.arrayBuffer()));
     const got = sha256(`${tarball}.part`);
     if (got !== s.sha256) throw new Error(`${s.url}: SHA-256 ${got}, expected ${s.sha256}`);
     fs.renameSync(`${tarball}.part`, tarball);
@@ -179,8 +181,8 @@ describe.skipIf(missing !== undefined)("tinycdb 0.78: tests.sh", () => {
     return `${r.stdout.toString()}[exit ${r.status}]\n`;
   }
 
-  test("builds with gcc and anymmap cc; the native cdb passes tests.sh (tests.ok)", { timeout: 900_000 }, () => {
-    srcDir = fetchSource(TINYCDB);
+  test("builds with gcc and anymmap cc; the native cdb passes tests.sh (tests.ok)", { timeout: 900_000 }, async () => {
+    srcDir = await fetchSource(TINYCDB);
     const library = ["cdb_init.c", "cdb_find.c", "cdb_findnext.c", "cdb_seq.c", "cdb_seek.c", "cdb_unpack.c", "cdb_make.c", "cdb_make_add.c", "cdb_make_put.c", "cdb_hash.c"];
     // The Makefile's CDEFS.
     build = buildProject(TINYCDB, srcDir, library, { cdb: [] }, ["-D_FILE_OFFSET_BITS=64"]);
@@ -226,8 +228,8 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
     return out.replace(/0x[0-9a-f]+/g, "0xPTR");
   }
 
-  test("builds with gcc and anymmap cc; the native tests pass", { timeout: 900_000 }, () => {
-    const srcDir = fetchSource(LMDB);
+  test("builds with gcc and anymmap cc; the native tests pass", { timeout: 900_000 }, async () => {
+    const srcDir = await fetchSource(LMDB);
     // The mtests seed rand() with time(NULL); test/real/fixed_rand.c gives
     // both builds one fixed sequence so that their outputs can be compared.
     const rand = path.join(root, "test", "real", "fixed_rand.c");
@@ -248,3 +250,9 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
     });
   }
 });
+
+// GNU dbm 1.23 (Debian's gdbm_1.23.orig.tar.gz) maps its database file and
+// its autotest suite's tests 1-11 and 21-23 pass under `anymmap run` once
+// both of these are worked around by hand (docs/c-programs.md, "Real
+// programs"); until anymmap provides them it is not built here.
+test.skip("GNU dbm 1.23's testsuite: needs <linux/fs.h> (gdbmsync.c includes it unconditionally; Emscripten has none) and a flock that does not collide with Emscripten's libstubs.a (getpwnam pulls emscripten_libc_stubs.o, which defines flock too: 'duplicate symbol: flock' against wasm/posix/locks.c)", () => {});
