@@ -12,6 +12,7 @@
  * prints record addresses (%p), which are replaced by ADDR in both.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -47,27 +48,39 @@ function check(r: ReturnType<typeof spawnSync>, what: string): void {
 
 /** Builds every program natively and with anymmap cc, the library once each way. */
 function buildAll(): { native: string; wasm: string } {
-  const out = path.join(work, "build");
+  // Rebuilt when anymmap's C tree or the shim changes.
+  const hash = createHash("sha256");
+  for (const dir of ["wasm/src", "wasm/posix", "wasm/include"])
+    for (const f of fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }).sort()) {
+      const full = path.join(root, dir, f);
+      if (fs.statSync(full).isFile()) hash.update(f).update(fs.readFileSync(full));
+    }
+  hash.update(fs.readFileSync(path.join(root, "test", "lmdb", "deterministic.c")));
+  const out = path.join(work, `build-${hash.digest("hex").slice(0, 16)}`);
   const native = path.join(out, "native");
   const wasm = path.join(out, "wasm");
   if (fs.existsSync(path.join(out, "complete"))) return { native, wasm };
-  fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(native, { recursive: true });
   fs.mkdirSync(wasm, { recursive: true });
   const env = { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") };
   const shim = path.join(root, "test", "lmdb", "deterministic.c");
   const library = ["mdb", "midl"];
-  for (const name of [...library, "deterministic"]) {
+  for (const name of [...library, "module", "deterministic"]) {
     const src = name === "deterministic" ? shim : path.join(sourceDir, `${name}.c`);
+    if (fs.existsSync(path.join(native, `${name}.o`)) && fs.existsSync(path.join(wasm, `${name}.o`))) continue;
     check(spawnSync("gcc", ["-O2", "-pthread", "-c", src, "-o", path.join(native, `${name}.o`)]), `gcc ${name}`);
     check(spawnSync(process.execPath, [bin, "cc", "-O2", "-c", src, "-o", path.join(wasm, `${name}.o`)], { env }), `anymmap cc ${name}`);
   }
   const objects = (dir: string) => [...library, "deterministic"].map((n) => path.join(dir, `${n}.o`));
+  // As the Makefile links them: the tools also get module.o (plug-ins, dlopen) and -ldl.
   for (const program of [...TESTS, "mdb_stat"]) {
     const src = path.join(sourceDir, `${program}.c`);
-    check(spawnSync("gcc", ["-O2", "-pthread", "-o", path.join(native, program), src, ...objects(native)]), `gcc ${program}`);
+    const tool = program === "mdb_stat";
+    const nativeObjects = [...objects(native), ...(tool ? [path.join(native, "module.o"), "-ldl"] : [])];
+    const wasmObjects = [...objects(wasm), ...(tool ? [path.join(wasm, "module.o")] : [])];
+    check(spawnSync("gcc", ["-O2", "-pthread", "-o", path.join(native, program), src, ...nativeObjects]), `gcc ${program}`);
     check(
-      spawnSync(process.execPath, [bin, "cc", "-O2", "-o", path.join(wasm, `${program}.wasm`), src, ...objects(wasm)], { env }),
+      spawnSync(process.execPath, [bin, "cc", "-O2", "-o", path.join(wasm, `${program}.wasm`), src, ...wasmObjects], { env }),
       `anymmap cc ${program}`,
     );
   }
