@@ -1,5 +1,6 @@
 import { WASI_ERRNO } from "../core/errno.js";
-import { HostDir, type HostOpenOptions } from "./host-dir.js";
+import { HostDir, type HostDirEntry, type HostOpenOptions } from "./host-dir.js";
+import { encodeDirents, withDots } from "./readdir.js";
 import {
   FILETYPE_CHARACTER_DEVICE,
   FILETYPE_DIRECTORY,
@@ -274,6 +275,9 @@ export class WasiHost {
         fd_sync: g((fd: number) => this.fdSync(fd >>> 0, false)),
         fd_close: g((fd: number) => this.fdClose(fd >>> 0)),
         fd_renumber: g((from: number, to: number) => this.fdRenumber(from >>> 0, to >>> 0)),
+        fd_readdir: g((fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) =>
+          this.fdReaddir(fd >>> 0, buf >>> 0, bufLen >>> 0, cookie, bufusedPtr >>> 0),
+        ),
         fd_advise: g((fd: number) => (this.entry(fd >>> 0) ? E.SUCCESS : E.EBADF)),
         fd_fdstat_set_flags: g((fd: number) => (this.entry(fd >>> 0) ? E.ENOTSUP : E.EBADF)),
         proc_exit: (code: number): never => {
@@ -728,6 +732,28 @@ export class WasiHost {
     } catch (e) {
       return this.errnoOf(e);
     }
+  }
+
+  /** Listings by directory, taken at cookie 0 so that reading on does not list again. */
+  private readonly listings = new WeakMap<HostDir, HostDirEntry[]>();
+
+  private fdReaddir(fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number): number {
+    const d = this.dirs.get(fd);
+    if (!d) return this.table.has(fd) || this.stdioOpen.has(fd) ? E.ENOTDIR : E.EBADF;
+    let entries = this.listings.get(d.dir);
+    if (cookie === 0n || !entries) {
+      const listed = d.dir.list();
+      if (typeof listed === "number") return WasiHost.status(listed);
+      const own = d.dir.stat(".", true);
+      entries = withDots(listed, { name: ".", filetype: FILETYPE_DIRECTORY, ino: typeof own === "number" ? 0n : own.ino });
+      this.listings.set(d.dir, entries);
+    }
+    const bytes = encodeDirents(entries, cookie < 0n ? 0n : cookie, bufLen);
+    this.views();
+    this.check(buf, bytes.length);
+    this.u8.set(bytes, buf);
+    this.setU32(bufusedPtr, bytes.length);
+    return E.SUCCESS;
   }
 
   private fdClose(fd: number): number {

@@ -37,6 +37,9 @@ export const LINK_FLAGS = [
   // Emscripten's standalone library defines these (ENOSYS, exit status 1): posix/fcntl.c, posix/abort.c.
   "-Wl,--wrap=__syscall_fcntl64",
   "-Wl,--wrap=abort",
+  // mlock's locked ranges: msync(MS_INVALIDATE) over them is EBUSY, munmap drops them (posix/mlock.c).
+  "-Wl,--wrap=msync",
+  "-Wl,--wrap=munmap",
 ];
 
 /** Options that make emcc stop before linking. */
