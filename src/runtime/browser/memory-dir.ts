@@ -1,5 +1,5 @@
 import { WASI_ERRNO } from "../../abi/errno.js";
-import { HostDir, type HostOpenOptions } from "../../wasi/host-dir.js";
+import { HostDir, type HostOpenOptions, type HostDirEntry } from "../../wasi/host-dir.js";
 import {
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,
@@ -169,6 +169,10 @@ export class MemoryDir extends HostDir {
     super();
     this.fs = from?.fs ?? new MemoryFs();
     this.root = from?.root ?? this.fs.newDir(undefined);
+  }
+
+  override list(): HostDirEntry[] | number {
+    return [...this.root.entries].map(([name, node]) => ({ name, filetype: node.stat().filetype, ino: node.ino }));
   }
 
   /** The parent directory and last name of `path`, or -errno. */

@@ -38,13 +38,22 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
+/**
+ * Reads stdin as a blocking read(2) does: a non-blocking pipe with nothing
+ * in it yet (Node opens stdin pipes non-blocking) waits for data or end of
+ * input instead of reading as end of input, which cut `a | b` pipelines
+ * short whenever `a` had not written yet. Node, Bun, Deno.
+ */
 function readStdin(into: Uint8Array): number {
-  try {
-    return fs.readSync(0, into, 0, into.length, null);
-  } catch (e) {
-    // A closed or non-blocking stdin reads as end of input.
-    if ((e as { code?: string }).code === "EAGAIN" || (e as { code?: string }).code === "EOF") return 0;
-    throw e;
+  for (;;) {
+    try {
+      return fs.readSync(0, into, 0, into.length, null);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "EOF") return 0;
+      if (code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
   }
 }
 
