@@ -1,11 +1,25 @@
 import { WASI_ERRNO } from "../abi/errno.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
+import type { HostDir } from "./host-dir.js";
 import { pollOneoff } from "./poll.js";
 
 /** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
 export const EXIT_TRAPPED = 134;
 /** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". */
 export const EXIT_CANNOT_RUN = 126;
+
+/**
+ * `preopens` plus an empty directory (`emptyDir()`, in memory) at `/dev/shm` (Linux's
+ * tmpfs for POSIX shared memory: `shm_open` opens `/dev/shm/NAME`), unless
+ * the caller mapped one there.
+ */
+export function withSharedMemoryDir(
+  preopens: { name: string; dir: HostDir }[],
+  emptyDir: () => HostDir,
+): { name: string; dir: HostDir }[] {
+  if (preopens.some((p) => p.name.replace(/\/+$/, "") === "/dev/shm")) return preopens;
+  return [...preopens, { name: "/dev/shm", dir: emptyDir() }];
+}
 
 /** What a program run returned. */
 export interface ProgramResult {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import type { HostDir } from "../../wasi/host-dir.js";
-import { runProgram } from "../../wasi/program.js";
+import { MemoryDir } from "../../wasi/memory-dir.js";
+import { runProgram, withSharedMemoryDir } from "../../wasi/program.js";
 import { NodeHostDir } from "./node-dir.js";
 import { type FsErrors, NODE_ERRORS } from "./node-file.js";
 
@@ -109,7 +110,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   const result = runProgram(module, {
     args: [program, ...rest],
     env,
-    preopens,
+    preopens: withSharedMemoryDir(preopens, () => new MemoryDir()),
     stdout: (b) => writeAll(1, b),
     stderr: (b) => writeAll(2, b),
     stdin: readStdin,
