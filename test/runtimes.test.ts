@@ -291,6 +291,9 @@ describe("error mapping (plain logic, checked here in Node)", () => {
     );
     expect(mapDenoError(named("TypeError", "Invalid argument (os error 22)", "EINVAL"))).toBe(WASI_ERRNO.EINVAL);
     expect(mapDenoError(named("RangeError", "", "ERR_OUT_OF_RANGE"))).toBe(WASI_ERRNO.EINVAL);
+    // node:fs writeSync past `ulimit -f` (found by tinycdb's tests.sh, test/real-c.test.ts).
+    expect(mapDenoError(named("Error", "File too large (os error 27)"))).toBe(WASI_ERRNO.EFBIG);
+    expect(mapDenoError(named("Error", "Something odd (os error 99999)"))).toBe(WASI_ERRNO.EIO);
     expect(mapDenoError(named("Whatever"))).toBe(WASI_ERRNO.EIO);
     expect(mapDenoError("a string")).toBe(WASI_ERRNO.EIO);
     expect(mapDenoError(null)).toBe(WASI_ERRNO.EIO);

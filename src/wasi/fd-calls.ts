@@ -113,6 +113,29 @@ export abstract class FdCalls {
     return fd;
   }
 
+  /**
+   * dup(2) for programs: `fd`'s file or directory also under `to` (closing
+   * what it held) when `exact`, else under the lowest free number >= `to`.
+   * Both numbers share one HostFile and so one position, as an open file
+   * description does. Returns the new number or -errno.
+   */
+  dup(fd: number, to: number, exact: boolean): number {
+    const dir = this.dirs.get(fd);
+    const file = this.table.get(fd);
+    if (!dir && !file) return -(this.stdioOpen.has(fd) ? E.ENOTSUP : E.EBADF);
+    if (!Number.isInteger(to) || to < 0 || to >= 0x40000000) return -E.EINVAL;
+    let target = to;
+    if (exact) {
+      if (target !== fd) this.fdClose(target);
+    } else {
+      while (this.table.has(target) || this.dirs.has(target) || this.stdioOpen.has(target)) target++;
+    }
+    if (target === fd) return fd;
+    if (dir) this.dirs.set(target, { dir: dir.dir });
+    else this.table.set(target, file!);
+    return target;
+  }
+
   /** The file behind a descriptor, or undefined for stdio and unused numbers. */
   file(fd: number): HostFile | undefined {
     return this.table.get(fd);

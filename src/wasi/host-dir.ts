@@ -71,4 +71,17 @@ export class HostDir {
   rename(_from: string, _toDir: HostDir, _to: string): number {
     return ENOTSUP;
   }
+
+  /** This directory's entries, without "." and "..", for WASI `fd_readdir`, or -errno. */
+  list(): HostDirEntry[] | number {
+    return ENOTSUP;
+  }
+}
+
+/** One entry of a directory listing. */
+export interface HostDirEntry {
+  name: string;
+  /** WASI filetype (of the entry itself, not what a symbolic link points to). */
+  filetype: number;
+  ino: bigint;
 }

@@ -86,6 +86,9 @@ export interface WasiHostOptions {
         fd_sync: g((fd: number) => this.fdSync(fd >>> 0, false)),
         fd_close: g((fd: number) => this.fdClose(fd >>> 0)),
         fd_renumber: g((from: number, to: number) => this.fdRenumber(from >>> 0, to >>> 0)),
+        fd_readdir: g((fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) =>
+          this.fdReaddir(fd >>> 0, buf >>> 0, bufLen >>> 0, cookie, bufusedPtr >>> 0),
+        ),
         fd_advise: g((fd: number) => (this.entry(fd >>> 0) ? E.SUCCESS : E.EBADF)),
         fd_fdstat_set_flags: g((fd: number) => (this.entry(fd >>> 0) ? E.ENOTSUP : E.EBADF)),
         proc_exit: (code: number): never => {

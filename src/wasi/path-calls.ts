@@ -1,9 +1,10 @@
 /**
- * The directory half of the WASI host: path_* calls and preopens over the
- * HostDirs of the fd table (FdCalls).
+ * The directory half of the WASI host: path_* calls, preopens and
+ * fd_readdir over the HostDirs of the fd table (FdCalls).
  */
 import {
   FILESTAT_SIZE,
+  FILETYPE_DIRECTORY,
   FSTFLAGS_ATIM,
   FSTFLAGS_ATIM_NOW,
   FSTFLAGS_MTIM,
@@ -19,8 +20,9 @@ import {
   WASI_RIGHTS,
 } from "../abi/wasi.js";
 import { E, FdCalls } from "./fd-calls.js";
-import { HostDir, type HostOpenOptions } from "./host-dir.js";
+import { HostDir, type HostDirEntry, type HostOpenOptions } from "./host-dir.js";
 import type { HostTime } from "./host-file.js";
+import { encodeDirents, withDots } from "./readdir.js";
 
 const PATH_MAX = 4096;
 
@@ -162,6 +164,28 @@ export abstract class PathCalls extends FdCalls {
     if (en.kind === "stdio") return E.ENOTSUP;
     const file = en.file;
     return FdCalls.status(this.callDir(() => file.setTimes(times[0], times[1])));
+  }
+
+  /** Listings by directory, taken at cookie 0 so that reading on does not list again. */
+  private readonly listings = new WeakMap<HostDir, HostDirEntry[]>();
+
+  protected fdReaddir(fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number): number {
+    const d = this.dirs.get(fd);
+    if (!d) return this.table.has(fd) || this.stdioOpen.has(fd) ? E.ENOTDIR : E.EBADF;
+    let entries = this.listings.get(d.dir);
+    if (cookie === 0n || !entries) {
+      const listed = d.dir.list();
+      if (typeof listed === "number") return FdCalls.status(listed);
+      const own = d.dir.stat(".", true);
+      entries = withDots(listed, { name: ".", filetype: FILETYPE_DIRECTORY, ino: typeof own === "number" ? 0n : own.ino });
+      this.listings.set(d.dir, entries);
+    }
+    const bytes = encodeDirents(entries, cookie < 0n ? 0n : cookie, bufLen);
+    this.mem.views();
+    this.mem.check(buf, bytes.length);
+    this.mem.u8.set(bytes, buf);
+    this.mem.setU32(bufusedPtr, bytes.length);
+    return E.SUCCESS;
   }
 
   protected pathRename(

@@ -1,10 +1,25 @@
 import { WASI_ERRNO } from "../abi/errno.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
+import type { HostDir } from "./host-dir.js";
+import { pollOneoff } from "./poll.js";
 
 /** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
 export const EXIT_TRAPPED = 134;
 /** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". */
 export const EXIT_CANNOT_RUN = 126;
+
+/**
+ * `preopens` plus an empty directory (`emptyDir()`, in memory) at `/dev/shm` (Linux's
+ * tmpfs for POSIX shared memory: `shm_open` opens `/dev/shm/NAME`), unless
+ * the caller mapped one there.
+ */
+export function withSharedMemoryDir(
+  preopens: { name: string; dir: HostDir }[],
+  emptyDir: () => HostDir,
+): { name: string; dir: HostDir }[] {
+  if (preopens.some((p) => p.name.replace(/\/+$/, "") === "/dev/shm")) return preopens;
+  return [...preopens, { name: "/dev/shm", dir: emptyDir() }];
+}
 
 /** What a program run returned. */
 export interface ProgramResult {
@@ -25,13 +40,19 @@ export interface ProgramResult {
 export function runProgram(module: WebAssembly.Module, options: WasiHostOptions): ProgramResult {
   const host = new WasiHost(options);
   const imports = host.imports();
-  const wasi = imports.wasi_snapshot_preview1 as Record<string, unknown>;
+  let memory: WebAssembly.Memory | undefined;
+  const wasi = { poll_oneoff: pollOneoff(() => memory), ...(imports.wasi_snapshot_preview1 as Record<string, unknown>) };
+  imports.wasi_snapshot_preview1 = wasi as WebAssembly.ModuleImports;
+  // What WASI lacks and wasm/posix needs: dup(2) (posix/dup.c).
+  const anymmap: Record<string, (...args: number[]) => number> = {
+    fd_dup: (fd, to, exact) => host.dup(fd >>> 0, to >>> 0, exact !== 0),
+  };
   const env: Record<string, () => number> = {};
   const missing: string[] = [];
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === "env" && imp.kind === "function" && imp.name.startsWith("__syscall_")) {
       env[imp.name] = () => -WASI_ERRNO.ENOSYS;
-    } else if (!(imp.module === "wasi_snapshot_preview1" && imp.name in wasi)) {
+    } else if (!(imp.module === "wasi_snapshot_preview1" && imp.name in wasi) && !(imp.module === "anymmap" && imp.name in anymmap)) {
       missing.push(`${imp.module}.${imp.name}`);
     }
   }
@@ -43,14 +64,16 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
   }
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(module, { ...imports, env });
+    instance = new WebAssembly.Instance(module, { ...imports, env, anymmap });
   } catch (e) {
     return { status: EXIT_CANNOT_RUN, error: `cannot instantiate the program: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const { memory, _start } = instance.exports as { memory?: WebAssembly.Memory; _start?: () => void };
-  if (!(memory instanceof WebAssembly.Memory) || typeof _start !== "function") {
+  const exports = instance.exports as { memory?: WebAssembly.Memory; _start?: () => void };
+  const _start = exports._start;
+  if (!(exports.memory instanceof WebAssembly.Memory) || typeof _start !== "function") {
     return { status: EXIT_CANNOT_RUN, error: "not a WASI command: it exports no memory or no _start (build it with `anymmap cc`)" };
   }
+  memory = exports.memory;
   host.setMemory(memory);
   try {
     _start();

@@ -38,5 +38,7 @@ int openat(int dirfd, const char *path, int flags, ...) {
   __wasi_fd_t fd;
   err = __wasi_path_open(dir, lookup, rel, strlen(rel), oflags, rights, rights, fdflags, &fd);
   if (err) return __anymmap_ret(err);
+  __anymmap_ofd_new((int)fd);
+  __anymmap_cloexec_set((int)fd, (flags & O_CLOEXEC) != 0);
   return (int)fd;
 }

@@ -35,6 +35,41 @@ int __anymmap_writeback_all(void);
 int __anymmap_timestamps(const struct timespec times[2], __wasi_timestamp_t *atim,
                          __wasi_timestamp_t *mtim, __wasi_fstflags_t *flags);
 
+/* WASI's fd_read and fd_write themselves: posix/wasi_fd_io.c replaces libc's
+ * __wasi_fd_read/__wasi_fd_write (what stdio, readv and writev call) with
+ * the coherent versions below, which reach the host through these. */
+__wasi_errno_t __anymmap_host_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iovs, size_t iovs_len,
+                                      __wasi_size_t *nread)
+    __attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("fd_read")));
+__wasi_errno_t __anymmap_host_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iovs, size_t iovs_len,
+                                       __wasi_size_t *nwritten)
+    __attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("fd_write")));
+
+/* readv/writev at the descriptor's position (its end with O_APPEND) through
+ * anymmap_pread/anymmap_pwrite, coherent with MAP_SHARED mappings; streams
+ * without a position (stdio, pipes) go to the host as they are. 0 or a WASI
+ * errno; *done is the byte count. */
+int __anymmap_readv(int fd, const __wasi_iovec_t *iovs, size_t n, size_t *done);
+int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done);
+
+/* The open file description behind fd (shared by dup'ed descriptors), as
+ * a number: what OFD and flock locks belong to. */
+long __anymmap_ofd(int fd);
+/* A new descriptor's open file description; another descriptor now shares
+ * from's (dup). */
+void __anymmap_ofd_new(int fd);
+void __anymmap_ofd_share(int fd, int from);
+
+/* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads
+ * back what was set). */
+void __anymmap_cloexec_set(int fd, int on);
+
+/* What closing fd does to locks (locks.c), called before the descriptor
+ * goes: the process's POSIX locks on the file go with any of its
+ * descriptors, OFD and flock locks with the last descriptor of their open
+ * file description. */
+void __anymmap_locks_on_close(int fd);
+
 /* Sets errno from a WASI errno (the numbers errno holds under Emscripten)
  * and returns -1 when err is not 0; returns 0 otherwise. A path outside
  * every preopened directory (WASI's ENOTCAPABLE, which libc cannot name)

@@ -8,7 +8,7 @@
  *   w.postMessage({ wasm: await (await fetch("prog.wasm")).arrayBuffer(), runs: [["prog", "arg"]], files: { "in.txt": bytes } });
  *   w.onmessage = (e) => console.log(new TextDecoder().decode(e.data.results[0].stdout));
  */
-import { runProgram } from "../../wasi/program.js";
+import { runProgram, withSharedMemoryDir } from "../../wasi/program.js";
 import { MemoryDir } from "./memory-dir.js";
 
 /** What a page posts: the module, the argument lists of successive runs (argv[0] included), the files to start with. Browsers. */
@@ -64,10 +64,10 @@ scope.onmessage = (e) => {
       const r = runProgram(module, {
         args,
         env,
-        preopens: [
+        preopens: withSharedMemoryDir([
           { name: ".", dir },
           { name: "/work", dir },
-        ],
+        ], () => new MemoryDir()),
         stdout: (b) => out.push(b),
         stderr: (b) => err.push(b),
       });

@@ -46,14 +46,17 @@ export function missingPermission(e: unknown): string | undefined {
  * WASI errno for an error thrown by Deno or its node:fs layer: a POSIX
  * `code` ("ENOENT") through the errno table, a `Deno.errors.*` class by
  * name (NotCapable, a missing permission flag, is EACCES), a few Node
- * validation codes as EINVAL, anything else EIO. Never throws.
+ * validation codes as EINVAL, else the OS's number in a message ending
+ * "(os error N)", anything else EIO. Never throws.
  */
 export function mapDenoError(e: unknown): number {
   if (typeof e !== "object" || e === null) return WASI_ERRNO.EIO;
   const code = "code" in e && typeof e.code === "string" ? e.code : undefined;
   let n = code === undefined ? undefined : (wasiErrnoFromName(code) ?? NODE_CODES[code]);
   if (n === undefined && e instanceof Error) n = DENO_ERRORS[e.name];
-  // A plain Error with the OS's number in its message ("File too large (os error 27)"): Linux's numbers.
+  // Some OS errors come with neither a code nor a class of their own, only
+  // the OS's number in the message: a write past `ulimit -f` throws a plain
+  // Error "File too large (os error 27)", which is EFBIG, not EIO.
   const os = n === undefined && e instanceof Error ? /\(os error (\d+)\)/.exec(e.message) : null;
   if (os) n = wasiErrnoFromName(linuxErrnoName(Number(os[1])));
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { resolve, sep } from "node:path";
 import { WASI_ERRNO } from "../../abi/errno.js";
-import { HostDir, type HostOpenOptions } from "../../wasi/host-dir.js";
+import { HostDir, type HostOpenOptions, type HostDirEntry } from "../../wasi/host-dir.js";
 import type { HostFile, HostFileStat, HostTime } from "../../wasi/host-file.js";
 import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } from "./node-file.js";
 
@@ -113,5 +113,14 @@ export class NodeHostDir extends HostDir {
       fs.renameSync(full, target);
       return 0;
     });
+  }
+
+  override list(): HostDirEntry[] | number {
+    return this.run(".", (full) =>
+      fs.readdirSync(full).map((name) => {
+        const st = fs.lstatSync(`${full}${sep}${name}`, { bigint: true });
+        return { name, filetype: hostStat(st).filetype, ino: st.ino };
+      }),
+    );
   }
 }

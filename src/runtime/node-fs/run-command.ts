@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import type { HostDir } from "../../wasi/host-dir.js";
-import { runProgram } from "../../wasi/program.js";
+import { MemoryDir } from "../../wasi/memory-dir.js";
+import { runProgram, withSharedMemoryDir } from "../../wasi/program.js";
 import { NodeHostDir } from "./node-dir.js";
 import { type FsErrors, NODE_ERRORS } from "./node-file.js";
 
@@ -38,13 +39,22 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
+/**
+ * Reads stdin as a blocking read(2) does: a non-blocking pipe with nothing
+ * in it yet (Node opens stdin pipes non-blocking) waits for data or end of
+ * input instead of reading as end of input, which cut `a | b` pipelines
+ * short whenever `a` had not written yet. Node, Bun, Deno.
+ */
 function readStdin(into: Uint8Array): number {
-  try {
-    return fs.readSync(0, into, 0, into.length, null);
-  } catch (e) {
-    // A closed or non-blocking stdin reads as end of input.
-    if ((e as { code?: string }).code === "EAGAIN" || (e as { code?: string }).code === "EOF") return 0;
-    throw e;
+  for (;;) {
+    try {
+      return fs.readSync(0, into, 0, into.length, null);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "EOF") return 0;
+      if (code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
   }
 }
 
@@ -100,7 +110,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   const result = runProgram(module, {
     args: [program, ...rest],
     env,
-    preopens,
+    preopens: withSharedMemoryDir(preopens, () => new MemoryDir()),
     stdout: (b) => writeAll(1, b),
     stderr: (b) => writeAll(2, b),
     stdin: readStdin,

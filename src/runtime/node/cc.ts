@@ -27,6 +27,19 @@ export const LINK_FLAGS = [
   "-sWASM_BIGINT",
   "-sERROR_ON_UNDEFINED_SYMBOLS=0",
   "-sWARN_ON_UNDEFINED_SYMBOLS=0",
+  // sysconf(_SC_PAGESIZE) answers mmap's 4096, not WebAssembly's 65536 (posix/pagesize.c).
+  "-Wl,--wrap=sysconf",
+  // The pthread stub library's setters that store nothing (posix/pthread_attr.c).
+  "-Wl,--wrap=pthread_mutexattr_setpshared",
+  "-Wl,--wrap=pthread_mutexattr_settype",
+  "-Wl,--wrap=pthread_condattr_setpshared",
+  "-Wl,--wrap=pthread_mutex_consistent",
+  // Emscripten's standalone library defines these (ENOSYS, exit status 1): posix/fcntl.c, posix/abort.c.
+  "-Wl,--wrap=__syscall_fcntl64",
+  "-Wl,--wrap=abort",
+  // mlock's locked ranges: msync(MS_INVALIDATE) over them is EBUSY, munmap drops them (posix/mlock.c).
+  "-Wl,--wrap=msync",
+  "-Wl,--wrap=munmap",
 ];
 
 /** Options that make emcc stop before linking. */
@@ -55,7 +68,13 @@ function coreObjects(emcc: string, tree: string): string[] | string {
   const version = spawnSync(emcc, ["--version"], { encoding: "utf8" });
   if (version.error || version.status !== 0) return `cannot run ${emcc}: install Emscripten (Debian: apt-get install emscripten) or set EMCC`;
   const hash = createHash("sha256").update(version.stdout).update(CORE_CFLAGS.join(" "));
-  for (const f of [...files, ...readdirSync(join(tree, "include")).map((h) => join(tree, "include", h)), join(tree, "src", "internal.h"), join(tree, "posix", "posix.h")])
+  const headers = [join(tree, "include"), join(tree, "posix", "include")].flatMap((d) =>
+    readdirSync(d, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath ?? e.path, e.name))
+      .sort(),
+  );
+  for (const f of [...files, ...headers, join(tree, "src", "internal.h"), join(tree, "posix", "posix.h")])
     hash.update(f.slice(tree.length)).update(readFileSync(f));
   const cache = process.env.ANYMMAP_CACHE ?? join(tmpdir(), "anymmap-cc");
   const dir = join(cache, hash.digest("hex").slice(0, 16));
@@ -69,7 +88,7 @@ function coreObjects(emcc: string, tree: string): string[] | string {
   mkdirSync(work);
   for (const [i, f] of files.entries()) {
     const out = join(work, objects[i]!.slice(dir.length + 1));
-    const r = spawnSync(emcc, [...CORE_CFLAGS, "-I", join(tree, "include"), "-c", f, "-o", out], { stdio: "inherit" });
+    const r = spawnSync(emcc, [...CORE_CFLAGS, "-I", join(tree, "posix", "include"), "-I", join(tree, "include"), "-c", f, "-o", out], { stdio: "inherit" });
     if (r.status !== 0) {
       rmSync(work, { recursive: true, force: true });
       return `compiling ${f} failed`;
@@ -89,7 +108,8 @@ function coreObjects(emcc: string, tree: string): string[] | string {
 export function cc(args: string[], err: (message: string) => void): number {
   const emcc = process.env.EMCC ?? "emcc";
   const tree = cTree();
-  const include = ["-I", join(tree, "include")];
+  // posix/include first: its headers correct Emscripten's (PAGE_SIZE is 4096).
+  const include = ["-I", join(tree, "posix", "include"), "-I", join(tree, "include")];
   if (args.some((a) => NO_LINK.has(a))) return run(emcc, [...include, ...args], err);
   const objects = coreObjects(emcc, tree);
   if (typeof objects === "string") {

@@ -1,0 +1,28 @@
+/**
+ * abort() in a program built by `anymmap cc`: Linux kills it with SIGABRT
+ * (status 134 in a shell, which prints "Aborted"); `anymmap run` exits with
+ * 134 and says "Aborted" on stderr, and what the program wrote through a
+ * MAP_SHARED mapping reaches the file in both (Emscripten's abort() exited
+ * with status 1, silently).
+ */
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+
+import { build, missingTool, type Program, root, RUNTIMES, runNative, runWasm } from "./c/corpus.js";
+
+const missing = missingTool();
+if (missing && process.env.CI) throw new Error(`the abort test needs ${missing}`);
+
+describe.skipIf(missing !== undefined)("abort()", () => {
+  let program: Program;
+  test("natively: killed by SIGABRT, the mapping's bytes in the file", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "abort.c"));
+    expect(runNative(program)).toBe("[exit SIGABRT]\nfile: written before abort\n[exit 0]\n");
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: status 134 and "Aborted", the mapping's bytes in the file`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe("[stderr] Aborted\n[exit 134]\nfile: written before abort\n[exit 0]\n");
+    });
+  }
+});

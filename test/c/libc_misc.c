@@ -1,0 +1,58 @@
+/* libc calls around mmap that misbehaved under `anymmap run`: sleeping more
+ * than 2 s in total, user ids, the mlock family's errors and
+ * msync(MS_INVALIDATE) over locked pages. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "facts.h"
+
+int main(void) {
+  /* Three sleeps adding up to more than 2 s: each one returns. */
+  for (int i = 0; i < 3; i++) CALL("usleep 0.7 s", usleep(700000));
+  struct timespec ts = {0, 1000000}, bad = {0, 1000000000};
+  CALL("nanosleep 1 ms", nanosleep(&ts, NULL));
+  CALL("nanosleep bad", nanosleep(&bad, NULL));
+  CALL("sleep 0", sleep(0));
+
+  int fd = open("ids", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  struct stat st;
+  fstat(fd, &st);
+  printf("geteuid matches fstat: %d\n", geteuid() == st.st_uid);
+  printf("getegid matches fstat: %d\n", getegid() == st.st_gid);
+  printf("getuid/getgid non-negative: %d\n", (int)getuid() >= 0 && (int)getgid() >= 0);
+
+  unsigned char *p;
+  MAP("map 4 pages", p, mmap(NULL, PAGE * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  CALL("munmap page 2", munmap(p + PAGE * 2, PAGE));
+  CALL("mlock page 0", mlock(p, PAGE));
+  CALL("mlock unaligned inside", mlock(p + 100, 10));
+  CALL("mlock across the hole", mlock(p, PAGE * 4));
+  CALL("munlock across the hole", munlock(p + PAGE, PAGE * 2));
+  CALL("munlock page 0", munlock(p, PAGE));
+  CALL("mlock zero length", mlock(p, 0));
+  CALL("mlockall 0", mlockall(0));
+  CALL("mlockall bad", mlockall(64));
+  CALL("mlockall onfault alone", mlockall(MCL_ONFAULT));
+  CALL("munlockall", munlockall());
+
+  CALL("ftruncate", ftruncate(fd, PAGE * 2));
+  unsigned char *m;
+  MAP("map file shared", m, mmap(NULL, PAGE * 2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+  CALL("msync invalidate unlocked", msync(m, PAGE * 2, MS_INVALIDATE));
+  CALL("mlock page 1", mlock(m + PAGE, PAGE));
+  CALL("msync invalidate page 0", msync(m, PAGE, MS_INVALIDATE));
+  CALL("msync invalidate over locked", msync(m, PAGE * 2, MS_INVALIDATE));
+  CALL("msync sync over locked", msync(m, PAGE * 2, MS_SYNC));
+  CALL("munlock page 1", munlock(m + PAGE, PAGE));
+  CALL("msync invalidate after munlock", msync(m, PAGE * 2, MS_INVALIDATE));
+  CALL("mlock page 1 again", mlock(m + PAGE, PAGE));
+  CALL("munmap the locked mapping", munmap(m, PAGE * 2));
+  MAP("map again", m, mmap(NULL, PAGE * 2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+  CALL("msync invalidate new mapping", msync(m, PAGE * 2, MS_INVALIDATE));
+  CALL("munmap", munmap(m, PAGE * 2));
+  CALL("munmap rest", munmap(p, PAGE * 4));
+  close(fd);
+  return 0;
+}

@@ -1,0 +1,59 @@
+#include "anymmap.h"
+#include "posix.h"
+
+int __anymmap_readv(int fd, const __wasi_iovec_t *iovs, size_t n, size_t *done) {
+  __wasi_filesize_t at, moved;
+  *done = 0;
+  if (__wasi_fd_tell(fd, &at)) {
+    __wasi_size_t got = 0;
+    int err = __anymmap_host_fd_read(fd, iovs, n, &got);
+    *done = got;
+    return err;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (iovs[i].buf_len == 0) continue;
+    ssize_t r = anymmap_pread(fd, iovs[i].buf, iovs[i].buf_len, (off_t)(at + total));
+    if (r < 0) {
+      if (total == 0) return errno;
+      break;
+    }
+    total += (size_t)r;
+    if ((size_t)r < iovs[i].buf_len) break; /* end of file */
+  }
+  if (total) (void)__wasi_fd_seek(fd, (__wasi_filedelta_t)(at + total), __WASI_WHENCE_SET, &moved);
+  *done = total;
+  return 0;
+}
+
+int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done) {
+  __wasi_filesize_t at, moved;
+  __wasi_fdstat_t fs;
+  *done = 0;
+  if (__wasi_fd_tell(fd, &at)) {
+    __wasi_size_t put = 0;
+    int err = __anymmap_host_fd_write(fd, iovs, n, &put);
+    *done = put;
+    return err;
+  }
+  int err = __wasi_fd_fdstat_get(fd, &fs);
+  if (err) return err;
+  int append = (fs.fs_flags & __WASI_FDFLAGS_APPEND) != 0;
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (iovs[i].buf_len == 0) continue;
+    /* On an O_APPEND descriptor each piece goes to the end, right after the
+     * previous one, as Linux's one append of the whole vector. */
+    ssize_t w = anymmap_pwrite(fd, iovs[i].buf, iovs[i].buf_len, (off_t)(at + total));
+    if (w < 0) {
+      if (total == 0) return errno;
+      break;
+    }
+    total += (size_t)w;
+    if ((size_t)w < iovs[i].buf_len) break;
+  }
+  if (append) (void)__wasi_fd_seek(fd, 0, __WASI_WHENCE_END, &moved);
+  else if (total) (void)__wasi_fd_seek(fd, (__wasi_filedelta_t)(at + total), __WASI_WHENCE_SET, &moved);
+  *done = total;
+  return 0;
+}
