@@ -19,7 +19,11 @@ export default defineConfig({
         test: {
           name: "wasm",
           // Soak runs (npm run test:soak) are long: only when asked for.
-          include: ["test/**/*.test.ts", "test/spec/**/*.spec.ts", ...(process.env.ANYMMAP_SOAK === "1" ? ["test/**/*.soak.ts"] : [])],
+          include: [
+            "test/**/*.test.ts",
+            "test/spec/**/*.spec.ts",
+            ...(process.env.ANYMMAP_SOAK === "1" ? ["test/**/*.soak.ts"] : []),
+          ],
           env: { ANYMMAP_BACKEND: "wasm" },
         },
       },

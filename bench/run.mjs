@@ -69,7 +69,15 @@ const started = Date.now();
 // ---------- options ----------
 
 function parseArgs(argv) {
-  const o = { quick: false, out: join(repo, "bench", "results"), only: null, contenders: null, runs: null, tmp: os.tmpdir(), keep: false };
+  const o = {
+    quick: false,
+    out: join(repo, "bench", "results"),
+    only: null,
+    contenders: null,
+    runs: null,
+    tmp: os.tmpdir(),
+    keep: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -78,14 +86,21 @@ function parseArgs(argv) {
     };
     if (a === "--quick") o.quick = true;
     else if (a === "--out") o.out = resolve(value());
-    else if (a === "--only") o.only = value().split(",").map((s) => s.trim()).filter(Boolean);
-    else if (a === "--contenders") o.contenders = value().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (a === "--only")
+      o.only = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (a === "--contenders")
+      o.contenders = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === "--runs") o.runs = Math.max(1, Number.parseInt(value(), 10) || 0);
     else if (a === "--window") {
       o.window = Number(value());
       if (!(o.window > 0 && o.window < 4)) usage("--window takes a size in GiB between 0 and 4");
-    }
-    else if (a === "--tmp") o.tmp = resolve(value());
+    } else if (a === "--tmp") o.tmp = resolve(value());
     else if (a === "--keep") o.keep = true;
     else if (a === "--render") o.render = resolve(value());
     else if (a === "--help" || a === "-h") usage();
@@ -143,7 +158,8 @@ Object.assign(cfg, {
   jobTimeoutMs: 15 * 60_000,
 });
 
-const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
+const log = (msg) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 
 // ---------- dist ----------
 
@@ -166,14 +182,18 @@ function ensureDist() {
       const stale =
         newestMtime(join(repo, "src")) > statSync(js).mtimeMs ||
         !readFileSync(wasm).equals(readFileSync(join(repo, "wasm", "anymmap.wasm")));
-      if (stale) log("warning: dist/ is older than src/ or wasm/anymmap.wasm: run `npm run build` to measure the current code");
+      if (stale)
+        log("warning: dist/ is older than src/ or wasm/anymmap.wasm: run `npm run build` to measure the current code");
     } catch {
       // no src/ (installed package): nothing to compare
     }
     return;
   }
   log("dist/ is missing: npm run build");
-  const r = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "build"], { cwd: repo, stdio: ["ignore", 2, 2] });
+  const r = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "build"], {
+    cwd: repo,
+    stdio: ["ignore", 2, 2],
+  });
   if (r.status !== 0) {
     process.stderr.write("bench: npm run build failed\n");
     process.exit(1);
@@ -203,7 +223,9 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 // ---------- runners ----------
 
 const tail = (s, n = 400) => {
-  const t = String(s ?? "").trim().replace(/\s+/g, " ");
+  const t = String(s ?? "")
+    .trim()
+    .replace(/\s+/g, " ");
   return t.length > n ? `…${t.slice(-n)}` : t;
 };
 
@@ -213,7 +235,10 @@ function spawnJob(cmd, args, extra = {}) {
 
 function failure(r, what) {
   if (r.error) return { error: `${what}: ${r.error.message}` };
-  if (r.signal) return { error: `${what} killed by ${r.signal}${r.signal === "SIGTERM" ? " (timeout: the run did not finish in time)" : ""}: ${tail(r.stderr)}` };
+  if (r.signal)
+    return {
+      error: `${what} killed by ${r.signal}${r.signal === "SIGTERM" ? " (timeout: the run did not finish in time)" : ""}: ${tail(r.stderr)}`,
+    };
   return { error: `${what} exited with ${r.status}: ${tail(r.stderr || r.stdout)}` };
 }
 
@@ -240,8 +265,23 @@ const C_SCENARIO = {
 
 function runC(c, sc, plan, ctx, prep) {
   const file = sc.many ? ctx.many.dir : sc.id === "s3-tail" || sc.id === "s4-random" ? ctx.sparse.path : ctx.dense.path;
-  const pages = sc.many ? String(sc.many) : sc.id === "s4-random" ? ctx.files.randomPages : sc.id === "s5-msync" ? ctx.files.dirtyPages : "-";
-  const args = [c.mode, C_SCENARIO[sc.id], file, String(plan.runs), String(plan.warmup), String(plan.warmupMs), pages, ctx.device ?? ""];
+  const pages = sc.many
+    ? String(sc.many)
+    : sc.id === "s4-random"
+      ? ctx.files.randomPages
+      : sc.id === "s5-msync"
+        ? ctx.files.dirtyPages
+        : "-";
+  const args = [
+    c.mode,
+    C_SCENARIO[sc.id],
+    file,
+    String(plan.runs),
+    String(plan.warmup),
+    String(plan.warmupMs),
+    pages,
+    ctx.device ?? "",
+  ];
   const r = spawnJob(prep.c.bin, args, sc.many ? { timeout: cfg.manyTimeoutMs } : {});
   const out = parseJsonLine(r, "C bench");
   if (out.extra) {
@@ -256,7 +296,10 @@ function runC(c, sc, plan, ctx, prep) {
  */
 const JS_RUNTIMES = {
   node: { command: process.execPath, args: ["--expose-gc"] },
-  deno: { command: join(repo, "node_modules", ".bin", "deno"), args: ["run", "-A", "--no-prompt", "--v8-flags=--expose-gc"] },
+  deno: {
+    command: join(repo, "node_modules", ".bin", "deno"),
+    args: ["run", "-A", "--no-prompt", "--v8-flags=--expose-gc"],
+  },
   bun: { command: join(repo, "node_modules", ".bin", "bun"), args: [] },
 };
 const JS_ENV = runtimeEnv(repo);
@@ -268,7 +311,8 @@ function jsEnv(c) {
 
 function jsRuntime(c) {
   const rt = JS_RUNTIMES[c.runtime ?? "node"];
-  if (!existsSync(rt.command)) return { unavailable: `${rt.command} is missing: run npm install (deno and bun are devDependencies)` };
+  if (!existsSync(rt.command))
+    return { unavailable: `${rt.command} is missing: run npm install (deno and bun are devDependencies)` };
   return rt;
 }
 
@@ -401,7 +445,9 @@ async function main() {
     needs.has("emcc") ? wasiHost(repo, tmp) : { ok: false, reason: "not requested" },
   ]);
 
-  log(`generating ${fmtBytes(cfg.denseSize)} dense file, ${fmtBytes(cfg.sparseSize)} and ${fmtBytes(cfg.checkSize)} sparse files`);
+  log(
+    `generating ${fmtBytes(cfg.denseSize)} dense file, ${fmtBytes(cfg.sparseSize)} and ${fmtBytes(cfg.checkSize)} sparse files`,
+  );
   const dense = generateDense(join(tmp, "dense.bin"), cfg.denseSize);
   const sparse = generateSparse(join(tmp, "sparse.bin"), cfg.sparseSize, cfg.randomPages, 0xbeef);
   const check = generateCheck(join(tmp, "check6g.bin"), cfg.checkSize, cfg.checkOffset);
@@ -441,7 +487,9 @@ async function main() {
   const selected = all.filter(
     (s) => !opts.only || opts.only.some((o) => o === s.id || o === s.n || s.n.startsWith(o) || `s${s.n}` === o),
   );
-  const order = runOrder(cfg).map((id) => selected.find((s) => s.id === id)).filter(Boolean);
+  const order = runOrder(cfg)
+    .map((id) => selected.find((s) => s.id === id))
+    .filter(Boolean);
   const results = new Map();
 
   for (const sc of order) {
@@ -471,7 +519,12 @@ async function main() {
           continue;
         }
       }
-      const before = sc.io ? bytesAt(dense.path, dirty.map((p) => p * PAGE)) : null;
+      const before = sc.io
+        ? bytesAt(
+            dense.path,
+            dirty.map((p) => p * PAGE),
+          )
+        : null;
       let out;
       if (sc.cold) out = runCold(cont, sc, plan, ctx, prep);
       else if (cont.runner === "c") out = runC(cont, sc, plan, ctx, prep);
@@ -511,10 +564,16 @@ async function main() {
           row.io.disk = device && row.io.deviceBytes !== null ? row.io.deviceBytes : row.io.writeBytes;
           // Every run added 1 to each page's byte: after W + R runs the file must show it.
           const total = (out.warmupRuns ?? 0) + out.samples.length;
-          const after = bytesAt(dense.path, dirty.map((p) => p * PAGE));
+          const after = bytesAt(
+            dense.path,
+            dirty.map((p) => p * PAGE),
+          );
           const lost = after.filter((b, i) => b !== ((before[i] + total) & 255)).length;
           if (lost > 0 && row.status === "ok") {
-            Object.assign(row, { status: "wrong", reason: `${lost} of ${dirty.length} changed bytes are not in the file after msync` });
+            Object.assign(row, {
+              status: "wrong",
+              reason: `${lost} of ${dirty.length} changed bytes are not in the file after msync`,
+            });
           }
         }
       }
@@ -557,16 +616,24 @@ async function main() {
     "",
   );
   for (const t of texts) out.push(t, "");
-  out.push(`Correctness past 4 GiB (one page mapped at ${fmtBytes(cfg.checkOffset)} of a ${fmtBytes(cfg.checkSize)} sparse file, compared with the marker written there):`);
+  out.push(
+    `Correctness past 4 GiB (one page mapped at ${fmtBytes(cfg.checkOffset)} of a ${fmtBytes(cfg.checkSize)} sparse file, compared with the marker written there):`,
+  );
   for (const ch of checks) out.push(`  ${ch.label.padEnd(34)} ${ch.status}: ${ch.detail}`);
   out.push("", "Not yet available (rows join when their backend or runner exists):");
   for (const p of planned) out.push(`  ${p.label.padEnd(34)} ${p.planned}`);
   out.push("", "Targets (anymmap WASM):");
   for (const sc of shown) {
     for (const r of results.get(sc.id).filter((r) => r.anymmap)) {
-      const t = r.status === "ok" ? r.target : { status: r.status === "wrong" ? "WRONG BYTES" : r.status, detail: r.reason };
-      out.push(`  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${(t?.status ?? "—").padEnd(8)} ${t?.detail ?? ""}  [target ${r.backend === "native" ? (sc.nativeTarget?.text ?? "none") : sc.targetText}]`);
-      if (r.rssTarget) out.push(`  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${r.rssTarget.status.padEnd(8)} ${r.rssTarget.detail}  [target ${sc.rssTarget.text}]`);
+      const t =
+        r.status === "ok" ? r.target : { status: r.status === "wrong" ? "WRONG BYTES" : r.status, detail: r.reason };
+      out.push(
+        `  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${(t?.status ?? "—").padEnd(8)} ${t?.detail ?? ""}  [target ${r.backend === "native" ? (sc.nativeTarget?.text ?? "none") : sc.targetText}]`,
+      );
+      if (r.rssTarget)
+        out.push(
+          `  ${sc.n.padEnd(3)} ${r.label.padEnd(40)} ${r.rssTarget.status.padEnd(8)} ${r.rssTarget.detail}  [target ${sc.rssTarget.text}]`,
+        );
     }
   }
   const seconds = (Date.now() - started) / 1000;
@@ -623,13 +690,21 @@ async function main() {
         status: r.status,
         anymmap: r.anymmap,
         ...(r.reason ? { reason: r.reason } : {}),
-        ...(r.samples ? { samplesNs: r.samples, medianNs: r.stats.median, minNs: r.stats.min, maxNs: r.stats.max } : {}),
+        ...(r.samples
+          ? { samplesNs: r.samples, medianNs: r.stats.median, minNs: r.stats.min, maxNs: r.stats.max }
+          : {}),
         ...(r.warmupRuns !== undefined && r.warmupRuns !== null ? { warmupRuns: r.warmupRuns } : {}),
         ...(r.ratioC !== undefined ? { ratioToCMmap: r.ratioC, ratioToBestOther: r.ratioBest } : {}),
         ...(r.target ? { target: r.target } : {}),
         ...(r.peakRssBytes ? { peakRssBytes: r.peakRssBytes, rssStartBytes: r.rssStartBytes } : {}),
         ...(r.rssTarget ? { rssTarget: r.rssTarget } : {}),
-        ...(r.partSamples ? { phasesNs: Object.fromEntries(Object.entries(r.partSamples).map(([k, v]) => [k, { samples: v, median: median(v) }])) } : {}),
+        ...(r.partSamples
+          ? {
+              phasesNs: Object.fromEntries(
+                Object.entries(r.partSamples).map(([k, v]) => [k, { samples: v, median: median(v) }]),
+              ),
+            }
+          : {}),
         ...(r.io ? { io: r.io } : {}),
       })),
     })),
@@ -664,7 +739,11 @@ function finishScenario(sc, rows) {
         r.rssTarget =
           growth === null
             ? { status: "n/a", detail: "no RSS figures (no /proc)" }
-            : { status: growth <= sc.rssTarget.limitBytes ? "met" : "MISSED", detail: `RSS growth ${fmtBytes(growth)}`, text: sc.rssTarget.text };
+            : {
+                status: growth <= sc.rssTarget.limitBytes ? "met" : "MISSED",
+                detail: `RSS growth ${fmtBytes(growth)}`,
+                text: sc.rssTarget.text,
+              };
       }
     }
   }
@@ -680,7 +759,9 @@ function svgOf(json) {
       .map((r) => ({ id: r.contender, label: r.label, ratio: r.ratioToCMmap, wrong: r.status === "wrong" }));
     const t = rows.find((r) => r.anymmap && r.target?.limitNs)?.target;
     const failed = rows.find((r) => r.contender === "anymmap-wasm-node" && r.status !== "ok");
-    const note = failed ? `anymmap: ${failed.status === "wrong" ? "wrong bytes" : (failed.reason ?? failed.status).split(":")[0]}` : undefined;
+    const note = failed
+      ? `anymmap: ${failed.status === "wrong" ? "wrong bytes" : (failed.reason ?? failed.status).split(":")[0]}`
+      : undefined;
     return { label: sc.short ?? sc.n, bars, target: c && t ? t.limitNs / c.medianNs : null, note };
   });
   const m = json.machine;
@@ -734,7 +815,12 @@ function markdownOf(shown, results, info, checks, planned, seconds) {
     "",
   ];
   for (const sc of shown) out.push(markdownTable(sc, results.get(sc.id)), "");
-  out.push(`#### Correctness past 4 GiB`, "", `One page mapped at ${fmtBytes(cfg.checkOffset)} of a ${fmtBytes(cfg.checkSize)} sparse file:`, "");
+  out.push(
+    `#### Correctness past 4 GiB`,
+    "",
+    `One page mapped at ${fmtBytes(cfg.checkOffset)} of a ${fmtBytes(cfg.checkSize)} sparse file:`,
+    "",
+  );
   for (const ch of checks) out.push(`- ${ch.label}: **${ch.status}** — ${ch.detail}`);
   out.push("", "#### Not yet available", "");
   for (const p of planned) out.push(`- ${p.label}: ${p.planned}`);

@@ -2,7 +2,7 @@
  * The scenarios of issues 3 and 15, what each one times, the checksum every
  * contender must reproduce, and the targets anymmap is held to.
  */
-import { fmtBytes, fmtRatio, fmtTime } from "./lib/stats.mjs";
+import { fmtBytes, fmtRatio } from "./lib/stats.mjs";
 
 const GiB = 2 ** 30;
 const size = (b) => (b % GiB === 0 ? `${b / GiB} GiB` : fmtBytes(b));
@@ -40,7 +40,8 @@ export function scenarios(cfg) {
       n: "2",
       short: "2 cold process",
       title: `Whole process: map a ${dense} file + scan, from a cold process`,
-      timed: "a fresh process per run, spawn to exit: runtime start-up, module load, map, scan, print (page cache warm)",
+      timed:
+        "a fresh process per run, spawn to exit: runtime start-up, module load, map, scan, print (page cache warm)",
       heavy: true,
       cold: true,
       expected: (ctx) => ctx.dense.xor,
@@ -61,7 +62,7 @@ export function scenarios(cfg) {
       title: `Map a ${sparse} sparse file and read its last page (in-process latency)`,
       timed:
         `open + map + read the last page + unmap + close; anymmap maps the file's last ${size(cfg.window)} ` +
-        "(a mapping is at most 4 GiB − 1 MiB), or only the last page (\"1-page window\")",
+        '(a mapping is at most 4 GiB − 1 MiB), or only the last page ("1-page window")',
       heavy: false,
       expected: (ctx) => ctx.sparse.lastByte,
       target: ratioToC(2),
@@ -100,7 +101,8 @@ export function scenarios(cfg) {
           const disk = row.io?.disk;
           const dirty = scenario.dirtyBytes;
           const diskOk = disk !== null && disk !== undefined && disk <= 1.05 * dirty;
-          const diskText = disk === null || disk === undefined ? "disk bytes unknown" : `disk ${(disk / dirty).toFixed(2)}× dirty`;
+          const diskText =
+            disk === null || disk === undefined ? "disk bytes unknown" : `disk ${(disk / dirty).toFixed(2)}× dirty`;
           return verdict(r <= 0.25 && diskOk, `${fmtRatio(r)} C mmap, ${diskText}`, 0.25 * c.stats.median);
         },
       },
@@ -173,5 +175,14 @@ function ratioTo(id, name, limit) {
 
 /** Execution order: scenario 5 changes the dense file, so it runs last. */
 export function runOrder(cfg) {
-  return ["s1-touch", "s1-scan", "s2-cold", "s3-tail", "s4-random", "s6-onepage", ...cfg.manyCounts.map(manyId), "s5-msync"];
+  return [
+    "s1-touch",
+    "s1-scan",
+    "s2-cold",
+    "s3-tail",
+    "s4-random",
+    "s6-onepage",
+    ...cfg.manyCounts.map(manyId),
+    "s5-msync",
+  ];
 }

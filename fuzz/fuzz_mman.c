@@ -61,21 +61,21 @@
 
 #include "internal.h"
 
-#define AREA_LOW (ANYMMAP_NATIVE_AREA_START >> PAGE_SHIFT)
-#define MAX_OPS 128
-#define MAX_LIVE 384      /* model pages mapped at once */
+#define AREA_LOW      (ANYMMAP_NATIVE_AREA_START >> PAGE_SHIFT)
+#define MAX_OPS       128
+#define MAX_LIVE      384 /* model pages mapped at once */
 #define MAX_MAP_PAGES 16  /* pages per mmap / mremap that can succeed */
-#define NHANDLES 8
-#define NSLOTS 6
-#define NFILES 3          /* regular files; inode NFILES is a directory */
-#define MAX_TOUCHED 16384
-#define MAX_POST 128
-#define MAX_IO (3 * PAGE_SIZE)
+#define NHANDLES      8
+#define NSLOTS        6
+#define NFILES        3 /* regular files; inode NFILES is a directory */
+#define MAX_TOUCHED   16384
+#define MAX_POST      128
+#define MAX_IO        (3 * PAGE_SIZE)
 
-#define KNOWN_FLAGS                                                          \
-  (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |   \
-   MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | \
-   MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_SYNC)
+#define KNOWN_FLAGS                                                                        \
+  (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_GROWSDOWN | \
+   MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |    \
+   MAP_FIXED_NOREPLACE | MAP_SYNC)
 
 /* ---- failure reporting ---- */
 
@@ -113,8 +113,8 @@ static void fail(const char *fmt, ...) {
   abort();
 }
 
-#define CHECK(cond, ...) \
-  do {                   \
+#define CHECK(cond, ...)            \
+  do {                              \
     if (!(cond)) fail(__VA_ARGS__); \
   } while (0)
 
@@ -123,8 +123,12 @@ static void fail(const char *fmt, ...) {
 static const uint8_t *in;
 static size_t in_len, in_pos;
 
-static uint32_t rd8(void) { return in_pos < in_len ? in[in_pos++] : 0; }
-static uint32_t rd16(void) { return rd8() | rd8() << 8; }
+static uint32_t rd8(void) {
+  return in_pos < in_len ? in[in_pos++] : 0;
+}
+static uint32_t rd16(void) {
+  return rd8() | rd8() << 8;
+}
 
 /* ---- the model ---- */
 
@@ -185,10 +189,16 @@ static const uint8_t zero_page[PAGE_SIZE];
 static uint8_t io[MAX_IO];
 static unsigned char vec[NPAGES];
 
-static void *P(uint64_t lin) { return (void *)(anymmap_base + (uintptr_t)lin); }
+static void *P(uint64_t lin) {
+  return (void *)(anymmap_base + (uintptr_t)lin);
+}
 
-static struct mp *mget(uint32_t p) { return p < NPAGES && slot_of[p] ? &pool[slot_of[p]] : NULL; }
-static int mi(const struct mp *m) { return (int)(m - pool); }
+static struct mp *mget(uint32_t p) {
+  return p < NPAGES && slot_of[p] ? &pool[slot_of[p]] : NULL;
+}
+static int mi(const struct mp *m) {
+  return (int)(m - pool);
+}
 
 static void note_touched(uint32_t p) {
   if (touched_bits[p >> 6] & (1ull << (p & 63))) return;
@@ -233,11 +243,13 @@ static void check_not_reused(uint32_t p, int ino, int64_t fp, const char *call) 
   if (!freed_seq[p] || slot_of[p]) return;
   if (ino >= 0 && freed_ino[p] == ino && freed_fp[p] == fp) return;
   CHECK(freed_total - freed_seq[p] >= QUARANTINE_MODEL_PAGES,
-        "%s handed out page %#x again after only %llu pages were freed after it (quarantine: %u)", call, p,
-        (unsigned long long)(freed_total - freed_seq[p]), QUARANTINE_MODEL_PAGES);
+        "%s handed out page %#x again after only %llu pages were freed after it (quarantine: %u)",
+        call, p, (unsigned long long)(freed_total - freed_seq[p]), QUARANTINE_MODEL_PAGES);
 }
 
-static int dirty(const struct mp *m) { return m->forced || memcmp(shadow[mi(m)], synced[mi(m)], PAGE_SIZE) != 0; }
+static int dirty(const struct mp *m) {
+  return m->forced || memcmp(shadow[mi(m)], synced[mi(m)], PAGE_SIZE) != 0;
+}
 
 /* Model pages in [start, end), in address order. */
 static int collect(uint64_t start, uint64_t end, struct mp **out) {
@@ -274,15 +286,20 @@ static struct mp *shared_at(int ino, int64_t fp) {
   return NULL;
 }
 
-static uint64_t fsize(int ino) { return memfs_size(ino); }
+static uint64_t fsize(int ino) {
+  return memfs_size(ino);
+}
 
-static int past_eof(int ino, int64_t fp) { return (uint64_t)fp << PAGE_SHIFT >= fsize(ino); }
+static int past_eof(int ino, int64_t fp) {
+  return (uint64_t)fp << PAGE_SHIFT >= fsize(ino);
+}
 
 /* The file's bytes of page fp, zeros past the end. */
 static void file_page_bytes(int ino, int64_t fp, uint8_t *out) {
   uint64_t size = fsize(ino), off = (uint64_t)fp << PAGE_SHIFT;
   memset(out, 0, PAGE_SIZE);
-  if (off < size) memcpy(out, memfs_data(ino) + off, size - off < PAGE_SIZE ? size - off : PAGE_SIZE);
+  if (off < size)
+    memcpy(out, memfs_data(ino) + off, size - off < PAGE_SIZE ? size - off : PAGE_SIZE);
 }
 
 /* What a private page reads in: the resident shared page if there is one
@@ -293,8 +310,10 @@ static void private_bytes(int ino, int64_t fp, uint8_t *out) {
     return;
   }
   struct mp *s = shared_at(ino, fp);
-  if (s && s->resident) memcpy(out, shadow[mi(s)], PAGE_SIZE);
-  else file_page_bytes(ino, fp, out);
+  if (s && s->resident)
+    memcpy(out, shadow[mi(s)], PAGE_SIZE);
+  else
+    file_page_bytes(ino, fp, out);
 }
 
 /* A private reload needs a host read (which fails while reads fail). */
@@ -320,9 +339,12 @@ static int32_t pick_fd(uint32_t b) {
   switch (b % 8) {
     /* Never one of the descriptors anymmap hides (from 0x40000000 up), which
      * users cannot know: passing one is using a descriptor one does not own. */
-    case 6: return (int32_t)(b >> 3) % 3 == 0 ? -1 : (b >> 3) % 3 == 1 ? 99 : 0x3fffffff;
-    case 7: return 3 + (int32_t)((b >> 3) % 8); /* maybe closed, maybe reused */
-    default: return nslots ? slots[(b >> 3) % (uint32_t)nslots] : 3;
+    case 6:
+      return (int32_t)(b >> 3) % 3 == 0 ? -1 : (b >> 3) % 3 == 1 ? 99 : 0x3fffffff;
+    case 7:
+      return 3 + (int32_t)((b >> 3) % 8); /* maybe closed, maybe reused */
+    default:
+      return nslots ? slots[(b >> 3) % (uint32_t)nslots] : 3;
   }
 }
 
@@ -337,13 +359,20 @@ static uint64_t pick_addr_(uint32_t b, uint32_t aux) {
   struct handle *h = &handles[(b >> 3) % NHANDLES];
   uint32_t hp = h->n ? h->page : AREA_END - 64;
   switch (b % 8) {
-    case 0: return (uint64_t)(hp + (int8_t)aux) << PAGE_SHIFT;
-    case 1: return (uint64_t)(AREA_END - 1 - aux * 8) << PAGE_SHIFT;
-    case 2: return ((uint64_t)hp << PAGE_SHIFT) + 1 + aux * 16;
-    case 3: return 0;
-    case 4: return (uint64_t)(AREA_LOW - 2 + aux) << PAGE_SHIFT;
-    case 5: return (uint64_t)(AREA_END - 8 + aux % 24) << PAGE_SHIFT;
-    default: return (uint64_t)hp << PAGE_SHIFT;
+    case 0:
+      return (uint64_t)(hp + (int8_t)aux) << PAGE_SHIFT;
+    case 1:
+      return (uint64_t)(AREA_END - 1 - aux * 8) << PAGE_SHIFT;
+    case 2:
+      return ((uint64_t)hp << PAGE_SHIFT) + 1 + aux * 16;
+    case 3:
+      return 0;
+    case 4:
+      return (uint64_t)(AREA_LOW - 2 + aux) << PAGE_SHIFT;
+    case 5:
+      return (uint64_t)(AREA_END - 8 + aux % 24) << PAGE_SHIFT;
+    default:
+      return (uint64_t)hp << PAGE_SHIFT;
   }
 }
 
@@ -355,10 +384,14 @@ static uint64_t pick_addr(void) {
 static uint64_t pick_len(void) {
   uint32_t b = rd8();
   switch (b % 8) {
-    case 5: return 1 + (uint64_t)rd16() % (MAX_MAP_PAGES * PAGE_SIZE);
-    case 6: return (b >> 3) & 1 ? 0 : (uint64_t)((b >> 4) + 17) << PAGE_SHIFT;
-    case 7: return (b >> 3) & 1 ? UINT64_C(0xFFFFF000) : UINT64_C(0x40000000) + PAGE_SIZE * (b >> 4);
-    default: return (uint64_t)(1 + (b >> 3) % MAX_MAP_PAGES) << PAGE_SHIFT;
+    case 5:
+      return 1 + (uint64_t)rd16() % (MAX_MAP_PAGES * PAGE_SIZE);
+    case 6:
+      return (b >> 3) & 1 ? 0 : (uint64_t)((b >> 4) + 17) << PAGE_SHIFT;
+    case 7:
+      return (b >> 3) & 1 ? UINT64_C(0xFFFFF000) : UINT64_C(0x40000000) + PAGE_SIZE * (b >> 4);
+    default:
+      return (uint64_t)(1 + (b >> 3) % MAX_MAP_PAGES) << PAGE_SHIFT;
   }
 }
 
@@ -406,7 +439,8 @@ static int writeback_model(uint64_t start, uint64_t end, int dry) {
       for (uint32_t b = 0; b < PAGE_SIZE && off + b < size; b++)
         if (shadow[mi(m)][b] != synced[mi(m)][b])
           CHECK(memfs_data(m->ino)[off + b] == shadow[mi(m)][b],
-                "write-back of shared page %#x (file %d page %lld): changed byte %u is not in the file",
+                "write-back of shared page %#x (file %d page %lld): changed byte %u is not in the "
+                "file",
                 m->page, m->ino, (long long)m->fp, b);
     }
     memcpy(synced[mi(m)], shadow[mi(m)], PAGE_SIZE);
@@ -448,25 +482,31 @@ static void check_core(void) {
     const struct vma *v = &vmas[i];
     CHECK(v->start < v->end && v->start >= AREA_LOW && v->end <= AREA_END,
           "core: vma %u [%#x, %#x) out of the area", i, v->start, v->end);
-    CHECK(i == 0 || vmas[i - 1].end <= v->start, "core: vmas %u and %u overlap or are unsorted", i - 1, i);
+    CHECK(i == 0 || vmas[i - 1].end <= v->start, "core: vmas %u and %u overlap or are unsorted",
+          i - 1, i);
     CHECK(v->depth >= 1, "core: vma %u depth 0", i);
     const struct object *o = &objects[v->obj];
-    CHECK(o->kind != OBJ_FREE, "core: vma %u [%#x, %#x) uses free object %u", i, v->start, v->end, v->obj);
+    CHECK(o->kind != OBJ_FREE, "core: vma %u [%#x, %#x) uses free object %u", i, v->start, v->end,
+          v->obj);
     uint32_t writers = 0;
     for (uint32_t j = 0; j < nvmas; j++)
       writers += vmas[j].obj == v->obj && vmas[j].shared && (vmas[j].prot & PROT_WRITE) &&
                  o->kind == OBJ_FILE_SHARED;
-    CHECK(o->writers == writers, "core: object %u has writers=%u, its vmas say %u", v->obj, o->writers, writers);
+    CHECK(o->writers == writers, "core: object %u has writers=%u, its vmas say %u", v->obj,
+          o->writers, writers);
     total += v->end - v->start;
     for (uint32_t p = v->start; p < v->end; p++) {
       struct mp *m = mget(p);
       CHECK(m, "core maps page %#x (vma [%#x, %#x)), the model does not", p, v->start, v->end);
-      CHECK(page_obj[p] == v->obj, "core: page %#x owned by %u, its vma says %u", p, page_obj[p], v->obj);
-      CHECK(page_refs[p] == v->depth, "core: page %#x refs %u, vma depth %u", p, page_refs[p], v->depth);
+      CHECK(page_obj[p] == v->obj, "core: page %#x owned by %u, its vma says %u", p, page_obj[p],
+            v->obj);
+      CHECK(page_refs[p] == v->depth, "core: page %#x refs %u, vma depth %u", p, page_refs[p],
+            v->depth);
       CHECK(m->depth == v->depth, "page %#x: depth %u, model says %u", p, v->depth, m->depth);
       CHECK(m->prot == v->prot, "page %#x: prot %u, model says %u", p, v->prot, m->prot);
       CHECK(m->lazy == v->lazy, "page %#x: lazy %u, model says %u", p, v->lazy, m->lazy);
-      CHECK(m->maywrite == v->maywrite, "page %#x: maywrite %u, model says %u", p, v->maywrite, m->maywrite);
+      CHECK(m->maywrite == v->maywrite, "page %#x: maywrite %u, model says %u", p, v->maywrite,
+            m->maywrite);
       CHECK(m->advice == v->advice, "page %#x: advice %u, model says %u", p, v->advice, m->advice);
       int kind = o->kind == OBJ_ANON ? M_ANON : o->kind == OBJ_FILE_PRIVATE ? M_PRIV : M_SHARED;
       CHECK(m->kind == kind, "page %#x: kind %d, model says %d", p, kind, m->kind);
@@ -478,7 +518,8 @@ static void check_core(void) {
       }
     }
   }
-  CHECK(total == (uint64_t)nlive, "core maps %llu pages, the model %d", (unsigned long long)total, nlive);
+  CHECK(total == (uint64_t)nlive, "core maps %llu pages, the model %d", (unsigned long long)total,
+        nlive);
 }
 
 static void check_page(struct mp *m) {
@@ -490,12 +531,15 @@ static void check_page(struct mp *m) {
   const uint8_t *mem = page_addr(m->page);
   switch (m->kind) {
     case M_ANON:
-      CHECK(memcmp(mem, shadow[i], PAGE_SIZE) == 0, "anonymous page %#x lost what was written", m->page);
+      CHECK(memcmp(mem, shadow[i], PAGE_SIZE) == 0, "anonymous page %#x lost what was written",
+            m->page);
       m->resident = (uint8_t)r;
       break;
     case M_SHARED:
-      CHECK(!(r && m->dropped), "shared page %#x (file %d page %lld) is past the end of the file in a lazy "
-            "mapping and should have been dropped", m->page, m->ino, (long long)m->fp);
+      CHECK(!(r && m->dropped),
+            "shared page %#x (file %d page %lld) is past the end of the file in a lazy "
+            "mapping and should have been dropped",
+            m->page, m->ino, (long long)m->fp);
       m->dropped = 0;
       if (r && m->resident) {
         CHECK(memcmp(mem, shadow[i], PAGE_SIZE) == 0,
@@ -510,7 +554,8 @@ static void check_page(struct mp *m) {
         memcpy(synced[i], tmp, PAGE_SIZE);
         m->ext = m->forced = 0;
       } else {
-        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident shared page %#x is not zero", m->page);
+        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident shared page %#x is not zero",
+              m->page);
       }
       m->resident = (uint8_t)r;
       if (r && !m->ext && !dirty(m)) {
@@ -536,7 +581,8 @@ static void check_page(struct mp *m) {
         memcpy(shadow[i], tmp, PAGE_SIZE);
         m->known = 1;
       } else {
-        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident private page %#x is not zero", m->page);
+        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident private page %#x is not zero",
+              m->page);
         m->known = 0;
       }
       m->resident = (uint8_t)r;
@@ -572,8 +618,8 @@ static void check_all(void) {
     if (off >= size) continue;
     size_t n = size - off < PAGE_SIZE ? (size_t)(size - off) : PAGE_SIZE;
     CHECK(memcmp(memfs_data(posts[k].ino) + off, posts[k].bytes, n) == 0,
-          "file %d page %lld: an unmapped shared page did not leave its bytes in the file", posts[k].ino,
-          (long long)posts[k].fp);
+          "file %d page %lld: an unmapped shared page did not leave its bytes in the file",
+          posts[k].ino, (long long)posts[k].fp);
   }
   nposts = 0;
   check_core();
@@ -581,20 +627,34 @@ static void check_all(void) {
 
 static const char *ename(int e) {
   switch (e) {
-    case 0: return "0";
-    case EINVAL: return "EINVAL";
-    case ENOMEM: return "ENOMEM";
-    case EBADF: return "EBADF";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EEXIST: return "EEXIST";
-    case EIO: return "EIO";
-    case ENODEV: return "ENODEV";
-    case EOVERFLOW: return "EOVERFLOW";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EFBIG: return "EFBIG";
-    case ANYMMAP_SIGBUS: return "SIGBUS";
-    default: return "E?";
+    case 0:
+      return "0";
+    case EINVAL:
+      return "EINVAL";
+    case ENOMEM:
+      return "ENOMEM";
+    case EBADF:
+      return "EBADF";
+    case EACCES:
+      return "EACCES";
+    case EFAULT:
+      return "EFAULT";
+    case EEXIST:
+      return "EEXIST";
+    case EIO:
+      return "EIO";
+    case ENODEV:
+      return "ENODEV";
+    case EOVERFLOW:
+      return "EOVERFLOW";
+    case EOPNOTSUPP:
+      return "EOPNOTSUPP";
+    case EFBIG:
+      return "EFBIG";
+    case ANYMMAP_SIGBUS:
+      return "SIGBUS";
+    default:
+      return "E?";
   }
 }
 
@@ -621,12 +681,26 @@ static void op_mmap(void) {
   uint32_t ob = rd8();
   int64_t offset;
   switch (ob % 8) {
-    case 0: case 1: case 2: offset = 0; break;
-    case 3: offset = (int64_t)(ob >> 3) << PAGE_SHIFT; break;
-    case 4: offset = (int64_t)(ob >> 3) + 1; break;
-    case 5: offset = ((int64_t)1 << 32) + ((int64_t)(ob >> 3) << PAGE_SHIFT); break;
-    case 6: offset = (ob >> 3) & 1 ? -PAGE_SIZE : (int64_t)((UINT64_C(1) << 63) - PAGE_SIZE); break;
-    default: offset = (int64_t)((ob >> 3) % 8) << PAGE_SHIFT; break;
+    case 0:
+    case 1:
+    case 2:
+      offset = 0;
+      break;
+    case 3:
+      offset = (int64_t)(ob >> 3) << PAGE_SHIFT;
+      break;
+    case 4:
+      offset = (int64_t)(ob >> 3) + 1;
+      break;
+    case 5:
+      offset = ((int64_t)1 << 32) + ((int64_t)(ob >> 3) << PAGE_SHIFT);
+      break;
+    case 6:
+      offset = (ob >> 3) & 1 ? -PAGE_SIZE : (int64_t)((UINT64_C(1) << 63) - PAGE_SIZE);
+      break;
+    default:
+      offset = (int64_t)((ob >> 3) % 8) << PAGE_SHIFT;
+      break;
   }
   uint64_t addr = pick_addr();
 
@@ -636,18 +710,30 @@ static void op_mmap(void) {
   uint32_t fixed = (uint32_t)(addr >> PAGE_SHIFT);
   int shared = type != MAP_PRIVATE;
   int exp = 0;
-  if (offset & (PAGE_SIZE - 1)) exp = EINVAL;
-  else if (!anon && !fi.ok) exp = EBADF;
-  else if (length == 0) exp = EINVAL;
-  else if (length > (uint64_t)AREA_END << PAGE_SHIFT) exp = ENOMEM;
-  else if (offset < 0 || (uint64_t)offset >> PAGE_SHIFT > (UINT64_C(1) << 51) - n) exp = EOVERFLOW;
-  else if (type == MAP_SHARED_VALIDATE && (flags & ~KNOWN_FLAGS)) exp = EOPNOTSUPP;
-  else if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) exp = EINVAL;
-  else if (fixed_flag && (addr & (PAGE_SIZE - 1))) exp = EINVAL;
-  else if (!anon && shared && (prot & PROT_WRITE) && (!fi.w || fi.a)) exp = EACCES;
-  else if (!anon && !fi.r) exp = EACCES;
-  else if (!anon && fi.ino >= NFILES) exp = ENODEV;
-  else if (fixed_flag && (fixed < AREA_LOW || fixed + n > AREA_END)) exp = ENOMEM;
+  if (offset & (PAGE_SIZE - 1))
+    exp = EINVAL;
+  else if (!anon && !fi.ok)
+    exp = EBADF;
+  else if (length == 0)
+    exp = EINVAL;
+  else if (length > (uint64_t)AREA_END << PAGE_SHIFT)
+    exp = ENOMEM;
+  else if (offset < 0 || (uint64_t)offset >> PAGE_SHIFT > (UINT64_C(1) << 51) - n)
+    exp = EOVERFLOW;
+  else if (type == MAP_SHARED_VALIDATE && (flags & ~KNOWN_FLAGS))
+    exp = EOPNOTSUPP;
+  else if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+    exp = EINVAL;
+  else if (fixed_flag && (addr & (PAGE_SIZE - 1)))
+    exp = EINVAL;
+  else if (!anon && shared && (prot & PROT_WRITE) && (!fi.w || fi.a))
+    exp = EACCES;
+  else if (!anon && !fi.r)
+    exp = EACCES;
+  else if (!anon && fi.ino >= NFILES)
+    exp = ENODEV;
+  else if (fixed_flag && (fixed < AREA_LOW || fixed + n > AREA_END))
+    exp = ENOMEM;
   else if (fixmode == 2) {
     struct mp *sel[MAX_LIVE];
     if (collect(fixed, fixed + n, sel)) exp = EEXIST;
@@ -657,12 +743,13 @@ static void op_mmap(void) {
   if (!exp && (n > MAX_MAP_PAGES || nlive + n > MAX_LIVE)) return;
 
   int64_t fpage = (int64_t)((uint64_t)offset >> PAGE_SHIFT);
-  void *ret = (lazy ? anymmap_mmap_lazy : mmap)(P(addr), (size_t)length, prot, flags, fd, (off_t)offset);
+  void *ret =
+      (lazy ? anymmap_mmap_lazy : mmap)(P(addr), (size_t)length, prot, flags, fd, (off_t)offset);
   int err = ret == MAP_FAILED ? errno : 0;
   uint64_t lin = ret == MAP_FAILED ? 0 : (uint64_t)linear_addr(ret);
-  logf_("%s(%#llx, %#llx, prot=%d, flags=%#x, fd=%d, off=%#llx) = %#llx %s\n", lazy ? "mmap_lazy" : "mmap",
-        (unsigned long long)addr, (unsigned long long)length, prot, flags, fd, (unsigned long long)offset,
-        (unsigned long long)lin, ename(err));
+  logf_("%s(%#llx, %#llx, prot=%d, flags=%#x, fd=%d, off=%#llx) = %#llx %s\n",
+        lazy ? "mmap_lazy" : "mmap", (unsigned long long)addr, (unsigned long long)length, prot,
+        flags, fd, (unsigned long long)offset, (unsigned long long)lin, ename(err));
 
   if (exp) {
     CHECK(ret == MAP_FAILED && err == exp, "mmap: expected %s, got %s", ename(exp), ename(err));
@@ -677,8 +764,8 @@ static void op_mmap(void) {
   int live = 0, live_elsewhere = 0;
   if (file_shared)
     for (int i = 1; i <= MAX_LIVE; i++)
-      if (pool[i].in_use && pool[i].kind == M_SHARED && pool[i].ino == fi.ino && pool[i].fp >= fpage &&
-          pool[i].fp < fpage + n) {
+      if (pool[i].in_use && pool[i].kind == M_SHARED && pool[i].ino == fi.ino &&
+          pool[i].fp >= fpage && pool[i].fp < fpage + n) {
         live = 1;
         if (!fixed_flag || pool[i].page != fixed + (pool[i].fp - fpage)) live_elsewhere = 1;
       }
@@ -698,7 +785,8 @@ static void op_mmap(void) {
   int mw = anon || !shared || (fi.w && !fi.a);
   /* A hint is an address asked for: it may take quarantined pages. */
   if (!fixed_flag && !(addr && start == fixed))
-    for (uint32_t k = 0; k < n; k++) check_not_reused(start + k, file_shared ? fi.ino : -1, fpage + k, "mmap");
+    for (uint32_t k = 0; k < n; k++)
+      check_not_reused(start + k, file_shared ? fi.ino : -1, fpage + k, "mmap");
   for (uint32_t k = 0; k < n; k++) {
     uint32_t p = start + k;
     struct mp *m = mget(p);
@@ -723,8 +811,8 @@ static void op_mmap(void) {
   }
   if (file_shared)
     for (int i = 1; i <= MAX_LIVE; i++)
-      if (pool[i].in_use && pool[i].kind == M_SHARED && pool[i].ino == fi.ino && pool[i].fp >= fpage &&
-          pool[i].fp < fpage + n)
+      if (pool[i].in_use && pool[i].kind == M_SHARED && pool[i].ino == fi.ino &&
+          pool[i].fp >= fpage && pool[i].fp < fpage + n)
         CHECK(pool[i].page == start + (pool[i].fp - fpage),
               "mmap put file page %lld at %#x while it is mapped at %#x", (long long)pool[i].fp,
               start + (uint32_t)(pool[i].fp - fpage), pool[i].page);
@@ -743,7 +831,8 @@ static void op_munmap(void) {
   if (!exp && writeback_model(start, end, 1)) exp = EIO;
   int r = munmap(P(addr), (size_t)length);
   int err = r ? errno : 0;
-  logf_("munmap(%#llx, %#llx) = %s\n", (unsigned long long)addr, (unsigned long long)length, ename(err));
+  logf_("munmap(%#llx, %#llx) = %s\n", (unsigned long long)addr, (unsigned long long)length,
+        ename(err));
   CHECK(err == exp, "munmap: expected %s, got %s", ename(exp), ename(err));
   if (exp == EINVAL) return;
   writeback_model(start, end, 0);
@@ -753,19 +842,28 @@ static void op_munmap(void) {
 static void op_msync(void) {
   uint64_t addr = pick_addr(), length = pick_len();
   uint32_t b = rd8();
-  static const int fl[8] = {MS_SYNC, MS_ASYNC, MS_INVALIDATE, MS_SYNC | MS_INVALIDATE,
-                            MS_ASYNC | MS_INVALIDATE, 0, MS_ASYNC | MS_SYNC, 8};
+  static const int fl[8] = {MS_SYNC,
+                            MS_ASYNC,
+                            MS_INVALIDATE,
+                            MS_SYNC | MS_INVALIDATE,
+                            MS_ASYNC | MS_INVALIDATE,
+                            0,
+                            MS_ASYNC | MS_SYNC,
+                            8};
   int flags = fl[b % 8];
   int exp = 0;
   uint64_t start = addr >> PAGE_SHIFT, end = start + pages_for(length);
   if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
       ((flags & MS_ASYNC) && (flags & MS_SYNC)))
     exp = EINVAL;
-  else if (addr + length > UINT64_C(1) << 32) exp = ENOMEM;
-  else if (length && writeback_model(start, end, 1)) exp = EIO;
+  else if (addr + length > UINT64_C(1) << 32)
+    exp = ENOMEM;
+  else if (length && writeback_model(start, end, 1))
+    exp = EIO;
   int r = msync(P(addr), (size_t)length, flags);
   int err = r ? errno : 0;
-  logf_("msync(%#llx, %#llx, %d) = %s\n", (unsigned long long)addr, (unsigned long long)length, flags, ename(err));
+  logf_("msync(%#llx, %#llx, %d) = %s\n", (unsigned long long)addr, (unsigned long long)length,
+        flags, ename(err));
   if (exp == EINVAL || (exp == ENOMEM) || !length) {
     CHECK(err == exp, "msync: expected %s, got %s", ename(exp), ename(err));
     return;
@@ -785,8 +883,10 @@ static void op_msync(void) {
       if (m->kind != M_SHARED || !m->resident) continue;
       /* A page whose re-read fails keeps its bytes, still resident; the
        * engine stops there. */
-      if (fail_reads && !past_eof(m->ino, m->fp)) read_failed = 1;
-      else m->resident = 0; /* read in again: the check expects the file */
+      if (fail_reads && !past_eof(m->ino, m->fp))
+        read_failed = 1;
+      else
+        m->resident = 0; /* read in again: the check expects the file */
     }
   }
   int want = read_failed ? EIO : holes ? ENOMEM : 0;
@@ -800,16 +900,20 @@ static void op_mprotect(void) {
   if (b & 0x80) prot |= (b & 0x40) ? PROT_GROWSDOWN : 0x10;
   uint64_t start = addr >> PAGE_SHIFT, end = start + pages_for(length);
   int exp = 0;
-  if ((addr & (PAGE_SIZE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
+  if ((addr & (PAGE_SIZE - 1)) ||
+      (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
     exp = EINVAL;
-  else if (length == 0) exp = 0;
-  else if (addr + length > UINT64_C(1) << 32 || !fully_mapped(start, end)) exp = ENOMEM;
+  else if (length == 0)
+    exp = 0;
+  else if (addr + length > UINT64_C(1) << 32 || !fully_mapped(start, end))
+    exp = ENOMEM;
   else if (prot & PROT_WRITE)
     for (uint64_t p = start; p < end; p++)
       if (!mget((uint32_t)p)->maywrite) exp = EACCES;
   int r = mprotect(P(addr), (size_t)length, prot);
   int err = r ? errno : 0;
-  logf_("mprotect(%#llx, %#llx, %d) = %s\n", (unsigned long long)addr, (unsigned long long)length, prot, ename(err));
+  logf_("mprotect(%#llx, %#llx, %d) = %s\n", (unsigned long long)addr, (unsigned long long)length,
+        prot, ename(err));
   CHECK(err == exp, "mprotect: expected %s, got %s", ename(exp), ename(err));
   if (exp || !length) return;
   for (uint64_t p = start; p < end; p++) mget((uint32_t)p)->prot = (uint8_t)(prot & 7);
@@ -818,16 +922,30 @@ static void op_mprotect(void) {
 static void op_madvise(void) {
   uint64_t addr = pick_addr(), length = pick_len();
   uint32_t b = rd8();
-  static const int adv[16] = {MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED,
-                              MADV_DONTNEED, MADV_DONTNEED, MADV_FREE, MADV_REMOVE,
-                              MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_COLD, MADV_HUGEPAGE,
-                              5, 99, MADV_DONTNEED, MADV_SEQUENTIAL};
+  static const int adv[16] = {MADV_NORMAL,
+                              MADV_RANDOM,
+                              MADV_SEQUENTIAL,
+                              MADV_WILLNEED,
+                              MADV_DONTNEED,
+                              MADV_DONTNEED,
+                              MADV_FREE,
+                              MADV_REMOVE,
+                              MADV_POPULATE_READ,
+                              MADV_POPULATE_WRITE,
+                              MADV_COLD,
+                              MADV_HUGEPAGE,
+                              5,
+                              99,
+                              MADV_DONTNEED,
+                              MADV_SEQUENTIAL};
   int advice = adv[b % 16];
   int posix = (b >> 4) & 1 && advice <= 4;
   uint64_t start = addr >> PAGE_SHIFT, end = start + pages_for(length);
   int exp = 0;
-  if ((addr & (PAGE_SIZE - 1)) || addr + length > UINT64_C(1) << 32) exp = EINVAL;
-  else if (advice == MADV_REMOVE) exp = EOPNOTSUPP;
+  if ((addr & (PAGE_SIZE - 1)) || addr + length > UINT64_C(1) << 32)
+    exp = EINVAL;
+  else if (advice == MADV_REMOVE)
+    exp = EOPNOTSUPP;
   else if (!(advice <= 4 || advice == MADV_FREE || advice == MADV_POPULATE_READ ||
              advice == MADV_POPULATE_WRITE || advice == MADV_COLD || advice == MADV_HUGEPAGE))
     exp = EINVAL;
@@ -839,8 +957,8 @@ static void op_madvise(void) {
     int r = madvise(P(addr), (size_t)length, advice);
     err = r ? errno : 0;
   }
-  logf_("%s(%#llx, %#llx, %d) = %s\n", posix ? "posix_madvise" : "madvise", (unsigned long long)addr,
-        (unsigned long long)length, advice, ename(err));
+  logf_("%s(%#llx, %#llx, %d) = %s\n", posix ? "posix_madvise" : "madvise",
+        (unsigned long long)addr, (unsigned long long)length, advice, ename(err));
   if (exp || (posix && advice == POSIX_MADV_DONTNEED)) {
     CHECK(err == exp, "madvise: expected %s, got %s", ename(exp), ename(err));
     return;
@@ -864,7 +982,8 @@ static void op_madvise(void) {
         }
       }
     }
-  } else if (advice == MADV_WILLNEED || advice == MADV_POPULATE_READ || advice == MADV_POPULATE_WRITE) {
+  } else if (advice == MADV_WILLNEED || advice == MADV_POPULATE_READ ||
+             advice == MADV_POPULATE_WRITE) {
     if (fail_reads && err == EIO) want = EIO; /* the check sees what was read */
   }
   CHECK(err == want, "madvise: expected %s, got %s", ename(want), ename(err));
@@ -875,12 +994,16 @@ static void op_mincore(void) {
   int null_vec = (rd8() & 7) == 0;
   uint64_t start = addr >> PAGE_SHIFT, end = start + pages_for(length);
   int exp = 0;
-  if (addr & (PAGE_SIZE - 1)) exp = EINVAL;
-  else if (addr + length > UINT64_C(1) << 32 || !fully_mapped(start, end)) exp = ENOMEM;
-  else if (null_vec && length) exp = EFAULT;
+  if (addr & (PAGE_SIZE - 1))
+    exp = EINVAL;
+  else if (addr + length > UINT64_C(1) << 32 || !fully_mapped(start, end))
+    exp = ENOMEM;
+  else if (null_vec && length)
+    exp = EFAULT;
   int r = mincore(P(addr), (size_t)length, null_vec ? NULL : vec);
   int err = r ? errno : 0;
-  logf_("mincore(%#llx, %#llx) = %s\n", (unsigned long long)addr, (unsigned long long)length, ename(err));
+  logf_("mincore(%#llx, %#llx) = %s\n", (unsigned long long)addr, (unsigned long long)length,
+        ename(err));
   CHECK(err == exp, "mincore: expected %s, got %s", ename(exp), ename(err));
   if (exp || null_vec) return;
   for (uint64_t p = start; p < end; p++)
@@ -891,7 +1014,9 @@ static void op_mincore(void) {
 static void op_touch(void) {
   uint64_t addr = pick_addr();
   uint32_t b = rd8();
-  uint64_t length = (b & 3) == 3 ? pick_len() : (b & 3) == 2 ? 1 + rd16() % (3 * PAGE_SIZE) : (1 + (b >> 2) % 3) * PAGE_SIZE;
+  uint64_t length = (b & 3) == 3   ? pick_len()
+                    : (b & 3) == 2 ? 1 + rd16() % (3 * PAGE_SIZE)
+                                   : (1 + (b >> 2) % 3) * PAGE_SIZE;
   int access = (b & 0x80) ? ANYMMAP_ACCESS_WRITE : ANYMMAP_ACCESS_READ;
   uint32_t seed = rd8();
   if (length > (uint64_t)MAX_LIVE * PAGE_SIZE) length = (uint64_t)MAX_LIVE * PAGE_SIZE;
@@ -899,13 +1024,17 @@ static void op_touch(void) {
   uint64_t start = addr >> PAGE_SHIFT, end = (e + PAGE_SIZE - 1) >> PAGE_SHIFT;
   int need = access == ANYMMAP_ACCESS_WRITE ? PROT_WRITE : PROT_READ;
   int exp = 0, all_resident = 1, sigbus = 0;
-  if (length == 0) exp = 0;
-  else if (e > (uint64_t)AREA_END << PAGE_SHIFT) exp = EFAULT;
+  if (length == 0)
+    exp = 0;
+  else if (e > (uint64_t)AREA_END << PAGE_SHIFT)
+    exp = EFAULT;
   else {
     for (uint64_t p = start; p < end && !exp; p++) {
       struct mp *m = mget((uint32_t)p);
-      if (!m) exp = EFAULT;
-      else if (!(m->prot & need)) exp = EACCES;
+      if (!m)
+        exp = EFAULT;
+      else if (!(m->prot & need))
+        exp = EACCES;
       else {
         all_resident &= m->resident;
         if (m->kind != M_ANON && m->lazy && past_eof(m->ino, m->fp)) sigbus = 1;
@@ -941,7 +1070,9 @@ static void op_pread(void) {
   int32_t fd = pick_fd(rd8());
   uint32_t b = rd8();
   size_t count = 1 + rd16() % MAX_IO;
-  int64_t offset = (b & 7) == 7 ? -1 : (b & 7) == 6 ? ((int64_t)1 << 32) : (int64_t)rd16() * (1 + (b >> 3) % 8);
+  int64_t offset = (b & 7) == 7   ? -1
+                   : (b & 7) == 6 ? ((int64_t)1 << 32)
+                                  : (int64_t)rd16() * (1 + (b >> 3) % 8);
   struct fdi fi = fdinfo(fd);
   int exp = offset < 0 ? EINVAL : !fi.ok || !fi.r ? EBADF : fail_reads ? EIO : 0;
   memset(io, 0xEE, sizeof io);
@@ -951,14 +1082,17 @@ static void op_pread(void) {
   CHECK(err == exp, "pread: expected %s, got %s", ename(exp), ename(err));
   if (exp) return;
   uint64_t size = fsize(fi.ino);
-  size_t want = (uint64_t)offset >= size ? 0 : size - (uint64_t)offset < count ? (size_t)(size - (uint64_t)offset) : count;
+  size_t want = (uint64_t)offset >= size          ? 0
+                : size - (uint64_t)offset < count ? (size_t)(size - (uint64_t)offset)
+                                                  : count;
   CHECK((size_t)r == want, "pread returned %zd bytes, expected %zu", r, want);
   for (size_t k = 0; k < want; k++) {
     uint64_t at = (uint64_t)offset + k;
     struct mp *s = shared_at(fi.ino, (int64_t)(at >> PAGE_SHIFT));
-    uint8_t expect = s && s->resident ? shadow[mi(s)][at & (PAGE_SIZE - 1)] : memfs_data(fi.ino)[at];
-    CHECK(io[k] == expect, "pread: byte %#llx of file %d is %#x, expected %#x", (unsigned long long)at, fi.ino,
-          io[k], expect);
+    uint8_t expect =
+        s && s->resident ? shadow[mi(s)][at & (PAGE_SIZE - 1)] : memfs_data(fi.ino)[at];
+    CHECK(io[k] == expect, "pread: byte %#llx of file %d is %#x, expected %#x",
+          (unsigned long long)at, fi.ino, io[k], expect);
   }
 }
 
@@ -973,13 +1107,17 @@ static void overlay(int ino, uint64_t from, uint64_t to, const uint8_t *src, int
     if (s && s->resident) {
       int i = mi(s);
       int clean = !dirty(s);
-      if (src) memcpy(shadow[i] + (at & (PAGE_SIZE - 1)), src + (at - from), chunk);
-      else memset(shadow[i] + (at & (PAGE_SIZE - 1)), 0, chunk);
+      if (src)
+        memcpy(shadow[i] + (at & (PAGE_SIZE - 1)), src + (at - from), chunk);
+      else
+        memset(shadow[i] + (at & (PAGE_SIZE - 1)), 0, chunk);
       if (clean || rebase_all) memcpy(synced[i], shadow[i], PAGE_SIZE);
       /* The file's bytes under a dirty page changed: what it was read or
        * written as no longer tells whether it differs from the file. */
-      if (rebase_all) s->forced = 0;
-      else if (!clean) s->forced = 1;
+      if (rebase_all)
+        s->forced = 0;
+      else if (!clean)
+        s->forced = 1;
     }
     at += chunk;
   }
@@ -989,13 +1127,18 @@ static void op_pwrite(void) {
   int32_t fd = pick_fd(rd8());
   uint32_t b = rd8();
   size_t count = 1 + rd16() % MAX_IO;
-  int64_t offset = (b & 7) == 7 ? -1 : (b & 7) == 6 ? ((int64_t)1 << 32) : (int64_t)rd16() * (1 + (b >> 3) % 8);
+  int64_t offset = (b & 7) == 7   ? -1
+                   : (b & 7) == 6 ? ((int64_t)1 << 32)
+                                  : (int64_t)rd16() * (1 + (b >> 3) % 8);
   fill_pattern(io, count, rd8());
   struct fdi fi = fdinfo(fd);
   uint64_t size = fi.ok ? fsize(fi.ino) : 0;
   uint64_t at = fi.ok && fi.a ? size : (uint64_t)offset;
-  int exp = offset < 0 ? EINVAL : !fi.ok || !fi.w ? EBADF : fail_writes ? EIO
-          : at + count > MEMFS_MAX_SIZE ? EFBIG : 0;
+  int exp = offset < 0                    ? EINVAL
+            : !fi.ok || !fi.w             ? EBADF
+            : fail_writes                 ? EIO
+            : at + count > MEMFS_MAX_SIZE ? EFBIG
+                                          : 0;
   ssize_t r = anymmap_pwrite(fd, io, count, (off_t)offset);
   int err = r < 0 ? errno : 0;
   logf_("pwrite(fd=%d, %#zx, off=%#llx) = %zd %s\n", fd, count, (long long)offset, r, ename(err));
@@ -1011,15 +1154,17 @@ static void op_pwrite(void) {
 static void op_ftruncate(void) {
   int32_t fd = pick_fd(rd8());
   uint32_t b = rd8();
-  int64_t length = (b & 7) == 7 ? -1 : (b & 7) == 6 ? (int64_t)MEMFS_MAX_SIZE + 1 : (int64_t)rd16() * (1 + (b >> 3) % 4);
+  int64_t length = (b & 7) == 7   ? -1
+                   : (b & 7) == 6 ? (int64_t)MEMFS_MAX_SIZE + 1
+                                  : (int64_t)rd16() * (1 + (b >> 3) % 4);
   struct fdi fi = fdinfo(fd);
   int exp = length < 0 ? EINVAL : !fi.ok ? EBADF : !fi.w ? EINVAL : 0;
   if (!exp) {
     /* The write-back of every shared page of the file comes first. */
     for (int i = 1; i <= MAX_LIVE && !exp; i++) {
       struct mp *m = &pool[i];
-      if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m) && fail_writes &&
-          needs_write(m))
+      if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->resident && dirty(m) &&
+          fail_writes && needs_write(m))
         exp = EIO;
     }
   }
@@ -1047,10 +1192,12 @@ static void op_ftruncate(void) {
   if (now < old) {
     uint64_t tail_end = (old + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     overlay(fi.ino, now, tail_end, NULL, 1);
-    int64_t first = (int64_t)((now + PAGE_SIZE - 1) >> PAGE_SHIFT), last = (int64_t)(tail_end >> PAGE_SHIFT);
+    int64_t first = (int64_t)((now + PAGE_SIZE - 1) >> PAGE_SHIFT),
+            last = (int64_t)(tail_end >> PAGE_SHIFT);
     for (int i = 1; i <= MAX_LIVE; i++) {
       struct mp *m = &pool[i];
-      if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->fp >= first && m->fp < last && m->lazy)
+      if (m->in_use && m->kind == M_SHARED && m->ino == fi.ino && m->fp >= first && m->fp < last &&
+          m->lazy)
         m->resident = 0, m->dropped = 1;
     }
   } else {
@@ -1061,7 +1208,8 @@ static void op_ftruncate(void) {
 static void op_open(void) {
   uint32_t b = rd8();
   int ino = (int)(b % (NFILES + 1));
-  static const uint8_t modes[6][3] = {{1, 0, 0}, {1, 1, 0}, {0, 1, 0}, {1, 1, 1}, {0, 1, 1}, {1, 1, 0}};
+  static const uint8_t modes[6][3] = {{1, 0, 0}, {1, 1, 0}, {0, 1, 0},
+                                      {1, 1, 1}, {0, 1, 1}, {1, 1, 0}};
   const uint8_t *m = modes[(b >> 2) % 6];
   if (nslots == NSLOTS || memfs_open_count() >= MEMFS_MAX_FDS - 8) return;
   int fd = memfs_open(ino, m[0], m[1], m[2]);
@@ -1137,8 +1285,14 @@ static void sync_all(void) {
 static void op_mremap(void) {
   uint64_t a = pick_addr(), old_size = pick_len(), new_size = pick_len();
   uint32_t b = rd8();
-  static const int fl[8] = {0, MREMAP_MAYMOVE, MREMAP_MAYMOVE, MREMAP_MAYMOVE | MREMAP_FIXED,
-                            MREMAP_FIXED, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 8, MREMAP_MAYMOVE | MREMAP_FIXED};
+  static const int fl[8] = {0,
+                            MREMAP_MAYMOVE,
+                            MREMAP_MAYMOVE,
+                            MREMAP_MAYMOVE | MREMAP_FIXED,
+                            MREMAP_FIXED,
+                            MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
+                            8,
+                            MREMAP_MAYMOVE | MREMAP_FIXED};
   int flags = fl[b % 8];
   uint64_t na = (flags & MREMAP_FIXED) ? pick_addr() : 0;
   uint32_t old = (uint32_t)(a >> PAGE_SHIFT), old_n = pages_for(old_size);
@@ -1149,8 +1303,10 @@ static void op_mremap(void) {
       ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || new_n == 0 ||
       new_size > (uint64_t)AREA_END << PAGE_SHIFT)
     exp = EINVAL;
-  else if ((flags & MREMAP_DONTUNMAP) || old_n == 0) exp = EINVAL;
-  else if ((flags & MREMAP_FIXED) && ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n)))
+  else if ((flags & MREMAP_DONTUNMAP) || old_n == 0)
+    exp = EINVAL;
+  else if ((flags & MREMAP_FIXED) &&
+           ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n)))
     exp = EINVAL;
   else {
     /* One vma must hold the old range: the same mapping throughout. */
@@ -1158,10 +1314,10 @@ static void op_mremap(void) {
     if (!first || old + old_n > NPAGES) exp = EFAULT;
     for (uint32_t k = 1; !exp && k < old_n; k++) {
       struct mp *m = mget(old + k);
-      if (!m || m->kind != first->kind || m->anon_shared != first->anon_shared || m->prot != first->prot ||
-          m->maywrite != first->maywrite || m->lazy != first->lazy || m->advice != first->advice ||
-          m->depth != first->depth || m->obj != first->obj || m->ino != first->ino ||
-          (first->kind != M_ANON && m->fp != first->fp + k))
+      if (!m || m->kind != first->kind || m->anon_shared != first->anon_shared ||
+          m->prot != first->prot || m->maywrite != first->maywrite || m->lazy != first->lazy ||
+          m->advice != first->advice || m->depth != first->depth || m->obj != first->obj ||
+          m->ino != first->ino || (first->kind != M_ANON && m->fp != first->fp + k))
         exp = EFAULT;
     }
     /* Shared pages of one file can belong to different objects. */
@@ -1197,10 +1353,11 @@ static void op_mremap(void) {
    * unmapped at the destination (and pages written back). */
   int read_eio = fail_reads && !t.lazy && t.kind != M_ANON;
   if (flags & MREMAP_FIXED) {
-    int want = shared_block ? ENOMEM
-             : writeback_model(old + keep, old + old_n, 1) ? EIO
-             : dest < AREA_LOW || dest + new_n > AREA_END ? ENOMEM
-             : writeback_model(dest, dest + new_n, 1) ? EIO : 0;
+    int want = shared_block                                  ? ENOMEM
+               : writeback_model(old + keep, old + old_n, 1) ? EIO
+               : dest < AREA_LOW || dest + new_n > AREA_END  ? ENOMEM
+               : writeback_model(dest, dest + new_n, 1)      ? EIO
+                                                             : 0;
     int late_eio = !want && err == EIO && read_eio;
     CHECK(err == want || late_eio, "mremap: expected %s, got %s", ename(want), ename(err));
     if (err == EIO) {
@@ -1210,7 +1367,8 @@ static void op_mremap(void) {
     if (err) return;
   } else if (new_n <= old_n) {
     int want = writeback_model(old + new_n, old + old_n, 1) ? EIO : 0;
-    CHECK(err == want || (err == EIO && read_eio), "mremap: expected %s, got %s", ename(want), ename(err));
+    CHECK(err == want || (err == EIO && read_eio), "mremap: expected %s, got %s", ename(want),
+          ename(err));
     if (err) {
       /* Either the read-in or the write-back failed; only the latter cleans
        * pages, and only pages past the end of the file, which the checks
@@ -1222,10 +1380,12 @@ static void op_mremap(void) {
     /* Growing in place depends on who owns the pages after the mapping,
      * which the model cannot see; moving does not. */
     int may_enomem = !(flags & MREMAP_MAYMOVE) || shared_block;
-    int may_eio = read_eio ||
-                  ((flags & MREMAP_MAYMOVE) && !shared_block && writeback_model(old + keep, old + old_n, 1));
-    CHECK((err == ENOMEM && may_enomem) || (err == EIO && may_eio), "mremap: unexpected %s", ename(err));
-    if (err == EIO && (flags & MREMAP_MAYMOVE) && !shared_block) writeback_model(old + keep, old + old_n, 0);
+    int may_eio = read_eio || ((flags & MREMAP_MAYMOVE) && !shared_block &&
+                               writeback_model(old + keep, old + old_n, 1));
+    CHECK((err == ENOMEM && may_enomem) || (err == EIO && may_eio), "mremap: unexpected %s",
+          ename(err));
+    if (err == EIO && (flags & MREMAP_MAYMOVE) && !shared_block)
+      writeback_model(old + keep, old + old_n, 0);
     return;
   }
   uint32_t got = (uint32_t)(lin >> PAGE_SHIFT);
@@ -1250,8 +1410,8 @@ static void op_mremap(void) {
       }
       if (shared) {
         struct mp *s = shared_at(t.ino, t.fp + (p - old));
-        CHECK(!s, "mremap grew in place over file page %lld, mapped at %#x", (long long)(t.fp + (p - old)),
-              s ? s->page : 0);
+        CHECK(!s, "mremap grew in place over file page %lld, mapped at %#x",
+              (long long)(t.fp + (p - old)), s ? s->page : 0);
       }
       m = mnew(p);
       *m = t;
@@ -1267,14 +1427,16 @@ static void op_mremap(void) {
     }
   } else {
     /* Moved. */
-    if (flags & MREMAP_FIXED) CHECK(got == dest, "mremap with MREMAP_FIXED to %#x returned %#x", dest, got);
+    if (flags & MREMAP_FIXED)
+      CHECK(got == dest, "mremap with MREMAP_FIXED to %#x returned %#x", dest, got);
     CHECK(flags & MREMAP_MAYMOVE, "mremap moved without MREMAP_MAYMOVE");
     if (shared) {
       for (uint32_t k = 0; k < old_n; k++)
-        CHECK(mget(old + k)->depth == 1, "mremap moved shared page %#x that another mapping shares", old + k);
+        CHECK(mget(old + k)->depth == 1, "mremap moved shared page %#x that another mapping shares",
+              old + k);
       for (uint32_t k = old_n; k < new_n; k++)
-        CHECK(!shared_at(t.ino, t.fp + k), "mremap moved and grew over file page %lld, mapped elsewhere",
-              (long long)(t.fp + k));
+        CHECK(!shared_at(t.ino, t.fp + k),
+              "mremap moved and grew over file page %lld, mapped elsewhere", (long long)(t.fp + k));
     }
     writeback_model(old + keep, old + old_n, 0);
     if (flags & MREMAP_FIXED) {
@@ -1296,7 +1458,8 @@ static void op_mremap(void) {
       mfree(m);
     }
     if (!(flags & MREMAP_FIXED))
-      for (uint32_t k = 0; k < new_n; k++) check_not_reused(got + k, shared ? t.ino : -1, t.fp + k, "mremap");
+      for (uint32_t k = 0; k < new_n; k++)
+        check_not_reused(got + k, shared ? t.ino : -1, t.fp + k, "mremap");
     for (uint32_t k = 0; k < new_n; k++) {
       struct mp *m = mnew(got + k);
       if (k < keep) {
@@ -1349,7 +1512,8 @@ static void setup(void) {
     slots[nslots++] = memfs_open(i, m != 2, m != 0, m == 3);
   }
   logf_("setup: sizes %llu %llu %llu, fds %d %d %d (modes %#x)\n", (unsigned long long)fsize(0),
-        (unsigned long long)fsize(1), (unsigned long long)fsize(2), slots[0], slots[1], slots[2], modes);
+        (unsigned long long)fsize(1), (unsigned long long)fsize(2), slots[0], slots[1], slots[2],
+        modes);
 }
 
 static void teardown(void) {
@@ -1362,7 +1526,8 @@ static void teardown(void) {
   /* munmap drops one layer of shared pages per call. */
   for (int round = 0; nlive && round < 300; round++) {
     uint64_t start = AREA_LOW, end = AREA_END;
-    CHECK(munmap(page_addr(AREA_LOW), (size_t)(end - start) << PAGE_SHIFT) == 0, "munmap(all) failed: %d", errno);
+    CHECK(munmap(page_addr(AREA_LOW), (size_t)(end - start) << PAGE_SHIFT) == 0,
+          "munmap(all) failed: %d", errno);
     writeback_model(start, end, 0);
     unmap_model(start, end, 0);
     check_all();
@@ -1372,19 +1537,22 @@ static void teardown(void) {
     int32_t fd = slots[--nslots];
     CHECK(anymmap_close(fd) == 0, "close(%d) failed at teardown", fd);
   }
-  CHECK(memfs_open_count() == 0, "%d host descriptors left open after closing and unmapping everything",
-        memfs_open_count());
+  CHECK(memfs_open_count() == 0,
+        "%d host descriptors left open after closing and unmapping everything", memfs_open_count());
   /* An input creates at most a few objects per operation, numbered from 1,
    * and file records take the lowest free slot. */
   for (uint32_t i = 1; i < 4 * MAX_OPS + 16; i++)
     CHECK(objects[i].kind == OBJ_FREE, "object %u not released (kind %u)", i, objects[i].kind);
-  for (uint32_t i = 0; i < 2 * NFILES + 8; i++) CHECK(!files[i].in_use, "file record %u not released", i);
+  for (uint32_t i = 0; i < 2 * NFILES + 8; i++)
+    CHECK(!files[i].in_use, "file record %u not released", i);
   uint32_t low = AREA_END;
   for (uint32_t k = 0; k < ntouched; k++) {
     uint32_t p = touched[k];
     if (p < low) low = p;
-    CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0, "page %#x not zero after unmapping everything", p);
-    CHECK(page_refs[p] == 0 && page_state[p] == 0 && page_hash[p] == 0, "page %#x: state left behind", p);
+    CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0,
+          "page %#x not zero after unmapping everything", p);
+    CHECK(page_refs[p] == 0 && page_state[p] == 0 && page_hash[p] == 0,
+          "page %#x: state left behind", p);
     touched_bits[p >> 6] = 0;
     freed_seq[p] = 0;
   }
@@ -1426,22 +1594,58 @@ static void run_input(const uint8_t *data, size_t size) {
   check_all();
   for (int ops = 0; ops < MAX_OPS && in_pos < in_len; ops++) {
     switch (rd8() % 20) {
-      case 0: case 1: case 2: op_mmap(); break;
-      case 3: op_munmap(); break;
-      case 4: op_msync(); break;
-      case 5: op_mprotect(); break;
-      case 6: op_mremap(); break;
-      case 7: op_madvise(); break;
-      case 8: op_mincore(); break;
-      case 9: case 10: case 11: op_touch(); break;
-      case 12: op_pread(); break;
-      case 13: op_pwrite(); break;
-      case 14: op_ftruncate(); break;
-      case 15: op_open(); break;
-      case 16: op_close(); break;
-      case 17: op_external(); break;
-      case 18: op_faults(); break;
-      case 19: sync_all(); break;
+      case 0:
+      case 1:
+      case 2:
+        op_mmap();
+        break;
+      case 3:
+        op_munmap();
+        break;
+      case 4:
+        op_msync();
+        break;
+      case 5:
+        op_mprotect();
+        break;
+      case 6:
+        op_mremap();
+        break;
+      case 7:
+        op_madvise();
+        break;
+      case 8:
+        op_mincore();
+        break;
+      case 9:
+      case 10:
+      case 11:
+        op_touch();
+        break;
+      case 12:
+        op_pread();
+        break;
+      case 13:
+        op_pwrite();
+        break;
+      case 14:
+        op_ftruncate();
+        break;
+      case 15:
+        op_open();
+        break;
+      case 16:
+        op_close();
+        break;
+      case 17:
+        op_external();
+        break;
+      case 18:
+        op_faults();
+        break;
+      case 19:
+        sync_all();
+        break;
     }
     check_all();
   }

@@ -23,36 +23,31 @@
 
 #include "anymmap_native.h"
 
-static int64_t fail(void)
-{
-	return -(int64_t)errno;
+static int64_t fail(void) {
+  return -(int64_t)errno;
 }
 
-int64_t anymmap_native_mmap(uint64_t addr, uint64_t len, int32_t prot, int32_t flags, int32_t fd, int64_t off)
-{
-	void *p = mmap((void *)(uintptr_t)addr, (size_t)len, prot, flags, fd, (off_t)off);
-	if (p == MAP_FAILED) return fail();
-	return (int64_t)(uintptr_t)p;
+int64_t anymmap_native_mmap(uint64_t addr, uint64_t len, int32_t prot, int32_t flags, int32_t fd,
+                            int64_t off) {
+  void *p = mmap((void *)(uintptr_t)addr, (size_t)len, prot, flags, fd, (off_t)off);
+  if (p == MAP_FAILED) return fail();
+  return (int64_t)(uintptr_t)p;
 }
 
-int32_t anymmap_native_munmap(uint64_t addr, uint64_t len)
-{
-	return munmap((void *)(uintptr_t)addr, (size_t)len) ? (int32_t)fail() : 0;
+int32_t anymmap_native_munmap(uint64_t addr, uint64_t len) {
+  return munmap((void *)(uintptr_t)addr, (size_t)len) ? (int32_t)fail() : 0;
 }
 
-int32_t anymmap_native_msync(uint64_t addr, uint64_t len, int32_t flags)
-{
-	return msync((void *)(uintptr_t)addr, (size_t)len, flags) ? (int32_t)fail() : 0;
+int32_t anymmap_native_msync(uint64_t addr, uint64_t len, int32_t flags) {
+  return msync((void *)(uintptr_t)addr, (size_t)len, flags) ? (int32_t)fail() : 0;
 }
 
-int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice)
-{
-	return madvise((void *)(uintptr_t)addr, (size_t)len, advice) ? (int32_t)fail() : 0;
+int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice) {
+  return madvise((void *)(uintptr_t)addr, (size_t)len, advice) ? (int32_t)fail() : 0;
 }
 
-int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec)
-{
-	return mincore((void *)(uintptr_t)addr, (size_t)len, (unsigned char *)vec) ? (int32_t)fail() : 0;
+int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec) {
+  return mincore((void *)(uintptr_t)addr, (size_t)len, (unsigned char *)vec) ? (int32_t)fail() : 0;
 }
 
 /*
@@ -61,109 +56,103 @@ int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec)
  * ENODEV too) are refused here with ENODEV, as the WASM backend does.
  * O_NONBLOCK so that opening a FIFO never waits for a writer.
  */
-int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode)
-{
-	int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, (mode_t)mode);
-	if (fd < 0) return (int32_t)fail();
-	struct stat st;
-	int err = fstat(fd, &st) ? errno : 0;
-	if (!err && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode)) err = ENODEV;
+int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode) {
+  int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, (mode_t)mode);
+  if (fd < 0) return (int32_t)fail();
+  struct stat st;
+  int err = fstat(fd, &st) ? errno : 0;
+  if (!err && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode)) err = ENODEV;
 #ifdef __linux__
-	struct statfs fs;
-	if (!err && S_ISREG(st.st_mode) && fstatfs(fd, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC)) err = ENODEV;
+  struct statfs fs;
+  if (!err && S_ISREG(st.st_mode) && fstatfs(fd, &fs) == 0 &&
+      (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC))
+    err = ENODEV;
 #endif
-	if (!err && !(flags & O_NONBLOCK)) {
-		int fl = fcntl(fd, F_GETFL);
-		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK)) err = errno;
-	}
-	if (err) {
-		close(fd);
-		return -(int32_t)err;
-	}
-	return fd;
+  if (!err && !(flags & O_NONBLOCK)) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK)) err = errno;
+  }
+  if (err) {
+    close(fd);
+    return -(int32_t)err;
+  }
+  return fd;
 }
 
-int32_t anymmap_native_close(int32_t fd)
-{
-	return close(fd) ? (int32_t)fail() : 0;
+int32_t anymmap_native_close(int32_t fd) {
+  return close(fd) ? (int32_t)fail() : 0;
 }
 
-/* An anonymous shared memory object: MAP_SHARED|MAP_ANONYMOUS memory that another thread can map too. */
-int32_t anymmap_native_memfd(void)
-{
-	int fd = memfd_create("anymmap", MFD_CLOEXEC);
-	return fd < 0 ? (int32_t)fail() : fd;
+/* An anonymous shared memory object: MAP_SHARED|MAP_ANONYMOUS memory that another thread can map
+ * too. */
+int32_t anymmap_native_memfd(void) {
+  int fd = memfd_create("anymmap", MFD_CLOEXEC);
+  return fd < 0 ? (int32_t)fail() : fd;
 }
 
-int32_t anymmap_native_dup(int32_t fd)
-{
-	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	return copy < 0 ? (int32_t)fail() : copy;
+int32_t anymmap_native_dup(int32_t fd) {
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return copy < 0 ? (int32_t)fail() : copy;
 }
 
 /* O_ACCMODE bits of the descriptor: whether a shared mapping may be made writable. */
-int32_t anymmap_native_access_mode(int32_t fd)
-{
-	int flags = fcntl(fd, F_GETFL);
-	return flags < 0 ? (int32_t)fail() : (flags & (O_ACCMODE | O_APPEND));
+int32_t anymmap_native_access_mode(int32_t fd) {
+  int flags = fcntl(fd, F_GETFL);
+  return flags < 0 ? (int32_t)fail() : (flags & (O_ACCMODE | O_APPEND));
 }
 
-int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off)
-{
-	ssize_t n = pread(fd, buf, (size_t)count, (off_t)off);
-	return n < 0 ? fail() : n;
+int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off) {
+  ssize_t n = pread(fd, buf, (size_t)count, (off_t)off);
+  return n < 0 ? fail() : n;
 }
 
-int64_t anymmap_native_pwrite(int32_t fd, const uint8_t *buf, uint64_t count, int64_t off)
-{
-	ssize_t n = pwrite(fd, buf, (size_t)count, (off_t)off);
-	return n < 0 ? fail() : n;
+int64_t anymmap_native_pwrite(int32_t fd, const uint8_t *buf, uint64_t count, int64_t off) {
+  ssize_t n = pwrite(fd, buf, (size_t)count, (off_t)off);
+  return n < 0 ? fail() : n;
 }
 
-int32_t anymmap_native_ftruncate(int32_t fd, int64_t len)
-{
-	return ftruncate(fd, (off_t)len) ? (int32_t)fail() : 0;
+int32_t anymmap_native_ftruncate(int32_t fd, int64_t len) {
+  return ftruncate(fd, (off_t)len) ? (int32_t)fail() : 0;
 }
 
 /* Gives the bytes of [off, off+len) back (they read as zeros again); the size stays. */
-int32_t anymmap_native_punch_hole(int32_t fd, int64_t off, int64_t len)
-{
-	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) ? (int32_t)fail() : 0;
+int32_t anymmap_native_punch_hole(int32_t fd, int64_t off, int64_t len) {
+  return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len)
+             ? (int32_t)fail()
+             : 0;
 }
 
-int32_t anymmap_native_fsync(int32_t fd)
-{
-	return fsync(fd) ? (int32_t)fail() : 0;
+int32_t anymmap_native_fsync(int32_t fd) {
+  return fsync(fd) ? (int32_t)fail() : 0;
 }
 
-int64_t anymmap_native_fsize(int32_t fd)
-{
-	struct stat st;
-	if (fstat(fd, &st)) return fail();
-	return (int64_t)st.st_size;
+int64_t anymmap_native_fsize(int32_t fd) {
+  struct stat st;
+  if (fstat(fd, &st)) return fail();
+  return (int64_t)st.st_size;
 }
 
-int32_t anymmap_native_page_size(void)
-{
-	return (int32_t)sysconf(_SC_PAGESIZE);
+int32_t anymmap_native_page_size(void) {
+  return (int32_t)sysconf(_SC_PAGESIZE);
 }
 
-/* The file's identity (st_dev, st_ino as two native-endian uint64s in out[0..16)): mappings of one file share one descriptor. */
-int32_t anymmap_native_identity(int32_t fd, uint8_t *out)
-{
-	struct stat st;
-	uint64_t id[2];
-	if (fstat(fd, &st)) return (int32_t)fail();
-	id[0] = (uint64_t)st.st_dev;
-	id[1] = (uint64_t)st.st_ino;
-	memcpy(out, id, sizeof id);
-	return 0;
+/* The file's identity (st_dev, st_ino as two native-endian uint64s in out[0..16)): mappings of one
+ * file share one descriptor. */
+int32_t anymmap_native_identity(int32_t fd, uint8_t *out) {
+  struct stat st;
+  uint64_t id[2];
+  if (fstat(fd, &st)) return (int32_t)fail();
+  id[0] = (uint64_t)st.st_dev;
+  id[1] = (uint64_t)st.st_ino;
+  memcpy(out, id, sizeof id);
+  return 0;
 }
 
-/* The soft RLIMIT_NOFILE: how many descriptors the engine may keep for mapped files is a share of it. */
-int64_t anymmap_native_fd_limit(void)
-{
-	struct rlimit limit;
-	if (getrlimit(RLIMIT_NOFILE, &limit)) return fail();
-	return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > INT32_MAX ? INT32_MAX : (int64_t)limit.rlim_cur;
+/* The soft RLIMIT_NOFILE: how many descriptors the engine may keep for mapped files is a share of
+ * it. */
+int64_t anymmap_native_fd_limit(void) {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit)) return fail();
+  return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > INT32_MAX ? INT32_MAX
+                                                                       : (int64_t)limit.rlim_cur;
 }

@@ -4,7 +4,8 @@
 
 #include <stdint.h>
 
-int64_t anymmap_native_mmap(uint64_t addr, uint64_t len, int32_t prot, int32_t flags, int32_t fd, int64_t off);
+int64_t anymmap_native_mmap(uint64_t addr, uint64_t len, int32_t prot, int32_t flags, int32_t fd,
+                            int64_t off);
 int32_t anymmap_native_munmap(uint64_t addr, uint64_t len);
 int32_t anymmap_native_msync(uint64_t addr, uint64_t len, int32_t flags);
 int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice);

@@ -77,7 +77,10 @@ function checkFile(file, portable, runtime) {
       if (spec.startsWith("node:") || nodeBuiltins.has(spec)) report(node, `imports Node builtin "${spec}"`);
       else if (target && isUnder(runtimeDir, target)) report(node, `imports "${spec}" from src/runtime/`);
       else if (targetLayer && !PORTABLE_IMPORTS[portable].includes(targetLayer)) {
-        report(node, `src/${portable} imports "${spec}" from src/${targetLayer}/ (layers point one way: abi <- wasi <- core)`);
+        report(
+          node,
+          `src/${portable} imports "${spec}" from src/${targetLayer}/ (layers point one way: abi <- wasi <- core)`,
+        );
       }
     } else if (targetRuntime === SHARED_BACKEND && WITHOUT_NODE_FS.has(runtime)) {
       report(node, `runtime "${runtime}" has no node:fs but imports "${spec}" from runtime "${SHARED_BACKEND}"`);

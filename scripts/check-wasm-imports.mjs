@@ -32,14 +32,18 @@ else if (memory.imported) problems.push(`exports memory "${memory.name}" but imp
 else if (memory.initial !== PAGES)
   problems.push(`exported memory "${memory.name}" starts at ${memory.initial} pages, want ${PAGES} (4 GiB - 64 KiB)`);
 else if (memory.shared !== wantShared)
-  problems.push(`exported memory "${memory.name}" is ${memory.shared ? "" : "not "}shared; want ${wantShared ? "shared (--shared)" : "unshared"}`);
+  problems.push(
+    `exported memory "${memory.name}" is ${memory.shared ? "" : "not "}shared; want ${wantShared ? "shared (--shared)" : "unshared"}`,
+  );
 
 if (problems.length > 0) {
   console.error(`check-wasm-imports: ${file}:`);
   for (const p of problems) console.error(`  ${p}`);
   process.exit(1);
 }
-console.log(`check-wasm-imports: ${file}: ${memory.shared ? "shared " : ""}memory "${memory.name}" ${memory.initial} pages; ${imports.length} imports:`);
+console.log(
+  `check-wasm-imports: ${file}: ${memory.shared ? "shared " : ""}memory "${memory.name}" ${memory.initial} pages; ${imports.length} imports:`,
+);
 for (const imp of imports) console.log(`  ${imp.module}.${imp.name} (${imp.kind})`);
 
 // Returns { name, imported, initial, shared } for the first exported memory, or null.
@@ -80,17 +84,16 @@ function exportedMemoryLimits(buf) {
         name();
         name();
         const kind = u8();
-        if (kind === 0) leb(); // function: type index
+        if (kind === 0)
+          leb(); // function: type index
         else if (kind === 1) {
           u8(); // table: reftype + limits
           limits();
-        }
-        else if (kind === 2) memories.push({ imported: true, ...limits() });
+        } else if (kind === 2) memories.push({ imported: true, ...limits() });
         else if (kind === 3) {
           u8(); // global: valtype + mutability
           u8();
-        }
-        else if (kind === 4) {
+        } else if (kind === 4) {
           u8(); // tag: attribute + type index
           leb();
         }

@@ -8,7 +8,9 @@ for (const name of ["anymmap.wasm", "anymmap-shared.wasm"]) {
   const from = join(root, "wasm", name);
   const to = join(root, "dist", name);
   if (!existsSync(from)) {
-    console.error(`copy-wasm: ${relative(root, from)} is missing; run \`npm run build:wasm\` (needs emcc) and commit the result`);
+    console.error(
+      `copy-wasm: ${relative(root, from)} is missing; run \`npm run build:wasm\` (needs emcc) and commit the result`,
+    );
     process.exit(1);
   }
   mkdirSync(dirname(to), { recursive: true });

@@ -27,6 +27,11 @@ function step(what, command, args, env = {}) {
 // Nothing stale from an earlier build or another platform's binaries may slip in.
 rmSync(join(root, "dist"), { recursive: true, force: true });
 rmSync(join(root, "prebuilds"), { recursive: true, force: true });
-step("bundles and declarations", process.execPath, [join(root, "node_modules", "rollup", "dist", "bin", "rollup"), "-c"], { ANYMMAP_SOURCEMAP: "0" });
+step(
+  "bundles and declarations",
+  process.execPath,
+  [join(root, "node_modules", "rollup", "dist", "bin", "rollup"), "-c"],
+  { ANYMMAP_SOURCEMAP: "0" },
+);
 step("the WASM engine", process.execPath, [join(root, "scripts", "copy-wasm.mjs")]);
 step("the native backend for every published platform", process.execPath, [join(root, "native", "build.mjs"), "--all"]);

@@ -62,7 +62,13 @@ function usage(message) {
 }
 
 const specDir = join(root, "test", "spec");
-const specs = files.length > 0 ? files : readdirSync(specDir).filter((f) => f.endsWith(".spec.ts")).sort().map((f) => join(specDir, f));
+const specs =
+  files.length > 0
+    ? files
+    : readdirSync(specDir)
+        .filter((f) => f.endsWith(".spec.ts"))
+        .sort()
+        .map((f) => join(specDir, f));
 
 const env = runtimeEnv(root);
 // Where the fixtures go (the harness uses os.tmpdir(), which reads TMPDIR).
@@ -93,7 +99,12 @@ const denoArgs = (extra) => (spec) => [
   join(root, "test", "harness", "run.ts"),
   spec,
 ];
-const bunArgs = (spec) => ["--preload", join(root, "test", "harness", "bun-preload.ts"), join(root, "test", "harness", "run.ts"), spec];
+const bunArgs = (spec) => [
+  "--preload",
+  join(root, "test", "harness", "bun-preload.ts"),
+  join(root, "test", "harness", "run.ts"),
+  spec,
+];
 const RUNNERS = {
   deno: [
     { backend: "wasm", command: bin("deno"), args: denoArgs([]) },
@@ -114,10 +125,23 @@ function runOne(runtime, variant, spec) {
   return new Promise((done) => {
     if (!existsSync(command)) {
       const why = `${command} is missing: run npm install (deno and bun are devDependencies)`;
-      done({ runtime, backend: variant.backend, file, passed: 0, failed: 1, skipped: 0, failures: [{ name: "(the whole file)", error: why }], log: `  FAIL ${file}: ${why}` });
+      done({
+        runtime,
+        backend: variant.backend,
+        file,
+        passed: 0,
+        failed: 1,
+        skipped: 0,
+        failures: [{ name: "(the whole file)", error: why }],
+        log: `  FAIL ${file}: ${why}`,
+      });
       return;
     }
-    const child = spawn(command, argv(spec), { cwd: root, env: { ...env, ...variant.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv(spec), {
+      cwd: root,
+      env: { ...env, ...variant.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -132,9 +156,21 @@ function runOne(runtime, variant, spec) {
         .join("\n")
         .trimEnd();
       if (line === undefined) {
-        const why = signal === "SIGKILL" ? `timed out after ${FILE_TIMEOUT_MS / 1000} s` : `exited with ${signal ?? code} before reporting`;
+        const why =
+          signal === "SIGKILL"
+            ? `timed out after ${FILE_TIMEOUT_MS / 1000} s`
+            : `exited with ${signal ?? code} before reporting`;
         const failures = [{ name: "(the whole file)", error: `${why}\n${err.trimEnd()}` }];
-        done({ runtime, backend: variant.backend, file, passed: 0, failed: 1, skipped: 0, failures, log: `${log}\n${err.trimEnd()}\n  FAIL ${file}: ${why}`.trim() });
+        done({
+          runtime,
+          backend: variant.backend,
+          file,
+          passed: 0,
+          failed: 1,
+          skipped: 0,
+          failures,
+          log: `${log}\n${err.trimEnd()}\n  FAIL ${file}: ${why}`.trim(),
+        });
         return;
       }
       const report = JSON.parse(line.slice(MARK.length));
@@ -142,7 +178,10 @@ function runOne(runtime, variant, spec) {
       // The backend the harness saw must be the one this run asked for.
       if (report.backend !== variant.backend) {
         report.failed++;
-        report.failures = [...(report.failures ?? []), { name: "(the backend)", error: `ran on ${report.backend}, expected ${variant.backend}` }];
+        report.failures = [
+          ...(report.failures ?? []),
+          { name: "(the backend)", error: `ran on ${report.backend}, expected ${variant.backend}` },
+        ];
       }
       done({ ...report, runtime, file, log: log + stderr });
     });
@@ -192,20 +231,37 @@ function nodeRows(path, backend) {
 
 function extraRows(path) {
   const text = readFileSync(path, "utf8").trim();
-  const rows = text.startsWith("[") ? JSON.parse(text) : text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const rows = text.startsWith("[")
+    ? JSON.parse(text)
+    : text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
   return rows.map((r) => ({ suite: "spec", version: r.runtime, ...r }));
 }
 
 const results = await runAll();
 
 // Per runtime and backend, summed over spec files.
-const rows = [...nodeRows(vitestJson, "wasm"), ...nodeRows(vitestSharedJson, "wasm (shared memory)"), ...nodeRows(vitestNativeJson, "native")];
+const rows = [
+  ...nodeRows(vitestJson, "wasm"),
+  ...nodeRows(vitestSharedJson, "wasm (shared memory)"),
+  ...nodeRows(vitestNativeJson, "native"),
+];
 for (const runtime of runtimes) {
   const mine = results.filter((r) => r.runtime === runtime);
   const byBackend = new Map();
   for (const r of mine) {
     const backend = r.backend ?? "?";
-    const row = byBackend.get(backend) ?? { runtime, version: r.version ?? runtime, backend, suite: "spec", passed: 0, failed: 0, skipped: 0 };
+    const row = byBackend.get(backend) ?? {
+      runtime,
+      version: r.version ?? runtime,
+      backend,
+      suite: "spec",
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+    };
     row.passed += r.passed;
     row.failed += r.failed;
     row.skipped += r.skipped;
@@ -224,10 +280,16 @@ const skips = results.flatMap((r) => (r.skips ?? []).map((s) => `  ${r.runtime}:
 if (skips.length > 0) console.log(`\nskipped, with the reason:\n${skips.join("\n")}`);
 
 const header = ["runtime", "backend", "suite", "passed", "failed", "skipped"];
-const table = [header, ...rows.map((r) => [r.version, r.backend, r.suite, String(r.passed), String(r.failed), String(r.skipped)])];
+const table = [
+  header,
+  ...rows.map((r) => [r.version, r.backend, r.suite, String(r.passed), String(r.failed), String(r.skipped)]),
+];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const fmt = (row) => row.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
-const total = rows.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = rows.reduce(
+  (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log(`\n${fmt(table[0])}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
 for (const row of table.slice(1)) console.log(fmt(row));
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

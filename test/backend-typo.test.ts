@@ -11,7 +11,11 @@ const ROOT = resolve(import.meta.dirname, "..");
 const CLIENT = join(ROOT, "test/fixtures/backend-typo.mjs");
 const RUNTIMES: Array<[string, string, string[]]> = [
   ["node", process.execPath, [CLIENT]],
-  ["deno", join(ROOT, "node_modules/.bin/deno"), ["run", `--allow-read=${ROOT}`, "--allow-env=ANYMMAP_BACKEND,ANYMMAP_WASM_MEMORY", "--allow-ffi", CLIENT]],
+  [
+    "deno",
+    join(ROOT, "node_modules/.bin/deno"),
+    ["run", `--allow-read=${ROOT}`, "--allow-env=ANYMMAP_BACKEND,ANYMMAP_WASM_MEMORY", "--allow-ffi", CLIENT],
+  ],
   ["bun", join(ROOT, "node_modules/.bin/bun"), [CLIENT]],
 ];
 
@@ -29,7 +33,9 @@ describe("ANYMMAP_BACKEND=nativ", () => {
       expect(out.imported).toBe(true);
       expect(["native", "wasm"]).toContain(out.backend);
       for (const call of ["mmapSync", "openSync", "info"]) {
-        expect(out[call], call).toMatch(/^MmapError EINVAL: the environment variable ANYMMAP_BACKEND must be auto, native or wasm, got "nativ"/);
+        expect(out[call], call).toMatch(
+          /^MmapError EINVAL: the environment variable ANYMMAP_BACKEND must be auto, native or wasm, got "nativ"/,
+        );
       }
       expect(out.explicit).toBe("no error");
     });

@@ -22,7 +22,8 @@ const ROOT = resolve(import.meta.dirname, "..");
 const FILE_TIMEOUT = 120_000;
 
 it("Chromium is installed where CI runs (.ci/run installs Debian's chromium)", () => {
-  if (process.env.CI && !available) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set ANYMMAP_CHROMIUM)`);
+  if (process.env.CI && !available)
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set ANYMMAP_CHROMIUM)`);
 });
 
 it("the browser bundle imports nothing: no node:* module, no chunk of another runtime", () => {
@@ -87,7 +88,8 @@ async function onMainThread(file: string): Promise<Report> {
     const loaded = await page.evaluate(() => (globalThis as { __anymmapLoaded?: unknown }).__anymmapLoaded);
     if (loaded !== true) throw new Error(`the page could not load ${file}: ${String(loaded)}`);
     return await page.evaluate(
-      (skip) => (globalThis as unknown as { __anymmapRun(s: Record<string, string>): Promise<Report> }).__anymmapRun(skip),
+      (skip) =>
+        (globalThis as unknown as { __anymmapRun(s: Record<string, string>): Promise<Report> }).__anymmapRun(skip),
       skipsFor("chromium-main", file),
     );
   } finally {
@@ -97,7 +99,9 @@ async function onMainThread(file: string): Promise<Report> {
 
 function check(report: Report): void {
   reports.push(report);
-  const failures = report.failures.map((f) => `  FAIL ${report.file} > ${f.name}\n${(f.error ?? "").replace(/^/gm, "       ")}`);
+  const failures = report.failures.map(
+    (f) => `  FAIL ${report.file} > ${f.name}\n${(f.error ?? "").replace(/^/gm, "       ")}`,
+  );
   expect(failures.join("\n"), `${report.file} (${report.runtime})`).toBe("");
   expect(report.passed + report.skipped, "tests ran").toBeGreaterThan(0);
 }
@@ -117,41 +121,69 @@ describe.skipIf(!available)("Chromium", () => {
     mkdirSync(join(ROOT, ".tmp"), { recursive: true });
     writeFileSync(join(ROOT, ".tmp/browser-results.json"), `${JSON.stringify(reports, null, 2)}\n`);
     // One row per context and suite, for the runtime table of scripts/test-runtimes.mjs (--report).
-    const rows = new Map<string, { runtime: string; version: string; backend: string; suite: string; passed: number; failed: number; skipped: number }>();
+    const rows = new Map<
+      string,
+      {
+        runtime: string;
+        version: string;
+        backend: string;
+        suite: string;
+        passed: number;
+        failed: number;
+        skipped: number;
+      }
+    >();
     for (const r of reports) {
       const suite = r.file.endsWith(".spec.ts") ? "spec" : "browser api";
       const key = `${r.runtime} ${suite}`;
-      const row = rows.get(key) ?? { runtime: r.runtime, version: r.version, backend: r.backend, suite, passed: 0, failed: 0, skipped: 0 };
+      const row = rows.get(key) ?? {
+        runtime: r.runtime,
+        version: r.version,
+        backend: r.backend,
+        suite,
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+      };
       row.passed += r.passed;
       row.failed += r.failed;
       row.skipped += r.skipped;
       rows.set(key, row);
     }
     writeFileSync(join(ROOT, ".tmp/browser-rows.json"), `${JSON.stringify([...rows.values()], null, 2)}\n`);
-    const lines = reports.map((r) => `${r.runtime.padEnd(16)} ${r.file.padEnd(26)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(4)} skipped  ${r.ms} ms`);
+    const lines = reports.map(
+      (r) =>
+        `${r.runtime.padEnd(16)} ${r.file.padEnd(26)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(4)} skipped  ${r.ms} ms`,
+    );
     if (lines.length > 0) console.log(`\nChromium (${reports[0]!.version}):\n${lines.join("\n")}`);
   });
 
   describe("OPFS with the origin's quota lowered (a real QuotaExceededError)", () => {
-    it("quota-worker-api.ts in a dedicated worker, quota = usage + 4 MiB", async () => {
-      const page = await context.newPage();
-      try {
-        await page.goto(`${server.origin}/shell.html`);
-        const usage = await page.evaluate(async () => {
-          const storage = (globalThis as unknown as { navigator: { storage: { estimate(): Promise<{ usage?: number }> } } }).navigator.storage;
-          return (await storage.estimate()).usage ?? 0;
-        });
-        const cdp = await context.newCDPSession(page);
-        await cdp.send("Storage.overrideQuotaForOrigin", { origin: server.origin, quotaSize: usage + 4 * 2 ** 20 });
+    it(
+      "quota-worker-api.ts in a dedicated worker, quota = usage + 4 MiB",
+      async () => {
+        const page = await context.newPage();
         try {
-          check(await inWorker("quota-worker-api.ts"));
+          await page.goto(`${server.origin}/shell.html`);
+          const usage = await page.evaluate(async () => {
+            const storage = (
+              globalThis as unknown as { navigator: { storage: { estimate(): Promise<{ usage?: number }> } } }
+            ).navigator.storage;
+            return (await storage.estimate()).usage ?? 0;
+          });
+          const cdp = await context.newCDPSession(page);
+          await cdp.send("Storage.overrideQuotaForOrigin", { origin: server.origin, quotaSize: usage + 4 * 2 ** 20 });
+          try {
+            check(await inWorker("quota-worker-api.ts"));
+          } finally {
+            await cdp.send("Storage.overrideQuotaForOrigin", { origin: server.origin });
+          }
         } finally {
-          await cdp.send("Storage.overrideQuotaForOrigin", { origin: server.origin });
+          await page.close();
         }
-      } finally {
-        await page.close();
-      }
-    }, FILE_TIMEOUT);
+      },
+      FILE_TIMEOUT,
+    );
   });
 
   describe("spec suite in a dedicated worker", () => {
@@ -165,10 +197,16 @@ describe.skipIf(!available)("Chromium", () => {
   describe("browser API", () => {
     for (const file of apiFiles()) {
       if (file.startsWith("quota-")) continue;
-      if (file.startsWith("worker-")) it(`${file} in a dedicated worker`, async () => check(await inWorker(file)), FILE_TIMEOUT);
-      else if (file.startsWith("main-")) it(`${file} on the main thread`, async () => check(await onMainThread(file)), FILE_TIMEOUT);
+      if (file.startsWith("worker-"))
+        it(`${file} in a dedicated worker`, async () => check(await inWorker(file)), FILE_TIMEOUT);
+      else if (file.startsWith("main-"))
+        it(`${file} on the main thread`, async () => check(await onMainThread(file)), FILE_TIMEOUT);
       else if (file.startsWith("plain-")) {
-        it(`${file} in a worker of a page without COOP/COEP`, async () => check(await inWorker(file, "/plain")), FILE_TIMEOUT);
+        it(
+          `${file} in a worker of a page without COOP/COEP`,
+          async () => check(await inWorker(file, "/plain")),
+          FILE_TIMEOUT,
+        );
       }
     }
   });

@@ -17,8 +17,12 @@ const missing = missingTool() ?? (existsSync(CHROMIUM) ? undefined : `Chromium (
 if (missing && process.env.CI) throw new Error(`the C programs in Chromium need ${missing}`);
 
 const sources = [
-  ...readdirSync(join(root, "test", "c")).filter((f) => f.endsWith(".c")).map((f) => join(root, "test", "c", f)),
-  ...readdirSync(join(root, "examples", "c")).filter((f) => f.endsWith(".c")).map((f) => join(root, "examples", "c", f)),
+  ...readdirSync(join(root, "test", "c"))
+    .filter((f) => f.endsWith(".c"))
+    .map((f) => join(root, "test", "c", f)),
+  ...readdirSync(join(root, "examples", "c"))
+    .filter((f) => f.endsWith(".c"))
+    .map((f) => join(root, "examples", "c", f)),
 ].sort();
 
 interface Reply {
@@ -38,7 +42,15 @@ describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => 
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   }, 120_000);
 
@@ -62,31 +74,59 @@ describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => 
           const start: Record<string, Uint8Array> = {};
           for (const [name, url] of Object.entries(files)) start[name] = await fetchBytes(url);
           const bytes = await fetchBytes(wasm);
-          const W = (globalThis as unknown as { Worker: new (u: string, o: object) => { onmessage: (e: { data: unknown }) => void; onerror: (e: { message: string }) => void; postMessage(m: unknown): void; terminate(): void } }).Worker;
+          const W = (
+            globalThis as unknown as {
+              Worker: new (
+                u: string,
+                o: object,
+              ) => {
+                onmessage: (e: { data: unknown }) => void;
+                onerror: (e: { message: string }) => void;
+                postMessage(m: unknown): void;
+                terminate(): void;
+              };
+            }
+          ).Worker;
           return new Promise<Reply>((ok, fail) => {
             const w = new W(worker, { type: "module" });
             w.onerror = (e) => fail(new Error(e.message));
             w.onmessage = (e) => {
               w.terminate();
-              const r = e.data as { results: { stdout: Uint8Array; stderr: Uint8Array; status: number; error?: string }[]; error?: string };
+              const r = e.data as {
+                results: { stdout: Uint8Array; stderr: Uint8Array; status: number; error?: string }[];
+                error?: string;
+              };
               const text = (b: Uint8Array) => new TextDecoder().decode(b);
-              ok({ error: r.error, results: r.results.map((x) => ({ ...x, stdout: text(x.stdout), stderr: text(x.stderr) })) });
+              ok({
+                error: r.error,
+                results: r.results.map((x) => ({ ...x, stdout: text(x.stdout), stderr: text(x.stderr) })),
+              });
             };
             w.postMessage({ wasm: bytes, runs, files: start });
           });
         },
-        { worker: "/dist/run-worker.js", wasm: `/${relative(root, p.wasm)}`, runs: p.runs.map((a) => [p.name, ...a.map((x) => x.replaceAll("@DIR@", "/work"))]), files },
+        {
+          worker: "/dist/run-worker.js",
+          wasm: `/${relative(root, p.wasm)}`,
+          runs: p.runs.map((a) => [p.name, ...a.map((x) => x.replaceAll("@DIR@", "/work"))]),
+          files,
+        },
       );
       if (reply.error) throw new Error(reply.error);
       return reply.results
-        .map((r) => `${r.stdout}${r.stderr ? `[stderr] ${r.stderr}` : ""}${r.error ? `[error] ${r.error}\n` : ""}[exit ${r.status}]\n`)
+        .map(
+          (r) =>
+            `${r.stdout}${r.stderr ? `[stderr] ${r.stderr}` : ""}${r.error ? `[error] ${r.error}\n` : ""}[exit ${r.status}]\n`,
+        )
         .join("");
     } finally {
       await page.close();
     }
   }
 
-  test("the ready-made page examples/c/run.html runs a program on files picked in it", { timeout: 300_000 }, async () => {
+  test("the ready-made page examples/c/run.html runs a program on files picked in it", {
+    timeout: 300_000,
+  }, async () => {
     const program = build(join(root, "examples", "c", "copy_file.c"));
     const page = await context.newPage();
     try {

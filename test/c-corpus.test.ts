@@ -10,7 +10,10 @@ import { afterAll, describe, expect, test } from "vitest";
 import { build, missingTool, type Program, root, RUNTIMES, runNative, runWasm } from "./c/corpus.js";
 
 const dir = path.join(root, "test", "c");
-const sources = fs.readdirSync(dir).filter((f) => f.endsWith(".c")).sort();
+const sources = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith(".c"))
+  .sort();
 const missing = missingTool();
 // CI installs gcc and emcc; only a developer machine may lack them.
 if (missing && process.env.CI) throw new Error(`the C corpus needs ${missing}`);

@@ -10,7 +10,10 @@ import { describe, expect, test } from "vitest";
 import { build, missingTool, type Program, root, RUNTIMES, runNative, runWasm } from "./c/corpus.js";
 
 const dir = path.join(root, "examples", "c");
-const sources = fs.readdirSync(dir).filter((f) => f.endsWith(".c")).sort();
+const sources = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith(".c"))
+  .sort();
 const missing = missingTool();
 if (missing && process.env.CI) throw new Error(`the C examples need ${missing}`);
 

@@ -173,7 +173,13 @@ describe("cat", () => {
       expect(r.signal, "killed by the timeout: cat blocked").toBe(null);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe("");
-      expect(r.stderr.trimEnd().split("\n").map((line) => line.includes(": ENODEV: ")), r.stderr).toEqual([true, true, true]);
+      expect(
+        r.stderr
+          .trimEnd()
+          .split("\n")
+          .map((line) => line.includes(": ENODEV: ")),
+        r.stderr,
+      ).toEqual([true, true, true]);
     });
   }
 
@@ -359,7 +365,13 @@ describe("view", () => {
     expect(whole.stderr).toBe("");
     expect(whole.status).toBe(0);
     expect(whole.stdout.toString("latin1")).toBe(xxd(p));
-    for (const [offset, length] of [["0", "1"], ["5", "37"], ["0x100", "256"], ["2040", "100000"], ["-20", "16"]] as const) {
+    for (const [offset, length] of [
+      ["0", "1"],
+      ["5", "37"],
+      ["0x100", "256"],
+      ["2040", "100000"],
+      ["-20", "16"],
+    ] as const) {
       const r = run("view", p, "--offset", offset, "--length", length);
       expect(r.status, `${offset} ${length}`).toBe(0);
       expect(r.stdout.toString("latin1"), `${offset} ${length}`).toBe(xxd("-s", offset, "-l", length, p));
@@ -427,7 +439,10 @@ describe("find on a terminal", () => {
     const p = path.join(tmp, `progress${seq++}`);
     fs.writeFileSync(p, "");
     fs.truncateSync(p, 64 * MiB);
-    const r = spawnSync("script", ["-qec", `'${process.execPath}' '${bin}' find '${p}' absent`, "/dev/null"], { encoding: "latin1", timeout: 60_000 });
+    const r = spawnSync("script", ["-qec", `'${process.execPath}' '${bin}' find '${p}' absent`, "/dev/null"], {
+      encoding: "latin1",
+      timeout: 60_000,
+    });
     if (r.error) throw new Error(`script(1) is needed for this test (util-linux/bsdutils): ${r.error.message}`);
     // Four 16 MiB windows: 25 %, 50 %, 75 %, 100 %, each redrawn over the last with \r.
     for (const percent of [" 25%", " 50%", " 75%", "100%"]) expect(r.stdout).toContain(percent);
@@ -445,7 +460,8 @@ describe("info, help, version, usage", () => {
     expect(lines).toContain(`anymmap ${pkg.version}`);
     // This project runs with ANYMMAP_BACKEND=wasm (vitest.config.ts): info says so, and why native is not in use.
     expect(lines).toContain(`backend: ${process.env.ANYMMAP_BACKEND === "wasm" ? "wasm" : "native"}`);
-    if (process.env.ANYMMAP_BACKEND === "wasm") expect(lines).toContain("native: not in use: ANYMMAP_BACKEND=wasm asks for the WASM engine");
+    if (process.env.ANYMMAP_BACKEND === "wasm")
+      expect(lines).toContain("native: not in use: ANYMMAP_BACKEND=wasm asks for the WASM engine");
     expect(lines).toContain("page size: 4096");
     expect(lines).toContain(`runtime: node ${process.versions.node}`);
     expect(lines).toContain(`window budget: ${256 * MiB}`);

@@ -80,7 +80,8 @@ function linkNodeTypes(dir: string): void {
   fs.symlinkSync(path.join(modules, "@types", "node"), path.join(dir, "node_modules", "@types", "node"));
 }
 
-const tsc = (dir: string, ...args: string[]) => sh("node", [path.join(modules, "typescript", "bin", "tsc"), ...args], { cwd: dir });
+const tsc = (dir: string, ...args: string[]) =>
+  sh("node", [path.join(modules, "typescript", "bin", "tsc"), ...args], { cwd: dir });
 
 beforeAll(() => {
   tarball = packedTarball();
@@ -128,7 +129,15 @@ describe("Node + TypeScript (module nodenext)", () => {
     const dir = project("node-ts", {
       "package.json": JSON.stringify({ name: "node-consumer", private: true, type: "module" }),
       "tsconfig.json": JSON.stringify({
-        compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, outDir: "out", types: ["node"], skipLibCheck: false },
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          strict: true,
+          outDir: "out",
+          types: ["node"],
+          skipLibCheck: false,
+        },
         include: ["main.ts"],
       }),
       "main.ts": nodeProgram,
@@ -150,7 +159,10 @@ describe("Node + TypeScript (module nodenext)", () => {
 
   test("a misspelt flag fails tsc in the consumer", () => {
     const dir = path.join(work, "node-ts");
-    fs.writeFileSync(path.join(dir, "main.ts"), nodeProgram.replace('const flags: MapFlags = "shared";', 'const flags: MapFlags = "share";'));
+    fs.writeFileSync(
+      path.join(dir, "main.ts"),
+      nodeProgram.replace('const flags: MapFlags = "shared";', 'const flags: MapFlags = "share";'),
+    );
     const checked = tsc(dir, "-p", ".");
     expect(checked.status).not.toBe(0);
     expect(checked.stdout).toMatch(/main\.ts\(5,7\): error TS\d+: Type '"share"' is not assignable to type 'MapFlags'/);
@@ -189,7 +201,10 @@ console.log(JSON.stringify({ backend: info().backend, runtime: info().runtime, t
     }
     // No permission at all: the inlined WASM engine, anonymous memory only.
     const anonOnly = path.join(dir, "anon.ts");
-    fs.writeFileSync(anonOnly, `import { info, mmapSync } from "npm:anymmap";\nconst a = mmapSync(null, { length: 4096, prot: "rw" });\na.write("x", 0);\nconsole.log(info().backend, a.read(0, 1)[0]);\n`);
+    fs.writeFileSync(
+      anonOnly,
+      `import { info, mmapSync } from "npm:anymmap";\nconst a = mmapSync(null, { length: 4096, prot: "rw" });\na.write("x", 0);\nconsole.log(info().backend, a.read(0, 1)[0]);\n`,
+    );
     const bare = sh("deno", ["run", "--no-prompt", "anon.ts"], { cwd: dir });
     expect(bare.stderr).toBe("");
     expect(bare.stdout.trim()).toBe("wasm 120");
@@ -201,7 +216,15 @@ describe("Bun (bun add)", () => {
     const dir = project("bun", {
       "package.json": JSON.stringify({ name: "bun-consumer", private: true, type: "module" }),
       "tsconfig.json": JSON.stringify({
-        compilerOptions: { module: "preserve", moduleResolution: "bundler", customConditions: ["bun"], target: "esnext", strict: true, noEmit: true, types: ["node"] },
+        compilerOptions: {
+          module: "preserve",
+          moduleResolution: "bundler",
+          customConditions: ["bun"],
+          target: "esnext",
+          strict: true,
+          noEmit: true,
+          types: ["node"],
+        },
         include: ["main.ts"],
       }),
       "main.ts": nodeProgram,
@@ -211,7 +234,9 @@ describe("Bun (bun add)", () => {
     const checked = tsc(dir, "-p", ".", "--traceResolution");
     expect(checked.stdout.split("\n").filter((l) => l.includes("error TS"))).toEqual([]);
     expect(checked.status).toBe(0);
-    expect(checked.stdout).toMatch(/Module name 'anymmap' was successfully resolved to '.*\/node_modules\/anymmap\/dist\/bun\.d\.ts'/);
+    expect(checked.stdout).toMatch(
+      /Module name 'anymmap' was successfully resolved to '.*\/node_modules\/anymmap\/dist\/bun\.d\.ts'/,
+    );
     const r = sh("bun", ["main.ts"], { cwd: dir });
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({
@@ -249,14 +274,22 @@ main().catch((e: unknown) => {
 
 /** What `create-vite`'s TypeScript template uses: bundler resolution, no custom conditions. */
 const browserTsconfig = JSON.stringify({
-  compilerOptions: { target: "es2022", module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom", "dom.iterable"], strict: true, noEmit: true, skipLibCheck: false },
+  compilerOptions: {
+    target: "es2022",
+    module: "esnext",
+    moduleResolution: "bundler",
+    lib: ["es2022", "dom", "dom.iterable"],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+  },
   include: ["src"],
 });
 
 const bundled: Record<string, string> = {};
 
 describe("browser apps from the tarball", () => {
-  test("Vite: tsc type-checks `import { init, mmap } from \"anymmap\"`, vite build bundles it with anymmap.wasm", () => {
+  test('Vite: tsc type-checks `import { init, mmap } from "anymmap"`, vite build bundles it with anymmap.wasm', () => {
     const dir = project("vite", {
       "package.json": JSON.stringify({ name: "vite-consumer", private: true, type: "module" }),
       "tsconfig.json": browserTsconfig,
@@ -267,9 +300,17 @@ describe("browser apps from the tarball", () => {
     const checked = tsc(dir, "-p", ".");
     expect(checked.stdout + checked.stderr).toBe("");
     expect(checked.status).toBe(0);
-    must(sh("node", [path.join(modules, "vite", "bin", "vite.js"), "build", "--base", "./", "--logLevel", "warn"], { cwd: dir }), "vite build");
+    must(
+      sh("node", [path.join(modules, "vite", "bin", "vite.js"), "build", "--base", "./", "--logLevel", "warn"], {
+        cwd: dir,
+      }),
+      "vite build",
+    );
     const assets = fs.readdirSync(path.join(dir, "dist", "assets"));
-    expect(assets.some((f) => /^anymmap-.*\.wasm$/.test(f)), assets.join(", ")).toBe(true);
+    expect(
+      assets.some((f) => /^anymmap-.*\.wasm$/.test(f)),
+      assets.join(", "),
+    ).toBe(true);
     bundled.vite = path.join(dir, "dist");
   }, 300_000);
 
@@ -285,39 +326,73 @@ describe("browser apps from the tarball", () => {
     expect(checked.stdout + checked.stderr).toBe("");
     expect(checked.status).toBe(0);
     const esbuild = path.join(modules, "esbuild", "bin", "esbuild");
-    must(sh(esbuild, ["src/main.ts", "--bundle", "--format=esm", "--platform=browser", "--outfile=public/main.js", "--log-level=warning"], { cwd: dir }), "esbuild");
+    must(
+      sh(
+        esbuild,
+        [
+          "src/main.ts",
+          "--bundle",
+          "--format=esm",
+          "--platform=browser",
+          "--outfile=public/main.js",
+          "--log-level=warning",
+        ],
+        { cwd: dir },
+      ),
+      "esbuild",
+    );
     // esbuild leaves `new URL("./anymmap.wasm", import.meta.url)` to the page: the file goes beside the bundle.
-    const resolved = sh("node", ["--input-type=module", "-e", 'console.log(import.meta.resolve("anymmap/anymmap.wasm"))'], { cwd: dir });
+    const resolved = sh(
+      "node",
+      ["--input-type=module", "-e", 'console.log(import.meta.resolve("anymmap/anymmap.wasm"))'],
+      { cwd: dir },
+    );
     fs.copyFileSync(fileURLToPath(resolved.stdout.trim()), path.join(dir, "public", "anymmap.wasm"));
     bundled.esbuild = path.join(dir, "public");
   }, 300_000);
 
-  test.skipIf(!chromiumAvailable)("both bundles run in Chromium: a Blob and anonymous memory mapped on the main thread", async () => {
-    expect(Object.keys(bundled).sort()).toEqual(["esbuild", "vite"]);
-    const server = await startServer({ root: work, served: [path.relative(work, bundled.vite!), path.relative(work, bundled.esbuild!)] });
-    const profile = path.join(work, "chromium-profile");
-    const context = await launchChromium(profile);
-    try {
-      for (const [name, dir] of Object.entries(bundled)) {
-        const page = await context.newPage();
-        const seen: string[] = [];
-        page.on("console", (m) => seen.push(`console.${m.type()}: ${m.text()}`));
-        page.on("pageerror", (e) => seen.push(`error: ${e.message}`));
-        page.on("response", (r) => {
-          if (r.status() >= 400) seen.push(`HTTP ${r.status()}: ${r.url()}`);
-        });
-        await page.goto(`${server.origin}/${path.relative(work, dir)}/index.html`);
-        await page
-          .waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title !== "loading", undefined, { timeout: 60_000 })
-          .catch((e: unknown) => {
-            throw new Error(`${name}: the page never finished (${String(e)}):\n${seen.join("\n")}`);
+  test.skipIf(!chromiumAvailable)(
+    "both bundles run in Chromium: a Blob and anonymous memory mapped on the main thread",
+    async () => {
+      expect(Object.keys(bundled).sort()).toEqual(["esbuild", "vite"]);
+      const server = await startServer({
+        root: work,
+        served: [path.relative(work, bundled.vite!), path.relative(work, bundled.esbuild!)],
+      });
+      const profile = path.join(work, "chromium-profile");
+      const context = await launchChromium(profile);
+      try {
+        for (const [name, dir] of Object.entries(bundled)) {
+          const page = await context.newPage();
+          const seen: string[] = [];
+          page.on("console", (m) => seen.push(`console.${m.type()}: ${m.text()}`));
+          page.on("pageerror", (e) => seen.push(`error: ${e.message}`));
+          page.on("response", (r) => {
+            if (r.status() >= 400) seen.push(`HTTP ${r.status()}: ${r.url()}`);
           });
-        expect(JSON.parse(await page.title()), `${name}\n${seen.join("\n")}`).toEqual({ backend: "wasm", length: 10000, same: true, anon: "anon" });
-        await page.close();
+          await page.goto(`${server.origin}/${path.relative(work, dir)}/index.html`);
+          await page
+            .waitForFunction(
+              () => (globalThis as unknown as { document: { title: string } }).document.title !== "loading",
+              undefined,
+              { timeout: 60_000 },
+            )
+            .catch((e: unknown) => {
+              throw new Error(`${name}: the page never finished (${String(e)}):\n${seen.join("\n")}`);
+            });
+          expect(JSON.parse(await page.title()), `${name}\n${seen.join("\n")}`).toEqual({
+            backend: "wasm",
+            length: 10000,
+            same: true,
+            anon: "anon",
+          });
+          await page.close();
+        }
+      } finally {
+        await context.close();
+        await server.close();
       }
-    } finally {
-      await context.close();
-      await server.close();
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -123,7 +123,15 @@ export function parseBlocks(file: string, markdown: string): Block[] {
     if (fence!.startsWith("`") && info!.includes("`")) continue; // inline code, not a fence
     const words = info!.trim().split(/\s+/).filter(Boolean);
     const language = (words[0] ?? "").toLowerCase();
-    const block: Block = { file, line: i + 1, language, kind: LANGUAGES[language], code: "", runtimes: [], problems: [] };
+    const block: Block = {
+      file,
+      line: i + 1,
+      language,
+      kind: LANGUAGES[language],
+      code: "",
+      runtimes: [],
+      problems: [],
+    };
     for (const word of words.slice(1)) {
       if ((RUNTIMES as readonly string[]).includes(word)) block.runtimes.push(word as Runtime);
     }
@@ -144,7 +152,9 @@ export function parseBlocks(file: string, markdown: string): Block[] {
     marker = undefined;
     if (block.skip === undefined) {
       if (block.kind === undefined) {
-        block.problems.push(`no runnable language ("${language}"): use js, ts, sh, c or text, or mark it <!-- run: skip (reason) -->`);
+        block.problems.push(
+          `no runnable language ("${language}"): use js, ts, sh, c or text, or mark it <!-- run: skip (reason) -->`,
+        );
       } else if (block.runtimes.length > 0 && block.kind !== "js" && block.kind !== "ts") {
         block.problems.push(`runtimes (${block.runtimes.join(", ")}) apply to js and ts blocks only`);
       } else if (block.output && (block.kind !== "text" || !block.example || block.saveAs)) {
@@ -152,7 +162,9 @@ export function parseBlocks(file: string, markdown: string): Block[] {
       } else if (block.kind === "text" && !block.output && (block.example || block.saveAs)) {
         block.problems.push("a text block is never run or saved: drop its run marker, or mark it output");
       } else if (block.saveAs && !block.example) {
-        block.problems.push(`file=${block.saveAs} needs example=ID: a saved file is run by a later block of the same example`);
+        block.problems.push(
+          `file=${block.saveAs} needs example=ID: a saved file is run by a later block of the same example`,
+        );
       }
     }
     blocks.push(block);
@@ -175,7 +187,12 @@ export function groupExamples(file: string, blocks: Block[]): Example[] {
       }
       example.blocks.push(block);
     } else {
-      examples.push({ name: `${file}:${block.line} (${block.language || "no language"})`, file, blocks: [block], problems: [] });
+      examples.push({
+        name: `${file}:${block.line} (${block.language || "no language"})`,
+        file,
+        blocks: [block],
+        problems: [],
+      });
     }
   }
   for (const example of examples) {
@@ -185,7 +202,9 @@ export function groupExamples(file: string, blocks: Block[]): Example[] {
     if (example.blocks.every((b) => b.skip !== undefined)) {
       example.skip = example.blocks.map((b) => b.skip).join("; ");
     } else if (example.blocks.every((b) => b.saveAs !== undefined || b.kind === "text")) {
-      example.problems.push(`${example.name}: its blocks are only saved as files; add a block (e.g. sh) that runs them`);
+      example.problems.push(
+        `${example.name}: its blocks are only saved as files; add a block (e.g. sh) that runs them`,
+      );
     }
   }
   return examples;

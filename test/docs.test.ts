@@ -67,7 +67,8 @@ beforeAll(() => {
   fs.symlinkSync(path.join(root, "bin", "anymmap.js"), path.join(binDir, "anymmap"));
   for (const runtime of ["deno", "bun"]) {
     const binary = path.join(root, "node_modules", ".bin", runtime);
-    if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run npm install (deno and bun are devDependencies)`);
+    if (!fs.existsSync(binary))
+      throw new Error(`${binary} is missing: run npm install (deno and bun are devDependencies)`);
     fs.symlinkSync(binary, path.join(binDir, runtime));
   }
 });
@@ -86,11 +87,16 @@ function project(name: string): string {
 }
 
 function environment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`, NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+    NO_COLOR: "1",
+  };
   // The examples run as a user's program would: the backend is the default
   // one, not the one this vitest project forces.
   for (const name of Object.keys(env)) {
-    if (name.startsWith("ANYMMAP_") || name.startsWith("VITEST") || name === "NODE_OPTIONS" || name === "FORCE_COLOR") delete env[name];
+    if (name.startsWith("ANYMMAP_") || name.startsWith("VITEST") || name === "NODE_OPTIONS" || name === "FORCE_COLOR")
+      delete env[name];
   }
   return env;
 }
@@ -109,7 +115,11 @@ function command(what: string, name: string, args: string[]): Step {
 function runCommand(dir: string, what: string, name: string, args: string[]): string {
   const result = spawnSync(name, args, { cwd: dir, env: environment(), encoding: "utf8", timeout: STEP_TIMEOUT_MS });
   if (result.status !== 0) {
-    const why = result.error ? String(result.error) : result.signal ? `killed by ${result.signal}` : `exit status ${result.status}`;
+    const why = result.error
+      ? String(result.error)
+      : result.signal
+        ? `killed by ${result.signal}`
+        : `exit status ${result.status}`;
     throw new Error(
       `${what} failed (${why}); a block that cannot run here is marked <!-- run: skip (reason) --> (docs/README.md)\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
     );
@@ -138,7 +148,10 @@ const BANNERS = {
 async function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`${what} did not finish within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+    timer = setTimeout(
+      () => fail(new Error(`${what} did not finish within ${STEP_TIMEOUT_MS / 1000} s`)),
+      STEP_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -169,7 +182,8 @@ function inChromium(where: string, source: string, base: string, mode: "browser-
         banner: { js: BANNERS[mode] },
         logLevel: "silent",
       });
-      for (const wasm of ["anymmap.wasm", "anymmap-shared.wasm"]) fs.copyFileSync(path.join(root, "dist", wasm), path.join(dir, wasm));
+      for (const wasm of ["anymmap.wasm", "anymmap-shared.wasm"])
+        fs.copyFileSync(path.join(root, "dist", wasm), path.join(dir, wasm));
       chromium ??= launchChromium(fs.mkdtempSync(path.join(tmp, "chromium-")));
       const context = await chromium;
       const server = await startServer({ root: dir, served: ["."] });
@@ -190,7 +204,9 @@ function inChromium(where: string, source: string, base: string, mode: "browser-
                       onerror: (event: { message: string; preventDefault(): void }) => void;
                       terminate(): void;
                     };
-                    const Worker = (globalThis as unknown as { Worker: new (url: string, options: { type: string }) => PageWorker }).Worker;
+                    const Worker = (
+                      globalThis as unknown as { Worker: new (url: string, options: { type: string }) => PageWorker }
+                    ).Worker;
                     const lines: string[] = [];
                     const worker = new Worker(url, { type: "module" });
                     worker.onmessage = (event) => {
@@ -211,7 +227,9 @@ function inChromium(where: string, source: string, base: string, mode: "browser-
                 { url: `/${bundle}`, key: LOG_KEY },
               )
             : // A string, not a function: vitest would rewrite a function's import() for Node.
-              page.evaluate<string[]>(`import(${JSON.stringify(`/${bundle}`)}).then(() => globalThis.${LOG_KEY} ?? [])`),
+              page.evaluate<string[]>(
+                `import(${JSON.stringify(`/${bundle}`)}).then(() => globalThis.${LOG_KEY} ?? [])`,
+              ),
         );
         if (pageErrors.length > 0) throw new Error(`${what}: the page reported errors:\n${pageErrors.join("\n")}`);
         return lines.map((line) => `${line}\n`).join("");
@@ -240,13 +258,19 @@ function stepsFor(block: Block, index: number, dir: string): Step[] {
       fs.writeFileSync(path.join(dir, source), block.code);
       const runtimes: Runtime[] = block.runtimes.length > 0 ? block.runtimes : ["node"];
       return runtimes.map((runtime): Step => {
-        if (runtime === "deno") return command(`${where} in Deno`, "deno", ["run", "--allow-read", "--allow-write", source]);
+        if (runtime === "deno")
+          return command(`${where} in Deno`, "deno", ["run", "--allow-read", "--allow-write", source]);
         if (runtime === "bun") return command(`${where} in Bun`, "bun", [source]);
         if (runtime === "browser-worker" || runtime === "browser-main") return inChromium(where, source, base, runtime);
         if (block.kind === "js") return command(`${where} in Node`, "node", [source]);
         // Node 20 runs no TypeScript: strip the types (and lower `using`) as a build step would.
         const stripped = `${base}.node.mjs`;
-        const { code } = transformSync(block.code, { loader: "ts", format: "esm", target: "node20", sourcefile: source });
+        const { code } = transformSync(block.code, {
+          loader: "ts",
+          format: "esm",
+          target: "node20",
+          sourcefile: source,
+        });
         fs.writeFileSync(path.join(dir, stripped), code);
         return command(`${where} in Node`, "node", [stripped]);
       });
@@ -279,9 +303,12 @@ async function runExample(example: Example): Promise<void> {
   let previous: { step: Step; stdout: string }[] = [];
   for (const [index, block] of example.blocks.entries()) {
     if (block.output) {
-      if (previous.length === 0) throw new Error(`${block.file}:${block.line}: an output block needs a block before it that runs`);
+      if (previous.length === 0)
+        throw new Error(`${block.file}:${block.line}: an output block needs a block before it that runs`);
       for (const { step, stdout } of previous) {
-        expect(normalize(stdout), `what ${step.what} printed, against ${block.file}:${block.line}`).toBe(normalize(block.code));
+        expect(normalize(stdout), `what ${step.what} printed, against ${block.file}:${block.line}`).toBe(
+          normalize(block.code),
+        );
       }
       continue;
     }
@@ -296,7 +323,10 @@ const haveEmcc = onPath("emcc") !== undefined;
 
 describe("the marking convention (test/docs-blocks.ts)", () => {
   it("reads runtimes, example ids and files from a marker, and the runtime words of an info string", () => {
-    const [a, b] = parseBlocks("x.md", "<!-- run: deno bun example=e file=app.ts -->\n\n```ts\nlet x = 1;\n```\n\n```js deno\n1\n```\n");
+    const [a, b] = parseBlocks(
+      "x.md",
+      "<!-- run: deno bun example=e file=app.ts -->\n\n```ts\nlet x = 1;\n```\n\n```js deno\n1\n```\n",
+    );
     expect(a).toMatchObject({
       language: "ts",
       kind: "ts",
@@ -310,7 +340,8 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
   });
 
   it("refuses a skip without a reason, an unknown word, a block without a language and a saved file nothing runs", () => {
-    const problems = (markdown: string) => groupExamples("x.md", parseBlocks("x.md", markdown)).flatMap((e) => e.problems);
+    const problems = (markdown: string) =>
+      groupExamples("x.md", parseBlocks("x.md", markdown)).flatMap((e) => e.problems);
     expect(problems("<!-- run: skip -->\n```sh\nrm -rf /\n```\n")[0]).toMatch(/needs a reason/);
     expect(problems("<!-- run: skip () -->\n```sh\nls\n```\n")[0]).toMatch(/needs a reason/);
     expect(problems("<!-- run: nodee -->\n```js\n1\n```\n")[0]).toMatch(/unknown word "nodee"/);
@@ -332,7 +363,9 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
     const dir = fs.mkdtempSync(path.join(tmp, "failing-"));
     const [block] = parseBlocks("x.md", "```sh\necho to-stdout\nfalse\necho never\n```\n");
     const [step] = stepsFor(block!, 0, dir);
-    await expect(step!.run(dir)).rejects.toThrow(/x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*--- stdout\nto-stdout\n/);
+    await expect(step!.run(dir)).rejects.toThrow(
+      /x\.md:1 \(sh\) failed \(exit status 1\)[\s\S]*--- stdout\nto-stdout\n/,
+    );
   });
 
   it("compares an output block with what the block before it printed, in every runtime", async () => {
@@ -390,7 +423,9 @@ function anchorsOf(markdown: string): Set<string> {
 /** Relative links of a Markdown file, outside code: [text](target) with no scheme. */
 function relativeLinks(markdown: string): string[] {
   const prose = markdown.replace(/^(\s*)(`{3,}|~{3,})[\s\S]*?^\1\2\s*$/gm, "").replace(/`[^`\n]*`/g, "");
-  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
+    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
 
 describe("links between the docs", () => {
@@ -401,7 +436,9 @@ describe("links between the docs", () => {
       const [target] = link.split("#");
       return target ? path.normalize(path.join(path.dirname(file), target)) : file;
     };
-    const waiting = [...new Set(links.map(targetOf).filter((t) => !fs.existsSync(path.join(root, t)) && t in ARRIVING_AT_MERGE))];
+    const waiting = [
+      ...new Set(links.map(targetOf).filter((t) => !fs.existsSync(path.join(root, t)) && t in ARRIVING_AT_MERGE)),
+    ];
     if (waiting.length > 0) {
       it.skip(`${file}: links to ${waiting.join(", ")} — skipped: written on the branches ${waiting.map((t) => ARRIVING_AT_MERGE[t]).join(", ")}, not merged here yet`, () => {});
     }
@@ -415,7 +452,11 @@ describe("links between the docs", () => {
           continue;
         }
         const anchor = link.split("#")[1];
-        if (anchor && target.endsWith(".md") && !anchorsOf(fs.readFileSync(path.join(root, target), "utf8")).has(anchor)) {
+        if (
+          anchor &&
+          target.endsWith(".md") &&
+          !anchorsOf(fs.readFileSync(path.join(root, target), "utf8")).has(anchor)
+        ) {
           broken.push(`${link}: no heading with the anchor #${anchor} in ${target}`);
         }
       }
@@ -441,7 +482,11 @@ for (const file of markdownFiles()) {
         });
       } else if (example.skip !== undefined) {
         it.skip(`${example.name} — skipped: ${example.skip}`, () => {});
-      } else if (!chromiumAvailable && !process.env.CI && example.blocks.some((b) => b.runtimes.some((r) => r.startsWith("browser-")))) {
+      } else if (
+        !chromiumAvailable &&
+        !process.env.CI &&
+        example.blocks.some((b) => b.runtimes.some((r) => r.startsWith("browser-")))
+      ) {
         it.skip(`${example.name} — skipped: ${CHROMIUM} is not installed (apt-get install chromium); CI requires it`, () => {});
       } else if (!haveEmcc && !process.env.CI && example.blocks.some((b) => b.kind === "c" && !b.skip)) {
         it.skip(`${example.name} — skipped: emcc is not installed (apt-get install emscripten), so anymmap cc cannot compile C; CI requires it`, () => {});

@@ -25,7 +25,11 @@ const child = fileURLToPath(new URL("./fixtures/durability-child.mjs", import.me
 const SOAK = process.env.ANYMMAP_SOAK === "1";
 const ROUNDS = Number(process.env.ANYMMAP_DURABILITY_ROUNDS ?? (SOAK ? 100 : 20));
 // CI repeats the same rounds; the soak explores.
-const SEED = process.env.ANYMMAP_SEED ? Number(process.env.ANYMMAP_SEED) : SOAK ? Math.floor(Math.random() * 2 ** 31) : 0xd0ab1e;
+const SEED = process.env.ANYMMAP_SEED
+  ? Number(process.env.ANYMMAP_SEED)
+  : SOAK
+    ? Math.floor(Math.random() * 2 ** 31)
+    : 0xd0ab1e;
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-durability-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -87,7 +91,10 @@ function plan(round: number): Round {
 /** Runs the child until it says "synced N", then SIGKILLs it; resolves once it is gone. */
 function runChild(job: object, round: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, JSON.stringify(job)], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [child, JSON.stringify(job)], {
+      cwd: repo,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     let killed = false;

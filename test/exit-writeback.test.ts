@@ -27,7 +27,10 @@ const env = runtimeEnv(root);
 
 const RUNTIMES: Record<string, (file: string, how: string, seed: number) => [string, string[]]> = {
   node: (file, how, seed) => [process.execPath, [child, entry("node"), file, how, String(seed)]],
-  deno: (file, how, seed) => [bin("deno"), ["run", "--allow-read", "--allow-write", child, entry("deno"), file, how, String(seed)]],
+  deno: (file, how, seed) => [
+    bin("deno"),
+    ["run", "--allow-read", "--allow-write", child, entry("deno"), file, how, String(seed)],
+  ],
   bun: (file, how, seed) => [bin("bun"), [child, entry("bun"), file, how, String(seed)]],
 };
 
@@ -39,7 +42,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(() => {
   for (const f of ["dist/node.js", "dist/deno.js", "dist/bun.js", "dist/anymmap.wasm"]) {
-    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
+    if (!fs.existsSync(path.join(root, f)))
+      throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
   }
 });
 
@@ -84,30 +88,35 @@ const WAYS: Array<{ how: string; signal?: NodeJS.Signals; ends: (e: Ended) => bo
   { how: "handled", signal: "SIGTERM", ends: (e) => e.code === 3, expected: "the program's own status 3" },
 ];
 
-describe.each(Object.keys(RUNTIMES))("%s: unsynced MAP_SHARED writes (WASM backend) survive the end of the program", (runtime) => {
-  WAYS.forEach(({ how, signal, ends, expected }, i) => {
-    for (let round = 0; round < ROUNDS; round++) {
-      it(`${how}${signal ? ` ${signal}` : ""}${ROUNDS > 1 ? ` (round ${round})` : ""}`, async () => {
-        const seed = 1000 + i + 100 * round;
-        const file = path.join(tmp, `${runtime}-${how}-${signal ?? "none"}-${round}.bin`);
-        fs.writeFileSync(file, new Uint8Array(65536));
-        const [command, args] = RUNTIMES[runtime]!(file, how, seed);
-        const ended = await run(command, args, signal);
-        const what = `exit status ${ended.code}, signal ${ended.signal}\nstdout: ${ended.out}\nstderr: ${ended.err}`;
-        expect(ends(ended), `expected ${expected}; got ${what}`).toBe(true);
-        expect(ended.err, "the write-back reported a failure").not.toContain("anymmap:");
-        const disk = new Uint8Array(fs.readFileSync(file));
-        const want = pattern(65536, seed);
-        let first = -1;
-        let lost = 0;
-        for (let j = 0; j < want.length; j++) {
-          if (disk[j] !== want[j]) {
-            lost++;
-            if (first < 0) first = j;
+describe.each(Object.keys(RUNTIMES))(
+  "%s: unsynced MAP_SHARED writes (WASM backend) survive the end of the program",
+  (runtime) => {
+    WAYS.forEach(({ how, signal, ends, expected }, i) => {
+      for (let round = 0; round < ROUNDS; round++) {
+        it(`${how}${signal ? ` ${signal}` : ""}${ROUNDS > 1 ? ` (round ${round})` : ""}`, async () => {
+          const seed = 1000 + i + 100 * round;
+          const file = path.join(tmp, `${runtime}-${how}-${signal ?? "none"}-${round}.bin`);
+          fs.writeFileSync(file, new Uint8Array(65536));
+          const [command, args] = RUNTIMES[runtime]!(file, how, seed);
+          const ended = await run(command, args, signal);
+          const what = `exit status ${ended.code}, signal ${ended.signal}\nstdout: ${ended.out}\nstderr: ${ended.err}`;
+          expect(ends(ended), `expected ${expected}; got ${what}`).toBe(true);
+          expect(ended.err, "the write-back reported a failure").not.toContain("anymmap:");
+          const disk = new Uint8Array(fs.readFileSync(file));
+          const want = pattern(65536, seed);
+          let first = -1;
+          let lost = 0;
+          for (let j = 0; j < want.length; j++) {
+            if (disk[j] !== want[j]) {
+              lost++;
+              if (first < 0) first = j;
+            }
           }
-        }
-        expect(lost === 0 ? "all bytes in the file" : `${lost} of 65536 bytes lost (first at ${first}); ${what}`).toBe("all bytes in the file");
-      });
-    }
-  });
-});
+          expect(
+            lost === 0 ? "all bytes in the file" : `${lost} of 65536 bytes lost (first at ${first}); ${what}`,
+          ).toBe("all bytes in the file");
+        });
+      }
+    });
+  },
+);

@@ -107,7 +107,8 @@ const wasm = new WebAssembly.Module(fs.readFileSync(new URL("../wasm/anymmap.was
 const adapter: RuntimeAdapter = {
   runtime: "node (fault injection)",
   version: "test",
-  openFile: (p: string, flags: OpenFlags, mode?: number) => new FaultyFile(NodeHostFile.open(p, flags, mode), faults(p)),
+  openFile: (p: string, flags: OpenFlags, mode?: number) =>
+    new FaultyFile(NodeHostFile.open(p, flags, mode), faults(p)),
   mapError: mapNodeError,
   compileSync: () => wasm,
   compile: async () => wasm,
@@ -137,7 +138,12 @@ const { expectBytes, expectMmapError } = assertions(expect);
  * The file now holds `before` except where a host write succeeded, and there
  * it holds `after` (the mapping's bytes): nothing else was touched.
  */
-function expectOnlySuccessfulWrites(p: string, before: Uint8Array, after: Uint8Array, written: Array<[number, number]>): void {
+function expectOnlySuccessfulWrites(
+  p: string,
+  before: Uint8Array,
+  after: Uint8Array,
+  written: Array<[number, number]>,
+): void {
   const now = disk(p);
   expect(now.length).toBe(before.length);
   const expected = before.slice();
@@ -439,7 +445,10 @@ describe("short reads and writes (the engine loops)", () => {
       expectBytes(shared.read(), data, "shared mapping");
       expectBytes(priv.read(0, size), data, "private mapping");
       // The rest of the last page is zeros; the page after it is past EOF.
-      expectBytes(priv.read(size, Math.ceil(size / PAGE) * PAGE - size), new Uint8Array(Math.ceil(size / PAGE) * PAGE - size));
+      expectBytes(
+        priv.read(size, Math.ceil(size / PAGE) * PAGE - size),
+        new Uint8Array(Math.ceil(size / PAGE) * PAGE - size),
+      );
       expectMmapError(() => priv.read(Math.ceil(size / PAGE) * PAGE, 1), "EFAULT", "access");
       expect(f.readCalls).toBeGreaterThan(size / Math.max(max, 1) - 1);
       shared.munmap();

@@ -12,30 +12,34 @@ function runOn(backend: string, body: string): Record<string, unknown> {
     ${body}
   `;
   const env = { ...process.env, ANYMMAP_BACKEND: backend };
-  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", env });
+  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+  });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
 for (const backend of ["wasm", "native"]) {
-const run = (body: string) => runOn(backend, body);
-describe(`mappings dropped without munmap (${backend})`, () => {
-  it("are unmapped by garbage collection", () => {
-    const out = run(`
+  const run = (body: string) => runOn(backend, body);
+  describe(`mappings dropped without munmap (${backend})`, () => {
+    it("are unmapped by garbage collection", () => {
+      const out = run(`
       const space = anymmap.createInstance();
       (() => { for (let i = 0; i < 10; i++) space.mmapSync(null, { length: 3 * 4096, prot: "rw" }).write("x", 5); })();
       const before = space.info().mappings;
       await settle();
       console.log(JSON.stringify({ before, after: space.info().mappings, resident: space.info().residentBytes }));
     `);
-    expect(out.before).toBe(10);
-    expect(out.after).toBe(0);
-    expect(out.resident).toBe(0);
-  });
+      expect(out.before).toBe(10);
+      expect(out.after).toBe(0);
+      expect(out.resident).toBe(0);
+    });
 
-  it("stay mapped while a view of them is reachable, and go when it goes", () => {
-    const out = run(`
+    it("stay mapped while a view of them is reachable, and go when it goes", () => {
+      const out = run(`
       const space = anymmap.createInstance();
       let view = (() => { const m = space.mmapSync(null, { length: 8192, prot: "rw" }); m.write("kept", 0); return m.view(0, 4); })();
       await settle();
@@ -45,13 +49,13 @@ describe(`mappings dropped without munmap (${backend})`, () => {
       await settle();
       console.log(JSON.stringify({ kept, text, after: space.info().mappings }));
     `);
-    expect(out.kept).toBe(1);
-    expect(out.text).toBe("kept");
-    expect(out.after).toBe(0);
-  });
+      expect(out.kept).toBe(1);
+      expect(out.text).toBe("kept");
+      expect(out.after).toBe(0);
+    });
 
-  it("are unmapped once: an explicit munmap is not repeated by the finalizer, whatever reuses the pages", () => {
-    const out = run(`
+    it("are unmapped once: an explicit munmap is not repeated by the finalizer, whatever reuses the pages", () => {
+      const out = run(`
       const space = anymmap.createInstance();
       (() => { const m = space.mmapSync(null, { length: 4096, prot: "rw", address: 0x40000000, flags: "private|fixed" }); m.munmap(); })();
       const second = space.mmapSync(null, { length: 4096, prot: "rw", address: 0x40000000, flags: "private|fixed" });
@@ -59,12 +63,12 @@ describe(`mappings dropped without munmap (${backend})`, () => {
       await settle();
       console.log(JSON.stringify({ mappings: space.info().mappings, text: new TextDecoder().decode(second.read(0, 10)) }));
     `);
-    expect(out.mappings).toBe(1);
-    expect(out.text).toBe("still here");
-  });
+      expect(out.mappings).toBe(1);
+      expect(out.text).toBe("still here");
+    });
 
-  it("write their dirty shared pages back when collected", () => {
-    const out = run(`
+    it("write their dirty shared pages back when collected", () => {
+      const out = run(`
       import("node:fs").then(async ({ writeFileSync, readFileSync, mkdtempSync }) => {
         const dir = mkdtempSync("/tmp/anymmap-gc-");
         writeFileSync(dir + "/f", new Uint8Array(4096));
@@ -74,9 +78,9 @@ describe(`mappings dropped without munmap (${backend})`, () => {
         console.log(JSON.stringify({ text: readFileSync(dir + "/f", "latin1").slice(0, 9) }));
       });
     `);
-    expect(out.text).toBe("collected");
+      expect(out.text).toBe("collected");
+    });
   });
-});
 }
 
 describe("native: an address space dropped with its mappings and views", () => {

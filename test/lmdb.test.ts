@@ -33,7 +33,10 @@ function fetchLmdb(): string | undefined {
   const pack = spawnSync("npm", ["pack", LMDB_PACKAGE, "--silent"], { cwd: work, encoding: "utf8", timeout: 120_000 });
   const tarball = pack.stdout?.trim().split("\n").pop();
   if (pack.status !== 0 || !tarball) return `npm pack ${LMDB_PACKAGE} failed: ${pack.stderr ?? pack.error}`;
-  const untar = spawnSync("tar", ["xzf", tarball, "package/dependencies/lmdb/libraries/liblmdb"], { cwd: work, encoding: "utf8" });
+  const untar = spawnSync("tar", ["xzf", tarball, "package/dependencies/lmdb/libraries/liblmdb"], {
+    cwd: work,
+    encoding: "utf8",
+  });
   if (untar.status !== 0) return `cannot unpack ${tarball}: ${untar.stderr}`;
   return undefined;
 }
@@ -69,7 +72,10 @@ function buildAll(): { native: string; wasm: string } {
     const src = name === "deterministic" ? shim : path.join(sourceDir, `${name}.c`);
     if (fs.existsSync(path.join(native, `${name}.o`)) && fs.existsSync(path.join(wasm, `${name}.o`))) continue;
     check(spawnSync("gcc", ["-O2", "-pthread", "-c", src, "-o", path.join(native, `${name}.o`)]), `gcc ${name}`);
-    check(spawnSync(process.execPath, [bin, "cc", "-O2", "-c", src, "-o", path.join(wasm, `${name}.o`)], { env }), `anymmap cc ${name}`);
+    check(
+      spawnSync(process.execPath, [bin, "cc", "-O2", "-c", src, "-o", path.join(wasm, `${name}.o`)], { env }),
+      `anymmap cc ${name}`,
+    );
   }
   const objects = (dir: string) => [...library, "deterministic"].map((n) => path.join(dir, `${n}.o`));
   // As the Makefile links them: the tools also get module.o (plug-ins, dlopen) and -ldl.
@@ -78,9 +84,14 @@ function buildAll(): { native: string; wasm: string } {
     const tool = program === "mdb_stat";
     const nativeObjects = [...objects(native), ...(tool ? [path.join(native, "module.o"), "-ldl"] : [])];
     const wasmObjects = [...objects(wasm), ...(tool ? [path.join(wasm, "module.o")] : [])];
-    check(spawnSync("gcc", ["-O2", "-pthread", "-o", path.join(native, program), src, ...nativeObjects]), `gcc ${program}`);
     check(
-      spawnSync(process.execPath, [bin, "cc", "-O2", "-o", path.join(wasm, `${program}.wasm`), src, ...wasmObjects], { env }),
+      spawnSync("gcc", ["-O2", "-pthread", "-o", path.join(native, program), src, ...nativeObjects]),
+      `gcc ${program}`,
+    );
+    check(
+      spawnSync(process.execPath, [bin, "cc", "-O2", "-o", path.join(wasm, `${program}.wasm`), src, ...wasmObjects], {
+        env,
+      }),
       `anymmap cc ${program}`,
     );
   }
@@ -120,11 +131,21 @@ function wasmRunner(wasmDir: string, runtime: Runtime): Run {
       case "deno":
         return spawnSync(
           path.join(root, "node_modules", ".bin", "deno"),
-          ["run", `--allow-read=${root},${dir}`, `--allow-write=${dir}`, path.join(root, "dist", "run-deno.js"), ...tail],
+          [
+            "run",
+            `--allow-read=${root},${dir}`,
+            `--allow-write=${dir}`,
+            path.join(root, "dist", "run-deno.js"),
+            ...tail,
+          ],
           spawnOptions,
         );
       case "bun":
-        return spawnSync(path.join(root, "node_modules", ".bin", "bun"), [path.join(root, "dist", "run-bun.js"), ...tail], spawnOptions);
+        return spawnSync(
+          path.join(root, "node_modules", ".bin", "bun"),
+          [path.join(root, "dist", "run-bun.js"), ...tail],
+          spawnOptions,
+        );
     }
   };
 }
@@ -135,7 +156,9 @@ describe.skipIf(missing !== undefined)(`LMDB's own tests (${LMDB_PACKAGE}) as on
   test("builds natively and with anymmap cc; the native tests pass", { timeout: 900_000 }, () => {
     builds = buildAll();
     for (const program of TESTS) {
-      expected[program] = transcript(program, (p, args, dir) => spawnSync(path.join(builds.native, p), args, { cwd: dir, ...spawnOptions }));
+      expected[program] = transcript(program, (p, args, dir) =>
+        spawnSync(path.join(builds.native, p), args, { cwd: dir, ...spawnOptions }),
+      );
       expect(expected[program]).not.toContain("[exit 1]");
       expect(expected[program]).toMatch(/Status of Main DB/);
     }
@@ -143,7 +166,8 @@ describe.skipIf(missing !== undefined)(`LMDB's own tests (${LMDB_PACKAGE}) as on
   for (const runtime of RUNTIMES) {
     test(`same output in ${runtime}`, { timeout: 600_000 }, () => {
       expect(builds, "the build failed").toBeDefined();
-      for (const program of TESTS) expect(transcript(program, wasmRunner(builds.wasm, runtime)), program).toBe(expected[program]);
+      for (const program of TESTS)
+        expect(transcript(program, wasmRunner(builds.wasm, runtime)), program).toBe(expected[program]);
     });
   }
 });

@@ -32,7 +32,12 @@ const RUNTIMES: Record<string, string[]> = {
 
 function run(runtime: string, mode: string, script = "truncated.mjs") {
   const [command, ...args] = RUNTIMES[runtime]!;
-  const r = spawnSync(command!, [...args, join(scripts, script), mode], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(command!, [...args, join(scripts, script), mode], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   if (r.error) throw r.error;
   return r;
 }
@@ -69,24 +74,42 @@ describe.each(Object.keys(RUNTIMES))("native SIGBUS guard in %s", (runtime) => {
     expect(withGuard.stdout).toBe(without.stdout);
   });
 
-  it.skipIf(runtime !== "bun")("a fault in memory that is not anymmap's (Bun.mmap) still reaches Bun's own handler", () => {
-    const withGuard = run(runtime, "foreign");
-    const without = run(runtime, "foreign-baseline");
-    expect(without.status).not.toBe(0);
-    expect(withGuard.stdout).toBe("");
-    expect([withGuard.status, withGuard.signal]).toEqual([without.status, without.signal]);
-    expect(withGuard.stderr).toContain("Bus error");
-  });
+  it.skipIf(runtime !== "bun")(
+    "a fault in memory that is not anymmap's (Bun.mmap) still reaches Bun's own handler",
+    () => {
+      const withGuard = run(runtime, "foreign");
+      const without = run(runtime, "foreign-baseline");
+      expect(without.status).not.toBe(0);
+      expect(withGuard.stdout).toBe("");
+      expect([withGuard.status, withGuard.signal]).toEqual([without.status, without.signal]);
+      expect(withGuard.stderr).toContain("Bus error");
+    },
+  );
 });
 
 describe.each(Object.keys(RUNTIMES))("native descriptors in %s", (runtime) => {
-  it("10,000 files mapped at once under ulimit -n 256: a quarter of the limit held, the rest opened again by path when needed", { timeout: 180_000 }, () => {
+  it("10,000 files mapped at once under ulimit -n 256: a quarter of the limit held, the rest opened again by path when needed", {
+    timeout: 180_000,
+  }, () => {
     const [command, ...args] = RUNTIMES[runtime]!;
     const quoted = [command!, ...args, join(scripts, "many-files.mjs"), "10000"].map((a) => `'${a}'`).join(" ");
-    const r = spawnSync("sh", ["-c", `ulimit -n 256 && exec ${quoted}`], { cwd: root, env, encoding: "utf8", timeout: 170_000 });
+    const r = spawnSync("sh", ["-c", `ulimit -n 256 && exec ${quoted}`], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      timeout: 170_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
-    expect(out).toMatchObject({ backend: "native", mapped: 10_000, contentsOk: true, reopened: "FILE 9", renamed: "ESTALE mprotect", leftDescriptors: 0, info: 0 });
+    expect(out).toMatchObject({
+      backend: "native",
+      mapped: 10_000,
+      contentsOk: true,
+      reopened: "FILE 9",
+      renamed: "ESTALE mprotect",
+      leftDescriptors: 0,
+      info: 0,
+    });
     expect(out.heldDescriptors).toBeLessThanOrEqual(64);
   });
 });

@@ -68,13 +68,21 @@ describe("native: the addon is built and chosen", () => {
   });
 
   it("rejects an unknown backend with EINVAL", () => {
-    expectMmapError(() => anymmap.createInstance().mmapSync(null, { length: P, backend: "kernel" as never }), "EINVAL", "mmap");
+    expectMmapError(
+      () => anymmap.createInstance().mmapSync(null, { length: P, backend: "kernel" as never }),
+      "EINVAL",
+      "mmap",
+    );
   });
 
   it("ANYMMAP_BACKEND=wasm makes WASM the default, and info() says why native is not in use", () => {
     const root = fileURLToPath(new URL("..", import.meta.url));
     const script = `import("./dist/node.js").then((a) => console.log(JSON.stringify({ backend: a.backend, info: a.info(), m: a.mmapSync(null, { length: 4096 }).backend, n: a.mmapSync(null, { length: 4096, backend: "native" }).backend })))`;
-    const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, ANYMMAP_BACKEND: "wasm" } });
+    const r = spawnSync(process.execPath, ["-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ANYMMAP_BACKEND: "wasm" },
+    });
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout) as { backend: string; info: anymmap.Info; m: string; n: string };
     expect(out.backend).toBe("wasm");
@@ -178,7 +186,13 @@ describe("native: views never crash the process", () => {
     const probe = space.mmapSync(null, { length: 16 * P, ...native });
     probe.munmap();
     const m = space.mmapSync(null, { length: 2 * P, prot: "rw", address: probe.address, ...native });
-    const block = space.mmapSync(null, { length: P, prot: "r", address: m.address + 2 * P, flags: "private|fixed", ...native });
+    const block = space.mmapSync(null, {
+      length: P,
+      prot: "r",
+      address: m.address + 2 * P,
+      flags: "private|fixed",
+      ...native,
+    });
     m.write("moving", 0);
     const old = m.bytes;
     m.mremap(8 * P, "maymove");
@@ -222,7 +236,11 @@ describe("native: views never crash the process", () => {
     const space = anymmap.createInstance();
     const m = space.mmapSync(null, { length: P, prot: "rw", ...native });
     const other = anymmap.createInstance();
-    const e = expectMmapError(() => other.mmapSync(null, { length: P, prot: "rw", address: m.address, flags: "private|fixed", ...native }), "EEXIST", "mmap");
+    const e = expectMmapError(
+      () => other.mmapSync(null, { length: P, prot: "rw", address: m.address, flags: "private|fixed", ...native }),
+      "EEXIST",
+      "mmap",
+    );
     expect(e.message).toContain("not this address space");
     m.munmap();
   });

@@ -58,7 +58,10 @@ beforeAll(() => {
   entries = tarEntries(tarball).map((e) => `package/${e}`);
 
   fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+  fs.writeFileSync(
+    path.join(project, "package.json"),
+    JSON.stringify({ name: "scratch", private: true, type: "module" }),
+  );
   const flags = ["install", "--no-audit", "--no-fund", "--no-package-lock"];
   // No runtime dependencies, so --offline should do; fall back to a plain install.
   let r = sh("npm", [...flags, "--offline", tarball], { cwd: project });
@@ -68,7 +71,16 @@ beforeAll(() => {
 
 describe("tarball contents", () => {
   test("has the runtime files, the bin, the README and the C sources", () => {
-    for (const f of ["dist/anymmap.wasm", "dist/anymmap-shared.wasm", "dist/node.js", "dist/cli.js", "dist/index.d.ts", "bin/anymmap.js", "README.md", "package.json"]) {
+    for (const f of [
+      "dist/anymmap.wasm",
+      "dist/anymmap-shared.wasm",
+      "dist/node.js",
+      "dist/cli.js",
+      "dist/index.d.ts",
+      "bin/anymmap.js",
+      "README.md",
+      "package.json",
+    ]) {
       expect(entries, f).toContain(`package/${f}`);
     }
     expect(entries.some((e) => e.startsWith("package/wasm/src/") && e.endsWith(".c"))).toBe(true);
@@ -85,7 +97,10 @@ describe("tarball contents", () => {
 
   test("does not contain tests, node_modules, TypeScript sources or scripts", () => {
     for (const bad of ["package/test/", "package/node_modules/", "package/src/", "package/scripts/"]) {
-      expect(entries.filter((e) => e.startsWith(bad)), bad).toEqual([]);
+      expect(
+        entries.filter((e) => e.startsWith(bad)),
+        bad,
+      ).toEqual([]);
     }
     expect(entries.filter((e) => e.includes("/node_modules/"))).toEqual([]);
     expect(entries.filter((e) => e.endsWith(".test.ts") || e.endsWith(".spec.ts"))).toEqual([]);
@@ -93,7 +108,8 @@ describe("tarball contents", () => {
 
   test("ships the prebuilt native backend for linux-x64 and linux-arm64, and the sources and script to build one for another platform", () => {
     for (const target of ["linux-x64", "linux-arm64"]) {
-      for (const f of ["anymmap.node", "libanymmap.so"]) expect(entries, `${target}/${f}`).toContain(`package/prebuilds/${target}/${f}`);
+      for (const f of ["anymmap.node", "libanymmap.so"])
+        expect(entries, `${target}/${f}`).toContain(`package/prebuilds/${target}/${f}`);
     }
     for (const f of ["native/build.mjs", "native/addon.c", "native/anymmap_native.c", "native/anymmap_native.h"]) {
       expect(entries, f).toContain(`package/${f}`);
@@ -102,7 +118,9 @@ describe("tarball contents", () => {
   });
 
   test("has no install script and no binding.gyp (npm would run node-gyp for one): installing compiles nothing", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "anymmap", "package.json"), "utf8")) as { scripts?: Record<string, string>; gypfile?: boolean };
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(project, "node_modules", "anymmap", "package.json"), "utf8"),
+    ) as { scripts?: Record<string, string>; gypfile?: boolean };
     for (const hook of ["preinstall", "install", "postinstall"]) expect(manifest.scripts?.[hook], hook).toBeUndefined();
     expect(entries).not.toContain("package/binding.gyp");
   });
@@ -112,11 +130,16 @@ describe("tarball contents", () => {
     const js = entries.filter((e) => e.startsWith("package/dist/") && e.endsWith(".js"));
     expect(js.length).toBeGreaterThan(0);
     for (const e of js) {
-      expect(fs.readFileSync(path.join(project, "node_modules", "anymmap", e.slice("package/".length)), "utf8"), e).not.toContain("sourceMappingURL");
+      expect(
+        fs.readFileSync(path.join(project, "node_modules", "anymmap", e.slice("package/".length)), "utf8"),
+        e,
+      ).not.toContain("sourceMappingURL");
     }
     // Every chunk is imported by some entry: no stale hashed chunk from an older build.
     const dist = path.join(project, "node_modules", "anymmap", "dist");
-    const code = js.map((e) => fs.readFileSync(path.join(project, "node_modules", "anymmap", e.slice("package/".length)), "utf8")).join("\n");
+    const code = js
+      .map((e) => fs.readFileSync(path.join(project, "node_modules", "anymmap", e.slice("package/".length)), "utf8"))
+      .join("\n");
     for (const chunk of fs.readdirSync(path.join(dist, "chunks"))) expect(code, chunk).toContain(`chunks/${chunk}`);
   });
 
@@ -128,7 +151,10 @@ describe("tarball contents", () => {
   });
 
   test("jsr.json publishes the same version as package.json", () => {
-    const jsr = JSON.parse(fs.readFileSync(path.join(root, "jsr.json"), "utf8")) as { version: string; exports: Record<string, string> };
+    const jsr = JSON.parse(fs.readFileSync(path.join(root, "jsr.json"), "utf8")) as {
+      version: string;
+      exports: Record<string, string>;
+    };
     expect(jsr.version).toBe(pkg.version);
     expect(jsr.exports["."]).toBe("./dist/deno.js");
   });
@@ -247,7 +273,9 @@ if (isMainThread) {
     expect(r.stderr).toBe("");
     const got = JSON.parse(r.stdout) as Record<string, string>;
     expect(got).toMatchObject({ seen: "from the parent", back: "from the worker" });
-    expect(fileURLToPath(got.wasm!)).toBe(path.join(fs.realpathSync(path.join(project, "node_modules", "anymmap")), "dist", "anymmap-shared.wasm"));
+    expect(fileURLToPath(got.wasm!)).toBe(
+      path.join(fs.realpathSync(path.join(project, "node_modules", "anymmap")), "dist", "anymmap-shared.wasm"),
+    );
   });
 
   test("a bad call throws MmapError with code EINVAL", () => {
@@ -341,27 +369,33 @@ describe("the installed package in a browser page", () => {
   );
 </script>`;
 
-  test.skipIf(!chromiumAvailable)("an import map resolves 'anymmap' to the installed browser entry; a Blob is mapped on the main thread and in a worker", async () => {
-    fs.writeFileSync(path.join(project, "index.html"), PAGE);
-    const server = await startServer({ root: project, served: ["index.html", "node_modules/anymmap"] });
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-pack-chromium-"));
-    const context = await launchChromium(profile);
-    try {
-      const page = await context.newPage();
-      await page.goto(`${server.origin}/index.html`);
-      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 });
-      const result = await page.evaluate(() => (globalThis as { result?: unknown }).result);
-      expect(result).toEqual({
-        version: pkg.version,
-        main: { length: 10000, same: true },
-        worker: { length: 10000, first: 3, last: (9999 * 7 + 3) & 0xff },
-      });
-    } finally {
-      await context.close();
-      await server.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    }
-  }, 120_000);
+  test.skipIf(!chromiumAvailable)(
+    "an import map resolves 'anymmap' to the installed browser entry; a Blob is mapped on the main thread and in a worker",
+    async () => {
+      fs.writeFileSync(path.join(project, "index.html"), PAGE);
+      const server = await startServer({ root: project, served: ["index.html", "node_modules/anymmap"] });
+      const profile = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-pack-chromium-"));
+      const context = await launchChromium(profile);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.origin}/index.html`);
+        await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, {
+          timeout: 60_000,
+        });
+        const result = await page.evaluate(() => (globalThis as { result?: unknown }).result);
+        expect(result).toEqual({
+          version: pkg.version,
+          main: { length: 10000, same: true },
+          worker: { length: 10000, first: 3, last: (9999 * 7 + 3) & 0xff },
+        });
+      } finally {
+        await context.close();
+        await server.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
 
 describe("the native backend of the installed package", () => {
@@ -377,7 +411,11 @@ process.stdout.write(JSON.stringify({ info: info(), backend: m.backend, text: ne
     const { ANYMMAP_BACKEND: _, ...env } = process.env;
     const r = sh(process.execPath, ["native.mjs"], { cwd: project, env });
     expect(r.stderr).toBe("");
-    return JSON.parse(r.stdout) as { info: { backend: string; nativeUnavailable?: string }; backend: string; text: string };
+    return JSON.parse(r.stdout) as {
+      info: { backend: string; nativeUnavailable?: string };
+      backend: string;
+      text: string;
+    };
   };
   const target = `${process.platform}-${process.arch}`;
   const shipped = ["linux-x64", "linux-arm64"].includes(target);
@@ -419,7 +457,16 @@ process.stdout.write(JSON.stringify({ info: info(), backend: m.backend, text: ne
 
 describe("package checks", () => {
   test("@arethetypeswrong/cli finds no problem in the tarball (an ESM-only package)", () => {
-    const r = sh(path.join(root, "node_modules", ".bin", "attw"), [tarball, "--profile", "esm-only", "--exclude-entrypoints", "./anymmap.wasm", "./anymmap-shared.wasm", "--format", "ascii"]);
+    const r = sh(path.join(root, "node_modules", ".bin", "attw"), [
+      tarball,
+      "--profile",
+      "esm-only",
+      "--exclude-entrypoints",
+      "./anymmap.wasm",
+      "./anymmap-shared.wasm",
+      "--format",
+      "ascii",
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     // Every resolution the ESM-only profile checks (Node's ESM and bundlers), for every entry point, is green.
     const checked = r.stdout.split("\n").filter((l) => /^(node16 \(from ESM\)|bundler): /.test(l));
@@ -428,7 +475,13 @@ describe("package checks", () => {
   });
 
   test("publint finds nothing to report in the installed package", () => {
-    const r = sh(path.join(root, "node_modules", ".bin", "publint"), ["run", path.join(project, "node_modules", "anymmap"), "--pack", "false", "--strict"]);
+    const r = sh(path.join(root, "node_modules", ".bin", "publint"), [
+      "run",
+      path.join(project, "node_modules", "anymmap"),
+      "--pack",
+      "false",
+      "--strict",
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/Suggestion|Warning|Error/);
   });
@@ -436,11 +489,9 @@ describe("package checks", () => {
 
 describe("TypeScript consumers", () => {
   function compile(file: string, ...extra: string[]): Out {
-    return sh(
-      tsc,
-      ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", ...extra, file],
-      { cwd: project },
-    );
+    return sh(tsc, ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", ...extra, file], {
+      cwd: project,
+    });
   }
 
   const consumer = `import { mmapSync, pageSize, MmapError, isMmapError, PROT_READ, type Mapping, type MapOptions } from "anymmap";
@@ -486,12 +537,21 @@ export const fine: MapOptions[] = [{ flags: "shared|populate", prot: "read|write
     const r = compile("wrong.ts", "--skipLibCheck");
     expect(r.status).not.toBe(0);
     const errors = r.stdout.split("\n").filter((l) => l.includes("error TS"));
-    expect(errors.map((l) => l.replace(/\):.*/, ")"))).toEqual(["wrong.ts(2,42)", "wrong.ts(3,10)", "wrong.ts(4,24)", "wrong.ts(5,24)"]);
+    expect(errors.map((l) => l.replace(/\):.*/, ")"))).toEqual([
+      "wrong.ts(2,42)",
+      "wrong.ts(3,10)",
+      "wrong.ts(4,24)",
+      "wrong.ts(5,24)",
+    ]);
     expect(r.stdout).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
     expect(r.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS2345/);
     // tsc even names the right spelling.
-    expect(r.stdout).toMatch(/wrong\.ts\(4,\d+\): error TS2820: Type '"share"' is not assignable to type 'MapFlags \| undefined'\. Did you mean '"shared"'\?/);
-    expect(r.stdout).toMatch(/wrong\.ts\(5,\d+\): error TS2820: Type '"read\|wirte"' is not assignable to type 'Prot \| undefined'\. Did you mean '"read\|write"'\?/);
+    expect(r.stdout).toMatch(
+      /wrong\.ts\(4,\d+\): error TS2820: Type '"share"' is not assignable to type 'MapFlags \| undefined'\. Did you mean '"shared"'\?/,
+    );
+    expect(r.stdout).toMatch(
+      /wrong\.ts\(5,\d+\): error TS2820: Type '"read\|wirte"' is not assignable to type 'Prot \| undefined'\. Did you mean '"read\|write"'\?/,
+    );
   });
 
   test("the declarations themselves check cleanly (no skipLibCheck) with the esnext lib", { timeout: 240_000 }, () => {

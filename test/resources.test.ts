@@ -95,7 +95,12 @@ describe.runIf(process.platform === "linux")("map/touch/unmap cycles give every 
       } else {
         file = files[r(files.length)]!;
         fileOff = r(3) * PAGE;
-        const options = { prot: "rw" as const, flags: kind === 2 ? ("shared" as const) : ("private" as const), offset: fileOff, length: pages * PAGE };
+        const options = {
+          prot: "rw" as const,
+          flags: kind === 2 ? ("shared" as const) : ("private" as const),
+          offset: fileOff,
+          length: pages * PAGE,
+        };
         if (r(2)) {
           m = space.mmapSync(file.path, options);
         } else {
@@ -145,7 +150,9 @@ describe.runIf(process.platform === "linux")("map/touch/unmap cycles give every 
       cycle();
       const info = space.info();
       if (info.mappings !== info0.mappings || info.residentBytes !== info0.residentBytes) {
-        expect.fail(`after cycle ${i}: ${info.mappings} mappings and ${info.residentBytes} resident bytes, expected ${info0.mappings} and ${info0.residentBytes}`);
+        expect.fail(
+          `after cycle ${i}: ${info.mappings} mappings and ${info.residentBytes} resident bytes, expected ${info0.mappings} and ${info0.residentBytes}`,
+        );
       }
       if (i % 1000 === 999) {
         expect(openFds(), `open descriptors after cycle ${i}`).toBe(fds0);
@@ -179,20 +186,28 @@ describe.runIf(process.platform === "linux")("share/attach cycles give every res
     it(`${backend}: ${SHARE_CYCLES} cycles of share, attach and munmap: mappings, resident bytes and descriptors return to their start values`, () => {
       const sharer = createInstance({ sharedMemory: true });
       const other = createInstance({ sharedMemory: true });
-      const map = (pages: number) => sharer.mmapSync(null, { length: pages * PAGE, prot: "rw", flags: "shared", backend });
+      const map = (pages: number) =>
+        sharer.mmapSync(null, { length: pages * PAGE, prot: "rw", flags: "shared", backend });
       // Warm-up: the first mapping loads the engine (and the addon).
       const warm = map(1);
       other.attach(warm.share()).munmap();
       warm.munmap();
-      const state = () => ({ sharer: sharer.info().mappings, other: other.info().mappings, resident: sharer.info().residentBytes, fds: openFds() });
+      const state = () => ({
+        sharer: sharer.info().mappings,
+        other: other.info().mappings,
+        resident: sharer.info().residentBytes,
+        fds: openFds(),
+      });
       const start = state();
       for (let i = 0; i < SHARE_CYCLES; i++) {
         const m = map(1 + (i % 4));
         m.write(`cycle ${i}`, 0);
         const a = other.attach(m.share());
-        if (text(a.read(0, `cycle ${i}`.length)) !== `cycle ${i}`) expect.fail(`cycle ${i}: the attached side does not see the sharer's bytes`);
+        if (text(a.read(0, `cycle ${i}`.length)) !== `cycle ${i}`)
+          expect.fail(`cycle ${i}: the attached side does not see the sharer's bytes`);
         a.write("!", m.length - 1);
-        if (m.read(m.length - 1, 1)[0] !== 33) expect.fail(`cycle ${i}: the sharer does not see the attached side's bytes`);
+        if (m.read(m.length - 1, 1)[0] !== 33)
+          expect.fail(`cycle ${i}: the sharer does not see the attached side's bytes`);
         if (i % 2 === 0) {
           m.munmap();
           a.munmap();

@@ -59,7 +59,8 @@ function json(r: Out): Record<string, unknown> {
 
 beforeAll(() => {
   for (const f of ["dist/deno.js", "dist/bun.js", "dist/anymmap.wasm"]) {
-    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
+    if (!fs.existsSync(path.join(root, f)))
+      throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
   }
   for (const b of [deno, bun]) {
     if (!fs.existsSync(b)) throw new Error(`${b} is missing: run \`npm install\` (deno and bun are devDependencies)`);
@@ -143,7 +144,10 @@ console.log(JSON.stringify({ backend: info().backend, a: new TextDecoder().decod
   });
 
   test("with --allow-ffi, info().runtime says that native file access bypasses --allow-read/--allow-write", () => {
-    fs.writeFileSync(path.join(dir, "ffi.mjs"), `import { info } from ${JSON.stringify(denoEntry)};\nconsole.log(JSON.stringify(info()));\n`);
+    fs.writeFileSync(
+      path.join(dir, "ffi.mjs"),
+      `import { info } from ${JSON.stringify(denoEntry)};\nconsole.log(JSON.stringify(info()));\n`,
+    );
     const out = json(sh(deno, ["run", "--no-prompt", "--no-check", "--allow-ffi", "ffi.mjs"], { cwd: dir }));
     expect(out.backend).toBe("native");
     expect(out.runtime).toMatch(/^deno \S+ \(--allow-ffi: native file access bypasses --allow-read\/--allow-write\)$/);
@@ -164,12 +168,18 @@ describe("the packed tarball in Deno and Bun", () => {
   beforeAll(() => {
     const tarball = packedTarball();
     fs.mkdirSync(project);
-    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "scratch", private: true, type: "module" }),
+    );
     const flags = ["install", "--no-audit", "--no-fund", "--no-package-lock"];
     let r = sh("npm", [...flags, "--offline", tarball], { cwd: project });
     if (r.status !== 0) r = sh("npm", [...flags, tarball], { cwd: project });
     must(r, "npm install of the tarball");
-    fs.writeFileSync(path.join(project, "data.bin"), Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7 + 3) & 0xff)));
+    fs.writeFileSync(
+      path.join(project, "data.bin"),
+      Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7 + 3) & 0xff)),
+    );
     fs.writeFileSync(path.join(project, "rw.txt"), "hello anymmap\n");
   }, 600_000);
 
@@ -211,7 +221,15 @@ console.log(JSON.stringify({
     fs.writeFileSync(path.join(project, file), script(specifier));
     const r = sh(
       deno,
-      ["run", "--no-prompt", "--no-remote", "--node-modules-dir=manual", `--allow-read=${project}`, `--allow-write=${project}`, file],
+      [
+        "run",
+        "--no-prompt",
+        "--no-remote",
+        "--node-modules-dir=manual",
+        `--allow-read=${project}`,
+        `--allow-write=${project}`,
+        file,
+      ],
       { cwd: project },
     );
     expect(r.stderr).toBe("");
@@ -249,12 +267,23 @@ describe("the portable spec runner (test/harness/portable.ts)", () => {
   test.each(["deno", "bun"])("%s: reports exactly the failures, skips and passes of a self-test spec", (runtime) => {
     const out = path.join(tmp, `selftest-${runtime}.json`);
     const spec = path.join(root, "test", "runtimes", "harness-selftest.spec.ts");
-    const r = sh(process.execPath, [path.join(root, "scripts", "test-runtimes.mjs"), "--runtime", runtime, "--vitest", "none", "--json", out, spec], {
-      cwd: root,
-    });
+    const r = sh(
+      process.execPath,
+      [path.join(root, "scripts", "test-runtimes.mjs"), "--runtime", runtime, "--vitest", "none", "--json", out, spec],
+      {
+        cwd: root,
+      },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(1);
     const { files } = JSON.parse(fs.readFileSync(out, "utf8")) as {
-      files: Array<{ runtime: string; backend: string; passed: number; failed: number; skipped: number; failures: Array<{ name: string; error: string }> }>;
+      files: Array<{
+        runtime: string;
+        backend: string;
+        passed: number;
+        failed: number;
+        skipped: number;
+        failures: Array<{ name: string; error: string }>;
+      }>;
     };
     // Once per backend: the WASM engine and the kernel's mmap.
     expect(files.map((f) => f.backend).sort()).toEqual(["native", "wasm"]);
@@ -276,7 +305,8 @@ describe("the portable spec runner (test/harness/portable.ts)", () => {
 });
 
 describe("error mapping (plain logic, checked here in Node)", () => {
-  const named = (name: string, message = "", code?: string) => Object.assign(new Error(message), { name }, code ? { code } : {});
+  const named = (name: string, message = "", code?: string) =>
+    Object.assign(new Error(message), { name }, code ? { code } : {});
 
   test("Deno: a POSIX code wins, then the Deno.errors class, then EIO", () => {
     expect(mapDenoError(named("NotFound", "No such file", "ENOENT"))).toBe(WASI_ERRNO.ENOENT);
@@ -286,9 +316,9 @@ describe("error mapping (plain logic, checked here in Node)", () => {
     expect(mapDenoError(named("BadResource"))).toBe(WASI_ERRNO.EBADF);
     expect(mapDenoError(named("IsADirectory"))).toBe(WASI_ERRNO.EISDIR);
     expect(mapDenoError(named("NotSupported"))).toBe(WASI_ERRNO.ENOTSUP);
-    expect(mapDenoError(named("NotCapable", 'Requires write access to "x", run again with the --allow-write flag'))).toBe(
-      WASI_ERRNO.EACCES,
-    );
+    expect(
+      mapDenoError(named("NotCapable", 'Requires write access to "x", run again with the --allow-write flag')),
+    ).toBe(WASI_ERRNO.EACCES);
     expect(mapDenoError(named("TypeError", "Invalid argument (os error 22)", "EINVAL"))).toBe(WASI_ERRNO.EINVAL);
     expect(mapDenoError(named("RangeError", "", "ERR_OUT_OF_RANGE"))).toBe(WASI_ERRNO.EINVAL);
     // node:fs writeSync past `ulimit -f` (found by tinycdb's tests.sh, test/real-c.test.ts).
@@ -300,12 +330,12 @@ describe("error mapping (plain logic, checked here in Node)", () => {
   });
 
   test("Deno: a missing permission names its flag; an OS-level EACCES is not a missing permission", () => {
-    expect(missingPermission(named("NotCapable", 'Requires read access to "/d", run again with the --allow-read flag'))).toBe(
-      "--allow-read",
-    );
-    expect(missingPermission(named("NotCapable", 'Requires write access to "/d", run again with the --allow-write flag'))).toBe(
-      "--allow-write",
-    );
+    expect(
+      missingPermission(named("NotCapable", 'Requires read access to "/d", run again with the --allow-read flag')),
+    ).toBe("--allow-read");
+    expect(
+      missingPermission(named("NotCapable", 'Requires write access to "/d", run again with the --allow-write flag')),
+    ).toBe("--allow-write");
     // Deno 1 called a missing flag PermissionDenied, with the same message.
     expect(missingPermission(named("PermissionDenied", "run again with the --allow-read flag"))).toBe("--allow-read");
     expect(missingPermission(named("PermissionDenied", "Permission denied (os error 13)", "EACCES"))).toBeUndefined();

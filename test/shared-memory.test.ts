@@ -31,7 +31,12 @@ const RUNTIMES: Record<string, (script: string) => [string, string[]]> = {
 
 function run(runtime: string, backend: string, script: string): string {
   const [command, args] = RUNTIMES[runtime]!(join(root, script));
-  const r = spawnSync(command, args, { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...runtimeEnv(root), ANYMMAP_BACKEND: backend } });
+  const r = spawnSync(command, args, {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...runtimeEnv(root), ANYMMAP_BACKEND: backend },
+  });
   if (r.error) throw r.error;
   expect(r.stderr, `${runtime} ${backend}: stderr`).toBe("");
   expect(r.status, `${runtime} ${backend}: exit status`).toBe(0);
@@ -39,7 +44,10 @@ function run(runtime: string, backend: string, script: string): string {
 }
 
 // The C example's expected output on Linux, without the harness's exit line.
-const forkOutput = readFileSync(join(root, "examples/c/shared_anonymous.expected"), "utf8").replace(/\[exit 0\]\n$/, "");
+const forkOutput = readFileSync(join(root, "examples/c/shared_anonymous.expected"), "utf8").replace(
+  /\[exit 0\]\n$/,
+  "",
+);
 
 for (const runtime of Object.keys(RUNTIMES)) {
   describe(`${runtime}: a MAP_SHARED|MAP_ANONYMOUS mapping handed to a worker`, () => {
@@ -49,7 +57,9 @@ for (const runtime of Object.keys(RUNTIMES)) {
       });
 
       it(`${backend}: concurrent atomic adds, munmap while attached, attach after munmap`, () => {
-        const out = JSON.parse(run(runtime, backend, "test/shared-memory/scenario.js").trim().split("\n").pop()!) as Record<string, unknown>;
+        const out = JSON.parse(
+          run(runtime, backend, "test/shared-memory/scenario.js").trim().split("\n").pop()!,
+        ) as Record<string, unknown>;
         expect(out.backend).toBe(backend);
         expect(out.runtime).toMatch(new RegExp(`^${runtime} `));
         expect(out.counted).toEqual([100_000, 100_000]);

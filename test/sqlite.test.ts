@@ -13,12 +13,19 @@ import { describe, expect, test } from "vitest";
 import { build, missingTool, type Program, root, RUNTIMES, runNative, runWasm } from "./c/corpus.js";
 
 const sqliteDir = path.join(root, "node_modules", "better-sqlite3", "deps", "sqlite3");
-const missing = missingTool() ?? (fs.existsSync(path.join(sqliteDir, "sqlite3.c")) ? undefined : "better-sqlite3 (npm install)");
+const missing =
+  missingTool() ?? (fs.existsSync(path.join(sqliteDir, "sqlite3.c")) ? undefined : "better-sqlite3 (npm install)");
 if (missing && process.env.CI) throw new Error(`the SQLite test needs ${missing}`);
 
 // Emscripten does not define __linux__, for which SQLite enables mmap by
 // default; THREADSAFE=0 because WASI has no threads (natively the same).
-const CFLAGS = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_MAX_MMAP_SIZE=0x7fff0000", "-I", sqliteDir];
+const CFLAGS = [
+  "-DSQLITE_THREADSAFE=0",
+  "-DSQLITE_OMIT_LOAD_EXTENSION",
+  "-DSQLITE_MAX_MMAP_SIZE=0x7fff0000",
+  "-I",
+  sqliteDir,
+];
 
 describe.skipIf(missing !== undefined)("SQLite with PRAGMA mmap_size", () => {
   let program: Program;

@@ -5,7 +5,18 @@
  * file, a search for a pattern near the end, memory within the budget.
  * Screenshots are kept in .tmp/viewer/.
  */
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
@@ -15,7 +26,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startViewer } from "../examples/viewer/serve.mjs";
 
 /** The page's document, as the functions evaluated in it see it (the project has no DOM lib). */
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined>; textContent: string | null } | null };
+declare const document: {
+  getElementById(id: string): { dataset: Record<string, string | undefined>; textContent: string | null } | null;
+};
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
@@ -71,7 +84,15 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1100, height: 800 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     page = await context.newPage();
     page.on("pageerror", (e) => console.error("page error:", e));
@@ -144,7 +165,9 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
     expect(first).toBeLessThanOrEqual(AT);
     expect(first).toBeGreaterThan(AT - 4096);
     // The row at 7.5 GiB is on screen with the written bytes, highlighted.
-    expect(await page.locator("#view .sel").first().innerText()).toBe(fileBytes(AT, 1)[0]!.toString(16).padStart(2, "0"));
+    expect(await page.locator("#view .sel").first().innerText()).toBe(
+      fileBytes(AT, 1)[0]!.toString(16).padStart(2, "0"),
+    );
     await page.screenshot({ path: join(SHOTS, "file-7.5gib.png") });
     expect(await residentBytes()).toBeGreaterThan(0);
     expect(await residentBytes()).toBeLessThanOrEqual(BUDGET);
@@ -166,7 +189,9 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
     await jumpTo("7.5g");
     await page.fill("#search", NEEDLE);
     await page.click("#find-next");
-    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, { timeout: 110_000 });
+    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, {
+      timeout: 110_000,
+    });
     expect(await page.locator("#progress").getAttribute("data-state")).toBe("found");
     expect(Number(await page.locator("#progress").getAttribute("data-at"))).toBe(NEEDLE_AT);
     await expectRowsMatchFile();
@@ -177,7 +202,9 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
     await page.fill("#search", Buffer.from("needle-near").toString("hex"));
     await jumpTo(String(SIZE - 1));
     await page.click("#find-prev");
-    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, {
+      timeout: 60_000,
+    });
     expect(Number(await page.locator("#progress").getAttribute("data-at"))).toBe(NEEDLE_AT + "anymmap-".length);
     await page.selectOption("#mode", "text");
     expect(await residentBytes()).toBeLessThanOrEqual(BUDGET);
@@ -190,7 +217,9 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
     await page.click("#find-next");
     await page.waitForFunction(() => /\d+%/.test(document.getElementById("progress")?.textContent ?? ""));
     await page.click("#cancel");
-    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, {
+      timeout: 60_000,
+    });
     expect(await page.locator("#progress").getAttribute("data-state")).toBe("cancelled");
     expect(await residentBytes()).toBeLessThanOrEqual(BUDGET);
   }, 90_000);
@@ -198,14 +227,18 @@ describe.skipIf(!available)("the viewer in Chromium", () => {
   it("opens the same file by URL from a range-capable server and shows the same bytes at 7.5 GiB", async () => {
     await page.fill("#url", `${server.origin}/file`);
     await page.click("#open-url");
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("/file: 8,589,934,592 bytes"));
+    await page.waitForFunction(() =>
+      document.getElementById("status")?.textContent?.includes("/file: 8,589,934,592 bytes"),
+    );
     await jumpTo("7.5g");
     await page.waitForFunction((at) => document.getElementById("cursor")?.dataset.offset === String(at), AT);
     await expectRowsMatchFile();
     await page.screenshot({ path: join(SHOTS, "url-7.5gib.png") });
     await page.fill("#search", NEEDLE);
     await page.click("#find-next");
-    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, { timeout: 110_000 });
+    await page.waitForFunction(() => document.getElementById("progress")?.dataset.state !== "searching", undefined, {
+      timeout: 110_000,
+    });
     expect(Number(await page.locator("#progress").getAttribute("data-at"))).toBe(NEEDLE_AT);
     await page.screenshot({ path: join(SHOTS, "url-search.png") });
     expect(await residentBytes()).toBeLessThanOrEqual(BUDGET);

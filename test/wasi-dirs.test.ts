@@ -23,7 +23,16 @@ fs.mkdirSync(path.join(inner, "sub"), { recursive: true });
 fs.writeFileSync(path.join(inner, "inside.txt"), "in\n");
 fs.writeFileSync(path.join(tmp, "outside.txt"), "out\n");
 
-const OPEN = { readable: true, writable: false, append: false, create: false, exclusive: false, truncate: false, directory: false, follow: true };
+const OPEN = {
+  readable: true,
+  writable: false,
+  append: false,
+  create: false,
+  exclusive: false,
+  truncate: false,
+  directory: false,
+  follow: true,
+};
 
 describe("NodeHostDir", () => {
   const dir = new NodeHostDir(inner);
@@ -99,11 +108,22 @@ describe("MemoryDir (the browser runner's directory)", () => {
 
 const missing = missingTool();
 describe.skipIf(missing !== undefined)("anymmap run", () => {
-  test("reaches only its directories; passes argv, environment, stdin and the exit status", { timeout: 300_000 }, () => {
+  test("reaches only its directories; passes argv, environment, stdin and the exit status", {
+    timeout: 300_000,
+  }, () => {
     const program = build(path.join(root, "test", "c-host", "sandbox.c"));
     const r = spawnSync(
       process.execPath,
-      [path.join(root, "bin", "anymmap.js"), "run", "--dir", `${inner}:.`, "--dir", `${inner}:/data`, program.wasm, "first"],
+      [
+        path.join(root, "bin", "anymmap.js"),
+        "run",
+        "--dir",
+        `${inner}:.`,
+        "--dir",
+        `${inner}:/data`,
+        program.wasm,
+        "first",
+      ],
       { input: "a line\n", encoding: "utf8", env: { ...process.env, ANYMMAP_TEST_VAR: "set" } },
     );
     expect(r.stderr).toBe("");
@@ -128,10 +148,14 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
   test("anymmap cc reports a function nobody defined, as a linker would", { timeout: 120_000 }, () => {
     const source = path.join(tmp, "undefined.c");
     fs.writeFileSync(source, "int missing_function(void);\nint main(void) { return missing_function(); }\n");
-    const r = spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "cc", source, "-o", path.join(tmp, "undefined.wasm")], {
-      encoding: "utf8",
-      env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, "bin", "anymmap.js"), "cc", source, "-o", path.join(tmp, "undefined.wasm")],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("undefined symbol: missing_function");
   });
@@ -141,7 +165,9 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     const usage = spawnSync(process.execPath, [cli, "run"], { encoding: "utf8" });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("usage: anymmap run");
-    const notDir = spawnSync(process.execPath, [cli, "run", "--dir", path.join(inner, "inside.txt"), "x.wasm"], { encoding: "utf8" });
+    const notDir = spawnSync(process.execPath, [cli, "run", "--dir", path.join(inner, "inside.txt"), "x.wasm"], {
+      encoding: "utf8",
+    });
     expect(notDir.status).toBe(2);
     expect(notDir.stderr).toContain("is not a directory");
     const garbage = path.join(tmp, "garbage.wasm");

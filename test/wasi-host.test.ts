@@ -94,7 +94,13 @@ function filestat(fd: number) {
 }
 function fdstat(fd: number) {
   const errno = w.fd_fdstat_get(fd, STAT);
-  return { errno, filetype: u8()[STAT], flags: dv().getUint16(STAT + 2, true), rights: u64(STAT + 8), inheriting: u64(STAT + 16) };
+  return {
+    errno,
+    filetype: u8()[STAT],
+    flags: dv().getUint16(STAT + 2, true),
+    rights: u64(STAT + 8),
+    inheriting: u64(STAT + 16),
+  };
 }
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -390,12 +396,25 @@ describe("WasiHost file I/O", () => {
       expect(s.errno).toBe(0);
       expect(s.filetype).toBe(FILETYPE_REGULAR_FILE);
       expect(s.inheriting).toBe(0n);
-      for (const bit of [R.FD_SEEK, R.FD_TELL, R.FD_SYNC, R.FD_DATASYNC, R.FD_FILESTAT_GET]) expect(has(s.rights, bit)).toBe(true);
+      for (const bit of [R.FD_SEEK, R.FD_TELL, R.FD_SYNC, R.FD_DATASYNC, R.FD_FILESTAT_GET])
+        expect(has(s.rights, bit)).toBe(true);
       expect(has(s.rights, R.FD_ALLOCATE)).toBe(false);
     }
-    expect([has(r.rights, R.FD_READ), has(r.rights, R.FD_WRITE), has(r.rights, R.FD_FILESTAT_SET_SIZE)]).toEqual([true, false, false]);
-    expect([has(rw.rights, R.FD_READ), has(rw.rights, R.FD_WRITE), has(rw.rights, R.FD_FILESTAT_SET_SIZE)]).toEqual([true, true, true]);
-    expect([has(wo.rights, R.FD_READ), has(wo.rights, R.FD_WRITE), has(wo.rights, R.FD_FILESTAT_SET_SIZE)]).toEqual([false, true, true]);
+    expect([has(r.rights, R.FD_READ), has(r.rights, R.FD_WRITE), has(r.rights, R.FD_FILESTAT_SET_SIZE)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect([has(rw.rights, R.FD_READ), has(rw.rights, R.FD_WRITE), has(rw.rights, R.FD_FILESTAT_SET_SIZE)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect([has(wo.rights, R.FD_READ), has(wo.rights, R.FD_WRITE), has(wo.rights, R.FD_FILESTAT_SET_SIZE)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
     expect(r.rights).toBe(0x200000n | 0x37n | 0x80n); // exact bits: READ SEEK SYNC TELL DATASYNC ADVISE FILESTAT_GET
     expect([r.flags, rw.flags, wo.flags, ap.flags]).toEqual([0, 0, 0, 1]);
   });
@@ -573,7 +592,15 @@ describe("WasiHost file I/O", () => {
     u8().set(text("hi"), BUF);
     w.fd_write(1, IOVS, setIovs([[BUF, 2]]), OUT); // stdio: not a file
     pread(77, 4, 0n); // bad fd: not counted
-    expect(host.stats).toEqual({ reads: 2, readBytes: 6, writes: 1, writtenBytes: 3, syncs: 2, truncates: 1, stats: 1 });
+    expect(host.stats).toEqual({
+      reads: 2,
+      readBytes: 6,
+      writes: 1,
+      writtenBytes: 3,
+      syncs: 2,
+      truncates: 1,
+      stats: 1,
+    });
     const same = host.stats;
     host.resetStats();
     expect(host.stats).toBe(same);

@@ -13,30 +13,37 @@ import { createInstance, type Mapping } from "../dist/node.js";
 
 // Past the 4,096 records the table used to stop at.
 const FILES = 4200;
-const limit = /^Max open files\s+(\d+)/m.exec(fs.existsSync("/proc/self/limits") ? fs.readFileSync("/proc/self/limits", "utf8") : "");
+const limit = /^Max open files\s+(\d+)/m.exec(
+  fs.existsSync("/proc/self/limits") ? fs.readFileSync("/proc/self/limits", "utf8") : "",
+);
 const openFiles = limit ? Number(limit[1]) : 0;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-files-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("WASM file table", () => {
-  it.skipIf(openFiles < FILES + 200)(`${FILES} distinct files mapped at once (needs an open-file limit above ${FILES + 200}; this process has ${openFiles || "unknown"})`, () => {
-    const space = createInstance();
-    const maps: Mapping[] = [];
-    try {
-      for (let i = 0; i < FILES; i++) {
-        const file = path.join(tmp, `f${i}`);
-        fs.writeFileSync(file, `file ${i}`);
-        // Private mappings need a file record as shared ones do, and cost less to place.
-        const last = i === FILES - 1;
-        maps.push(space.mmapSync(file, { backend: "wasm", prot: last ? "rw" : "r", flags: last ? "shared" : "private" }));
+  it.skipIf(openFiles < FILES + 200)(
+    `${FILES} distinct files mapped at once (needs an open-file limit above ${FILES + 200}; this process has ${openFiles || "unknown"})`,
+    () => {
+      const space = createInstance();
+      const maps: Mapping[] = [];
+      try {
+        for (let i = 0; i < FILES; i++) {
+          const file = path.join(tmp, `f${i}`);
+          fs.writeFileSync(file, `file ${i}`);
+          // Private mappings need a file record as shared ones do, and cost less to place.
+          const last = i === FILES - 1;
+          maps.push(
+            space.mmapSync(file, { backend: "wasm", prot: last ? "rw" : "r", flags: last ? "shared" : "private" }),
+          );
+        }
+        for (let i = 0; i < FILES; i += 97) expect(new TextDecoder().decode(maps[i]!.read())).toBe(`file ${i}`);
+        maps[FILES - 1]!.write("FILE");
+      } finally {
+        for (const m of maps) m.munmap();
       }
-      for (let i = 0; i < FILES; i += 97) expect(new TextDecoder().decode(maps[i]!.read())).toBe(`file ${i}`);
-      maps[FILES - 1]!.write("FILE");
-    } finally {
-      for (const m of maps) m.munmap();
-    }
-    expect(fs.readFileSync(path.join(tmp, `f${FILES - 1}`), "utf8")).toBe(`FILE ${FILES - 1}`);
-    expect(space.info().mappings).toBe(0);
-  });
+      expect(fs.readFileSync(path.join(tmp, `f${FILES - 1}`), "utf8")).toBe(`FILE ${FILES - 1}`);
+      expect(space.info().mappings).toBe(0);
+    },
+  );
 });

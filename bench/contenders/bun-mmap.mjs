@@ -9,7 +9,8 @@ import { PAGE, firstByte, touch, xor32 } from "../lib/kernels.mjs";
 
 export function support(scenario) {
   if (scenario.startsWith("s7-")) return "the many-mappings scenarios measure anymmap's backends against C only";
-  if (scenario === "s5-msync") return "Bun.mmap has no msync: dirty pages reach the file only when the kernel writes them back";
+  if (scenario === "s5-msync")
+    return "Bun.mmap has no msync: dirty pages reach the file only when the kernel writes them back";
   return true;
 }
 

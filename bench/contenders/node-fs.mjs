@@ -5,14 +5,7 @@
  *   readSync      pread-style reads into a 256 KiB Buffer (the C pread
  *                 contender's chunk size), the kernel over each chunk
  */
-import {
-  closeSync,
-  fdatasyncSync,
-  openSync,
-  readFileSync,
-  readSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, fdatasyncSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { PAGE, firstByte, touch, xor32 } from "../lib/kernels.mjs";
 
 const CHUNK = 256 << 10;

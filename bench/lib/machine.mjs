@@ -25,7 +25,11 @@ function mountOf(path) {
     let best = null;
     for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {
       const [dev, at, type] = line.split(" ");
-      if (at && (real === at || real.startsWith(at.endsWith("/") ? at : at + "/")) && (!best || at.length >= best.at.length)) {
+      if (
+        at &&
+        (real === at || real.startsWith(at.endsWith("/") ? at : at + "/")) &&
+        (!best || at.length >= best.at.length)
+      ) {
         best = { dev, at, type };
       }
     }

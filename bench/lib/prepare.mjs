@@ -69,17 +69,41 @@ export async function buildEmcc(repo, tmp, length) {
   const standalone = join(tmp, "emmap-standalone.wasm");
   const js = join(tmp, "emmap-noderawfs.cjs");
   const [a, b] = await Promise.all([
-    run("emcc", ["-O2", "-sSTANDALONE_WASM", `-sINITIAL_MEMORY=${memory}`, "-sERROR_ON_UNDEFINED_SYMBOLS=0", "-o", standalone, src], { env }),
     run(
       "emcc",
-      ["-O2", "-sNODERAWFS=1", "-sENVIRONMENT=node", "-sWASM_ASYNC_COMPILATION=0", `-sINITIAL_MEMORY=${memory}`, "-o", js, src],
+      [
+        "-O2",
+        "-sSTANDALONE_WASM",
+        `-sINITIAL_MEMORY=${memory}`,
+        "-sERROR_ON_UNDEFINED_SYMBOLS=0",
+        "-o",
+        standalone,
+        src,
+      ],
+      { env },
+    ),
+    run(
+      "emcc",
+      [
+        "-O2",
+        "-sNODERAWFS=1",
+        "-sENVIRONMENT=node",
+        "-sWASM_ASYNC_COMPILATION=0",
+        `-sINITIAL_MEMORY=${memory}`,
+        "-o",
+        js,
+        src,
+      ],
       { env },
     ),
   ]);
   return {
     ok: true,
     version: which.stdout.split("\n")[0],
-    standalone: a.code === 0 ? { ok: true, wasm: standalone } : { ok: false, reason: `emcc -sSTANDALONE_WASM failed: ${tail(a.stderr)}` },
+    standalone:
+      a.code === 0
+        ? { ok: true, wasm: standalone }
+        : { ok: false, reason: `emcc -sSTANDALONE_WASM failed: ${tail(a.stderr)}` },
     noderawfs: b.code === 0 ? { ok: true, js } : { ok: false, reason: `emcc -sNODERAWFS failed: ${tail(b.stderr)}` },
   };
 }
@@ -100,7 +124,8 @@ export async function installMmapIo(tmp, timeoutMs) {
       join(dir, "node_modules", "@riaskov", "mmap-io", "package.json"),
     )}).version)`,
   ]);
-  if (probe.code !== 0) return { ok: false, reason: `@riaskov/mmap-io installed but does not load: ${tail(probe.stderr)}` };
+  if (probe.code !== 0)
+    return { ok: false, reason: `@riaskov/mmap-io installed but does not load: ${tail(probe.stderr)}` };
   return { ok: true, dir, version: probe.stdout.trim() };
 }
 

@@ -130,6 +130,8 @@ const lines = [
 ];
 for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, spec.top)) {
   const ms = t / 1e3 / n;
-  lines.push(`   ${(ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1e3).toFixed(1)} µs`).padStart(10)}  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`);
+  lines.push(
+    `   ${(ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1e3).toFixed(1)} µs`).padStart(10)}  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`,
+  );
 }
 console.log(lines.join("\n"));

@@ -14,12 +14,16 @@ function cells(sc, row) {
     ratioBest: fmtRatio(row.ratioBest),
     target: row.target ? `${row.target.status}${row.target.detail ? ` (${row.target.detail})` : ""}` : "",
     peakRss: fmtBytes(row.peakRssBytes),
-    rssGrowth: row.rssStartBytes === null || row.rssStartBytes === undefined ? "—" : fmtBytes(row.peakRssBytes - row.rssStartBytes),
+    rssGrowth:
+      row.rssStartBytes === null || row.rssStartBytes === undefined
+        ? "—"
+        : fmtBytes(row.peakRssBytes - row.rssStartBytes),
   };
   if (sc.io) {
     c.disk = fmtBytes(row.io?.disk);
     c.writeBytes = fmtBytes(row.io?.writeBytes);
-    c.diskPerDirty = row.io?.disk === null || row.io?.disk === undefined ? "—" : `${(row.io.disk / sc.dirtyBytes).toFixed(2)}×`;
+    c.diskPerDirty =
+      row.io?.disk === null || row.io?.disk === undefined ? "—" : `${(row.io.disk / sc.dirtyBytes).toFixed(2)}×`;
   }
   if (row.status === "wrong") c.target = `WRONG BYTES (${row.reason})`;
   return c;
@@ -68,10 +72,17 @@ function phases(row) {
 export function textTable(sc, rows) {
   const cols = columns(sc);
   const data = rows.map((r) => cells(sc, r));
-  const width = cols.map(([k, h]) => Math.max(h.length, ...data.filter((d) => !d.note || k === "name").map((d) => String(d[k] ?? "").length)));
-  const line = (vals) => vals.map((v, i) => String(v).padEnd(width[i])).join("  ").trimEnd();
+  const width = cols.map(([k, h]) =>
+    Math.max(h.length, ...data.filter((d) => !d.note || k === "name").map((d) => String(d[k] ?? "").length)),
+  );
+  const line = (vals) =>
+    vals
+      .map((v, i) => String(v).padEnd(width[i]))
+      .join("  ")
+      .trimEnd();
   const out = [...header(sc), "", line(cols.map(([, h]) => h)), line(width.map((w) => "-".repeat(w)))];
-  for (const d of data) out.push(d.note ? `${d.name.padEnd(width[0])}  ${d.note}` : line(cols.map(([k]) => d[k] ?? "")));
+  for (const d of data)
+    out.push(d.note ? `${d.name.padEnd(width[0])}  ${d.note}` : line(cols.map(([k]) => d[k] ?? "")));
   const notes = rows.map(phases).filter(Boolean);
   if (notes.length) out.push("", ...notes);
   return out.join("\n");
@@ -86,7 +97,10 @@ export function markdownTable(sc, rows) {
   for (const r of rows) {
     const d = cells(sc, r);
     if (d.note) out.push(`| ${esc(d.name)} | ${esc(d.note)} |${" |".repeat(cols.length - 2)}`);
-    else out.push(`| ${cols.map(([k]) => esc(k === "target" && /^(met|MISSED)/.test(d[k]) ? `**${d[k].split(" ")[0]}** ${d[k].split(" ").slice(1).join(" ")}` : d[k])).join(" | ")} |`);
+    else
+      out.push(
+        `| ${cols.map(([k]) => esc(k === "target" && /^(met|MISSED)/.test(d[k]) ? `**${d[k].split(" ")[0]}** ${d[k].split(" ").slice(1).join(" ")}` : d[k])).join(" | ")} |`,
+      );
   }
   const notes = rows.map(phases).filter(Boolean);
   if (notes.length) out.push("", ...notes.map((n) => `- ${n}`));

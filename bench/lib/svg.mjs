@@ -29,7 +29,9 @@ export function chart({ title, subtitle, groups }) {
   const labels = new Map(groups.flatMap((g) => g.bars.map((b) => [b.id, b.label])));
   const color = (id) => PALETTE[id] ?? FALLBACK[ids.indexOf(id) % FALLBACK.length];
 
-  const values = groups.flatMap((g) => [...g.bars.map((b) => b.ratio), ...(g.target ? [g.target] : [])]).filter((v) => v > 0);
+  const values = groups
+    .flatMap((g) => [...g.bars.map((b) => b.ratio), ...(g.target ? [g.target] : [])])
+    .filter((v) => v > 0);
   const lo = Math.min(0.1, 10 ** Math.floor(Math.log10(Math.min(...values, 1))));
   const hi = Math.max(10, 10 ** Math.ceil(Math.log10(Math.max(...values, 1))));
 
@@ -39,7 +41,9 @@ export function chart({ title, subtitle, groups }) {
   const left = 64;
   const top = 70;
   const plotH = 330;
-  const groupW = groups.map((g) => Math.max(Math.max(1, g.bars.length) * (barW + gap) - gap + groupPad, g.note ? 130 : 90));
+  const groupW = groups.map((g) =>
+    Math.max(Math.max(1, g.bars.length) * (barW + gap) - gap + groupPad, g.note ? 130 : 90),
+  );
   const plotW = groupW.reduce((a, b) => a + b, 0);
   const legendCols = 3;
   const legendRows = Math.ceil(ids.length / legendCols);
@@ -84,9 +88,13 @@ export function chart({ title, subtitle, groups }) {
         `<line x1="${(x - 6).toFixed(1)}" x2="${(x + w + 6).toFixed(1)}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="#e03131" stroke-width="2" stroke-dasharray="6,3"><title>${esc(`anymmap target: ${fmt(g.target)}× C mmap`)}</title></line>`,
       );
     }
-    out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${top + plotH + 18}" font-size="11" text-anchor="middle">${esc(g.label)}</text>`);
+    out.push(
+      `<text x="${(x + w / 2).toFixed(1)}" y="${top + plotH + 18}" font-size="11" text-anchor="middle">${esc(g.label)}</text>`,
+    );
     if (g.note) {
-      out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${top + plotH + 31}" font-size="9" fill="#e03131" text-anchor="middle">${esc(g.note)}</text>`);
+      out.push(
+        `<text x="${(x + w / 2).toFixed(1)}" y="${top + plotH + 31}" font-size="9" fill="#e03131" text-anchor="middle">${esc(g.note)}</text>`,
+      );
     }
     x += groupW[gi];
   });

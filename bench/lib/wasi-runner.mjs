@@ -16,7 +16,11 @@ const { WasiHost, WasiExit } = await import(pathToFileURL(spec.host).href);
 const { NodeHostFile } = await import(pathToFileURL(spec.nodeFile).href);
 
 const chunks = [];
-const host = new WasiHost({ args: spec.args, stdout: (b) => chunks.push(Buffer.from(b)), stderr: (b) => process.stderr.write(b) });
+const host = new WasiHost({
+  args: spec.args,
+  stdout: (b) => chunks.push(Buffer.from(b)),
+  stderr: (b) => process.stderr.write(b),
+});
 const fd = host.open(NodeHostFile.open(spec.file, "r"));
 if (fd !== 3) throw new Error(`expected the file to be fd 3, got ${fd}`);
 const module = new WebAssembly.Module(readFileSync(spec.wasm));

@@ -70,10 +70,21 @@ try {
         extra.deviceBytes.push(io.deviceBytes);
       }
     }
-    out({ samples, parts, extra: spec.io ? extra : undefined, checksum, wrong, warmupRuns, peakRssBytes: rss().peak, rssStartBytes: rssStart });
+    out({
+      samples,
+      parts,
+      extra: spec.io ? extra : undefined,
+      checksum,
+      wrong,
+      warmupRuns,
+      peakRssBytes: rss().peak,
+      rssStartBytes: rssStart,
+    });
   }
 } catch (e) {
   const msg = e instanceof Error ? e.message : String(e);
   const code = e instanceof Error && typeof e.code === "string" && !msg.startsWith(e.code) ? `${e.code}: ` : "";
-  out({ error: `${code}${msg}${runsDone ? ` (in run ${runsDone + 1}, after ${runsDone} that succeeded, warm-up included)` : ""}` });
+  out({
+    error: `${code}${msg}${runsDone ? ` (in run ${runsDone + 1}, after ${runsDone} that succeeded, warm-up included)` : ""}`,
+  });
 }

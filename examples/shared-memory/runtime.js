@@ -3,7 +3,13 @@
 // and how to start a worker and talk to it: Web Workers in Deno, Bun and
 // browsers, worker_threads in Node.
 const entry =
-  typeof Deno !== "undefined" ? "deno.js" : typeof Bun !== "undefined" ? "bun.js" : globalThis.process?.versions?.node ? "node.js" : "browser.js";
+  typeof Deno !== "undefined"
+    ? "deno.js"
+    : typeof Bun !== "undefined"
+      ? "bun.js"
+      : globalThis.process?.versions?.node
+        ? "node.js"
+        : "browser.js";
 export const anymmap = await import(new URL(`../../dist/${entry}`, import.meta.url).href);
 
 /** Messages in arrival order: next() resolves with the next one. */

@@ -50,7 +50,11 @@ function sendRange(req, res, path, headers) {
     res.end();
     return;
   }
-  res.writeHead(206, { ...common, "content-range": `bytes ${start}-${end}/${st.size}`, "content-length": String(end - start + 1) });
+  res.writeHead(206, {
+    ...common,
+    "content-range": `bytes ${start}-${end}/${st.size}`,
+    "content-length": String(end - start + 1),
+  });
   if (req.method === "HEAD") res.end();
   else createReadStream(path, { start, end }).pipe(res);
 }
@@ -75,7 +79,8 @@ export async function startViewer({ port = 8417, serve } = {}) {
         if (path === "/") file = join(HERE, "index.html");
         else if (path.startsWith("/dist/")) file = normalize(join(ROOT, path));
         else file = normalize(join(HERE, path));
-        const allowed = file === join(HERE, "index.html") || [join(ROOT, "dist"), HERE].some((d) => file.startsWith(d + "/"));
+        const allowed =
+          file === join(HERE, "index.html") || [join(ROOT, "dist"), HERE].some((d) => file.startsWith(d + "/"));
         if (!allowed || file.endsWith("serve.mjs")) throw new Error("not served");
         const body = await readFile(file);
         res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" });

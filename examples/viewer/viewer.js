@@ -35,7 +35,16 @@ const cancelFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArr
 if (cancelFlag) void call("cancelBuffer", { buffer: cancelFlag.buffer });
 
 /** The viewer's state, also read by the tests. */
-const state = { size: 0, name: "", top: 0, selected: -1, selLength: 0, stats: undefined, generation: 0, pendingReads: 0 };
+const state = {
+  size: 0,
+  name: "",
+  top: 0,
+  selected: -1,
+  selLength: 0,
+  stats: undefined,
+  generation: 0,
+  pendingReads: 0,
+};
 globalThis.viewer = state;
 const blocks = new Map(); // block index -> Uint8Array, least recently used first
 const loading = new Set();
@@ -64,7 +73,8 @@ function formatBytes(n) {
 function showStats(stats) {
   if (!stats) return;
   state.stats = stats;
-  $("resident").textContent = `resident: ${formatBytes(stats.residentBytes)} (windows ${formatBytes(stats.windowBytes)}, budget ${formatBytes(stats.budget)})`;
+  $("resident").textContent =
+    `resident: ${formatBytes(stats.residentBytes)} (windows ${formatBytes(stats.windowBytes)}, budget ${formatBytes(stats.budget)})`;
   $("resident").dataset.bytes = String(stats.residentBytes);
 }
 
@@ -228,7 +238,8 @@ async function find(backwards) {
     return;
   }
   if (p.length === 0 || !state.size) return;
-  const from = state.selected >= 0 ? (backwards ? state.selected + p.length - 1 : state.selected + 1) : backwards ? state.size : 0;
+  const from =
+    state.selected >= 0 ? (backwards ? state.selected + p.length - 1 : state.selected + 1) : backwards ? state.size : 0;
   $("cancel").disabled = false;
   $("progress").textContent = "searching…";
   $("progress").dataset.state = "searching";
@@ -237,7 +248,11 @@ async function find(backwards) {
       $("progress").textContent = `searching… ${Math.floor((done / total) * 100)}% (${formatBytes(done)})`;
     });
     showStats(r.stats);
-    $("progress").textContent = r.cancelled ? "search cancelled" : r.at < 0 ? "not found" : `found at 0x${r.at.toString(16)} (${r.at})`;
+    $("progress").textContent = r.cancelled
+      ? "search cancelled"
+      : r.at < 0
+        ? "not found"
+        : `found at 0x${r.at.toString(16)} (${r.at})`;
     $("progress").dataset.state = r.cancelled ? "cancelled" : r.at < 0 ? "not-found" : "found";
     $("progress").dataset.at = String(r.at);
     if (r.at >= 0) jump(r.at, p.length);

@@ -44,7 +44,9 @@ const handlers = {
     };
     const options = { signal: controller.signal, onProgress };
     try {
-      const at = backwards ? mapping.rfind(pattern, 0, start, options) : mapping.find(pattern, start, undefined, options);
+      const at = backwards
+        ? mapping.rfind(pattern, 0, start, options)
+        : mapping.find(pattern, start, undefined, options);
       return { at, stats: stats() };
     } catch (e) {
       if (e.code === "ECANCELED") return { at: -1, cancelled: true, stats: stats() };

@@ -13,7 +13,6 @@
 
 int __wrap_fstat(int fd, struct stat *st);
 
-int __wrap_fstat(int fd, struct stat *st)
-{
-	return (int)syscall(SYS_fstat, fd, st);
+int __wrap_fstat(int fd, struct stat *st) {
+  return (int)syscall(SYS_fstat, fd, st);
 }

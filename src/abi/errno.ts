@@ -170,12 +170,9 @@ const ALIASES: Readonly<Record<string, ErrnoName>> = {
 export type ErrnoName = keyof typeof WASI_TABLE;
 
 /** WASI preview1 errno by POSIX name, e.g. `WASI_ERRNO.EBADF === 8`. */
-export const WASI_ERRNO: { readonly [K in ErrnoName]: (typeof WASI_TABLE)[K][0] } =
-  Object.freeze(
-    Object.fromEntries(
-      Object.entries(WASI_TABLE).map(([name, [wasi]]) => [name, wasi]),
-    ),
-  ) as { readonly [K in ErrnoName]: (typeof WASI_TABLE)[K][0] };
+export const WASI_ERRNO: { readonly [K in ErrnoName]: (typeof WASI_TABLE)[K][0] } = Object.freeze(
+  Object.fromEntries(Object.entries(WASI_TABLE).map(([name, [wasi]]) => [name, wasi])),
+) as { readonly [K in ErrnoName]: (typeof WASI_TABLE)[K][0] };
 
 const NAME_BY_NUMBER = new Map<number, string>();
 const LINUX_BY_NAME = new Map<string, number>();
@@ -211,9 +208,7 @@ export function linuxErrno(name: string): number | undefined {
  */
 export function wasiErrnoFromName(name: string): number | undefined {
   const canonical = ALIASES[name] ?? name;
-  return Object.hasOwn(WASI_TABLE, canonical)
-    ? WASI_TABLE[canonical as ErrnoName][0]
-    : undefined;
+  return Object.hasOwn(WASI_TABLE, canonical) ? WASI_TABLE[canonical as ErrnoName][0] : undefined;
 }
 
 const NAME_BY_LINUX = new Map<number, string>();

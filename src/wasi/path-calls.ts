@@ -177,7 +177,11 @@ export abstract class PathCalls extends FdCalls {
       const listed = d.dir.list();
       if (typeof listed === "number") return FdCalls.status(listed);
       const own = d.dir.stat(".", true);
-      entries = withDots(listed, { name: ".", filetype: FILETYPE_DIRECTORY, ino: typeof own === "number" ? 0n : own.ino });
+      entries = withDots(listed, {
+        name: ".",
+        filetype: FILETYPE_DIRECTORY,
+        ino: typeof own === "number" ? 0n : own.ino,
+      });
       this.listings.set(d.dir, entries);
     }
     const bytes = encodeDirents(entries, cookie < 0n ? 0n : cookie, bufLen);

@@ -21,7 +21,8 @@ const CLOCK_THREAD_CPUTIME_ID = 3;
 /** The clock's time in nanoseconds, as the host's clock_time_get reports it; undefined for an unknown clock. */
 function clockNow(id: number): number | undefined {
   if (id === CLOCK_REALTIME) return Date.now() * 1e6;
-  if (id === CLOCK_MONOTONIC || id === CLOCK_PROCESS_CPUTIME_ID || id === CLOCK_THREAD_CPUTIME_ID) return performance.now() * 1e6;
+  if (id === CLOCK_MONOTONIC || id === CLOCK_PROCESS_CPUTIME_ID || id === CLOCK_THREAD_CPUTIME_ID)
+    return performance.now() * 1e6;
   return undefined;
 }
 
@@ -56,7 +57,11 @@ export function pollOneoff(memory: () => WebAssembly.Memory | undefined) {
     count >>>= 0;
     const dv = new DataView(mem.buffer);
     if (count === 0) return E.EINVAL;
-    if (inPtr + count * SUBSCRIPTION_SIZE > dv.byteLength || outPtr + count * EVENT_SIZE > dv.byteLength || neventsPtr + 4 > dv.byteLength)
+    if (
+      inPtr + count * SUBSCRIPTION_SIZE > dv.byteLength ||
+      outPtr + count * EVENT_SIZE > dv.byteLength ||
+      neventsPtr + 4 > dv.byteLength
+    )
       return E.EFAULT;
     const events: { userdata: bigint; error: number; type: number }[] = [];
     let soonest = Number.POSITIVE_INFINITY;
@@ -87,7 +92,9 @@ export function pollOneoff(memory: () => WebAssembly.Memory | undefined) {
     if (events.length === 0 && clocks.length > 0) {
       block(soonest - performance.now());
       const now = performance.now();
-      for (const c of clocks) if (c.deadlineMs <= now || c.deadlineMs === soonest) events.push({ userdata: c.userdata, error: c.error, type: EVENTTYPE_CLOCK });
+      for (const c of clocks)
+        if (c.deadlineMs <= now || c.deadlineMs === soonest)
+          events.push({ userdata: c.userdata, error: c.error, type: EVENTTYPE_CLOCK });
     }
     const out = new DataView(mem.buffer);
     new Uint8Array(mem.buffer, outPtr, events.length * EVENT_SIZE).fill(0);

@@ -41,7 +41,10 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
   const host = new WasiHost(options);
   const imports = host.imports();
   let memory: WebAssembly.Memory | undefined;
-  const wasi = { poll_oneoff: pollOneoff(() => memory), ...(imports.wasi_snapshot_preview1 as Record<string, unknown>) };
+  const wasi = {
+    poll_oneoff: pollOneoff(() => memory),
+    ...(imports.wasi_snapshot_preview1 as Record<string, unknown>),
+  };
   imports.wasi_snapshot_preview1 = wasi as WebAssembly.ModuleImports;
   // What WASI lacks and wasm/posix needs: dup(2) (posix/dup.c).
   const anymmap: Record<string, (...args: number[]) => number> = {
@@ -52,7 +55,10 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === "env" && imp.kind === "function" && imp.name.startsWith("__syscall_")) {
       env[imp.name] = () => -WASI_ERRNO.ENOSYS;
-    } else if (!(imp.module === "wasi_snapshot_preview1" && imp.name in wasi) && !(imp.module === "anymmap" && imp.name in anymmap)) {
+    } else if (
+      !(imp.module === "wasi_snapshot_preview1" && imp.name in wasi) &&
+      !(imp.module === "anymmap" && imp.name in anymmap)
+    ) {
       missing.push(`${imp.module}.${imp.name}`);
     }
   }
@@ -66,12 +72,18 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
   try {
     instance = new WebAssembly.Instance(module, { ...imports, env, anymmap });
   } catch (e) {
-    return { status: EXIT_CANNOT_RUN, error: `cannot instantiate the program: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      status: EXIT_CANNOT_RUN,
+      error: `cannot instantiate the program: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   const exports = instance.exports as { memory?: WebAssembly.Memory; _start?: () => void };
   const _start = exports._start;
   if (!(exports.memory instanceof WebAssembly.Memory) || typeof _start !== "function") {
-    return { status: EXIT_CANNOT_RUN, error: "not a WASI command: it exports no memory or no _start (build it with `anymmap cc`)" };
+    return {
+      status: EXIT_CANNOT_RUN,
+      error: "not a WASI command: it exports no memory or no _start (build it with `anymmap cc`)",
+    };
   }
   memory = exports.memory;
   host.setMemory(memory);

@@ -48,12 +48,16 @@ self.postMessage("ready");
 `;
 
 function start(): { worker: WorkerLike; next: () => Promise<unknown> } {
-  const worker = new g.Worker(g.URL.createObjectURL(new g.Blob([WORKER], { type: "text/javascript" })), { type: "module" });
+  const worker = new g.Worker(g.URL.createObjectURL(new g.Blob([WORKER], { type: "text/javascript" })), {
+    type: "module",
+  });
   const queue: unknown[] = [];
   const waiting: Array<(v: unknown) => void> = [];
   worker.onmessage = ({ data }) => (waiting.length > 0 ? waiting.shift()!(data) : queue.push(data));
-  worker.onerror = (e) => (waiting.length > 0 ? waiting.shift()!({ error: e.message }) : queue.push({ error: e.message }));
-  const next = () => (queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiting.push(resolve)));
+  worker.onerror = (e) =>
+    waiting.length > 0 ? waiting.shift()!({ error: e.message }) : queue.push({ error: e.message });
+  const next = () =>
+    queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiting.push(resolve));
   return { worker, next };
 }
 

@@ -37,7 +37,9 @@ export function freshPath(name = "file"): string {
 }
 
 /** Runs `fn`, expecting an MmapError; returns it (or throws what was thrown instead). */
-export async function rejection(fn: () => unknown): Promise<{ code: string; syscall: string; message: string; name: string }> {
+export async function rejection(
+  fn: () => unknown,
+): Promise<{ code: string; syscall: string; message: string; name: string }> {
   try {
     await fn();
   } catch (e) {

@@ -67,7 +67,14 @@ export function register(file: string, load: () => Promise<unknown>): void {
       await load();
       results = await run({ skip });
     } catch (e) {
-      results = [{ name: "(loading the file)", state: "failed", ms: 0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }];
+      results = [
+        {
+          name: "(loading the file)",
+          state: "failed",
+          ms: 0,
+          error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        },
+      ];
     } finally {
       try {
         teardownFixtures();

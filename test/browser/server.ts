@@ -53,8 +53,17 @@ const remoteRequests = new Map<string, number>();
  * says so), resized.bin reports another total size (and has no ETag or
  * Last-Modified), and hanging.bin never answers.
  */
-function remote(name: string, range: string | undefined, headers: Record<string, string>, res: import("node:http").ServerResponse): void {
-  if (!["range.bin", "norange.bin", "flaky.bin", "changing.bin", "shifted.bin", "resized.bin", "hanging.bin"].includes(name)) {
+function remote(
+  name: string,
+  range: string | undefined,
+  headers: Record<string, string>,
+  res: import("node:http").ServerResponse,
+): void {
+  if (
+    !["range.bin", "norange.bin", "flaky.bin", "changing.bin", "shifted.bin", "resized.bin", "hanging.bin"].includes(
+      name,
+    )
+  ) {
     res.writeHead(404, headers);
     res.end("not found");
     return;
@@ -87,7 +96,10 @@ function remote(name: string, range: string | undefined, headers: Record<string,
 }
 
 /** Starts the server on 127.0.0.1 and a free port; resolves to its origin and a stop function. */
-export async function startServer({ root = ROOT, served = ["dist", ".tmp/browser", ".tmp/c-corpus", "examples/c"] }: ServeOptions = {}): Promise<{
+export async function startServer({
+  root = ROOT,
+  served = ["dist", ".tmp/browser", ".tmp/c-corpus", "examples/c"],
+}: ServeOptions = {}): Promise<{
   origin: string;
   close(): Promise<void>;
 }> {

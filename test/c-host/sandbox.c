@@ -11,7 +11,11 @@
 static void try(const char *path) {
   errno = 0;
   int fd = open(path, O_RDONLY);
-  printf("%s: %s\n", path, fd >= 0 ? "opened" : errno == EACCES ? "EACCES" : errno == ENOENT ? "ENOENT" : "other");
+  printf("%s: %s\n", path,
+         fd >= 0           ? "opened"
+         : errno == EACCES ? "EACCES"
+         : errno == ENOENT ? "ENOENT"
+                           : "other");
   if (fd >= 0) close(fd);
 }
 
@@ -25,7 +29,8 @@ int main(int argc, char **argv) {
   try("/etc/passwd");
   struct stat st;
   printf("stat /data: %d\n", stat("/data", &st) == 0 && S_ISDIR(st.st_mode));
-  printf("argc %d argv1 %s env %s\n", argc, argc > 1 ? argv[1] : "-", getenv("ANYMMAP_TEST_VAR") ? getenv("ANYMMAP_TEST_VAR") : "unset");
+  printf("argc %d argv1 %s env %s\n", argc, argc > 1 ? argv[1] : "-",
+         getenv("ANYMMAP_TEST_VAR") ? getenv("ANYMMAP_TEST_VAR") : "unset");
   char line[64] = {0};
   printf("stdin: %s", fgets(line, sizeof line, stdin) ? line : "EOF\n");
   return 5;

@@ -68,12 +68,22 @@ export interface Program {
  * from a `corpus-runs: a b | c` line in the source (default: one run, no
  * arguments).
  */
-export function build(source: string, options: { extraSources?: string[]; cflags?: string[]; ldflags?: string[] } = {}): Program {
+export function build(
+  source: string,
+  options: { extraSources?: string[]; cflags?: string[]; ldflags?: string[] } = {},
+): Program {
   const name = path.basename(source, ".c");
   const sources = [source, ...(options.extraSources ?? [])];
   const cflags = options.cflags ?? [];
-  const headers = fs.readdirSync(path.dirname(source)).filter((f) => f.endsWith(".h")).map((f) => path.join(path.dirname(source), f));
-  const engine = [...treeFiles(path.join(root, "wasm", "src")), ...treeFiles(path.join(root, "wasm", "posix")), ...treeFiles(path.join(root, "wasm", "include"))];
+  const headers = fs
+    .readdirSync(path.dirname(source))
+    .filter((f) => f.endsWith(".h"))
+    .map((f) => path.join(path.dirname(source), f));
+  const engine = [
+    ...treeFiles(path.join(root, "wasm", "src")),
+    ...treeFiles(path.join(root, "wasm", "posix")),
+    ...treeFiles(path.join(root, "wasm", "include")),
+  ];
   const key = hashOf([...sources, ...headers], cflags.join(" "));
   fs.mkdirSync(cache, { recursive: true });
   const native = path.join(cache, `${name}-${key}.native`);
@@ -85,7 +95,12 @@ export function build(source: string, options: { extraSources?: string[]; cflags
   }
   if (!fs.existsSync(wasm)) {
     const tmp = `${wasm}.${process.pid}.wasm`;
-    check(spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, "-o", tmp, ...sources], { env: { ...process.env, ANYMMAP_CACHE: path.join(cache, "core") } }), `anymmap cc ${name}`);
+    check(
+      spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, "-o", tmp, ...sources], {
+        env: { ...process.env, ANYMMAP_CACHE: path.join(cache, "core") },
+      }),
+      `anymmap cc ${name}`,
+    );
     fs.renameSync(tmp, wasm);
   }
   const text = fs.readFileSync(source, "utf8");
@@ -106,7 +121,12 @@ const GUEST_DIR = "/work";
  * What a program printed on stdout and how each run exited, as one text.
  * "@DIR@" in an argument is the run directory's absolute path (`dirName`).
  */
-function transcript(dir: string, dirName: string, run: (args: string[]) => ReturnType<typeof spawnSync>, p: Program): string {
+function transcript(
+  dir: string,
+  dirName: string,
+  run: (args: string[]) => ReturnType<typeof spawnSync>,
+  p: Program,
+): string {
   for (const f of p.fixtures) fs.copyFileSync(f, path.join(dir, path.basename(f)));
   let out = "";
   for (const args of p.runs) {
@@ -139,7 +159,13 @@ export function runWasm(p: Program, runtime: Runtime): string {
       case "deno":
         return spawnSync(
           deno,
-          ["run", `--allow-read=${root},${dir}`, `--allow-write=${dir}`, path.join(root, "dist", "run-deno.js"), ...tail(args)],
+          [
+            "run",
+            `--allow-read=${root},${dir}`,
+            `--allow-write=${dir}`,
+            path.join(root, "dist", "run-deno.js"),
+            ...tail(args),
+          ],
           spawnOptions,
         );
       case "bun":

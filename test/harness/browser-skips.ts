@@ -11,7 +11,8 @@
  * the entries below are the ones where that error is caught and compared
  * by the test, so the runner cannot tell.
  */
-const SYNC_PATH = "maps a fixture path synchronously (mmapSync(path)) to check an argument error; the main thread has no synchronous file access, so the open fails first";
+const SYNC_PATH =
+  "maps a fixture path synchronously (mmapSync(path)) to check an argument error; the main thread has no synchronous file access, so the open fails first";
 
 export const BROWSER_SKIPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "chromium-worker": {},

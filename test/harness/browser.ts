@@ -17,7 +17,19 @@ import * as anymmap from "../../dist/browser.js";
 
 import type { Fixtures } from "./fixtures.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectBytes, expectMmapError, it, itPartly, test } from "./portable.js";
+export {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  expectBytes,
+  expectMmapError,
+  it,
+  itPartly,
+  test,
+} from "./portable.js";
 export { anymmap };
 export { LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./helpers.js";
 
@@ -73,7 +85,8 @@ function withFile<T>(path: string, flags: number, body: (id: number) => T): T {
   }
 }
 
-const bytesOf = (contents: Uint8Array | string) => (typeof contents === "string" ? new TextEncoder().encode(contents) : contents);
+const bytesOf = (contents: Uint8Array | string) =>
+  typeof contents === "string" ? new TextEncoder().encode(contents) : contents;
 
 /** File fixtures over OPFS: the only file-system access spec files have. */
 export const fx: Fixtures = {

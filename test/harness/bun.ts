@@ -8,7 +8,22 @@ import * as anymmap from "../../dist/bun.js";
 import { hostFixtures } from "./fixtures.js";
 import { afterAll } from "./portable.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectBytes, expectMmapError, it, itPartly, LINUX_ERRNO, mmapErrorOf, PAGE, pattern } from "./portable.js";
+export {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  expectBytes,
+  expectMmapError,
+  it,
+  itPartly,
+  LINUX_ERRNO,
+  mmapErrorOf,
+  PAGE,
+  pattern,
+} from "./portable.js";
 export { anymmap };
 
 /** File fixtures: the only file-system access spec files have. */

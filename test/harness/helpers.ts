@@ -115,15 +115,26 @@ export function assertions(expect: ExpectLike): Assertions {
       if (i < expected.length) {
         const from = Math.max(0, i - 8);
         const to = Math.min(expected.length, i + 24);
-        expect(Array.from(actual.subarray(from, to)), `${what} differ from offset ${i} (showing ${from}..${to})`).toEqual(
-          Array.from(expected.subarray(from, to)),
-        );
+        expect(
+          Array.from(actual.subarray(from, to)),
+          `${what} differ from offset ${i} (showing ${from}..${to})`,
+        ).toEqual(Array.from(expected.subarray(from, to)));
       }
     },
     expectMmapError(fn, code, syscall) {
       const e = mmapErrorOf(fn);
-      const seen = { code: e.code, errno: e.errno, ...(syscall === undefined ? {} : { syscall: e.syscall }), hasMessage: e.message.length > 0 };
-      const wanted = { code, errno: LINUX_ERRNO[code], ...(syscall === undefined ? {} : { syscall }), hasMessage: true };
+      const seen = {
+        code: e.code,
+        errno: e.errno,
+        ...(syscall === undefined ? {} : { syscall: e.syscall }),
+        hasMessage: e.message.length > 0,
+      };
+      const wanted = {
+        code,
+        errno: LINUX_ERRNO[code],
+        ...(syscall === undefined ? {} : { syscall }),
+        hasMessage: true,
+      };
       expect(seen, `MmapError: ${e.message}`).toEqual(wanted);
       return e;
     },
@@ -145,7 +156,9 @@ export interface ItLike {
  * that the checks a backend cannot make are never counted as passed. A test
  * made of such checks only is `it.skipIf(!observable)` instead.
  */
-export function partialTests(it: ItLike): (observable: boolean, reason: string) => (name: string, body: (checks: boolean) => unknown) => void {
+export function partialTests(
+  it: ItLike,
+): (observable: boolean, reason: string) => (name: string, body: (checks: boolean) => unknown) => void {
   return (observable, reason) => (name, body) => {
     it(name, () => body(observable));
     if (!observable) it.skip(`${name} (${reason})`, () => body(true));

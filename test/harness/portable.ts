@@ -285,7 +285,8 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
       }
       await call(t.fn!, timeoutMs, "test");
       const state = getState(expect);
-      if (state.isExpectingAssertions && state.assertionCalls === 0) throw new Error("expected any number of assertion, but got none (expect.hasAssertions())");
+      if (state.isExpectingAssertions && state.assertionCalls === 0)
+        throw new Error("expected any number of assertion, but got none (expect.hasAssertions())");
     } catch (e) {
       failed = true;
       error = e;

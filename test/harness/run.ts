@@ -36,7 +36,14 @@ try {
   results = await run({ skip });
 } catch (e) {
   // The file did not even load: one failure that says why.
-  results = [{ name: "(loading the file)", state: "failed", ms: 0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }];
+  results = [
+    {
+      name: "(loading the file)",
+      state: "failed",
+      ms: 0,
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    },
+  ];
 }
 const ms = Math.round(performance.now() - start);
 
@@ -48,7 +55,9 @@ for (const r of results) {
 for (const r of results) {
   if (r.state === "passed" && r.ms >= 1000) console.log(`  slow ${name} > ${r.name} (${r.ms} ms)`);
 }
-console.log(`${name}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${anymmap.info().runtime}, ${ms} ms)`);
+console.log(
+  `${name}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${anymmap.info().runtime}, ${ms} ms)`,
+);
 const report = {
   file: name,
   runtime,

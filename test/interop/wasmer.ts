@@ -58,7 +58,9 @@ export async function runUnderWasmer(wasmer: WasmerModule, wasm: ArrayBuffer | U
   const imports = wasi.getImports(module);
   const instance = new WebAssembly.Instance(module, imports);
   wasi.instantiate(instance, {});
-  const core = instance.exports as Record<string, (...a: Array<number | bigint>) => number> & { memory: WebAssembly.Memory };
+  const core = instance.exports as Record<string, (...a: Array<number | bigint>) => number> & {
+    memory: WebAssembly.Memory;
+  };
   core._initialize!();
   const memory = () => new Uint8Array(core.memory.buffer);
   const io = core.anymmap_io_buffer!() >>> 0;
@@ -67,7 +69,7 @@ export async function runUnderWasmer(wasmer: WasmerModule, wasm: ArrayBuffer | U
   wasi.fs.open("/data.bin", { read: true, write: true, create: true }).write(data);
 
   // wasmer preopens more than one directory; the file is reachable from one of them.
-  const call = (imports.wasi_snapshot_preview1 as Record<string, WasiCall>);
+  const call = imports.wasi_snapshot_preview1 as Record<string, WasiCall>;
   const name = new TextEncoder().encode("data.bin");
   memory().set(name, io);
   let fd = -1;
@@ -114,7 +116,9 @@ export async function runUnderWasmer(wasmer: WasmerModule, wasm: ArrayBuffer | U
 
   const anon = core.anymmap_mmap_lazy!(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0n) >>> 0;
   if (anon !== 0xffffffff && core.anymmap_touch!(anon, 2 * PAGE, ACCESS_WRITE) === 0) {
-    const zero = memory().subarray(anon, anon + 2 * PAGE).every((x) => x === 0);
+    const zero = memory()
+      .subarray(anon, anon + 2 * PAGE)
+      .every((x) => x === 0);
     memory()[anon + PAGE] = 9;
     facts.anonymousZeroThenWritable = zero && memory()[anon + PAGE] === 9;
     core.munmap!(anon, 2 * PAGE);

@@ -37,7 +37,11 @@ const mapOp: fc.Arbitrary<Op> = fc.record({
   via: fc.constantFrom("rw", "rw", "ro", "path") as fc.Arbitrary<"rw" | "ro" | "path">,
   file: fileIndex,
   offPages: fc.nat({ max: 4 }),
-  len: fc.oneof({ weight: 6, arbitrary: byteCount(6) }, { weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant(0) }),
+  len: fc.oneof(
+    { weight: 6, arbitrary: byteCount(6) },
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constant(0) },
+  ),
   prot,
   badOffset: fc.nat({ max: 29 }).map((r) => r === 0),
 });
@@ -127,7 +131,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("truncate" as const),
       file: fileIndex,
-      size: fc.oneof(fc.integer({ min: 0, max: 8 }).map((n) => n * PAGE), fc.integer({ min: 0, max: 8 * PAGE })),
+      size: fc.oneof(
+        fc.integer({ min: 0, max: 8 }).map((n) => n * PAGE),
+        fc.integer({ min: 0, max: 8 * PAGE }),
+      ),
       ro: fc.nat({ max: 9 }).map((r) => r === 0),
       eof: fc.boolean(),
     }),
@@ -172,7 +179,10 @@ export function scenarioArb(maxOps: number): fc.Arbitrary<Scenario> {
     files: fc.array(fileSpec, { minLength: 2, maxLength: 3 }),
     // A few mappings first, so that mapping operations have something to work on from the start.
     ops: fc
-      .tuple(fc.array(mapOp, { minLength: 1, maxLength: 3 }), fc.array(opArb, { minLength: 0, maxLength: maxOps - 3, size: "max" }))
+      .tuple(
+        fc.array(mapOp, { minLength: 1, maxLength: 3 }),
+        fc.array(opArb, { minLength: 0, maxLength: maxOps - 3, size: "max" }),
+      )
       .map(([maps, rest]) => [...maps, ...rest]),
   });
 }

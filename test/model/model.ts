@@ -67,13 +67,28 @@ export type Op =
       badOffset: boolean;
     }
   /** eof: `off` is taken relative to the end of the file (within a page either side of it). */
-  | { t: "write"; m: number; off: number; len: number; clip: boolean; seed: number; how: "api" | "view" | "bytes"; eof?: boolean }
+  | {
+      t: "write";
+      m: number;
+      off: number;
+      len: number;
+      clip: boolean;
+      seed: number;
+      how: "api" | "view" | "bytes";
+      eof?: boolean;
+    }
   | { t: "read"; m: number; off: number; len: number; clip: boolean; how: "read" | "view" | "bytes"; eof?: boolean }
   | { t: "msync"; m: number; flags: MsyncFlags; offPages: number; lenPages: number | null }
   | { t: "munmap"; m: number; whole: boolean; offPages: number; lenPages: number }
   | { t: "mprotect"; m: number; prot: ProtName; offPages: number; lenPages: number | null }
   | { t: "mremap"; m: number; len: number; maymove: boolean }
-  | { t: "madvise"; m: number; advice: "dontneed" | "willneed" | "random" | "sequential" | "normal"; offPages: number; lenPages: number | null }
+  | {
+      t: "madvise";
+      m: number;
+      advice: "dontneed" | "willneed" | "random" | "sequential" | "normal";
+      offPages: number;
+      lenPages: number | null;
+    }
   /** eof: `size`/`pos` is taken relative to the current end of the file (within a page either side of it). */
   | { t: "truncate"; file: number; size: number; ro: boolean; eof?: boolean }
   | { t: "pwrite"; file: number; pos: number; len: number; seed: number; ro: boolean; eof?: boolean }
@@ -188,7 +203,11 @@ export interface RunOptions {
 
 /** Runs a scenario; throws a Divergence (with the op and what differed) at the first mismatch. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunStats {
-  const runner = new Runner(scenario, options.tolerate ?? new Set(Object.keys(KNOWN_BUGS) as KnownBug[]), options.space);
+  const runner = new Runner(
+    scenario,
+    options.tolerate ?? new Set(Object.keys(KNOWN_BUGS) as KnownBug[]),
+    options.space,
+  );
   try {
     runner.run();
   } finally {
@@ -303,11 +322,14 @@ class Runner {
     const to = Math.min(f.size, m.fileOff + off + len);
     if (to <= from) return;
     const disk = fx.readRange(f.path, from, to - from);
-    if (disk.length !== to - from) this.fail(`${what}: file ${m.file} ends at ${from + disk.length} on disk; the model says ${f.size}`);
+    if (disk.length !== to - from)
+      this.fail(`${what}: file ${m.file} ends at ${from + disk.length} on disk; the model says ${f.size}`);
     for (let k = 0; k < disk.length; k++) {
       if (!f.known[from + k]) continue;
       if (disk[k] !== f.cache[from + k]) {
-        this.fail(`${what}: file ${m.file} byte ${from + k} on disk is ${disk[k]}, expected ${f.cache[from + k]} (mapping #${m.id})`);
+        this.fail(
+          `${what}: file ${m.file} byte ${from + k} on disk is ${disk[k]}, expected ${f.cache[from + k]} (mapping #${m.id})`,
+        );
       }
     }
     this.stats.checkedBytes += disk.length;
@@ -402,7 +424,8 @@ class Runner {
     const end = pagesOf(off + len);
     const pages = m.pages.slice(first, end);
     if (pages.some((p) => !p.mapped)) return { errors: new Set(["EFAULT"]), success: false };
-    if (pages.some((p) => !p.layered && (p.prot & need) !== need)) return { errors: new Set(["EACCES"]), success: false };
+    if (pages.some((p) => !p.layered && (p.prot & need) !== need))
+      return { errors: new Set(["EACCES"]), success: false };
     const errors = new Set<string>();
     if (pages.some((p) => p.layered)) {
       errors.add("EACCES");
@@ -488,7 +511,13 @@ class Runner {
       const mine = m.pages[fp - fp0]!;
       const theirs = o.pages[fp - o.fileOff / PAGE]!;
       if (!mine.mapped) continue;
-      if (mine.prot !== theirs.prot || mine.advice !== theirs.advice || m.maywrite !== o.maywrite || mine.layered || theirs.layered) {
+      if (
+        mine.prot !== theirs.prot ||
+        mine.advice !== theirs.advice ||
+        m.maywrite !== o.maywrite ||
+        mine.layered ||
+        theirs.layered
+      ) {
         mine.layered = true;
         theirs.layered = true;
       }
@@ -497,7 +526,16 @@ class Runner {
 
   private newPage(m: Pick<MMapping, "type">, prot: number): MPage {
     if (m.type === "anon") {
-      return { mapped: true, prot, advice: "normal", layered: false, state: "own", data: new Uint8Array(PAGE), known: new Uint8Array(PAGE).fill(1), mayFault: false };
+      return {
+        mapped: true,
+        prot,
+        advice: "normal",
+        layered: false,
+        state: "own",
+        data: new Uint8Array(PAGE),
+        known: new Uint8Array(PAGE).fill(1),
+        mayFault: false,
+      };
     }
     return { mapped: true, prot, advice: "normal", layered: false, state: "follow", mayFault: false };
   }
@@ -575,12 +613,24 @@ class Runner {
     const prot = PROT[op.prot];
     if (op.type === "anon") {
       const length = op.len ?? PAGE;
-      const outcome: Outcome = length === 0 ? { errors: new Set(["EINVAL"]), success: false } : { errors: new Set(), success: true };
+      const outcome: Outcome =
+        length === 0 ? { errors: new Set(["EINVAL"]), success: false } : { errors: new Set(), success: true };
       const r = this.expect(outcome, () =>
         this.space.mmapSync(null, { length, prot: op.prot, flags: op.anonShared ? "shared" : "private" }),
       );
       if (r.ok) {
-        const m: MMapping = { id: this.nextId++, real: r.value, type: "anon", file: -1, fileOff: 0, length, pages: [], maywrite: true, touched: false, anonShared: op.anonShared };
+        const m: MMapping = {
+          id: this.nextId++,
+          real: r.value,
+          type: "anon",
+          file: -1,
+          fileOff: 0,
+          length,
+          pages: [],
+          maywrite: true,
+          touched: false,
+          anonShared: op.anonShared,
+        };
         for (let p = 0; p < pagesOf(length); p++) m.pages.push(this.newPage(m, prot));
         this.live.push(m);
       }
@@ -608,7 +658,7 @@ class Runner {
     const length = op.len ?? f.size - offset;
     if (op.len === 0) no("EINVAL");
     if (op.len === null && f.size - offset <= 0) no("EINVAL");
-    if (shared && op.via === "ro" && (prot & WRITE)) no("EACCES");
+    if (shared && op.via === "ro" && prot & WRITE) no("EACCES");
     const maywrite = !shared || op.via === "rw" || (op.via === "path" && (prot & WRITE) !== 0);
     const fp0 = op.offPages;
     if (success && shared && this.sharedOverlaps(null, fi, fp0, fp0 + pagesOf(length)).length) {
@@ -616,11 +666,27 @@ class Runner {
       errors.add("ENOMEM");
     }
     const r = this.expect({ errors, success }, () =>
-      this.space.mmapSync(source as never, { prot: op.prot, flags: op.type, offset, ...(op.len === null ? {} : { length: op.len }) }),
+      this.space.mmapSync(source as never, {
+        prot: op.prot,
+        flags: op.type,
+        offset,
+        ...(op.len === null ? {} : { length: op.len }),
+      }),
     );
     if (r.ok) {
       if (r.value.length !== length) this.fail(`mapped ${r.value.length} bytes, expected ${length}`);
-      const m: MMapping = { id: this.nextId++, real: r.value, type: op.type, file: fi, fileOff: offset, length, pages: [], maywrite, touched: false, anonShared: false };
+      const m: MMapping = {
+        id: this.nextId++,
+        real: r.value,
+        type: op.type,
+        file: fi,
+        fileOff: offset,
+        length,
+        pages: [],
+        maywrite,
+        touched: false,
+        anonShared: false,
+      };
       for (let p = 0; p < pagesOf(length); p++) m.pages.push(this.newPage(m, prot));
       if (pagesOf(offset + length) > CAP_PAGES) throw new Error("model capacity exceeded");
       this.live.push(m);
@@ -701,7 +767,8 @@ class Runner {
     if (!m) return false;
     let [off, len] = this.accessRange(m, op.off, op.len, op.clip, op.eof);
     if (op.how === "bytes") [off, len] = [0, m.length];
-    const outcome = off + len > m.length ? { errors: new Set(["EINVAL"]), success: false } : this.accessOutcome(m, off, len, READ);
+    const outcome =
+      off + len > m.length ? { errors: new Set(["EINVAL"]), success: false } : this.accessOutcome(m, off, len, READ);
     m.touched = true;
     const r = this.expect(outcome, () => {
       if (op.how === "read") return m.real.read(off, len);
@@ -725,8 +792,8 @@ class Runner {
     let outcome: Outcome;
     if (op.flags === "sync|async") {
       outcome = { errors: new Set(["EINVAL"]), success: false };
-    }
-    else if (m.pages.slice(first, end).some((p) => !p.mapped)) outcome = { errors: new Set(["ENOMEM"]), success: false };
+    } else if (m.pages.slice(first, end).some((p) => !p.mapped))
+      outcome = { errors: new Set(["ENOMEM"]), success: false };
     else outcome = { errors: new Set(), success: true };
     const r = this.expect(outcome, () => m.real.msync(op.flags, off, op.lenPages === null ? undefined : len));
     // Every flag writes the range's dirty pages back (MS_ASYNC as well: anymmap writes at once). MS_INVALIDATE
@@ -778,14 +845,16 @@ class Runner {
     if (pages.some((p) => !p.mapped)) {
       errors.add("ENOMEM");
       success = false;
-    } else if ((prot & WRITE) && m.type === "shared") {
+    } else if (prot & WRITE && m.type === "shared") {
       if (pages.some((p) => p.layered)) errors.add("EACCES");
       else if (!m.maywrite) {
         errors.add("EACCES");
         success = false;
       }
     }
-    const r = this.expect({ errors, success }, () => m.real.mprotect(op.prot, off, op.lenPages === null ? undefined : len));
+    const r = this.expect({ errors, success }, () =>
+      m.real.mprotect(op.prot, off, op.lenPages === null ? undefined : len),
+    );
     if (r.ok) {
       for (const p of pages) p.prot = prot;
       if (m.type === "shared") {
@@ -814,7 +883,8 @@ class Runner {
     } else {
       const layered = m.pages.some((p) => p.layered);
       const crowded =
-        m.type === "shared" && this.sharedOverlaps(m, m.file, m.fileOff / PAGE, m.fileOff / PAGE + Math.max(oldN, newN)).length > 0;
+        m.type === "shared" &&
+        this.sharedOverlaps(m, m.file, m.fileOff / PAGE, m.fileOff / PAGE + Math.max(oldN, newN)).length > 0;
       if (layered || crowded) {
         // README: shared pages have one address; mremap of a shared page another mapping maps may give ENOMEM,
         // and layers split anymmap's vmas (EFAULT).
@@ -926,7 +996,8 @@ class Runner {
     const { f, h } = this.handle(op.file, op.ro);
     const fi = op.file % this.files.length;
     const data = pattern(op.len, op.seed);
-    const outcome: Outcome = !h || op.ro ? { errors: new Set(["EBADF"]), success: false } : { errors: new Set(), success: true };
+    const outcome: Outcome =
+      !h || op.ro ? { errors: new Set(["EBADF"]), success: false } : { errors: new Set(), success: true };
     const pos = op.eof ? Math.min(EOF_CAP, Math.max(0, f.size + (op.pos % (2 * PAGE)) - PAGE)) : op.pos;
     const r = this.expect(outcome, () => (h ?? this.closedHandle(f, op.ro)).pwrite(data, pos));
     if (!r.ok) return true;
@@ -951,7 +1022,9 @@ class Runner {
     for (let i = 0; i < n; i++) {
       this.stats.checkedBytes++;
       if (buffer[i] !== f.cache[op.pos + i]) {
-        this.fail(`pread byte ${op.pos + i} of file ${op.file % this.files.length} is ${buffer[i]}, expected ${f.cache[op.pos + i]}`);
+        this.fail(
+          `pread byte ${op.pos + i} of file ${op.file % this.files.length} is ${buffer[i]}, expected ${f.cache[op.pos + i]}`,
+        );
       }
     }
     return true;

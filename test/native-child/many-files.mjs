@@ -15,7 +15,7 @@ const descriptors = () => readdirSync("/proc/self/fd").length;
 const out = { runtime };
 try {
   const paths = Array.from({ length: N }, (_, i) => join(dir, `f${i}`));
-  paths.forEach((p, i) => writeFileSync(p, `file ${i}`));
+  for (const [i, p] of paths.entries()) writeFileSync(p, `file ${i}`);
   const space = anymmap.createInstance();
   const before = descriptors();
   const maps = paths.map((p) => space.mmapSync(p, { prot: "rw", flags: "shared", backend: "native" }));

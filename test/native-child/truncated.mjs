@@ -78,7 +78,12 @@ if (mode.startsWith("kill")) {
     const held = mine.view(0, 8 * P);
     const theirs = anymmap.createInstance().openSync(path2, "r+", undefined, "native");
     theirs.truncate(2 * P);
-    out.instance = { below: held[2 * P - 1], past: held[5 * P], report: errorOf(() => mine.view(0, P))?.code ?? null, ok: mine.read(0, 1)[0] };
+    out.instance = {
+      below: held[2 * P - 1],
+      past: held[5 * P],
+      report: errorOf(() => mine.view(0, P))?.code ?? null,
+      ok: mine.read(0, 1)[0],
+    };
     theirs.close();
     mine.munmap();
 

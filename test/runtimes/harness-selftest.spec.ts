@@ -5,7 +5,18 @@
  * exactly those failures, so a green Deno or Bun row cannot come from a
  * runner that misses failures, hooks or async tests.
  */
-import { afterAll, afterEach, anymmap, beforeAll, beforeEach, describe, expect, fx, it, pattern } from "../harness/index.js";
+import {
+  afterAll,
+  afterEach,
+  anymmap,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  fx,
+  it,
+  pattern,
+} from "../harness/index.js";
 
 const log: string[] = [];
 

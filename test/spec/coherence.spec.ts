@@ -3,7 +3,18 @@
  * gives it: every MAP_SHARED mapping of a file, and every descriptor's
  * pread/pwrite, sees the same bytes at once, without msync.
  */
-import { anymmap, beforeEach, describe, expect, expectBytes, expectMmapError, fx, it, PAGE, pattern } from "../harness/index.js";
+import {
+  anymmap,
+  beforeEach,
+  describe,
+  expect,
+  expectBytes,
+  expectMmapError,
+  fx,
+  it,
+  PAGE,
+  pattern,
+} from "../harness/index.js";
 
 // Every test asserts something, on every backend: one that checks nothing fails.
 beforeEach(() => expect.hasAssertions());

@@ -5,7 +5,18 @@
  * for sequential access), and msync/munmap write exactly the pages whose
  * bytes changed.
  */
-import { anymmap, beforeEach, describe, expect, expectBytes, fx, it, itPartly, PAGE, pattern } from "../harness/index.js";
+import {
+  anymmap,
+  beforeEach,
+  describe,
+  expect,
+  expectBytes,
+  fx,
+  it,
+  itPartly,
+  PAGE,
+  pattern,
+} from "../harness/index.js";
 
 // Every test asserts something, on every backend: one that checks nothing fails.
 beforeEach(() => expect.hasAssertions());
@@ -23,7 +34,8 @@ const space = anymmap.createInstance();
  * tests check the bytes only.
  */
 const countsIO = space.backend === "wasm";
-const NO_COUNTERS = "host I/O counters: wasm only, the native backend's paging is the kernel's and invisible to anymmap";
+const NO_COUNTERS =
+  "host I/O counters: wasm only, the native backend's paging is the kernel's and invisible to anymmap";
 
 /** A test of bytes and of host I/O counters: the counter checks are reported skipped where the backend cannot count. */
 const itIO = itPartly(countsIO, NO_COUNTERS);
@@ -174,15 +186,18 @@ describe("dirty pages only: msync and munmap write back exactly the bytes that c
     checkMsync(m, path, expected, data, io);
   });
 
-  itIO("3 scattered pages changed through a read view() of the whole mapping → only their changed bytes written", (io) => {
-    const { data, path, m, expected } = setup(7);
-    const raw = m.view();
-    for (const p of DIRTY) {
-      raw.fill(0x5c, p * PAGE + 100, p * PAGE + 200);
-      expected.fill(0x5c, p * PAGE + 100, p * PAGE + 200);
-    }
-    checkMsync(m, path, expected, data, io);
-  });
+  itIO(
+    "3 scattered pages changed through a read view() of the whole mapping → only their changed bytes written",
+    (io) => {
+      const { data, path, m, expected } = setup(7);
+      const raw = m.view();
+      for (const p of DIRTY) {
+        raw.fill(0x5c, p * PAGE + 100, p * PAGE + 200);
+        expected.fill(0x5c, p * PAGE + 100, p * PAGE + 200);
+      }
+      checkMsync(m, path, expected, data, io);
+    },
+  );
 
   itIO("3 scattered pages changed through per-page write views → only their changed bytes written", (io) => {
     const { data, path, m, expected } = setup(8);
@@ -194,15 +209,18 @@ describe("dirty pages only: msync and munmap write back exactly the bytes that c
     checkMsync(m, path, expected, data, io);
   });
 
-  itIO("3 scattered pages changed through a 'write' view of the whole mapping → only their changed bytes written", (io) => {
-    const { data, path, m, expected } = setup(9);
-    const raw = m.view(0, PAGES * PAGE, "write");
-    for (const p of DIRTY) {
-      raw[p * PAGE + 1] = raw[p * PAGE + 1]! ^ 0x80;
-      expected[p * PAGE + 1] = expected[p * PAGE + 1]! ^ 0x80;
-    }
-    checkMsync(m, path, expected, data, io);
-  });
+  itIO(
+    "3 scattered pages changed through a 'write' view of the whole mapping → only their changed bytes written",
+    (io) => {
+      const { data, path, m, expected } = setup(9);
+      const raw = m.view(0, PAGES * PAGE, "write");
+      for (const p of DIRTY) {
+        raw[p * PAGE + 1] = raw[p * PAGE + 1]! ^ 0x80;
+        expected[p * PAGE + 1] = expected[p * PAGE + 1]! ^ 0x80;
+      }
+      checkMsync(m, path, expected, data, io);
+    },
+  );
 
   itIO("3 scattered pages changed through write() → only their changed bytes written", (io) => {
     const { data, path, m, expected } = setup(10);

@@ -15,7 +15,8 @@ const P = anymmap.pageSize;
  * counted: there the tests check the bytes and what the kernel promises.
  */
 const ownPaging = anymmap.backend === "wasm";
-const OWN_PAGING = "host I/O counters and engine residency: wasm only, the native backend's pages are the kernel's page cache";
+const OWN_PAGING =
+  "host I/O counters and engine residency: wasm only, the native backend's pages are the kernel's page cache";
 /** Tests some of whose checks need ownPaging: those are reported skipped elsewhere, never passed. */
 const itOwnPaging = itPartly(ownPaging, OWN_PAGING);
 

@@ -18,7 +18,8 @@ const zeros = (n: number) => new Uint8Array(n);
  * view then has length 0, and cannot reach any other mapping's bytes).
  */
 const oneMemory = anymmap.backend === "wasm";
-const ONE_MEMORY = "one WebAssembly memory behind every view: wasm only, native views are one ArrayBuffer per mapping over the kernel's pages";
+const ONE_MEMORY =
+  "one WebAssembly memory behind every view: wasm only, native views are one ArrayBuffer per mapping over the kernel's pages";
 /** Tests some of whose checks need oneMemory: those are reported skipped elsewhere, never passed. */
 const itOneMemory = itPartly(oneMemory, ONE_MEMORY);
 
@@ -34,50 +35,53 @@ function onlyZerosOr(view: Uint8Array, fill: number): boolean {
 }
 
 describe("views never go stale", () => {
-  itOneMemory("a view of file A still reads A after 500 MiB more are mapped and touched; memory never grows", (checks) => {
-    const space = anymmap.createInstance();
-    const aData = pattern(256 * 1024, 1);
-    const aPath = fx.file(aData, "A");
-    const a = space.mmapSync(aPath, { prot: "r" });
-    const view = a.bytes;
-    const buffer = view.buffer;
-    const byteLength = buffer.byteLength;
-    expect(byteLength).toBeGreaterThan(0);
-    expect(view).toEqual(aData);
+  itOneMemory(
+    "a view of file A still reads A after 500 MiB more are mapped and touched; memory never grows",
+    (checks) => {
+      const space = anymmap.createInstance();
+      const aData = pattern(256 * 1024, 1);
+      const aPath = fx.file(aData, "A");
+      const a = space.mmapSync(aPath, { prot: "r" });
+      const view = a.bytes;
+      const buffer = view.buffer;
+      const byteLength = buffer.byteLength;
+      expect(byteLength).toBeGreaterThan(0);
+      expect(view).toEqual(aData);
 
-    // 500 MiB more: ten anonymous mappings of 50 MiB, one byte written per page through a view.
-    const more = [];
-    for (let i = 0; i < 10; i++) {
-      const m = space.mmapSync(null, { length: 50 * MiB, prot: "rw" });
-      const w = m.view(0, m.length, "write");
-      for (let off = 0; off < m.length; off += P) w[off] = (off / P + i) & 0xff || 1;
-      more.push(m);
-    }
-    expect(space.info().residentBytes).toBeGreaterThanOrEqual(500 * MiB);
-    // And a file mapping of a 64 MiB file read whole.
-    const bigPath = fx.sparse(64 * MiB, "big");
-    const big = space.mmapSync(bigPath, { prot: "r" });
-    expect(big.bytes[64 * MiB - 1]).toBe(0);
+      // 500 MiB more: ten anonymous mappings of 50 MiB, one byte written per page through a view.
+      const more = [];
+      for (let i = 0; i < 10; i++) {
+        const m = space.mmapSync(null, { length: 50 * MiB, prot: "rw" });
+        const w = m.view(0, m.length, "write");
+        for (let off = 0; off < m.length; off += P) w[off] = (off / P + i) & 0xff || 1;
+        more.push(m);
+      }
+      expect(space.info().residentBytes).toBeGreaterThanOrEqual(500 * MiB);
+      // And a file mapping of a 64 MiB file read whole.
+      const bigPath = fx.sparse(64 * MiB, "big");
+      const big = space.mmapSync(bigPath, { prot: "r" });
+      expect(big.bytes[64 * MiB - 1]).toBe(0);
 
-    expect(view.length).toBe(aData.length);
-    expect(view.buffer.byteLength).toBe(byteLength);
-    expect(view).toEqual(aData);
-    expect(a.read()).toEqual(aData);
-    // The new mappings hold what was written.
-    for (let i = 0; i < more.length; i++) {
-      const r = more[i]!.view(0, more[i]!.length);
-      expect(r[0]).toBe(i & 0xff || 1);
-      expect(r[P]).toBe((1 + i) & 0xff || 1);
-      expect(r[P + 1]).toBe(0);
-      if (checks) expect(r.buffer.byteLength).toBe(byteLength);
-    }
-    // Unmapping it all changes nothing either.
-    for (const m of more) m.munmap();
-    big.munmap();
-    expect(view).toEqual(aData);
-    expect(view.buffer.byteLength).toBe(byteLength);
-    expect(a.bytes.buffer.byteLength).toBe(byteLength);
-  });
+      expect(view.length).toBe(aData.length);
+      expect(view.buffer.byteLength).toBe(byteLength);
+      expect(view).toEqual(aData);
+      expect(a.read()).toEqual(aData);
+      // The new mappings hold what was written.
+      for (let i = 0; i < more.length; i++) {
+        const r = more[i]!.view(0, more[i]!.length);
+        expect(r[0]).toBe(i & 0xff || 1);
+        expect(r[P]).toBe((1 + i) & 0xff || 1);
+        expect(r[P + 1]).toBe(0);
+        if (checks) expect(r.buffer.byteLength).toBe(byteLength);
+      }
+      // Unmapping it all changes nothing either.
+      for (const m of more) m.munmap();
+      big.munmap();
+      expect(view).toEqual(aData);
+      expect(view.buffer.byteLength).toBe(byteLength);
+      expect(a.bytes.buffer.byteLength).toBe(byteLength);
+    },
+  );
 
   it("a view survives mremap of other mappings, MAP_FIXED replacements elsewhere and new instances", () => {
     const space = anymmap.createInstance();
@@ -90,7 +94,11 @@ describe("views never go stale", () => {
     b.mremap(64 * MiB, "maymove");
     b.view(0, b.length, "write")[b.length - 1] = 1;
     space.mmapSync(null, { length: 2 * P, prot: "rw", flags: "private|fixed", address: b.address });
-    anymmap.createInstance().mmapSync(null, { length: 8 * MiB, prot: "rw" }).view(0, 8 * MiB, "write").fill(3);
+    anymmap
+      .createInstance()
+      .mmapSync(null, { length: 8 * MiB, prot: "rw" })
+      .view(0, 8 * MiB, "write")
+      .fill(3);
     expect(view.buffer.byteLength).toBe(byteLength);
     expect(view).toEqual(data);
   });
@@ -254,7 +262,7 @@ describe("a stale view never reaches another mapping, whatever the pattern of fr
   /** Maps A, keeps a view, unmaps A, runs `frees`, maps B and writes through the stale view. */
   function staleWriteReachesB(
     size: number,
-    frees: (space: ReturnType<typeof anymmap.createInstance>) => (() => void) | void,
+    frees: (space: ReturnType<typeof anymmap.createInstance>) => (() => void) | undefined,
   ): void {
     const space = anymmap.createInstance();
     const aPath = fx.sparse(size, "A");

@@ -3,7 +3,20 @@
  * copy-on-write, MAP_FIXED and friends, the errno of every refused call,
  * 64-bit offsets, the end of the file, and descriptors closed while mapped.
  */
-import { anymmap, beforeEach, describe, expect, expectBytes, expectMmapError, fx, it, itPartly, mmapErrorOf, PAGE, pattern } from "../harness/index.js";
+import {
+  anymmap,
+  beforeEach,
+  describe,
+  expect,
+  expectBytes,
+  expectMmapError,
+  fx,
+  it,
+  itPartly,
+  mmapErrorOf,
+  PAGE,
+  pattern,
+} from "../harness/index.js";
 
 // Every test asserts something, on every backend: one that checks nothing fails.
 beforeEach(() => expect.hasAssertions());
@@ -19,7 +32,8 @@ const space = anymmap.createInstance();
  * the bytes and the residency the kernel promises.
  */
 const ownPaging = space.backend === "wasm";
-const OWN_PAGING = "host I/O counters and engine residency: wasm only, the native backend's pages are the kernel's page cache";
+const OWN_PAGING =
+  "host I/O counters and engine residency: wasm only, the native backend's pages are the kernel's page cache";
 /** Tests some of whose checks need ownPaging: those are reported skipped elsewhere, never passed. */
 const itOwnPaging = itPartly(ownPaging, OWN_PAGING);
 
@@ -93,7 +107,10 @@ describe("MAP_SHARED and MAP_PRIVATE file mappings", () => {
   it("MAP_SHARED_VALIDATE given as a number (0x03) maps shared too", () => {
     const data = pattern(PAGE, 4);
     const path = fx.file(data);
-    const m = space.mmapSync(path, { prot: anymmap.PROT_READ | anymmap.PROT_WRITE, flags: anymmap.MAP_SHARED_VALIDATE });
+    const m = space.mmapSync(path, {
+      prot: anymmap.PROT_READ | anymmap.PROT_WRITE,
+      flags: anymmap.MAP_SHARED_VALIDATE,
+    });
     m.write("num", 0);
     m.munmap();
     const expected = data.slice();
@@ -173,7 +190,8 @@ describe("MAP_FIXED and MAP_FIXED_NOREPLACE", () => {
     const m = space.mmapSync(null, { length: 3 * PAGE, prot: "rw" });
     m.write(new Uint8Array(3 * PAGE).fill(0x5a));
     expectMmapError(
-      () => space.mmapSync(null, { length: PAGE, prot: "rw", flags: "private|fixed_noreplace", address: m.address + PAGE }),
+      () =>
+        space.mmapSync(null, { length: PAGE, prot: "rw", flags: "private|fixed_noreplace", address: m.address + PAGE }),
       "EEXIST",
       "mmap",
     );
@@ -212,16 +230,19 @@ describe("MAP_POPULATE", () => {
   });
 
   // Counters and engine residency only: skipped, with the reason, where the backend pages with the kernel.
-  it.skipIf(!ownPaging)(`a mapping without MAP_POPULATE reads nothing in mmap (the control)${ownPaging ? "" : ` (${OWN_PAGING})`}`, () => {
-    const path = fx.file(pattern(16 * PAGE, 9));
-    const handle = space.openSync(path, "r");
-    space.resetHostIO();
-    const m = space.mmapSync(handle, { prot: "r", flags: "shared" });
-    expect(space.hostIO.reads).toBe(0);
-    expect(Array.from(m.mincore())).toEqual(new Array(16).fill(0));
-    m.munmap();
-    handle.close();
-  });
+  it.skipIf(!ownPaging)(
+    `a mapping without MAP_POPULATE reads nothing in mmap (the control)${ownPaging ? "" : ` (${OWN_PAGING})`}`,
+    () => {
+      const path = fx.file(pattern(16 * PAGE, 9));
+      const handle = space.openSync(path, "r");
+      space.resetHostIO();
+      const m = space.mmapSync(handle, { prot: "r", flags: "shared" });
+      expect(space.hostIO.reads).toBe(0);
+      expect(Array.from(m.mincore())).toEqual(new Array(16).fill(0));
+      m.munmap();
+      handle.close();
+    },
+  );
 });
 
 describe("mmap errors, as Linux reports them", () => {

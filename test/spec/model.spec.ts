@@ -24,7 +24,18 @@ describe("anymmap agrees with the model of Linux semantics", () => {
     }
     // The generator must keep reaching the interesting cases.
     expect(totals.ops).toBeGreaterThan(2000);
-    for (const kind of ["map", "write", "read", "msync", "munmap", "mprotect", "mremap", "truncate", "pwrite", "close"]) {
+    for (const kind of [
+      "map",
+      "write",
+      "read",
+      "msync",
+      "munmap",
+      "mprotect",
+      "mremap",
+      "truncate",
+      "pwrite",
+      "close",
+    ]) {
       expect(totals.kinds[kind] ?? 0, kind).toBeGreaterThan(20);
     }
     for (const outcome of ["read:EFAULT", "write:EACCES", "map:EBADF", "mremap:ENOMEM", "msync:ENOMEM"]) {

@@ -102,7 +102,7 @@ describe("mprotect", () => {
     space.mprotect(b.address, 4 * P, anymmap.PROT_READ | anymmap.PROT_WRITE);
     a.write("y", 0);
     b.write("z", 0);
-    expect(new TextDecoder().decode(a.read(0, 1) )).toBe("y");
+    expect(new TextDecoder().decode(a.read(0, 1))).toBe("y");
     expect(new TextDecoder().decode(b.read(0, 1))).toBe("z");
   });
 

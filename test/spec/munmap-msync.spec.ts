@@ -30,7 +30,11 @@ const KINDS: Kind[] = ["anonymous private", "anonymous shared", "file shared", "
 function mapKind(space: ReturnType<typeof anymmap.createInstance>, kind: Kind, seed: number) {
   const data = pattern(8 * P, seed);
   if (kind.startsWith("anonymous")) {
-    const m = space.mmapSync(null, { length: 8 * P, prot: "rw", flags: kind === "anonymous shared" ? "shared" : "private" });
+    const m = space.mmapSync(null, {
+      length: 8 * P,
+      prot: "rw",
+      flags: kind === "anonymous shared" ? "shared" : "private",
+    });
     m.write(data, 0);
     return { m, data, path: undefined as string | undefined };
   }

@@ -6,7 +6,17 @@
  * other's writes, while unmapping and protection stay each side's own, as
  * for a parent and its child after fork(2).
  */
-import { anymmap, beforeAll, beforeEach, describe, expect, expectMmapError, fx, it, pattern } from "../harness/index.js";
+import {
+  anymmap,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  expectMmapError,
+  fx,
+  it,
+  pattern,
+} from "../harness/index.js";
 
 // Every test asserts something, on every backend: one that checks nothing fails.
 beforeEach(() => expect.hasAssertions());
@@ -32,7 +42,12 @@ describe("share() and attach()", () => {
     const data = pattern(3 * P, 1);
     m.write(data, 0);
     const handle = m.share();
-    expect(handle).toMatchObject({ type: "anymmap.shared-memory", backend: anymmap.backend, length: 3 * P, prot: anymmap.PROT_READ | anymmap.PROT_WRITE });
+    expect(handle).toMatchObject({
+      type: "anymmap.shared-memory",
+      backend: anymmap.backend,
+      length: 3 * P,
+      prot: anymmap.PROT_READ | anymmap.PROT_WRITE,
+    });
     const n = child.attach(handle);
     expect(n.backend).toBe(anymmap.backend);
     expect(n.flags).toBe(anymmap.MAP_SHARED | anymmap.MAP_ANONYMOUS);
@@ -173,7 +188,9 @@ describe("what cannot be shared", () => {
     priv.munmap();
     const path = fx.file(pattern(P, 4), "share-file");
     const file = space.mmapSync(path, rw);
-    expect(expectMmapError(() => file.share(), "EINVAL", "share").message).toContain("map the same file MAP_SHARED in the worker");
+    expect(expectMmapError(() => file.share(), "EINVAL", "share").message).toContain(
+      "map the same file MAP_SHARED in the worker",
+    );
     file.munmap();
     const holed = space.mmapSync(null, { length: 3 * P, ...rw });
     holed.munmap(P, P);
@@ -185,13 +202,19 @@ describe("what cannot be shared", () => {
   it("attach() takes only what share() returned", () => {
     const space = sharedSpace();
     const loose = space.attach as (h: unknown) => unknown;
-    for (const bad of [null, undefined, 7, "handle", {}, { type: "other" }]) expectMmapError(() => loose.call(space, bad), "EINVAL", "attach");
+    for (const bad of [null, undefined, 7, "handle", {}, { type: "other" }])
+      expectMmapError(() => loose.call(space, bad), "EINVAL", "attach");
     const m = space.mmapSync(null, { length: P, ...rw });
     const handle = m.share();
     expectMmapError(() => loose.call(space, { ...handle, length: -1 }), "EINVAL", "attach");
     expectMmapError(() => loose.call(space, { ...handle, length: Number.NaN }), "EINVAL", "attach");
     expectMmapError(() => loose.call(space, { ...handle, prot: 99 }), "EINVAL", "attach");
-    for (const broken of [{ lock: undefined }, { lock: [0] }, { fd: "3", buffer: "memory" }, { offset: -1, address: -4096 }]) {
+    for (const broken of [
+      { lock: undefined },
+      { lock: [0] },
+      { fd: "3", buffer: "memory" },
+      { offset: -1, address: -4096 },
+    ]) {
       expectMmapError(() => loose.call(space, { ...handle, ...broken }), "EINVAL", "attach");
     }
     m.munmap();

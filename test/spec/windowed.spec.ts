@@ -159,7 +159,9 @@ describe("windows", () => {
     expect(mmapErrorOf(() => m.msync("bogus")).code).toBe("EINVAL");
     m.munmap();
     expect(mmapErrorOf(() => m.read(0, 1)).code).toBe("EFAULT");
-    expect(mmapErrorOf(() => space.mmapWindowedSync(path, { prot: "rw", flags: "private" })).message).toMatch(/private and writable/);
+    expect(mmapErrorOf(() => space.mmapWindowedSync(path, { prot: "rw", flags: "private" })).message).toMatch(
+      /private and writable/,
+    );
     expect(mmapErrorOf(() => space.mmapWindowedSync(null, {})).code).toBe("EINVAL");
     expect(mmapErrorOf(() => space.mmapWindowedSync(path, { windowSize: 1000 })).code).toBe("EINVAL");
     expect(mmapErrorOf(() => space.mmapWindowedSync(path, { windowSize: W, budget: W })).code).toBe("EINVAL");

@@ -32,7 +32,7 @@
 #define ANYMMAP_PAGE_SIZE 4096
 
 /* anymmap_touch access kinds. */
-#define ANYMMAP_ACCESS_READ 1
+#define ANYMMAP_ACCESS_READ  1
 #define ANYMMAP_ACCESS_WRITE 2
 
 /* Returned by anymmap_touch for pages wholly past the end of the file,
@@ -40,12 +40,11 @@
 #define ANYMMAP_SIGBUS 1000
 
 /* mmap whose file pages are read when anymmap_touch first asks for them. */
-void *anymmap_mmap_lazy(void *addr, size_t length, int prot, int flags, int fd,
-                        off_t offset);
+void *anymmap_mmap_lazy(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
 
 /* mremap without varargs, so that hosts can call it. */
-void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size,
-                     int flags, void *new_address);
+void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int flags,
+                     void *new_address);
 
 /* Makes [addr, addr+length) resident for an access of the given kind and
  * returns 0, or an errno (EFAULT: not mapped; EACCES: protection forbids the

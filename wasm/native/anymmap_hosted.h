@@ -31,14 +31,14 @@
 #include "errno_wasi.h"
 #include "memfs.h"
 
-#define mmap anymmap_hosted_mmap
-#define munmap anymmap_hosted_munmap
-#define msync anymmap_hosted_msync
-#define mprotect anymmap_hosted_mprotect
-#define mremap anymmap_hosted_mremap
-#define madvise anymmap_hosted_madvise
+#define mmap          anymmap_hosted_mmap
+#define munmap        anymmap_hosted_munmap
+#define msync         anymmap_hosted_msync
+#define mprotect      anymmap_hosted_mprotect
+#define mremap        anymmap_hosted_mremap
+#define madvise       anymmap_hosted_madvise
 #define posix_madvise anymmap_hosted_posix_madvise
-#define mincore anymmap_hosted_mincore
+#define mincore       anymmap_hosted_mincore
 
 void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
 int munmap(void *addr, size_t length);
@@ -53,7 +53,7 @@ int mincore(void *addr, size_t length, unsigned char *vec);
 #define ANYMMAP_NATIVE_MEMORY_SIZE (UINT64_C(1) << 32)
 /* The lowest linear address a mapping may take; in WebAssembly, the C heap
  * lies below it. */
-#define ANYMMAP_NATIVE_AREA_START (40u << 20)
+#define ANYMMAP_NATIVE_AREA_START  (40u << 20)
 extern uintptr_t anymmap_base;
 
 /* Reserves linear memory (once) and empties the file system: 0, or -1 when

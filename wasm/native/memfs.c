@@ -71,14 +71,19 @@ int memfs_open(int ino, int readable, int writable, int append) {
   while (entry(num)) num++;
   for (int i = 0; i < MEMFS_MAX_FDS; i++) {
     if (fds[i].in_use) continue;
-    fds[i] = (struct fd_entry){1, (uint8_t)!!readable, (uint8_t)!!writable, (uint8_t)!!append, num, ino};
+    fds[i] = (struct fd_entry){
+        1, (uint8_t) !!readable, (uint8_t) !!writable, (uint8_t) !!append, num, ino};
     return (int)num;
   }
   return -1;
 }
 
-const uint8_t *memfs_data(int ino) { return inodes[ino].data; }
-uint64_t memfs_size(int ino) { return inodes[ino].size; }
+const uint8_t *memfs_data(int ino) {
+  return inodes[ino].data;
+}
+uint64_t memfs_size(int ino) {
+  return inodes[ino].size;
+}
 
 int memfs_fd_info(int32_t fd, int *ino, int *readable, int *writable, int *append) {
   struct fd_entry *e = entry((uint32_t)fd);
@@ -96,8 +101,12 @@ int memfs_open_count(void) {
   return n;
 }
 
-void memfs_fail_reads(uint16_t err) { fail_reads = err; }
-void memfs_fail_writes(uint16_t err) { fail_writes = err; }
+void memfs_fail_reads(uint16_t err) {
+  fail_reads = err;
+}
+void memfs_fail_writes(uint16_t err) {
+  fail_writes = err;
+}
 
 static int resize(struct inode *f, uint64_t size) {
   if (size > MEMFS_MAX_SIZE) return __WASI_ERRNO_FBIG;
@@ -126,7 +135,9 @@ int memfs_write(int ino, const void *buf, size_t len, uint64_t offset) {
   return 0;
 }
 
-int memfs_truncate(int ino, uint64_t size) { return resize(&inodes[ino], size); }
+int memfs_truncate(int ino, uint64_t size) {
+  return resize(&inodes[ino], size);
+}
 
 __wasi_errno_t __wasi_fd_pread(__wasi_fd_t fd, const __wasi_iovec_t *iovs, size_t iovs_len,
                                __wasi_filesize_t offset, __wasi_size_t *nread) {
@@ -192,7 +203,8 @@ __wasi_errno_t __wasi_fd_fdstat_get(__wasi_fd_t fd, __wasi_fdstat_t *stat) {
   stat->fs_rights_base = __WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_SYNC | __WASI_RIGHTS_FD_SEEK |
                          __WASI_RIGHTS_FD_FILESTAT_GET;
   if (e->readable) stat->fs_rights_base |= __WASI_RIGHTS_FD_READ;
-  if (e->writable) stat->fs_rights_base |= __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE;
+  if (e->writable)
+    stat->fs_rights_base |= __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE;
   return 0;
 }
 

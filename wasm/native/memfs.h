@@ -15,9 +15,9 @@
 #include <stdint.h>
 
 #define MEMFS_MAX_FILES 16
-#define MEMFS_MAX_FDS 64
+#define MEMFS_MAX_FDS   64
 /* Larger files are refused with EFBIG, to keep fuzzing memory small. */
-#define MEMFS_MAX_SIZE (UINT64_C(1) << 22)
+#define MEMFS_MAX_SIZE  (UINT64_C(1) << 22)
 
 /* Closes every descriptor and deletes every file. */
 void memfs_reset(void);

@@ -7,7 +7,8 @@
 /* Emscripten has no copy_file_range: a copy through a buffer with the
  * coherent pread/pwrite, with Linux's checks (both regular files, flags 0,
  * no O_APPEND output, no overlap within one file). */
-ssize_t copy_file_range(int fd_in, off_t *off_in, int fd_out, off_t *off_out, size_t len, unsigned flags) {
+ssize_t copy_file_range(int fd_in, off_t *off_in, int fd_out, off_t *off_out, size_t len,
+                        unsigned flags) {
   struct stat in_st, out_st;
   if (flags) return __anymmap_ret(EINVAL);
   if (fstat(fd_in, &in_st) < 0 || fstat(fd_out, &out_st) < 0) return -1;
@@ -39,9 +40,13 @@ ssize_t copy_file_range(int fd_in, off_t *off_in, int fd_out, off_t *off_out, si
     total += (size_t)w;
     if (w < r) break;
   }
-  if (off_in) *off_in += (off_t)total;
-  else (void)lseek(fd_in, in_at + (off_t)total, SEEK_SET);
-  if (off_out) *off_out += (off_t)total;
-  else (void)lseek(fd_out, out_at + (off_t)total, SEEK_SET);
+  if (off_in)
+    *off_in += (off_t)total;
+  else
+    (void)lseek(fd_in, in_at + (off_t)total, SEEK_SET);
+  if (off_out)
+    *off_out += (off_t)total;
+  else
+    (void)lseek(fd_out, out_at + (off_t)total, SEEK_SET);
   return (ssize_t)total;
 }

@@ -14,13 +14,15 @@ int faccessat(int dirfd, const char *path, int amode, int flags) {
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
   if (err) return __anymmap_ret(err);
-  __wasi_lookupflags_t lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
+  __wasi_lookupflags_t lookup =
+      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
   __wasi_filestat_t st;
   err = __wasi_path_filestat_get(dir, lookup, rel, strlen(rel), &st);
   if (err) return __anymmap_ret(err);
   if (st.filetype == __WASI_FILETYPE_DIRECTORY || !(amode & (R_OK | W_OK | X_OK))) return 0;
   if (amode & X_OK) return __anymmap_ret(EACCES);
-  __wasi_rights_t rights = ((amode & R_OK) ? __WASI_RIGHTS_FD_READ : 0) | ((amode & W_OK) ? __WASI_RIGHTS_FD_WRITE : 0);
+  __wasi_rights_t rights =
+      ((amode & R_OK) ? __WASI_RIGHTS_FD_READ : 0) | ((amode & W_OK) ? __WASI_RIGHTS_FD_WRITE : 0);
   __wasi_fd_t fd;
   err = __wasi_path_open(dir, lookup, rel, strlen(rel), 0, rights, 0, 0, &fd);
   if (err) return __anymmap_ret(err);

@@ -39,7 +39,8 @@ static long do_fcntl(int fd, int cmd, unsigned long arg) {
       __anymmap_cloexec_set(fd, (arg & FD_CLOEXEC) != 0);
       return 0;
     case F_GETFL: {
-      int r = fs.fs_rights_base & __WASI_RIGHTS_FD_READ, w = fs.fs_rights_base & __WASI_RIGHTS_FD_WRITE;
+      int r = fs.fs_rights_base & __WASI_RIGHTS_FD_READ,
+          w = fs.fs_rights_base & __WASI_RIGHTS_FD_WRITE;
       long flags = r && w ? O_RDWR : w ? O_WRONLY : O_RDONLY;
       if (fs.fs_filetype == __WASI_FILETYPE_DIRECTORY) flags = O_RDONLY | O_DIRECTORY;
       if (fs.fs_flags & __WASI_FDFLAGS_APPEND) flags |= O_APPEND;

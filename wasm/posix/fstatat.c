@@ -11,7 +11,8 @@ int fstatat(int dirfd, const char *path, struct stat *st, int flags) {
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
   if (err) return __anymmap_ret(err);
-  __wasi_lookupflags_t lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
+  __wasi_lookupflags_t lookup =
+      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
   __wasi_filestat_t w;
   err = __wasi_path_filestat_get(dir, lookup, rel, strlen(rel), &w);
   if (err) return __anymmap_ret(err);

@@ -20,7 +20,7 @@
 #include "posix.h"
 
 #define PROCESS_OWNER (-1L)
-#define TO_EOF INT64_MAX
+#define TO_EOF        INT64_MAX
 
 struct lock {
   uint64_t dev, ino;
@@ -64,8 +64,8 @@ static int same_file(const struct lock *l, uint64_t dev, uint64_t ino) {
 }
 
 /* The first lock of another owner that [start, end) of type conflicts with. */
-static struct lock *conflict(uint64_t dev, uint64_t ino, int64_t start, int64_t end, short type, long owner,
-                             int flock) {
+static struct lock *conflict(uint64_t dev, uint64_t ino, int64_t start, int64_t end, short type,
+                             long owner, int flock) {
   for (size_t i = 0; i < nlocks; i++) {
     struct lock *l = &locks[i];
     if (!same_file(l, dev, ino) || l->flock != flock || l->owner == owner) continue;
@@ -77,7 +77,8 @@ static struct lock *conflict(uint64_t dev, uint64_t ino, int64_t start, int64_t 
 
 /* Replaces owner's locks over [start, end) with type (F_UNLCK: none),
  * merging with its adjacent locks of the same type, as Linux does. */
-static int set_range(uint64_t dev, uint64_t ino, int64_t start, int64_t end, short type, long owner, int flock) {
+static int set_range(uint64_t dev, uint64_t ino, int64_t start, int64_t end, short type, long owner,
+                     int flock) {
   for (size_t i = 0; i < nlocks;) {
     struct lock *l = &locks[i];
     if (!same_file(l, dev, ino) || l->owner != owner || l->flock != flock) {
@@ -173,7 +174,8 @@ int __anymmap_fcntl_lock(int fd, int cmd, struct flock *fl) {
     fl->l_pid = c->owner == PROCESS_OWNER ? getpid() : -1;
     return 0;
   }
-  if (fl->l_type != F_UNLCK && conflict(dev, ino, start, end, fl->l_type, owner, 0)) return wait ? EDEADLK : EAGAIN;
+  if (fl->l_type != F_UNLCK && conflict(dev, ino, start, end, fl->l_type, owner, 0))
+    return wait ? EDEADLK : EAGAIN;
   return set_range(dev, ino, start, end, fl->l_type, owner, 0);
 }
 
@@ -186,7 +188,8 @@ int flock(int fd, int op) {
   if (err) return __anymmap_ret(err);
   long owner = __anymmap_ofd(fd);
   short type = op == LOCK_SH ? F_RDLCK : op == LOCK_EX ? F_WRLCK : F_UNLCK;
-  if (type != F_UNLCK && conflict(dev, ino, 0, TO_EOF, type, owner, 1)) return __anymmap_ret(nb ? EWOULDBLOCK : EDEADLK);
+  if (type != F_UNLCK && conflict(dev, ino, 0, TO_EOF, type, owner, 1))
+    return __anymmap_ret(nb ? EWOULDBLOCK : EDEADLK);
   return __anymmap_ret(set_range(dev, ino, 0, TO_EOF, type, owner, 1));
 }
 
@@ -198,7 +201,10 @@ void __anymmap_locks_on_close(int fd) {
   long ofd = __anymmap_ofd_shared(fd) ? 0 : __anymmap_ofd(fd);
   for (size_t i = 0; i < nlocks;) {
     struct lock *l = &locks[i];
-    if (same_file(l, dev, ino) && ((!l->flock && l->owner == PROCESS_OWNER) || (ofd && l->owner == ofd))) drop(i);
-    else i++;
+    if (same_file(l, dev, ino) &&
+        ((!l->flock && l->owner == PROCESS_OWNER) || (ofd && l->owner == ofd)))
+      drop(i);
+    else
+      i++;
   }
 }

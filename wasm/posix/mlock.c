@@ -120,8 +120,8 @@ static int locked(uintptr_t start, uintptr_t end) {
 
 int __wrap_msync(void *addr, size_t length, int flags) {
   uintptr_t start, end;
-  if ((flags & MS_INVALIDATE) && (uintptr_t)addr % PAGE == 0 && !page_range(addr, length, &start, &end) &&
-      mapped(start, end) && locked(start, end)) {
+  if ((flags & MS_INVALIDATE) && (uintptr_t)addr % PAGE == 0 &&
+      !page_range(addr, length, &start, &end) && mapped(start, end) && locked(start, end)) {
     /* Checked after the core's own argument checks would pass: EBUSY only
      * for a call that would otherwise succeed. */
     if ((flags & MS_SYNC) && (flags & MS_ASYNC)) return __real_msync(addr, length, flags);

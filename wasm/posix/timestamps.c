@@ -15,8 +15,10 @@ int __anymmap_timestamps(const struct timespec times[2], __wasi_timestamp_t *ati
     if (!times || times[i].tv_nsec == UTIME_NOW) {
       *flags |= now[i];
     } else if (times[i].tv_nsec != UTIME_OMIT) {
-      if (times[i].tv_nsec < 0 || times[i].tv_nsec >= 1000000000 || times[i].tv_sec < 0) return EINVAL;
-      *out[i] = (__wasi_timestamp_t)times[i].tv_sec * 1000000000u + (__wasi_timestamp_t)times[i].tv_nsec;
+      if (times[i].tv_nsec < 0 || times[i].tv_nsec >= 1000000000 || times[i].tv_sec < 0)
+        return EINVAL;
+      *out[i] =
+          (__wasi_timestamp_t)times[i].tv_sec * 1000000000u + (__wasi_timestamp_t)times[i].tv_nsec;
       *flags |= set[i];
     }
   }

@@ -10,7 +10,9 @@ int unlinkat(int dirfd, const char *path, int flags) {
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
   if (err) return __anymmap_ret(err);
-  if (flags & AT_REMOVEDIR) err = __wasi_path_remove_directory(dir, rel, strlen(rel));
-  else err = __wasi_path_unlink_file(dir, rel, strlen(rel));
+  if (flags & AT_REMOVEDIR)
+    err = __wasi_path_remove_directory(dir, rel, strlen(rel));
+  else
+    err = __wasi_path_unlink_file(dir, rel, strlen(rel));
   return __anymmap_ret(err);
 }

@@ -13,7 +13,8 @@ int utimensat(int dirfd, const char *path, const struct timespec times[2], int f
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_timestamps(times, &atim, &mtim, &fst);
   if (!err) err = __anymmap_resolve(dirfd, path, &dir, rel);
-  __wasi_lookupflags_t lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
+  __wasi_lookupflags_t lookup =
+      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
   if (!err) err = __wasi_path_filestat_set_times(dir, lookup, rel, strlen(rel), atim, mtim, fst);
   return __anymmap_ret(err);
 }

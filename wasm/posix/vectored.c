@@ -52,8 +52,10 @@ int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done
     total += (size_t)w;
     if ((size_t)w < iovs[i].buf_len) break;
   }
-  if (append) (void)__wasi_fd_seek(fd, 0, __WASI_WHENCE_END, &moved);
-  else if (total) (void)__wasi_fd_seek(fd, (__wasi_filedelta_t)(at + total), __WASI_WHENCE_SET, &moved);
+  if (append)
+    (void)__wasi_fd_seek(fd, 0, __WASI_WHENCE_END, &moved);
+  else if (total)
+    (void)__wasi_fd_seek(fd, (__wasi_filedelta_t)(at + total), __WASI_WHENCE_SET, &moved);
   *done = total;
   return 0;
 }

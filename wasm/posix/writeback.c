@@ -14,7 +14,8 @@ int __anymmap_writeback_fd(int fd) {
   int err = fd_info(fd, &info);
   if (err) return err;
   for (int i = 0; i < (int)files_used; i++)
-    if (files[i].in_use && files[i].dev == info.dev && files[i].ino == info.ino) return writeback_file(i);
+    if (files[i].in_use && files[i].dev == info.dev && files[i].ino == info.ino)
+      return writeback_file(i);
   return 0;
 }
 

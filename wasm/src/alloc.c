@@ -33,8 +33,10 @@ uint32_t area_start(void) {
 #endif
 
 static void set_busy(uint32_t p, int on) {
-  if (on) busy[p >> 6] |= 1ull << (p & 63);
-  else busy[p >> 6] &= ~(1ull << (p & 63));
+  if (on)
+    busy[p >> 6] |= 1ull << (p & 63);
+  else
+    busy[p >> 6] &= ~(1ull << (p & 63));
 }
 
 /* set_busy over [start, end), a word at a time where whole words change. */
@@ -105,8 +107,10 @@ static int64_t first_fit(uint32_t npages, uint32_t hint) {
       p -= 64;
     } else {
       p--;
-      if (busy[p >> 6] & (1ull << (p & 63))) run = 0;
-      else run++;
+      if (busy[p >> 6] & (1ull << (p & 63)))
+        run = 0;
+      else
+        run++;
     }
     if (run >= npages) return p;
   }

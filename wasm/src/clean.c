@@ -20,8 +20,8 @@
  * mistaken for the baseline of what lives there now. */
 #define CLEAN_PAGES 4096u
 /* Open addressing, at most half full. */
-#define SLOTS (2 * CLEAN_PAGES)
-#define EMPTY UINT32_MAX
+#define SLOTS       (2 * CLEAN_PAGES)
+#define EMPTY       UINT32_MAX
 
 static struct {
   uint32_t page;
@@ -38,7 +38,9 @@ static void slots_init(void) {
   slots_ready = 1;
 }
 
-static uint32_t slot_of(uint32_t p) { return (p * 2654435761u) & (SLOTS - 1); }
+static uint32_t slot_of(uint32_t p) {
+  return (p * 2654435761u) & (SLOTS - 1);
+}
 
 static int find(uint32_t p) {
   if (!slots_ready) return -1;

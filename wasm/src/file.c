@@ -20,7 +20,8 @@ uint32_t files_used;
 static int files_grow(void) {
   if (files_cap > UINT32_MAX / 2 / sizeof *files) return 0;
   uint32_t cap = files_cap * 2;
-  struct file *grown = files == initial_files ? malloc(cap * sizeof *files) : realloc(files, cap * sizeof *files);
+  struct file *grown =
+      files == initial_files ? malloc(cap * sizeof *files) : realloc(files, cap * sizeof *files);
   if (!grown) return 0;
   if (files == initial_files) memcpy(grown, initial_files, sizeof initial_files);
   files = grown;
@@ -158,8 +159,10 @@ static int file_for_io(int fd, struct fd_info *info) {
  * no longer has, so the page stays dirty until it is written back, whatever
  * it comes to hold. */
 static void file_bytes_changed(uint32_t p, int was_clean) {
-  if (was_clean) hash_page(p);
-  else if (page_state[p] & PG_HASHED) page_state[p] = (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY);
+  if (was_clean)
+    hash_page(p);
+  else if (page_state[p] & PG_HASHED)
+    page_state[p] = (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY);
 }
 
 /* Zeroes resident shared bytes of [from, to) of the file: what a truncation
@@ -215,8 +218,8 @@ ssize_t anymmap_pread(int fd, void *buf, size_t count, off_t offset) {
     uint32_t id = shared_object_at(file, fp);
     if (id) {
       uint32_t p = (uint32_t)(fp + objects[id].vbase);
-      memcpy((uint8_t *)buf + (at - (uint64_t)offset),
-             page_addr(p) + (at & (PAGE_SIZE - 1)), chunk_end - at);
+      memcpy((uint8_t *)buf + (at - (uint64_t)offset), page_addr(p) + (at & (PAGE_SIZE - 1)),
+             chunk_end - at);
     }
     at = chunk_end;
   }
@@ -257,8 +260,8 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
       uint32_t p = (uint32_t)(fp + objects[id].vbase);
       /* A clean page stays clean: it now equals the file again. */
       int clean = page_clean(p);
-      memcpy(page_addr(p) + (at & (PAGE_SIZE - 1)),
-             (const uint8_t *)buf + (at - start), chunk_end - at);
+      memcpy(page_addr(p) + (at & (PAGE_SIZE - 1)), (const uint8_t *)buf + (at - start),
+             chunk_end - at);
       file_bytes_changed(p, clean);
     }
     at = chunk_end;
@@ -327,10 +330,20 @@ int anymmap_ftruncate(int fd, off_t length) {
 
 static uint8_t io_buffer[256 << 10] __attribute__((aligned(4096)));
 
-void *anymmap_io_buffer(void) { return io_buffer; }
-size_t anymmap_io_buffer_size(void) { return sizeof io_buffer; }
-int anymmap_errno(void) { return errno; }
-size_t anymmap_page_size(void) { return PAGE_SIZE; }
+void *anymmap_io_buffer(void) {
+  return io_buffer;
+}
+size_t anymmap_io_buffer_size(void) {
+  return sizeof io_buffer;
+}
+int anymmap_errno(void) {
+  return errno;
+}
+size_t anymmap_page_size(void) {
+  return PAGE_SIZE;
+}
 /* The longest mapping there is room for with nothing else mapped: the area
  * above the engine's own data and heap. */
-size_t anymmap_max_mapping(void) { return (size_t)(AREA_END - area_start()) << PAGE_SHIFT; }
+size_t anymmap_max_mapping(void) {
+  return (size_t)(AREA_END - area_start()) << PAGE_SHIFT;
+}

@@ -9,22 +9,22 @@
 #include "anymmap.h"
 
 #ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_READ  22
 #define MADV_POPULATE_WRITE 23
 #endif
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE ((uint32_t)ANYMMAP_PAGE_SIZE)
-#define NPAGES (1u << 20)
+#define PAGE_SHIFT  12
+#define PAGE_SIZE   ((uint32_t)ANYMMAP_PAGE_SIZE)
+#define NPAGES      (1u << 20)
 /* The top 64 KiB stays unmapped so that no mapping can end at (void *)-1. */
-#define AREA_END (NPAGES - 16)
+#define AREA_END    (NPAGES - 16)
 /* Linux's default vm.max_map_count. */
-#define MAX_VMAS 65530
+#define MAX_VMAS    65530
 #define MAX_OBJECTS 65536
 
 #define PG_RESIDENT 1
-#define PG_DIRTY 2
-#define PG_HASHED 4
+#define PG_DIRTY    2
+#define PG_HASHED   4
 
 enum obj_kind { OBJ_FREE = 0, OBJ_ANON, OBJ_FILE_PRIVATE, OBJ_FILE_SHARED };
 
@@ -49,9 +49,9 @@ struct object {
   uint8_t shared;
   int32_t file;
   int64_t vbase;
-  uint32_t live;        /* pages with refs > 0 */
-  uint32_t first, end;  /* pages owned, live or reserved */
-  uint32_t writers;     /* writable MAP_SHARED vmas */
+  uint32_t live;       /* pages with refs > 0 */
+  uint32_t first, end; /* pages owned, live or reserved */
+  uint32_t writers;    /* writable MAP_SHARED vmas */
   uint32_t next_in_file;
 };
 
@@ -117,7 +117,7 @@ int vma_insert(const struct vma *v);
 void vma_remove(uint32_t i);
 int vma_split(uint32_t i, uint32_t page);
 int range_fully_mapped(uint32_t start, uint32_t end);
-#define UNMAP_ONE_LAYER 0
+#define UNMAP_ONE_LAYER  0
 #define UNMAP_WRITE_BACK 1
 #define UNMAP_ALL_LAYERS 2
 int unmap_range(uint32_t start, uint32_t end, int flags);
@@ -174,12 +174,12 @@ uint64_t page_digest(const uint8_t *page);
 void hash_page(uint32_t p);
 int page_clean(uint32_t p);
 void pages_clear(uint32_t start, uint32_t end);
-#define LOAD_ALL 0
-#define LOAD_CLIP 1
+#define LOAD_ALL    0
+#define LOAD_CLIP   1
 #define LOAD_STRICT 2
 int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode);
 int writeback(uint32_t start, uint32_t end);
-#define RELOAD_SHARED 1
+#define RELOAD_SHARED   1
 #define DISCARD_PRIVATE 2
 int reload_pages(uint32_t start, uint32_t end, int mode);
 void hash_resident(uint32_t start, uint32_t end);

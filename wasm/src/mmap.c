@@ -3,22 +3,24 @@
 
 #include "internal.h"
 
-#define KNOWN_FLAGS                                                          \
-  (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |   \
-   MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | \
-   MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_SYNC)
+#define KNOWN_FLAGS                                                                        \
+  (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_GROWSDOWN | \
+   MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |    \
+   MAP_FIXED_NOREPLACE | MAP_SYNC)
 
 /* Shared file mappings get room to grow on both sides, so that a later
  * mapping of neighbouring file pages can join the same page cache. */
 #define SLACK_PAGES 16384u
 
-static uint32_t min_u32(uint32_t a, uint64_t b) { return b < a ? (uint32_t)b : a; }
+static uint32_t min_u32(uint32_t a, uint64_t b) {
+  return b < a ? (uint32_t)b : a;
+}
 
 /* Where file pages [fpage, fpage+n) of a MAP_SHARED mapping go: inside an
  * object that already caches that file when the pages there are free,
  * otherwise in a new object, unless that would split the page cache. */
-static int place_shared(int file, int64_t fpage, uint32_t n, uint64_t size,
-                        uint32_t fixed, uint32_t hint, uint32_t *addr, uint32_t *obj) {
+static int place_shared(int file, int64_t fpage, uint32_t n, uint64_t size, uint32_t fixed,
+                        uint32_t hint, uint32_t *addr, uint32_t *obj) {
   for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file) {
     int64_t p = fpage + objects[id].vbase;
     if (p < 0 || p + n > AREA_END) continue;
@@ -61,8 +63,8 @@ static int place_shared(int file, int64_t fpage, uint32_t n, uint64_t size,
   return 0;
 }
 
-static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
-                     off_t offset, int lazy) {
+static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset,
+                     int lazy) {
   struct fd_info info = {0};
   int err = 0;
   int anon = (flags & MAP_ANONYMOUS) != 0;
@@ -85,8 +87,7 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd,
     err = EOPNOTSUPP;
     goto fail;
   }
-  if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
-    goto einval;
+  if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) goto einval;
   int shared = type != MAP_PRIVATE;
   if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
   if ((flags & MAP_FIXED) && (linear_addr(addr) & (PAGE_SIZE - 1))) goto einval;
@@ -186,7 +187,6 @@ void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
   return do_mmap(addr, length, prot, flags, fd, offset, 0);
 }
 
-void *anymmap_mmap_lazy(void *addr, size_t length, int prot, int flags, int fd,
-                        off_t offset) {
+void *anymmap_mmap_lazy(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
   return do_mmap(addr, length, prot, flags, fd, offset, 1);
 }

@@ -7,7 +7,8 @@ int mprotect(void *addr, size_t length, int prot) {
   uintptr_t a = linear_addr(addr);
   int err = 0;
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT), end = start + pages_for(length);
-  if ((a & (PAGE_SIZE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))) {
+  if ((a & (PAGE_SIZE - 1)) ||
+      (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))) {
     err = EINVAL;
   } else if (length == 0) {
     return 0;

@@ -19,8 +19,7 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   if (o->kind == OBJ_FILE_SHARED) {
     for (uint32_t p = old; p < old + old_n; p++)
       if (page_refs[p] > 1) return ENOMEM;
-    if (new_n > old_n && shared_conflict(o->file, fpage + old_n, fpage + new_n, 0))
-      return ENOMEM;
+    if (new_n > old_n && shared_conflict(o->file, fpage + old_n, fpage + new_n, 0)) return ENOMEM;
   }
   if ((err = writeback(old + keep, old + old_n))) return err;
   if (fixed) {
@@ -93,12 +92,12 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
     uint32_t old_end = old + old_n, grow_end = old + new_n;
     /* Growing one of several mappings of the same file pages adds a layer
      * over the pages that follow, which may themselves be mapped already. */
-    int in_place = grow_end > old &&
-                   (o->kind == OBJ_FILE_SHARED
-                        ? pages_joinable(old_end, grow_end, t.obj, 1) &&
-                              !shared_conflict(o->file, (int64_t)old_end - o->vbase,
-                                               (int64_t)grow_end - o->vbase, t.obj)
-                        : pages_free(old_end, grow_end, t.obj));
+    int in_place =
+        grow_end > old &&
+        (o->kind == OBJ_FILE_SHARED ? pages_joinable(old_end, grow_end, t.obj, 1) &&
+                                          !shared_conflict(o->file, (int64_t)old_end - o->vbase,
+                                                           (int64_t)grow_end - o->vbase, t.obj)
+                                    : pages_free(old_end, grow_end, t.obj));
     if (in_place) {
       if (!t.lazy && (err = load_vma_pages(&t, old, grow_end, LOAD_ALL)))
         discard_unmapped(old_end, grow_end, t.obj);

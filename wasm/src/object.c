@@ -147,5 +147,7 @@ uint32_t shared_object_at(int file, int64_t fpage) {
 }
 
 #ifndef __wasm__
-void objects_reset(void) { free_object_hint = 1; }
+void objects_reset(void) {
+  free_object_hint = 1;
+}
 #endif

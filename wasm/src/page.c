@@ -125,7 +125,8 @@ static int write_file(int fd, const uint8_t *src, uint32_t len, uint64_t offset)
 
 /* Writes the bytes of a page that differ from its clean copy, run by run:
  * the bytes between runs may have been changed by others since. */
-static int write_changed(int fd, const uint8_t *now, const uint8_t *was, uint32_t len, uint64_t offset) {
+static int write_changed(int fd, const uint8_t *now, const uint8_t *was, uint32_t len,
+                         uint64_t offset) {
   uint32_t i = 0;
   while (i < len) {
     uint64_t a, b;
@@ -175,7 +176,9 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
       uint64_t from = (uint64_t)((int64_t)run - o->vbase) << PAGE_SHIFT;
       uint32_t want = (p - run) << PAGE_SHIFT;
       /* Past a known end there is nothing to read. */
-      if (eof->exact) want = from >= eof->size ? 0 : (uint32_t)(eof->size - from < want ? eof->size - from : want);
+      if (eof->exact)
+        want =
+            from >= eof->size ? 0 : (uint32_t)(eof->size - from < want ? eof->size - from : want);
       if (want) {
         uint32_t got;
         int err = read_file(fd, page_addr(run), want, from, &got);
@@ -249,7 +252,8 @@ int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) 
     if (err) return err;
     eof.exact = 1;
   }
-  int64_t eof_page = eof.exact ? (int64_t)((eof.size + PAGE_SIZE - 1) >> PAGE_SHIFT) + o->vbase : (int64_t)end;
+  int64_t eof_page =
+      eof.exact ? (int64_t)((eof.size + PAGE_SIZE - 1) >> PAGE_SHIFT) + o->vbase : (int64_t)end;
   for (uint32_t p = start; p < end; p++) {
     if (page_state[p] & PG_RESIDENT) continue;
     if ((int64_t)p < eof_page) {
@@ -416,7 +420,7 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
       }
       memset(page_addr(p), 0, PAGE_SIZE);
       if (o->kind == OBJ_ANON) continue;
-      page_state[p] &= (uint8_t)~(PG_RESIDENT | PG_DIRTY | PG_HASHED);
+      page_state[p] &= (uint8_t) ~(PG_RESIDENT | PG_DIRTY | PG_HASHED);
       int err = load_vma_pages(v, p, p + 1, v->lazy ? LOAD_CLIP : LOAD_ALL);
       if (err) return err;
     }

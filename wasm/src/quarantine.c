@@ -7,13 +7,15 @@
  * when the address space has no other room (area_alloc). The bound is in
  * pages, never in ranges: the ring below can hold every range the budget
  * allows (ranges of one page each), plus the newest. */
-#define QUARANTINE_PAGES 16384u
+#define QUARANTINE_PAGES  16384u
 #define QUARANTINE_RANGES (QUARANTINE_PAGES + 2u)
 static struct { uint32_t start, end; } ring[QUARANTINE_RANGES];
 static uint32_t q_first, q_count;
 static uint64_t q_pages;
 
-uint64_t quarantine_pages(void) { return q_pages; }
+uint64_t quarantine_pages(void) {
+  return q_pages;
+}
 
 /* Releases the oldest range to the allocator; returns its page count. */
 uint32_t quarantine_evict(void) {

@@ -3,8 +3,8 @@
 
 #include "internal.h"
 
-#define RA_MIN 32u
-#define RA_MAX 512u
+#define RA_MIN            32u
+#define RA_MAX            512u
 #define RA_MAX_SEQUENTIAL 2048u
 
 /* Read-ahead as Linux does it: a window that doubles while accesses stay
@@ -42,8 +42,7 @@ int anymmap_touch(void *addr, size_t length, int access) {
     at = vmas[i].end;
   }
   if (at < end) return EFAULT;
-  for (uint32_t p = start; p < end && resident; p++)
-    resident = page_state[p] & PG_RESIDENT;
+  for (uint32_t p = start; p < end && resident; p++) resident = page_state[p] & PG_RESIDENT;
   for (uint32_t i = vma_lower_bound(start); i < nvmas && vmas[i].start < end; i++) {
     struct vma *v = &vmas[i];
     uint32_t lo = v->start > start ? v->start : start;
@@ -66,4 +65,6 @@ size_t anymmap_resident_pages(void) {
   return n;
 }
 
-size_t anymmap_mapping_count(void) { return nvmas; }
+size_t anymmap_mapping_count(void) {
+  return nvmas;
+}

@@ -20,8 +20,10 @@ uint32_t vma_lower_bound(uint32_t page) {
   uint32_t lo = 0, hi = nvmas;
   while (lo < hi) {
     uint32_t mid = (lo + hi) / 2;
-    if (vmas[mid].end <= page) lo = mid + 1;
-    else hi = mid;
+    if (vmas[mid].end <= page)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -62,7 +64,6 @@ int range_fully_mapped(uint32_t start, uint32_t end) {
   }
   return at >= end;
 }
-
 
 void vma_set_writable(struct vma *v, int writable) {
   struct object *o = &objects[v->obj];
@@ -167,4 +168,3 @@ int unmap_range(uint32_t start, uint32_t end, int flags) {
   vma_merge(start, end);
   return 0;
 }
-

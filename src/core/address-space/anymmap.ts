@@ -1,6 +1,29 @@
-import type { Anymmap, Backend, BackendChoice, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, OpenFlags, Prot, SharedMemoryHandle, WindowedOptions } from "../contract/api.js";
+import type {
+  Anymmap,
+  Backend,
+  BackendChoice,
+  FileHandle,
+  HostIOStats,
+  Info,
+  InstanceOptions,
+  MapOptions,
+  MapSource,
+  OpenFlags,
+  Prot,
+  SharedMemoryHandle,
+  WindowedOptions,
+} from "../contract/api.js";
 import { AttachedMemory } from "./attached-memory.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_WRITE } from "../contract/constants.js";
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_SHARED,
+  MAP_SHARED_VALIDATE,
+  MAP_TYPE,
+  PAGE_SIZE,
+  PROT_WRITE,
+} from "../contract/constants.js";
 import type { Engine } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
 import { noSharedArrayBuffer } from "../contract/messages.js";
@@ -86,10 +109,15 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError("EINVAL", "createInstance", "options must be an object, e.g. { sharedMemory: true }");
     }
     if (options.sharedMemory !== undefined && typeof options.sharedMemory !== "boolean") {
-      throw new MmapError("EINVAL", "createInstance", `options.sharedMemory must be true or false, got ${String(options.sharedMemory)}`);
+      throw new MmapError(
+        "EINVAL",
+        "createInstance",
+        `options.sharedMemory must be true or false, got ${String(options.sharedMemory)}`,
+      );
     }
     const fromEnv = adapter.memoryChoice ?? "";
-    if (!["", "shared", "unshared"].includes(fromEnv)) this.badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
+    if (!["", "shared", "unshared"].includes(fromEnv))
+      this.badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
     this.variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
     if (this.variant === "shared" && typeof SharedArrayBuffer === "undefined") {
       throw new MmapError("EOPNOTSUPP", "createInstance", noSharedArrayBuffer(adapter.runtime));
@@ -129,7 +157,10 @@ export class AnymmapInstance implements Anymmap {
     try {
       const mman = this.adapter.native();
       const platform = PLATFORMS[mman.platform];
-      if (!platform) throw new Error(`no platform table for ${mman.platform} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
+      if (!platform)
+        throw new Error(
+          `no platform table for ${mman.platform} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`,
+        );
       this.#native = new NativeEngine(mman, platform);
     } catch (e) {
       this.#nativeReason = e instanceof Error ? e.message : String(e);
@@ -161,7 +192,11 @@ export class AnymmapInstance implements Anymmap {
     if (c === "wasm") return "wasm";
     if (this.nativeEngine()) return "native";
     if (c === "native") {
-      throw new MmapError("ENOSYS", syscall, `the native backend is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}; use backend "auto" or "wasm"`);
+      throw new MmapError(
+        "ENOSYS",
+        syscall,
+        `the native backend is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}; use backend "auto" or "wasm"`,
+      );
     }
     return "wasm";
   }
@@ -212,7 +247,12 @@ export class AnymmapInstance implements Anymmap {
 
   private start(module: WebAssembly.Module): WasmEngine {
     const host = new WasiHost({ mapError: (e) => this.adapter.mapError(e) });
-    this.#engine ??= new WasmEngine(module, host, (path, flags, mode, remote) => this.adapter.openFile(path, flags, mode, remote), this.adapter.atExit);
+    this.#engine ??= new WasmEngine(
+      module,
+      host,
+      (path, flags, mode, remote) => this.adapter.openFile(path, flags, mode, remote),
+      this.adapter.atExit,
+    );
     return this.#engine;
   }
 
@@ -254,13 +294,23 @@ export class AnymmapInstance implements Anymmap {
   }
 
   /** `remote` (not part of the public contract) bounds the reads of a URL: mmapSync and mmapWindowedSync pass their options' timeout and signal. */
-  openSync(path: string, flags: OpenFlags = "r", mode?: number, backend?: BackendChoice, remote?: RemoteOptions): FileHandle {
+  openSync(
+    path: string,
+    flags: OpenFlags = "r",
+    mode?: number,
+    backend?: BackendChoice,
+    remote?: RemoteOptions,
+  ): FileHandle {
     if (typeof path !== "string" || path === "") {
       throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${String(path)}`);
     }
     // The kernel (and every C string) ends a path at its first NUL: "secret.bin\0.public" would open secret.bin.
     if (path.includes("\0")) {
-      throw new MmapError("EINVAL", "open", `path must not contain a NUL character ("\\0"), got ${JSON.stringify(path)}`);
+      throw new MmapError(
+        "EINVAL",
+        "open",
+        `path must not contain a NUL character ("\\0"), got ${JSON.stringify(path)}`,
+      );
     }
     if (!OPEN_FLAGS.has(flags)) {
       throw new MmapError("EINVAL", "open", `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${String(flags)}`);
@@ -285,7 +335,10 @@ export class AnymmapInstance implements Anymmap {
     const prot = bits("PROT", options.prot ?? "r", "prot", "mmap");
     let flags = bits("MAP", options.flags ?? (anonymous ? "private" : "shared"), "flags", "mmap");
     const offset = pageAligned(options.offset ?? 0, "offset", "mmap");
-    const engine = source instanceof FileHandleImpl && options.backend === undefined ? source.engine : this.engineFor(options.backend, "mmap", source);
+    const engine =
+      source instanceof FileHandleImpl && options.backend === undefined
+        ? source.engine
+        : this.engineFor(options.backend, "mmap", source);
     const address = integer(options.address ?? 0, "address", "mmap", 0, engine.addressLimit - 1);
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) pageAligned(address, "address", "mmap");
@@ -347,7 +400,11 @@ export class AnymmapInstance implements Anymmap {
         engine.backend === "wasm"
           ? "the 4 GiB WebAssembly address space"
           : `one ArrayBuffer of ${this.adapter.runtime} (at most ${engine.maxMapping} bytes)`;
-      throw new MmapError("ENOMEM", "mmap", `${n} bytes do not fit ${where}; map a window of at most ${engine.maxMapping} bytes (offset + length)`);
+      throw new MmapError(
+        "ENOMEM",
+        "mmap",
+        `${n} bytes do not fit ${where}; map a window of at most ${engine.maxMapping} bytes (offset + length)`,
+      );
     }
     return n;
   }
@@ -378,7 +435,16 @@ export class AnymmapInstance implements Anymmap {
     return this.mapFd(handle.engine, fd, prot, flags, offset, this.length(handle.engine, size), address, handle.path);
   }
 
-  private mapFd(engine: Engine, fd: number, prot: number, flags: number, offset: number, length: number, address: number, path?: string): MappingImpl {
+  private mapFd(
+    engine: Engine,
+    fd: number,
+    prot: number,
+    flags: number,
+    offset: number,
+    length: number,
+    address: number,
+    path?: string,
+  ): MappingImpl {
     const at = engine.mmap(address, length, prot, flags, fd, offset, path);
     if (flags & MAP_FIXED) this.release(engine, at, length, true);
     const state = new MappingState(engine, at, length);
@@ -452,13 +518,21 @@ export class AnymmapInstance implements Anymmap {
   mprotect(address: number, length: number, prot: Prot): void {
     const a = pageAligned(address, "address", "mprotect");
     const engine = this.engineAt(a);
-    engine.mprotect(a, integer(length, "length", "mprotect", 0, engine.addressLimit), bits("PROT", prot, "prot", "mprotect"));
+    engine.mprotect(
+      a,
+      integer(length, "length", "mprotect", 0, engine.addressLimit),
+      bits("PROT", prot, "prot", "mprotect"),
+    );
   }
 
   madvise(address: number, length: number, advice: number | string): void {
     const a = pageAligned(address, "address", "madvise");
     const engine = this.engineAt(a);
-    engine.madvise(a, integer(length, "length", "madvise", 0, engine.addressLimit), bits("MADV", advice, "advice", "madvise"));
+    engine.madvise(
+      a,
+      integer(length, "length", "madvise", 0, engine.addressLimit),
+      bits("MADV", advice, "advice", "madvise"),
+    );
   }
 
   mincore(address: number, length: number): Uint8Array {
@@ -469,12 +543,20 @@ export class AnymmapInstance implements Anymmap {
 
   attach(handle: SharedMemoryHandle): MappingImpl {
     if (typeof handle !== "object" || handle === null || handle.type !== "anymmap.shared-memory") {
-      throw new MmapError("EINVAL", "attach", "handle must be what a mapping's share() returned, as postMessage delivered it");
+      throw new MmapError(
+        "EINVAL",
+        "attach",
+        "handle must be what a mapping's share() returned, as postMessage delivered it",
+      );
     }
     const length = integer(handle.length, "handle.length", "attach", 1);
     const prot = integer(handle.prot, "handle.prot", "attach", 0, 7);
     if (!(handle.lock instanceof Int32Array) || handle.lock.length < 1) {
-      throw new MmapError("EINVAL", "attach", "handle.lock is not share()'s Int32Array: pass the handle share() returned unchanged");
+      throw new MmapError(
+        "EINVAL",
+        "attach",
+        "handle.lock is not share()'s Int32Array: pass the handle share() returned unchanged",
+      );
     }
     let engine: Engine;
     let at: number;
@@ -483,7 +565,11 @@ export class AnymmapInstance implements Anymmap {
       integer(handle.offset, "handle.offset", "attach");
       const native = this.nativeEngine();
       if (!native) {
-        throw new MmapError("ENOSYS", "attach", `the memory was shared by the native backend, which is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}`);
+        throw new MmapError(
+          "ENOSYS",
+          "attach",
+          `the memory was shared by the native backend, which is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}`,
+        );
       }
       at = native.attach(handle, length, prot);
       engine = native;
@@ -512,7 +598,9 @@ export class AnymmapInstance implements Anymmap {
       sharedMemory: this.sharedMemory,
     };
     if (backend !== "native") {
-      info.nativeUnavailable = this.nativeEngine() ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} asks for the WASM engine` : this.#nativeReason;
+      info.nativeUnavailable = this.nativeEngine()
+        ? `ANYMMAP_BACKEND=${this.adapter.backendChoice} asks for the WASM engine`
+        : this.#nativeReason;
     }
     return info;
   }

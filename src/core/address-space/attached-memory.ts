@@ -1,6 +1,21 @@
 import type { HostIOStats, SharedMemoryHandle } from "../contract/api.js";
-import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../contract/constants.js";
-import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "../engines/engine.js";
+import {
+  MS_ASYNC,
+  MS_INVALIDATE,
+  MS_SYNC,
+  PAGE_SIZE,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+} from "../contract/constants.js";
+import {
+  ACCESS_WRITE,
+  acquireShared,
+  type Engine,
+  type EngineShare,
+  releaseShared,
+  SAFE_ADVICE,
+} from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
 import { MAX_MAPPING } from "../engines/wasm-engine.js";
 import { hint } from "../contract/messages.js";
@@ -32,7 +47,11 @@ export class AttachedMemory implements Engine {
     const { buffer, address, length, prot, lock } = handle;
     // The handle's fields were checked by attach(); the buffer is this engine's alone to check.
     if (!(buffer instanceof SharedArrayBuffer) || address + length > buffer.byteLength) {
-      throw new MmapError("EINVAL", "attach", "handle.buffer is not the sharer's shared memory: pass the object share() returned, as postMessage delivered it");
+      throw new MmapError(
+        "EINVAL",
+        "attach",
+        "handle.buffer is not the sharer's shared memory: pass the object share() returned, as postMessage delivered it",
+      );
     }
     if (!acquireShared(lock)) throw new MmapError("EBADF", "attach", hint("attach", "EBADF"));
     this.#buffer = buffer;
@@ -45,7 +64,11 @@ export class AttachedMemory implements Engine {
   resetStats(): void {}
 
   private files(syscall: string): never {
-    throw new MmapError("EBADF", syscall, "an attached mapping has no files: open files in this thread's own address space");
+    throw new MmapError(
+      "EBADF",
+      syscall,
+      "an attached mapping has no files: open files in this thread's own address space",
+    );
   }
 
   open(): number {
@@ -70,7 +93,11 @@ export class AttachedMemory implements Engine {
     return this.files("pwrite");
   }
   mmap(): number {
-    throw new MmapError("EINVAL", "mmap", "map new memory in this thread's own address space, not in an attached mapping");
+    throw new MmapError(
+      "EINVAL",
+      "mmap",
+      "map new memory in this thread's own address space, not in an attached mapping",
+    );
   }
 
   /** Page indexes of [address, address+length), or ENOMEM/EFAULT (`code`) when a page is not mapped here. */
@@ -102,14 +129,19 @@ export class AttachedMemory implements Engine {
   }
 
   mprotect(address: number, length: number, prot: number): void {
-    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) throw new MmapError("EINVAL", "mprotect", hint("mprotect", "EINVAL"));
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+      throw new MmapError("EINVAL", "mprotect", hint("mprotect", "EINVAL"));
     const [first, end] = this.range(address, length, "mprotect");
     this.#pages.fill(prot, first, end);
   }
 
   mremap(address: number, oldLength: number, newLength: number): number {
     if (newLength === oldLength) return address;
-    throw new MmapError("EINVAL", "mremap", "an attached mapping keeps the size it was shared with: mremap it in the thread that created it, then share it again");
+    throw new MmapError(
+      "EINVAL",
+      "mremap",
+      "an attached mapping keeps the size it was shared with: mremap it in the thread that created it, then share it again",
+    );
   }
 
   madvise(address: number, length: number, advice: number): void {

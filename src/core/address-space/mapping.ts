@@ -1,5 +1,15 @@
 import type { Access, Mapping, Prot, SharedMemoryHandle } from "../contract/api.js";
-import { MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MREMAP_FIXED, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE } from "../contract/constants.js";
+import {
+  MAP_ANONYMOUS,
+  MAP_SHARED,
+  MAP_SHARED_VALIDATE,
+  MAP_TYPE,
+  MREMAP_FIXED,
+  MS_ASYNC,
+  MS_INVALIDATE,
+  MS_SYNC,
+  PAGE_SIZE,
+} from "../contract/constants.js";
 import type { Backend } from "../contract/api.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
@@ -154,7 +164,12 @@ export class MappingImpl implements Mapping {
     const [start, size] = this.bounds(offset, length, syscall);
     for (const [a, b] of this.#state.holes) {
       if (start < b && a < start + size) {
-        throw new MmapError("EFAULT", syscall, `bytes ${a}..${b} of the mapping were unmapped; map them again`, this.errorOptions());
+        throw new MmapError(
+          "EFAULT",
+          syscall,
+          `bytes ${a}..${b} of the mapping were unmapped; map them again`,
+          this.errorOptions(),
+        );
       }
     }
     return [start, size];
@@ -302,7 +317,14 @@ export class MappingImpl implements Mapping {
       );
     }
     const { address, length } = this.#state;
-    return { type: "anymmap.shared-memory", backend: this.backend, address, length, prot: this.#prot, ...this.#state.engine.share(address, length) };
+    return {
+      type: "anymmap.shared-memory",
+      backend: this.backend,
+      address,
+      length,
+      prot: this.#prot,
+      ...this.#state.engine.share(address, length),
+    };
   }
 
   [Symbol.dispose](): void {

@@ -1,5 +1,29 @@
-import type { Access, BackendChoice, FileHandle, LongOperation, MapOptions, Mapping, MappedWindow, OpenFlags, WindowedMapping, WindowedOptions } from "../contract/api.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MS_ASYNC, MS_INVALIDATE, MS_SYNC, PAGE_SIZE, PROT_WRITE } from "../contract/constants.js";
+import type {
+  Access,
+  BackendChoice,
+  FileHandle,
+  LongOperation,
+  MapOptions,
+  Mapping,
+  MappedWindow,
+  OpenFlags,
+  WindowedMapping,
+  WindowedOptions,
+} from "../contract/api.js";
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  MAP_SHARED_VALIDATE,
+  MAP_TYPE,
+  MS_ASYNC,
+  MS_INVALIDATE,
+  MS_SYNC,
+  PAGE_SIZE,
+  PROT_WRITE,
+} from "../contract/constants.js";
 import { isMmapError, MmapError } from "../contract/errors.js";
 import type { RemoteOptions } from "../remote/remote-file.js";
 import { bits, integer, longOperation, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
@@ -81,14 +105,23 @@ export class WindowedMappingImpl implements WindowedMapping {
     owned?: FileHandle,
   ) {
     this.#own = owned;
-    if (typeof options !== "object" || options === null) throw new MmapError("EINVAL", "mmap", "options must be an object");
+    if (typeof options !== "object" || options === null)
+      throw new MmapError("EINVAL", "mmap", "options must be an object");
     if (source === null || source === undefined) {
-      throw new MmapError("EINVAL", "mmap", "windowed mappings are of files; map anonymous memory with mmapSync(null, { length })");
+      throw new MmapError(
+        "EINVAL",
+        "mmap",
+        "windowed mappings are of files; map anonymous memory with mmapSync(null, { length })",
+      );
     }
     this.prot = bits("PROT", options.prot ?? "r", "prot", "mmap");
     this.flags = bits("MAP", options.flags ?? "shared", "flags", "mmap");
     if (this.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_ANONYMOUS)) {
-      throw new MmapError("EINVAL", "mmap", "windowed mappings have no fixed address and are not anonymous; drop fixed/fixed_noreplace/anonymous");
+      throw new MmapError(
+        "EINVAL",
+        "mmap",
+        "windowed mappings have no fixed address and are not anonymous; drop fixed/fixed_noreplace/anonymous",
+      );
     }
     const type = this.flags & MAP_TYPE;
     if (type === MAP_PRIVATE && this.prot & PROT_WRITE) {
@@ -103,7 +136,13 @@ export class WindowedMappingImpl implements WindowedMapping {
     if (this.windowSize === 0 || this.windowSize > MAX_WINDOW / 2) {
       throw new MmapError("EINVAL", "mmap", `windowSize must be between ${PAGE_SIZE} and ${MAX_WINDOW / 2} bytes`);
     }
-    this.budget = integer(options.budget ?? Math.max(DEFAULT_WINDOW_BUDGET, 2 * this.windowSize), "budget", "mmap", 2 * this.windowSize, MAX_WINDOW);
+    this.budget = integer(
+      options.budget ?? Math.max(DEFAULT_WINDOW_BUDGET, 2 * this.windowSize),
+      "budget",
+      "mmap",
+      2 * this.windowSize,
+      MAX_WINDOW,
+    );
     optionalBackend(options.backend, "mmap");
     const remote = remoteOptions(options, "mmap");
     if (typeof source === "string") {
@@ -119,9 +158,15 @@ export class WindowedMappingImpl implements WindowedMapping {
     try {
       if (options.length === undefined) {
         const size = sizeOf(this.#source);
-        if (size === undefined) throw new MmapError("EBADF", "mmap", "source must be a path, a FileHandle or (in browsers) a File or Blob");
+        if (size === undefined)
+          throw new MmapError("EBADF", "mmap", "source must be a path, a FileHandle or (in browsers) a File or Blob");
         if (size - this.offset <= 0) {
-          throw new MmapError("EINVAL", "mmap", `nothing to map: the file has ${size} bytes and offset is ${this.offset}; pass a length to map past its end`, this.errorOptions());
+          throw new MmapError(
+            "EINVAL",
+            "mmap",
+            `nothing to map: the file has ${size} bytes and offset is ${this.offset}; pass a length to map past its end`,
+            this.errorOptions(),
+          );
         }
         this.length = size - this.offset;
       } else {
@@ -169,7 +214,8 @@ export class WindowedMappingImpl implements WindowedMapping {
   }
 
   private live(syscall: string): void {
-    if (!this.#mapped) throw new MmapError("EFAULT", syscall, "the mapping was unmapped; map the file again", this.errorOptions());
+    if (!this.#mapped)
+      throw new MmapError("EFAULT", syscall, "the mapping was unmapped; map the file again", this.errorOptions());
   }
 
   /** `[start, start + size)` checked against the mapping. */
@@ -178,7 +224,12 @@ export class WindowedMappingImpl implements WindowedMapping {
     const start = integer(offset ?? 0, "offset", syscall);
     const size = integer(length ?? Math.max(0, this.length - start), "length", syscall);
     if (start + size > this.length) {
-      throw new MmapError("EINVAL", syscall, `offset ${start} + length ${size} is past the end of the mapping (${this.length} bytes)`, this.errorOptions());
+      throw new MmapError(
+        "EINVAL",
+        syscall,
+        `offset ${start} + length ${size} is past the end of the mapping (${this.length} bytes)`,
+        this.errorOptions(),
+      );
     }
     return [start, size];
   }
@@ -276,7 +327,11 @@ export class WindowedMappingImpl implements WindowedMapping {
       this.#free.splice(i, 1);
       if (size > bytes) this.#free.push([address + bytes, size - bytes]);
       try {
-        return this.space.mmapSync(this.#source as never, { ...options, address, flags: options.flags | MAP_FIXED_NOREPLACE });
+        return this.space.mmapSync(this.#source as never, {
+          ...options,
+          address,
+          flags: options.flags | MAP_FIXED_NOREPLACE,
+        });
       } catch (e) {
         if (!isMmapError(e)) throw e;
         // Something else lives there now, or the pages are shared elsewhere: let the engine choose.
@@ -327,7 +382,11 @@ export class WindowedMappingImpl implements WindowedMapping {
       throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${String(access)}`);
     }
     if (size > MAX_WINDOW) {
-      throw new MmapError("ENOMEM", "mmap", `a window of ${size} bytes does not fit the 4 GiB WebAssembly address space; ask for at most ${MAX_WINDOW} bytes`);
+      throw new MmapError(
+        "ENOMEM",
+        "mmap",
+        `a window of ${size} bytes does not fit the 4 GiB WebAssembly address space; ask for at most ${MAX_WINDOW} bytes`,
+      );
     }
     const w = size === 0 ? undefined : this.acquire(start, start + size, true);
     let bytes: Uint8Array;
@@ -358,7 +417,11 @@ export class WindowedMappingImpl implements WindowedMapping {
   read(offset?: number, length?: number): Uint8Array {
     const [start, size] = this.range(offset, length, "access");
     if (size > MAX_WINDOW) {
-      throw new MmapError("EINVAL", "access", `read() copies into one array, at most ${MAX_WINDOW} bytes; use readInto() or window() over smaller ranges`);
+      throw new MmapError(
+        "EINVAL",
+        "access",
+        `read() copies into one array, at most ${MAX_WINDOW} bytes; use readInto() or window() over smaller ranges`,
+      );
     }
     const out = new Uint8Array(size);
     this.copyOut(out, start);
@@ -383,7 +446,8 @@ export class WindowedMappingImpl implements WindowedMapping {
 
   write(source: Uint8Array | string, offset?: number): number {
     const bytes = typeof source === "string" ? encoder.encode(source) : source;
-    if (!(bytes instanceof Uint8Array)) throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
+    if (!(bytes instanceof Uint8Array))
+      throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     const [start] = this.range(offset, bytes.length, "access");
     this.each(start, start + bytes.length, false, (w, from, to) => {
       w.mapping.write(bytes.subarray(from - start, to - start), from - w.start);
@@ -404,7 +468,8 @@ export class WindowedMappingImpl implements WindowedMapping {
   private needle(pattern: Uint8Array | string): Uint8Array {
     const p = typeof pattern === "string" ? encoder.encode(pattern) : pattern;
     if (!(p instanceof Uint8Array)) throw new MmapError("EINVAL", "find", "pattern must be a Uint8Array or a string");
-    if (p.length > MAX_WINDOW / 4) throw new MmapError("EINVAL", "find", `pattern must be at most ${MAX_WINDOW / 4} bytes`);
+    if (p.length > MAX_WINDOW / 4)
+      throw new MmapError("EINVAL", "find", `pattern must be at most ${MAX_WINDOW / 4} bytes`);
     return p;
   }
 
@@ -436,7 +501,13 @@ export class WindowedMappingImpl implements WindowedMapping {
    * every engine), checked in the window, or across the next windows when
    * the pattern straddles an edge.
    */
-  private search(pattern: Uint8Array | string, start: number | undefined, end: number | undefined, backwards: boolean, options: LongOperation): number {
+  private search(
+    pattern: Uint8Array | string,
+    start: number | undefined,
+    end: number | undefined,
+    backwards: boolean,
+    options: LongOperation,
+  ): number {
     const syscall = backwards ? "rfind" : "find";
     this.live(syscall);
     const p = this.needle(pattern);
@@ -475,7 +546,12 @@ export class WindowedMappingImpl implements WindowedMapping {
     const options = longOperation(opts, "madvise");
     const [start, size] = this.range(offset, length, "madvise");
     if (up(size, PAGE_SIZE) > this.budget) {
-      throw new MmapError("ENOMEM", "madvise", `populating ${size} bytes would pass the budget (${this.budget} bytes): populate a smaller range, or map with a larger budget`, this.errorOptions());
+      throw new MmapError(
+        "ENOMEM",
+        "madvise",
+        `populating ${size} bytes would pass the budget (${this.budget} bytes): populate a smaller range, or map with a larger budget`,
+        this.errorOptions(),
+      );
     }
     this.each(start, start + size, false, (w, from, to) => {
       check(options, "madvise");
@@ -490,7 +566,12 @@ export class WindowedMappingImpl implements WindowedMapping {
     // Checked here too: with no window mapped, no mapping would check them.
     const ms = bits("MS", flags, "flags", "msync");
     if (ms & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (ms & MS_ASYNC && ms & MS_SYNC)) {
-      throw new MmapError("EINVAL", "msync", "flags must be one of sync/async, optionally with invalidate", this.errorOptions());
+      throw new MmapError(
+        "EINVAL",
+        "msync",
+        "flags must be one of sync/async, optionally with invalidate",
+        this.errorOptions(),
+      );
     }
     const windows = [...this.#windows.keys()];
     const total = windows.reduce((n, w) => n + (w.end - w.start), 0);
@@ -525,6 +606,11 @@ export class WindowedMappingImpl implements WindowedMapping {
 function check(options: LongOperation, syscall: string): void {
   const signal = options.signal;
   if (signal?.aborted) {
-    throw new MmapError("ECANCELED", syscall, "the operation was aborted by its AbortSignal; nothing after the last progress report was done", { cause: signal.reason });
+    throw new MmapError(
+      "ECANCELED",
+      syscall,
+      "the operation was aborted by its AbortSignal; nothing after the last progress report was done",
+      { cause: signal.reason },
+    );
   }
 }

@@ -14,13 +14,34 @@ type UpperProtBit = "PROT_READ" | "PROT_WRITE" | "PROT_EXEC";
  */
 export type Prot =
   | number
-  | "r" | "w" | "x" | "rw" | "rx" | "wx" | "rwx"
-  | "none" | "PROT_NONE"
-  | LowerProtBit | `${LowerProtBit}|${LowerProtBit}` | `${LowerProtBit}|${LowerProtBit}|${LowerProtBit}`
-  | UpperProtBit | `${UpperProtBit}|${UpperProtBit}` | `${UpperProtBit}|${UpperProtBit}|${UpperProtBit}`;
+  | "r"
+  | "w"
+  | "x"
+  | "rw"
+  | "rx"
+  | "wx"
+  | "rwx"
+  | "none"
+  | "PROT_NONE"
+  | LowerProtBit
+  | `${LowerProtBit}|${LowerProtBit}`
+  | `${LowerProtBit}|${LowerProtBit}|${LowerProtBit}`
+  | UpperProtBit
+  | `${UpperProtBit}|${UpperProtBit}`
+  | `${UpperProtBit}|${UpperProtBit}|${UpperProtBit}`;
 
 /** A mapping flag by name, lower-case. */
-type MapName = "shared" | "private" | "shared_validate" | "fixed" | "fixed_noreplace" | "anonymous" | "anon" | "noreserve" | "populate" | "nonblock";
+type MapName =
+  | "shared"
+  | "private"
+  | "shared_validate"
+  | "fixed"
+  | "fixed_noreplace"
+  | "anonymous"
+  | "anon"
+  | "noreserve"
+  | "populate"
+  | "nonblock";
 /** A mapping flag as `mmap(2)` spells it. */
 type UpperMapName = `MAP_${Uppercase<Exclude<MapName, "anon">>}`;
 
@@ -33,8 +54,12 @@ type UpperMapName = `MAP_${Uppercase<Exclude<MapName, "anon">>}`;
  */
 export type MapFlags =
   | number
-  | MapName | `${MapName}|${MapName}` | `${MapName}|${MapName}|${MapName}`
-  | UpperMapName | `${UpperMapName}|${UpperMapName}` | `${UpperMapName}|${UpperMapName}|${UpperMapName}`;
+  | MapName
+  | `${MapName}|${MapName}`
+  | `${MapName}|${MapName}|${MapName}`
+  | UpperMapName
+  | `${UpperMapName}|${UpperMapName}`
+  | `${UpperMapName}|${UpperMapName}|${UpperMapName}`;
 
 /** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). */
 export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "ax" | "ax+";

@@ -35,12 +35,7 @@ export class MmapError extends Error {
   }
 
   /** Builds an MmapError from a WASI errno (negated values accepted) as the host and C core report them. */
-  static fromWasi(
-    wasiErrno: number,
-    syscall: string,
-    message: string,
-    options?: MmapErrorOptions,
-  ): MmapError {
+  static fromWasi(wasiErrno: number, syscall: string, message: string, options?: MmapErrorOptions): MmapError {
     return new MmapError(errnoName(wasiErrno), syscall, message, options);
   }
 }
@@ -54,9 +49,6 @@ export function isMmapError(e: unknown): e is MmapError {
   if (!(e instanceof Error)) return false;
   const o = e as Error & { code?: unknown; errno?: unknown; syscall?: unknown };
   return (
-    o.name === "MmapError" &&
-    typeof o.code === "string" &&
-    typeof o.errno === "number" &&
-    typeof o.syscall === "string"
+    o.name === "MmapError" && typeof o.code === "string" && typeof o.errno === "number" && typeof o.syscall === "string"
   );
 }

@@ -7,13 +7,15 @@ export const NOT_MAPPABLE =
   "only regular files can be mapped: this is a FIFO, a socket, a character device or a /proc or /sys file, which Linux's mmap refuses (ENODEV) too; read it with the runtime's file API, or map anonymous memory (source null) for zero-filled pages";
 
 const HINTS: Record<string, string> = {
-  "mmap:EINVAL": "check that length > 0, offset (and a fixed address) is a multiple of the page size (4096) and flags name exactly one of shared/private",
+  "mmap:EINVAL":
+    "check that length > 0, offset (and a fixed address) is a multiple of the page size (4096) and flags name exactly one of shared/private",
   "mmap:EBADF": "the file handle is closed or not open; open the file again",
   "mmap:EACCES":
     "the file is not open for what the mapping asks: a writable shared mapping needs a file opened read-write ('r+') and not for appending; map it 'r', or 'private' to keep writes in memory",
   "mmap:ENODEV": "only regular files can be mapped (is it a directory?)",
   "open:ENODEV": NOT_MAPPABLE,
-  "mmap:ENOMEM": "the 4 GiB WebAssembly address space has no room for this mapping; unmap something or map a smaller window (offset + length)",
+  "mmap:ENOMEM":
+    "the 4 GiB WebAssembly address space has no room for this mapping; unmap something or map a smaller window (offset + length)",
   "mmap:EEXIST": "MAP_FIXED_NOREPLACE: the range is already mapped; unmap it first or choose another address",
   "mmap:EOVERFLOW": "offset + length is beyond the largest file offset",
   "mmap:EOPNOTSUPP": "MAP_SHARED_VALIDATE rejects a flag it does not know",
@@ -24,10 +26,13 @@ const HINTS: Record<string, string> = {
   "msync:ENOMEM": "part of the range is not mapped",
   "mprotect:EINVAL": "the address must be page-aligned and prot a combination of read/write/exec",
   "mprotect:ENOMEM": "part of the range is not mapped",
-  "mprotect:EACCES": "the file was opened read-only: a shared mapping of it cannot become writable; reopen it 'r+' and map again",
-  "mremap:EINVAL": "the address must be page-aligned, the new length greater than 0 and flags a combination of maymove/fixed",
+  "mprotect:EACCES":
+    "the file was opened read-only: a shared mapping of it cannot become writable; reopen it 'r+' and map again",
+  "mremap:EINVAL":
+    "the address must be page-aligned, the new length greater than 0 and flags a combination of maymove/fixed",
   "mremap:EFAULT": "the old range is not one mapping",
-  "mremap:ENOMEM": "the mapping cannot grow in place; pass 'maymove' to let it move (views of the old address then go stale)",
+  "mremap:ENOMEM":
+    "the mapping cannot grow in place; pass 'maymove' to let it move (views of the old address then go stale)",
   "madvise:EINVAL": "the address must be page-aligned and the advice one anymmap knows",
   "madvise:ENOMEM": "part of the range is not mapped",
   "madvise:EOPNOTSUPP": "MADV_REMOVE needs hole punching, which WASI hosts do not offer",
@@ -35,11 +40,16 @@ const HINTS: Record<string, string> = {
   "mincore:ENOMEM": "part of the range is not mapped",
   "access:EFAULT": "that range is not mapped (was it unmapped?); map it again",
   "access:EACCES": "the mapping's protection forbids this access; mprotect it or map it with the protection you need",
-  "access:ESTALE": "the remote file changed since it was opened (its ETag or Last-Modified differ); open and map it again",
-  "access:ETIMEDOUT": "the remote file's server did not answer within the timeout (retries included); map it again with a larger timeout option, or check the server",
-  "access:ECANCELED": "the AbortSignal given when this URL was mapped was aborted: reads make no more requests; map it again to read on",
-  "access:EIO": "the file could not be read (for a URL: the server failed or answered without the range asked for); retry, or check the server",
-  "access:SIGBUS": "those bytes are past the end of the file (Linux raises SIGBUS); grow the file with truncate() first",
+  "access:ESTALE":
+    "the remote file changed since it was opened (its ETag or Last-Modified differ); open and map it again",
+  "access:ETIMEDOUT":
+    "the remote file's server did not answer within the timeout (retries included); map it again with a larger timeout option, or check the server",
+  "access:ECANCELED":
+    "the AbortSignal given when this URL was mapped was aborted: reads make no more requests; map it again to read on",
+  "access:EIO":
+    "the file could not be read (for a URL: the server failed or answered without the range asked for); retry, or check the server",
+  "access:SIGBUS":
+    "those bytes are past the end of the file (Linux raises SIGBUS); grow the file with truncate() first",
   "ftruncate:EINVAL": "the length must be >= 0 and the file open for writing",
   "close:EBADF": "the file handle is already closed",
   "pread:EBADF": "the file handle is closed",

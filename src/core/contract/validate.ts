@@ -45,7 +45,11 @@ export function pageAligned(value: unknown, name: string, syscall: string): numb
 export function bits(family: ConstantFamily, value: unknown, name: string, syscall: string): number {
   if (typeof value === "number") return integer(value, name, syscall, 0, 0x7fffffff);
   if (typeof value !== "string") {
-    throw new MmapError("EINVAL", syscall, `${name} must be a number or a string of ${family}_ names, got ${describe(value)}`);
+    throw new MmapError(
+      "EINVAL",
+      syscall,
+      `${name} must be a number or a string of ${family}_ names, got ${describe(value)}`,
+    );
   }
   const table: Record<string, number> = NAMES[family];
   if (family === "PROT" && /^[rwx]+$/.test(value)) {
@@ -53,7 +57,10 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
   }
   let result = 0;
   for (const raw of value.split("|")) {
-    const token = raw.trim().toLowerCase().replace(new RegExp(`^${family.toLowerCase()}_`), "");
+    const token = raw
+      .trim()
+      .toLowerCase()
+      .replace(new RegExp(`^${family.toLowerCase()}_`), "");
     const bit = table[token];
     if (bit === undefined) {
       throw new MmapError(
@@ -78,13 +85,20 @@ export function optionalFunction(value: unknown, name: string, syscall: string):
 export function optionalSignal(value: unknown, name: string, syscall: string): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "object" || value === null || typeof (value as { aborted?: unknown }).aborted !== "boolean") {
-    throw new MmapError("EINVAL", syscall, `${name} must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${describe(value)}`);
+    throw new MmapError(
+      "EINVAL",
+      syscall,
+      `${name} must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${describe(value)}`,
+    );
   }
   return value as AbortSignal;
 }
 
 /** The remote-read bounds among a call's options (timeout in ms, signal), checked. All runtimes. */
-export function remoteOptions(options: { timeout?: unknown; signal?: unknown }, syscall: string): { timeout?: number; signal?: AbortSignal } {
+export function remoteOptions(
+  options: { timeout?: unknown; signal?: unknown },
+  syscall: string,
+): { timeout?: number; signal?: AbortSignal } {
   const out: { timeout?: number; signal?: AbortSignal } = {};
   if (options.timeout !== undefined) out.timeout = integer(options.timeout, "timeout", syscall, 1, 2 ** 31 - 1);
   const signal = optionalSignal(options.signal, "signal", syscall);
@@ -100,10 +114,17 @@ export function optionalBackend(value: unknown, syscall: string): void {
 }
 
 /** The options of a long operation (find, populate, msync of a windowed mapping), checked: { signal?, onProgress? }. All runtimes. */
-export function longOperation(options: unknown, syscall: string): { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } {
+export function longOperation(
+  options: unknown,
+  syscall: string,
+): { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) {
-    throw new MmapError("EINVAL", syscall, `options must be an object such as { signal, onProgress }, got ${describe(options)}`);
+    throw new MmapError(
+      "EINVAL",
+      syscall,
+      `options must be an object such as { signal, onProgress }, got ${describe(options)}`,
+    );
   }
   const o = options as { signal?: unknown; onProgress?: unknown };
   optionalSignal(o.signal, "signal", syscall);

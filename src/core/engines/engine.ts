@@ -7,7 +7,9 @@ export const ACCESS_READ = 1;
 export const ACCESS_WRITE = 2;
 
 /** The madvise advice values Linux accepts that cannot harm the process (MADV_HWPOISON and friends can). */
-export const SAFE_ADVICE: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
+export const SAFE_ADVICE: ReadonlySet<number> = new Set([
+  0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+]);
 
 /**
  * What an address space needs from the memory behind it: the mman calls on

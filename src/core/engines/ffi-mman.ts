@@ -39,7 +39,9 @@ export const NATIVE_SYMBOLS = {
 } as const satisfies Record<string, { parameters: readonly FfiType[]; result: FfiType }>;
 
 /** What dlopen gives: a function per symbol; 64-bit results may come as bigint. */
-export type FfiSymbols = { readonly [K in keyof typeof NATIVE_SYMBOLS]: (...args: Array<number | bigint | Uint8Array>) => number | bigint };
+export type FfiSymbols = {
+  readonly [K in keyof typeof NATIVE_SYMBOLS]: (...args: Array<number | bigint | Uint8Array>) => number | bigint;
+};
 
 /** What a runtime with a plain FFI hands ffiMman. */
 export interface FfiHost {
@@ -166,8 +168,10 @@ export function ffiMman(host: FfiHost): NativeMman {
       if (!transferred) return munmap(state.address, state.length);
       const zero = probeFlags(host.platform);
       const fixed = PLATFORMS[host.platform]!.MAP_FIXED | PLATFORMS[host.platform]!.MAP_NORESERVE;
-      const at = num(s.anymmap_native_mmap(BigInt(state.address), BigInt(state.length), zero.prot, zero.flags | fixed, -1, 0n));
-      return at < 0 ? at : 0;
+      const at = num(
+        s.anymmap_native_mmap(BigInt(state.address), BigInt(state.length), zero.prot, zero.flags | fixed, -1, 0n),
+      );
+      return Math.min(at, 0);
     },
   };
 
@@ -180,6 +184,9 @@ export function ffiMman(host: FfiHost): NativeMman {
   const view = new Uint8Array(probe);
   const detached = detach(probe) && view.length === 0;
   munmap(at, page);
-  if (!detached) throw new Error(`ArrayBuffer.prototype.transfer(0) does not detach a buffer over mapped memory here; unmapping would leave views that crash`);
+  if (!detached)
+    throw new Error(
+      `ArrayBuffer.prototype.transfer(0) does not detach a buffer over mapped memory here; unmapping would leave views that crash`,
+    );
   return mman;
 }

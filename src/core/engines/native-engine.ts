@@ -94,7 +94,22 @@ interface Vma {
 }
 
 // Flags Linux's MAP_SHARED_VALIDATE knows (LEGACY_MAP_MASK, MAP_FIXED_NOREPLACE); MAP_SYNC needs DAX.
-const VALIDATE_KNOWN = 0x03 | 0x10 | 0x20 | 0x40 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x100000 | 0xfc000000;
+const VALIDATE_KNOWN =
+  0x03 |
+  0x10 |
+  0x20 |
+  0x40 |
+  0x100 |
+  0x800 |
+  0x1000 |
+  0x2000 |
+  0x4000 |
+  0x8000 |
+  0x10000 |
+  0x20000 |
+  0x40000 |
+  0x100000 |
+  0xfc000000;
 const MADV_REMOVE_LINUX = 9;
 const MADV_NORMAL = 0;
 const MADV_RANDOM = 1;
@@ -122,7 +137,8 @@ const CHUNK = 2 ** 16;
 
 const up = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
-const sharedType = (flags: number): boolean => (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
+const sharedType = (flags: number): boolean =>
+  (flags & MAP_TYPE) === MAP_SHARED || (flags & MAP_TYPE) === MAP_SHARED_VALIDATE;
 
 /**
  * The kernel's mmap behind the same Engine contract as the WASM core, for
@@ -188,7 +204,8 @@ export class NativeEngine implements Engine {
   /** An API (Linux) value in the OS's numbers. */
   private os(family: ConstantFamily, value: number, syscall: string): number {
     const v = toPlatform(this.platform, family, value);
-    if (v === undefined) throw this.error("EOPNOTSUPP", syscall, `${this.platform.name} has no equivalent of ${family} value ${value}`);
+    if (v === undefined)
+      throw this.error("EOPNOTSUPP", syscall, `${this.platform.name} has no equivalent of ${family} value ${value}`);
     return v;
   }
 
@@ -266,7 +283,16 @@ export class NativeEngine implements Engine {
   }
 
   /** mmap(2) with every page readable and writable; `placement` is MAP_FIXED, MAP_FIXED_NOREPLACE or 0 (the API's values). */
-  private kmap(address: number, length: number, flags: number, placement: number, fd: number, offset: number, syscall: string, path?: string): number {
+  private kmap(
+    address: number,
+    length: number,
+    flags: number,
+    placement: number,
+    fd: number,
+    offset: number,
+    syscall: string,
+    path?: string,
+  ): number {
     const prot = (this.kernelProt ??= this.os("PROT", PROT_READ | PROT_WRITE, syscall));
     let f = this.kernelMapFlags.get(flags | placement);
     if (f === undefined) this.kernelMapFlags.set(flags | placement, (f = this.os("MAP", flags | placement, syscall)));
@@ -275,7 +301,16 @@ export class NativeEngine implements Engine {
 
   /** Zero pages in place of [start, end), which no mapping holds any more but views may still reach. */
   private placeholder(start: number, end: number, syscall: string): void {
-    if (end > start) this.kmap(start, end - start, MAP_PRIVATE | MAP_ANONYMOUS | this.platform.MAP_NORESERVE, MAP_FIXED, -1, 0, syscall);
+    if (end > start)
+      this.kmap(
+        start,
+        end - start,
+        MAP_PRIVATE | MAP_ANONYMOUS | this.platform.MAP_NORESERVE,
+        MAP_FIXED,
+        -1,
+        0,
+        syscall,
+      );
   }
 
   /** A region over pages just mapped at [start, start+length); its buffers are made when views need them. */
@@ -292,7 +327,12 @@ export class NativeEngine implements Engine {
     try {
       buffer = this.mman.buffer(r.reservation, address, length);
     } catch (e) {
-      throw new MmapError("ENOMEM", syscall, `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new MmapError(
+        "ENOMEM",
+        syscall,
+        `the runtime cannot make an ArrayBuffer of ${length} bytes over the mapping: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     r.buffers.push(buffer);
     return buffer;
@@ -406,7 +446,9 @@ export class NativeEngine implements Engine {
     if (!file || --file.refs > 0) return;
     // A thread attaching the memory is dup'ing this descriptor: wait (a few
     // microseconds) so that the number is not closed, and reused, under it.
-    if (file.lock) while (Atomics.compareExchange(file.lock, 0, 0, -1) > 0) Atomics.wait(file.lock, 0, Atomics.load(file.lock, 0), 10);
+    if (file.lock)
+      while (Atomics.compareExchange(file.lock, 0, 0, -1) > 0)
+        Atomics.wait(file.lock, 0, Atomics.load(file.lock, 0), 10);
     if (file.id !== undefined) this.mappedFiles.delete(`${file.id}:${file.writable ? "rw" : "r"}`);
     this.openFiles.delete(file);
     if (file.fd >= 0) this.mman.close(file.fd);
@@ -511,7 +553,8 @@ export class NativeEngine implements Engine {
       }
       const [s, e] = [Math.max(a, v.start), Math.min(b, v.end)];
       removed.push([s, e]);
-      if (v.file?.lock && !v.file.exported) dropped.push({ file: v.file, from: v.offset + (s - v.start), to: v.offset + (e - v.start) });
+      if (v.file?.lock && !v.file.exported)
+        dropped.push({ file: v.file, from: v.offset + (s - v.start), to: v.offset + (e - v.start) });
       this.unref(v.file);
     }
     this.vmas.splice(first, last - first, ...kept);
@@ -529,7 +572,8 @@ export class NativeEngine implements Engine {
     if (file.refs === 0) return;
     let gone: Array<[number, number]> = [[from, to]];
     for (const v of this.vmas) if (v.file === file) gone = minus(gone, v.offset, v.offset + (v.end - v.start));
-    for (const [s, e] of gone) this.check(this.mman.punchHole(this.fdOf(file, "munmap"), BigInt(s), BigInt(e - s)), "munmap");
+    for (const [s, e] of gone)
+      this.check(this.mman.punchHole(this.fdOf(file, "munmap"), BigInt(s), BigInt(e - s)), "munmap");
   }
 
   /** Splits the vma that straddles `at`, so that calls can change one side. */
@@ -583,13 +627,22 @@ export class NativeEngine implements Engine {
 
   private regionsIn(a: number, b: number): Region[] {
     const out: Region[] = [];
-    for (let i = this.firstRegion(a); i < this.regions.length && this.regions[i]!.start < b; i++) out.push(this.regions[i]!);
+    for (let i = this.firstRegion(a); i < this.regions.length && this.regions[i]!.start < b; i++)
+      out.push(this.regions[i]!);
     return out;
   }
 
   // ---- the mman calls -------------------------------------------------------
 
-  mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): number {
+  mmap(
+    address: number,
+    length: number,
+    prot: number,
+    flags: number,
+    fd: number,
+    offset: number,
+    path?: string,
+  ): number {
     const type = flags & MAP_TYPE;
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) throw this.error("EINVAL", "mmap");
     if (type === MAP_SHARED_VALIDATE && (flags & ~VALIDATE_KNOWN) !== 0) throw this.error("EOPNOTSUPP", "mmap");
@@ -607,7 +660,15 @@ export class NativeEngine implements Engine {
   }
 
   /** mapAt with `file`'s reference handed to the new vma, or dropped if the mapping fails first. */
-  private mapOwning(file: MappedFile | undefined, address: number, len: number, prot: number, flags: number, offset: number, path?: string): number {
+  private mapOwning(
+    file: MappedFile | undefined,
+    address: number,
+    len: number,
+    prot: number,
+    flags: number,
+    offset: number,
+    path?: string,
+  ): number {
     try {
       return this.mapAt(address, len, prot, flags, file, offset, path);
     } catch (e) {
@@ -618,10 +679,19 @@ export class NativeEngine implements Engine {
   }
 
   /** Maps `file` (or anonymous memory) at `address` as the mode in `flags` says, and records the vma. */
-  private mapAt(address: number, len: number, prot: number, flags: number, file: MappedFile | undefined, offset: number, path?: string): number {
+  private mapAt(
+    address: number,
+    len: number,
+    prot: number,
+    flags: number,
+    file: MappedFile | undefined,
+    offset: number,
+    path?: string,
+  ): number {
     const kflags = this.kernelFlags(flags, prot, file !== undefined);
     const kfd = file ? this.fdOf(file, "mmap") : -1;
-    const mode = flags & MAP_FIXED_NOREPLACE ? "noreplace" : flags & MAP_FIXED ? "fixed" : address !== 0 ? "hint" : "any";
+    const mode =
+      flags & MAP_FIXED_NOREPLACE ? "noreplace" : flags & MAP_FIXED ? "fixed" : address !== 0 ? "hint" : "any";
 
     let region: Region | undefined;
     let at = -1;
@@ -653,7 +723,16 @@ export class NativeEngine implements Engine {
       } else if (own.length === 0 && mode !== "hint") {
         // Never MAP_FIXED over memory anymmap does not own: it may be the runtime's heap.
         try {
-          at = this.kmap(a, len, kflags, this.platform.MAP_FIXED_NOREPLACE === 0 ? 0 : MAP_FIXED_NOREPLACE, kfd, offset, "mmap", path);
+          at = this.kmap(
+            a,
+            len,
+            kflags,
+            this.platform.MAP_FIXED_NOREPLACE === 0 ? 0 : MAP_FIXED_NOREPLACE,
+            kfd,
+            offset,
+            "mmap",
+            path,
+          );
         } catch (e) {
           if (!(e instanceof MmapError) || e.code !== "EEXIST") throw e;
           throw new MmapError(
@@ -689,7 +768,11 @@ export class NativeEngine implements Engine {
     const vmas = this.within(address, end);
     const file = vmas[0]?.file;
     if (!this.covered(address, end) || !file?.lock || vmas.some((v) => v.file !== file)) {
-      throw this.error("EINVAL", "share", "only a MAP_SHARED|MAP_ANONYMOUS mapping, all of it still mapped, can be shared");
+      throw this.error(
+        "EINVAL",
+        "share",
+        "only a MAP_SHARED|MAP_ANONYMOUS mapping, all of it still mapped, can be shared",
+      );
     }
     file.exported = true;
     return { fd: file.fd, offset: vmas[0]!.offset + (address - vmas[0]!.start), lock: file.lock };
@@ -707,7 +790,13 @@ export class NativeEngine implements Engine {
     } finally {
       releaseShared(lock);
     }
-    const file: MappedFile = { fd: copy, refs: 1, writable: true, lock: new Int32Array(new SharedArrayBuffer(4)), exported: true };
+    const file: MappedFile = {
+      fd: copy,
+      refs: 1,
+      writable: true,
+      lock: new Int32Array(new SharedArrayBuffer(4)),
+      exported: true,
+    };
     return this.mapOwning(file, 0, up(length), prot, MAP_SHARED | MAP_ANONYMOUS, offset!);
   }
 
@@ -725,7 +814,8 @@ export class NativeEngine implements Engine {
   }
 
   msync(address: number, length: number, flags: number): void {
-    if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (flags & MS_ASYNC && flags & MS_SYNC)) throw this.error("EINVAL", "msync");
+    if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (flags & MS_ASYNC && flags & MS_SYNC))
+      throw this.error("EINVAL", "msync");
     const end = address + up(length);
     if (!this.covered(address, end)) throw this.error("ENOMEM", "msync");
     const os = this.os("MS", flags, "msync");
@@ -752,7 +842,15 @@ export class NativeEngine implements Engine {
       // Shared file pages become private when they lose PROT_WRITE (stray writes stay in memory) and shared again when they regain it.
       v.prot = prot;
       if (before !== after) {
-        this.kmap(v.start, v.end - v.start, after, MAP_FIXED, v.file ? this.fdOf(v.file, "mprotect") : -1, v.offset, "mprotect");
+        this.kmap(
+          v.start,
+          v.end - v.start,
+          after,
+          MAP_FIXED,
+          v.file ? this.fdOf(v.file, "mprotect") : -1,
+          v.offset,
+          "mprotect",
+        );
         v.region.pastEof = minus(v.region.pastEof, v.start, v.end);
         this.clip(v, "mprotect");
       }
@@ -761,11 +859,18 @@ export class NativeEngine implements Engine {
   }
 
   mremap(address: number, oldLength: number, newLength: number, flags: number, _newAddress: number): number {
-    if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) || (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE))) {
+    if (
+      flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) ||
+      (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE))
+    ) {
       throw this.error("EINVAL", "mremap");
     }
     if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
-      throw this.error("EINVAL", "mremap", "flags: MREMAP_FIXED and MREMAP_DONTUNMAP are not supported; mremap with 'maymove' and use the new address");
+      throw this.error(
+        "EINVAL",
+        "mremap",
+        "flags: MREMAP_FIXED and MREMAP_DONTUNMAP are not supported; mremap with 'maymove' and use the new address",
+      );
     }
     const old = up(oldLength);
     const size = up(newLength);
@@ -802,7 +907,15 @@ export class NativeEngine implements Engine {
     if (end > region.end) {
       if (this.regionsIn(region.end, end).length > 0) return false;
       try {
-        const at = this.kmap(region.end, end - region.end, kflags, MAP_FIXED_NOREPLACE, fd, offsetAt(region.end), "mremap");
+        const at = this.kmap(
+          region.end,
+          end - region.end,
+          kflags,
+          MAP_FIXED_NOREPLACE,
+          fd,
+          offsetAt(region.end),
+          "mremap",
+        );
         if (at !== region.end) {
           this.mman.munmap(at, end - region.end);
           return false;
@@ -812,7 +925,8 @@ export class NativeEngine implements Engine {
         throw e;
       }
     }
-    if (region.end > from) this.kmap(from, Math.min(end, region.end) - from, kflags, MAP_FIXED, fd, offsetAt(from), "mremap");
+    if (region.end > from)
+      this.kmap(from, Math.min(end, region.end) - from, kflags, MAP_FIXED, fd, offsetAt(from), "mremap");
     if (end > region.end) {
       // Buffers made so far keep their length (views of them stay valid); new ones cover the grown region.
       region.chunks.delete(Math.floor((region.end - region.start - 1) / CHUNK));
@@ -842,7 +956,8 @@ export class NativeEngine implements Engine {
       // Zero pages kept past an earlier end of file must not be copied over bytes the file has now.
       if (v.file && v.region.pastEof.length > 0) this.unclip(v, address, address + old, "mremap");
       let n = old;
-      if (v.file) n = Math.min(n, Math.max(0, up(this.check(this.mman.fsize(this.fdOf(v.file, "mremap")), "mremap")) - offset));
+      if (v.file)
+        n = Math.min(n, Math.max(0, up(this.check(this.mman.fsize(this.fdOf(v.file, "mremap")), "mremap")) - offset));
       for (let done = 0; done < n; done += CHUNK) {
         const part = Math.min(CHUNK, n - done);
         this.viewOf(region, at + done, part, "mremap").set(this.viewOf(v.region, address + done, part, "mremap"));
@@ -860,7 +975,8 @@ export class NativeEngine implements Engine {
     const os = this.os("MADV", advice, "madvise");
     for (const v of this.within(address, end)) {
       const a = Math.max(address, v.start);
-      if (advice === MADV_REMOVE_LINUX && !(sharedType(v.flags) && v.prot & PROT_WRITE)) throw this.error("EINVAL", "madvise");
+      if (advice === MADV_REMOVE_LINUX && !(sharedType(v.flags) && v.prot & PROT_WRITE))
+        throw this.error("EINVAL", "madvise");
       this.check(this.mman.madvise(a, Math.min(end, v.end) - a, os), "madvise");
     }
     if (advice === MADV_NORMAL || advice === MADV_RANDOM || advice === MADV_SEQUENTIAL) {
@@ -897,7 +1013,8 @@ export class NativeEngine implements Engine {
         if (v.region !== r || !v.file) continue;
         this.clip(v, "access");
         // A fault on a page the file has since grown back over: the zero page still stands in for it.
-        if (v.start <= page && page < v.end && !r.pastEof.some(([a, b]) => a <= page && page < b)) r.pastEof.push([page, page + PAGE_SIZE]);
+        if (v.start <= page && page < v.end && !r.pastEof.some(([a, b]) => a <= page && page < b))
+          r.pastEof.push([page, page + PAGE_SIZE]);
       }
     }
   }
@@ -929,7 +1046,8 @@ export class NativeEngine implements Engine {
     for (const v of this.within(address, end)) {
       if (!v.file) continue;
       const limit = up(this.check(this.mman.fsize(this.fdOf(v.file, "access")), "access"));
-      if (v.offset + (Math.min(end, v.end) - v.start) > limit) throw new MmapError("EFAULT", "access", hint("access", "SIGBUS"));
+      if (v.offset + (Math.min(end, v.end) - v.start) > limit)
+        throw new MmapError("EFAULT", "access", hint("access", "SIGBUS"));
       this.unclip(v, address, end, "access");
     }
   }

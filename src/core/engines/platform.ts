@@ -22,7 +22,16 @@ export interface Platform {
   readonly MAP_FIXED: number;
   readonly MAP_FIXED_NOREPLACE: number;
   readonly MAP_NORESERVE: number;
-  readonly O: { readonly RDONLY: number; readonly WRONLY: number; readonly RDWR: number; readonly CREAT: number; readonly EXCL: number; readonly TRUNC: number; readonly APPEND: number; readonly ACCMODE: number };
+  readonly O: {
+    readonly RDONLY: number;
+    readonly WRONLY: number;
+    readonly RDWR: number;
+    readonly CREAT: number;
+    readonly EXCL: number;
+    readonly TRUNC: number;
+    readonly APPEND: number;
+    readonly ACCMODE: number;
+  };
   /** The POSIX name of an errno number of this OS. */
   errnoName(errno: number): string;
 }
@@ -77,6 +86,12 @@ export function toPlatform(platform: Platform, family: ConstantFamily, value: nu
  */
 export function probeFlags(name: string): { prot: number; flags: number } {
   const platform = PLATFORMS[name];
-  if (!platform) throw new Error(`no platform table for ${name} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`);
-  return { prot: platform.values.PROT.read! | platform.values.PROT.write!, flags: platform.values.MAP.private! | platform.MAP_ANONYMOUS };
+  if (!platform)
+    throw new Error(
+      `no platform table for ${name} (src/core/engines/platform.ts has ${Object.keys(PLATFORMS).join(", ")})`,
+    );
+  return {
+    prot: platform.values.PROT.read! | platform.values.PROT.write!,
+    flags: platform.values.MAP.private! | platform.MAP_ANONYMOUS,
+  };
 }

@@ -1,6 +1,14 @@
 import type { RemoteOptions } from "../remote/remote-file.js";
 import type { HostIOStats, OpenFlags } from "../contract/api.js";
-import { MADV_WILLNEED, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_TYPE, MREMAP_MAYMOVE, PAGE_SIZE } from "../contract/constants.js";
+import {
+  MADV_WILLNEED,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_PRIVATE,
+  MAP_TYPE,
+  MREMAP_MAYMOVE,
+  PAGE_SIZE,
+} from "../contract/constants.js";
 import type { Engine, EngineShare } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
 import { MmapError } from "../contract/errors.js";
@@ -154,7 +162,8 @@ export class WasmEngine implements Engine {
   }
 
   share(address: number, length: number): EngineShare {
-    if (typeof SharedArrayBuffer === "undefined") throw new MmapError("EOPNOTSUPP", "share", noSharedArrayBuffer("this runtime"));
+    if (typeof SharedArrayBuffer === "undefined")
+      throw new MmapError("EOPNOTSUPP", "share", noSharedArrayBuffer("this runtime"));
     if (!this.sharedMemory) {
       throw new MmapError(
         "EOPNOTSUPP",
@@ -166,7 +175,8 @@ export class WasmEngine implements Engine {
     this.check(this.core.madvise(address, length, MADV_WILLNEED), "share");
     const end = address + length;
     let share = this.shares.find((x) => x.start === address && x.end === end);
-    if (!share) this.shares.push((share = { start: address, end, lock: new Int32Array(new SharedArrayBuffer(4)), freed: [] }));
+    if (!share)
+      this.shares.push((share = { start: address, end, lock: new Int32Array(new SharedArrayBuffer(4)), freed: [] }));
     return { buffer: this.memory.buffer as unknown as SharedArrayBuffer, lock: share.lock };
   }
 
@@ -213,11 +223,24 @@ export class WasmEngine implements Engine {
     if (result !== 0) this.fail(syscall);
   }
 
-  mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): number {
+  mmap(
+    address: number,
+    length: number,
+    prot: number,
+    flags: number,
+    fd: number,
+    offset: number,
+    path?: string,
+  ): number {
     if (this.shares.length > 0) {
       this.sweep();
       if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && this.inUse(address, length).length > 0) {
-        throw new MmapError("EBUSY", "mmap", "workers have attached memory in this range: a fixed mapping here would replace the pages they see; map elsewhere", path === undefined ? undefined : { path });
+        throw new MmapError(
+          "EBUSY",
+          "mmap",
+          "workers have attached memory in this range: a fixed mapping here would replace the pages they see; map elsewhere",
+          path === undefined ? undefined : { path },
+        );
       }
     }
     const at = this.core.anymmap_mmap_lazy(address, length, prot, flags, fd, BigInt(offset)) >>> 0;
@@ -275,7 +298,11 @@ export class WasmEngine implements Engine {
   mremap(address: number, oldLength: number, newLength: number, flags: number, newAddress: number): number {
     if (this.shares.length > 0 && this.inUse(address, oldLength).length > 0) {
       if (newLength < oldLength) {
-        throw new MmapError("EBUSY", "mremap", "workers have attached this memory: it cannot shrink while they use it; munmap the part instead");
+        throw new MmapError(
+          "EBUSY",
+          "mremap",
+          "workers have attached this memory: it cannot shrink while they use it; munmap the part instead",
+        );
       }
       if (flags & MREMAP_MAYMOVE) {
         // Moving would leave the workers the old pages: grow in place only.
@@ -283,7 +310,12 @@ export class WasmEngine implements Engine {
           return this.mremap(address, oldLength, newLength, flags & ~MREMAP_MAYMOVE, newAddress);
         } catch (e) {
           if (!(e instanceof MmapError) || e.code !== "ENOMEM") throw e;
-          throw new MmapError("ENOMEM", "mremap", "workers have attached this memory, so it may grow only in place, and the pages after it are in use; map a new region instead", { cause: e });
+          throw new MmapError(
+            "ENOMEM",
+            "mremap",
+            "workers have attached this memory, so it may grow only in place, and the pages after it are in use; map a new region instead",
+            { cause: e },
+          );
         }
       }
     }

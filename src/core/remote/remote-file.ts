@@ -24,7 +24,12 @@ export interface RangeResponse {
  * One synchronous `GET url` with `Range: bytes=first-last`, given up after
  * `timeoutMs` (then status 0 and `timedOut`). All runtimes.
  */
-export type RangeTransport = (url: string, first: number, last: number, timeoutMs: number) => RangeResponse & { timedOut?: boolean };
+export type RangeTransport = (
+  url: string,
+  first: number,
+  last: number,
+  timeoutMs: number,
+) => RangeResponse & { timedOut?: boolean };
 
 /** How long a remote read may take, and who may stop it. All runtimes. */
 export interface RemoteOptions {
@@ -45,7 +50,9 @@ const RETRIES = 4;
 const FIRST_DELAY_MS = 100;
 
 /** `bytes first-last/total` of a Content-Range (total may be "*"). */
-function parseContentRange(value: string | null): { first: number; last: number; total: number | undefined } | undefined {
+function parseContentRange(
+  value: string | null,
+): { first: number; last: number; total: number | undefined } | undefined {
   const m = value === null ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
   if (!m) return undefined;
   return { first: Number(m[1]), last: Number(m[2]), total: m[3] === "*" ? undefined : Number(m[3]) };
@@ -104,10 +111,20 @@ export class RemoteHostFile extends HostFile {
     this.#signal = options.signal;
     const r = this.request(0, 0);
     if (r === "canceled") {
-      throw new MmapError("ECANCELED", "open", "the AbortSignal given for this URL was aborted; nothing was requested", { path: url, cause: this.#signal?.reason });
+      throw new MmapError(
+        "ECANCELED",
+        "open",
+        "the AbortSignal given for this URL was aborted; nothing was requested",
+        { path: url, cause: this.#signal?.reason },
+      );
     }
     if (r === "timed out") {
-      throw new MmapError("ETIMEDOUT", "open", `the server did not answer within ${this.#timeoutMs} ms (retries included); pass a larger timeout, or check the server`, { path: url });
+      throw new MmapError(
+        "ETIMEDOUT",
+        "open",
+        `the server did not answer within ${this.#timeoutMs} ms (retries included); pass a larger timeout, or check the server`,
+        { path: url },
+      );
     }
     if (r.status === 200) {
       throw new MmapError(
@@ -121,8 +138,13 @@ export class RemoteHostFile extends HostFile {
     const total = range ? /\/(\d+)\s*$/.exec(range) : null;
     // A 206 must be the first byte asked for (a 416 is an empty file: "bytes */0").
     const first = r.status === 206 ? parseContentRange(range) : undefined;
-    if (r.status === 206 && total && (!first || first.first !== 0 || first.last !== 0)) {
-      throw new MmapError("EIO", "open", `the server answered a Range request for byte 0 with Content-Range ${JSON.stringify(range)}; anymmap needs the range it asked for`, { path: url });
+    if (r.status === 206 && total && (first?.first !== 0 || first.last !== 0)) {
+      throw new MmapError(
+        "EIO",
+        "open",
+        `the server answered a Range request for byte 0 with Content-Range ${JSON.stringify(range)}; anymmap needs the range it asked for`,
+        { path: url },
+      );
     }
     if ((r.status !== 206 && r.status !== 416) || !total) {
       throw new MmapError(
@@ -172,14 +194,18 @@ export class RemoteHostFile extends HostFile {
     if (r === "canceled") return -WASI_ERRNO.ECANCELED;
     if (r === "timed out") return -WASI_ERRNO.ETIMEDOUT;
     if (r.status !== 206) return r.status === 200 ? -WASI_ERRNO.ENOTSUP : -WASI_ERRNO.EIO;
-    if ((this.etag !== null && r.header("etag") !== this.etag) || (this.lastModified !== null && r.header("last-modified") !== this.lastModified)) {
+    if (
+      (this.etag !== null && r.header("etag") !== this.etag) ||
+      (this.lastModified !== null && r.header("last-modified") !== this.lastModified)
+    ) {
       return -WASI_ERRNO.ESTALE;
     }
     const range = parseContentRange(r.header("content-range"));
     // A file of another size is another file (even with the same validators, or none).
     if (range?.total !== undefined && range.total !== this.size) return -WASI_ERRNO.ESTALE;
     // Bytes of another range than the one asked for would land at the wrong offset.
-    if (!range || range.first !== offset || range.last !== offset + n - 1 || r.body.length !== n) return -WASI_ERRNO.EIO;
+    if (!range || range.first !== offset || range.last !== offset + n - 1 || r.body.length !== n)
+      return -WASI_ERRNO.EIO;
     dst.set(r.body);
     return n;
   }
@@ -188,7 +214,16 @@ export class RemoteHostFile extends HostFile {
     if (this.#closed) return -WASI_ERRNO.EBADF;
     const mtime = this.lastModified ? Date.parse(this.lastModified) : NaN;
     const ns = Number.isFinite(mtime) ? BigInt(mtime) * 1_000_000n : 0n;
-    return { dev: DEV_URL, ino: this.#ino, filetype: FILETYPE_REGULAR_FILE, nlink: 1n, size: BigInt(this.size), atimNs: ns, mtimNs: ns, ctimNs: ns };
+    return {
+      dev: DEV_URL,
+      ino: this.#ino,
+      filetype: FILETYPE_REGULAR_FILE,
+      nlink: 1n,
+      size: BigInt(this.size),
+      atimNs: ns,
+      mtimNs: ns,
+      ctimNs: ns,
+    };
   }
 
   override sync(): number {

@@ -65,7 +65,16 @@ export class BlobHostFile extends HostFile {
 }
 
 function blobStat(ino: bigint, size: number, dev: bigint): HostFileStat {
-  return { dev, ino, filetype: FILETYPE_REGULAR_FILE, nlink: 1n, size: BigInt(size), atimNs: 0n, mtimNs: 0n, ctimNs: 0n };
+  return {
+    dev,
+    ino,
+    filetype: FILETYPE_REGULAR_FILE,
+    nlink: 1n,
+    size: BigInt(size),
+    atimNs: 0n,
+    mtimNs: 0n,
+    ctimNs: 0n,
+  };
 }
 
 /** Bytes fetched ahead for the engine, keyed by file offset. */
@@ -244,7 +253,8 @@ export class StagedHostFile extends HostFile {
         return;
       }
       const handle = this.source as FileSystemFileHandle;
-      if (typeof handle.createWritable !== "function") throw Object.assign(new Error("no createWritable"), { name: "NotSupportedError" });
+      if (typeof handle.createWritable !== "function")
+        throw Object.assign(new Error("no createWritable"), { name: "NotSupportedError" });
       try {
         const w = await handle.createWritable({ keepExistingData: true });
         try {

@@ -18,7 +18,9 @@ export interface SyncAccessHandle {
 
 /** What `FileSystemFileHandle.createWritable()` gives. Browsers. */
 export interface WritableFileStream {
-  write(data: { type: "write"; position: number; data: ArrayBufferView | Blob } | { type: "truncate"; size: number }): Promise<void>;
+  write(
+    data: { type: "write"; position: number; data: ArrayBufferView | Blob } | { type: "truncate"; size: number },
+  ): Promise<void>;
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
 }
@@ -31,7 +33,9 @@ export interface FileSystemFileHandle {
   readonly kind: "file";
   readonly name: string;
   getFile(): Promise<Blob & { readonly name: string; readonly lastModified: number }>;
-  createSyncAccessHandle?(options?: { mode?: "readwrite" | "read-only" | "readwrite-unsafe" }): Promise<SyncAccessHandle>;
+  createSyncAccessHandle?(options?: {
+    mode?: "readwrite" | "read-only" | "readwrite-unsafe";
+  }): Promise<SyncAccessHandle>;
   createWritable?(options?: { keepExistingData?: boolean }): Promise<WritableFileStream>;
   isSameEntry(other: FileSystemFileHandle | FileSystemDirectoryHandle): Promise<boolean>;
 }

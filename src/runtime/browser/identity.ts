@@ -74,7 +74,8 @@ export const OPEN_HINTS: Readonly<Record<string, string>> = {
   ENOTDIR: "a component of the path is a file, not a directory",
   EISDIR: "is a directory; open it read-only ('r') or pass a file",
   EEXIST: "file already exists; drop the 'x' flag to open it anyway",
-  EBUSY: "another tab or worker holds this OPFS file exclusively (a sync access handle or writable stream); close it there first",
+  EBUSY:
+    "another tab or worker holds this OPFS file exclusively (a sync access handle or writable stream); close it there first",
   EACCES: "the browser denied access to the origin private file system (private browsing or storage blocked?)",
   ENOSPC: "the origin's storage quota is exhausted",
   EINVAL: "invalid path: OPFS names cannot contain '/' or be '.' or '..'",

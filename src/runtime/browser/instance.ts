@@ -3,7 +3,23 @@
  * sources a browser has (OPFS paths and handles, Files and Blobs), and the
  * main thread's load-ahead.
  */
-import type { Access, Anymmap, FileHandle, HostIOStats, Info, InstanceOptions, MapOptions, MapSource, Mapping, OpenFlags, Prot, SharedMemoryHandle, WindowedMapping, WindowedOptions, EntryTypes } from "../../core/contract/api.js";
+import type {
+  Access,
+  Anymmap,
+  FileHandle,
+  HostIOStats,
+  Info,
+  InstanceOptions,
+  MapOptions,
+  MapSource,
+  Mapping,
+  OpenFlags,
+  Prot,
+  SharedMemoryHandle,
+  WindowedMapping,
+  WindowedOptions,
+  EntryTypes,
+} from "../../core/contract/api.js";
 import { WindowedMappingImpl } from "../../core/address-space/windowed.js";
 import type { RemoteOptions } from "../../core/remote/remote-file.js";
 import { isUrl, openRemote } from "./remote-file.js";
@@ -276,7 +292,12 @@ export class BrowserInstance implements BrowserAnymmap {
     const mode = openMode(flags);
     if (isBlob(source)) {
       if (mode.writable) {
-        throw new MmapError("EACCES", "open", "a File or Blob is read-only: open it 'r' (MAP_PRIVATE writes stay in memory)", { path: label });
+        throw new MmapError(
+          "EACCES",
+          "open",
+          "a File or Blob is read-only: open it 'r' (MAP_PRIVATE writes stay in memory)",
+          { path: label },
+        );
       }
       return browser().FileReaderSync
         ? new BlobHostFile(source, blobIno(source), label)
@@ -284,7 +305,8 @@ export class BrowserInstance implements BrowserAnymmap {
     }
     const key = await handleKey(source);
     const inOpfs = key.startsWith("/");
-    if (inDedicatedWorker() && inOpfs && typeof source.createSyncAccessHandle === "function") return openOpfs(source, mode, label);
+    if (inDedicatedWorker() && inOpfs && typeof source.createSyncAccessHandle === "function")
+      return openOpfs(source, mode, label);
     if (!inDedicatedWorker()) {
       const file = new StagedHostFile(source, opfsIno(key), (await source.getFile()).size, {
         writable: mode.writable,
@@ -297,7 +319,12 @@ export class BrowserInstance implements BrowserAnymmap {
     // A handle outside OPFS (a file the user picked): no sync access handle
     // exists for it, so read-only, through its File.
     if (mode.writable) {
-      throw new MmapError("EACCES", "open", "only OPFS file handles can be written synchronously; open it 'r' or copy it into OPFS", { path: label });
+      throw new MmapError(
+        "EACCES",
+        "open",
+        "only OPFS file handles can be written synchronously; open it 'r' or copy it into OPFS",
+        { path: label },
+      );
     }
     const blob = await source.getFile();
     return new BlobHostFile(blob, blobIno(source), label);
@@ -321,7 +348,12 @@ export class BrowserInstance implements BrowserAnymmap {
         : new StagedHostFile(source, blobIno(source), source.size, { writable: false, path: label });
       if (openMode(flags).writable) {
         file.close();
-        throw new MmapError("EACCES", "mmap", "a File or Blob is read-only: map it 'private' to keep writes in memory, or 'r'", { path: label });
+        throw new MmapError(
+          "EACCES",
+          "mmap",
+          "a File or Blob is read-only: map it 'private' to keep writes in memory, or 'r'",
+          { path: label },
+        );
       }
       const handle = this.openPrepared(label, file, "r");
       try {
@@ -331,7 +363,10 @@ export class BrowserInstance implements BrowserAnymmap {
       }
     }
     if (typeof source === "string") {
-      const handle = this.openSync(source, this.probe(() => this.#core.mmapSync(source, options)));
+      const handle = this.openSync(
+        source,
+        this.probe(() => this.#core.mmapSync(source, options)),
+      );
       try {
         return this.mapHandle(handle, options);
       } finally {
@@ -343,7 +378,11 @@ export class BrowserInstance implements BrowserAnymmap {
 
   mmapWindowedSync(source: BrowserMapSource, options?: WindowedOptions): WindowedMapping {
     if (isFileSystemFileHandle(source)) {
-      throw new MmapError("ENOTSUP", "mmap", "a FileSystemFileHandle opens asynchronously only: use `await mmapWindowed(handle)`");
+      throw new MmapError(
+        "ENOTSUP",
+        "mmap",
+        "a FileSystemFileHandle opens asynchronously only: use `await mmapWindowed(handle)`",
+      );
     }
     return new WindowedMappingImpl(this, source, options);
   }
@@ -377,9 +416,14 @@ export class BrowserInstance implements BrowserAnymmap {
     }
     const flags = this.probe(() => this.#core.mmapSync(typeof source === "string" ? source : "source", options));
     if (isBlob(source) && openMode(flags).writable) {
-      throw new MmapError("EACCES", "mmap", "a File or Blob is read-only: map it 'private' to keep writes in memory, or 'r'", {
-        path: blobLabel(source),
-      });
+      throw new MmapError(
+        "EACCES",
+        "mmap",
+        "a File or Blob is read-only: map it 'private' to keep writes in memory, or 'r'",
+        {
+          path: blobLabel(source),
+        },
+      );
     }
     const handle = await this.open(source, flags);
     try {
@@ -511,7 +555,11 @@ class BrowserMappingImpl implements BrowserMapping {
   }
 
   write(source: Uint8Array | string, offset?: number): number {
-    return this.guard(() => this.inner.write(source, offset), offset, typeof source === "string" ? undefined : source?.length);
+    return this.guard(
+      () => this.inner.write(source, offset),
+      offset,
+      typeof source === "string" ? undefined : source?.length,
+    );
   }
 
   msync(flags?: number | string, offset?: number, length?: number): void {
@@ -545,7 +593,11 @@ class BrowserMappingImpl implements BrowserMapping {
   async load(offset = 0, length?: number): Promise<void> {
     const size = length ?? Math.max(0, this.length - offset);
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(size) || size < 0 || offset + size > this.length) {
-      throw new MmapError("EINVAL", "load", `offset ${String(offset)} + length ${String(length)} must lie within the mapping (${this.length} bytes)`);
+      throw new MmapError(
+        "EINVAL",
+        "load",
+        `offset ${String(offset)} + length ${String(length)} must lie within the mapping (${this.length} bytes)`,
+      );
     }
     if (size === 0) return;
     const start = offset - (offset % PAGE_SIZE);

@@ -264,7 +264,11 @@ export class OpfsAgent {
         });
         worker.addEventListener("error", (event) => {
           clearTimeout(timer);
-          reject(new Error(`the OPFS agent worker failed to load: ${event.message ?? "unknown error"} (a Content-Security-Policy must allow worker-src blob:)`));
+          reject(
+            new Error(
+              `the OPFS agent worker failed to load: ${event.message ?? "unknown error"} (a Content-Security-Policy must allow worker-src blob:)`,
+            ),
+          );
         });
         worker.postMessage({ ctl, data });
       });

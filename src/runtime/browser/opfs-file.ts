@@ -12,12 +12,7 @@ import {
   type HostFileOptions,
   type HostFileStat,
 } from "../../wasi/host-file.js";
-import {
-  browser,
-  type FileSystemDirectoryHandle,
-  type FileSystemFileHandle,
-  type SyncAccessHandle,
-} from "./dom.js";
+import { browser, type FileSystemDirectoryHandle, type FileSystemFileHandle, type SyncAccessHandle } from "./dom.js";
 import { DEV_OPFS, OPEN_HINTS, type OpenMode, opfsComponents, opfsIno, opfsKey } from "./identity.js";
 import { browserErrorName, mapBrowserError } from "./map-error.js";
 
@@ -35,16 +30,22 @@ export async function opfsRoot(path?: string): Promise<FileSystemDirectoryHandle
   try {
     return await getDirectory.call(browser().navigator!.storage);
   } catch (e) {
-    throw new MmapError(browserErrorName(e), "open", OPEN_HINTS.EACCES!, { cause: e, ...(path === undefined ? {} : { path }) });
+    throw new MmapError(browserErrorName(e), "open", OPEN_HINTS.EACCES!, {
+      cause: e,
+      ...(path === undefined ? {} : { path }),
+    });
   }
 }
 
 /** Opens a sync access handle that other handles of the same file (other workers, the agent) can share. */
 async function syncHandle(file: FileSystemFileHandle): Promise<SyncAccessHandle> {
   if (typeof file.createSyncAccessHandle !== "function") {
-    throw Object.assign(new Error("createSyncAccessHandle is not available: OPFS sync access needs a dedicated worker"), {
-      name: "NotSupportedError",
-    });
+    throw Object.assign(
+      new Error("createSyncAccessHandle is not available: OPFS sync access needs a dedicated worker"),
+      {
+        name: "NotSupportedError",
+      },
+    );
   }
   try {
     // "readwrite-unsafe" lets several handles of one file coexist (Chromium ≥ 121).
@@ -65,7 +66,10 @@ async function resolve(path: string, mode: OpenMode): Promise<Target> {
   const fail = (e: unknown, last: boolean): never => {
     let code = browserErrorName(e);
     if (code === "EISDIR" && !last) code = "ENOTDIR";
-    throw new MmapError(code, "open", OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e)), { path, cause: e });
+    throw new MmapError(code, "open", OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e)), {
+      path,
+      cause: e,
+    });
   };
   if (parts.length === 0) {
     if (mode.writable) fail(Object.assign(new Error("root"), { name: "TypeMismatchError" }), true);
@@ -128,9 +132,17 @@ export async function openOpfs(
     access = await syncHandle(target.handle);
   } catch (e) {
     const code = browserErrorName(e);
-    throw new MmapError(code, "open", OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e)), { path: label, cause: e });
+    throw new MmapError(code, "open", OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e)), {
+      path: label,
+      cause: e,
+    });
   }
-  const file = new OpfsHostFile(access, opfsIno(key), { readable: mode.readable, writable: mode.writable, append: mode.append, path: label });
+  const file = new OpfsHostFile(access, opfsIno(key), {
+    readable: mode.readable,
+    writable: mode.writable,
+    append: mode.append,
+    path: label,
+  });
   if (mode.truncate) {
     const r = file.truncate(0);
     if (r < 0) {
@@ -225,7 +237,16 @@ export class OpfsHostFile extends HostFile {
     if (!h) return -WASI_ERRNO.EBADF;
     try {
       const size = BigInt(h.getSize());
-      return { dev: DEV_OPFS, ino: this.ino, filetype: FILETYPE_REGULAR_FILE, nlink: 1n, size, atimNs: 0n, mtimNs: 0n, ctimNs: 0n };
+      return {
+        dev: DEV_OPFS,
+        ino: this.ino,
+        filetype: FILETYPE_REGULAR_FILE,
+        nlink: 1n,
+        size,
+        atimNs: 0n,
+        mtimNs: 0n,
+        ctimNs: 0n,
+      };
     } catch (e) {
       return -mapBrowserError(e);
     }
@@ -286,7 +307,16 @@ export class OpfsDirectory extends HostFile {
   override stat(): HostFileStat | number {
     if (!this.#open) return -WASI_ERRNO.EBADF;
     // 4096, as Linux reports for a directory: mmap must get past "nothing to map" to say ENODEV.
-    return { dev: DEV_OPFS, ino: this.ino, filetype: FILETYPE_DIRECTORY, nlink: 1n, size: 4096n, atimNs: 0n, mtimNs: 0n, ctimNs: 0n };
+    return {
+      dev: DEV_OPFS,
+      ino: this.ino,
+      filetype: FILETYPE_DIRECTORY,
+      nlink: 1n,
+      size: 4096n,
+      atimNs: 0n,
+      mtimNs: 0n,
+      ctimNs: 0n,
+    };
   }
 
   override close(): number {

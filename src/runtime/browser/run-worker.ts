@@ -64,10 +64,13 @@ scope.onmessage = (e) => {
       const r = runProgram(module, {
         args,
         env,
-        preopens: withSharedMemoryDir([
-          { name: ".", dir },
-          { name: "/work", dir },
-        ], () => new MemoryDir()),
+        preopens: withSharedMemoryDir(
+          [
+            { name: ".", dir },
+            { name: "/work", dir },
+          ],
+          () => new MemoryDir(),
+        ),
         stdout: (b) => out.push(b),
         stderr: (b) => err.push(b),
       });

@@ -25,7 +25,9 @@ const loading: Partial<Record<WasmVariant, Promise<WebAssembly.Module>>> = {};
 
 /** The default: the build beside this module (dist/anymmap.wasm, dist/anymmap-shared.wasm); literal URLs, so that bundlers find them. */
 function defaultUrl(variant: WasmVariant): URL {
-  return variant === "shared" ? new URL("./anymmap-shared.wasm", import.meta.url) : new URL("./anymmap.wasm", import.meta.url);
+  return variant === "shared"
+    ? new URL("./anymmap-shared.wasm", import.meta.url)
+    : new URL("./anymmap.wasm", import.meta.url);
 }
 
 function isResponse(v: unknown): v is Response {
@@ -43,7 +45,8 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
   let response: Response;
   if (typeof source === "string" || source instanceof URL) {
     const fetch = browser().fetch;
-    if (!fetch) throw new Error("fetch() is not available to load the .wasm; pass its bytes or a WebAssembly.Module to init()");
+    if (!fetch)
+      throw new Error("fetch() is not available to load the .wasm; pass its bytes or a WebAssembly.Module to init()");
     response = await fetch(source);
   } else if (isResponse(source)) {
     response = source;
@@ -55,7 +58,8 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
   if (!response.ok) throw new Error(`fetching ${response.url || "the .wasm"} gave HTTP ${response.status}`);
   // compileStreaming needs the application/wasm type; bytes work with any server.
   const type = response.headers.get("content-type") ?? "";
-  const streaming = (WebAssembly as unknown as { compileStreaming?: (r: Response) => Promise<WebAssembly.Module> }).compileStreaming;
+  const streaming = (WebAssembly as unknown as { compileStreaming?: (r: Response) => Promise<WebAssembly.Module> })
+    .compileStreaming;
   if (type.split(";")[0]!.trim() === "application/wasm" && typeof streaming === "function") {
     return streaming(response);
   }
@@ -77,7 +81,12 @@ export function loadWasm(source?: WasmSource, variant: WasmVariant = "default"):
     },
     (e: unknown) => {
       loading[variant] = undefined;
-      throw new MmapError("ENOEXEC", "load", `cannot load ${WASM_FILES[variant]}: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`, { cause: e });
+      throw new MmapError(
+        "ENOEXEC",
+        "load",
+        `cannot load ${WASM_FILES[variant]}: ${e instanceof Error ? e.message : String(e)}; pass its URL, bytes or a compiled module to init()`,
+        { cause: e },
+      );
     },
   );
   return loading[variant]!;

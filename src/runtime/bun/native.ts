@@ -20,13 +20,19 @@ export function bunNative(): NativeMman {
   const target = `${process.platform}-${process.arch}`;
   const path = decodeURIComponent(new URL(`../prebuilds/${target}/${file}`, import.meta.url).pathname);
   const symbols = Object.fromEntries(
-    Object.entries(NATIVE_SYMBOLS).map(([name, sig]) => [name, { args: sig.parameters.map(bunType), returns: bunType(sig.result) }]),
+    Object.entries(NATIVE_SYMBOLS).map(([name, sig]) => [
+      name,
+      { args: sig.parameters.map(bunType), returns: bunType(sig.result) },
+    ]),
   );
   let lib: { symbols: FfiSymbols };
   try {
     lib = dlopen(path, symbols) as unknown as { symbols: FfiSymbols };
   } catch (e) {
-    throw new Error(`cannot open ${path} (${e instanceof Error ? e.message : String(e)}); no prebuilt native binary for ${target}? build one with "node native/build.mjs" in the package (needs a C compiler)`, { cause: e });
+    throw new Error(
+      `cannot open ${path} (${e instanceof Error ? e.message : String(e)}); no prebuilt native binary for ${target}? build one with "node native/build.mjs" in the package (needs a C compiler)`,
+      { cause: e },
+    );
   }
   return ffiMman({
     platform: process.platform,

@@ -8,7 +8,13 @@ import { denoErrorName, mapDenoError, missingPermission } from "./map-error.js";
  * The MmapError for a permission Deno was not started with: code EACCES and
  * a message that names the flag to add.
  */
-export function permissionError(flag: string, syscall: string, what: string, path: string | undefined, cause: unknown): MmapError {
+export function permissionError(
+  flag: string,
+  syscall: string,
+  what: string,
+  path: string | undefined,
+  cause: unknown,
+): MmapError {
   const scoped = path === undefined ? "" : ` or ${flag}=${path}`;
   const both = flag === "--allow-write" ? "; writable mappings need both --allow-read and --allow-write" : "";
   return new MmapError(
@@ -34,7 +40,8 @@ export const DENO_ERRORS: FsErrors = {
   open(e: unknown, path: string): MmapError | undefined {
     const flag = missingPermission(e);
     if (flag === undefined) return undefined;
-    const what = flag === "--allow-write" ? "write this file" : flag === "--allow-read" ? "read this file" : "open this file";
+    const what =
+      flag === "--allow-write" ? "write this file" : flag === "--allow-read" ? "read this file" : "open this file";
     return permissionError(flag, "open", what, path, e);
   },
 };

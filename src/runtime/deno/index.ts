@@ -23,7 +23,9 @@ export { pageSize, version } from "../../core/contract/entry.js";
 interface DenoNamespace {
   readonly version: { readonly deno: string };
   readonly env: { get(name: string): string | undefined };
-  readonly permissions: { querySync(desc: { name: "env"; variable: string } | { name: "ffi" }): { readonly state: string } };
+  readonly permissions: {
+    querySync(desc: { name: "env"; variable: string } | { name: "ffi" }): { readonly state: string };
+  };
 }
 declare const Deno: DenoNamespace;
 

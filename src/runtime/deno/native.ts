@@ -14,7 +14,10 @@ type PointerObject = object;
 interface DenoFfi {
   readonly build: { readonly os: string; readonly arch: string };
   readonly permissions: { querySync(desc: { name: "ffi" }): { readonly state: string } };
-  dlopen(path: string, symbols: Record<string, { parameters: DenoFfiType[]; result: DenoFfiType }>): { symbols: FfiSymbols };
+  dlopen(
+    path: string,
+    symbols: Record<string, { parameters: DenoFfiType[]; result: DenoFfiType }>,
+  ): { symbols: FfiSymbols };
   readonly UnsafePointer: { create(address: bigint): PointerObject | null };
   readonly UnsafePointerView: { getArrayBuffer(pointer: PointerObject, byteLength: number): ArrayBuffer };
 }
@@ -34,13 +37,19 @@ export function denoNative(): NativeMman {
   const target = `${Deno.build.os}-${denoArch(Deno.build.arch)}`;
   const path = decodeURIComponent(new URL(`../prebuilds/${target}/${file}`, import.meta.url).pathname);
   const symbols = Object.fromEntries(
-    Object.entries(NATIVE_SYMBOLS).map(([name, sig]) => [name, { parameters: sig.parameters.map(denoType), result: denoType(sig.result) }]),
+    Object.entries(NATIVE_SYMBOLS).map(([name, sig]) => [
+      name,
+      { parameters: sig.parameters.map(denoType), result: denoType(sig.result) },
+    ]),
   );
   let lib: { symbols: FfiSymbols };
   try {
     lib = Deno.dlopen(path, symbols);
   } catch (e) {
-    throw new Error(`cannot open ${path} (${e instanceof Error ? e.message : String(e)}); no prebuilt native binary for ${target}? build one with "node native/build.mjs" in the package (needs a C compiler)`, { cause: e });
+    throw new Error(
+      `cannot open ${path} (${e instanceof Error ? e.message : String(e)}); no prebuilt native binary for ${target}? build one with "node native/build.mjs" in the package (needs a C compiler)`,
+      { cause: e },
+    );
   }
   return ffiMman({
     platform: Deno.build.os,

@@ -23,8 +23,7 @@ export const NODE_CODES: Readonly<Record<string, number>> = {
  * validation codes as EINVAL, anything else EIO. Never throws.
  */
 export function mapNodeError(e: unknown): number {
-  const code =
-    typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : undefined;
+  const code = typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : undefined;
   if (code === undefined) return WASI_ERRNO.EIO;
   const n = wasiErrnoFromName(code) ?? NODE_CODES[code];
   return n === undefined || n === WASI_ERRNO.SUCCESS ? WASI_ERRNO.EIO : n;

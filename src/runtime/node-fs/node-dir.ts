@@ -59,7 +59,12 @@ export class NodeHostDir extends HostDir {
         fs.closeSync(fd);
         throw e;
       }
-      if (!isDir) return new NodeHostFile(fd, { readable: o.readable, writable: o.writable, append: o.append, path: full }, this.errors);
+      if (!isDir)
+        return new NodeHostFile(
+          fd,
+          { readable: o.readable, writable: o.writable, append: o.append, path: full },
+          this.errors,
+        );
       // Directories are named, not held open: their path_* calls go by path.
       fs.closeSync(fd);
       return new NodeHostDir(full, this.errors);
@@ -67,7 +72,9 @@ export class NodeHostDir extends HostDir {
   }
 
   override stat(path: string, follow: boolean): HostFileStat | number {
-    return this.run(path, (full) => hostStat(follow ? fs.statSync(full, { bigint: true }) : fs.lstatSync(full, { bigint: true })));
+    return this.run(path, (full) =>
+      hostStat(follow ? fs.statSync(full, { bigint: true }) : fs.lstatSync(full, { bigint: true })),
+    );
   }
 
   override setTimes(path: string, atime: HostTime, mtime: HostTime, follow: boolean): number {

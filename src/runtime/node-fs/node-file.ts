@@ -247,7 +247,13 @@ export class NodeHostFile extends HostFile {
  * Opens a path with node:fs, or an http(s) URL as a read-only remote file
  * read with synchronous Range requests. Node, Bun, Deno.
  */
-export function openHostFile(path: string, flags: string | number, mode?: number, errors: FsErrors = NODE_ERRORS, remote?: RemoteOptions): HostFile {
+export function openHostFile(
+  path: string,
+  flags: string | number,
+  mode?: number,
+  errors: FsErrors = NODE_ERRORS,
+  remote?: RemoteOptions,
+): HostFile {
   if (isUrl(path)) return openRemote(path, accessOf(flags).writable, remote);
   // Non-blocking: opening a FIFO must not wait (forever) for a writer.
   const file = NodeHostFile.open(path, numericFlags(flags) | fs.constants.O_NONBLOCK, mode, errors);

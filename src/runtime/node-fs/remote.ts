@@ -60,7 +60,12 @@ function thread(): Worker {
   return helper;
 }
 
-function fetchRange(url: string, first: number, last: number, timeoutMs: number): RangeResponse & { timedOut?: boolean } {
+function fetchRange(
+  url: string,
+  first: number,
+  last: number,
+  timeoutMs: number,
+): RangeResponse & { timedOut?: boolean } {
   const control = new Int32Array(new SharedArrayBuffer(16));
   const data = new SharedArrayBuffer(last - first + 1 + HEADER_ROOM);
   thread().postMessage({ url, first, last, timeoutMs, control: control.buffer, data });
@@ -69,7 +74,9 @@ function fetchRange(url: string, first: number, last: number, timeoutMs: number)
   }
   const bytes = new Uint8Array(data);
   const headerStart = bytes.length - HEADER_ROOM;
-  const headers = JSON.parse(new TextDecoder().decode(bytes.slice(headerStart, headerStart + control[3]!)) || "{}") as Record<string, string | null>;
+  const headers = JSON.parse(
+    new TextDecoder().decode(bytes.slice(headerStart, headerStart + control[3]!)) || "{}",
+  ) as Record<string, string | null>;
   return {
     status: control[1]!,
     header: (name) => headers[name.toLowerCase()] ?? null,
@@ -79,6 +86,7 @@ function fetchRange(url: string, first: number, last: number, timeoutMs: number)
 
 /** A URL opened for reading with synchronous Range requests. Node, Deno, Bun. */
 export function openRemote(url: string, writable: boolean, options?: RemoteOptions): RemoteHostFile {
-  if (writable) throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
+  if (writable)
+    throw new MmapError("EACCES", "open", "a URL is read-only: open it 'r' and map it 'r' or 'private'", { path: url });
   return new RemoteHostFile(url, fetchRange, options);
 }

@@ -66,7 +66,8 @@ function sources(tree: string): string[] {
 function coreObjects(emcc: string, tree: string): string[] | string {
   const files = sources(tree);
   const version = spawnSync(emcc, ["--version"], { encoding: "utf8" });
-  if (version.error || version.status !== 0) return `cannot run ${emcc}: install Emscripten (Debian: apt-get install emscripten) or set EMCC`;
+  if (version.error || version.status !== 0)
+    return `cannot run ${emcc}: install Emscripten (Debian: apt-get install emscripten) or set EMCC`;
   const hash = createHash("sha256").update(version.stdout).update(CORE_CFLAGS.join(" "));
   const headers = [join(tree, "include"), join(tree, "posix", "include")].flatMap((d) =>
     readdirSync(d, { recursive: true, withFileTypes: true })
@@ -88,7 +89,11 @@ function coreObjects(emcc: string, tree: string): string[] | string {
   mkdirSync(work);
   for (const [i, f] of files.entries()) {
     const out = join(work, objects[i]!.slice(dir.length + 1));
-    const r = spawnSync(emcc, [...CORE_CFLAGS, "-I", join(tree, "posix", "include"), "-I", join(tree, "include"), "-c", f, "-o", out], { stdio: "inherit" });
+    const r = spawnSync(
+      emcc,
+      [...CORE_CFLAGS, "-I", join(tree, "posix", "include"), "-I", join(tree, "include"), "-c", f, "-o", out],
+      { stdio: "inherit" },
+    );
     if (r.status !== 0) {
       rmSync(work, { recursive: true, force: true });
       return `compiling ${f} failed`;
@@ -134,14 +139,18 @@ function checkImports(args: string[], err: (message: string) => void): number {
     .filter((i) => i.module === "env" && !i.name.startsWith("__syscall_"))
     .map((i) => i.name);
   if (undefinedSymbols.length === 0) return 0;
-  err(`anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} cannot run)\n`);
+  err(
+    `anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} cannot run)\n`,
+  );
   return 1;
 }
 
 function run(emcc: string, args: string[], err: (message: string) => void): number {
   const r = spawnSync(emcc, args, { stdio: "inherit" });
   if (r.error) {
-    err(`anymmap cc: cannot run ${emcc}: ${r.error.message}; install Emscripten (Debian: apt-get install emscripten) or set EMCC\n`);
+    err(
+      `anymmap cc: cannot run ${emcc}: ${r.error.message}; install Emscripten (Debian: apt-get install emscripten) or set EMCC\n`,
+    );
     return 1;
   }
   return r.status ?? 1;

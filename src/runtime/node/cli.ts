@@ -106,7 +106,10 @@ function sameFile(a: string, b: string): boolean {
 function info(): number {
   const i = createInstance().info();
   const why = i.nativeUnavailable === undefined ? "" : `native: not in use: ${i.nativeUnavailable}\n`;
-  out(1, `anymmap ${version}\nruntime: ${i.runtime}\nbackend: ${i.backend}\n${why}page size: ${i.pageSize}\nwindow budget: ${i.windowBudget}\n`);
+  out(
+    1,
+    `anymmap ${version}\nruntime: ${i.runtime}\nbackend: ${i.backend}\n${why}page size: ${i.pageSize}\nwindow budget: ${i.windowBudget}\n`,
+  );
   return 0;
 }
 
@@ -122,7 +125,12 @@ function byteCount(text: string): number | null {
 }
 
 /** Options `--name value` / `--name=value`; the rest are positional. Null (after a message) on a usage error. */
-function options(command: string, args: string[], known: string[], flags: string[] = []): { named: Map<string, string>; rest: string[] } | null {
+function options(
+  command: string,
+  args: string[],
+  known: string[],
+  flags: string[] = [],
+): { named: Map<string, string>; rest: string[] } | null {
   const named = new Map<string, string>();
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -174,7 +182,10 @@ function view(args: string[]): number {
   for (const [name, text] of parsed.named) {
     const n = byteCount(text);
     if (n === null || (name === "length" && n < 0)) {
-      out(2, `anymmap view: --${name} must be a byte count (123, 0x7b, 4k, 2g${name === "offset" ? ", or negative from the end" : ""}), got '${text}'\n`);
+      out(
+        2,
+        `anymmap view: --${name} must be a byte count (123, 0x7b, 4k, 2g${name === "offset" ? ", or negative from the end" : ""}), got '${text}'\n`,
+      );
       return 2;
     }
     values[name] = n;
@@ -217,7 +228,10 @@ function progressBar(label: string): ((done: number, total: number) => void) | u
     shown = percent;
     const width = 30;
     const filled = Math.round((percent / 100) * width);
-    out(2, `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(percent).padStart(3)}%${percent === 100 ? "\n" : ""}`);
+    out(
+      2,
+      `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(percent).padStart(3)}%${percent === 100 ? "\n" : ""}`,
+    );
   };
 }
 

@@ -22,7 +22,9 @@ const buildScript = fileURLToPath(new URL("../native/build.mjs", import.meta.url
 /** Loads the addon; throws an Error that says why it cannot be used. Node. */
 export function nodeNative(): NativeMman {
   if (!existsSync(addonPath)) {
-    throw new Error(`no prebuilt native binary for ${target} (${addonPath}); build one with "node ${buildScript}" (needs a C compiler and Node's headers)`);
+    throw new Error(
+      `no prebuilt native binary for ${target} (${addonPath}); build one with "node ${buildScript}" (needs a C compiler and Node's headers)`,
+    );
   }
   let addon: Addon;
   try {
@@ -42,14 +44,18 @@ export function nodeNative(): NativeMman {
   const made = probe?.byteLength === page;
   addon.release(reservation, probe ? [probe] : []);
   if (!made) throw new Error("this Node forbids external ArrayBuffers (a V8 sandbox build, such as Electron's)");
-  if (probe!.byteLength !== 0) throw new Error("napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash");
+  if (probe!.byteLength !== 0)
+    throw new Error(
+      "napi_detach_arraybuffer did not detach a mapped buffer; unmapping it would leave views that crash",
+    );
   return {
     ...addon,
     faultCounter,
     // Posting a mapped buffer to a worker copies it: a transfer would leave the worker a pointer that munmap frees.
     buffer(reservation, address, length) {
       const buffer = addon.buffer(reservation, address, length) as ArrayBuffer | undefined;
-      if (buffer === undefined) throw new Error(`napi_create_external_arraybuffer refused ${length} bytes at 0x${address.toString(16)}`);
+      if (buffer === undefined)
+        throw new Error(`napi_create_external_arraybuffer refused ${length} bytes at 0x${address.toString(16)}`);
       markAsUntransferable(buffer);
       return buffer;
     },
