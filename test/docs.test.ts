@@ -383,19 +383,6 @@ describe("the marking convention (test/docs-blocks.ts)", () => {
   });
 });
 
-/**
- * Docs written on other branches of this round of work, linked already: until
- * they are merged, links to them are reported as skipped with this reason.
- * Once a file exists its links are checked like any other.
- */
-const ARRIVING_AT_MERGE: Record<string, string> = {
-  "docs/install.md": "package",
-  "docs/c-programs.md": "cprog",
-  "docs/performance.md": "speed",
-  "docs/security.md": "trust-wasm",
-  "docs/architecture.md": "house",
-};
-
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens; repeats get -1, -2... */
 function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
@@ -436,17 +423,10 @@ describe("links between the docs", () => {
       const [target] = link.split("#");
       return target ? path.normalize(path.join(path.dirname(file), target)) : file;
     };
-    const waiting = [
-      ...new Set(links.map(targetOf).filter((t) => !fs.existsSync(path.join(root, t)) && t in ARRIVING_AT_MERGE)),
-    ];
-    if (waiting.length > 0) {
-      it.skip(`${file}: links to ${waiting.join(", ")} — skipped: written on the branches ${waiting.map((t) => ARRIVING_AT_MERGE[t]).join(", ")}, not merged here yet`, () => {});
-    }
     it(`${file}: every relative link reaches a file and a heading`, () => {
       const broken: string[] = [];
       for (const link of links) {
         const target = targetOf(link);
-        if (waiting.includes(target)) continue;
         if (!fs.existsSync(path.join(root, target))) {
           broken.push(`${link}: no file ${target}`);
           continue;
