@@ -45,6 +45,12 @@ const plugin: Plugin = {
     }
     return null;
   },
+  // package.json says "sideEffects": false for the published dist/, and the
+  // resolver applies it to every file of the repository; test files are
+  // nothing but side effects (describe/it calls at the top level).
+  async transform(_code, id) {
+    return id.startsWith(join(ROOT, "test")) ? { moduleSideEffects: true } : null;
+  },
   load(id) {
     if (!id.startsWith(ENTRY)) return null;
     const file = id.slice(ENTRY.length);
