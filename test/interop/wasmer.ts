@@ -99,8 +99,13 @@ export async function runUnderWasmer(wasmer: WasmerModule, wasm: ArrayBuffer | U
     const file = wasi.fs.open("/data.bin", { read: true }).read();
     const expected = data.slice();
     expected[PAGE + 5] = 0xee;
-    // Only the file's own bytes are compared: see README (wasmer's pwrite).
-    facts.sharedWriteReachesFileAfterMsync = synced && same(file.subarray(0, data.length), expected);
+    // wasmer's MemFS fd_pwrite inserts its bytes at the offset instead of
+    // overwriting them (what follows shifts, the file grows: docs/runtimes.md),
+    // so only the bytes up to the changed one can be compared. The engine
+    // writes back only the bytes that changed: one byte, at PAGE + 5.
+    const upTo = PAGE + 6;
+    facts.sharedWriteReachesFileAfterMsync =
+      synced && file.length === data.length + 1 && same(file.subarray(0, upTo), expected.subarray(0, upTo));
     facts.munmapErrno = core.munmap!(shared, data.length) === 0 ? 0 : core.anymmap_errno!();
   }
 
