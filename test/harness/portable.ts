@@ -270,6 +270,10 @@ export async function run(options: RunOptions = {}): Promise<TestResult[]> {
   }
 
   async function runTest(t: Test, name: string): Promise<TestResult> {
+    // Back to the event loop between tests, as a program's callbacks are: only
+    // there does the runtime clear the targets WeakRefs keep alive for the
+    // current job and run finalizers (the WASM engine's exit registry is weak).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const suites = chain(t.suite);
     const teardowns: Hook[] = [];
     let error: unknown;

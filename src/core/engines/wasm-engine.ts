@@ -58,11 +58,13 @@ export type AtExit = (writeBack: (report: (message: string) => void) => void) =>
 
 /**
  * Engines that may hold unsynced MAP_SHARED pages: those with a shared file
- * mapping made since their mappings last dropped to none. Held strongly, so
- * that an address space dropped with such mappings is still written back
- * (its mappings' finalizers unmap them, which also releases it here).
+ * mapping made since their mappings last dropped to none. Held weakly: an
+ * address space the program still references is written back at exit, and
+ * one it dropped is written back by its mappings' finalizers; a strong set
+ * kept every 4 GiB engine alive until a second collection (Bun ran out of
+ * memory for new ones).
  */
-const unsyncedEngines = new Set<WasmEngine>();
+const unsyncedEngines = new Set<WeakRef<WasmEngine>>();
 const hooked = new WeakSet<AtExit>();
 
 /**
@@ -72,7 +74,12 @@ const hooked = new WeakSet<AtExit>();
  * the others still written.
  */
 export function writeBackAllEngines(report: (message: string) => void): void {
-  for (const engine of unsyncedEngines) {
+  for (const ref of unsyncedEngines) {
+    const engine = ref.deref();
+    if (engine === undefined) {
+      unsyncedEngines.delete(ref);
+      continue;
+    }
     let code: string | undefined;
     try {
       code = engine.writeBackAll();
@@ -249,9 +256,13 @@ export class WasmEngine implements Engine {
     return at;
   }
 
+  /** This engine's entry among those written back at exit. */
+  private exitRef?: WeakRef<WasmEngine>;
+
   /** Puts this engine among those written back at exit, hooking the runtime's exit once. */
   private mayHoldUnsynced(): void {
-    unsyncedEngines.add(this);
+    this.exitRef ??= new WeakRef(this);
+    unsyncedEngines.add(this.exitRef);
     if (this.atExit && !hooked.has(this.atExit)) {
       hooked.add(this.atExit);
       this.atExit(writeBackAllEngines);
@@ -266,7 +277,7 @@ export class WasmEngine implements Engine {
 
   munmap(address: number, length: number): void {
     this.unmap(address, length);
-    if (this.core.anymmap_mapping_count() === 0) unsyncedEngines.delete(this);
+    if (this.core.anymmap_mapping_count() === 0 && this.exitRef) unsyncedEngines.delete(this.exitRef);
   }
 
   private unmap(address: number, length: number): void {
