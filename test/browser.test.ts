@@ -19,7 +19,7 @@ import { startServer } from "./browser/server.js";
 import { BROWSER_SKIPS } from "./harness/browser-skips.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const FILE_TIMEOUT = 120_000;
+const FILE_TIMEOUT = 300_000;
 
 it("Chromium is installed where CI runs (.ci/run installs Debian's chromium)", () => {
   if (process.env.CI && !available)
