@@ -129,6 +129,34 @@ describe("File and Blob, through FileReaderSync", () => {
   });
 });
 
+describe("more address spaces than the browser will reserve", () => {
+  it("the one refused is an MmapError ENOMEM from mmap; the ones made before keep working", () => {
+    // Each createInstance() reserves 4 GiB of address space; Chromium stops
+    // at a few hundred alive at once (Node did not at 2,000).
+    const alive: Array<{ space: ReturnType<typeof anymmap.createInstance>; m: { read(o: number, n: number): Uint8Array } }> = [];
+    let refused: { code?: string; syscall?: string; name?: string } | undefined;
+    for (let i = 0; i < 1000 && refused === undefined; i++) {
+      try {
+        const space = anymmap.createInstance();
+        const m = space.mmapSync(null, { length: P, prot: "rw" });
+        m.write(text(`n${i}`), 0);
+        alive.push({ space, m });
+      } catch (e) {
+        refused = e as typeof refused;
+      }
+    }
+    if (refused !== undefined) {
+      expect(refused.name).toBe("MmapError");
+      expect(refused.code).toBe("ENOMEM");
+      expect(refused.syscall).toBe("mmap");
+    }
+    expect(alive.length).toBeGreaterThan(0);
+    for (const [i, { m }] of alive.entries()) {
+      expect(new TextDecoder().decode(m.read(0, `n${i}`.length))).toBe(`n${i}`);
+    }
+  });
+});
+
 describe("an address space with shared memory (anymmap-shared.wasm)", () => {
   it("maps OPFS handles and paths, Files and Blobs as the default build does", async () => {
     const space = anymmap.createInstance({ sharedMemory: true });

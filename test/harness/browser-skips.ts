@@ -15,12 +15,7 @@ const SYNC_PATH =
   "maps a fixture path synchronously (mmapSync(path)) to check an argument error; the main thread has no synchronous file access, so the open fails first";
 
 export const BROWSER_SKIPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  "chromium-worker": {
-    // Known open bug (closing note of session 4): passed in 40 s before the
-    // last merges, now runs past the 300 s file timeout in the worker.
-    "model.spec.ts > anymmap agrees with the model of Linux semantics > 200 runs of up to 30 operations (seed 1592598565)":
-      "OPEN BUG: the 200-run model test stopped finishing in the Chromium worker after this session's merges; it passes in Node, Deno and Bun on both backends",
-  },
+  "chromium-worker": {},
   "chromium-main": {
     "mmap.spec.ts > mmap errors, as Linux reports them > length 0 → EINVAL": SYNC_PATH,
     "mmap.spec.ts > mmap errors, as Linux reports them > neither MAP_SHARED nor MAP_PRIVATE → EINVAL": SYNC_PATH,

@@ -121,7 +121,18 @@ export class WasmEngine implements Engine {
     private readonly openHostFile: OpenHostFile,
     private readonly atExit?: AtExit,
   ) {
-    const instance = new WebAssembly.Instance(module, host.imports());
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(module, host.imports());
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new MmapError(
+        "ENOMEM",
+        "mmap",
+        "the runtime could not reserve this address space's 4 GiB WebAssembly memory: too many address spaces are alive at once; munmap and drop the createInstance() instances you no longer use, or use the native backend",
+        { cause: e },
+      );
+    }
     this.core = instance.exports as unknown as CoreExports;
     this.memory = this.core.memory;
     host.setMemory(this.memory);
@@ -259,11 +270,18 @@ export class WasmEngine implements Engine {
   /** This engine's entry among those written back at exit. */
   private exitRef?: WeakRef<WasmEngine>;
 
-  /** Puts this engine among those written back at exit, hooking the runtime's exit once. */
+  /**
+   * Puts this engine among those written back at exit, hooking the runtime's
+   * exit once. Not where the runtime has no exit hook (browsers): a WeakRef
+   * keeps its target alive until the current task ends, so a task that made
+   * many address spaces would hold all their memories at once (Chromium then
+   * refuses new ones).
+   */
   private mayHoldUnsynced(): void {
+    if (!this.atExit) return;
     this.exitRef ??= new WeakRef(this);
     unsyncedEngines.add(this.exitRef);
-    if (this.atExit && !hooked.has(this.atExit)) {
+    if (!hooked.has(this.atExit)) {
       hooked.add(this.atExit);
       this.atExit(writeBackAllEngines);
     }
