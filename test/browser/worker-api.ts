@@ -133,7 +133,10 @@ describe("more address spaces than the browser will reserve", () => {
   it("the one refused is an MmapError ENOMEM from mmap; the ones made before keep working", () => {
     // Each createInstance() reserves 4 GiB of address space; Chromium stops
     // at a few hundred alive at once (Node did not at 2,000).
-    const alive: Array<{ space: ReturnType<typeof anymmap.createInstance>; m: { read(o: number, n: number): Uint8Array } }> = [];
+    const alive: Array<{
+      space: ReturnType<typeof anymmap.createInstance>;
+      m: { read(o: number, n: number): Uint8Array };
+    }> = [];
     let refused: { code?: string; syscall?: string; name?: string } | undefined;
     for (let i = 0; i < 1000 && refused === undefined; i++) {
       try {
