@@ -100,4 +100,29 @@ describe("a URL as a read-only source", () => {
     const resized = space.mmapSync(url("resized.bin"));
     expect(thrown(() => resized.read(4096 * 3, 16)).code).toBe("ESTALE");
   });
+
+  it("a server that stops answering: the read fails with ETIMEDOUT after `timeout` ms, and the mapping stays usable", () => {
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(url("hanging.bin"), { timeout: 1500 });
+    const e = thrown(() => m.read(4096 * 5, 16));
+    expect(e.code).toBe("ETIMEDOUT");
+    expect(e.message).toMatch(/timeout/);
+    expect(thrown(() => space.mmapWindowedSync(url("hanging.bin"), { timeout: 1500 }).read(8192, 4)).code).toBe(
+      "ETIMEDOUT",
+    );
+    m.munmap();
+  });
+
+  it("an aborted signal: the open and every later read are ECANCELED", () => {
+    const controller = new AbortController();
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(url("range.bin"), { signal: controller.signal });
+    expect(m.read(0, 4)).toEqual(expected(0, 4));
+    controller.abort();
+    const e = thrown(() => m.read(SIZE - 4, 4));
+    expect(e.code).toBe("ECANCELED");
+    expect(e.message).toMatch(/aborted/);
+    expect(thrown(() => space.mmapSync(url("range.bin"), { signal: controller.signal })).code).toBe("ECANCELED");
+    m.munmap();
+  });
 });

@@ -6,6 +6,7 @@
 import type {
   Access,
   Anymmap,
+  BackendChoice,
   FileHandle,
   HostIOStats,
   Info,
@@ -26,7 +27,7 @@ import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/address-space/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/contract/constants.js";
 import { MmapError, isMmapError } from "../../core/contract/errors.js";
-import { bits } from "../../core/contract/validate.js";
+import { bits, remoteOptions } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
 import { type FileSystemFileHandle, browser, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
@@ -234,12 +235,24 @@ export class BrowserInstance implements BrowserAnymmap {
     return handle;
   }
 
-  openSync(path: string, flags?: OpenFlags, mode?: number): FileHandle {
+  /** `backend` and `remote` (not part of the public contract) as the core's: mmapSync and mmapWindowedSync of a URL pass their timeout and signal. */
+  openSync(
+    path: string,
+    flags?: OpenFlags,
+    mode?: number,
+    backend?: BackendChoice,
+    remote?: RemoteOptions,
+  ): FileHandle {
     this.#lastOpened = undefined;
-    return this.track(this.#core.openSync(path, flags, mode));
+    return this.track(this.#core.openSync(path, flags, mode, backend, remote));
   }
 
-  async open(source: BrowserOpenSource, flags: OpenFlags = "r", mode?: number): Promise<FileHandle> {
+  async open(
+    source: BrowserOpenSource,
+    flags: OpenFlags = "r",
+    mode?: number,
+    remote?: RemoteOptions,
+  ): Promise<FileHandle> {
     await this.ready();
     if (isBlob(source) || isFileSystemFileHandle(source)) {
       // Validate flags and mode as for a path.
@@ -250,7 +263,7 @@ export class BrowserInstance implements BrowserAnymmap {
     }
     this.probe(() => this.#core.openSync(source as string, flags, mode));
     const path = source as string;
-    const file = isUrl(path) ? openUrl(path, flags) : await this.openPath(path, flags);
+    const file = isUrl(path) ? openUrl(path, flags, remote) : await this.openPath(path, flags);
     return this.openPrepared(path, file, flags, mode);
   }
 
@@ -363,10 +376,8 @@ export class BrowserInstance implements BrowserAnymmap {
       }
     }
     if (typeof source === "string") {
-      const handle = this.openSync(
-        source,
-        this.probe(() => this.#core.mmapSync(source, options)),
-      );
+      const flags = this.probe(() => this.#core.mmapSync(source, options));
+      const handle = this.openSync(source, flags, undefined, undefined, remoteOptions(options ?? {}, "mmap"));
       try {
         return this.mapHandle(handle, options);
       } finally {
@@ -425,7 +436,7 @@ export class BrowserInstance implements BrowserAnymmap {
         },
       );
     }
-    const handle = await this.open(source, flags);
+    const handle = await this.open(source, flags, undefined, remoteOptions(options ?? {}, "mmap"));
     try {
       const file = this.#files.get(handle);
       const populate = (bits("MAP", options?.flags ?? "shared", "flags", "mmap") & MAP_POPULATE) !== 0;
