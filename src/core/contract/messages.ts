@@ -2,7 +2,7 @@
  * What to tell the user for each (call, errno) the engine reports: what
  * went wrong and what to do about it, in one place.
  */
-/** Why anymmap's open refuses a FIFO, socket, character device or /proc or /sys file, and what to do. All runtimes. */
+/** Why anymmap's open refuses a FIFO, socket, character device or /proc or /sys file, and what to do. */
 export const NOT_MAPPABLE =
   "only regular files can be mapped: this is a FIFO, a socket, a character device or a /proc or /sys file, which Linux's mmap refuses (ENODEV) too; read it with the runtime's file API, or map anonymous memory (source null) for zero-filled pages";
 

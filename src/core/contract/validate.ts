@@ -13,7 +13,6 @@ function describe(value: unknown): string {
 
 /**
  * An integer in [min, max], or EINVAL saying which argument and what it must be.
- * All runtimes.
  */
 export function integer(value: unknown, name: string, syscall: string, min = 0, max = MAX_SAFE): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
@@ -23,7 +22,7 @@ export function integer(value: unknown, name: string, syscall: string, min = 0, 
   return value;
 }
 
-/** An integer multiple of the page size. All runtimes. */
+/** An integer multiple of the page size. */
 export function pageAligned(value: unknown, name: string, syscall: string): number {
   const n = integer(value, name, syscall);
   if (n % PAGE_SIZE !== 0) {
@@ -40,7 +39,7 @@ export function pageAligned(value: unknown, name: string, syscall: string): numb
 /**
  * Bits of a constant family from a number, or from names joined by "|"
  * ("read|write", "PROT_READ", "shared|populate"); for PROT also letters
- * ("rw", "rwx", "none"). All runtimes.
+ * ("rw", "rwx", "none").
  */
 export function bits(family: ConstantFamily, value: unknown, name: string, syscall: string): number {
   if (typeof value === "number") return integer(value, name, syscall, 0, 0x7fffffff);
@@ -74,14 +73,14 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
   return result;
 }
 
-/** An optional function option, or EINVAL naming it. All runtimes. */
+/** An optional function option, or EINVAL naming it. */
 export function optionalFunction(value: unknown, name: string, syscall: string): void {
   if (value !== undefined && typeof value !== "function") {
     throw new MmapError("EINVAL", syscall, `${name} must be a function, got ${describe(value)}`);
   }
 }
 
-/** An optional AbortSignal option (anything with a boolean `aborted`, as signals of other realms), or EINVAL naming it. All runtimes. */
+/** An optional AbortSignal option (anything with a boolean `aborted`, as signals of other realms), or EINVAL naming it. */
 export function optionalSignal(value: unknown, name: string, syscall: string): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "object" || value === null || typeof (value as { aborted?: unknown }).aborted !== "boolean") {
@@ -94,7 +93,7 @@ export function optionalSignal(value: unknown, name: string, syscall: string): A
   return value as AbortSignal;
 }
 
-/** The remote-read bounds among a call's options (timeout in ms, signal), checked. All runtimes. */
+/** The remote-read bounds among a call's options (timeout in ms, signal), checked. */
 export function remoteOptions(
   options: { timeout?: unknown; signal?: unknown },
   syscall: string,
@@ -106,14 +105,14 @@ export function remoteOptions(
   return out;
 }
 
-/** An optional backend choice option, or EINVAL naming it. All runtimes. */
+/** An optional backend choice option, or EINVAL naming it. */
 export function optionalBackend(value: unknown, syscall: string): void {
   if (value !== undefined && value !== "auto" && value !== "native" && value !== "wasm") {
     throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${describe(value)}`);
   }
 }
 
-/** The options of a long operation (find, populate, msync of a windowed mapping), checked: { signal?, onProgress? }. All runtimes. */
+/** The options of a long operation (find, populate, msync of a windowed mapping), checked: { signal?, onProgress? }. */
 export function longOperation(
   options: unknown,
   syscall: string,

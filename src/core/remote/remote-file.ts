@@ -9,10 +9,10 @@ import { WASI_ERRNO } from "../../abi/errno.js";
 import { MmapError } from "../contract/errors.js";
 import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../../wasi/host-file.js";
 
-/** `dev` of remote files. All runtimes. */
+/** `dev` of remote files. */
 export const DEV_URL = 3n;
 
-/** What a transport answers to one Range request; `status` 0 is a network error. All runtimes. */
+/** What a transport answers to one Range request; `status` 0 is a network error. */
 export interface RangeResponse {
   status: number;
   header(name: string): string | null;
@@ -22,7 +22,7 @@ export interface RangeResponse {
 
 /**
  * One synchronous `GET url` with `Range: bytes=first-last`, given up after
- * `timeoutMs` (then status 0 and `timedOut`). All runtimes.
+ * `timeoutMs` (then status 0 and `timedOut`).
  */
 export type RangeTransport = (
   url: string,
@@ -31,7 +31,7 @@ export type RangeTransport = (
   timeoutMs: number,
 ) => RangeResponse & { timedOut?: boolean };
 
-/** How long a remote read may take, and who may stop it. All runtimes. */
+/** How long a remote read may take, and who may stop it. */
 export interface RemoteOptions {
   /**
    * The most milliseconds one read (its Range request and every retry) may
@@ -42,7 +42,7 @@ export interface RemoteOptions {
   signal?: AbortSignal;
 }
 
-/** The default bound of one remote read, retries included: 60 s. All runtimes. */
+/** The default bound of one remote read, retries included: 60 s. */
 export const REMOTE_TIMEOUT_MS = 60_000;
 
 /** Retries of a transient failure (network error, 408, 429, 5xx), and the first delay; it doubles. */
@@ -61,7 +61,7 @@ function parseContentRange(
 const inos = new Map<string, bigint>();
 let nextIno = 1n;
 
-/** True for the strings anymmap reads as remote files. All runtimes. */
+/** True for the strings anymmap reads as remote files. */
 export function isUrl(path: string): boolean {
   return /^https?:\/\//i.test(path);
 }
