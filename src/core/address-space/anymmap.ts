@@ -97,9 +97,9 @@ export class AnymmapInstance implements Anymmap {
    */
   #finalizer = new FinalizationRegistry<MappingState>((state) => this.collected(state));
 
-  private readonly variant: WasmVariant;
+  readonly #variant: WasmVariant;
   /** Why the environment's memory choice is refused, reported when the engine loads. */
-  private readonly badMemoryChoice?: string;
+  readonly #badMemoryChoice?: string;
 
   constructor(
     private readonly adapter: RuntimeAdapter,
@@ -117,9 +117,9 @@ export class AnymmapInstance implements Anymmap {
     }
     const fromEnv = adapter.memoryChoice ?? "";
     if (!["", "shared", "unshared"].includes(fromEnv))
-      this.badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
-    this.variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
-    if (this.variant === "shared" && typeof SharedArrayBuffer === "undefined") {
+      this.#badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
+    this.#variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
+    if (this.#variant === "shared" && typeof SharedArrayBuffer === "undefined") {
       throw new MmapError("EOPNOTSUPP", "createInstance", noSharedArrayBuffer(adapter.runtime));
     }
   }
@@ -236,13 +236,13 @@ export class AnymmapInstance implements Anymmap {
         `${this.adapter.runtime} cannot compile WebAssembly synchronously here; use the async form (await mmap(...)) first`,
       );
     }
-    if (this.badMemoryChoice) throw new MmapError("EINVAL", "load", this.badMemoryChoice);
-    return this.start(this.adapter.compileSync(this.variant));
+    if (this.#badMemoryChoice) throw new MmapError("EINVAL", "load", this.#badMemoryChoice);
+    return this.start(this.adapter.compileSync(this.#variant));
   }
 
   /** True when the WASM engine's memory is (or will be) a shared WebAssembly.Memory. */
   get sharedMemory(): boolean {
-    return this.variant === "shared";
+    return this.#variant === "shared";
   }
 
   private start(module: WebAssembly.Module): WasmEngine {
@@ -259,8 +259,8 @@ export class AnymmapInstance implements Anymmap {
   /** Loads the WASM engine once; a failed load is retried by the next call. */
   async ready(): Promise<WasmEngine> {
     if (this.#engine) return this.#engine;
-    if (this.badMemoryChoice) throw new MmapError("EINVAL", "load", this.badMemoryChoice);
-    this.#loading ??= this.adapter.compile(this.variant).then(
+    if (this.#badMemoryChoice) throw new MmapError("EINVAL", "load", this.#badMemoryChoice);
+    this.#loading ??= this.adapter.compile(this.#variant).then(
       (module) => this.start(module),
       (e: unknown) => {
         this.#loading = undefined;
