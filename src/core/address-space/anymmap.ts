@@ -33,7 +33,7 @@ import { NativeEngine } from "../engines/native-engine.js";
 import type { NativeMman } from "../engines/native-mman.js";
 import { PLATFORMS } from "../engines/platform.js";
 import { isUrl, type RemoteOptions } from "../remote/remote-file.js";
-import { bits, integer, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
+import { bits, describeValue, integer, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
 import { type AtExit, WasmEngine } from "../engines/wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../../wasi/host-file.js";
@@ -112,7 +112,7 @@ export class AnymmapInstance implements Anymmap {
       throw new MmapError(
         "EINVAL",
         "createInstance",
-        `options.sharedMemory must be true or false, got ${String(options.sharedMemory)}`,
+        `options.sharedMemory must be true or false, got ${describeValue(options.sharedMemory)}`,
       );
     }
     const fromEnv = adapter.memoryChoice ?? "";
@@ -175,7 +175,11 @@ export class AnymmapInstance implements Anymmap {
    */
   private backendFor(choice: unknown, syscall: string, source?: unknown): Backend {
     if (choice !== undefined && (typeof choice !== "string" || !BACKEND_CHOICES.has(choice))) {
-      throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${String(choice)}`);
+      throw new MmapError(
+        "EINVAL",
+        syscall,
+        `backend must be "auto", "native" or "wasm", got ${describeValue(choice)}`,
+      );
     }
     if (typeof source === "string" && isUrl(source)) {
       if (choice === "native") {
@@ -302,7 +306,7 @@ export class AnymmapInstance implements Anymmap {
     remote?: RemoteOptions,
   ): FileHandle {
     if (typeof path !== "string" || path === "") {
-      throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${String(path)}`);
+      throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${describeValue(path)}`);
     }
     // The kernel (and every C string) ends a path at its first NUL: "secret.bin\0.public" would open secret.bin.
     if (path.includes("\0")) {
@@ -313,7 +317,11 @@ export class AnymmapInstance implements Anymmap {
       );
     }
     if (!OPEN_FLAGS.has(flags)) {
-      throw new MmapError("EINVAL", "open", `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${String(flags)}`);
+      throw new MmapError(
+        "EINVAL",
+        "open",
+        `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${describeValue(flags)}`,
+      );
     }
     if (mode !== undefined) integer(mode, "mode", "open", 0, 0o7777);
     const engine = this.engineFor(backend, "open", path);

@@ -14,7 +14,7 @@ import type { Backend } from "../contract/api.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
 import { hint } from "../contract/messages.js";
-import { bits, integer, pageAligned } from "../contract/validate.js";
+import { bits, describeValue, integer, pageAligned } from "../contract/validate.js";
 
 const encoder = new TextEncoder();
 
@@ -189,7 +189,7 @@ export class MappingImpl implements Mapping {
   view(offset?: number, length?: number, access: Access = "read"): Uint8Array {
     const [start, size] = this.range(offset, length, "access");
     if (access !== "read" && access !== "write") {
-      throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${String(access)}`);
+      throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${describeValue(access)}`);
     }
     this.#state.engine.touch(this.#state.address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
     const view = this.#state.engine.bytes(this.#state.address + start, size);

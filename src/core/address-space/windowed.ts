@@ -26,7 +26,15 @@ import {
 } from "../contract/constants.js";
 import { isMmapError, MmapError } from "../contract/errors.js";
 import type { RemoteOptions } from "../remote/remote-file.js";
-import { bits, integer, longOperation, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
+import {
+  bits,
+  describeValue,
+  integer,
+  longOperation,
+  optionalBackend,
+  pageAligned,
+  remoteOptions,
+} from "../contract/validate.js";
 
 /** Default `budget` of a windowed mapping: the most bytes its windows keep mapped at once. */
 export const DEFAULT_WINDOW_BUDGET = 256 * 2 ** 20;
@@ -379,7 +387,7 @@ export class WindowedMappingImpl implements WindowedMapping {
   window(offset: number, length: number, access: Access = "read"): MappedWindow {
     const [start, size] = this.range(offset, length, "access");
     if (access !== "read" && access !== "write") {
-      throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${String(access)}`);
+      throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${describeValue(access)}`);
     }
     if (size > MAX_WINDOW) {
       throw new MmapError(

@@ -3,11 +3,13 @@ import { MmapError } from "./errors.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-function describe(value: unknown): string {
+/** A value as an error message shows it, without calling anything of it (no toString, no getters). */
+export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
   if (value === null) return "null";
   if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
+  if (typeof value === "function") return "a function";
   return String(value);
 }
 
@@ -17,7 +19,7 @@ function describe(value: unknown): string {
 export function integer(value: unknown, name: string, syscall: string, min = 0, max = MAX_SAFE): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     const range = max === MAX_SAFE ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new MmapError("EINVAL", syscall, `${name} must be an integer ${range}, got ${describe(value)}`);
+    throw new MmapError("EINVAL", syscall, `${name} must be an integer ${range}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -47,7 +49,7 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
     throw new MmapError(
       "EINVAL",
       syscall,
-      `${name} must be a number or a string of ${family}_ names, got ${describe(value)}`,
+      `${name} must be a number or a string of ${family}_ names, got ${describeValue(value)}`,
     );
   }
   const table: Record<string, number> = NAMES[family];
@@ -76,7 +78,7 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
 /** An optional function option, or EINVAL naming it. */
 export function optionalFunction(value: unknown, name: string, syscall: string): void {
   if (value !== undefined && typeof value !== "function") {
-    throw new MmapError("EINVAL", syscall, `${name} must be a function, got ${describe(value)}`);
+    throw new MmapError("EINVAL", syscall, `${name} must be a function, got ${describeValue(value)}`);
   }
 }
 
@@ -87,7 +89,7 @@ export function optionalSignal(value: unknown, name: string, syscall: string): A
     throw new MmapError(
       "EINVAL",
       syscall,
-      `${name} must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${describe(value)}`,
+      `${name} must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${describeValue(value)}`,
     );
   }
   return value as AbortSignal;
@@ -108,7 +110,7 @@ export function remoteOptions(
 /** An optional backend choice option, or EINVAL naming it. */
 export function optionalBackend(value: unknown, syscall: string): void {
   if (value !== undefined && value !== "auto" && value !== "native" && value !== "wasm") {
-    throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${describe(value)}`);
+    throw new MmapError("EINVAL", syscall, `backend must be "auto", "native" or "wasm", got ${describeValue(value)}`);
   }
 }
 
@@ -122,7 +124,7 @@ export function longOperation(
     throw new MmapError(
       "EINVAL",
       syscall,
-      `options must be an object such as { signal, onProgress }, got ${describe(options)}`,
+      `options must be an object such as { signal, onProgress }, got ${describeValue(options)}`,
     );
   }
   const o = options as { signal?: unknown; onProgress?: unknown };

@@ -27,7 +27,7 @@ import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/address-space/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/contract/constants.js";
 import { MmapError, isMmapError } from "../../core/contract/errors.js";
-import { bits, remoteOptions } from "../../core/contract/validate.js";
+import { bits, describeValue, remoteOptions } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
 import { type FileSystemFileHandle, browser, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
@@ -607,7 +607,7 @@ class BrowserMappingImpl implements BrowserMapping {
       throw new MmapError(
         "EINVAL",
         "load",
-        `offset ${String(offset)} + length ${String(length)} must lie within the mapping (${this.length} bytes)`,
+        `offset ${describeValue(offset)} + length ${describeValue(length)} must lie within the mapping (${this.length} bytes)`,
       );
     }
     if (size === 0) return;

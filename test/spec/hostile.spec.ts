@@ -1,0 +1,208 @@
+/**
+ * Hostile callers, at random: thousands of public calls with arguments drawn
+ * from what the types forbid (NaN, negative and huge numbers, strings with
+ * NUL, symbols, BigInts, detached and shared buffers, views of other
+ * mappings, objects whose valueOf throws, closed handles, unmapped
+ * mappings, special files). Every call either works or throws an MmapError
+ * with a POSIX code, its Linux errno and the syscall; an exception of the
+ * caller's own objects passes through unchanged; nothing else is ever
+ * thrown, and another address space's mapping and a file nobody opened for
+ * writing (though a raw view of its read-only mapping is among the
+ * buffers) keep their bytes. A fixed seed, so every runtime and backend runs
+ * the same calls.
+ */
+import { anymmap, beforeEach, describe, expect, fx, it, LINUX_ERRNO } from "../harness/index.js";
+
+// Every test asserts something, on every backend: one that checks nothing fails.
+beforeEach(() => expect.hasAssertions());
+
+const P = anymmap.pageSize;
+const CALLS = 3000;
+
+type Space = ReturnType<typeof anymmap.createInstance>;
+type Call = () => unknown;
+
+/** The caller's own exceptions: they may pass through, as from any JavaScript API. */
+class CallerError extends Error {}
+
+function hostileCalls(seed: number) {
+  let state = seed;
+  const random = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
+  return { random, pick };
+}
+
+describe("hostile arguments, at random", () => {
+  it(`${CALLS} calls with arguments the types forbid: each works or is an MmapError; nothing else is touched`, () => {
+    const { random, pick } = hostileCalls(20261206);
+    const files = [1, 2, 3].map((i) => fx.file(new Uint8Array(i * 3 * P + 100).fill(i), `hostile-${i}`));
+    const untouched = fx.file(new Uint8Array(2 * P).fill(0x5a), "hostile-untouched");
+    const elsewhere = anymmap.createInstance();
+    const bystander = elsewhere.mmapSync(null, { length: 2 * P, prot: "rw" });
+    bystander.write(new Uint8Array(2 * P).fill(0xa5), 0);
+    // A raw view of a read-only mapping of `untouched`, handed to the hostile calls as a buffer: writes into it
+    // change memory (no MMU in WASM; a private copy on the native backend) and must never reach the file.
+    const readOnly = elsewhere.mmapSync(untouched, { prot: "r" });
+
+    const space: Space = anymmap.createInstance();
+    const maps: Array<ReturnType<Space["mmapSync"]>> = [];
+    const handles: Array<ReturnType<Space["openSync"]>> = [];
+    const windows: Array<ReturnType<Space["mmapWindowedSync"]>> = [];
+    const throwing = {
+      valueOf(): number {
+        throw new CallerError("valueOf");
+      },
+      toString(): string {
+        throw new CallerError("toString");
+      },
+    };
+    const detached = () => {
+      const buffer = new ArrayBuffer(8);
+      const view = new Uint8Array(buffer);
+      structuredClone(buffer, { transfer: [buffer] });
+      return view;
+    };
+    const shared = () =>
+      typeof SharedArrayBuffer === "function" ? new Uint8Array(new SharedArrayBuffer(P)) : new Uint8Array(P);
+
+    const value = (): unknown => {
+      const r = random();
+      if (r < 0.35) return pick([0, P, 2 * P, 3 * P, 1, 100, P - 1, P + 1, 8 * P, 16 * P]);
+      if (r < 0.5) {
+        return pick([-1, -P, NaN, Infinity, -Infinity, -0, 2 ** 31, 2 ** 32, 2 ** 32 - P, 2 ** 53, 2 ** 53 + 2, 1.5]);
+      }
+      if (r < 0.6) {
+        return pick([
+          "rw",
+          "r",
+          "shared",
+          "private",
+          "sync",
+          "invalidate",
+          "dontneed",
+          "maymove",
+          "",
+          "\0",
+          "r\0",
+          "4096",
+        ]);
+      }
+      if (r < 0.7) return pick([null, undefined, {}, [], true, Symbol("hostile"), 4096n, throwing, () => 1]);
+      if (r < 0.85) {
+        return pick([
+          new Uint8Array(0),
+          new Uint8Array(P),
+          new Uint8Array(3 * P + 7),
+          detached(),
+          shared(),
+          new Uint16Array(10),
+          new DataView(new ArrayBuffer(8)),
+          readOnly.bytes,
+        ]);
+      }
+      const m = pick(maps);
+      try {
+        return m && pick([m.bytes, m.view(0, Math.min(m.length, P))]);
+      } catch {
+        return undefined;
+      }
+    };
+    const options = (): unknown => {
+      if (random() < 0.2) return value();
+      const o: Record<string, unknown> = {};
+      const sensible: Record<string, unknown[]> = {
+        prot: ["r", "rw", "none", 7],
+        flags: ["shared", "private", "private|fixed", "shared|populate", "fixed_noreplace|private"],
+        backend: [anymmap.backend, "auto", "nope"],
+      };
+      for (const key of ["prot", "flags", "length", "offset", "address", "backend", "windowSize", "budget"]) {
+        if (random() < 0.3) o[key] = random() < 0.5 ? value() : pick(sensible[key] ?? [P, 0]);
+      }
+      return o;
+    };
+    type Loose = (...args: unknown[]) => unknown;
+    const on = <T>(items: T[], method: string, ...args: unknown[]): unknown => {
+      const target = pick(items) as Record<string, Loose> | undefined;
+      return target ? target[method]!.apply(target, args) : undefined;
+    };
+    // A string argument as a path names a file beside the fixtures (so "w+" of "shared" creates nothing elsewhere).
+    const pathValue = () => {
+      const v = value();
+      return typeof v === "string" && v !== "" && !v.includes("\0") ? `${files[0]}.${v}` : v;
+    };
+    const sources = () => [...files, ...handles, null, "/dev/zero", "/proc/self/maps", `${files[0]}.missing`, ""];
+    const calls: Call[] = [
+      () => maps.push((space.mmapSync as Loose)(pick([...sources(), pathValue()]), options()) as never),
+      () =>
+        handles.push(
+          (space.openSync as Loose)(pick([...files, pathValue()]), pick(["r", "r+", "w+", "a", value()])) as never,
+        ),
+      () =>
+        windows.push((space.mmapWindowedSync as Loose)(pick([...files, ...handles, pathValue()]), options()) as never),
+      () => on(maps, "view", value(), value(), pick(["read", "write", value()])),
+      () => on(maps, "read", value(), value()),
+      () => on(maps, "readInto", value(), value()),
+      () => on(maps, "write", value(), value()),
+      () => on(maps, "msync", value(), value(), value()),
+      () => on(maps, "munmap", value(), value()),
+      () => on(maps, "munmap"),
+      () => on(maps, "mprotect", value(), value(), value()),
+      () => on(maps, "mremap", value(), value()),
+      () => on(maps, "madvise", value(), value(), value()),
+      () => on(maps, "mincore", value(), value()),
+      () => on(handles, "pread", value(), value()),
+      () => on(handles, "pwrite", value(), value()),
+      () => on(handles, "truncate", value()),
+      () => on(handles, "close"),
+      () => on(handles, "size"),
+      () => on(windows, "read", value(), value()),
+      () => on(windows, "write", value(), value()),
+      () => on(windows, "find", value(), value(), value()),
+      () => on(windows, "window", value(), value(), value()),
+      () => on(windows, "munmap"),
+      () => (space.munmap as Loose)(value(), value()),
+      () => (space.msync as Loose)(value(), value(), value()),
+      () => (space.mprotect as Loose)(value(), value(), value()),
+      () => (space.madvise as Loose)(value(), value(), value()),
+      () => (space.mincore as Loose)(value(), value()),
+    ];
+
+    const unexpected: string[] = [];
+    let worked = 0;
+    let refused = 0;
+    for (let i = 0; i < CALLS; i++) {
+      const call = pick(calls)!;
+      try {
+        call();
+        worked++;
+      } catch (e) {
+        if (e instanceof CallerError) continue;
+        const err = e as { name?: unknown; code?: unknown; errno?: unknown; syscall?: unknown; message?: unknown };
+        const code = typeof err.code === "string" ? err.code : "";
+        if (
+          err.name === "MmapError" &&
+          code in LINUX_ERRNO &&
+          err.errno === LINUX_ERRNO[code as keyof typeof LINUX_ERRNO] &&
+          typeof err.syscall === "string" &&
+          err.syscall !== ""
+        ) {
+          refused++;
+          continue;
+        }
+        if (unexpected.length < 10) unexpected.push(`call ${i} (${String(call).slice(6, 60)}): ${String(err.message)}`);
+      }
+    }
+    expect(unexpected).toEqual([]);
+    // The generator must reach both outcomes often.
+    expect(worked).toBeGreaterThan(CALLS / 10);
+    expect(refused).toBeGreaterThan(CALLS / 10);
+    expect(bystander.read(0, 2 * P).every((b) => b === 0xa5)).toBe(true);
+    expect(fx.read(untouched).every((b) => b === 0x5a)).toBe(true);
+    readOnly.munmap();
+    expect(fx.read(untouched).every((b) => b === 0x5a)).toBe(true);
+    bystander.munmap();
+  });
+});
