@@ -22,6 +22,13 @@ const inner = path.join(tmp, "inner");
 fs.mkdirSync(path.join(inner, "sub"), { recursive: true });
 fs.writeFileSync(path.join(inner, "inside.txt"), "in\n");
 fs.writeFileSync(path.join(tmp, "outside.txt"), "out\n");
+// Symbolic links that leave the directory, and ones that stay inside.
+fs.symlinkSync("..", path.join(inner, "up"));
+fs.symlinkSync(path.join(tmp, "outside.txt"), path.join(inner, "out-link"));
+fs.symlinkSync("../created-outside.txt", path.join(inner, "dangling-out"));
+fs.symlinkSync("inside.txt", path.join(inner, "in-link"));
+fs.symlinkSync("sub/../up/inner/inside.txt", path.join(inner, "round-trip"));
+fs.symlinkSync("loop", path.join(inner, "loop"));
 
 const OPEN = {
   readable: true,
@@ -46,6 +53,28 @@ describe("NodeHostDir", () => {
     expect(dir.unlink("../outside.txt")).toBe(-WASI_ERRNO.ENOTCAPABLE);
     expect(dir.rename("inside.txt", dir, "../moved.txt")).toBe(-WASI_ERRNO.ENOTCAPABLE);
     expect(fs.existsSync(path.join(tmp, "outside.txt"))).toBe(true);
+  });
+
+  test("refuses symbolic links that point outside, wherever they are on the path; follows those that stay inside", () => {
+    expect(dir.open("out-link", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.open("up/outside.txt", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.open("round-trip", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.stat("up", true)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(dir.setTimes("out-link", undefined, undefined, true)).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    // O_CREAT through a dangling link would create the file outside.
+    expect(dir.open("dangling-out", { ...OPEN, writable: true, create: true })).toBe(-WASI_ERRNO.ENOTCAPABLE);
+    expect(fs.existsSync(path.join(tmp, "created-outside.txt"))).toBe(false);
+    expect(dir.open("loop", OPEN)).toBe(-WASI_ERRNO.ELOOP);
+    // The link itself is inside: lstat sees it.
+    const link = dir.stat("out-link", false);
+    expect(typeof link).toBe("object");
+    const inLink = dir.open("in-link", OPEN);
+    expect(inLink).toBeInstanceOf(NodeHostFile);
+    (inLink as NodeHostFile).close();
+    // A subdirectory reached through a link inside is confined the same way.
+    const sub = dir.open("sub", { ...OPEN, directory: true });
+    expect(sub).toBeInstanceOf(NodeHostDir);
+    expect((sub as NodeHostDir).open("../inside.txt", OPEN)).toBe(-WASI_ERRNO.ENOTCAPABLE);
   });
 
   test("a directory opens as a HostDir; Linux's errnos for the usual mistakes", () => {
@@ -136,6 +165,9 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
         "/data/inside.txt: opened",
         "/data/../outside.txt: ENOENT",
         "/etc/passwd: ENOENT",
+        "up/outside.txt: EACCES",
+        "out-link: EACCES",
+        "in-link: opened",
         "stat /data: 1",
         "argc 2 argv1 first env set",
         "stdin: a line",

@@ -27,6 +27,10 @@ int main(int argc, char **argv) {
   try("/data/inside.txt");
   try("/data/../outside.txt");
   try("/etc/passwd");
+  /* Symbolic links the host put in the directory: to outside, and inside. */
+  try("up/outside.txt");
+  try("out-link");
+  try("in-link");
   struct stat st;
   printf("stat /data: %d\n", stat("/data", &st) == 0 && S_ISDIR(st.st_mode));
   printf("argc %d argv1 %s env %s\n", argc, argc > 1 ? argv[1] : "-",

@@ -7,9 +7,10 @@ import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } fro
 
 /**
  * A directory of the host file system as a WASI preopen, over the
- * synchronous `node:fs` calls. Paths stay inside it: one that resolves
- * outside (`..` past the root) fails with ENOTCAPABLE, as in WASI; symbolic
- * links are followed wherever they point, as the OS does. Node, Bun and Deno.
+ * synchronous `node:fs` calls. Paths stay inside it, as in WASI: one that
+ * leaves it (`..` past the root, or a symbolic link that points outside,
+ * anywhere along the path) fails with ENOTCAPABLE. Links that stay inside
+ * are followed. Node, Bun and Deno.
  */
 export class NodeHostDir extends HostDir {
   private readonly root: string;
@@ -20,19 +21,65 @@ export class NodeHostDir extends HostDir {
   ) {
     const abs = resolve(root);
     super(abs);
-    this.root = abs;
+    // The directory itself may be reached through a link: what it holds is compared with where it really is.
+    let real = abs;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      // Missing: every call will say so.
+    }
+    this.root = real;
   }
 
-  /** The host path of `path`, or -ENOTCAPABLE when it leaves this directory. */
-  private full(path: string): string | number {
-    const p = resolve(this.root, path);
-    if (p !== this.root && !p.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep))
-      return -WASI_ERRNO.ENOTCAPABLE;
-    return p;
+  private inside(p: string): boolean {
+    return p === this.root || p.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep);
   }
 
-  private run<T>(path: string, op: (full: string) => T): T | number {
-    const full = this.full(path);
+  /**
+   * The host path of `path` with every symbolic link resolved (the last
+   * component's only if `followLast`), or -ENOTCAPABLE when it leaves this
+   * directory. Resolved here rather than by the OS, so that a link to
+   * outside (even a dangling one, which O_CREAT would follow) is refused.
+   */
+  private full(path: string, followLast = true): string | number {
+    // `..` is resolved by name first, as WASI hosts do.
+    const lexical = resolve(this.root, path);
+    if (!this.inside(lexical)) return -WASI_ERRNO.ENOTCAPABLE;
+    const rest = this.components(lexical);
+    let at = this.root;
+    let hops = 0;
+    while (rest.length > 0) {
+      const next = resolve(at, rest.shift()!);
+      if (rest.length === 0 && !followLast) return next;
+      let target: string | undefined;
+      try {
+        if (fs.lstatSync(next).isSymbolicLink()) target = fs.readlinkSync(next);
+      } catch {
+        // Missing (or unreadable): what is left is created or reported by the call itself.
+      }
+      if (target === undefined) {
+        at = next;
+        continue;
+      }
+      if (++hops > 40) return -WASI_ERRNO.ELOOP;
+      const resolved = resolve(at, target);
+      if (!this.inside(resolved)) return -WASI_ERRNO.ENOTCAPABLE;
+      rest.unshift(...this.components(resolved));
+      at = this.root;
+    }
+    return at;
+  }
+
+  /** The names on the way from this directory to `p`, which is inside it. */
+  private components(p: string): string[] {
+    return p
+      .slice(this.root.length)
+      .split(sep)
+      .filter((c) => c !== "");
+  }
+
+  private run<T>(path: string, op: (full: string) => T, followLast = true): T | number {
+    const full = this.full(path, followLast);
     if (typeof full === "number") return full;
     try {
       return op(full);
@@ -50,76 +97,103 @@ export class NodeHostDir extends HostDir {
     if (o.append) flags |= c.O_APPEND;
     if (o.directory) flags |= c.O_DIRECTORY;
     if (!o.follow) flags |= c.O_NOFOLLOW;
-    return this.run(path, (full) => {
-      const fd = fs.openSync(full, flags, 0o666);
-      let isDir = false;
-      try {
-        isDir = fs.fstatSync(fd).isDirectory();
-      } catch (e) {
+    return this.run(
+      path,
+      (full) => {
+        const fd = fs.openSync(full, flags, 0o666);
+        let isDir = false;
+        try {
+          isDir = fs.fstatSync(fd).isDirectory();
+        } catch (e) {
+          fs.closeSync(fd);
+          throw e;
+        }
+        if (!isDir)
+          return new NodeHostFile(
+            fd,
+            { readable: o.readable, writable: o.writable, append: o.append, path: full },
+            this.errors,
+          );
+        // Directories are named, not held open: their path_* calls go by path.
         fs.closeSync(fd);
-        throw e;
-      }
-      if (!isDir)
-        return new NodeHostFile(
-          fd,
-          { readable: o.readable, writable: o.writable, append: o.append, path: full },
-          this.errors,
-        );
-      // Directories are named, not held open: their path_* calls go by path.
-      fs.closeSync(fd);
-      return new NodeHostDir(full, this.errors);
-    });
+        return new NodeHostDir(full, this.errors);
+      },
+      o.follow,
+    );
   }
 
   override stat(path: string, follow: boolean): HostFileStat | number {
-    return this.run(path, (full) =>
-      hostStat(follow ? fs.statSync(full, { bigint: true }) : fs.lstatSync(full, { bigint: true })),
+    return this.run(
+      path,
+      (full) => hostStat(follow ? fs.statSync(full, { bigint: true }) : fs.lstatSync(full, { bigint: true })),
+      follow,
     );
   }
 
   override setTimes(path: string, atime: HostTime, mtime: HostTime, follow: boolean): number {
-    return this.run(path, (full) => {
-      const st = atime === undefined || mtime === undefined ? fs.statSync(full, { bigint: true }) : undefined;
-      const a = utimesSeconds(atime, st?.atimeNs ?? 0n);
-      const m = utimesSeconds(mtime, st?.mtimeNs ?? 0n);
-      if (follow) fs.utimesSync(full, a, m);
-      else fs.lutimesSync(full, a, m);
-      return 0;
-    });
+    return this.run(
+      path,
+      (full) => {
+        const st = atime === undefined || mtime === undefined ? fs.statSync(full, { bigint: true }) : undefined;
+        const a = utimesSeconds(atime, st?.atimeNs ?? 0n);
+        const m = utimesSeconds(mtime, st?.mtimeNs ?? 0n);
+        if (follow) fs.utimesSync(full, a, m);
+        else fs.lutimesSync(full, a, m);
+        return 0;
+      },
+      follow,
+    );
   }
 
   override unlink(path: string): number {
-    return this.run(path, (full) => {
-      // Linux's unlink answers EISDIR for a directory; Deno's unlinkSync
-      // removes an empty one and reports ENOTEMPTY for the others.
-      if (fs.lstatSync(full).isDirectory()) return -WASI_ERRNO.EISDIR;
-      fs.unlinkSync(full);
-      return 0;
-    });
+    return this.run(
+      path,
+      (full) => {
+        // Linux's unlink answers EISDIR for a directory; Deno's unlinkSync
+        // removes an empty one and reports ENOTEMPTY for the others.
+        if (fs.lstatSync(full).isDirectory()) return -WASI_ERRNO.EISDIR;
+        fs.unlinkSync(full);
+        return 0;
+      },
+      false,
+    );
   }
 
   override mkdir(path: string): number {
-    return this.run(path, (full) => {
-      fs.mkdirSync(full, 0o777);
-      return 0;
-    });
+    return this.run(
+      path,
+      (full) => {
+        fs.mkdirSync(full, 0o777);
+        return 0;
+      },
+      false,
+    );
   }
 
   override rmdir(path: string): number {
-    return this.run(path, (full) => {
-      fs.rmdirSync(full);
-      return 0;
-    });
+    return this.run(
+      path,
+      (full) => {
+        fs.rmdirSync(full);
+        return 0;
+      },
+      false,
+    );
   }
 
   override rename(from: string, toDir: HostDir, to: string): number {
     if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
-    const target = toDir.full(to);
+    // rename(2) moves and replaces links themselves, not what they point to.
+    const target = toDir.full(to, false);
     if (typeof target === "number") return target;
-    return this.run(from, (full) => {
-      fs.renameSync(full, target);
-      return 0;
-    });
+    return this.run(
+      from,
+      (full) => {
+        fs.renameSync(full, target);
+        return 0;
+      },
+      false,
+    );
   }
 
   override list(): HostDirEntry[] | number {
