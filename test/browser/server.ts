@@ -41,6 +41,12 @@ export interface ServeOptions {
 /** Bytes of the remote test files: byte i is (i * 31 + 7) & 255 (test/browser/worker-remote-api.ts agrees). */
 const REMOTE_SIZE = 1 << 20;
 const remoteBytes = Buffer.from(Uint8Array.from({ length: REMOTE_SIZE }, (_, i) => (i * 31 + 7) & 255));
+/** Bytes of the last endless.bin body sent before the client stopped reading. */
+let endlessBodySent = 0;
+/** How much of the last endless.bin body the server wrote (a client that reads it all takes 1 GiB). */
+export function endlessBytesSent(): number {
+  return endlessBodySent;
+}
 /** Requests per remote file name, for the flaky and changing ones. */
 const remoteRequests = new Map<string, number>();
 
@@ -51,7 +57,8 @@ const remoteRequests = new Map<string, number>();
  * first request. Past the first byte (which opening asks for), shifted.bin
  * answers 206 with another range than the one asked for (its Content-Range
  * says so), resized.bin reports another total size (and has no ETag or
- * Last-Modified), and hanging.bin never answers.
+ * Last-Modified), hanging.bin never answers, and endless.bin answers a range
+ * with a body that does not end.
  */
 function remote(
   name: string,
@@ -60,9 +67,16 @@ function remote(
   res: import("node:http").ServerResponse,
 ): void {
   if (
-    !["range.bin", "norange.bin", "flaky.bin", "changing.bin", "shifted.bin", "resized.bin", "hanging.bin"].includes(
-      name,
-    )
+    ![
+      "range.bin",
+      "norange.bin",
+      "flaky.bin",
+      "changing.bin",
+      "shifted.bin",
+      "resized.bin",
+      "hanging.bin",
+      "endless.bin",
+    ].includes(name)
   ) {
     res.writeHead(404, headers);
     res.end("not found");
@@ -86,6 +100,21 @@ function remote(
   const opening = range === "bytes=0-0";
   // Never answered (the server's close ends the connection).
   if (name === "hanging.bin" && !opening) return;
+  if (name === "endless.bin" && !opening) {
+    // The right Content-Range, then a body that never ends (up to 1 GiB): a client must stop reading it.
+    res.writeHead(206, { ...base, etag, "content-range": `bytes ${m[1]}-${m[2]}/${REMOTE_SIZE}` });
+    endlessBodySent = 0;
+    const chunk = Buffer.alloc(1 << 16, 0x2a);
+    const more = () => {
+      while (!res.destroyed && endlessBodySent < 2 ** 30) {
+        endlessBodySent += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", more);
+      }
+      res.end();
+    };
+    more();
+    return;
+  }
   const shift = name === "shifted.bin" && !opening ? 4096 : 0;
   const start = Math.min(Number(m[1]) + shift, REMOTE_SIZE - 1);
   const end = Math.min(Number(m[2]) + shift, REMOTE_SIZE - 1);

@@ -26,10 +26,21 @@ parentPort.on("message", async ({ url, first, last, timeoutMs, control, data }) 
     const headers = {};
     for (const name of ["content-range", "etag", "last-modified"]) headers[name] = r.headers.get(name);
     let n = 0;
-    if (r.status === 206) {
-      const body = new Uint8Array(await r.arrayBuffer());
-      n = Math.min(body.length, out.length - ${HEADER_ROOM});
-      out.set(body.subarray(0, n));
+    if (r.status === 206 && r.body) {
+      // Read at most one byte more than the range asked for: a longer body is wrong (EIO), however long it goes on.
+      const room = out.length - ${HEADER_ROOM};
+      const reader = r.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const take = Math.min(value.length, room - n);
+        out.set(value.subarray(0, take), n);
+        n += take;
+        if (n === room) {
+          await reader.cancel();
+          break;
+        }
+      }
     } else {
       await r.body?.cancel();
     }
@@ -67,7 +78,8 @@ function fetchRange(
   timeoutMs: number,
 ): RangeResponse & { timedOut?: boolean } {
   const control = new Int32Array(new SharedArrayBuffer(16));
-  const data = new SharedArrayBuffer(last - first + 1 + HEADER_ROOM);
+  // One byte of room past the range, to see a body that is too long.
+  const data = new SharedArrayBuffer(last - first + 2 + HEADER_ROOM);
   thread().postMessage({ url, first, last, timeoutMs, control: control.buffer, data });
   if (Atomics.wait(control, 0, 0, timeoutMs) === "timed-out") {
     return { status: 0, header: () => null, body: new Uint8Array(0), timedOut: true };
