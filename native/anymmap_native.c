@@ -73,9 +73,14 @@ int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode, uint8
       (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC))
     err = ENODEV;
 #endif
+  int nonblock_matters = 1;
+#ifdef __linux__
   /* F_SETFL takes only the status flags (O_APPEND, O_NONBLOCK...) of its argument: those asked for,
-   * without O_NONBLOCK. */
-  if (!err && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags)) err = errno;
+   * without O_NONBLOCK. Linux ignores O_NONBLOCK on regular files (open(2)): they keep it and spare
+   * the call (system calls are most of what mapping a small file costs). */
+  nonblock_matters = !S_ISREG(st.st_mode);
+#endif
+  if (!err && !(flags & O_NONBLOCK) && nonblock_matters && fcntl(fd, F_SETFL, flags)) err = errno;
   if (err) {
     close(fd);
     return -(int32_t)err;
