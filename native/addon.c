@@ -120,14 +120,19 @@ static napi_value js_mincore(napi_env env, napi_callback_info info) {
   return num(env, anymmap_native_mincore((uint64_t)i64(env, argv[0]), len, vec));
 }
 
+/* open(path, flags, mode, info?): info (a Uint8Array of 24 bytes) receives st_dev, st_ino, st_size.
+ */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  ARGS(3)
+  ARGS(4)
   size_t n = 0;
+  size_t info_length = 0;
+  uint8_t *out = argc > 3 ? bytes(env, argv[3], &info_length) : NULL;
+  if (out != NULL && info_length < 24) return num(env, -22);
   if (napi_get_value_string_utf8(env, argv[0], NULL, 0, &n) != napi_ok) return num(env, -22);
   char *path = malloc(n + 1);
   if (path == NULL) return num(env, -12);
   napi_get_value_string_utf8(env, argv[0], path, n + 1, &n);
-  int32_t fd = anymmap_native_open(path, i32(env, argv[1]), i32(env, argv[2]));
+  int32_t fd = anymmap_native_open(path, i32(env, argv[1]), i32(env, argv[2]), out);
   free(path);
   return num(env, fd);
 }

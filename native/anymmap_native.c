@@ -18,6 +18,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/magic.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #endif
 
@@ -55,26 +56,38 @@ int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec) {
  * mmap says ENODEV, except /dev/zero), and a /proc or /sys file (size 0,
  * ENODEV too) are refused here with ENODEV, as the WASM backend does.
  * O_NONBLOCK so that opening a FIFO never waits for a writer.
+ * `info`, when not NULL, receives st_dev, st_ino and st_size (three
+ * native-endian uint64s) from the fstat this call makes anyway, so that the
+ * engine needs no other call to know which file it opened.
  */
-int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode) {
+int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode, uint8_t *info) {
   int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, (mode_t)mode);
   if (fd < 0) return (int32_t)fail();
   struct stat st;
   int err = fstat(fd, &st) ? errno : 0;
   if (!err && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode)) err = ENODEV;
 #ifdef __linux__
+  /* proc and sysfs live on anonymous devices (major 0): a file on a disk needs no fstatfs. */
   struct statfs fs;
-  if (!err && S_ISREG(st.st_mode) && fstatfs(fd, &fs) == 0 &&
+  if (!err && S_ISREG(st.st_mode) && major(st.st_dev) == 0 && fstatfs(fd, &fs) == 0 &&
       (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC))
     err = ENODEV;
 #endif
-  if (!err && !(flags & O_NONBLOCK)) {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK)) err = errno;
-  }
+  int nonblock_matters = 1;
+#ifdef __linux__
+  /* F_SETFL takes only the status flags (O_APPEND, O_NONBLOCK...) of its argument: those asked for,
+   * without O_NONBLOCK. Linux ignores O_NONBLOCK on regular files (open(2)): they keep it and spare
+   * the call (system calls are most of what mapping a small file costs). */
+  nonblock_matters = !S_ISREG(st.st_mode);
+#endif
+  if (!err && !(flags & O_NONBLOCK) && nonblock_matters && fcntl(fd, F_SETFL, flags)) err = errno;
   if (err) {
     close(fd);
     return -(int32_t)err;
+  }
+  if (info != NULL) {
+    uint64_t out[3] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size};
+    memcpy(info, out, sizeof out);
   }
   return fd;
 }

@@ -10,7 +10,7 @@ int32_t anymmap_native_munmap(uint64_t addr, uint64_t len);
 int32_t anymmap_native_msync(uint64_t addr, uint64_t len, int32_t flags);
 int32_t anymmap_native_madvise(uint64_t addr, uint64_t len, int32_t advice);
 int32_t anymmap_native_mincore(uint64_t addr, uint64_t len, uint8_t *vec);
-int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode);
+int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode, uint8_t *info);
 int32_t anymmap_native_close(int32_t fd);
 int32_t anymmap_native_memfd(void);
 int32_t anymmap_native_dup(int32_t fd);

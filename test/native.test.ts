@@ -6,7 +6,7 @@
  * 4 GiB, mappings larger than one ArrayBuffer, and how the backend is chosen.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -252,6 +252,41 @@ describe("native: views never crash the process", () => {
     expect(text(m.read(0, 5))).toBe("alive");
     m.munmap();
   });
+});
+
+describe("native: descriptors of mapped files", () => {
+  const openDescriptors = () => readdirSync("/proc/self/fd").length;
+
+  // mmapSync(path) gives the mapping the descriptor it opened (no dup): it must be closed exactly once, by the last user.
+  it.skipIf(process.platform !== "linux")(
+    "path mappings keep one descriptor per file while mapped and none after munmap, whatever the order",
+    () => {
+      const space = anymmap.createInstance();
+      const before = openDescriptors();
+      const name = (i: number) => `file ${String(i).padStart(2, "0")}`;
+      const paths = Array.from({ length: 20 }, (_, i) => file(name(i).padEnd(P, ".")));
+      const maps = paths.map((p, i) => space.mmapSync(p, { ...native, prot: i % 2 ? "rw" : "r", flags: "shared" }));
+      // The same files by path again, and through a handle that closes at once: the first mappings' descriptors serve them.
+      const again = space.mmapSync(paths[1]!, { ...native, prot: "rw", flags: "shared" });
+      const handle = space.openSync(paths[0]!, "r", undefined, "native");
+      const viaHandle = space.mmapSync(handle, { prot: "r", flags: "shared" });
+      handle.close();
+      expect(openDescriptors()).toBe(before + 20);
+      expect(maps.map((m) => text(m.read(0, 7)))).toEqual(paths.map((_, i) => name(i)));
+      // The first mappings go first: the others still read their files, and mprotect (which maps the file
+      // again with its descriptor) and msync still reach them.
+      maps[0]!.munmap();
+      maps[1]!.munmap();
+      expect(text(viaHandle.read(0, 7))).toBe(name(0));
+      again.mprotect("r");
+      again.mprotect("rw");
+      again.write("written", 0);
+      again.msync();
+      expect(readFileSync(paths[1]!, "latin1").slice(0, 7)).toBe("written");
+      for (const m of [...maps, again, viaHandle]) m.munmap();
+      expect(openDescriptors()).toBe(before);
+    },
+  );
 });
 
 describe("native: offsets past 4 GiB and mappings larger than one ArrayBuffer", () => {

@@ -24,7 +24,7 @@ import {
   PAGE_SIZE,
   PROT_WRITE,
 } from "../contract/constants.js";
-import type { Engine } from "../engines/engine.js";
+import type { Engine, MapKnown } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
 import { noSharedArrayBuffer } from "../contract/messages.js";
 import { FileHandleImpl } from "./file-handle.js";
@@ -356,7 +356,7 @@ export class AnymmapInstance implements Anymmap {
       const writable = (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) !== 0;
       const handle = this.openSync(source, writable ? "r+" : "r", undefined, engine.backend, remote);
       try {
-        return this.mapHandle(handle as unknown as FileHandleImpl, prot, flags, offset, options.length, address);
+        return this.mapHandle(handle as unknown as FileHandleImpl, prot, flags, offset, options.length, address, true);
       } finally {
         handle.close();
       }
@@ -424,11 +424,15 @@ export class AnymmapInstance implements Anymmap {
     offset: number,
     length: number | undefined,
     address: number,
+    justOpened = false,
   ): MappingImpl {
     const fd = handle.use("mmap");
+    // A file opened by this very call has the size its open saw, where the engine knows it.
+    let fileSize = justOpened ? handle.engine.openedSize?.(fd) : undefined;
     let size: number;
     if (length === undefined) {
-      size = handle.size() - offset;
+      fileSize ??= handle.size();
+      size = fileSize - offset;
       if (size <= 0) {
         throw new MmapError(
           "EINVAL",
@@ -440,7 +444,10 @@ export class AnymmapInstance implements Anymmap {
     } else {
       size = length;
     }
-    return this.mapFd(handle.engine, fd, prot, flags, offset, this.length(handle.engine, size), address, handle.path);
+    return this.mapFd(handle.engine, fd, prot, flags, offset, this.length(handle.engine, size), address, handle.path, {
+      fileSize,
+      closesFd: justOpened,
+    });
   }
 
   private mapFd(
@@ -452,8 +459,9 @@ export class AnymmapInstance implements Anymmap {
     length: number,
     address: number,
     path?: string,
+    known?: MapKnown,
   ): MappingImpl {
-    const at = engine.mmap(address, length, prot, flags, fd, offset, path);
+    const at = engine.mmap(address, length, prot, flags, fd, offset, path, known);
     if (flags & MAP_FIXED) this.release(engine, at, length, true);
     const state = new MappingState(engine, at, length);
     this.#live.add(state);

@@ -17,6 +17,14 @@ export const SAFE_ADVICE: ReadonlySet<number> = new Set([
  * MmapError. The WASM engine (WasmEngine, every runtime) and the kernel's
  * (NativeEngine: Node, Deno with --allow-ffi, Bun) implement it.
  */
+/** What the caller of Engine.mmap knows that spares the engine system calls. */
+export interface MapKnown {
+  /** The file's size, read within this same call. */
+  fileSize?: number;
+  /** The caller closes `fd` right after this call and never uses its number again: the engine may keep the descriptor itself instead of a copy. */
+  closesFd?: boolean;
+}
+
 export interface Engine {
   readonly backend: Backend;
   /** The longest mapping, in bytes. */
@@ -33,6 +41,12 @@ export interface Engine {
   close(fd: number): void;
   /** The file's size in bytes. */
   size(fd: number, path: string): number;
+  /**
+   * The size the file had when open() returned `fd`, where the engine learnt
+   * it for free: for a caller that maps a file it opened in the same call,
+   * so that it need not ask again.
+   */
+  openedSize?(fd: number): number | undefined;
   fsync(fd: number, path: string): void;
   ftruncate(fd: number, length: number): void;
   /** pread(2) that sees unsynced writes of shared mappings. */
@@ -40,7 +54,16 @@ export interface Engine {
   /** pwrite(2) that shared mappings see at once. */
   pwrite(fd: number, source: Uint8Array, position: number): number;
 
-  mmap(address: number, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): number;
+  mmap(
+    address: number,
+    length: number,
+    prot: number,
+    flags: number,
+    fd: number,
+    offset: number,
+    path?: string,
+    known?: MapKnown,
+  ): number;
   munmap(address: number, length: number): void;
   msync(address: number, length: number, flags: number): void;
   mprotect(address: number, length: number, prot: number): void;

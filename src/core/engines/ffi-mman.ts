@@ -18,7 +18,7 @@ export const NATIVE_SYMBOLS = {
   anymmap_native_msync: { parameters: ["u64", "u64", "i32"], result: "i32" },
   anymmap_native_madvise: { parameters: ["u64", "u64", "i32"], result: "i32" },
   anymmap_native_mincore: { parameters: ["u64", "u64", "pointer"], result: "i32" },
-  anymmap_native_open: { parameters: ["pointer", "i32", "i32"], result: "i32" },
+  anymmap_native_open: { parameters: ["pointer", "i32", "i32", "pointer"], result: "i32" },
   anymmap_native_close: { parameters: ["i32"], result: "i32" },
   anymmap_native_memfd: { parameters: [], result: "i32" },
   anymmap_native_dup: { parameters: ["i32"], result: "i32" },
@@ -99,6 +99,8 @@ export function ffiMman(host: FfiHost): NativeMman {
   });
   const stateOf = new WeakMap<NativeReservation, ReservationState>();
   const encoder = new TextEncoder();
+  // Where open's st_dev, st_ino and st_size go when the caller wants none of them.
+  const openInfo = new Uint8Array(24);
 
   const mman: NativeMman = {
     platform: host.platform,
@@ -110,7 +112,10 @@ export function ffiMman(host: FfiHost): NativeMman {
     msync: (address, length, flags) => num(s.anymmap_native_msync(BigInt(address), BigInt(length), flags)),
     madvise: (address, length, advice) => num(s.anymmap_native_madvise(BigInt(address), BigInt(length), advice)),
     mincore: (address, length, vec) => num(s.anymmap_native_mincore(BigInt(address), BigInt(length), vec)),
-    open: (path, flags, mode) => num(s.anymmap_native_open(encoder.encode(`${path}\0`), flags, mode)),
+    open: (path, flags, mode, info) =>
+      info !== undefined && info.length < 24
+        ? -22
+        : num(s.anymmap_native_open(encoder.encode(`${path}\0`), flags, mode, info ?? openInfo)),
     close: (fd) => num(s.anymmap_native_close(fd)),
     memfd: () => num(s.anymmap_native_memfd()),
     dup: (fd) => num(s.anymmap_native_dup(fd)),

@@ -19,7 +19,15 @@ import {
   PROT_WRITE,
 } from "../contract/constants.js";
 import type { ConstantFamily } from "../contract/constants.js";
-import { ACCESS_WRITE, acquireShared, type Engine, type EngineShare, releaseShared, SAFE_ADVICE } from "./engine.js";
+import {
+  ACCESS_WRITE,
+  acquireShared,
+  type Engine,
+  type EngineShare,
+  type MapKnown,
+  releaseShared,
+  SAFE_ADVICE,
+} from "./engine.js";
 import { MmapError } from "../contract/errors.js";
 import { hint } from "../contract/messages.js";
 import type { NativeMman, NativeReservation } from "./native-mman.js";
@@ -44,6 +52,12 @@ interface MappedFile {
   path?: string;
   /** The caller's descriptor while the mmap call that maps it runs. */
   borrowed?: number;
+  /**
+   * `fd` is also the descriptor of the file handle that mapped it, taken
+   * instead of a dup because the handle closes right after (MapKnown.closesFd):
+   * whichever of the handle and this file lets go of it last closes it.
+   */
+  sharedWithHandle?: boolean;
   /**
    * Set when the descriptor is the memfd behind MAP_SHARED|MAP_ANONYMOUS
    * memory: the count of threads attaching it (dup'ing this descriptor),
@@ -78,6 +92,18 @@ interface Region {
   pastEof: Array<[number, number]>;
   /** The lowest page the SIGBUS guard zero-filled since a call on the region last reported it. */
   truncatedAt?: number;
+}
+
+/** A descriptor this engine opened, with what its open learnt. */
+interface OpenFile {
+  /** Opened O_RDWR: a shared mapping of it may become writable. */
+  readWrite: boolean;
+  /** "st_dev:st_ino", from the fstat the open made. */
+  id: string;
+  /** st_size when the open returned. */
+  size: number;
+  /** The mapped file that shares this descriptor (MappedFile.sharedWithHandle). */
+  mappedBy?: MappedFile;
 }
 
 /** One mapping's pages, as Linux keeps a vma: flags and prot are the API's (Linux) values. */
@@ -169,8 +195,13 @@ export class NativeEngine implements Engine {
   /** PROT_READ|PROT_WRITE and MAP_* flags in the OS's numbers, translated once. */
   private kernelProt: number | undefined;
   private readonly kernelMapFlags = new Map<number, number>();
-  /** Descriptors this engine opened, by number, with what they were opened for. */
-  private readonly files = new Map<number, { writable: boolean }>();
+  /** Descriptors this engine opened, by number. */
+  private readonly files = new Map<number, OpenFile>();
+  /** What open() writes st_dev, st_ino and st_size into. */
+  private readonly openInfo = new Uint8Array(24);
+  private readonly openInfoView = new DataView(this.openInfo.buffer);
+  /** MS_* flags in the OS's numbers, translated once. */
+  private readonly kernelSyncFlags = new Map<number, number>();
   /** The SIGBUS guard's fault count when this engine last collected faults. */
   private seenFaults: number;
 
@@ -218,14 +249,29 @@ export class NativeEngine implements Engine {
     if (flags[0] === "w") o |= O.CREAT | O.TRUNC;
     if (flags[0] === "a") o |= O.CREAT | O.APPEND;
     if (flags.includes("x")) o |= O.EXCL;
-    const fd = this.check(this.mman.open(path, o, mode), "open", path);
-    this.files.set(fd, { writable: plus || flags[0] !== "r" });
+    const fd = this.check(this.mman.open(path, o, mode, this.openInfo), "open", path);
+    const info = this.openInfoView;
+    this.files.set(fd, {
+      readWrite: plus,
+      id: `${info.getBigUint64(0, true)}:${info.getBigUint64(8, true)}`,
+      size: Number(info.getBigUint64(16, true)),
+    });
     return fd;
   }
 
   close(fd: number): void {
+    const mapped = this.files.get(fd)?.mappedBy;
     this.files.delete(fd);
+    // The descriptor is a mapped file's now too: it stays open for the mapping.
+    if (mapped?.sharedWithHandle && mapped.fd === fd) {
+      mapped.sharedWithHandle = false;
+      return;
+    }
     this.check(this.mman.close(fd), "close");
+  }
+
+  openedSize(fd: number): number | undefined {
+    return this.files.get(fd)?.size;
   }
 
   size(fd: number, path: string): number {
@@ -241,7 +287,7 @@ export class NativeEngine implements Engine {
     this.check(this.mman.ftruncate(fd, BigInt(length)), "ftruncate");
     this.stats.truncates++;
     // Whichever mappings show this file, their pages past the new end must not be reachable.
-    const id = this.identity(fd, "ftruncate");
+    const id = this.files.get(fd)?.id ?? this.identity(fd, "ftruncate");
     for (const v of this.vmas) if (v.file?.id === id) this.clip(v, "ftruncate");
   }
 
@@ -376,10 +422,18 @@ export class NativeEngine implements Engine {
   }
 
   /** The mapped file behind the caller's `fd`, shared with earlier mappings of the same file and mode. */
-  private mapFile(fd: number, path: string | undefined): MappedFile {
-    const mode = this.check(this.mman.accessMode(fd), "mmap");
-    const writable = (mode & this.platform.O.ACCMODE) === this.platform.O.RDWR;
-    const id = this.identity(fd, "mmap");
+  private mapFile(fd: number, path: string | undefined, closesFd: boolean): MappedFile {
+    const opened = this.files.get(fd);
+    let writable: boolean;
+    let id: string;
+    if (opened) {
+      writable = opened.readWrite;
+      id = opened.id;
+    } else {
+      const mode = this.check(this.mman.accessMode(fd), "mmap");
+      writable = (mode & this.platform.O.ACCMODE) === this.platform.O.RDWR;
+      id = this.identity(fd, "mmap");
+    }
     const key = `${id}:${writable ? "rw" : "r"}`;
     const known = this.mappedFiles.get(key);
     if (known) {
@@ -390,7 +444,12 @@ export class NativeEngine implements Engine {
     const file: MappedFile = { fd: -1, refs: 1, writable, id, path };
     // Past the budget, a file with a path keeps no descriptor until a call needs one.
     if (path === undefined || this.openFiles.size < this.descriptorBudget) {
-      file.fd = this.check(this.mman.dup(fd), "mmap");
+      if (opened && closesFd) {
+        // The caller closes its descriptor right after: the mapping keeps it instead of a dup.
+        file.fd = fd;
+        file.sharedWithHandle = true;
+        opened.mappedBy = file;
+      } else file.fd = this.check(this.mman.dup(fd), "mmap");
       this.keepOpen(file);
     }
     this.mappedFiles.set(key, file);
@@ -406,9 +465,19 @@ export class NativeEngine implements Engine {
       if (this.openFiles.size <= this.descriptorBudget) break;
       if (old === file) continue;
       this.openFiles.delete(old);
-      this.mman.close(old.fd);
-      old.fd = -1;
+      this.letGo(old);
     }
+  }
+
+  /** Closes `file`'s descriptor, or leaves it to the file handle that shares it. */
+  private letGo(file: MappedFile): void {
+    if (file.fd < 0) return;
+    if (file.sharedWithHandle) {
+      file.sharedWithHandle = false;
+      const handle = this.files.get(file.fd);
+      if (handle?.mappedBy === file) handle.mappedBy = undefined;
+    } else this.mman.close(file.fd);
+    file.fd = -1;
   }
 
   /** A descriptor of `file`: the kept one, the caller's during its mmap, or the file opened again by its path. */
@@ -451,8 +520,7 @@ export class NativeEngine implements Engine {
         Atomics.wait(file.lock, 0, Atomics.load(file.lock, 0), 10);
     if (file.id !== undefined) this.mappedFiles.delete(`${file.id}:${file.writable ? "rw" : "r"}`);
     this.openFiles.delete(file);
-    if (file.fd >= 0) this.mman.close(file.fd);
-    file.fd = -1;
+    this.letGo(file);
   }
 
   /** The memfd behind MAP_SHARED|MAP_ANONYMOUS memory of `length` bytes. */
@@ -503,16 +571,16 @@ export class NativeEngine implements Engine {
     return r && r.start <= address ? r : undefined;
   }
 
-  /** The address where `v`'s pages wholly past the end of its file begin (v.end when none are). */
-  private eofAddress(v: Vma, syscall: string): number {
+  /** The address where `v`'s pages wholly past the end of its file begin (v.end when none are); `size` if the caller just read it. */
+  private eofAddress(v: Vma, syscall: string, size?: number): number {
     if (!v.file) return v.end;
-    const limit = up(this.check(this.mman.fsize(this.fdOf(v.file, syscall)), syscall));
+    const limit = up(size ?? this.check(this.mman.fsize(this.fdOf(v.file, syscall)), syscall));
     return Math.min(v.end, Math.max(v.start, v.start + (limit - v.offset)));
   }
 
   /** Puts zero pages in place of `v`'s pages past the end of its file, so that no view can fault on them. */
-  private clip(v: Vma, syscall: string): void {
-    const from = this.eofAddress(v, syscall);
+  private clip(v: Vma, syscall: string, size?: number): void {
+    const from = this.eofAddress(v, syscall, size);
     if (from >= v.end) return;
     this.placeholder(from, v.end, syscall);
     const r = v.region;
@@ -642,6 +710,7 @@ export class NativeEngine implements Engine {
     fd: number,
     offset: number,
     path?: string,
+    known?: MapKnown,
   ): number {
     const type = flags & MAP_TYPE;
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) throw this.error("EINVAL", "mmap");
@@ -650,10 +719,14 @@ export class NativeEngine implements Engine {
     if (!anonymous && !this.files.has(fd)) throw this.error("EBADF", "mmap");
     const len = up(length);
     // Linux backs MAP_SHARED|MAP_ANONYMOUS with a shmem file too; a memfd lets workers map it (attach).
-    const file = anonymous ? (sharedType(flags) ? this.sharedMemory(len, "mmap") : undefined) : this.mapFile(fd, path);
+    const file = anonymous
+      ? sharedType(flags)
+        ? this.sharedMemory(len, "mmap")
+        : undefined
+      : this.mapFile(fd, path, known?.closesFd === true);
     if (file && !anonymous) file.borrowed = fd;
     try {
-      return this.mapOwning(file, address, len, prot, flags, anonymous ? 0 : offset, path);
+      return this.mapOwning(file, address, len, prot, flags, anonymous ? 0 : offset, path, known?.fileSize);
     } finally {
       if (file) file.borrowed = undefined;
     }
@@ -668,9 +741,10 @@ export class NativeEngine implements Engine {
     flags: number,
     offset: number,
     path?: string,
+    fileSize?: number,
   ): number {
     try {
-      return this.mapAt(address, len, prot, flags, file, offset, path);
+      return this.mapAt(address, len, prot, flags, file, offset, path, fileSize);
     } catch (e) {
       // A vma recorded before the failure (clip's fstat) holds the descriptor now.
       if (!this.vmas.some((v) => v.file === file)) this.unref(file);
@@ -687,6 +761,7 @@ export class NativeEngine implements Engine {
     file: MappedFile | undefined,
     offset: number,
     path?: string,
+    fileSize?: number,
   ): number {
     const kflags = this.kernelFlags(flags, prot, file !== undefined);
     const kfd = file ? this.fdOf(file, "mmap") : -1;
@@ -759,7 +834,8 @@ export class NativeEngine implements Engine {
     }
     const vma: Vma = { start: at, end: at + len, prot, flags, advice: MADV_NORMAL, offset, file, region };
     this.insert(vma);
-    this.clip(vma, "mmap");
+    // A size read in this same call is as good as one read now: a truncation since is the SIGBUS guard's.
+    this.clip(vma, "mmap", fileSize);
     return at;
   }
 
@@ -818,10 +894,13 @@ export class NativeEngine implements Engine {
       throw this.error("EINVAL", "msync");
     const end = address + up(length);
     if (!this.covered(address, end)) throw this.error("ENOMEM", "msync");
-    const os = this.os("MS", flags, "msync");
+    let os = this.kernelSyncFlags.get(flags);
+    if (os === undefined) this.kernelSyncFlags.set(flags, (os = this.os("MS", flags, "msync")));
     for (const v of this.within(address, end)) {
       const a = Math.max(address, v.start);
-      this.check(this.mman.msync(a, Math.min(end, v.end) - a, os), "msync");
+      // Pages the kernel maps privately (anonymous, private, read-only shared) have nowhere to be written.
+      if ((this.kernelFlags(v.flags, v.prot, v.file !== undefined) & MAP_TYPE) !== MAP_PRIVATE)
+        this.check(this.mman.msync(a, Math.min(end, v.end) - a, os), "msync");
       if (v.file && !v.file.lock && flags & MS_SYNC && sharedType(v.flags)) this.stats.syncs++;
     }
   }

@@ -19,7 +19,8 @@ export interface NativeMman {
   madvise(address: number, length: number, advice: number): number;
   /** Fills `vec` with one byte per page. */
   mincore(address: number, length: number, vec: Uint8Array): number;
-  open(path: string, flags: number, mode: number): number;
+  /** `info`, when given (24 bytes), receives st_dev, st_ino and st_size as three native-endian uint64s. */
+  open(path: string, flags: number, mode: number, info?: Uint8Array): number;
   close(fd: number): number;
   /** A new anonymous shared memory object (memfd_create), empty: what MAP_SHARED|MAP_ANONYMOUS maps, so that workers can map it too. */
   memfd(): number;
