@@ -495,12 +495,15 @@ static void check_core(void) {
     CHECK(o->writers == writers, "core: object %u has writers=%u, its vmas say %u", v->obj,
           o->writers, writers);
     total += v->end - v->start;
+    uint32_t bad_chunk = anymmap_hosted_check_tables(v->start, v->end);
+    CHECK(bad_chunk == 0, "core: chunk %#x counts %u pages with state, it has others",
+          bad_chunk - 1, bad_chunk ? chunk_stated[bad_chunk - 1] : 0);
     for (uint32_t p = v->start; p < v->end; p++) {
       struct mp *m = mget(p);
       CHECK(m, "core maps page %#x (vma [%#x, %#x)), the model does not", p, v->start, v->end);
-      CHECK(page_obj[p] == v->obj, "core: page %#x owned by %u, its vma says %u", p, page_obj[p],
-            v->obj);
-      CHECK(page_refs[p] == v->depth, "core: page %#x refs %u, vma depth %u", p, page_refs[p],
+      CHECK(page_owner(p) == v->obj, "core: page %#x owned by %u, its vma says %u", p,
+            page_owner(p), v->obj);
+      CHECK(page_depth(p) == v->depth, "core: page %#x refs %u, vma depth %u", p, page_depth(p),
             v->depth);
       CHECK(m->depth == v->depth, "page %#x: depth %u, model says %u", p, v->depth, m->depth);
       CHECK(m->prot == v->prot, "page %#x: prot %u, model says %u", p, v->prot, m->prot);
@@ -1551,19 +1554,22 @@ static void teardown(void) {
     if (p < low) low = p;
     CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0,
           "page %#x not zero after unmapping everything", p);
-    CHECK(page_refs[p] == 0 && page_state[p] == 0 && page_hash[p] == 0,
+    CHECK(page_depth(p) == 0 && page_state[p] == 0 && page_hash[p] == 0,
           "page %#x: state left behind", p);
     touched_bits[p >> 6] = 0;
     freed_seq[p] = 0;
   }
   ntouched = 0;
   freed_total = 0;
+  uint32_t bad_chunk = anymmap_hosted_check_tables(0, NPAGES);
+  CHECK(bad_chunk == 0, "chunk %#x counts %u pages with state after unmapping everything",
+        bad_chunk - 1, bad_chunk ? chunk_stated[bad_chunk - 1] : 0);
   anymmap_hosted_reset_vm();
   anymmap_hosted_reset_files();
   /* Objects reserve up to a few hundred pages around what they map. */
   low = low > AREA_LOW + 2048 ? low - 2048 : AREA_LOW;
   for (uint32_t p = low; p < AREA_END; p++)
-    if (page_obj[p]) fail("page %#x still owned by object %u after reset", p, page_obj[p]);
+    if (page_owner(p)) fail("page %#x still owned by object %u after reset", p, page_owner(p));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
