@@ -115,6 +115,7 @@ int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except) {
     int64_t lo = fstart + o->vbase, hi = fend + o->vbase;
     if (lo < o->first) lo = o->first;
     if (hi > o->end) hi = o->end;
+    if (lo >= hi) continue;
     for (uint32_t p = (uint32_t)lo; (int64_t)p < hi;) {
       uint32_t a = lazy_run_end(&page_owners, p, (uint32_t)hi);
       uint32_t b = lazy_run_end(&page_depths, p, (uint32_t)hi);
