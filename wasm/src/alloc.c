@@ -121,6 +121,7 @@ int64_t area_alloc(uint32_t npages, uint32_t hint) {
 void anymmap_hosted_reset_vm(void) {
   quarantine_reset();
   objects_reset();
+  ptable_reset();
   area_low = AREA_END;
 }
 #endif

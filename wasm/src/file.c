@@ -283,7 +283,7 @@ static void forget_past_eof(int file, uint64_t size, uint64_t old_end) {
     uint32_t p = (uint32_t)(fp + objects[id].vbase);
     int i = vma_find(p);
     if (i >= 0 && !vmas[i].lazy) continue;
-    state_set(p, 0);
+    state_set(p, PG_STALE);
     page_hash[p] = 0;
   }
 }

@@ -25,6 +25,15 @@
 #define PG_RESIDENT 1
 #define PG_DIRTY    2
 #define PG_HASHED   4
+/* Not resident, and may still hold the bytes of the mapping that last had
+ * it resident: munmap leaves them (zeroing a freed GiB costs 44 ms), and
+ * the page is zeroed, or overwritten by the file, when it next becomes
+ * resident. A page once resident keeps a state (resident or stale), so the
+ * pages a view was ever made of (views are only made of resident pages),
+ * whatever a stale view wrote there since, are zeroed before another
+ * mapping shows them; a page with no state was never resident, and is
+ * zero. */
+#define PG_STALE    8
 
 enum obj_kind { OBJ_FREE = 0, OBJ_ANON, OBJ_FILE_PRIVATE, OBJ_FILE_SHARED };
 
@@ -113,6 +122,7 @@ static inline void state_set(uint32_t p, uint8_t s) {
 uint32_t state_next(uint32_t p, uint32_t end);
 #ifndef __wasm__
 uint32_t anymmap_hosted_check_tables(uint32_t start, uint32_t end);
+void ptable_reset(void);
 #endif
 
 extern struct vma vmas[MAX_VMAS];

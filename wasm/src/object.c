@@ -54,11 +54,11 @@ static void object_release(uint32_t id) {
 /* Undoes the read-in of pages [start, end) that were never mapped (a failed
  * eager mmap), and releases obj if none of its pages is mapped. */
 void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj) {
-  /* A page that is not resident is zero already. */
+  /* Pages with no state were not read into; the others are zeroed when
+   * next made resident. */
   for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
     if (page_depth(p)) continue;
-    memset(page_addr(p), 0, PAGE_SIZE);
-    state_set(p, 0);
+    state_set(p, PG_STALE);
     page_hash[p] = 0;
   }
   if (objects[obj].live == 0) object_release(obj);

@@ -173,8 +173,8 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
       if (eof->exact)
         want =
             from >= eof->size ? 0 : (uint32_t)(eof->size - from < want ? eof->size - from : want);
+      uint32_t got = 0;
       if (want) {
-        uint32_t got;
         int err = read_file(fd, page_addr(run), want, from, &got);
         if (err) return err;
         if (got < want) {
@@ -182,6 +182,12 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
           eof->size = from + got;
           eof->bound_only = got == 0;
         }
+      }
+      /* Past what was read, a stale page must read zeros. */
+      for (uint32_t r = run + (got >> PAGE_SHIFT); r < p; r++) {
+        if (!(page_state[r] & PG_STALE)) continue;
+        uint32_t skip = r == run + (got >> PAGE_SHIFT) ? got & (PAGE_SIZE - 1) : 0;
+        memset(page_addr(r) + skip, 0, PAGE_SIZE - skip);
       }
       if (src) {
         memcpy(page_addr(p), page_addr(src), PAGE_SIZE);
@@ -194,7 +200,7 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
 }
 
 static void make_resident(const struct object *o, uint32_t p) {
-  state_set(p, page_state[p] | PG_RESIDENT);
+  state_set(p, (uint8_t)((page_state[p] & ~PG_STALE) | PG_RESIDENT));
   if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(p);
 }
 
@@ -206,7 +212,10 @@ int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) 
   struct object *o = &objects[v->obj];
   if (o->kind == OBJ_ANON) {
     for (uint32_t p = start; p < end; p++)
-      if (!(page_state[p] & PG_RESIDENT)) make_resident(o, p);
+      if (!(page_state[p] & PG_RESIDENT)) {
+        if (page_state[p] & PG_STALE) memset(page_addr(p), 0, PAGE_SIZE);
+        make_resident(o, p);
+      }
     return 0;
   }
   struct file *f = &files[o->file];
@@ -278,14 +287,13 @@ int page_clean(uint32_t p) {
   return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
-/* Zeroes the resident pages of [start, end), forgets their state and
- * drops their references. Pages never touched have nothing to clear. */
+/* Forgets the state of the pages of [start, end) and drops their
+ * references. Resident pages keep their bytes as PG_STALE, zeroed when the
+ * page is next made resident; pages never touched have nothing to clear. */
 void pages_clear(uint32_t start, uint32_t end) {
   for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
-    /* A stale view must never show another mapping's bytes. */
-    if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
-    state_set(p, 0);
-    page_hash[p] = 0;
+    if (page_state[p] != PG_STALE) state_set(p, PG_STALE);
+    if (page_hash[p]) page_hash[p] = 0;
   }
   lazy_set(&page_depths, start, end, 0);
 }
@@ -405,7 +413,7 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
       }
       memset(page_addr(p), 0, PAGE_SIZE);
       if (o->kind == OBJ_ANON) continue;
-      state_set(p, page_state[p] & (uint8_t) ~(PG_RESIDENT | PG_DIRTY | PG_HASHED));
+      state_set(p, PG_STALE);
       int err = load_vma_pages(v, p, p + 1, v->lazy ? LOAD_CLIP : LOAD_ALL);
       if (err) return err;
     }

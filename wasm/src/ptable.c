@@ -126,6 +126,15 @@ uint32_t state_next(uint32_t p, uint32_t end) {
 }
 
 #ifndef __wasm__
+/* Natively only, for the fuzzer once everything is unmapped: stale pages
+ * become zero pages, so that every input starts from the same memory. */
+void ptable_reset(void) {
+  for (uint32_t p = state_next(0, NPAGES); p < NPAGES; p = state_next(p + 1, NPAGES)) {
+    memset(page_addr(p), 0, PAGE_SIZE);
+    state_set(p, 0);
+  }
+}
+
 /* Natively only, for the fuzzer: 0 when the count of pages with state of
  * every chunk that [start, end) meets is right, else 1 + the first chunk
  * whose count is wrong. */
