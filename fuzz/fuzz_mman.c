@@ -505,7 +505,8 @@ static void check_core(void) {
           o->writers, writers);
     total += v->end - v->start;
     uint32_t bad_chunk = anymmap_hosted_check_tables(v->start, v->end);
-    CHECK(bad_chunk == 0, "core: chunk %#x counts %u pages with state, it has others",
+    CHECK(bad_chunk == 0,
+          "core: chunk %#x counts %u pages with state, it has others, or a stale page has a digest",
           bad_chunk - 1, bad_chunk ? chunk_stated[bad_chunk - 1] : 0);
     for (uint32_t p = v->start; p < v->end; p++) {
       struct mp *m = mget(p);

@@ -292,8 +292,10 @@ int page_clean(uint32_t p) {
  * page is next made resident; pages never touched have nothing to clear. */
 void pages_clear(uint32_t start, uint32_t end) {
   for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
-    if (page_state[p] != PG_STALE) state_set(p, PG_STALE);
-    if (page_hash[p]) page_hash[p] = 0;
+    /* A stale page has no digest (every page made stale loses it). */
+    if (page_state[p] == PG_STALE) continue;
+    state_set(p, PG_STALE);
+    page_hash[p] = 0;
   }
   lazy_set(&page_depths, start, end, 0);
 }
@@ -414,6 +416,7 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
       memset(page_addr(p), 0, PAGE_SIZE);
       if (o->kind == OBJ_ANON) continue;
       state_set(p, PG_STALE);
+      page_hash[p] = 0;
       int err = load_vma_pages(v, p, p + 1, v->lazy ? LOAD_CLIP : LOAD_ALL);
       if (err) return err;
     }

@@ -136,12 +136,16 @@ void ptable_reset(void) {
 }
 
 /* Natively only, for the fuzzer: 0 when the count of pages with state of
- * every chunk that [start, end) meets is right, else 1 + the first chunk
- * whose count is wrong. */
+ * every chunk that [start, end) meets is right and none of its stale pages
+ * has a digest, else 1 + the first chunk where that fails. */
 uint32_t anymmap_hosted_check_tables(uint32_t start, uint32_t end) {
   for (uint32_t c = start >> CHUNK_SHIFT; c < NCHUNKS && c << CHUNK_SHIFT < end; c++) {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < CHUNK_PAGES; i++) n += page_state[(c << CHUNK_SHIFT) + i] != 0;
+    for (uint32_t i = 0; i < CHUNK_PAGES; i++) {
+      uint32_t p = (c << CHUNK_SHIFT) + i;
+      n += page_state[p] != 0;
+      if (page_state[p] == PG_STALE && page_hash[p]) return c + 1;
+    }
     if (n != chunk_stated[c]) return c + 1;
   }
   return 0;
