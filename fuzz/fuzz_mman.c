@@ -21,7 +21,9 @@
  *    written, and once clean (written back) equal the file up to its end;
  *    anymmap_pread sees them; one file page has one address;
  *  - private pages read in show the file (or the resident shared page);
- *  - pages that are not resident, and pages that were unmapped, are zero;
+ *  - pages that are not resident, and pages that were unmapped, are zero,
+ *    or stale (PG_STALE, zeroed when next made resident): an unmapped
+ *    anonymous page then holds exactly what it held when it was unmapped;
  *  - an unmapped address is not handed out again (by mmap without MAP_FIXED
  *    or a hint, or by a moving mremap) before 64 MiB of other pages have
  *    been freed after it, so that a view kept past munmap never reaches
@@ -167,6 +169,10 @@ static uint64_t freed_total;
 static uint64_t freed_seq[NPAGES];
 static int16_t freed_ino[NPAGES];
 static int64_t freed_fp[NPAGES];
+/* A resident anonymous page's bytes when it was unmapped (the model knows
+ * them). */
+static uint64_t freed_digest[NPAGES];
+static uint8_t freed_known[NPAGES];
 
 struct post {
   int ino;
@@ -230,6 +236,9 @@ static void mfree(struct mp *m) {
   freed_seq[m->page] = ++freed_total;
   freed_ino[m->page] = (int16_t)(m->kind == M_SHARED ? m->ino : -1);
   freed_fp[m->page] = m->kind == M_SHARED ? m->fp : 0;
+  /* A page never made resident may hold an older mapping's stale bytes. */
+  freed_known[m->page] = m->kind == M_ANON && m->resident;
+  freed_digest[m->page] = freed_known[m->page] ? page_digest(shadow[mi(m)]) : 0;
   slot_of[m->page] = 0;
   m->in_use = 0;
   nlive--;
@@ -495,12 +504,16 @@ static void check_core(void) {
     CHECK(o->writers == writers, "core: object %u has writers=%u, its vmas say %u", v->obj,
           o->writers, writers);
     total += v->end - v->start;
+    uint32_t bad_chunk = anymmap_hosted_check_tables(v->start, v->end);
+    CHECK(bad_chunk == 0,
+          "core: chunk %#x counts %u pages with state, it has others, or a stale page has a digest",
+          bad_chunk - 1, bad_chunk ? chunk_stated[bad_chunk - 1] : 0);
     for (uint32_t p = v->start; p < v->end; p++) {
       struct mp *m = mget(p);
       CHECK(m, "core maps page %#x (vma [%#x, %#x)), the model does not", p, v->start, v->end);
-      CHECK(page_obj[p] == v->obj, "core: page %#x owned by %u, its vma says %u", p, page_obj[p],
-            v->obj);
-      CHECK(page_refs[p] == v->depth, "core: page %#x refs %u, vma depth %u", p, page_refs[p],
+      CHECK(page_owner(p) == v->obj, "core: page %#x owned by %u, its vma says %u", p,
+            page_owner(p), v->obj);
+      CHECK(page_depth(p) == v->depth, "core: page %#x refs %u, vma depth %u", p, page_depth(p),
             v->depth);
       CHECK(m->depth == v->depth, "page %#x: depth %u, model says %u", p, v->depth, m->depth);
       CHECK(m->prot == v->prot, "page %#x: prot %u, model says %u", p, v->prot, m->prot);
@@ -531,8 +544,12 @@ static void check_page(struct mp *m) {
   const uint8_t *mem = page_addr(m->page);
   switch (m->kind) {
     case M_ANON:
-      CHECK(memcmp(mem, shadow[i], PAGE_SIZE) == 0, "anonymous page %#x lost what was written",
-            m->page);
+      if (r || page_state[m->page] != PG_STALE)
+        CHECK(memcmp(mem, shadow[i], PAGE_SIZE) == 0, "anonymous page %#x lost what was written",
+              m->page);
+      else
+        CHECK(memcmp(shadow[i], zero_page, PAGE_SIZE) == 0,
+              "anonymous page %#x was written, yet it is stale", m->page);
       m->resident = (uint8_t)r;
       break;
     case M_SHARED:
@@ -554,8 +571,8 @@ static void check_page(struct mp *m) {
         memcpy(synced[i], tmp, PAGE_SIZE);
         m->ext = m->forced = 0;
       } else {
-        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident shared page %#x is not zero",
-              m->page);
+        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0 || page_state[m->page] == PG_STALE,
+              "non-resident shared page %#x is neither zero nor stale", m->page);
       }
       m->resident = (uint8_t)r;
       if (r && !m->ext && !dirty(m)) {
@@ -581,8 +598,8 @@ static void check_page(struct mp *m) {
         memcpy(shadow[i], tmp, PAGE_SIZE);
         m->known = 1;
       } else {
-        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0, "non-resident private page %#x is not zero",
-              m->page);
+        CHECK(memcmp(mem, zero_page, PAGE_SIZE) == 0 || page_state[m->page] == PG_STALE,
+              "non-resident private page %#x is neither zero nor stale", m->page);
         m->known = 0;
       }
       m->resident = (uint8_t)r;
@@ -610,7 +627,11 @@ static void check_all(void) {
     unsigned char v;
     CHECK(mincore(P((uint64_t)p << PAGE_SHIFT), PAGE_SIZE, &v) == -1 && errno == ENOMEM,
           "page %#x was unmapped, mincore still finds it", p);
-    CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0, "unmapped page %#x is not zero", p);
+    if (memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0) continue;
+    CHECK(page_state[p] == PG_STALE, "unmapped page %#x is neither zero nor stale (state %#x)", p,
+          page_state[p]);
+    CHECK(!freed_known[p] || page_digest(page_addr(p)) == freed_digest[p],
+          "unmapped anonymous page %#x holds bytes it did not hold when it was unmapped", p);
   }
   nfreed = 0;
   for (int k = 0; k < nposts; k++) {
@@ -1549,21 +1570,26 @@ static void teardown(void) {
   for (uint32_t k = 0; k < ntouched; k++) {
     uint32_t p = touched[k];
     if (p < low) low = p;
-    CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0,
-          "page %#x not zero after unmapping everything", p);
-    CHECK(page_refs[p] == 0 && page_state[p] == 0 && page_hash[p] == 0,
+    CHECK(memcmp(page_addr(p), zero_page, PAGE_SIZE) == 0 || page_state[p] == PG_STALE,
+          "page %#x neither zero nor stale after unmapping everything", p);
+    CHECK(page_depth(p) == 0 && (page_state[p] == 0 || page_state[p] == PG_STALE) &&
+              page_hash[p] == 0,
           "page %#x: state left behind", p);
+    freed_known[p] = 0;
     touched_bits[p >> 6] = 0;
     freed_seq[p] = 0;
   }
   ntouched = 0;
   freed_total = 0;
+  uint32_t bad_chunk = anymmap_hosted_check_tables(0, NPAGES);
+  CHECK(bad_chunk == 0, "chunk %#x counts %u pages with state after unmapping everything",
+        bad_chunk - 1, bad_chunk ? chunk_stated[bad_chunk - 1] : 0);
   anymmap_hosted_reset_vm();
   anymmap_hosted_reset_files();
   /* Objects reserve up to a few hundred pages around what they map. */
   low = low > AREA_LOW + 2048 ? low - 2048 : AREA_LOW;
   for (uint32_t p = low; p < AREA_END; p++)
-    if (page_obj[p]) fail("page %#x still owned by object %u after reset", p, page_obj[p]);
+    if (page_owner(p)) fail("page %#x still owned by object %u after reset", p, page_owner(p));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {

@@ -3,10 +3,9 @@
 
 #include "internal.h"
 
-/* The address-space allocator: which pages are taken (owned by an object,
- * mapped, reserved or quarantined), one bit a page, and where a new mapping
- * goes. */
-static uint64_t busy[NPAGES / 64];
+/* The address-space allocator: a page is taken when it has an owner (an
+ * object that maps or reserves it, or the quarantine), and a new mapping
+ * goes where the owners leave room. */
 
 /* The lowest page any mapping occupies; sbrk may grow up to it. */
 static uint32_t area_low = AREA_END;
@@ -32,49 +31,33 @@ uint32_t area_start(void) {
 }
 #endif
 
-static void set_busy(uint32_t p, int on) {
-  if (on)
-    busy[p >> 6] |= 1ull << (p & 63);
-  else
-    busy[p >> 6] &= ~(1ull << (p & 63));
-}
-
-/* set_busy over [start, end), a word at a time where whole words change. */
-static void set_busy_range(uint32_t start, uint32_t end, int on) {
-  uint32_t p = start;
-  for (; p < end && (p & 63); p++) set_busy(p, on);
-  for (; p + 64 <= end; p += 64) busy[p >> 6] = on ? ~0ull : 0;
-  for (; p < end; p++) set_busy(p, on);
-}
-
+/* Pages [start, end) have just been given an owner. */
 void area_take(uint32_t start, uint32_t end) {
-  set_busy_range(start, end, 1);
+  (void)end;
   if (start < area_low) area_low = start;
 }
 
 void area_give_back(uint32_t start, uint32_t end) {
-  memset(&page_obj[start], 0, (size_t)(end - start) * sizeof page_obj[0]);
-  set_busy_range(start, end, 0);
+  lazy_set(&page_owners, start, end, 0);
 }
 
 /* Pages [first, end) were given back: the lowest busy page may have moved
  * up. Scanning from the old low mark upward is bounded by what was freed. */
 void area_recompute_low(uint32_t first, uint32_t end) {
   if (area_low < first || area_low >= end) return;
-  uint32_t p = area_low;
-  while (p < AREA_END && !(busy[p >> 6] & (1ull << (p & 63))))
-    p = (p & 63) == 0 && busy[p >> 6] == 0 ? p + 64 : p + 1;
-  area_low = p < AREA_END ? p : AREA_END;
+  area_low = lazy_next_set(&page_owners, area_low, AREA_END);
 }
 
 /* 1 when every page is unowned or owned by obj without being mapped. */
 int pages_free(uint32_t start, uint32_t end, uint32_t obj) {
   if (start < area_start() || end > AREA_END || start >= end) return 0;
   /* Quarantined pages are free for whoever asks for them by address. */
-  for (uint32_t p = start; p < end; p++) {
-    if (page_refs[p]) return 0;
-    if (page_obj[p] && page_obj[p] != obj && page_obj[p] != QUARANTINE) return 0;
+  for (uint32_t p = start; p < end; p = lazy_run_end(&page_owners, p, end)) {
+    uint32_t owner = page_owner(p);
+    if (owner && owner != obj && owner != QUARANTINE) return 0;
   }
+  for (uint32_t p = start; p < end; p = lazy_run_end(&page_depths, p, end))
+    if (page_depth(p)) return 0;
   return 1;
 }
 
@@ -85,8 +68,10 @@ int pages_free(uint32_t start, uint32_t end, uint32_t obj) {
  * where a view of a freed mapping may still point. */
 int pages_joinable(uint32_t start, uint32_t end, uint32_t obj, int asked) {
   if (start < area_start() || end > AREA_END || start >= end) return 0;
-  for (uint32_t p = start; p < end; p++)
-    if (page_obj[p] && page_obj[p] != obj && !(asked && page_obj[p] == QUARANTINE)) return 0;
+  for (uint32_t p = start; p < end; p = lazy_run_end(&page_owners, p, end)) {
+    uint32_t owner = page_owner(p);
+    if (owner && owner != obj && !(asked && owner == QUARANTINE)) return 0;
+  }
   return 1;
 }
 
@@ -96,23 +81,22 @@ static int64_t first_fit(uint32_t npages, uint32_t hint) {
       pages_free(hint, hint + npages, 0))
     return hint;
   if (npages == 0 || npages > AREA_END - low) return -1;
+  /* From the top down, a chunk at a time where its pages agree. */
   uint32_t run = 0;
   uint32_t p = AREA_END;
   while (p > low) {
-    if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == 0) {
-      run += 64;
-      p -= 64;
-    } else if ((p & 63) == 0 && p - 64 >= low && busy[(p - 64) >> 6] == ~0ull) {
-      run = 0;
-      p -= 64;
+    uint32_t c = (p - 1) >> CHUNK_SHIFT;
+    uint32_t cs = c << CHUNK_SHIFT;
+    if (!page_owners.detailed[c] && cs >= low) {
+      uint32_t span = p - cs;
+      run = page_owners.value[c] ? 0 : run + span;
+      p = cs;
     } else {
       p--;
-      if (busy[p >> 6] & (1ull << (p & 63)))
-        run = 0;
-      else
-        run++;
+      run = page_owner(p) ? 0 : run + 1;
     }
-    if (run >= npages) return p;
+    /* The highest place in the free run, as Linux's top-down layout. */
+    if (run >= npages) return p + (run - npages);
   }
   return -1;
 }
@@ -137,6 +121,7 @@ int64_t area_alloc(uint32_t npages, uint32_t hint) {
 void anymmap_hosted_reset_vm(void) {
   quarantine_reset();
   objects_reset();
+  ptable_reset();
   area_low = AREA_END;
 }
 #endif

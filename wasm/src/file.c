@@ -162,7 +162,7 @@ static void file_bytes_changed(uint32_t p, int was_clean) {
   if (was_clean)
     hash_page(p);
   else if (page_state[p] & PG_HASHED)
-    page_state[p] = (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY);
+    state_set(p, (uint8_t)((page_state[p] & ~PG_HASHED) | PG_DIRTY));
 }
 
 /* Zeroes resident shared bytes of [from, to) of the file: what a truncation
@@ -178,8 +178,10 @@ static void zero_file_range(int file, uint64_t from, uint64_t to, int rebase_dir
     int64_t lo = first + o->vbase, hi = last + o->vbase;
     if (lo < o->first) lo = o->first;
     if (hi > o->end) hi = o->end;
-    for (int64_t p = lo; p < hi; p++) {
-      if (page_obj[p] != id || !(page_state[p] & PG_RESIDENT)) continue;
+    if (lo >= hi) continue;
+    for (int64_t p = state_next((uint32_t)lo, (uint32_t)hi); p < hi;
+         p = state_next((uint32_t)p + 1, (uint32_t)hi)) {
+      if (page_owner((uint32_t)p) != id || !(page_state[p] & PG_RESIDENT)) continue;
       uint64_t base = (uint64_t)(p - o->vbase) << PAGE_SHIFT;
       uint64_t a = from > base ? from : base, b = to < base + PAGE_SIZE ? to : base + PAGE_SIZE;
       int clean = rebase_dirty ? (page_state[p] & PG_HASHED) != 0 : page_clean((uint32_t)p);
@@ -281,7 +283,7 @@ static void forget_past_eof(int file, uint64_t size, uint64_t old_end) {
     uint32_t p = (uint32_t)(fp + objects[id].vbase);
     int i = vma_find(p);
     if (i >= 0 && !vmas[i].lazy) continue;
-    page_state[p] = 0;
+    state_set(p, PG_STALE);
     page_hash[p] = 0;
   }
 }

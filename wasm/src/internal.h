@@ -25,6 +25,15 @@
 #define PG_RESIDENT 1
 #define PG_DIRTY    2
 #define PG_HASHED   4
+/* Not resident, and may still hold the bytes of the mapping that last had
+ * it resident: munmap leaves them (zeroing a freed GiB costs 44 ms), and
+ * the page is zeroed, or overwritten by the file, when it next becomes
+ * resident. A page once resident keeps a state (resident or stale), so the
+ * pages a view was ever made of (views are only made of resident pages),
+ * whatever a stale view wrote there since, are zeroed before another
+ * mapping shows them; a page with no state was never resident, and is
+ * zero. */
+#define PG_STALE    8
 
 enum obj_kind { OBJ_FREE = 0, OBJ_ANON, OBJ_FILE_PRIVATE, OBJ_FILE_SHARED };
 
@@ -69,10 +78,52 @@ struct file {
   uint8_t size_known;
 };
 
-extern uint32_t page_obj[NPAGES];
-extern uint16_t page_refs[NPAGES];
+/* ptable.c: page records (see there). A page's owner (an object, or
+ * QUARANTINE) and depth (how many mappings map it) are lazy: one value per
+ * chunk while its pages agree. */
+#define CHUNK_SHIFT 9
+#define CHUNK_PAGES (1u << CHUNK_SHIFT)
+#define NCHUNKS     (NPAGES >> CHUNK_SHIFT)
+struct lazy_pages {
+  uint32_t *flat; /* per page, read only where detailed */
+  uint32_t value[NCHUNKS];
+  uint8_t detailed[NCHUNKS];
+};
+extern struct lazy_pages page_owners, page_depths;
+/* Per page, nonzero only for pages that are resident (or were, until
+ * cleared); chunk_stated counts the nonzero ones of each chunk, so every
+ * write goes through state_set. */
 extern uint8_t page_state[NPAGES];
 extern uint64_t page_hash[NPAGES];
+extern uint16_t chunk_stated[NCHUNKS];
+
+static inline uint32_t lazy_get(const struct lazy_pages *t, uint32_t p) {
+  uint32_t c = p >> CHUNK_SHIFT;
+  return t->detailed[c] ? t->flat[p] : t->value[c];
+}
+static inline uint32_t page_owner(uint32_t p) {
+  return lazy_get(&page_owners, p);
+}
+static inline uint32_t page_depth(uint32_t p) {
+  return lazy_get(&page_depths, p);
+}
+void lazy_set(struct lazy_pages *t, uint32_t start, uint32_t end, uint32_t v);
+/* Adds delta to every page of [start, end); returns how many were 0. */
+uint32_t lazy_add(struct lazy_pages *t, uint32_t start, uint32_t end, int32_t delta);
+/* The end of the run of pages from p that have p's value, at most end. */
+uint32_t lazy_run_end(const struct lazy_pages *t, uint32_t p, uint32_t end);
+uint32_t lazy_next_set(const struct lazy_pages *t, uint32_t p, uint32_t end);
+static inline void state_set(uint32_t p, uint8_t s) {
+  uint8_t was = page_state[p];
+  if (!was != !s) chunk_stated[p >> CHUNK_SHIFT] += s ? 1 : (uint16_t)-1;
+  page_state[p] = s;
+}
+/* The lowest page >= p with state, or end. */
+uint32_t state_next(uint32_t p, uint32_t end);
+#ifndef __wasm__
+uint32_t anymmap_hosted_check_tables(uint32_t start, uint32_t end);
+void ptable_reset(void);
+#endif
 
 extern struct vma vmas[MAX_VMAS];
 extern uint32_t nvmas;
@@ -107,7 +158,7 @@ static inline uint32_t addr_page(const void *ptr) {
 }
 
 static inline int64_t file_page(uint32_t p) {
-  return (int64_t)p - objects[page_obj[p]].vbase;
+  return (int64_t)p - objects[page_owner(p)].vbase;
 }
 
 /* vma.c: the vma table */
@@ -134,7 +185,7 @@ void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj);
 int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except);
 uint32_t shared_object_at(int file, int64_t fpage);
 
-/* quarantine.c: freed pages waiting before reuse (page_obj QUARANTINE) */
+/* quarantine.c: freed pages waiting before reuse (owner QUARANTINE) */
 #define QUARANTINE (MAX_OBJECTS - 1)
 void quarantine_run(uint32_t start, uint32_t end);
 uint32_t quarantine_evict(void);

@@ -115,11 +115,12 @@ static void *do_mmap(void *addr, size_t length, int prot, int flags, int fd, off
       goto fail;
     }
     if (flags & MAP_FIXED_NOREPLACE) {
-      for (uint32_t p = fixed; p < fixed + n; p++)
-        if (page_refs[p]) {
-          err = EEXIST;
-          goto fail;
-        }
+      /* A page is mapped exactly where a vma covers it. */
+      uint32_t i = vma_lower_bound(fixed);
+      if (i < nvmas && vmas[i].start < fixed + n) {
+        err = EEXIST;
+        goto fail;
+      }
     }
     if ((err = unmap_range(fixed, fixed + n, UNMAP_WRITE_BACK | UNMAP_ALL_LAYERS))) goto fail;
   }

@@ -17,8 +17,8 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   int64_t fpage = (int64_t)old - o->vbase;
   int err;
   if (o->kind == OBJ_FILE_SHARED) {
-    for (uint32_t p = old; p < old + old_n; p++)
-      if (page_refs[p] > 1) return ENOMEM;
+    for (uint32_t p = old; p < old + old_n; p = lazy_run_end(&page_depths, p, old + old_n))
+      if (page_depth(p) > 1) return ENOMEM;
     if (new_n > old_n && shared_conflict(o->file, fpage + old_n, fpage + new_n, 0)) return ENOMEM;
   }
   if ((err = writeback(old + keep, old + old_n))) return err;
@@ -33,10 +33,13 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   uint32_t obj = object_new(o->kind, o->shared, o->file, (int64_t)dest - fpage);
   if (!obj) return ENOMEM;
   pages_ref(dest, dest + new_n, obj);
-  for (uint32_t k = 0; k < keep; k++) {
-    uint32_t from = old + k, to = dest + k;
+  /* Only pages with state have bytes or a digest to carry; the others are
+   * zero, as the pages they move to are. */
+  for (uint32_t from = state_next(old, old + keep); from < old + keep;
+       from = state_next(from + 1, old + keep)) {
+    uint32_t to = dest + (from - old);
     if (page_state[from] & PG_RESIDENT) memcpy(page_addr(to), page_addr(from), PAGE_SIZE);
-    page_state[to] = page_state[from];
+    state_set(to, page_state[from]);
     page_hash[to] = page_hash[from];
     clean_move(from, to);
   }

@@ -3,7 +3,7 @@
 #include "internal.h"
 
 /* Objects: what backs pages (zeros or a file), and which pages each one
- * owns, mapped (page_refs > 0) or reserved. */
+ * owns, mapped (depth > 0) or reserved. */
 struct object objects[MAX_OBJECTS];
 static uint32_t free_object_hint = 1;
 
@@ -35,13 +35,8 @@ uint32_t object_new(int kind, int shared, int file, int64_t vbase) {
 static void object_release(uint32_t id) {
   struct object *o = &objects[id];
   for (uint32_t p = o->first; p < o->end;) {
-    if (page_obj[p] != id) {
-      p++;
-      continue;
-    }
-    uint32_t q = p + 1;
-    while (q < o->end && page_obj[q] == id) q++;
-    quarantine_run(p, q);
+    uint32_t q = lazy_run_end(&page_owners, p, o->end);
+    if (page_owner(p) == id) quarantine_run(p, q);
     p = q;
   }
   if (o->file >= 0) {
@@ -59,10 +54,11 @@ static void object_release(uint32_t id) {
 /* Undoes the read-in of pages [start, end) that were never mapped (a failed
  * eager mmap), and releases obj if none of its pages is mapped. */
 void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj) {
-  for (uint32_t p = start; p < end; p++) {
-    if (page_refs[p]) continue;
-    memset(page_addr(p), 0, PAGE_SIZE);
-    page_state[p] = 0;
+  /* Pages with no state were not read into; the others are zeroed when
+   * next made resident. */
+  for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
+    if (page_depth(p)) continue;
+    state_set(p, PG_STALE);
     page_hash[p] = 0;
   }
   if (objects[obj].live == 0) object_release(obj);
@@ -71,7 +67,7 @@ void discard_unmapped(uint32_t start, uint32_t end, uint32_t obj) {
 /* Gives pages [start, end) to obj as reserved (refs stay 0). */
 void claim(uint32_t start, uint32_t end, uint32_t obj) {
   struct object *o = &objects[obj];
-  for (uint32_t p = start; p < end; p++) page_obj[p] = obj;
+  lazy_set(&page_owners, start, end, obj);
   area_take(start, end);
   if (start < o->first) o->first = start;
   if (end > o->end) o->end = end;
@@ -79,9 +75,7 @@ void claim(uint32_t start, uint32_t end, uint32_t obj) {
 
 void pages_ref(uint32_t start, uint32_t end, uint32_t obj) {
   claim(start, end, obj);
-  uint32_t first_refs = 0;
-  for (uint32_t p = start; p < end; p++) first_refs += page_refs[p]++ == 0;
-  objects[obj].live += first_refs;
+  objects[obj].live += lazy_add(&page_depths, start, end, 1);
 }
 
 /* Unreferenced pages of [start, end), all of one object, leave it. */
@@ -93,30 +87,22 @@ static void pages_free_run(uint32_t start, uint32_t end, uint32_t id) {
   if (o->live == 0) object_release(id);
 }
 
+/* Drops one reference of every page of [start, end), run by run of one
+ * owner and one depth. */
 void pages_unref(uint32_t start, uint32_t end) {
-  /* The usual case, one mapping of one object going, in one pass. */
-  uint32_t owner = page_obj[start], once = 1;
-  for (uint32_t p = start; p < end; p++) once &= (page_obj[p] == owner) & (page_refs[p] == 1);
-  if (once) {
-    pages_clear(start, end);
-    pages_free_run(start, end, owner);
-    return;
-  }
-  uint32_t run = start;
-  for (uint32_t p = start; p <= end; p++) {
-    if (p < end && page_obj[p] == page_obj[run] && page_refs[p] == 1) continue;
-    if (run < p) {
-      uint32_t id = page_obj[run];
-      pages_clear(run, p);
-      pages_free_run(run, p, id);
+  for (uint32_t p = start; p < end;) {
+    uint32_t a = lazy_run_end(&page_owners, p, end), b = lazy_run_end(&page_depths, p, end);
+    uint32_t q = a < b ? a : b;
+    uint32_t depth = page_depth(p);
+    if (depth > 1) {
+      /* A page another layer still maps keeps its owner and its bytes. */
+      lazy_add(&page_depths, p, q, -1);
+    } else if (depth == 1) {
+      uint32_t id = page_owner(p);
+      pages_clear(p, q);
+      pages_free_run(p, q, id);
     }
-    /* A page another layer still maps keeps its owner and its bytes. */
-    if (p < end && page_refs[p] > 1) {
-      page_refs[p]--;
-      run = p + 1;
-    } else {
-      run = p;
-    }
+    p = q;
   }
 }
 
@@ -129,8 +115,13 @@ int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except) {
     int64_t lo = fstart + o->vbase, hi = fend + o->vbase;
     if (lo < o->first) lo = o->first;
     if (hi > o->end) hi = o->end;
-    for (int64_t p = lo; p < hi; p++)
-      if (page_obj[p] == id && page_refs[p]) return 1;
+    if (lo >= hi) continue;
+    for (uint32_t p = (uint32_t)lo; (int64_t)p < hi;) {
+      uint32_t a = lazy_run_end(&page_owners, p, (uint32_t)hi);
+      uint32_t b = lazy_run_end(&page_depths, p, (uint32_t)hi);
+      if (page_owner(p) == id && page_depth(p)) return 1;
+      p = a < b ? a : b;
+    }
   }
   return 0;
 }
@@ -139,7 +130,7 @@ int shared_conflict(int file, int64_t fstart, int64_t fend, uint32_t except) {
 uint32_t shared_object_at(int file, int64_t fpage) {
   for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file) {
     int64_t p = fpage + objects[id].vbase;
-    if (p >= objects[id].first && p < objects[id].end && page_obj[p] == id &&
+    if (p >= objects[id].first && p < objects[id].end && page_owner((uint32_t)p) == id &&
         (page_state[p] & PG_RESIDENT))
       return id;
   }

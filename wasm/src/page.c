@@ -7,12 +7,6 @@
 
 #include "internal.h"
 
-/* Page records: one entry a page of the area, indexed by page number. */
-uint32_t page_obj[NPAGES];
-uint16_t page_refs[NPAGES];
-uint8_t page_state[NPAGES];
-uint64_t page_hash[NPAGES];
-
 /* xxh32 rounds on four lanes, done twice with independent primes so that a
  * changed page goes unnoticed with probability about 2^-64. */
 #ifdef __wasm_simd128__
@@ -85,12 +79,12 @@ uint64_t page_digest(const uint8_t *page) {
 
 void hash_page(uint32_t p) {
   page_hash[p] = page_digest(page_addr(p));
-  page_state[p] |= PG_HASHED;
+  state_set(p, page_state[p] | PG_HASHED);
   clean_save(p);
 }
 
 void hash_resident(uint32_t start, uint32_t end) {
-  for (uint32_t p = start; p < end; p++)
+  for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end))
     /* A dirty page without a digest must stay dirty (file_bytes_changed). */
     if ((page_state[p] & (PG_RESIDENT | PG_HASHED | PG_DIRTY)) == PG_RESIDENT) hash_page(p);
 }
@@ -179,8 +173,8 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
       if (eof->exact)
         want =
             from >= eof->size ? 0 : (uint32_t)(eof->size - from < want ? eof->size - from : want);
+      uint32_t got = 0;
       if (want) {
-        uint32_t got;
         int err = read_file(fd, page_addr(run), want, from, &got);
         if (err) return err;
         if (got < want) {
@@ -188,6 +182,12 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
           eof->size = from + got;
           eof->bound_only = got == 0;
         }
+      }
+      /* Past what was read, a stale page must read zeros. */
+      for (uint32_t r = run + (got >> PAGE_SHIFT); r < p; r++) {
+        if (!(page_state[r] & PG_STALE)) continue;
+        uint32_t skip = r == run + (got >> PAGE_SHIFT) ? got & (PAGE_SIZE - 1) : 0;
+        memset(page_addr(r) + skip, 0, PAGE_SIZE - skip);
       }
       if (src) {
         memcpy(page_addr(p), page_addr(src), PAGE_SIZE);
@@ -200,7 +200,7 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
 }
 
 static void make_resident(const struct object *o, uint32_t p) {
-  page_state[p] |= PG_RESIDENT;
+  state_set(p, (uint8_t)((page_state[p] & ~PG_STALE) | PG_RESIDENT));
   if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(p);
 }
 
@@ -212,7 +212,10 @@ int load_vma_pages(const struct vma *v, uint32_t start, uint32_t end, int mode) 
   struct object *o = &objects[v->obj];
   if (o->kind == OBJ_ANON) {
     for (uint32_t p = start; p < end; p++)
-      if (!(page_state[p] & PG_RESIDENT)) make_resident(o, p);
+      if (!(page_state[p] & PG_RESIDENT)) {
+        if (page_state[p] & PG_STALE) memset(page_addr(p), 0, PAGE_SIZE);
+        make_resident(o, p);
+      }
     return 0;
   }
   struct file *f = &files[o->file];
@@ -284,20 +287,17 @@ int page_clean(uint32_t p) {
   return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
-/* Zeroes the resident pages of [start, end) and forgets their state. */
+/* Forgets the state of the pages of [start, end) and drops their
+ * references. Resident pages keep their bytes as PG_STALE, zeroed when the
+ * page is next made resident; pages never touched have nothing to clear. */
 void pages_clear(uint32_t start, uint32_t end) {
-  for (uint32_t p = start; p < end; p++) {
-    uint64_t eight;
-    if (!(p & 7) && p + 8 <= end && (memcpy(&eight, &page_state[p], 8), eight == 0)) {
-      p += 7;
-      continue;
-    }
-    /* A stale view must never show another mapping's bytes. */
-    if (page_state[p] & PG_RESIDENT) memset(page_addr(p), 0, PAGE_SIZE);
+  for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
+    /* A stale page has no digest (every page made stale loses it). */
+    if (page_state[p] == PG_STALE) continue;
+    state_set(p, PG_STALE);
+    page_hash[p] = 0;
   }
-  memset(&page_refs[start], 0, (size_t)(end - start) * sizeof page_refs[0]);
-  memset(&page_state[start], 0, end - start);
-  memset(&page_hash[start], 0, (size_t)(end - start) * sizeof page_hash[0]);
+  lazy_set(&page_depths, start, end, 0);
 }
 
 /* Writes the dirty MAP_SHARED pages of [start, end) to their files, never
@@ -313,16 +313,11 @@ int writeback(uint32_t start, uint32_t end) {
     uint32_t hi = v->end < end ? v->end : end;
     uint64_t size = 0;
     int have_size = 0;
-    uint32_t p = lo;
+    /* Most pages of a large mapping were never touched. */
+    uint32_t p = state_next(lo, hi);
     while (p < hi) {
-      uint64_t eight;
-      if (!(p & 7) && p + 8 <= hi && (memcpy(&eight, &page_state[p], 8), eight == 0)) {
-        /* Most pages of a large mapping were never touched. */
-        p += 8;
-        continue;
-      }
       if (!page_dirty(p)) {
-        p++;
+        p = state_next(p + 1, hi);
         continue;
       }
       const uint8_t *copy = clean_copy(p);
@@ -342,15 +337,15 @@ int writeback(uint32_t start, uint32_t end) {
         int err = copy ? write_changed(f->wfd, page_addr(p), copy, (uint32_t)(to - from), from)
                        : write_file(f->wfd, page_addr(p), (uint32_t)(to - from), from);
         if (err) {
-          for (uint32_t r = p; r < q; r++) page_state[r] |= PG_DIRTY;
+          for (uint32_t r = p; r < q; r++) state_set(r, page_state[r] | PG_DIRTY);
           return err;
         }
       }
       for (uint32_t r = p; r < q; r++) {
-        page_state[r] &= (uint8_t)~PG_DIRTY;
+        state_set(r, page_state[r] & (uint8_t)~PG_DIRTY);
         hash_page(r);
       }
-      p = q;
+      p = state_next(q, hi);
     }
   }
   return 0;
@@ -381,7 +376,7 @@ static int reread_page(const struct object *o, uint32_t p, uint64_t size) {
   if (err) return err;
   memset(fresh + got, 0, PAGE_SIZE - got);
   memcpy(page_addr(p), fresh, PAGE_SIZE);
-  page_state[p] &= (uint8_t)~PG_HASHED;
+  state_set(p, page_state[p] & (uint8_t)~PG_HASHED);
   if (o->writers) hash_page(p);
   return 0;
 }
@@ -405,7 +400,7 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
      * a stale size. */
     uint64_t size = 0;
     int have_size = 0;
-    for (uint32_t p = lo; p < hi; p++) {
+    for (uint32_t p = state_next(lo, hi); p < hi; p = state_next(p + 1, hi)) {
       if (!(page_state[p] & PG_RESIDENT)) continue;
       if (shared && page_dirty(p)) continue;
       if (shared && !have_size) {
@@ -420,7 +415,8 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
       }
       memset(page_addr(p), 0, PAGE_SIZE);
       if (o->kind == OBJ_ANON) continue;
-      page_state[p] &= (uint8_t) ~(PG_RESIDENT | PG_DIRTY | PG_HASHED);
+      state_set(p, PG_STALE);
+      page_hash[p] = 0;
       int err = load_vma_pages(v, p, p + 1, v->lazy ? LOAD_CLIP : LOAD_ALL);
       if (err) return err;
     }

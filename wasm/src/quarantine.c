@@ -23,13 +23,8 @@ uint32_t quarantine_evict(void) {
   uint32_t start = ring[q_first].start, end = ring[q_first].end;
   /* Pages taken by address since (MAP_FIXED, a hint, mremap) stay taken. */
   for (uint32_t p = start; p < end;) {
-    if (page_obj[p] != QUARANTINE) {
-      p++;
-      continue;
-    }
-    uint32_t q = p + 1;
-    while (q < end && page_obj[q] == QUARANTINE) q++;
-    area_give_back(p, q);
+    uint32_t q = lazy_run_end(&page_owners, p, end);
+    if (page_owner(p) == QUARANTINE) area_give_back(p, q);
     p = q;
   }
   q_first = (q_first + 1) % QUARANTINE_RANGES;
@@ -43,7 +38,7 @@ uint32_t quarantine_evict(void) {
  * quarantine. */
 void quarantine_run(uint32_t start, uint32_t end) {
   if (start >= end) return;
-  for (uint32_t p = start; p < end; p++) page_obj[p] = QUARANTINE;
+  lazy_set(&page_owners, start, end, QUARANTINE);
   /* Never merged with the newest range, even when adjacent: a merged range
    * would keep its older part past its time (a mapping freed again and
    * again beside its last place would never leave), and the ring has room

@@ -53,7 +53,7 @@ int anymmap_touch(void *addr, size_t length, int access) {
     }
     read_ahead(v, lo, hi);
     if (access == ANYMMAP_ACCESS_WRITE && objects[v->obj].kind == OBJ_FILE_SHARED)
-      for (uint32_t p = lo; p < hi; p++) page_state[p] |= PG_DIRTY;
+      for (uint32_t p = lo; p < hi; p++) state_set(p, page_state[p] | PG_DIRTY);
   }
   return 0;
 }
@@ -61,7 +61,9 @@ int anymmap_touch(void *addr, size_t length, int access) {
 size_t anymmap_resident_pages(void) {
   size_t n = 0;
   for (uint32_t i = 0; i < nvmas; i++)
-    for (uint32_t p = vmas[i].start; p < vmas[i].end; p++) n += page_state[p] & PG_RESIDENT;
+    for (uint32_t p = state_next(vmas[i].start, vmas[i].end); p < vmas[i].end;
+         p = state_next(p + 1, vmas[i].end))
+      n += page_state[p] & PG_RESIDENT;
   return n;
 }
 
