@@ -43,6 +43,8 @@ export const LINK_FLAGS = [
   // mmap of /dev/zero is anonymous memory (posix/devzero.c); pipe2 (posix/pipe.c).
   "-Wl,--wrap=mmap",
   "-Wl,--wrap=__syscall_pipe2",
+  // flock is also in libstubs.a's member that getpwnam/getgrnam pull in (posix/locks.c).
+  "-Wl,--wrap=flock",
 ];
 
 /** Options that make emcc stop before linking. */
