@@ -10,10 +10,10 @@
 
 #include <sys/ioctl.h>
 
-#define BLKGETSIZE64 _IOR(0x12, 114, unsigned long)
-#define BLKSSZGET _IO(0x12, 104)
-#define FICLONE _IOW(0x94, 9, int)
-#define FICLONERANGE _IOW(0x94, 13, struct file_clone_range)
+#define BLKGETSIZE64    _IOR(0x12, 114, unsigned long)
+#define BLKSSZGET       _IO(0x12, 104)
+#define FICLONE         _IOW(0x94, 9, int)
+#define FICLONERANGE    _IOW(0x94, 13, struct file_clone_range)
 #define FS_IOC_GETFLAGS _IOR('f', 1, long)
 #define FS_IOC_SETFLAGS _IOW('f', 2, long)
 
