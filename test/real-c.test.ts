@@ -13,6 +13,11 @@
  *   The whole database is one MAP_SHARED mapping (read through it, written
  *   with pwrite), the reader table a second one over the lock file, locked
  *   with fcntl.
+ * - GNU dbm 1.23: its autotest suite (tests/testsuite, what `make check`
+ *   runs) with the test programs that it finds on AUTOTEST_PATH being the
+ *   WASM builds; tests 1-11 and 21-23 (the others need fork/exec,
+ *   gdbmtool or the dbm compatibility library). gdbm maps its database
+ *   file and locks it.
  *
  * Builds are cached in .tmp/real-c/, keyed by the tarball and anymmap's C
  * tree.
@@ -55,6 +60,13 @@ const LMDB: Source = {
   url: `${DEBIAN_POOL}/l/lmdb/lmdb_0.9.24.orig.tar.gz`,
   sha256: "8e7200fdc9bb09b0cfad1d4eee8b20d539e43fe05c7ef9406247d64659c4a480",
   dir: "lmdb-0.9.24/libraries/liblmdb",
+};
+
+const GDBM: Source = {
+  name: "gdbm-1.23",
+  url: `${DEBIAN_POOL}/g/gdbm/gdbm_1.23.orig.tar.gz`,
+  sha256: "74b1081d21fff13ae4bd7c16e5d6e504a4c26f7cde1dca0d963a484174bbcacd",
+  dir: "gdbm-1.23",
 };
 
 function sha256(file: string): string {
@@ -134,12 +146,15 @@ function buildProject(
   };
   for (const kind of ["native", "wasm"] as const) {
     const objects = library.map((c) => path.join(result[kind], c.replace(/\.c$/, ".o")));
-    for (const [i, c] of library.entries())
+    for (const [i, c] of library.entries()) {
+      fs.mkdirSync(path.dirname(objects[i] as string), { recursive: true });
       check(cc[kind](["-c", c, "-o", objects[i] as string], srcDir), `${kind} ${s.name} ${c}`);
+    }
     for (const [name, extra] of Object.entries(programs)) {
       // emcc decides what to emit by the output's extension; the program
       // keeps its plain name so that it prints the same argv[0].
       const output = path.join(result[kind], kind === "wasm" ? `${name}.wasm` : name);
+      fs.mkdirSync(path.dirname(output), { recursive: true });
       check(cc[kind](["-o", output, `${name}.c`, ...extra, ...objects], srcDir), `${kind} ${s.name} ${name}`);
       if (kind === "wasm") fs.renameSync(output, path.join(result.wasm, name));
     }
@@ -299,8 +314,75 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
   }
 });
 
-// GNU dbm 1.23 (Debian's gdbm_1.23.orig.tar.gz) maps its database file and
-// its autotest suite's tests 1-11 and 21-23 pass under `anymmap run` once
-// both of these are worked around by hand (docs/c-programs.md, "Real
-// programs"); until anymmap provides them it is not built here.
-test.skip("GNU dbm 1.23's testsuite: needs <linux/fs.h> (gdbmsync.c includes it unconditionally; Emscripten has none) and a flock that does not collide with Emscripten's libstubs.a (getpwnam pulls emscripten_libc_stubs.o, which defines flock too: 'duplicate symbol: flock' against wasm/posix/locks.c)", () => {});
+describe.skipIf(missing !== undefined)("GNU dbm 1.23: its testsuite, tests 1-11 and 21-23", () => {
+  let build: Build;
+  let testsDir: string;
+  let expected: string;
+  /** The test programs tests 1-11 and 21-23 run (tests/Makefile.am's check_PROGRAMS). */
+  const PROGRAMS = ["gtver", "gtload", "gtdump", "gtfetch", "gtdel", "closerr", "gtopt", "gtcacheopt", "num2word"];
+  /** Runs the testsuite in a fresh directory with the programs in `binDir`; its report and exit status. */
+  function testsuite(binDir: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "real-c-gdbm-"));
+    for (const f of ["testsuite", "atconfig", "atlocal"]) fs.copyFileSync(path.join(testsDir, f), path.join(dir, f));
+    const r = spawnSync("sh", ["./testsuite", `AUTOTEST_PATH=${binDir}`, "1-11", "21-23"], {
+      cwd: dir,
+      ...spawnOptions,
+    });
+    const log = r.status === 0 ? "" : fs.readFileSync(path.join(dir, "testsuite.log"), "utf8");
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (r.error) throw r.error;
+    return `${r.stdout.toString()}[exit ${r.status}]\n${log}`;
+  }
+
+  test("builds with gcc and anymmap cc; the native build passes", { timeout: 900_000 }, async () => {
+    const srcDir = await fetchSource(GDBM);
+    testsDir = path.join(srcDir, "tests");
+    // gdbm.h, autoconf.h and the testsuite's atconfig/atlocal come from
+    // configure (what its INSTALL says; no NLS or readline, which the
+    // tests do not use), run natively once.
+    if (!fs.existsSync(path.join(srcDir, "configured"))) {
+      check(
+        spawnSync("sh", ["./configure", "--disable-nls", "--without-readline"], { cwd: srcDir, ...spawnOptions }),
+        "gdbm configure",
+      );
+      fs.writeFileSync(path.join(srcDir, "configured"), "");
+    }
+    // src/Makefile.am's libgdbm_la_SOURCES (debug.c only with --enable-debug).
+    const library = [
+      "gdbmclose.c gdbmcount.c gdbmdelete.c gdbmdump.c gdbmerrno.c gdbmexists.c gdbmexp.c gdbmfdesc.c",
+      "gdbmfetch.c gdbmload.c gdbmopen.c gdbmimp.c gdbmreorg.c gdbmseq.c gdbmsetopt.c gdbmstore.c",
+      "gdbmsync.c avail.c base64.c bucket.c falloc.c findkey.c fullio.c hash.c lock.c mmap.c recover.c",
+      "update.c version.c",
+    ]
+      .join(" ")
+      .split(" ")
+      .map((c) => `src/${c}`);
+    const programs = Object.fromEntries(PROGRAMS.map((p) => [`tests/${p}`, []]));
+    // The include directories of src/Makefile.am and tests/Makefile.am.
+    build = buildProject(GDBM, srcDir, library, programs, ["-I.", "-Isrc", "-Itools"]);
+    expected = testsuite(path.join(build.native, "tests"));
+    expect(expected).toMatch(/^All 14 tests were successful\.$/m);
+    expect(expected).toMatch(/\[exit 0\]\n$/);
+  });
+  for (const runtime of RUNTIMES) {
+    test(`the testsuite passes the same in ${runtime}`, { timeout: 300_000 }, () => {
+      expect(build, "the build failed").toBeDefined();
+      const binDir = fs.mkdtempSync(path.join(os.tmpdir(), "real-c-bin-"));
+      try {
+        // Each test runs in its own directory: the wrappers give the
+        // program the directory they are run in ("$PWD") as ".".
+        const here = "\u0000";
+        for (const name of PROGRAMS) {
+          const command = wasmCommand(runtime, here, path.join(build.wasm, "tests", name))
+            .map(quote)
+            .join(" ")
+            .replaceAll(here, `'"$PWD"'`);
+          fs.writeFileSync(path.join(binDir, name), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
+        }
+        expect(testsuite(binDir)).toBe(expected);
+      } finally {
+        fs.rmSync(binDir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -22,6 +22,7 @@ import { FAULT, GuestMemory } from "./guest-memory.js";
 import type { HostDir } from "./host-dir.js";
 import type { HostFile, HostFileStat } from "./host-file.js";
 import type { WasiHostOptions } from "./host.js";
+import { type Stream, streamClosed, streamRead, streamShared, streamWrite } from "./pipe.js";
 import { WasiExit } from "./process-calls.js";
 
 /**
@@ -50,7 +51,8 @@ export interface FileState {
   filetype?: number;
 }
 
-export type Entry = { kind: "file"; file: HostFile; state: FileState } | { kind: "stdio"; fd: number };
+/** `stdio`: a descriptor without a position: stdin/stdout/stderr, or a pipe end or device (`stream`, pipe.ts). */
+export type Entry = { kind: "file"; file: HostFile; state: FileState } | { kind: "stdio"; fd: number; stream?: Stream };
 
 function u64ToOffset(v: bigint | number): number | undefined {
   // Under WASM_BIGINT an i64 arrives signed: a u64 of 2^63 or more is negative here.
@@ -76,6 +78,8 @@ export abstract class FdCalls {
   protected readonly dirs = new Map<number, { dir: HostDir; name?: string }>();
   protected readonly states = new WeakMap<HostFile, FileState>();
   protected readonly stdioOpen = new Set<number>([0, 1, 2]);
+  /** Pipe ends and devices (pipe.ts), by descriptor. */
+  protected readonly streams = new Map<number, Stream>();
   protected readonly stdout?: (bytes: Uint8Array) => void;
   protected readonly stderr?: (bytes: Uint8Array) => void;
   protected readonly stdin?: (into: Uint8Array) => number;
@@ -109,7 +113,15 @@ export abstract class FdCalls {
 
   protected freeFd(): number {
     let fd = 3;
-    while (this.table.has(fd) || this.dirs.has(fd)) fd++;
+    while (this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd)) fd++;
+    return fd;
+  }
+
+  /** A stream (pipe end, device) under the lowest free number: pipe(2), /dev/zero for programs. */
+  openStream(stream: Stream): number {
+    let fd = 0;
+    while (this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd) || this.stdioOpen.has(fd)) fd++;
+    this.streams.set(fd, stream);
     return fd;
   }
 
@@ -122,17 +134,22 @@ export abstract class FdCalls {
   dup(fd: number, to: number, exact: boolean): number {
     const dir = this.dirs.get(fd);
     const file = this.table.get(fd);
-    if (!dir && !file) return -(this.stdioOpen.has(fd) ? E.ENOTSUP : E.EBADF);
+    const stream = this.streams.get(fd);
+    if (!dir && !file && !stream) return -(this.stdioOpen.has(fd) ? E.ENOTSUP : E.EBADF);
     if (!Number.isInteger(to) || to < 0 || to >= 0x40000000) return -E.EINVAL;
     let target = to;
     if (exact) {
       if (target !== fd) this.fdClose(target);
     } else {
-      while (this.table.has(target) || this.dirs.has(target) || this.stdioOpen.has(target)) target++;
+      while (this.table.has(target) || this.dirs.has(target) || this.stdioOpen.has(target) || this.streams.has(target))
+        target++;
     }
     if (target === fd) return fd;
     if (dir) this.dirs.set(target, { dir: dir.dir });
-    else this.table.set(target, file!);
+    else if (stream) {
+      this.streams.set(target, stream);
+      streamShared(stream);
+    } else this.table.set(target, file!);
     return target;
   }
 
@@ -194,6 +211,8 @@ export abstract class FdCalls {
     const file = this.table.get(fd);
     if (file) return { kind: "file", file, state: this.state(file) };
     if (this.stdioOpen.has(fd)) return { kind: "stdio", fd };
+    const stream = this.streams.get(fd);
+    if (stream) return { kind: "stdio", fd, stream };
     return undefined;
   }
 
@@ -304,6 +323,23 @@ export abstract class FdCalls {
     if (!en) return E.EBADF;
     this.mem.views();
     this.mem.check(nreadPtr, 4);
+    if (en.kind === "stdio" && en.stream) {
+      const stream = en.stream;
+      let n = 0;
+      for (let i = 0; i < iovsLen; i++) {
+        const dst = this.mem.iov(iovs, i);
+        if (dst.length === 0) continue;
+        const r = streamRead(stream, dst);
+        if (r < 0) {
+          if (n > 0) break;
+          return -r;
+        }
+        n += r;
+        if (r < dst.length) break;
+      }
+      this.mem.setU32(nreadPtr, n);
+      return E.SUCCESS;
+    }
     if (en.kind === "stdio") {
       if (en.fd !== 0) return E.EBADF;
       let n = 0;
@@ -329,6 +365,23 @@ export abstract class FdCalls {
     if (!en) return E.EBADF;
     this.mem.views();
     this.mem.check(nwrittenPtr, 4);
+    if (en.kind === "stdio" && en.stream) {
+      const stream = en.stream;
+      let n = 0;
+      for (let i = 0; i < iovsLen; i++) {
+        const src = this.mem.iov(iovs, i);
+        if (src.length === 0) continue;
+        const r = streamWrite(stream, src);
+        if (r < 0) {
+          if (n > 0) break;
+          return -r;
+        }
+        n += r;
+        if (r < src.length) break;
+      }
+      this.mem.setU32(nwrittenPtr, n);
+      return E.SUCCESS;
+    }
     if (en.kind === "stdio") {
       if (en.fd === 0) return E.EBADF;
       const chunks: Uint8Array[] = [];
@@ -417,7 +470,8 @@ export abstract class FdCalls {
       st = {
         dev: 0n,
         ino: 0n,
-        filetype: FILETYPE_CHARACTER_DEVICE,
+        // WASI has no FIFO type; wasm/posix reports UNKNOWN as S_IFIFO.
+        filetype: en.stream?.kind === "pipe" ? FILETYPE_UNKNOWN : FILETYPE_CHARACTER_DEVICE,
         nlink: 1n,
         size: 0n,
         atimNs: 0n,
@@ -471,8 +525,11 @@ export abstract class FdCalls {
     if (en.kind === "stdio") {
       // A character device without SEEK/TELL is what musl's isatty() looks
       // for, so stdout stays line-buffered and reaches the sink promptly.
-      filetype = FILETYPE_CHARACTER_DEVICE;
-      rights = en.fd === 0 ? R.FD_READ : R.FD_WRITE;
+      filetype = en.stream?.kind === "pipe" ? FILETYPE_UNKNOWN : FILETYPE_CHARACTER_DEVICE;
+      const s = en.stream;
+      const readable = s ? (s.kind === "pipe" ? s.end === "read" : s.readable) : en.fd === 0;
+      const writable = s ? (s.kind === "pipe" ? s.end === "write" : s.writable) : en.fd !== 0;
+      rights = (readable ? R.FD_READ : 0n) | (writable ? R.FD_WRITE : 0n);
     } else {
       const file = en.file;
       if (en.state.filetype === undefined) {
@@ -529,6 +586,12 @@ export abstract class FdCalls {
 
   protected fdClose(fd: number): number {
     if (this.dirs.delete(fd)) return E.SUCCESS;
+    const stream = this.streams.get(fd);
+    if (stream) {
+      this.streams.delete(fd);
+      streamClosed(stream);
+      return E.SUCCESS;
+    }
     const file = this.table.get(fd);
     if (!file) {
       if (this.stdioOpen.delete(fd)) return E.SUCCESS;
@@ -564,9 +627,17 @@ export abstract class FdCalls {
       return E.SUCCESS;
     }
     if (this.dirs.has(to) && from !== to) this.dirs.delete(to);
+    const stream = this.streams.get(from);
+    if (stream && from !== to) {
+      this.fdClose(to);
+      this.streams.delete(from);
+      this.streams.set(to, stream);
+      return E.SUCCESS;
+    }
     const file = this.table.get(from);
     if (!file) return this.stdioOpen.has(from) ? E.ENOTSUP : E.EBADF;
     if (from === to) return E.SUCCESS;
+    if (this.streams.has(to)) this.fdClose(to);
     // Linux dup2 ignores errors from closing the target, so do we.
     const old = this.table.get(to);
     this.table.delete(from);

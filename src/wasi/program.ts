@@ -1,6 +1,7 @@
 import { WASI_ERRNO } from "../abi/errno.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
 import type { HostDir } from "./host-dir.js";
+import { Pipe } from "./pipe.js";
 import { pollOneoff } from "./poll.js";
 
 /** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
@@ -46,9 +47,23 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
     ...(imports.wasi_snapshot_preview1 as Record<string, unknown>),
   };
   imports.wasi_snapshot_preview1 = wasi as WebAssembly.ModuleImports;
-  // What WASI lacks and wasm/posix needs: dup(2) (posix/dup.c).
+  // What WASI lacks and wasm/posix needs: dup(2) (posix/dup.c), pipe(2)
+  // (posix/pipe.c) and the devices /dev/zero and /dev/null (posix/openat.c).
+  // Each answers a descriptor (fd_pipe: 0, the two stored at `fdsPtr`) or -errno.
   const anymmap: Record<string, (...args: number[]) => number> = {
     fd_dup: (fd, to, exact) => host.dup(fd >>> 0, to >>> 0, exact !== 0),
+    fd_pipe: (fdsPtr) => {
+      const fds = fdsPtr >>> 0;
+      if (!memory || fds % 4 !== 0 || fds + 8 > memory.buffer.byteLength) return -WASI_ERRNO.EFAULT;
+      const pipe = new Pipe();
+      const r = host.openStream({ kind: "pipe", pipe, end: "read" });
+      const w = host.openStream({ kind: "pipe", pipe, end: "write" });
+      new Uint32Array(memory.buffer, fds, 2).set([r, w]);
+      return 0;
+    },
+    // flags: 1 /dev/zero (else /dev/null), 2 readable, 4 writable.
+    fd_device: (flags) =>
+      host.openStream({ kind: flags & 1 ? "zero" : "null", readable: (flags & 2) !== 0, writable: (flags & 4) !== 0 }),
   };
   const env: Record<string, () => number> = {};
   const missing: string[] = [];

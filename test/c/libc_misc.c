@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "facts.h"
 
 int main(void) {
@@ -36,6 +38,20 @@ int main(void) {
   CALL("mlockall bad", mlockall(64));
   CALL("mlockall onfault alone", mlockall(MCL_ONFAULT));
   CALL("munlockall", munlockall());
+  /* The heap, the stack and static data are mapped memory too (the Open
+   * POSIX Test Suite's mlock/5-1, 10-1, munlock/11-1 lock malloc'ed bytes). */
+  static char data[100];
+  char stack[100];
+  char *heap = malloc(10000);
+  CALL("mlock malloc'ed", mlock(heap, 10000));
+  CALL("munlock malloc'ed", munlock(heap, 10000));
+  CALL("mlock stack", mlock(stack, sizeof stack));
+  CALL("mlock static", mlock(data, sizeof data));
+  CALL("munlock static", munlock(data, sizeof data));
+  CALL("mlock NULL", mlock(NULL, PAGE));
+  CALL("mlock NULL length 0", mlock(NULL, 0));
+  CALL("munlockall", munlockall());
+  free(heap);
 
   CALL("ftruncate", ftruncate(fd, PAGE * 2));
   unsigned char *m;

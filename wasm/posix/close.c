@@ -14,6 +14,7 @@ int close(int fd) {
   if (r == 0) {
     __anymmap_ofd_forget(fd);
     __anymmap_cloexec_forget(fd);
+    __anymmap_fd_path_forget(fd);
   }
   return r;
 }

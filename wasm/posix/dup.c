@@ -15,6 +15,7 @@ int __anymmap_dup_from(int fd, int lowest, int cloexec) {
   int r = __anymmap_host_fd_dup(fd, lowest, 0);
   if (r < 0) return __anymmap_ret(-r == __WASI_ERRNO_NOTSUP ? EINVAL : -r);
   __anymmap_ofd_share(r, fd);
+  __anymmap_fd_path_share(r, fd);
   __anymmap_cloexec_set(r, cloexec);
   return r;
 }
@@ -35,6 +36,7 @@ int dup3(int fd, int to, int flags) {
   int r = __anymmap_host_fd_dup(fd, to, 1);
   if (r < 0) return __anymmap_ret(-r == __WASI_ERRNO_NOTSUP ? EINVAL : -r);
   __anymmap_ofd_share(r, fd);
+  __anymmap_fd_path_share(r, fd);
   __anymmap_cloexec_set(r, (flags & O_CLOEXEC) != 0);
   return r;
 }

@@ -179,7 +179,10 @@ int __anymmap_fcntl_lock(int fd, int cmd, struct flock *fl) {
   return set_range(dev, ino, start, end, fl->l_type, owner, 0);
 }
 
-int flock(int fd, int op) {
+/* flock(2) as __wrap_flock (-Wl,--wrap=flock): Emscripten's libstubs.a
+ * member that programs calling getpwnam or getgrnam pull in defines flock
+ * too, and two definitions would not link. */
+int __wrap_flock(int fd, int op) {
   int nb = op & LOCK_NB;
   op &= ~LOCK_NB;
   if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN) return __anymmap_ret(EINVAL);

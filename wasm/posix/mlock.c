@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define PAGE 4096u
 
@@ -24,8 +25,18 @@ static size_t nranges, cap;
 static int all_locked; /* mlockall(MCL_CURRENT) and nothing unlocked since */
 
 /* Whether [start, end) is mapped: mincore answers ENOMEM where it is not. */
+/* The first byte of the program's static data (wasm-ld's); below it is
+ * nothing, as Linux's page 0. */
+extern char __global_base;
+
+/* Whether every page of [start, end) is mapped: the program's own data,
+ * stack and heap (from __global_base to the break, all mapped memory on
+ * Linux too), or the core's mappings (mincore). */
 static int mapped(uintptr_t start, uintptr_t end) {
   static unsigned char vec[4096];
+  uintptr_t brk = (uintptr_t)sbrk(0);
+  if (start == end) return 1;
+  if (start < brk) start = end < brk ? end : brk;
   for (uintptr_t at = start; at < end;) {
     uintptr_t chunk = end - at > sizeof vec * PAGE ? sizeof vec * PAGE : end - at;
     if (mincore((void *)at, chunk, vec) != 0) return 0;
@@ -48,6 +59,7 @@ static void forget(uintptr_t start, uintptr_t end) {
 }
 
 static int page_range(const void *addr, size_t len, uintptr_t *start, uintptr_t *end) {
+  if (len && (uintptr_t)addr < (uintptr_t)&__global_base) return ENOMEM;
   *start = (uintptr_t)addr & ~(uintptr_t)(PAGE - 1);
   uint64_t e = ((uint64_t)(uintptr_t)addr + len + PAGE - 1) & ~(uint64_t)(PAGE - 1);
   if (e > UINTPTR_MAX) return ENOMEM;

@@ -19,6 +19,13 @@ int openat(int dirfd, const char *path, int flags, ...) {
   /* WASI has no file modes: the host creates files with its default. */
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
+  if (err == ENOENT && path && path[0] == '/') {
+    /* /dev/zero, /dev/null: unless a --dir provides /dev, the host's. */
+    char guest[ANYMMAP_PATH_MAX];
+    int fd =
+        __anymmap_guest_path(dirfd, path, guest) ? -ENOENT : __anymmap_open_device(guest, flags);
+    return fd >= 0 ? fd : __anymmap_ret(-fd);
+  }
   if (err) return __anymmap_ret(err);
   int access = flags & O_ACCMODE;
   if (access != O_RDONLY && access != O_WRONLY && access != O_RDWR) return __anymmap_ret(EINVAL);
@@ -39,6 +46,7 @@ int openat(int dirfd, const char *path, int flags, ...) {
   err = __wasi_path_open(dir, lookup, rel, strlen(rel), oflags, rights, rights, fdflags, &fd);
   if (err) return __anymmap_ret(err);
   __anymmap_ofd_new((int)fd);
+  __anymmap_fd_path_set((int)fd, dirfd, path);
   __anymmap_cloexec_set((int)fd, (flags & O_CLOEXEC) != 0);
   return (int)fd;
 }

@@ -20,6 +20,28 @@
  * Returns 0 or an errno; rel has room for ANYMMAP_PATH_MAX bytes. */
 int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel);
 
+/* Guest paths: absolute ("/data/x"), or relative to the preopened "."
+ * ("x/y", "" for "." itself), normalized. The working directory is one
+ * (chdir), and so is every descriptor openat opened (fchdir). */
+
+/* The guest path of path as seen from dirfd (AT_FDCWD: the working
+ * directory): 0 or an errno; out has room for ANYMMAP_PATH_MAX bytes. */
+int __anymmap_guest_path(int dirfd, const char *path, char *out);
+/* __anymmap_resolve for a guest path (not from the working directory). */
+int __anymmap_resolve_guest(const char *guest, int *dir, char *rel);
+/* Records, copies or drops the guest path of a descriptor. */
+void __anymmap_fd_path_set(int fd, int dirfd, const char *path);
+void __anymmap_fd_path_share(int fd, int from);
+void __anymmap_fd_path_forget(int fd);
+/* The guest path of fd: 0 or ENOENT (not known). */
+int __anymmap_fd_path(int fd, char *out);
+/* A guest path as an absolute one: a relative one through the absolute
+ * preopen of the same directory as ".", ENOENT when there is none. */
+int __anymmap_absolute(const char *guest, char *out);
+/* The working directory, absolute (0 or ENOENT), and setting it. */
+int __anymmap_cwd_get(char *out);
+void __anymmap_cwd_set(const char *guest);
+
 /* struct stat from a WASI filestat. */
 void __anymmap_stat_from_wasi(const __wasi_filestat_t *w, struct stat *st);
 
@@ -59,6 +81,13 @@ long __anymmap_ofd(int fd);
  * from's (dup). */
 void __anymmap_ofd_new(int fd);
 void __anymmap_ofd_share(int fd, int from);
+
+/* Whether fd is /dev/zero (devzero.c), and marking it. */
+int __anymmap_dev_zero(int fd);
+void __anymmap_dev_zero_set(int fd, int on);
+/* open of /dev/zero or /dev/null (guest path), which no host directory
+ * provides: the descriptor, or -ENOENT for other paths, or -errno. */
+int __anymmap_open_device(const char *guest, int flags);
 
 /* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads
  * back what was set). */

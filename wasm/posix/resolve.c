@@ -56,14 +56,16 @@ static void scan_preopens(void) {
     if (__wasi_fd_prestat_get(fd, &ps)) break;
     if (ps.pr_type != __WASI_PREOPENTYPE_DIR) continue;
     size_t len = ps.u.dir.pr_name_len;
-    char *raw = malloc(len + 1), *name = malloc(len + 1 > 2 ? len + 1 : 2);
+    /* One byte before the name holds '/': name - 1 is an absolute preopen's guest path. */
+    char *raw = malloc(len + 1), *name = malloc(len + 2 > 3 ? len + 2 : 3);
     if (!raw || !name || __wasi_fd_prestat_dir_name(fd, (uint8_t *)raw, len) ||
-        (raw[len] = 0, normalize(raw, name))) {
+        (raw[len] = 0, normalize(raw, name + 1))) {
       free(raw);
       free(name);
       continue;
     }
-    preopens[npreopens++] = (struct preopen){fd, raw[0] == '/', name};
+    name[0] = '/';
+    preopens[npreopens++] = (struct preopen){fd, raw[0] == '/', name + 1};
     free(raw);
   }
 }
@@ -76,15 +78,121 @@ static size_t component_prefix(const char *prefix, const char *path) {
   return n;
 }
 
-int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel) {
+/* The working directory as a guest path: absolute ("/data/x"), or relative
+ * to the preopened "." ("x/y"; "" for "." itself, where every run starts). */
+static char cwd[ANYMMAP_PATH_MAX];
+
+/* Guest paths of open descriptors (what fchdir needs, and the base of
+ * openat's relative paths), set by openat; preopens have their names. */
+#define TRACKED_FDS 4096
+static char *fd_paths[TRACKED_FDS];
+
+/* base joined with path ("" base: path itself), normalized into out as a
+ * guest path: 0 or ENAMETOOLONG. */
+static int join(const char *base, const char *path, char *out) {
+  size_t b = strlen(base), p = strlen(path);
+  if (b + 1 + p >= 2 * ANYMMAP_PATH_MAX) return ENAMETOOLONG;
+  char joined[2 * ANYMMAP_PATH_MAX];
+  memcpy(joined, base, b);
+  size_t n = b;
+  if (b && p) joined[n++] = '/';
+  memcpy(joined + n, path, p + 1);
+  char norm[ANYMMAP_PATH_MAX];
+  int absolute = joined[0] == '/', err = normalize(joined, norm);
+  if (err) return err;
+  if (absolute + strlen(norm) >= ANYMMAP_PATH_MAX) return ENAMETOOLONG;
+  out[0] = '/';
+  strcpy(out + absolute, norm);
+  return 0;
+}
+
+static const char *fd_path(int fd) {
+  if (fd >= 0 && fd < TRACKED_FDS && fd_paths[fd]) return fd_paths[fd];
+  if (npreopens < 0) scan_preopens();
+  for (int i = 0; i < npreopens; i++)
+    if (preopens[i].fd == fd) return preopens[i].absolute ? preopens[i].name - 1 : preopens[i].name;
+  return NULL;
+}
+
+int __anymmap_guest_path(int dirfd, const char *path, char *out) {
   if (!path) return EFAULT;
   if (!path[0]) return ENOENT;
   if (strlen(path) >= ANYMMAP_PATH_MAX) return ENAMETOOLONG;
-  if (path[0] != '/' && dirfd != AT_FDCWD) {
-    /* The host resolves it against that directory and keeps it inside. */
-    *dir = dirfd;
-    strcpy(rel, path);
+  const char *base = path[0] == '/' ? "" : dirfd == AT_FDCWD ? cwd : fd_path(dirfd);
+  if (!base) return EBADF;
+  return join(base, path, out);
+}
+
+void __anymmap_fd_path_set(int fd, int dirfd, const char *path) {
+  if (fd < 0 || fd >= TRACKED_FDS) return;
+  free(fd_paths[fd]);
+  fd_paths[fd] = NULL;
+  char guest[ANYMMAP_PATH_MAX];
+  if (!__anymmap_guest_path(dirfd, path, guest)) fd_paths[fd] = strdup(guest);
+}
+
+void __anymmap_fd_path_share(int fd, int from) {
+  if (fd < 0 || fd >= TRACKED_FDS) return;
+  free(fd_paths[fd]);
+  const char *p = fd_path(from);
+  fd_paths[fd] = p ? strdup(p) : NULL;
+}
+
+void __anymmap_fd_path_forget(int fd) {
+  if (fd < 0 || fd >= TRACKED_FDS) return;
+  free(fd_paths[fd]);
+  fd_paths[fd] = NULL;
+}
+
+int __anymmap_fd_path(int fd, char *out) {
+  const char *p = fd_path(fd);
+  if (!p) return ENOENT;
+  strcpy(out, p);
+  return 0;
+}
+
+/* The absolute name of the preopened ".": an absolute preopen of the same
+ * directory (same device and inode), as `--dir HOST:. --dir HOST:/abs`
+ * gives; NULL when there is none. */
+static const char *dot_absolute(void) {
+  if (npreopens < 0) scan_preopens();
+  __wasi_filestat_t dot, other;
+  int i;
+  for (i = 0; i < npreopens; i++)
+    if (!preopens[i].absolute && !preopens[i].name[0]) break;
+  if (i == npreopens || __wasi_fd_filestat_get(preopens[i].fd, &dot) || !dot.ino) return NULL;
+  for (int j = 0; j < npreopens; j++)
+    if (preopens[j].absolute && !__wasi_fd_filestat_get(preopens[j].fd, &other) &&
+        other.dev == dot.dev && other.ino == dot.ino)
+      return preopens[j].name - 1;
+  return NULL;
+}
+
+int __anymmap_absolute(const char *guest, char *out) {
+  if (guest[0] == '/') {
+    strcpy(out, guest);
     return 0;
+  }
+  const char *dot = dot_absolute();
+  return dot ? join(dot, guest, out) : ENOENT;
+}
+
+int __anymmap_cwd_get(char *out) {
+  return __anymmap_absolute(cwd, out);
+}
+
+void __anymmap_cwd_set(const char *guest) {
+  strcpy(cwd, guest);
+}
+
+/* The preopen and path inside it for path, relative ones from base (a
+ * guest path). */
+static int resolve_from(const char *base, const char *path, int *dir, char *rel) {
+  char full[ANYMMAP_PATH_MAX];
+  if (path[0] != '/' && base[0]) {
+    int err = join(base, path, full);
+    if (err) return err;
+    path = full;
   }
   char norm[ANYMMAP_PATH_MAX];
   int err = normalize(path, norm);
@@ -105,4 +213,21 @@ int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel) {
   *dir = preopens[best].fd;
   strcpy(rel, *rest ? rest : ".");
   return 0;
+}
+
+int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel) {
+  if (!path) return EFAULT;
+  if (!path[0]) return ENOENT;
+  if (strlen(path) >= ANYMMAP_PATH_MAX) return ENAMETOOLONG;
+  if (path[0] != '/' && dirfd != AT_FDCWD) {
+    /* The host resolves it against that directory and keeps it inside. */
+    *dir = dirfd;
+    strcpy(rel, path);
+    return 0;
+  }
+  return resolve_from(cwd, path, dir, rel);
+}
+
+int __anymmap_resolve_guest(const char *guest, int *dir, char *rel) {
+  return resolve_from("", guest[0] ? guest : ".", dir, rel);
 }

@@ -40,6 +40,11 @@ export const LINK_FLAGS = [
   // mlock's locked ranges: msync(MS_INVALIDATE) over them is EBUSY, munmap drops them (posix/mlock.c).
   "-Wl,--wrap=msync",
   "-Wl,--wrap=munmap",
+  // mmap of /dev/zero is anonymous memory (posix/devzero.c); pipe2 (posix/pipe.c).
+  "-Wl,--wrap=mmap",
+  "-Wl,--wrap=__syscall_pipe2",
+  // flock is also in libstubs.a's member that getpwnam/getgrnam pull in (posix/locks.c).
+  "-Wl,--wrap=flock",
 ];
 
 /** Options that make emcc stop before linking. */
