@@ -17,20 +17,23 @@
  * `npm run test:open-posix` (ANYMMAP_OPEN_POSIX=1).
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 
 import { missingTool, root, RUNTIMES, type Runtime } from "./c/corpus.js";
+import { check, DEBIAN_POOL, engineHash, fetchSource, type Source, work } from "./c/sources.js";
 
-const work = path.join(root, ".tmp", "real-c");
 const bin = path.join(root, "bin", "anymmap.js");
 const deno = path.join(root, "node_modules", ".bin", "deno");
 const bun = path.join(root, "node_modules", ".bin", "bun");
-const URL_ = "http://deb.debian.org/debian/pool/main/p/posixtestsuite/posixtestsuite_1.5.2.orig.tar.gz";
-const SHA256 = "15a2185672127cba851d35ec9d538ff6148defdbb75f99c7e9c50aeba0f94757";
+const SUITE: Source = {
+  name: "posixtestsuite-1.5.2",
+  url: `${DEBIAN_POOL}/p/posixtestsuite/posixtestsuite_1.5.2.orig.tar.gz`,
+  sha256: "15a2185672127cba851d35ec9d538ff6148defdbb75f99c7e9c50aeba0f94757",
+  dir: "posixtestsuite",
+};
 const INTERFACES = ["mmap", "munmap", "mlock", "munlock", "mlockall", "munlockall", "shm_open", "shm_unlink"];
 /** What a test needs that a WebAssembly program cannot have. */
 const NEEDS_PROCESS = /fork|sigaction|signal\(|SIGSEGV|SIGBUS|setuid|seteuid|pthread_create|kill\(|alarm/;
@@ -54,49 +57,6 @@ const KNOWN: Record<string, string> = {
 const missing = missingTool();
 if (missing && process.env.CI && process.env.ANYMMAP_OPEN_POSIX === "1")
   throw new Error(`the Open POSIX Test Suite test needs ${missing}`);
-
-function sha256(data: Buffer | string): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
-function check(r: ReturnType<typeof spawnSync>, what: string): void {
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stdout?.toString()}${r.stderr?.toString()}`);
-}
-
-async function fetchSuite(): Promise<string> {
-  const tarball = path.join(work, "downloads", path.basename(URL_));
-  if (!fs.existsSync(tarball) || sha256(fs.readFileSync(tarball)) !== SHA256) {
-    fs.mkdirSync(path.dirname(tarball), { recursive: true });
-    const response = await fetch(URL_);
-    if (!response.ok) throw new Error(`downloading ${URL_}: HTTP ${response.status}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (sha256(bytes) !== SHA256) throw new Error(`${URL_}: SHA-256 ${sha256(bytes)}, expected ${SHA256}`);
-    fs.writeFileSync(tarball, bytes);
-  }
-  const unpacked = path.join(work, "src", SHA256.slice(0, 16));
-  if (!fs.existsSync(path.join(unpacked, "complete"))) {
-    fs.rmSync(unpacked, { recursive: true, force: true });
-    fs.mkdirSync(unpacked, { recursive: true });
-    check(spawnSync("tar", ["xzf", tarball, "-C", unpacked]), `unpacking ${tarball}`);
-    fs.writeFileSync(path.join(unpacked, "complete"), "");
-  }
-  return path.join(unpacked, "posixtestsuite");
-}
-
-/** A hash of everything `anymmap cc` links in, so that a changed libc layer rebuilds the tests. */
-function engineHash(): string {
-  const h = createHash("sha256");
-  for (const d of ["src", "posix", "include"]) {
-    const dir = path.join(root, "wasm", d);
-    for (const f of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
-      const file = path.join(dir, f);
-      if (fs.statSync(file).isFile()) h.update(file.slice(root.length)).update(fs.readFileSync(file));
-    }
-  }
-  h.update(fs.readFileSync(path.join(root, "src", "runtime", "node", "cc.ts")));
-  return h.digest("hex").slice(0, 16);
-}
 
 interface Case {
   /** "mmap/1-1" */
@@ -159,9 +119,9 @@ describe.skipIf(missing !== undefined || !asked)("Open POSIX Test Suite 1.5.2: m
   const expected = new Map<string, Outcome>();
 
   test("builds every test without fork/signals/threads with gcc and anymmap cc", { timeout: 1_800_000 }, async () => {
-    const suite = await fetchSuite();
+    const suite = await fetchSource(SUITE);
     const include = path.join(suite, "include");
-    const out = path.join(work, "build", `open-posix-${SHA256.slice(0, 8)}-${engineHash()}`);
+    const out = path.join(work, "build", `open-posix-${SUITE.sha256.slice(0, 8)}-${engineHash()}`);
     fs.mkdirSync(out, { recursive: true });
     const env = { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") };
     for (const iface of INTERFACES) {

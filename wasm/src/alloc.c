@@ -95,8 +95,13 @@ static int64_t first_fit(uint32_t npages, uint32_t hint) {
       p--;
       run = page_owner(p) ? 0 : run + 1;
     }
-    /* The highest place in the free run, as Linux's top-down layout. */
-    if (run >= npages) return p + (run - npages);
+    /* Where the run first holds the mapping: after a whole free chunk, that
+     * chunk's bottom, which leaves room above it. Programs that map at the
+     * address an earlier process got (LMDB's MDB_FIXEDMAP) rely on such
+     * slack, as they do on Linux's randomized layout: with tight packing a
+     * lock file one page longer than in the earlier run covered that
+     * address (EBUSY). */
+    if (run >= npages) return p;
   }
   return -1;
 }
