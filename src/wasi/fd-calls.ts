@@ -111,16 +111,21 @@ export abstract class FdCalls {
     return fd;
   }
 
+  /** True while `fd` names something: a file, a directory, a stream or open stdio. */
+  private inUse(fd: number): boolean {
+    return this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd) || this.stdioOpen.has(fd);
+  }
+
   protected freeFd(): number {
     let fd = 3;
-    while (this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd)) fd++;
+    while (this.inUse(fd)) fd++;
     return fd;
   }
 
   /** A stream (pipe end, device) under the lowest free number: pipe(2), /dev/zero for programs. */
   openStream(stream: Stream): number {
     let fd = 0;
-    while (this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd) || this.stdioOpen.has(fd)) fd++;
+    while (this.inUse(fd)) fd++;
     this.streams.set(fd, stream);
     return fd;
   }
@@ -141,8 +146,7 @@ export abstract class FdCalls {
     if (exact) {
       if (target !== fd) this.fdClose(target);
     } else {
-      while (this.table.has(target) || this.dirs.has(target) || this.stdioOpen.has(target) || this.streams.has(target))
-        target++;
+      while (this.inUse(target)) target++;
     }
     if (target === fd) return fd;
     if (dir) this.dirs.set(target, { dir: dir.dir });
