@@ -68,6 +68,13 @@ static int32_t i32(napi_env env, napi_value v) {
   return out;
 }
 
+static bool truthy(napi_env env, napi_value v) {
+  napi_value b;
+  bool out = false;
+  if (napi_coerce_to_bool(env, v, &b) == napi_ok) napi_get_value_bool(env, b, &out);
+  return out;
+}
+
 static napi_value num(napi_env env, int64_t v) {
   napi_value out;
   napi_create_int64(env, v, &out);
@@ -180,6 +187,21 @@ static napi_value js_identity(napi_env env, napi_callback_info info) {
   uint8_t *out = bytes(env, argv[1], &n);
   if (out == NULL || n < 16) return num(env, -22);
   return num(env, anymmap_native_identity(i32(env, argv[0]), out));
+}
+
+static napi_value js_lock(napi_env env, napi_callback_info info) {
+  ARGS(6)
+  return num(env, anymmap_native_lock(i32(env, argv[0]), i32(env, argv[1]), i32(env, argv[2]),
+                                      i64(env, argv[3]), i64(env, argv[4]), truthy(env, argv[5])));
+}
+
+static napi_value js_getlk(napi_env env, napi_callback_info info) {
+  ARGS(5)
+  size_t n;
+  uint8_t *out = bytes(env, argv[4], &n);
+  if (out == NULL || n < 32) return num(env, -22);
+  return num(env, anymmap_native_getlk(i32(env, argv[0]), i32(env, argv[1]), i64(env, argv[2]),
+                                       i64(env, argv[3]), out));
 }
 
 static napi_value js_fd_limit(napi_env env, napi_callback_info info) {
@@ -314,6 +336,8 @@ NAPI_MODULE_INIT() {
       {"takeFault", js_take_fault},
       {"identity", js_identity},
       {"fdLimit", js_fd_limit},
+      {"lock", js_lock},
+      {"getlk", js_getlk},
   };
   for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
     napi_value fn;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -159,6 +160,57 @@ int32_t anymmap_native_identity(int32_t fd, uint8_t *out) {
   id[1] = (uint64_t)st.st_ino;
   memcpy(out, id, sizeof id);
   return 0;
+}
+
+/*
+ * Advisory locks that `anymmap run` takes on the host file for a WebAssembly
+ * program, so that other processes see them: kind 0 is an fcntl record lock
+ * over [start, start+len) (len 0: to the end of the file, as l_len), kind 1
+ * is flock() of the whole file; type is F_RDLCK, F_WRLCK or F_UNLCK. Record
+ * locks are open file description locks (F_OFD_*): the runner holds them on
+ * one descriptor per file, so closing any other descriptor of the file in
+ * this process cannot drop them, as it would drop process-associated locks.
+ * wait blocks as F_SETLKW and flock without LOCK_NB do. 0 or -errno.
+ */
+int32_t anymmap_native_lock(int32_t fd, int32_t kind, int32_t type, int64_t start, int64_t len,
+                            int32_t wait) {
+  int r;
+  if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) return -EINVAL;
+  if (kind == 1) {
+    int op = type == F_RDLCK ? LOCK_SH : type == F_WRLCK ? LOCK_EX : LOCK_UN;
+    do r = flock(fd, op | (wait ? 0 : LOCK_NB));
+    while (r && errno == EINTR);
+    return r ? (int32_t)fail() : 0;
+  }
+  if (kind != 0) return -EINVAL;
+#ifdef F_OFD_SETLK
+  struct flock fl = {.l_type = (short)type, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+  do r = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
+  while (r && errno == EINTR);
+  return r ? (int32_t)fail() : 0;
+#else
+  (void)fd, (void)start, (void)len, (void)wait;
+  return -ENOTSUP;
+#endif
+}
+
+/*
+ * F_OFD_GETLK: whether another process (or another descriptor) holds a
+ * record lock over [start, start+len) that type would conflict with. out
+ * receives four int64s: l_type (F_UNLCK when none), l_start, l_len and l_pid
+ * (-1 for an open file description lock). 0 or -errno.
+ */
+int32_t anymmap_native_getlk(int32_t fd, int32_t type, int64_t start, int64_t len, uint8_t *out) {
+#ifdef F_OFD_GETLK
+  struct flock fl = {.l_type = (short)type, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+  if (fcntl(fd, F_OFD_GETLK, &fl)) return (int32_t)fail();
+  int64_t v[4] = {fl.l_type, fl.l_start, fl.l_len, fl.l_pid};
+  memcpy(out, v, sizeof v);
+  return 0;
+#else
+  (void)fd, (void)type, (void)start, (void)len, (void)out;
+  return -ENOTSUP;
+#endif
 }
 
 /* The soft RLIMIT_NOFILE: how many descriptors the engine may keep for mapped files is a share of

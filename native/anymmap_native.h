@@ -24,6 +24,9 @@ int64_t anymmap_native_fsize(int32_t fd);
 int32_t anymmap_native_page_size(void);
 int32_t anymmap_native_identity(int32_t fd, uint8_t *out);
 int64_t anymmap_native_fd_limit(void);
+int32_t anymmap_native_lock(int32_t fd, int32_t kind, int32_t type, int64_t start, int64_t len,
+                            int32_t wait);
+int32_t anymmap_native_getlk(int32_t fd, int32_t type, int64_t start, int64_t len, uint8_t *out);
 
 /*
  * The SIGBUS guard (guard.c): installs the process's handler once and

@@ -37,6 +37,17 @@ export interface HostFileOptions {
   path?: string;
 }
 
+/** A lock that `HostFile.testLock` found: held by someone else, it conflicts with the request. */
+export interface HostLockHolder {
+  /** F_RDLCK or F_WRLCK. */
+  type: number;
+  start: bigint;
+  /** 0: to the end of the file. */
+  length: bigint;
+  /** The holder's process id, or -1 for an open file description lock. */
+  pid: number;
+}
+
 /**
  * A new timestamp for `setTimes`: nanoseconds since the epoch, `"now"`, or
  * `undefined` to leave it unchanged.
@@ -110,6 +121,29 @@ export class HostFile {
 
   /** Sets the access and modification times (futimens): 0 or -errno. */
   setTimes(_atime: HostTime, _mtime: HostTime): number {
+    return ENOTSUP;
+  }
+
+  /**
+   * Sets this program's advisory lock on the host file, where other
+   * processes see it: `kind` LOCK_RECORD (fcntl, over [start, start+length),
+   * length 0 meaning to the end) or LOCK_FLOCK (the whole file); `type`
+   * F_RDLCK, F_WRLCK or F_UNLCK; `wait` blocks until granted. The program's
+   * own locks never conflict here: wasm/posix/locks.c settles those and
+   * passes the strongest type it holds over each range. 0, -EAGAIN when
+   * another process holds a conflicting lock, or -errno; this base's -ENOTSUP
+   * says the host cannot share locks, which then stay process-local.
+   */
+  lock(_kind: number, _type: number, _start: bigint, _length: bigint, _wait: boolean): number {
+    return ENOTSUP;
+  }
+
+  /**
+   * The record lock another process holds over [start, start+length) that a
+   * lock of `type` would conflict with, null when there is none, or -errno
+   * (-ENOTSUP: the host cannot see other processes' locks).
+   */
+  testLock(_type: number, _start: bigint, _length: bigint): HostLockHolder | null | number {
     return ENOTSUP;
   }
 

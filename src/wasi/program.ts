@@ -1,8 +1,18 @@
 import { WASI_ERRNO } from "../abi/errno.js";
+import { F_UNLCK } from "../abi/locks.js";
 import { WasiExit, WasiHost, type WasiHostOptions } from "./host.js";
 import type { HostDir } from "./host-dir.js";
 import { Pipe } from "./pipe.js";
 import { pollOneoff } from "./poll.js";
+
+/** A host file call's answer, or -EIO if it threw (a HostFile should not). */
+function hostCall(call: () => number): number {
+  try {
+    return call();
+  } catch {
+    return -WASI_ERRNO.EIO;
+  }
+}
 
 /** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
 export const EXIT_TRAPPED = 134;
@@ -48,11 +58,12 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
   };
   imports.wasi_snapshot_preview1 = wasi as WebAssembly.ModuleImports;
   // What WASI lacks and wasm/posix needs: dup(2) (posix/dup.c), pipe(2)
-  // (posix/pipe.c) and the devices /dev/zero and /dev/null (posix/openat.c).
-  // Each answers a descriptor (fd_pipe: 0, the two stored at `fdsPtr`) or -errno.
-  const anymmap: Record<string, (...args: number[]) => number> = {
-    fd_dup: (fd, to, exact) => host.dup(fd >>> 0, to >>> 0, exact !== 0),
-    fd_pipe: (fdsPtr) => {
+  // (posix/pipe.c), the devices /dev/zero and /dev/null (posix/openat.c) and
+  // locks other processes see (posix/locks.c). Each answers a descriptor
+  // (fd_pipe, fd_lock, fd_getlk: 0) or -errno.
+  const anymmap: Record<string, (...args: never[]) => number> = {
+    fd_dup: (fd: number, to: number, exact: number) => host.dup(fd >>> 0, to >>> 0, exact !== 0),
+    fd_pipe: (fdsPtr: number) => {
       const fds = fdsPtr >>> 0;
       if (!memory || fds % 4 !== 0 || fds + 8 > memory.buffer.byteLength) return -WASI_ERRNO.EFAULT;
       const pipe = new Pipe();
@@ -61,8 +72,30 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
       new Uint32Array(memory.buffer, fds, 2).set([r, w]);
       return 0;
     },
+    fd_lock: (fd: number, kind: number, type: number, start: bigint, length: bigint, wait: number) => {
+      const file = host.file(fd >>> 0);
+      if (!file) return -WASI_ERRNO.EBADF;
+      return hostCall(() => file.lock(kind, type, start, length, wait !== 0));
+    },
+    // Stores l_type, l_start, l_len and l_pid (int64s) at `outPtr`; l_type F_UNLCK when nothing conflicts.
+    fd_getlk: (fd: number, type: number, start: bigint, length: bigint, outPtr: number) => {
+      const file = host.file(fd >>> 0);
+      if (!file) return -WASI_ERRNO.EBADF;
+      const out = outPtr >>> 0;
+      if (!memory || out % 8 !== 0 || out + 32 > memory.buffer.byteLength) return -WASI_ERRNO.EFAULT;
+      return hostCall(() => {
+        const held = file.testLock(type, start, length);
+        if (typeof held === "number") return held;
+        const view = new DataView(memory!.buffer, out, 32);
+        view.setBigInt64(0, BigInt(held ? held.type : F_UNLCK), true);
+        view.setBigInt64(8, held ? held.start : 0n, true);
+        view.setBigInt64(16, held ? held.length : 0n, true);
+        view.setBigInt64(24, BigInt(held ? held.pid : 0), true);
+        return 0;
+      });
+    },
     // flags: 1 /dev/zero (else /dev/null), 2 readable, 4 writable.
-    fd_device: (flags) =>
+    fd_device: (flags: number) =>
       host.openStream({ kind: flags & 1 ? "zero" : "null", readable: (flags & 2) !== 0, writable: (flags & 4) !== 0 }),
   };
   const env: Record<string, () => number> = {};

@@ -31,6 +31,8 @@ export const NATIVE_SYMBOLS = {
   anymmap_native_fsize: { parameters: ["i32"], result: "i64" },
   anymmap_native_identity: { parameters: ["i32", "pointer"], result: "i32" },
   anymmap_native_fd_limit: { parameters: [], result: "i64" },
+  anymmap_native_lock: { parameters: ["i32", "i32", "i32", "i64", "i64", "i32"], result: "i32" },
+  anymmap_native_getlk: { parameters: ["i32", "i32", "i64", "i64", "pointer"], result: "i32" },
   anymmap_native_guard: { parameters: [], result: "i64" },
   anymmap_native_track: { parameters: ["u64", "u64"], result: "i32" },
   anymmap_native_retrack: { parameters: ["i32", "u64", "u64"], result: "i32" },
@@ -128,6 +130,10 @@ export function ffiMman(host: FfiHost): NativeMman {
     fsize: (fd) => num(s.anymmap_native_fsize(fd)),
     identity: (fd, out) => (out.length < 16 ? -22 : num(s.anymmap_native_identity(fd, out))),
     fdLimit: () => num(s.anymmap_native_fd_limit()),
+    lock: (fd, kind, type, start, length, wait) =>
+      num(s.anymmap_native_lock(fd, kind, type, start, length, wait ? 1 : 0)),
+    getlk: (fd, type, start, length, out) =>
+      out.length < 32 ? -22 : num(s.anymmap_native_getlk(fd, type, start, length, out)),
     faultCounter,
     takeFault(reservation) {
       const state = stateOf.get(reservation);

@@ -39,6 +39,16 @@ export interface NativeMman {
   identity(fd: number, out: Uint8Array): number;
   /** The soft limit on open descriptors (RLIMIT_NOFILE), or a negated errno. */
   fdLimit(): number;
+  /**
+   * An advisory lock on the host file that other processes see (for `anymmap
+   * run`): kind 0 an fcntl open-file-description record lock over
+   * [start, start+length) (length 0: to the end), kind 1 flock of the whole
+   * file; type F_RDLCK, F_WRLCK or F_UNLCK; wait blocks until granted. 0 or a
+   * negated errno.
+   */
+  lock(fd: number, kind: number, type: number, start: bigint, length: bigint, wait: boolean): number;
+  /** F_OFD_GETLK: out (32 bytes) receives l_type, l_start, l_len, l_pid as native-endian int64s. 0 or a negated errno. */
+  getlk(fd: number, type: number, start: bigint, length: bigint, out: Uint8Array): number;
 
   /**
    * How many accesses past the end of a truncated file the process's SIGBUS

@@ -1,10 +1,12 @@
 /**
  * `anymmap run` for Deno: `deno run --allow-read --allow-write [--allow-env]
  * dist/run-deno.js [--dir HOST[:GUEST]]... PROGRAM.wasm [ARGS...]`. Without
- * --allow-env the program gets an empty environment.
+ * --allow-env the program gets an empty environment; with --allow-ffi its
+ * locks are seen by other processes (HostLocks).
  */
 import { runCommand } from "../node-fs/run-command.js";
 import { DENO_ERRORS } from "./deno-file.js";
+import { denoNative } from "./native.js";
 
 /** The parts of Deno's global namespace this runner uses. */
 interface DenoNamespace {
@@ -16,4 +18,4 @@ interface DenoNamespace {
 declare const Deno: DenoNamespace;
 
 const env = Deno.permissions.querySync({ name: "env" }).state === "granted" ? Deno.env.toObject() : {};
-Deno.exit(runCommand(Deno.args, { env, errors: DENO_ERRORS }));
+Deno.exit(runCommand(Deno.args, { env, errors: DENO_ERRORS, native: denoNative }));

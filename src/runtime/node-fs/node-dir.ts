@@ -3,6 +3,7 @@ import { resolve, sep } from "node:path";
 import { WASI_ERRNO } from "../../abi/errno.js";
 import { HostDir, type HostOpenOptions, type HostDirEntry } from "../../wasi/host-dir.js";
 import type { HostFile, HostFileStat, HostTime } from "../../wasi/host-file.js";
+import type { HostLocks } from "./host-locks.js";
 import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } from "./node-file.js";
 
 /**
@@ -15,9 +16,11 @@ import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } fro
 export class NodeHostDir extends HostDir {
   private readonly root: string;
 
+  /** `locks`: where the advisory locks of files opened here go (see NodeHostFile). */
   constructor(
     root: string,
     private readonly errors: FsErrors = NODE_ERRORS,
+    private readonly locks?: HostLocks,
   ) {
     const abs = resolve(root);
     super(abs);
@@ -113,10 +116,11 @@ export class NodeHostDir extends HostDir {
             fd,
             { readable: o.readable, writable: o.writable, append: o.append, path: full },
             this.errors,
+            this.locks,
           );
         // Directories are named, not held open: their path_* calls go by path.
         fs.closeSync(fd);
-        return new NodeHostDir(full, this.errors);
+        return new NodeHostDir(full, this.errors, this.locks);
       },
       o.follow,
     );

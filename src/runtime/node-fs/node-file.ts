@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { WASI_ERRNO } from "../../abi/errno.js";
+import { LOCK_NONE_HELD } from "../../abi/locks.js";
 import { MmapError } from "../../core/contract/errors.js";
 import {
   FILETYPE_BLOCK_DEVICE,
@@ -12,11 +13,13 @@ import {
   HostFile,
   type HostFileOptions,
   type HostFileStat,
+  type HostLockHolder,
   type HostTime,
 } from "../../wasi/host-file.js";
 import { NOT_MAPPABLE } from "../../core/contract/messages.js";
 import { isUrl, type RemoteOptions } from "../../core/remote/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
+import type { HostLocks } from "./host-locks.js";
 import { openRemote } from "./remote.js";
 
 // Node refuses single reads/writes above 2 GiB - 1 (kIoMaxLength); a 1 GiB
@@ -124,10 +127,15 @@ export function utimesSeconds(time: HostTime, currentNs: bigint): number {
 export class NodeHostFile extends HostFile {
   private nodeFd: number;
 
+  /**
+   * `locks`: where this file's advisory locks go so that other processes see
+   * them (`anymmap run`); without it they stay in the program.
+   */
   constructor(
     fd: number,
     options: HostFileOptions = {},
     private readonly errors: FsErrors = NODE_ERRORS,
+    private readonly locks?: HostLocks,
   ) {
     super(options);
     this.nodeFd = fd;
@@ -195,6 +203,24 @@ export class NodeHostFile extends HostFile {
     } catch (e) {
       return -this.errors.map(e);
     }
+  }
+
+  override lock(kind: number, type: number, start: bigint, length: bigint, wait: boolean): number {
+    if (!this.locks) return super.lock(kind, type, start, length, wait);
+    const st = this.stat();
+    if (typeof st === "number") return st;
+    if (kind === LOCK_NONE_HELD) {
+      this.locks.forget(st.dev, st.ino);
+      return 0;
+    }
+    return this.locks.lock(this.path, st.dev, st.ino, kind, type, start, length, wait);
+  }
+
+  override testLock(type: number, start: bigint, length: bigint): HostLockHolder | null | number {
+    if (!this.locks) return super.testLock(type, start, length);
+    const st = this.stat();
+    if (typeof st === "number") return st;
+    return this.locks.testLock(this.path, st.dev, st.ino, type, start, length);
   }
 
   override truncate(size: number): number {

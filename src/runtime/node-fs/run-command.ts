@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import type { HostDir } from "../../wasi/host-dir.js";
 import { MemoryDir } from "../../wasi/memory-dir.js";
-import { runProgram, withSharedMemoryDir } from "../../wasi/program.js";
+import { type ProgramResult, runProgram, withSharedMemoryDir } from "../../wasi/program.js";
+import { HostLocks, type NativeLocks } from "./host-locks.js";
 import { NodeHostDir } from "./node-dir.js";
 import { type FsErrors, NODE_ERRORS } from "./node-file.js";
 
@@ -19,6 +20,12 @@ export interface RunEnvironment {
   env: Record<string, string | undefined>;
   /** How node:fs errors become errnos in this runtime (default: Node's). */
   errors?: FsErrors;
+  /**
+   * Opens the runtime's native library, for locks other processes see
+   * (HostLocks); throws when it cannot. Without it, or when it throws, the
+   * program's locks stay process-local.
+   */
+  native?: () => NativeLocks;
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -66,6 +73,7 @@ function readStdin(into: Uint8Array): number {
  */
 export function runCommand(args: string[], environment: RunEnvironment): number {
   const errors = environment.errors ?? NODE_ERRORS;
+  const locks = environment.native ? new HostLocks(environment.native) : undefined;
   const preopens: { name: string; dir: HostDir }[] = [];
   const rest: string[] = [];
   let program: string | undefined;
@@ -87,7 +95,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
         writeAll(2, new TextEncoder().encode(`anymmap run: --dir ${spec}: '${host}' is not a directory\n`));
         return 2;
       }
-      preopens.push({ name: guest || host, dir: new NodeHostDir(host, errors) });
+      preopens.push({ name: guest || host, dir: new NodeHostDir(host, errors, locks) });
     } else if (program === undefined) {
       program = a;
     } else {
@@ -107,15 +115,20 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(environment.env)) if (v !== undefined) env[k] = v;
-  const result = runProgram(module, {
-    args: [program, ...rest],
-    env,
-    preopens: withSharedMemoryDir(preopens, () => new MemoryDir()),
-    stdout: (b) => writeAll(1, b),
-    stderr: (b) => writeAll(2, b),
-    stdin: readStdin,
-    mapError: errors.map,
-  });
+  let result: ProgramResult;
+  try {
+    result = runProgram(module, {
+      args: [program, ...rest],
+      env,
+      preopens: withSharedMemoryDir(preopens, () => new MemoryDir()),
+      stdout: (b) => writeAll(1, b),
+      stderr: (b) => writeAll(2, b),
+      stdin: readStdin,
+      mapError: errors.map,
+    });
+  } finally {
+    locks?.close();
+  }
   if (result.error) writeAll(2, new TextEncoder().encode(`anymmap run: ${program}: ${result.error}\n`));
   return result.status;
 }

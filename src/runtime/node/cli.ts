@@ -8,6 +8,7 @@ import process from "node:process";
 import { isMmapError } from "../../core/contract/errors.js";
 import { RUN_USAGE, runCommand, writeAll } from "../node-fs/run-command.js";
 import { cc } from "./cc.js";
+import { nodeNative } from "./native.js";
 import { createInstance, version } from "./index.js";
 
 const CHUNK = 1 << 20;
@@ -295,7 +296,7 @@ export async function main(args: string[]): Promise<number> {
         out(1, RUN_USAGE);
         return 0;
       }
-      return runCommand(rest, { env: process.env });
+      return runCommand(rest, { env: process.env, native: nodeNative });
     case "help":
     case "--help":
     case "-h":
