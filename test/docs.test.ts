@@ -25,7 +25,7 @@ import { startServer } from "./browser/server.js";
 import { type Block, type Example, groupExamples, parseBlocks, type Runtime } from "./docs-blocks.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const STEP_TIMEOUT_MS = 120_000;
+const STEP_TIMEOUT_MS = 300_000;
 
 function markdownFiles(): string[] {
   const files = ["README.md", "CHANGELOG.md"].filter((f) => fs.existsSync(path.join(root, f)));

@@ -72,6 +72,20 @@ export class HostDir {
     return ENOTSUP;
   }
 
+  /** The target of the symbolic link `path`, as stored (EINVAL for anything else), or -errno. */
+  readlink(_path: string): string | number {
+    return ENOTSUP;
+  }
+
+  /**
+   * Creates the symbolic link `path` holding `target` as given: 0 or -errno.
+   * Following it later stays inside the preopened directories (the host
+   * resolves every link it follows).
+   */
+  symlink(_target: string, _path: string): number {
+    return ENOTSUP;
+  }
+
   /** This directory's entries, without "." and "..", for WASI `fd_readdir`, or -errno. */
   list(): HostDirEntry[] | number {
     return ENOTSUP;

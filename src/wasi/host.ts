@@ -145,6 +145,12 @@ export interface WasiHostOptions {
         path_create_directory: g((fd: number, path: number, pathLen: number) =>
           this.pathCall(fd >>> 0, path >>> 0, pathLen >>> 0, (dir, p) => dir.mkdir(p)),
         ),
+        path_readlink: g((fd: number, path: number, pathLen: number, buf: number, bufLen: number, bufusedPtr: number) =>
+          this.pathReadlink(fd >>> 0, path >>> 0, pathLen >>> 0, buf >>> 0, bufLen >>> 0, bufusedPtr >>> 0),
+        ),
+        path_symlink: g((target: number, targetLen: number, fd: number, path: number, pathLen: number) =>
+          this.pathSymlink(target >>> 0, targetLen >>> 0, fd >>> 0, path >>> 0, pathLen >>> 0),
+        ),
         path_rename: g((fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) =>
           this.pathRename(fd >>> 0, oldPath >>> 0, oldLen >>> 0, newFd >>> 0, newPath >>> 0, newLen >>> 0),
         ),

@@ -53,6 +53,37 @@ export abstract class PathCalls extends FdCalls {
     return FdCalls.status(this.callDir(() => op(dir, path)));
   }
 
+  /** path_readlink: the link's target, cut to `bufLen` bytes as readlink(2) does; its length at `bufusedPtr`. */
+  protected pathReadlink(
+    fd: number,
+    ptr: number,
+    len: number,
+    buf: number,
+    bufLen: number,
+    bufusedPtr: number,
+  ): number {
+    const dir = this.dirOf(fd);
+    if (typeof dir === "number") return -dir;
+    const path = this.pathArg(ptr, len);
+    if (typeof path === "number") return -path;
+    const target = this.callDir(() => dir.readlink(path));
+    if (typeof target === "number") return FdCalls.status(target);
+    const bytes = new TextEncoder().encode(target).subarray(0, bufLen);
+    this.mem.views();
+    this.mem.check(buf, bytes.length);
+    this.mem.check(bufusedPtr, 4);
+    this.mem.u8.set(bytes, buf);
+    this.mem.setU32(bufusedPtr, bytes.length);
+    return E.SUCCESS;
+  }
+
+  /** path_symlink: a link at `path` in `fd` holding the target string as given. */
+  protected pathSymlink(targetPtr: number, targetLen: number, fd: number, ptr: number, len: number): number {
+    const target = this.pathArg(targetPtr, targetLen);
+    if (typeof target === "number") return -target;
+    return this.pathCall(fd, ptr, len, (dir, path) => dir.symlink(target, path));
+  }
+
   protected fdPrestatGet(fd: number, buf: number): number {
     const name = this.dirs.get(fd)?.name;
     if (name === undefined) return E.EBADF;

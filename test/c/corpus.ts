@@ -60,6 +60,8 @@ export interface Program {
   runs: string[][];
   /** Files copied into the run directory first (a `corpus-fixtures: a b` line, relative to the source). */
   fixtures: string[];
+  /** Deno's permission flags instead of read and write scoped to the package and the run directory (a `corpus-deno: ...` line). */
+  denoFlags?: string[];
 }
 
 /**
@@ -111,7 +113,8 @@ export function build(
     .split(/\s+/)
     .filter(Boolean)
     .map((f) => path.join(path.dirname(source), f));
-  return { name, native, wasm, runs, fixtures };
+  const deno = /corpus-deno:(.*)/.exec(text)?.[1]?.replace("*/", "").trim().split(/\s+/);
+  return { name, native, wasm, runs, fixtures, ...(deno ? { denoFlags: deno } : {}) };
 }
 
 /** The absolute name of the run directory inside the WASM program ("@DIR@" in arguments). */
@@ -161,8 +164,7 @@ export function runWasm(p: Program, runtime: Runtime): string {
           deno,
           [
             "run",
-            `--allow-read=${root},${dir}`,
-            `--allow-write=${dir}`,
+            ...(p.denoFlags ?? [`--allow-read=${root},${dir}`, `--allow-write=${dir}`]),
             path.join(root, "dist", "run-deno.js"),
             ...tail(args),
           ],

@@ -103,6 +103,8 @@ export class NodeHostDir extends HostDir {
     return this.run(
       path,
       (full) => {
+        // O_NOFOLLOW on a link is ELOOP on Linux; Deno's node:fs answered ENOENT for a dangling one.
+        if (!o.follow && fs.lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return -WASI_ERRNO.ELOOP;
         const fd = fs.openSync(full, flags, 0o666);
         let isDir = false;
         try {
@@ -146,6 +148,21 @@ export class NodeHostDir extends HostDir {
         return 0;
       },
       follow,
+    );
+  }
+
+  override readlink(path: string): string | number {
+    return this.run(path, (full) => fs.readlinkSync(full), false);
+  }
+
+  override symlink(target: string, path: string): number {
+    return this.run(
+      path,
+      (full) => {
+        fs.symlinkSync(target, full);
+        return 0;
+      },
+      false,
     );
   }
 
