@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 
 import { WASI_ERRNO } from "../src/abi/errno.js";
+import { FILETYPE_DIRECTORY } from "../src/abi/wasi.js";
 import { NodeHostDir } from "../src/runtime/node-fs/node-dir.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { MemoryDir, MemoryFile } from "../src/runtime/browser/memory-dir.js";
@@ -132,6 +133,20 @@ describe("MemoryDir (the browser runner's directory)", () => {
     expect(dir.unlink("big")).toBe(0);
     expect(new TextDecoder().decode(dir.files().get("e/b.txt"))).toBe("hello");
     expect(dir.stat("a", true)).toBe(-WASI_ERRNO.ENOENT);
+  });
+
+  test("writeDir and directories() carry empty directories, which files() cannot, from one run to the next", () => {
+    const dir = new MemoryDir();
+    dir.writeDir("db/sub");
+    dir.writeDir("db");
+    dir.writeFile("x/y.txt", new Uint8Array([1]));
+    expect(dir.mkdir("db/new")).toBe(0);
+    expect(dir.directories()).toEqual(["db", "db/sub", "db/new", "x"]);
+    expect([...dir.files().keys()]).toEqual(["x/y.txt"]);
+    expect(() => dir.writeDir("x/y.txt/z")).toThrow("y.txt is not a directory");
+    const next = new MemoryDir();
+    for (const d of dir.directories()) next.writeDir(d);
+    expect(next.stat("db/new", true)).toMatchObject({ filetype: FILETYPE_DIRECTORY });
   });
 });
 

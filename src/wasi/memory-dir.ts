@@ -225,6 +225,31 @@ export class MemoryDir extends HostDir {
     dir.entries.set(parts[parts.length - 1]!, file);
   }
 
+  /** Creates directory `path` and its missing parents (an existing directory is kept): for setting up a program's directories. */
+  writeDir(path: string): void {
+    let dir = this.root;
+    for (const part of path.split("/").filter((p) => p !== "" && p !== ".")) {
+      let next = dir.entries.get(part);
+      if (!next) dir.entries.set(part, (next = this.fs.newDir(dir)));
+      if (!(next instanceof MemoryDirNode)) throw new Error(`${part} is not a directory`);
+      dir = next;
+    }
+  }
+
+  /** Every directory under this one (empty ones too), by path, parents first: with files(), the whole tree. */
+  directories(): string[] {
+    const out: string[] = [];
+    const walk = (dir: MemoryDirNode, prefix: string) => {
+      for (const [name, node] of dir.entries) {
+        if (!(node instanceof MemoryDirNode)) continue;
+        out.push(`${prefix}${name}`);
+        walk(node, `${prefix}${name}/`);
+      }
+    };
+    walk(this.root, "");
+    return out;
+  }
+
   /** Every file under this directory, by path: for reading back what a program wrote. */
   files(): Map<string, Uint8Array> {
     const out = new Map<string, Uint8Array>();
