@@ -196,9 +196,9 @@ const spawnOptions = { maxBuffer: 64 << 20, timeout: 300_000 };
 
 /**
  * tests.sh's cdb invocations, in its order, with what it pipes into each;
- * `show` stands for its md5sum and cmp of the databases. Not here: its
- * last case, `ulimit -f 4` around `cdb -c` (a limit the shell sets on the
- * process; a page's in-memory directory has none).
+ * `show` stands for its md5sum and cmp of the databases; its last case
+ * runs `cdb -c` under `ulimit -f 4` (sh: 512-byte blocks) with SIGXFSZ
+ * ignored.
  */
 function tinycdbSession(): Session {
   const create = (text: string, show = false): Step => ({
@@ -207,6 +207,8 @@ function tinycdbSession(): Session {
     ...(show ? { show: ["1.cdb"] } : {}),
   });
   let repeated = "";
+  let large = "";
+  for (let i = 0; i < 1000; i++) large += `+4,4:k${String(i).padStart(3, "0")}->v${String(i).padStart(3, "0")}\n`;
   for (let i = 0; i < 6; i++) for (let j = 0; j < 100; j++) repeated += `+1,3:a->${i}${String(j).padStart(2, "0")}\n`;
   return {
     name: "tests.sh",
@@ -228,6 +230,7 @@ function tinycdbSession(): Session {
       create("+10,10:\n"),
       create("+2,2:a\n->b\n\n\n", true),
       { args: ["cdb", "-q", "1.cdb", "a\n"] },
+      { ...create(`${large}\n`), fileSizeLimit: 4 * 512 },
     ],
   };
 }
@@ -290,6 +293,7 @@ describe.skipIf(missing !== undefined)("tinycdb 0.78: tests.sh", () => {
       expect(got.native).toContain("md5 1.cdb: 412a0b7578efca528bf8398c8811caf4\n");
       expect(got.native).toContain("md5 1.cdb: 1d444fe759c26d36f500d01c41cfda40\n");
       expect(got.native).toContain("[stderr] cdb: unable to read: short file\n[exit 2]\n");
+      expect(got.native).toMatch(/\[stderr\] cdb: cdb_make_put: File too large\n\[exit 111\]\n$/);
       expect(got.chromium).toBe(got.native);
     },
   );

@@ -135,6 +135,29 @@ describe("MemoryDir (the browser runner's directory)", () => {
     expect(dir.stat("a", true)).toBe(-WASI_ERRNO.ENOENT);
   });
 
+  test("fileSizeLimit: writes stop at it and fail past it with EFBIG, as Linux's RLIMIT_FSIZE with SIGXFSZ ignored", () => {
+    const dir = new MemoryDir();
+    dir.writeFile("big", new Uint8Array(100));
+    dir.fileSizeLimit = 10;
+    const f = dir.open("f", { ...OPEN, writable: true, create: true }) as MemoryFile;
+    expect(f.pwrite(new Uint8Array(8).fill(1), 0)).toBe(8);
+    expect(f.pwrite(new Uint8Array(8).fill(2), 6)).toBe(4);
+    expect(f.pwrite(new Uint8Array(1), 10)).toBe(-WASI_ERRNO.EFBIG);
+    expect(f.truncate(11)).toBe(-WASI_ERRNO.EFBIG);
+    expect(f.truncate(4)).toBe(0);
+    expect(f.truncate(10)).toBe(0);
+    // A file already past the limit may still shrink and be rewritten below it.
+    const big = dir.open("big", { ...OPEN, writable: true }) as MemoryFile;
+    expect(big.pwrite(new Uint8Array(1), 50)).toBe(-WASI_ERRNO.EFBIG);
+    expect(big.pwrite(new Uint8Array(1), 5)).toBe(1);
+    expect(big.truncate(20)).toBe(0);
+    dir.fileSizeLimit = Number.POSITIVE_INFINITY;
+    expect(f.pwrite(new Uint8Array(1), 10)).toBe(1);
+    expect(() => {
+      dir.fileSizeLimit = -1;
+    }).toThrow(RangeError);
+  });
+
   test("writeDir and directories() carry empty directories, which files() cannot, from one run to the next", () => {
     const dir = new MemoryDir();
     dir.writeDir("db/sub");

@@ -49,6 +49,7 @@ interface PageStep {
   args: string[];
   stdin?: { text: string } | { file: string } | "pipe";
   stdoutTo?: string;
+  fileSizeLimit?: number;
   show: string[];
 }
 
@@ -71,6 +72,7 @@ export async function runInWorker(
       args: s.args,
       stdin: s.stdin,
       stdoutTo: s.stdoutTo,
+      fileSizeLimit: s.fileSizeLimit,
       show: s.show ?? [],
     }));
     const outputs = await page.evaluate(
@@ -123,7 +125,12 @@ export async function runInWorker(
             if (step.stdin === "pipe") stdin = previous;
             else if (step.stdin && "file" in step.stdin) stdin = files[step.stdin.file] ?? new Uint8Array(0);
             else if (step.stdin) stdin = step.stdin.text;
-            const reply = await post({ wasm, runs: [{ args: step.args, stdin }], files, dirs: directories });
+            const reply = await post({
+              wasm,
+              runs: [{ args: step.args, stdin, fileSizeLimit: step.fileSizeLimit }],
+              files,
+              dirs: directories,
+            });
             const r = reply.results[0];
             if (reply.error || !r) {
               out.push({ stdout: "", stderr: "", status: -1, error: reply.error ?? "no result", shown: [] });

@@ -21,6 +21,8 @@ export interface Step {
   stdoutTo?: string;
   /** A host command that stdout goes through before the transcript (`| sort -k1n`), the same for every build. */
   filter?: string[];
+  /** `ulimit -f` in bytes (a multiple of 1024), with SIGXFSZ ignored as tests.sh does (`trap '' 25`). */
+  fileSizeLimit?: number;
   /** Files whose MD5 the transcript shows after the step (what the script checks with md5sum or cmp). */
   show?: string[];
 }
@@ -57,6 +59,7 @@ export function commandLine(step: Step): string {
   }
   if (step.filter) line += ` | ${step.filter.join(" ")}`;
   if (step.stdoutTo) line += ` > ${step.stdoutTo}`;
+  if (step.fileSizeLimit !== undefined) line = `(ulimit -f ${step.fileSizeLimit / 512} blocks; ${line})`;
   return line;
 }
 
@@ -104,13 +107,21 @@ export function runNative(session: Session, binDir: string): StepOutput[] {
       if (step.stdin === "pipe") input = previous;
       else if (step.stdin && "file" in step.stdin) input = fs.readFileSync(path.join(dir, step.stdin.file));
       else if (step.stdin) input = step.stdin.text;
-      const r = spawnSync(path.join(binDir, name as string), args, {
-        cwd: dir,
-        argv0: name,
-        input,
-        maxBuffer: 64 << 20,
-        timeout: 120_000,
-      });
+      const program = path.join(binDir, name as string);
+      // bash, for `exec -a`: the program keeps its argv[0] under the limit too.
+      const r = spawnSync(
+        step.fileSizeLimit === undefined ? program : "bash",
+        step.fileSizeLimit === undefined
+          ? args
+          : ["-c", `ulimit -f ${step.fileSizeLimit / 1024}; trap '' XFSZ; exec -a "$0" "$@"`, name, program, ...args],
+        {
+          cwd: dir,
+          argv0: name,
+          input,
+          maxBuffer: 64 << 20,
+          timeout: 120_000,
+        },
+      );
       if (r.error) throw r.error;
       previous = r.stdout;
       if (step.stdoutTo) fs.writeFileSync(path.join(dir, step.stdoutTo), r.stdout);

@@ -17,6 +17,12 @@ export interface Run {
   args: string[];
   /** The whole of stdin, as a shell's `<` or `|` would give it; a string is sent as UTF-8. */
   stdin?: Uint8Array | string;
+  /**
+   * The largest size in bytes the run's writes may give a file, as `ulimit -f`
+   * (with SIGXFSZ ignored): a write stops there, one past it fails with EFBIG.
+   * Default: none.
+   */
+  fileSizeLimit?: number;
 }
 
 /**
@@ -91,7 +97,8 @@ scope.onmessage = (e) => {
     for (const path of dirs) dir.writeDir(path);
     for (const [path, bytes] of Object.entries(files)) dir.writeFile(path, bytes);
     const results = runs.map((run): RunResult => {
-      const { args, stdin } = Array.isArray(run) ? { args: run, stdin: undefined } : run;
+      const { args, stdin, fileSizeLimit } = Array.isArray(run) ? ({ args: run } as Run) : run;
+      dir.fileSizeLimit = fileSizeLimit ?? Number.POSITIVE_INFINITY;
       const out: Uint8Array[] = [];
       const err: Uint8Array[] = [];
       const r = runProgram(module, {
