@@ -28,10 +28,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 
-import { launchChromium, missingChromium, runInWorker } from "./browser/c-worker.js";
-import { startServer } from "./browser/server.js";
+import { missingChromium, sessionsInChromium } from "./browser/c-worker.js";
 import { missingTool, root, RUNTIMES, type Runtime } from "./c/corpus.js";
-import { runNative, type Session, type Step, transcript } from "./c/session.js";
+import type { Session, Step } from "./c/session.js";
 import { check, DEBIAN_POOL, engineHash, fetchSource, type Source, work } from "./c/sources.js";
 
 const bin = path.join(root, "bin", "anymmap.js");
@@ -43,48 +42,14 @@ if (missing && process.env.CI) throw new Error(`the real C programs test needs $
 const noChromium = missing ?? missingChromium();
 if (noChromium && process.env.CI) throw new Error(`the real C programs in Chromium need ${noChromium}`);
 
-/** One Chromium and one server for the whole file, started by the first test that needs them. */
-let chromiumStarted:
-  | Promise<{
-      browser: Awaited<ReturnType<typeof launchChromium>>;
-      server: Awaited<ReturnType<typeof startServer>>;
-    }>
-  | undefined;
-function chromium() {
-  chromiumStarted ??= (async () => ({
-    server: await startServer({ served: ["dist", path.relative(root, path.join(work, "build"))] }),
-    browser: await launchChromium(),
-  }))();
-  return chromiumStarted;
-}
-afterAll(async () => {
-  if (!chromiumStarted) return;
-  const { browser, server } = await chromiumStarted;
-  await browser.close();
-  await server.close();
-}, 60_000);
+/** One Chromium for the file, started by the first test that needs it. */
+const chromium = sessionsInChromium([path.relative(root, path.join(work, "build"))]);
+afterAll(() => chromium.close(), 60_000);
 
-/**
- * The transcripts of `sessions` run natively from `nativeDir` and in
- * Chromium's worker runner from `wasmDir` (the same builds), each with the
- * same normalization.
- */
-async function nativeAndChromium(
-  sessions: Session[],
-  nativeDir: string,
-  wasmDir: string,
-  normalize: (s: string) => string = (s) => s,
-): Promise<{ native: string; chromium: string }> {
-  const { browser, server } = await chromium();
-  const url = `/${path.relative(root, wasmDir)}`;
-  let native = "";
-  let inChromium = "";
-  for (const session of sessions) {
-    native += `# ${session.name}\n${normalize(transcript(session, runNative(session, nativeDir)))}`;
-    const outputs = await runInWorker(browser.context, server.origin, session, (name) => `${url}/${name}`);
-    inChromium += `# ${session.name}\n${normalize(transcript(session, outputs))}`;
-  }
-  return { native, chromium: inChromium };
+/** `compare` of `sessions` with the programs of a build's `wasm/` (`native/` natively) under `sub`. */
+function nativeAndChromium(build: Build, sessions: Session[], sub = "", normalize?: (s: string) => string) {
+  const url = `/${path.relative(root, path.join(build.wasm, sub))}`;
+  return chromium.compare(sessions, path.join(build.native, sub), (name) => `${url}/${name}`, normalize);
 }
 
 const TINYCDB: Source = {
@@ -287,7 +252,7 @@ describe.skipIf(missing !== undefined)("tinycdb 0.78: tests.sh", () => {
     },
     async () => {
       expect(build, "the build failed").toBeDefined();
-      const got = await nativeAndChromium([tinycdbSession()], build.native, build.wasm);
+      const got = await nativeAndChromium(build, [tinycdbSession()]);
       // The native runs are tests.sh's: what tests.ok has for them (its checksums, the short file).
       expect(got.native).toContain("md5 1.cdb: 97549c2e76e2d446430a392d77ed1bcb\n");
       expect(got.native).toContain("md5 1.cdb: 412a0b7578efca528bf8398c8811caf4\n");
@@ -376,9 +341,7 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
         dirs: ["testdb"],
         steps: RUNS.map((args) => ({ args })),
       };
-      const got = await nativeAndChromium([session], build.native, build.wasm, (s) =>
-        s.replace(/0x[0-9a-f]+/g, "0xPTR"),
-      );
+      const got = await nativeAndChromium(build, [session], "", (s) => s.replace(/0x[0-9a-f]+/g, "0xPTR"));
       expect(got.native.match(/^\[exit 0\]$/gm)).toHaveLength(RUNS.length);
       expect(got.chromium).toBe(got.native);
     },
@@ -515,11 +478,7 @@ describe.skipIf(missing !== undefined)("GNU dbm 1.23: its testsuite, tests 1-11 
     },
     async () => {
       expect(build, "the build failed").toBeDefined();
-      const got = await nativeAndChromium(
-        gdbmSessions(),
-        path.join(build.native, "tests"),
-        path.join(build.wasm, "tests"),
-      );
+      const got = await nativeAndChromium(build, gdbmSessions(), "tests");
       // What the .at files expect of the native runs.
       expect(got.native).toContain(
         "one\ntwo thousand seven hundred and fourty-five\nnine thousand nine hundred and ninety-nine\n",

@@ -2,14 +2,16 @@
  * Chromium for the C-program tests: one headless Chromium (launchChromium)
  * and the driver that runs a Session (test/c/session.ts) in
  * dist/run-worker.js, one request per step, carrying the directory (files
- * and directories of each reply) into the next request, as a page would.
+ * and directories of each reply) into the next request, as a page would;
+ * sessionsInChromium compares such runs with the native build's.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 
-import { filtered, md5, type Session, type StepOutput } from "../c/session.js";
+import { filtered, md5, runNative, type Session, type StepOutput, transcript } from "../c/session.js";
+import { startServer } from "./server.js";
 
 export const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -163,4 +165,54 @@ export async function runInWorker(
   } finally {
     await page.close();
   }
+}
+
+/**
+ * A Chromium and a test/browser/server.ts server for a test file, serving
+ * dist/ and the `served` build folders, started by the first `compare` and
+ * stopped by `close` (call it in afterAll).
+ */
+export function sessionsInChromium(served: string[]): {
+  /**
+   * The transcripts of `sessions` run natively from `nativeDir` and in the
+   * worker runner with each program from `programUrl(name)` (the same
+   * build's WASM twin), with the same normalization.
+   */
+  compare(
+    sessions: Session[],
+    nativeDir: string,
+    programUrl: (name: string) => string,
+    normalize?: (s: string) => string,
+  ): Promise<{ native: string; chromium: string }>;
+  close(): Promise<void>;
+} {
+  let started:
+    | Promise<{ browser: Awaited<ReturnType<typeof launchChromium>>; server: Awaited<ReturnType<typeof startServer>> }>
+    | undefined;
+  const start = () => {
+    started ??= (async () => ({
+      server: await startServer({ served: ["dist", ...served] }),
+      browser: await launchChromium(),
+    }))();
+    return started;
+  };
+  return {
+    async compare(sessions, nativeDir, programUrl, normalize = (s) => s) {
+      const { browser, server } = await start();
+      let native = "";
+      let chromium = "";
+      for (const session of sessions) {
+        native += `# ${session.name}\n${normalize(transcript(session, runNative(session, nativeDir)))}`;
+        const outputs = await runInWorker(browser.context, server.origin, session, programUrl);
+        chromium += `# ${session.name}\n${normalize(transcript(session, outputs))}`;
+      }
+      return { native, chromium };
+    },
+    async close() {
+      if (!started) return;
+      const { browser, server } = await started;
+      await browser.close();
+      await server.close();
+    },
+  };
 }
