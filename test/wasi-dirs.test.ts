@@ -167,6 +167,8 @@ describe("MemoryDir (the browser runner's directory)", () => {
     expect(dir.directories()).toEqual(["db", "db/sub", "db/new", "x"]);
     expect([...dir.files().keys()]).toEqual(["x/y.txt"]);
     expect(() => dir.writeDir("x/y.txt/z")).toThrow("y.txt is not a directory");
+    expect(() => dir.writeDir("db/../../up")).toThrow('no ".."');
+    expect(() => dir.writeFile("../up.txt", new Uint8Array(1))).toThrow('no ".."');
     const next = new MemoryDir();
     for (const d of dir.directories()) next.writeDir(d);
     expect(next.stat("db/new", true)).toMatchObject({ filetype: FILETYPE_DIRECTORY });

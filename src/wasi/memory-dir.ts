@@ -237,9 +237,16 @@ export class MemoryDir extends HostDir {
     return new MemoryDir({ fs: this.fs, root: node });
   }
 
+  /** The names along a setup path; `..` would name an entry that lookups take for the parent. */
+  private static setupParts(path: string): string[] {
+    const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+    if (parts.includes("..")) throw new Error(`${path}: a path to set up must stay inside the directory (no "..")`);
+    return parts;
+  }
+
   /** Writes `bytes` to `path` (creating parent directories): for setting up a program's files. */
   writeFile(path: string, bytes: Uint8Array): void {
-    const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+    const parts = MemoryDir.setupParts(path);
     let dir = this.root;
     for (const part of parts.slice(0, -1)) {
       let next = dir.entries.get(part);
@@ -255,7 +262,7 @@ export class MemoryDir extends HostDir {
   /** Creates directory `path` and its missing parents (an existing directory is kept): for setting up a program's directories. */
   writeDir(path: string): void {
     let dir = this.root;
-    for (const part of path.split("/").filter((p) => p !== "" && p !== ".")) {
+    for (const part of MemoryDir.setupParts(path)) {
       let next = dir.entries.get(part);
       if (!next) dir.entries.set(part, (next = this.fs.newDir(dir)));
       if (!(next instanceof MemoryDirNode)) throw new Error(`${part} is not a directory`);

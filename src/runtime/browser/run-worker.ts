@@ -109,7 +109,12 @@ scope.onmessage = (e) => {
             { name: ".", dir },
             { name: "/work", dir },
           ],
-          () => new MemoryDir(),
+          () => {
+            // Linux's RLIMIT_FSIZE limits /dev/shm's files (tmpfs) too.
+            const shm = new MemoryDir();
+            shm.fileSizeLimit = dir.fileSizeLimit;
+            return shm;
+          },
         ),
         stdout: (b) => out.push(b),
         stderr: (b) => err.push(b),
