@@ -3,17 +3,16 @@
  * in dist/run-worker.js (a dedicated worker, an in-memory directory as ".")
  * and must print what its native build prints on Linux.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { launchChromium, missingChromium } from "./browser/c-worker.js";
 import { startServer } from "./browser/server.js";
 import { build, missingTool, type Program, root, runNative } from "./c/corpus.js";
 
-const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
-const missing = missingTool() ?? (existsSync(CHROMIUM) ? undefined : `Chromium (${CHROMIUM})`);
+const missing = missingTool() ?? missingChromium();
 if (missing && process.env.CI) throw new Error(`the C programs in Chromium need ${missing}`);
 
 const sources = [
@@ -36,34 +35,21 @@ interface Reply {
   error?: string;
 }
 
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let context: BrowserContext;
 let server: Awaited<ReturnType<typeof startServer>>;
-let profile: string;
 let identical = 0;
 
 describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => {
   beforeAll(async () => {
     server = await startServer();
-    profile = mkdtempSync(join(tmpdir(), "anymmap-chromium-c-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     console.log(`C programs in Chromium vs Linux: ${identical}/${sources.length} identical`);
   });
 

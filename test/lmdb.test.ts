@@ -5,7 +5,8 @@
  * programs mtest.c ... mtest5.c and mdb_stat, unchanged, built with gcc and
  * with `anymmap cc`, run as its Makefile's `test` target does (a fresh
  * ./testdb, the test, then `mdb_stat testdb`) and must print the same and
- * exit the same under Linux and under `anymmap run` in Node, Deno and Bun.
+ * exit the same under Linux and under `anymmap run` in Node, Deno and Bun,
+ * and in Chromium's worker runner (the same runs, test/browser/c-worker.ts).
  *
  * test/lmdb/deterministic.c is linked into both builds: the tests seed
  * rand() with time(NULL) and glibc's and musl's rand() differ. mtest.c
@@ -16,8 +17,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 
+import { missingChromium, sessionsInChromium } from "./browser/c-worker.js";
 import { missingTool, root, RUNTIMES, type Runtime } from "./c/corpus.js";
 
 const LMDB_PACKAGE = "lmdb@3.4.4";
@@ -43,6 +45,8 @@ function fetchLmdb(): string | undefined {
 
 const missing = missingTool() ?? fetchLmdb();
 if (missing && process.env.CI) throw new Error(`the LMDB test needs ${missing}`);
+const noChromium = missingChromium();
+if (noChromium && process.env.CI) throw new Error(`the LMDB test in Chromium needs ${noChromium}`);
 
 function check(r: ReturnType<typeof spawnSync>, what: string): void {
   if (r.error) throw r.error;
@@ -170,4 +174,24 @@ describe.skipIf(missing !== undefined)(`LMDB's own tests (${LMDB_PACKAGE}) as on
         expect(transcript(program, wasmRunner(builds.wasm, runtime)), program).toBe(expected[program]);
     });
   }
+  const chromium = sessionsInChromium([path.relative(root, work)]);
+  afterAll(() => chromium.close(), 60_000);
+  test.skipIf(noChromium !== undefined)("same output in Chromium's worker runner", { timeout: 300_000 }, async () => {
+    expect(builds, "the build failed").toBeDefined();
+    // The Makefile's `test` target for each program, as transcript() runs it.
+    const sessions = TESTS.map((program) => ({
+      name: program,
+      dirs: ["testdb"],
+      steps: [{ args: [program] }, { args: ["mdb_stat", "testdb"] }],
+    }));
+    const url = `/${path.relative(root, builds.wasm)}`;
+    const got = await chromium.compare(
+      sessions,
+      builds.native,
+      (name) => `${url}/${name}.wasm`,
+      (s) => s.replace(/0x[0-9a-f]+/g, "ADDR"),
+    );
+    expect(got.native.match(/^\[exit 0\]$/gm)).toHaveLength(2 * TESTS.length);
+    expect(got.chromium).toBe(got.native);
+  });
 });

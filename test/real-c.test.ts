@@ -26,9 +26,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 
+import { missingChromium, sessionsInChromium } from "./browser/c-worker.js";
 import { missingTool, root, RUNTIMES, type Runtime } from "./c/corpus.js";
+import type { Session, Step } from "./c/session.js";
 import { check, DEBIAN_POOL, engineHash, fetchSource, type Source, work } from "./c/sources.js";
 
 const bin = path.join(root, "bin", "anymmap.js");
@@ -37,6 +39,18 @@ const bun = path.join(root, "node_modules", ".bin", "bun");
 
 const missing = missingTool();
 if (missing && process.env.CI) throw new Error(`the real C programs test needs ${missing}`);
+const noChromium = missing ?? missingChromium();
+if (noChromium && process.env.CI) throw new Error(`the real C programs in Chromium need ${noChromium}`);
+
+/** One Chromium for the file, started by the first test that needs it. */
+const chromium = sessionsInChromium([path.relative(root, path.join(work, "build"))]);
+afterAll(() => chromium.close(), 60_000);
+
+/** `compare` of `sessions` with the programs of a build's `wasm/` (`native/` natively) under `sub`. */
+function nativeAndChromium(build: Build, sessions: Session[], sub = "", normalize?: (s: string) => string) {
+  const url = `/${path.relative(root, path.join(build.wasm, sub))}`;
+  return chromium.compare(sessions, path.join(build.native, sub), (name) => `${url}/${name}`, normalize);
+}
 
 const TINYCDB: Source = {
   name: "tinycdb-0.78",
@@ -145,6 +159,47 @@ function wasmWrapper(binDir: string, name: string, runtime: Runtime, dir: string
 
 const spawnOptions = { maxBuffer: 64 << 20, timeout: 300_000 };
 
+/**
+ * tests.sh's cdb invocations, in its order, with what it pipes into each;
+ * `show` stands for its md5sum and cmp of the databases; its last case
+ * runs `cdb -c` under `ulimit -f 4` (sh: 512-byte blocks) with SIGXFSZ
+ * ignored.
+ */
+function tinycdbSession(): Session {
+  const create = (text: string, show = false): Step => ({
+    args: ["cdb", "-c", "1.cdb"],
+    stdin: { text },
+    ...(show ? { show: ["1.cdb"] } : {}),
+  });
+  let repeated = "";
+  let large = "";
+  for (let i = 0; i < 1000; i++) large += `+4,4:k${String(i).padStart(3, "0")}->v${String(i).padStart(3, "0")}\n`;
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 100; j++) repeated += `+1,3:a->${i}${String(j).padStart(2, "0")}\n`;
+  return {
+    name: "tests.sh",
+    steps: [
+      create("+3,4:one->here\n+1,1:a->b\n+1,3:b->abc\n+3,4:one->also\n\n\n", true),
+      { args: ["cdb", "-d", "1.cdb"] },
+      { args: ["cdb", "-s", "1.cdb"] },
+      { args: ["cdb", "-q", "1.cdb", "one"] },
+      { args: ["cdb", "-q", "1.cdb", "none"] },
+      create(`${repeated}+1,5:b->other\n\n`, true),
+      { args: ["cdb", "-s", "1.cdb"] },
+      { args: ["cdb", "-q", "1.cdb", "b"] },
+      { args: ["cdb", "-d", "1.cdb"] },
+      { args: ["cdb", "-c", "1a.cdb"], stdin: "pipe", show: ["1.cdb", "1a.cdb"] },
+      { args: ["cdb", "-d", "-m", "1.cdb"] },
+      { args: ["cdb", "-c", "-m", "1a.cdb"], stdin: "pipe", show: ["1.cdb", "1a.cdb"] },
+      create("+123456789012,1:\n"),
+      create("+1,123456789012:\n"),
+      create("+10,10:\n"),
+      create("+2,2:a\n->b\n\n\n", true),
+      { args: ["cdb", "-q", "1.cdb", "a\n"] },
+      { ...create(`${large}\n`), fileSizeLimit: 4 * 512 },
+    ],
+  };
+}
+
 describe.skipIf(missing !== undefined)("tinycdb 0.78: tests.sh", () => {
   let build: Build;
   let srcDir: string;
@@ -190,6 +245,23 @@ describe.skipIf(missing !== undefined)("tinycdb 0.78: tests.sh", () => {
       }
     });
   }
+  test.skipIf(noChromium !== undefined)(
+    "tests.sh's cdb runs give the native output in Chromium's worker runner",
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      expect(build, "the build failed").toBeDefined();
+      const got = await nativeAndChromium(build, [tinycdbSession()]);
+      // The native runs are tests.sh's: what tests.ok has for them (its checksums, the short file).
+      expect(got.native).toContain("md5 1.cdb: 97549c2e76e2d446430a392d77ed1bcb\n");
+      expect(got.native).toContain("md5 1.cdb: 412a0b7578efca528bf8398c8811caf4\n");
+      expect(got.native).toContain("md5 1.cdb: 1d444fe759c26d36f500d01c41cfda40\n");
+      expect(got.native).toContain("[stderr] cdb: unable to read: short file\n[exit 2]\n");
+      expect(got.native).toMatch(/\[stderr\] cdb: cdb_make_put: File too large\n\[exit 111\]\n$/);
+      expect(got.chromium).toBe(got.native);
+    },
+  );
 });
 
 describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, mdb_dump", () => {
@@ -257,7 +329,76 @@ describe.skipIf(missing !== undefined)("LMDB 0.9.24: mtest..mtest5, mdb_stat, md
       expect(got).toBe(expected);
     });
   }
+  test.skipIf(noChromium !== undefined)(
+    "same output and exit statuses in Chromium's worker runner",
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      expect(build, "the build failed").toBeDefined();
+      const session: Session = {
+        name: "make test, mtest2..5, stat, dump",
+        dirs: ["testdb"],
+        steps: RUNS.map((args) => ({ args })),
+      };
+      const got = await nativeAndChromium(build, [session], "", (s) => s.replace(/0x[0-9a-f]+/g, "0xPTR"));
+      expect(got.native.match(/^\[exit 0\]$/gm)).toHaveLength(RUNS.length);
+      expect(got.chromium).toBe(got.native);
+    },
+  );
 });
+
+/**
+ * What gdbm's testsuite runs in tests 1-11 and 21-23 (tests/*.at), each test
+ * in a fresh directory: `num2word A:B | gtload test.db`, `... > input` and
+ * `< input`; `| sort -k1n,2n` is run on the host. The `.at` files compare
+ * the sorted dump with the input (cmp), here the transcript shows both.
+ */
+function gdbmSessions(): Session[] {
+  const load = (range: string): Step[] => [
+    { args: ["num2word", range] },
+    { args: ["gtload", "test.db"], stdin: "pipe" },
+  ];
+  const numbers: Step = { args: ["num2word", "1:1000"], stdoutTo: "input", show: ["input"] };
+  const sortedDump: Step = { args: ["gtdump", "test.db"], filter: ["sort", "-k1n,2n"] };
+  const fromInput = (...args: string[]): Step => ({ args: ["gtload", ...args, "test.db"], stdin: { file: "input" } });
+  return [
+    { name: "1 version", steps: [{ args: ["gtver", "-lib", "-full", "-header", "-full"] }] },
+    { name: "2 create00", steps: [numbers, fromInput(), sortedDump] },
+    { name: "3 fetch00", steps: [...load("1:10000"), { args: ["gtfetch", "test.db", "1", "2745", "9999"] }] },
+    { name: "4 fetch01", steps: [...load("1:10000"), { args: ["gtfetch", "test.db", "0"] }] },
+    { name: "5 delete00", steps: [...load("1:10"), { args: ["gtdel", "test.db", "8"] }, sortedDump] },
+    { name: "6 delete01", steps: [...load("1:10"), { args: ["gtdel", "test.db", "11"] }] },
+    {
+      name: "7 delete02",
+      steps: [...load("1:10"), { args: ["gtdel", "test.db", ..."1 2 3 4 5 6 7 8 9 10".split(" ")] }, sortedDump],
+    },
+    { name: "8 closerr", steps: [{ args: ["closerr"] }] },
+    {
+      name: "9 blocksize00",
+      steps: [
+        numbers,
+        fromInput("-blocksize=518", "-clear", "-verbose"),
+        sortedDump,
+        fromInput("-blocksize=1025", "-clear", "-verbose"),
+        sortedDump,
+      ],
+    },
+    {
+      name: "10 blocksize01",
+      steps: [numbers, fromInput("-blocksize=1024", "-bsexact", "-clear", "-verbose"), sortedDump],
+    },
+    {
+      name: "11 blocksize02",
+      steps: [
+        { args: ["gtload", "-blocksize=1025", "-bsexact", "-clear", "-verbose", "test.db"], stdin: { text: "" } },
+      ],
+    },
+    { name: "21 setopt00", steps: [...load("1:1000"), { args: ["gtopt", "test.db", "!MMAP"] }] },
+    { name: "22 setopt01", steps: [...load("1:1000"), { args: ["gtopt", "test.db", "MMAP"] }] },
+    { name: "23 setopt02", steps: [{ args: ["gtcacheopt"] }] },
+  ];
+}
 
 describe.skipIf(missing !== undefined)("GNU dbm 1.23: its testsuite, tests 1-11 and 21-23", () => {
   let build: Build;
@@ -330,4 +471,22 @@ describe.skipIf(missing !== undefined)("GNU dbm 1.23: its testsuite, tests 1-11 
       }
     });
   }
+  test.skipIf(noChromium !== undefined)(
+    "the tests' program runs give the native output in Chromium's worker runner",
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      expect(build, "the build failed").toBeDefined();
+      const got = await nativeAndChromium(build, gdbmSessions(), "tests");
+      // What the .at files expect of the native runs.
+      expect(got.native).toContain(
+        "one\ntwo thousand seven hundred and fourty-five\nnine thousand nine hundred and ninety-nine\n",
+      );
+      expect(got.native).toContain("[stderr] gtfetch: 0: not found\n[exit 2]\n");
+      expect(got.native).toContain("blocksize=1024\n[exit 0]\n");
+      expect(got.native).toContain("[stderr] gdbm_open failed: Block size error\n[exit 1]\n");
+      expect(got.chromium).toBe(got.native);
+    },
+  );
 });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 
 import { WASI_ERRNO } from "../src/abi/errno.js";
+import { FILETYPE_DIRECTORY } from "../src/abi/wasi.js";
 import { NodeHostDir } from "../src/runtime/node-fs/node-dir.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { MemoryDir, MemoryFile } from "../src/runtime/browser/memory-dir.js";
@@ -132,6 +133,45 @@ describe("MemoryDir (the browser runner's directory)", () => {
     expect(dir.unlink("big")).toBe(0);
     expect(new TextDecoder().decode(dir.files().get("e/b.txt"))).toBe("hello");
     expect(dir.stat("a", true)).toBe(-WASI_ERRNO.ENOENT);
+  });
+
+  test("fileSizeLimit: writes stop at it and fail past it with EFBIG, as Linux's RLIMIT_FSIZE with SIGXFSZ ignored", () => {
+    const dir = new MemoryDir();
+    dir.writeFile("big", new Uint8Array(100));
+    dir.fileSizeLimit = 10;
+    const f = dir.open("f", { ...OPEN, writable: true, create: true }) as MemoryFile;
+    expect(f.pwrite(new Uint8Array(8).fill(1), 0)).toBe(8);
+    expect(f.pwrite(new Uint8Array(8).fill(2), 6)).toBe(4);
+    expect(f.pwrite(new Uint8Array(1), 10)).toBe(-WASI_ERRNO.EFBIG);
+    expect(f.truncate(11)).toBe(-WASI_ERRNO.EFBIG);
+    expect(f.truncate(4)).toBe(0);
+    expect(f.truncate(10)).toBe(0);
+    // A file already past the limit may still shrink and be rewritten below it.
+    const big = dir.open("big", { ...OPEN, writable: true }) as MemoryFile;
+    expect(big.pwrite(new Uint8Array(1), 50)).toBe(-WASI_ERRNO.EFBIG);
+    expect(big.pwrite(new Uint8Array(1), 5)).toBe(1);
+    expect(big.truncate(20)).toBe(0);
+    dir.fileSizeLimit = Number.POSITIVE_INFINITY;
+    expect(f.pwrite(new Uint8Array(1), 10)).toBe(1);
+    expect(() => {
+      dir.fileSizeLimit = -1;
+    }).toThrow(RangeError);
+  });
+
+  test("writeDir and directories() carry empty directories, which files() cannot, from one run to the next", () => {
+    const dir = new MemoryDir();
+    dir.writeDir("db/sub");
+    dir.writeDir("db");
+    dir.writeFile("x/y.txt", new Uint8Array([1]));
+    expect(dir.mkdir("db/new")).toBe(0);
+    expect(dir.directories()).toEqual(["db", "db/sub", "db/new", "x"]);
+    expect([...dir.files().keys()]).toEqual(["x/y.txt"]);
+    expect(() => dir.writeDir("x/y.txt/z")).toThrow("y.txt is not a directory");
+    expect(() => dir.writeDir("db/../../up")).toThrow('no ".."');
+    expect(() => dir.writeFile("../up.txt", new Uint8Array(1))).toThrow('no ".."');
+    const next = new MemoryDir();
+    for (const d of dir.directories()) next.writeDir(d);
+    expect(next.stat("db/new", true)).toMatchObject({ filetype: FILETYPE_DIRECTORY });
   });
 });
 

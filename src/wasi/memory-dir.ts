@@ -101,6 +101,8 @@ class MemoryDirNode extends MemoryNode {
 /** A file system in memory: one device, numbered inodes. */
 class MemoryFs {
   readonly dev = nextDev++;
+  /** The largest size a write or truncate may give a file (MemoryDir.fileSizeLimit). */
+  fileSizeLimit = Number.POSITIVE_INFINITY;
   private ino = 1n;
   newFile(): MemoryFileNode {
     return new MemoryFileNode(this.dev, ++this.ino);
@@ -122,6 +124,7 @@ export class MemoryFile extends HostFile {
   constructor(
     private readonly node: MemoryFileNode,
     options: HostFileOptions,
+    private readonly fs: MemoryFs,
   ) {
     super(options);
   }
@@ -130,12 +133,20 @@ export class MemoryFile extends HostFile {
   }
   override pwrite(src: Uint8Array, offset: number): number {
     // As Linux's pwrite on an O_APPEND descriptor: to the end, whatever the offset.
-    return this.node.write(src, this.append ? this.node.size : offset);
+    const at = this.append ? this.node.size : offset;
+    // RLIMIT_FSIZE with SIGXFSZ ignored: the write stops at the limit, or fails if it starts there.
+    const limit = this.fs.fileSizeLimit;
+    if (at + src.length > limit) {
+      if (at >= limit) return -E.EFBIG;
+      return this.node.write(src.subarray(0, limit - at), at);
+    }
+    return this.node.write(src, at);
   }
   override stat(): HostFileStat {
     return this.node.stat();
   }
   override truncate(size: number): number {
+    if (size > this.node.size && size > this.fs.fileSizeLimit) return -E.EFBIG;
     this.node.truncate(size);
     return 0;
   }
@@ -169,6 +180,22 @@ export class MemoryDir extends HostDir {
     super();
     this.fs = from?.fs ?? new MemoryFs();
     this.root = from?.root ?? this.fs.newDir(undefined);
+  }
+
+  /**
+   * The largest size, in bytes, that a program's write or truncate may give
+   * a file of this file system, as Linux's `ulimit -f` (RLIMIT_FSIZE) with
+   * SIGXFSZ ignored: a write stops at it, one that starts at or past it and a
+   * truncate that grows a file past it fail with EFBIG. Applies from the
+   * next call on; files written by writeFile are not limited. Default: none
+   * (Infinity).
+   */
+  get fileSizeLimit(): number {
+    return this.fs.fileSizeLimit;
+  }
+  set fileSizeLimit(bytes: number) {
+    if (!(bytes >= 0)) throw new RangeError(`fileSizeLimit must be a size in bytes (0 or more), not ${bytes}`);
+    this.fs.fileSizeLimit = bytes;
   }
 
   override list(): HostDirEntry[] | number {
@@ -210,9 +237,16 @@ export class MemoryDir extends HostDir {
     return new MemoryDir({ fs: this.fs, root: node });
   }
 
+  /** The names along a setup path; `..` would name an entry that lookups take for the parent. */
+  private static setupParts(path: string): string[] {
+    const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+    if (parts.includes("..")) throw new Error(`${path}: a path to set up must stay inside the directory (no "..")`);
+    return parts;
+  }
+
   /** Writes `bytes` to `path` (creating parent directories): for setting up a program's files. */
   writeFile(path: string, bytes: Uint8Array): void {
-    const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+    const parts = MemoryDir.setupParts(path);
     let dir = this.root;
     for (const part of parts.slice(0, -1)) {
       let next = dir.entries.get(part);
@@ -223,6 +257,31 @@ export class MemoryDir extends HostDir {
     const file = this.fs.newFile();
     file.write(bytes, 0);
     dir.entries.set(parts[parts.length - 1]!, file);
+  }
+
+  /** Creates directory `path` and its missing parents (an existing directory is kept): for setting up a program's directories. */
+  writeDir(path: string): void {
+    let dir = this.root;
+    for (const part of MemoryDir.setupParts(path)) {
+      let next = dir.entries.get(part);
+      if (!next) dir.entries.set(part, (next = this.fs.newDir(dir)));
+      if (!(next instanceof MemoryDirNode)) throw new Error(`${part} is not a directory`);
+      dir = next;
+    }
+  }
+
+  /** Every directory under this one (empty ones too), by path, parents first: with files(), the whole tree. */
+  directories(): string[] {
+    const out: string[] = [];
+    const walk = (dir: MemoryDirNode, prefix: string) => {
+      for (const [name, node] of dir.entries) {
+        if (!(node instanceof MemoryDirNode)) continue;
+        out.push(`${prefix}${name}`);
+        walk(node, `${prefix}${name}/`);
+      }
+    };
+    walk(this.root, "");
+    return out;
   }
 
   /** Every file under this directory, by path: for reading back what a program wrote. */
@@ -258,7 +317,7 @@ export class MemoryDir extends HostDir {
     if (o.directory) return -E.ENOTDIR;
     const file = node as MemoryFileNode;
     if (o.truncate && o.writable && file.size > 0) file.truncate(0);
-    return new MemoryFile(file, { readable: o.readable, writable: o.writable, append: o.append, path });
+    return new MemoryFile(file, { readable: o.readable, writable: o.writable, append: o.append, path }, this.fs);
   }
 
   override stat(path: string, _follow = true): HostFileStat | number {
