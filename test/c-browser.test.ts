@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { launchChromium, missingChromium } from "./browser/c-worker.js";
+import { launchCProgramsChromium, missingChromium, type PageWorker } from "./browser/c-worker.js";
 import { startServer } from "./browser/server.js";
 import { build, missingTool, type Program, root, runNative } from "./c/corpus.js";
 
@@ -35,7 +35,7 @@ interface Reply {
   error?: string;
 }
 
-let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+let browser: Awaited<ReturnType<typeof launchCProgramsChromium>> | undefined;
 let context: BrowserContext;
 let server: Awaited<ReturnType<typeof startServer>>;
 let identical = 0;
@@ -43,7 +43,7 @@ let identical = 0;
 describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => {
   beforeAll(async () => {
     server = await startServer();
-    browser = await launchChromium();
+    browser = await launchCProgramsChromium();
     context = browser.context;
   }, 120_000);
 
@@ -66,19 +66,7 @@ describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => 
           const start: Record<string, Uint8Array> = {};
           for (const [name, url] of Object.entries(files)) start[name] = await fetchBytes(url);
           const bytes = await fetchBytes(wasm);
-          const W = (
-            globalThis as unknown as {
-              Worker: new (
-                u: string,
-                o: object,
-              ) => {
-                onmessage: (e: { data: unknown }) => void;
-                onerror: (e: { message: string }) => void;
-                postMessage(m: unknown): void;
-                terminate(): void;
-              };
-            }
-          ).Worker;
+          const W = (globalThis as unknown as { Worker: PageWorker }).Worker;
           return new Promise<Reply>((ok, fail) => {
             const w = new W(worker, { type: "module" });
             w.onerror = (e) => fail(new Error(e.message));

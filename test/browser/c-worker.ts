@@ -5,37 +5,24 @@
  * and directories of each reply) into the next request, as a page would;
  * sessionsInChromium compares such runs with the native build's.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 
 import { filtered, md5, runNative, type Session, type StepOutput, transcript } from "../c/session.js";
+import { CHROMIUM, chromiumAvailable, launchChromium } from "./chromium.js";
 import { startServer } from "./server.js";
-
-export const CHROMIUM = process.env.ANYMMAP_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Why Chromium cannot run, if it cannot. */
 export function missingChromium(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `Chromium (${CHROMIUM})`;
+  return chromiumAvailable ? undefined : `Chromium (${CHROMIUM})`;
 }
 
-/** A headless Chromium with a throwaway profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** A headless Chromium with a throwaway profile (test/browser/chromium.ts's launcher). */
+export async function launchCProgramsChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), "anymmap-chromium-c-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const context = await launchChromium(profile);
   return {
     context,
     close: async () => {
@@ -44,6 +31,17 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     },
   };
 }
+
+/** The page's Worker constructor, typed for page.evaluate bodies (which cannot import). */
+export type PageWorker = new (
+  url: string,
+  options: object,
+) => {
+  onmessage: (e: { data: unknown }) => void;
+  onerror: (e: { message: string }) => void;
+  postMessage(m: unknown): void;
+  terminate(): void;
+};
 
 /** One step as the page runs it (what Step says, with the program as a URL). */
 interface PageStep {
@@ -85,19 +83,7 @@ export async function runInWorker(
           dirs: string[];
           error?: string;
         }
-        const W = (
-          globalThis as unknown as {
-            Worker: new (
-              u: string,
-              o: object,
-            ) => {
-              onmessage: (e: { data: unknown }) => void;
-              onerror: (e: { message: string }) => void;
-              postMessage(m: unknown): void;
-              terminate(): void;
-            };
-          }
-        ).Worker;
+        const W = (globalThis as unknown as { Worker: PageWorker }).Worker;
         const w = new W(worker, { type: "module" });
         const post = (request: object) =>
           new Promise<Reply>((ok, fail) => {
@@ -187,12 +173,15 @@ export function sessionsInChromium(served: string[]): {
   close(): Promise<void>;
 } {
   let started:
-    | Promise<{ browser: Awaited<ReturnType<typeof launchChromium>>; server: Awaited<ReturnType<typeof startServer>> }>
+    | Promise<{
+        browser: Awaited<ReturnType<typeof launchCProgramsChromium>>;
+        server: Awaited<ReturnType<typeof startServer>>;
+      }>
     | undefined;
   const start = () => {
     started ??= (async () => ({
       server: await startServer({ served: ["dist", ...served] }),
-      browser: await launchChromium(),
+      browser: await launchCProgramsChromium(),
     }))();
     return started;
   };
