@@ -50,7 +50,9 @@ describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    console.log(`C programs in Chromium vs Linux: ${identical}/${sources.length} identical`);
+    console.log(
+      `C programs in Chromium vs Linux: ${identical}/${sources.length - Object.keys(NOT_IN_BROWSER).length} identical, ${Object.keys(NOT_IN_BROWSER).length} not run (NOT_IN_BROWSER)`,
+    );
   });
 
   /** The program's transcript from the worker, in runNative's format. */
