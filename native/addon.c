@@ -152,6 +152,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
 FD_CALL(js_close, anymmap_native_close)
 FD_CALL(js_dup, anymmap_native_dup)
+FD_CALL(js_dup_memfd, anymmap_native_dup_memfd)
 FD_CALL(js_access_mode, anymmap_native_access_mode)
 FD_CALL(js_fsync, anymmap_native_fsync)
 FD_CALL(js_fsize, anymmap_native_fsize)
@@ -320,6 +321,7 @@ NAPI_MODULE_INIT() {
       {"open", js_open},
       {"close", js_close},
       {"dup", js_dup},
+      {"dupMemfd", js_dup_memfd},
       {"accessMode", js_access_mode},
       {"pread", js_pread},
       {"pwrite", js_pwrite},

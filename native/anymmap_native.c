@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -102,6 +103,30 @@ int32_t anymmap_native_close(int32_t fd) {
 int32_t anymmap_native_memfd(void) {
   int fd = memfd_create("anymmap", MFD_CLOEXEC);
   return fd < 0 ? (int32_t)fail() : fd;
+}
+
+/*
+ * dup of the descriptor a share handle names (attach): only a memfd this
+ * library made, so that a forged handle cannot reach another descriptor of
+ * the process (a file, a socket). F_GET_SEALS answers for memfds only; the
+ * name, where /proc shows it, must be the one anymmap_native_memfd gives.
+ */
+int32_t anymmap_native_dup_memfd(int32_t fd) {
+#ifdef F_GET_SEALS
+  if (fcntl(fd, F_GET_SEALS) < 0) return -EBADF;
+  char link[32], target[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", (int)fd);
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  if (n >= 0) {
+    target[n] = 0;
+    if (strncmp(target, "/memfd:anymmap", 14) != 0 || (target[14] != ' ' && target[14] != 0))
+      return -EBADF;
+  }
+  return anymmap_native_dup(fd);
+#else
+  (void)fd;
+  return -EBADF;
+#endif
 }
 
 int32_t anymmap_native_dup(int32_t fd) {

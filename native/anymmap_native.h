@@ -14,6 +14,7 @@ int32_t anymmap_native_open(const char *path, int32_t flags, int32_t mode, uint8
 int32_t anymmap_native_close(int32_t fd);
 int32_t anymmap_native_memfd(void);
 int32_t anymmap_native_dup(int32_t fd);
+int32_t anymmap_native_dup_memfd(int32_t fd);
 int32_t anymmap_native_access_mode(int32_t fd);
 int64_t anymmap_native_pread(int32_t fd, uint8_t *buf, uint64_t count, int64_t off);
 int64_t anymmap_native_pwrite(int32_t fd, const uint8_t *buf, uint64_t count, int64_t off);

@@ -220,6 +220,25 @@ describe("what cannot be shared", () => {
     m.munmap();
   });
 
+  it.skipIf(wasm)(
+    "native: a handle forged to name another descriptor (stdio, a mapped file's) is EBADF, never a mapping of it (WASM handles name memory, not descriptors)",
+    () => {
+      const space = sharedSpace();
+      const secret = space.mmapSync(fx.file(pattern(P, 9), "share-secret"), { prot: "r", flags: "shared" });
+      const m = space.mmapSync(null, { length: P, ...rw });
+      const handle = m.share() as unknown as { fd: number };
+      const loose = space.attach as (h: unknown) => unknown;
+      for (let fd = 0; fd < handle.fd + 16; fd++) {
+        if (fd === handle.fd) continue;
+        // Read-only, so that a descriptor of a file open for reading would map if it were taken.
+        const forged = { ...handle, fd, prot: anymmap.PROT_READ, lock: new Int32Array(new SharedArrayBuffer(4)) };
+        expectMmapError(() => loose.call(space, forged), "EBADF", "attach");
+      }
+      secret.munmap();
+      m.munmap();
+    },
+  );
+
   it("a WASM address space without shared memory says how to get it", () => {
     const m = anymmap.createInstance({ sharedMemory: false }).mmapSync(null, { length: P, ...rw, backend: "wasm" });
     const { message } = expectMmapError(() => m.share(), "EOPNOTSUPP", "share");

@@ -862,7 +862,7 @@ export class NativeEngine implements Engine {
     }
     let copy: number;
     try {
-      copy = this.check(this.mman.dup(fd!), "attach");
+      copy = this.check(this.mman.dupMemfd(fd!), "attach");
     } finally {
       releaseShared(lock);
     }

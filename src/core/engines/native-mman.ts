@@ -25,6 +25,8 @@ export interface NativeMman {
   /** A new anonymous shared memory object (memfd_create), empty: what MAP_SHARED|MAP_ANONYMOUS maps, so that workers can map it too. */
   memfd(): number;
   dup(fd: number): number;
+  /** dup of a memfd made by memfd(), else -EBADF: what a share handle may name. */
+  dupMemfd(fd: number): number;
   /** The descriptor's access mode and O_APPEND bits (fcntl F_GETFL). */
   accessMode(fd: number): number;
   pread(fd: number, target: Uint8Array, offset: bigint): number;
