@@ -4,6 +4,7 @@
  * per open file description; plus fcntl's descriptor flags and F_DUPFD. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -26,8 +27,11 @@ static void query(const char *label, int fd, int cmd, short type, off_t start, o
     printf("%s: unlocked\n", label);
     return;
   }
-  printf("%s: %s %lld+%lld pid %s\n", label, fl.l_type == F_WRLCK ? "write" : "read", (long long)fl.l_start,
-         (long long)fl.l_len, fl.l_pid == getpid() ? "self" : fl.l_pid == -1 ? "-1" : "other");
+  printf("%s: %s %lld+%lld pid %s\n", label, fl.l_type == F_WRLCK ? "write" : "read",
+         (long long)fl.l_start, (long long)fl.l_len,
+         fl.l_pid == getpid() ? "self"
+         : fl.l_pid == -1     ? "-1"
+                              : "other");
 }
 
 int main(void) {
@@ -45,6 +49,16 @@ int main(void) {
   lk("bad type", a, F_SETLK, 42, 0, 1);
   lk("negative start", a, F_SETLK, F_WRLCK, -5, 1);
   lk("negative length", a, F_SETLK, F_WRLCK, 20, -5);
+  /* Ranges at the end of what off_t holds: Linux's EOVERFLOW, and a lock that reaches the last
+   * byte. */
+  lk("length past the largest offset", a, F_SETLK, F_WRLCK, LLONG_MAX - 10, 100);
+  {
+    struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_END, .l_start = LLONG_MAX, .l_len = 1};
+    CALL("SEEK_END start past the largest offset", fcntl(a, F_SETLK, &fl));
+  }
+  lk("up to the largest offset", a, F_SETLK, F_WRLCK, LLONG_MAX - 10, 11);
+  query("getlk at the largest offset", b, F_OFD_GETLK, F_RDLCK, LLONG_MAX - 1, 1);
+  lk("unlock it", a, F_SETLK, F_UNLCK, LLONG_MAX - 10, 11);
 
   /* OFD locks conflict with the process's POSIX locks and other OFDs. */
   query("ofd getlk over posix", a, F_OFD_GETLK, F_RDLCK, 0, 1);
@@ -92,7 +106,8 @@ int main(void) {
 
   /* Descriptor flags. */
   int e = open("db", O_WRONLY | O_APPEND | O_CLOEXEC);
-  printf("getfl ro/wo/rw: %d %d\n", fcntl(c, F_GETFL) & (O_ACCMODE | O_APPEND), fcntl(e, F_GETFL) & (O_ACCMODE | O_APPEND));
+  printf("getfl ro/wo/rw: %d %d\n", fcntl(c, F_GETFL) & (O_ACCMODE | O_APPEND),
+         fcntl(e, F_GETFL) & (O_ACCMODE | O_APPEND));
   printf("getfd: %d %d\n", fcntl(c, F_GETFD), fcntl(e, F_GETFD));
   CALL("setfd", fcntl(c, F_SETFD, FD_CLOEXEC));
   printf("getfd after: %d\n", fcntl(c, F_GETFD));

@@ -290,9 +290,14 @@ int __anymmap_fcntl_lock(int fd, int cmd, struct flock *fl) {
     default:
       return EINVAL;
   }
+  /* Linux's checks (flock64_to_posix_lock): a range past the largest offset is EOVERFLOW. */
+  if (fl->l_start > INT64_MAX - base) return EOVERFLOW;
   int64_t start = base + fl->l_start, end;
+  if (start < 0) return EINVAL;
   if (fl->l_len > 0) {
-    end = start + fl->l_len;
+    if (fl->l_len - 1 > INT64_MAX - start) return EOVERFLOW;
+    /* A range that ends at the largest offset is one that runs to the end. */
+    end = fl->l_len - 1 == INT64_MAX - start ? TO_EOF : start + fl->l_len;
   } else if (fl->l_len < 0) {
     end = start;
     start += fl->l_len;
