@@ -67,6 +67,11 @@ export class HostDir {
     return ENOTSUP;
   }
 
+  /** Makes `to` inside `toDir` another name of the file `from` (a hard link; EEXIST if `to` exists): 0 or -errno. */
+  link(_from: string, _toDir: HostDir, _to: string, _follow: boolean): number {
+    return ENOTSUP;
+  }
+
   /** Renames `from` to `to` inside `toDir`, replacing what is there as rename(2) does: 0 or -errno. */
   rename(_from: string, _toDir: HostDir, _to: string): number {
     return ENOTSUP;

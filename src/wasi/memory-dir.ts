@@ -36,11 +36,14 @@ abstract class MemoryNode {
 /** File bytes in 64 KiB chunks, so a sparse file costs only what was written. */
 class MemoryFileNode extends MemoryNode {
   size = 0;
+  /** Names that hard links give it. */
+  links = 1;
   readonly chunks = new Map<number, Uint8Array>();
 
   stat(): HostFileStat {
     const { dev, ino, atimNs, mtimNs, ctimNs } = this;
-    return { dev, ino, filetype: FILETYPE_REGULAR_FILE, nlink: 1n, size: BigInt(this.size), atimNs, mtimNs, ctimNs };
+    const nlink = BigInt(this.links);
+    return { dev, ino, filetype: FILETYPE_REGULAR_FILE, nlink, size: BigInt(this.size), atimNs, mtimNs, ctimNs };
   }
 
   read(dst: Uint8Array, offset: number): number {
@@ -339,7 +342,24 @@ export class MemoryDir extends HostDir {
     if (!node) return -E.ENOENT;
     if (node instanceof MemoryDirNode) return -E.EISDIR;
     at.dir.entries.delete(at.name);
+    if (node instanceof MemoryFileNode) node.links--;
     at.dir.touch();
+    return 0;
+  }
+
+  override link(from: string, toDir: HostDir, to: string, _follow: boolean): number {
+    if (!(toDir instanceof MemoryDir) || toDir.fs !== this.fs) return -E.EXDEV;
+    const node = this.lookup(from);
+    if (typeof node === "number") return node;
+    // Linux refuses hard links to directories.
+    if (!(node instanceof MemoryFileNode)) return -E.EPERM;
+    const dst = toDir.locate(to);
+    if (typeof dst === "number") return dst;
+    if (dst.name === "." || dst.dir.entries.has(dst.name)) return -E.EEXIST;
+    dst.dir.entries.set(dst.name, node);
+    node.links++;
+    node.ctimNs = nowNs();
+    dst.dir.touch();
     return 0;
   }
 
@@ -384,6 +404,7 @@ export class MemoryDir extends HostDir {
     } else if (old instanceof MemoryDirNode) {
       return -E.EISDIR;
     }
+    if (old instanceof MemoryFileNode) old.links--;
     src.dir.entries.delete(src.name);
     dst.dir.entries.set(dst.name, node);
     src.dir.touch();

@@ -237,4 +237,22 @@ export abstract class PathCalls extends FdCalls {
     if (typeof newPath === "number") return -newPath;
     return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.rename(path, to, newPath));
   }
+
+  /** path_link: `newPath` in `newFd` names the file `oldPath` names (flags: follow a final link). */
+  protected pathLink(
+    fd: number,
+    flags: number,
+    oldPtr: number,
+    oldLen: number,
+    newFd: number,
+    newPtr: number,
+    newLen: number,
+  ): number {
+    const to = this.dirOf(newFd);
+    if (typeof to === "number") return -to;
+    const newPath = this.pathArg(newPtr, newLen);
+    if (typeof newPath === "number") return -newPath;
+    const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
+    return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.link(path, to, newPath, follow));
+  }
 }

@@ -20,17 +20,20 @@ export const EXIT_TRAPPED = 134;
 export const EXIT_CANNOT_RUN = 126;
 
 /**
- * `preopens` plus an empty directory (`emptyDir()`, in memory) at `/dev/shm` (Linux's
- * tmpfs for POSIX shared memory: `shm_open` opens `/dev/shm/NAME`), unless
- * the caller mapped one there.
+ * `preopens` plus the directories every Linux process finds, each an empty
+ * directory (`emptyDir()`, in memory) unless the caller mapped one there:
+ * `/dev/shm` (the tmpfs of POSIX shared memory: `shm_open` opens
+ * `/dev/shm/NAME`) and `/tmp` (`tmpfile`, `mkstemp("/tmp/...")`).
  */
-export function withSharedMemoryDir(
+export function withRunDirs(
   preopens: { name: string; dir: HostDir }[],
   emptyDir: () => HostDir,
 ): { name: string; dir: HostDir }[] {
-  if (preopens.some((p) => p.name.replace(/\/+$/, "") === "/dev/shm")) return preopens;
-  return [...preopens, { name: "/dev/shm", dir: emptyDir() }];
+  const added = RUN_DIRS.filter((name) => !preopens.some((p) => p.name.replace(/\/+$/, "") === name));
+  return [...preopens, ...added.map((name) => ({ name, dir: emptyDir() }))];
 }
+
+const RUN_DIRS = ["/dev/shm", "/tmp"];
 
 /** What a program run returned. */
 export interface ProgramResult {

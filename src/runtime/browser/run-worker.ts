@@ -9,7 +9,7 @@
  *   w.postMessage({ wasm: await (await fetch("prog.wasm")).arrayBuffer(), runs: [["prog", "arg"]], files: { "in.txt": bytes } });
  *   w.onmessage = (e) => console.log(new TextDecoder().decode(e.data.results[0].stdout));
  */
-import { runProgram, withSharedMemoryDir } from "../../wasi/program.js";
+import { runProgram, withRunDirs } from "../../wasi/program.js";
 import { MemoryDir } from "./memory-dir.js";
 
 /** One run: argv (argv[0] included) and what it reads on stdin (default: nothing, end of input at once). Browsers. */
@@ -104,7 +104,7 @@ scope.onmessage = (e) => {
       const r = runProgram(module, {
         args,
         env,
-        preopens: withSharedMemoryDir(
+        preopens: withRunDirs(
           [
             { name: ".", dir },
             { name: "/work", dir },

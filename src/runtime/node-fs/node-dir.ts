@@ -202,6 +202,20 @@ export class NodeHostDir extends HostDir {
     );
   }
 
+  override link(from: string, toDir: HostDir, to: string, follow: boolean): number {
+    if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
+    const target = toDir.full(to, false);
+    if (typeof target === "number") return target;
+    return this.run(
+      from,
+      (full) => {
+        fs.linkSync(full, target);
+        return 0;
+      },
+      follow,
+    );
+  }
+
   override rename(from: string, toDir: HostDir, to: string): number {
     if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
     // rename(2) moves and replaces links themselves, not what they point to.

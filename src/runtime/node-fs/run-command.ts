@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import type { HostDir } from "../../wasi/host-dir.js";
 import { MemoryDir } from "../../wasi/memory-dir.js";
-import { type ProgramResult, runProgram, withSharedMemoryDir } from "../../wasi/program.js";
+import { type ProgramResult, runProgram, withRunDirs } from "../../wasi/program.js";
 import { HostLocks, type NativeLocks } from "./host-locks.js";
 import { NodeHostDir } from "./node-dir.js";
 import { type FsErrors, NODE_ERRORS } from "./node-file.js";
@@ -120,7 +120,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
     result = runProgram(module, {
       args: [program, ...rest],
       env,
-      preopens: withSharedMemoryDir(preopens, () => new MemoryDir()),
+      preopens: withRunDirs(preopens, () => new MemoryDir()),
       stdout: (b) => writeAll(1, b),
       stderr: (b) => writeAll(2, b),
       stdin: readStdin,

@@ -45,6 +45,9 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=__syscall_pipe2",
   // flock is also in libstubs.a's member that getpwnam/getgrnam pull in (posix/locks.c).
   "-Wl,--wrap=flock",
+  // Emscripten's syscall stubs: link is EMLINK, umask starts at 0777 (posix/link.c, posix/modes.c).
+  "-Wl,--wrap=__syscall_link",
+  "-Wl,--wrap=__syscall_umask",
 ];
 
 /** Options that make emcc stop before linking. */

@@ -1,0 +1,88 @@
+/* The calls programs make around their files: hard links (link, linkat),
+ * truncate by name (and what a MAP_SHARED mapping of the file then shows),
+ * chmod/fchmod/chown (succeed, as for root; the modes themselves are not
+ * printed: WASI has none, see docs/c-programs.md), umask, and temporary
+ * files in /tmp (tmpfile, mkstemp), which every run has. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "facts.h"
+
+static long long size_of(const char *path) {
+  struct stat st;
+  return stat(path, &st) ? -1 : (long long)st.st_size;
+}
+
+int main(void) {
+  int fd = open("data", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  CALL("write", write(fd, "0123456789abcdef", 16));
+
+  /* Hard links: one file, two names. */
+  CALL("link data alias", link("data", "alias"));
+  struct stat a, b;
+  CALL("stat data", stat("data", &a));
+  CALL("stat alias", stat("alias", &b));
+  printf("same inode: %d, nlink %ld\n", a.st_ino == b.st_ino, (long)b.st_nlink);
+  int al = open("alias", O_RDWR);
+  CALL("pwrite through alias", pwrite(al, "XY", 2, 0));
+  char buf[17] = {0};
+  CALL("pread through data", pread(fd, buf, 16, 0));
+  printf("data reads \"%s\"\n", buf);
+  close(al);
+  CALL("link again (exists)", link("data", "alias"));
+  CALL("link missing", link("missing", "other"));
+  CALL("linkat AT_FDCWD", linkat(AT_FDCWD, "data", AT_FDCWD, "third", 0));
+  CALL("linkat bad flag", linkat(AT_FDCWD, "data", AT_FDCWD, "fourth", 0x4000));
+  CALL("unlink data", unlink("data"));
+  printf("alias size after unlink data: %lld\n", size_of("alias"));
+
+  /* truncate by name, under a MAP_SHARED mapping of the file. */
+  char *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  printf("mapped: %s\n", m == MAP_FAILED ? errname(errno) : "yes");
+  CALL("truncate alias 4", truncate("alias", 4));
+  printf("size %lld, mapping byte 3 '%c', byte 5 %d\n", size_of("alias"), m[3], m[5]);
+  CALL("truncate alias 10", truncate("alias", 10));
+  printf("size %lld, mapping byte 5 %d\n", size_of("alias"), m[5]);
+  CALL("truncate negative", truncate("alias", -1));
+  CALL("truncate missing", truncate("missing", 0));
+  CALL("truncate a directory", truncate(".", 0));
+  munmap(m, 4096);
+
+  /* Modes and owners: the calls succeed on what exists. */
+  CALL("chmod alias", chmod("alias", 0600));
+  CALL("chmod missing", chmod("missing", 0600));
+  CALL("fchmod", fchmod(fd, 0640));
+  CALL("fchmod bad fd", fchmod(99, 0640));
+  CALL("fchmodat", fchmodat(AT_FDCWD, "alias", 0644, 0));
+  CALL("chown alias to root", chown("alias", 0, 0));
+  CALL("lchown", lchown("alias", 0, 0));
+  CALL("fchown", fchown(fd, 0, 0));
+  CALL("fchownat missing", fchownat(AT_FDCWD, "missing", 0, 0, 0));
+  umask(027);
+  printf("umask after umask(027): %03o\n", (unsigned)umask(022));
+
+  /* /tmp. */
+  FILE *t = tmpfile();
+  printf("tmpfile: %s\n", t ? "opened" : errname(errno));
+  if (t) {
+    fputs("temporary", t);
+    rewind(t);
+    char line[32] = {0};
+    printf("tmpfile reads \"%s\"\n", fgets(line, sizeof line, t) ? line : "?");
+    fclose(t);
+  }
+  char name[] = "/tmp/anymmap-corpus-XXXXXX";
+  int tf = mkstemp(name);
+  printf("mkstemp in /tmp: %s\n", tf >= 0 ? "opened" : errname(errno));
+  if (tf >= 0) {
+    CALL("write temp", write(tf, "abc", 3));
+    CALL("unlink temp", unlink(name));
+    close(tf);
+  }
+  close(fd);
+  return 0;
+}
