@@ -233,11 +233,24 @@ const tail = (s, n = 400) => {
   return t.length > n ? `…${t.slice(-n)}` : t;
 };
 
+/**
+ * SIGKILL at the timeout: anymmap's exit hook catches SIGTERM to write back
+ * dirty pages, and its listener never runs while a worker is in its
+ * synchronous loop, so a SIGTERM never cut a slow contender off (a 7b run
+ * went on for 340 s past its 60 s).
+ */
 function spawnJob(cmd, args, extra = {}) {
-  return spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * MiB, timeout: cfg.jobTimeoutMs, ...extra });
+  return spawnSync(cmd, args, {
+    encoding: "utf8",
+    maxBuffer: 256 * MiB,
+    timeout: cfg.jobTimeoutMs,
+    killSignal: "SIGKILL",
+    ...extra,
+  });
 }
 
 function failure(r, what) {
+  if (r.error?.code === "ETIMEDOUT") return { error: `${what} cut off (SIGKILL): it did not finish in time` };
   if (r.error) return { error: `${what}: ${r.error.message}` };
   if (r.signal)
     return {
