@@ -208,6 +208,27 @@ describe("freed memory is zero-filled before reuse", () => {
     expect(new Uint8Array(raw.buffer, raw.byteOffset, P)).toEqual(page);
   });
 
+  it("a MAP_FIXED over a stale view's addresses: the native backend detaches the view first; on WASM the view sees the new mapping (docs/security.md)", () => {
+    const space = anymmap.createInstance();
+    const a = space.mmapSync(null, { length: 4 * P, prot: "rw" });
+    a.write(new Uint8Array(4 * P).fill(0x11), 0);
+    const at = a.address;
+    const stale = a.view(0, 4 * P, "write");
+    a.munmap();
+    expect(stale.length).toBe(4 * P);
+    const fixed = space.mmapSync(null, { length: 4 * P, prot: "rw", flags: "private|fixed", address: at });
+    expect(fixed.address).toBe(at);
+    expect(fixed.read()).toEqual(zeros(4 * P));
+    fixed.write(new Uint8Array(4 * P).fill(0x22), 0);
+    if (oneMemory) expect(stale[0]).toBe(0x22);
+    else {
+      expect(stale.length).toBe(0);
+      stale[0] = 0x33;
+      expect(fixed.read(0, 1)[0]).toBe(0x22);
+    }
+    fixed.munmap();
+  });
+
   it("a partial unmap leaves a stale view its own bytes or zeros; a MAP_FIXED replacement reads zeros there", () => {
     const space = anymmap.createInstance();
     const m = space.mmapSync(null, { length: 4 * P, prot: "rw" });
