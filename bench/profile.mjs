@@ -10,16 +10,18 @@
  *
  *   node bench/profile.mjs [--ops s1-touch,s3-page,...] [--seconds 4] [--top 14]
  *
- * Ops: s1-touch s1-scan s3-page s3-window s4 s5 s6 (see OPS in
- * lib/profile-worker.mjs). Files: 1 GiB dense, 6 GiB sparse, in a temp
- * directory removed at the end.
+ * Ops: s1-touch s1-scan s3-page s3-window s4 s5 s6 s7 (see OPS in
+ * lib/profile-worker.mjs). Files: 1 GiB dense, 6 GiB sparse, 1,000 one-page
+ * files, in a temp directory removed at the end. The backend is the
+ * default one (native in Node where its addon is built): set
+ * ANYMMAP_BACKEND=wasm to profile the WASM engine.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateDense, generateSparse, warm } from "./lib/files.mjs";
+import { generateDense, generateMany, generateSparse, warm } from "./lib/files.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -85,9 +87,12 @@ process.stderr.write("profile: generating files\n");
 const dense = generateDense(join(tmp, "dense.bin"), 2 ** 30);
 const sparse = generateSparse(join(tmp, "sparse.bin"), 6 * 2 ** 30, 1000, 0xbeef);
 warm(dense.path, dense.size);
+const manyDir = join(tmp, "many");
+generateMany(manyDir, 1000, [1000]);
+const many = { paths: Array.from({ length: 1000 }, (_, i) => join(manyDir, `f${i}.bin`)) };
 
 for (const op of ops) {
-  const spec = { dist: join(dist, "node.js"), op, seconds, top, dense, sparse };
+  const spec = { dist: join(dist, "node.js"), op, seconds, top, dense, sparse, many };
   const r = spawnSync(process.execPath, [join(repo, "bench", "lib", "profile-worker.mjs"), JSON.stringify(spec)], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],

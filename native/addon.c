@@ -4,49 +4,105 @@
  *
  * A reservation is an address range that anymmap keeps mapped (by a file,
  * anonymous memory or zero pages standing in for unmapped parts) for as long
- * as any ArrayBuffer over it may still be used. Whoever releases it last
- * unmaps it, exactly once: JavaScript by release() after detaching every
- * buffer, or the finalizers, when the buffers and the reservation handle are
- * all garbage without a release().
+ * as any ArrayBuffer over it may still be used. release() ends the mapping:
+ * a range no buffer was made over is unmapped at once; otherwise its pages
+ * become private zero pages and the range stays reserved (a "zombie") until
+ * the garbage collector has finalized every buffer over it, so that a stale
+ * view keeps its length, reads zeros and never reaches the file or another
+ * mapping. Buffers are not detached: detaching any ArrayBuffer invalidates
+ * V8's process-wide detaching protector, after which optimized code checks
+ * every typed-array access for detachment (1.4-1.6x slower scans). Only
+ * evict() (a MAP_FIXED over a zombie) and a release beyond the zombie caps
+ * detach. Without a release, the finalizers unmap the range once the
+ * handle and the buffers are all garbage.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <node_api.h>
 
 #include "anymmap_native.h"
 
+/*
+ * Zombies hold a kernel VMA each (vm.max_map_count is 65530 by default) and
+ * address space until the garbage collector runs, which a synchronous loop
+ * never lets happen: past these caps (process-wide) release() detaches and
+ * unmaps as before.
+ */
+#define ZOMBIE_MAX_COUNT 1024
+#define ZOMBIE_MAX_BYTES ((int64_t)256 << 30)
+static _Atomic int64_t zombie_count;
+static _Atomic int64_t zombie_bytes;
+
+enum { LIVE, ZOMBIE, GONE };
+
+struct reservation;
+
+/* Per Node environment (main thread or worker): its zombies, which only it can detach. */
+struct env_state {
+  struct reservation *zombies;
+};
+
 struct reservation {
   uint64_t addr;
   uint64_t len;
-  int refs;
-  int released;
+  /* The JavaScript handle is not garbage yet. */
+  int handle;
+  /* Buffers made over the range whose finalizer has not run yet. */
+  int buffers;
+  int state;
   /* Its slot in the SIGBUS guard's table, or -1. */
   int32_t slot;
+  struct env_state *owner;
+  /* A zombie's neighbours in owner->zombies, and weak references to its buffers (for evict). */
+  struct reservation *prev, *next;
+  napi_ref *weak;
+  uint32_t weak_count;
 };
 
-/* Unmaps the range, out of the SIGBUS guard's table first. */
-static int32_t unmap(struct reservation *r) {
-  r->released = 1;
+static void unlink_zombie(napi_env env, struct reservation *r) {
+  if (r->prev != NULL)
+    r->prev->next = r->next;
+  else if (r->owner != NULL)
+    r->owner->zombies = r->next;
+  if (r->next != NULL) r->next->prev = r->prev;
+  r->prev = r->next = NULL;
+  for (uint32_t i = 0; i < r->weak_count; i++) napi_delete_reference(env, r->weak[i]);
+  free(r->weak);
+  r->weak = NULL;
+  r->weak_count = 0;
+  atomic_fetch_sub(&zombie_count, 1);
+  atomic_fetch_sub(&zombie_bytes, (int64_t)r->len);
+}
+
+/* Unmaps the range, exactly once: out of the SIGBUS guard's table (or the zombie list) first. */
+static int32_t unmap(napi_env env, struct reservation *r) {
+  if (r->state == ZOMBIE) unlink_zombie(env, r);
+  r->state = GONE;
   if (r->slot >= 0) anymmap_native_untrack(r->slot);
   r->slot = -1;
   return anymmap_native_munmap(r->addr, r->len);
 }
 
-static void drop(struct reservation *r) {
-  if (--r->refs > 0) return;
-  if (!r->released) unmap(r);
-  free(r);
+/* After a handle or a buffer became garbage: unmap what nothing can reach any more, free what
+ * nothing refers to. */
+static void settle(napi_env env, struct reservation *r) {
+  if (r->buffers == 0 && (r->state == ZOMBIE || (r->state == LIVE && !r->handle))) unmap(env, r);
+  if (!r->handle && r->buffers == 0) free(r);
 }
 
 static void finalize_handle(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)hint;
-  drop(data);
+  struct reservation *r = data;
+  r->handle = 0;
+  settle(env, r);
 }
 
 static void finalize_buffer(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)data;
-  drop(hint);
+  struct reservation *r = hint;
+  r->buffers--;
+  settle(env, r);
 }
 
 #define ARGS(n)                       \
@@ -228,8 +284,14 @@ static napi_value js_reserve(napi_env env, napi_callback_info info) {
   if (r == NULL) return NULL;
   r->addr = (uint64_t)i64(env, argv[0]);
   r->len = (uint64_t)i64(env, argv[1]);
-  r->refs = 1;
-  r->released = 0;
+  r->handle = 1;
+  r->buffers = 0;
+  r->state = LIVE;
+  r->owner = NULL;
+  napi_get_instance_data(env, (void **)&r->owner);
+  r->prev = r->next = NULL;
+  r->weak = NULL;
+  r->weak_count = 0;
   r->slot = anymmap_native_track(r->addr, r->len);
   if (r->slot < 0 || napi_create_external(env, r, finalize_handle, NULL, &out) != napi_ok) {
     if (r->slot >= 0) anymmap_native_untrack(r->slot);
@@ -244,7 +306,7 @@ static napi_value js_reserve(napi_env env, napi_callback_info info) {
 static napi_value js_resize(napi_env env, napi_callback_info info) {
   ARGS(2)
   struct reservation *r = reservation(env, argv[0]);
-  if (r == NULL || r->released) return NULL;
+  if (r == NULL || r->state != LIVE) return NULL;
   r->len = (uint64_t)i64(env, argv[1]);
   if (r->slot >= 0) anymmap_native_retrack(r->slot, r->addr, r->len);
   return NULL;
@@ -266,7 +328,7 @@ static napi_value js_buffer(napi_env env, napi_callback_info info) {
   uint64_t addr = (uint64_t)i64(env, argv[1]);
   uint64_t len = (uint64_t)i64(env, argv[2]);
   napi_value out;
-  if (r == NULL || r->released) {
+  if (r == NULL || r->state != LIVE) {
     napi_throw_error(env, "EINVAL", "the reservation was released");
     return NULL;
   }
@@ -279,36 +341,142 @@ static napi_value js_buffer(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, "EINVAL", "the buffer's range is not inside the reservation");
     return NULL;
   }
-  r->refs++;
+  r->buffers++;
   if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)addr, (size_t)len, finalize_buffer,
                                        r, &out) != napi_ok) {
-    r->refs--;
+    r->buffers--;
     return NULL;
   }
   return out;
 }
 
+/* Detaches every buffer of the array that is not detached yet; false if one cannot be. */
+static bool detach_all(napi_env env, napi_value buffers) {
+  uint32_t n = 0;
+  napi_get_array_length(env, buffers, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value buffer;
+    bool detached = false;
+    napi_get_element(env, buffers, i, &buffer);
+    napi_is_detached_arraybuffer(env, buffer, &detached);
+    if (!detached && napi_detach_arraybuffer(env, buffer) != napi_ok) return false;
+  }
+  return true;
+}
+
+/* Private zero pages over the whole range, in one call: the file's pages are gone from it. */
+static int32_t zero_fill(struct reservation *r) {
+  void *p = mmap((void *)(uintptr_t)r->addr, (size_t)r->len, PROT_READ | PROT_WRITE,
+                 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? -1 : 0;
+}
+
+/* Makes r a zombie: zero pages until its buffers (weakly referenced here, for evict) are garbage.
+ */
+static void bury(napi_env env, struct reservation *r, napi_value buffers) {
+  uint32_t n = 0;
+  napi_get_array_length(env, buffers, &n);
+  r->weak = n > 0 ? malloc(n * sizeof *r->weak) : NULL;
+  r->weak_count = 0;
+  for (uint32_t i = 0; r->weak != NULL && i < n; i++) {
+    napi_value buffer;
+    if (napi_get_element(env, buffers, i, &buffer) == napi_ok &&
+        napi_create_reference(env, buffer, 0, &r->weak[r->weak_count]) == napi_ok)
+      r->weak_count++;
+  }
+  if (r->slot >= 0) anymmap_native_untrack(r->slot);
+  r->slot = -1;
+  r->state = ZOMBIE;
+  r->next = r->owner->zombies;
+  if (r->next != NULL) r->next->prev = r;
+  r->owner->zombies = r;
+  atomic_fetch_add(&zombie_count, 1);
+  atomic_fetch_add(&zombie_bytes, (int64_t)r->len);
+}
+
 /*
- * release(reservation, buffers): detaches every buffer (their views read
- * length 0 from now on), then unmaps the range. Returns 0 or -errno.
+ * release(reservation, buffers): ends the mapping. With no buffer alive the
+ * range is unmapped (returns 0). Otherwise it becomes zero pages kept until
+ * every buffer is garbage (returns 1): stale views keep their length, read
+ * zeros, and what they write stays in those pages. Beyond the zombie caps,
+ * or if zero pages cannot be mapped, every buffer is detached (views read
+ * length 0) and the range unmapped (0). Returns -errno on failure.
  */
 static napi_value js_release(napi_env env, napi_callback_info info) {
   ARGS(2)
   struct reservation *r = reservation(env, argv[0]);
-  uint32_t n = 0;
-  if (r == NULL || r->released) return num(env, 0);
-  napi_get_array_length(env, argv[1], &n);
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value buffer;
-    bool detachable = false;
-    napi_get_element(env, argv[1], i, &buffer);
-    napi_is_detached_arraybuffer(env, buffer, &detachable);
-    if (!detachable && napi_detach_arraybuffer(env, buffer) != napi_ok) return num(env, -16);
+  if (r == NULL || r->state != LIVE) return num(env, 0);
+  if (r->buffers == 0) return num(env, unmap(env, r));
+  if (r->owner != NULL && atomic_load(&zombie_count) < ZOMBIE_MAX_COUNT &&
+      atomic_load(&zombie_bytes) + (int64_t)r->len <= ZOMBIE_MAX_BYTES && zero_fill(r) == 0) {
+    bury(env, r, argv[1]);
+    return num(env, 1);
   }
-  return num(env, unmap(r));
+  if (!detach_all(env, argv[1])) {
+    /* A buffer that cannot be detached must never see another mapping: zero pages for good. */
+    if (zero_fill(r) != 0) return num(env, -16);
+    if (r->slot >= 0) anymmap_native_untrack(r->slot);
+    r->slot = -1;
+    r->state = GONE;
+    return num(env, 1);
+  }
+  return num(env, unmap(env, r));
+}
+
+/*
+ * evict(address, length): before anything is mapped at a fixed address in
+ * [address, address+length), detaches the buffers of every zombie there
+ * that are still alive, and unmaps it. Returns how many were evicted, or
+ * -EBUSY if a buffer could not be detached (nothing may be mapped there).
+ */
+static napi_value js_evict(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  uint64_t a = (uint64_t)i64(env, argv[0]);
+  uint64_t b = a + (uint64_t)i64(env, argv[1]);
+  struct env_state *state = NULL;
+  int64_t evicted = 0;
+  napi_get_instance_data(env, (void **)&state);
+  if (state == NULL) return num(env, 0);
+  for (struct reservation *r = state->zombies, *next; r != NULL; r = next) {
+    next = r->next;
+    if (r->addr >= b || r->addr + r->len <= a) continue;
+    for (uint32_t i = 0; i < r->weak_count; i++) {
+      napi_value buffer = NULL;
+      bool detached = false;
+      if (napi_get_reference_value(env, r->weak[i], &buffer) != napi_ok || buffer == NULL) continue;
+      napi_is_detached_arraybuffer(env, buffer, &detached);
+      if (!detached && napi_detach_arraybuffer(env, buffer) != napi_ok) return num(env, -16);
+    }
+    int32_t err = unmap(env, r);
+    if (err < 0) return num(env, err);
+    evicted++;
+  }
+  return num(env, evicted);
+}
+
+static void finalize_env(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  struct env_state *state = data;
+  /* Zombies left at the environment's end stay mapped until their buffers are finalized, if ever;
+   * they outlive the list (and the weak references, which go with the environment). */
+  for (struct reservation *r = state->zombies, *next; r != NULL; r = next) {
+    next = r->next;
+    free(r->weak);
+    r->weak = NULL;
+    r->weak_count = 0;
+    r->owner = NULL;
+    r->prev = r->next = NULL;
+  }
+  free(state);
 }
 
 NAPI_MODULE_INIT() {
+  struct env_state *state = calloc(1, sizeof *state);
+  if (state == NULL || napi_set_instance_data(env, state, finalize_env, NULL) != napi_ok) {
+    free(state);
+    state = NULL;
+  }
   static const struct {
     const char *name;
     napi_callback cb;
@@ -335,6 +503,7 @@ NAPI_MODULE_INIT() {
       {"resize", js_resize},
       {"buffer", js_buffer},
       {"release", js_release},
+      {"evict", js_evict},
       {"takeFault", js_take_fault},
       {"identity", js_identity},
       {"fdLimit", js_fd_limit},

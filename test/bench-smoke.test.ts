@@ -35,8 +35,10 @@ test("bench --quick measures every scenario for anymmap in Node, Deno and Bun an
   const r = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "--out", ".tmp/bench-smoke"], {
     cwd: repo,
     encoding: "utf8",
-    // The quick run is about 3 minutes on 2 quiet cores (the many-mappings
-    // and readFileSync rows dominate); the bound only stops a hung bench.
+    // The quick run takes about 70 s on 2 cores, 90 s when mmap-io is not
+    // cached yet (it was 3-6 minutes before its sparse file went from 1 GiB
+    // to 64 MiB, mmap-io's install was cached and whole-file runs lost their
+    // warm-up); the bound only stops a hung bench.
     timeout: 480_000,
     maxBuffer: 64 << 20,
   });

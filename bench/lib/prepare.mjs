@@ -1,10 +1,11 @@
 /**
  * What the contenders need built or installed, each step into the bench's
- * temp directory, each reported as { ok: true, ... } or { ok: false, reason }
+ * temp directory (mmap-io: a cache of its own), each reported as { ok: true, ... } or { ok: false, reason }
  * so that a failed step only takes its own rows out.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 import { transpileSrc } from "./transpile.mjs";
 
@@ -108,9 +109,20 @@ export async function buildEmcc(repo, tmp, length) {
   };
 }
 
-/** `npm install --prefix TMP @riaskov/mmap-io` (builds its addon with node-gyp), then a load check. */
+/**
+ * `npm install --prefix DIR @riaskov/mmap-io` (builds its addon with
+ * node-gyp: about 20 s, the longest step of a quick run), then a load check.
+ * DIR is a cache kept between runs, one per Node ABI, platform and
+ * architecture ($XDG_CACHE_HOME or ~/.cache, anymmap-bench/); an install
+ * that no longer loads there is made again. ANYMMAP_BENCH_NO_CACHE=1
+ * installs into the run's temp dir instead.
+ */
 export async function installMmapIo(tmp, timeoutMs) {
-  const dir = join(tmp, "mmap-io");
+  const key = `mmap-io-node${process.versions.modules}-${process.platform}-${process.arch}`;
+  const cacheRoot = process.env.XDG_CACHE_HOME || join(os.homedir(), ".cache");
+  const dir = process.env.ANYMMAP_BENCH_NO_CACHE ? join(tmp, "mmap-io") : join(cacheRoot, "anymmap-bench", key);
+  const cached = await loadMmapIo(dir);
+  if (cached.ok) return cached;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "anymmap-bench-mmap-io", private: true }));
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -118,11 +130,15 @@ export async function installMmapIo(tmp, timeoutMs) {
     timeoutMs,
   });
   if (r.code !== 0) return { ok: false, reason: `npm install @riaskov/mmap-io failed: ${tail(r.stderr)}` };
+  return loadMmapIo(dir);
+}
+
+async function loadMmapIo(dir) {
+  const module = join(dir, "node_modules", "@riaskov", "mmap-io");
+  if (!existsSync(join(module, "package.json"))) return { ok: false, reason: "not installed" };
   const probe = await run(process.execPath, [
     "-e",
-    `require(${JSON.stringify(join(dir, "node_modules", "@riaskov", "mmap-io"))}); console.log(require(${JSON.stringify(
-      join(dir, "node_modules", "@riaskov", "mmap-io", "package.json"),
-    )}).version)`,
+    `require(${JSON.stringify(module)}); console.log(require(${JSON.stringify(join(module, "package.json"))}).version)`,
   ]);
   if (probe.code !== 0)
     return { ok: false, reason: `@riaskov/mmap-io installed but does not load: ${tail(probe.stderr)}` };

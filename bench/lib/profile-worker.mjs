@@ -75,6 +75,18 @@ const OPS = {
       m.munmap();
     },
   }),
+  s7: () => ({
+    what: "1k one-page files: open + map shared read-only + read the first byte, all kept; then munmap each",
+    run() {
+      const maps = [];
+      for (const path of spec.many.paths) {
+        const m = A.mmapSync(path, { prot: "r" });
+        maps.push(m);
+        m.view(0, 1);
+      }
+      for (const m of maps) m.munmap();
+    },
+  }),
   s6: () => ({
     what: "map 1 GiB, read page 0, munmap",
     run() {

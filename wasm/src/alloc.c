@@ -91,6 +91,14 @@ static int64_t first_fit(uint32_t npages, uint32_t hint) {
       uint32_t span = p - cs;
       run = page_owners.value[c] ? 0 : run + span;
       p = cs;
+    } else if (cs >= low && p == cs + CHUNK_PAGES && run + owner_free_top[c] < npages &&
+               owner_free_max[c] < npages) {
+      /* A whole chunk of several owners without room for the mapping: only
+       * the free pages at its bottom carry on into the next run. Without
+       * this step 1,000 one-page file mappings walked every page of the
+       * others at each mmap (68% of the time). */
+      run = owner_free_bottom[c];
+      p = cs;
     } else {
       p--;
       run = page_owner(p) ? 0 : run + 1;

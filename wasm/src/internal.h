@@ -90,6 +90,10 @@ struct lazy_pages {
   uint8_t detailed[NCHUNKS];
 };
 extern struct lazy_pages page_owners, page_depths;
+/* For each chunk whose owners are detailed: how many free (owner 0) pages
+ * its top and its bottom hold, and its longest run of them, so that the
+ * allocator's first fit steps over a chunk without room in one step. */
+extern uint16_t owner_free_top[NCHUNKS], owner_free_bottom[NCHUNKS], owner_free_max[NCHUNKS];
 /* Per page, nonzero only for pages that are resident (or were, until
  * cleared); chunk_stated counts the nonzero ones of each chunk, so every
  * write goes through state_set. */

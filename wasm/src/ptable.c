@@ -16,6 +16,22 @@ static uint32_t depth_flat[NPAGES];
 struct lazy_pages page_owners = {owner_flat, {0}, {0}};
 struct lazy_pages page_depths = {depth_flat, {0}, {0}};
 
+uint16_t owner_free_top[NCHUNKS], owner_free_bottom[NCHUNKS], owner_free_max[NCHUNKS];
+
+/* The free runs of a detailed chunk of page_owners (see internal.h). */
+static void summarize_free(uint32_t c) {
+  const uint32_t *f = owner_flat + ((size_t)c << CHUNK_SHIFT);
+  uint32_t bottom = 0, run = 0, max = 0;
+  while (bottom < CHUNK_PAGES && f[bottom] == 0) bottom++;
+  for (uint32_t i = 0; i < CHUNK_PAGES; i++) {
+    run = f[i] == 0 ? run + 1 : 0;
+    if (run > max) max = run;
+  }
+  owner_free_bottom[c] = (uint16_t)bottom;
+  owner_free_top[c] = (uint16_t)run;
+  owner_free_max[c] = (uint16_t)max;
+}
+
 uint8_t page_state[NPAGES];
 uint64_t page_hash[NPAGES];
 uint16_t chunk_stated[NCHUNKS];
@@ -47,6 +63,7 @@ void lazy_set(struct lazy_pages *t, uint32_t start, uint32_t end, uint32_t v) {
       materialize(t, c);
       for (uint32_t q = p; q < hi; q++) t->flat[q] = v;
       collapse(t, c);
+      if (t == &page_owners && t->detailed[c]) summarize_free(c);
     }
     p = hi;
   }
@@ -147,6 +164,12 @@ uint32_t anymmap_hosted_check_tables(uint32_t start, uint32_t end) {
       if (page_state[p] == PG_STALE && page_hash[p]) return c + 1;
     }
     if (n != chunk_stated[c]) return c + 1;
+    if (page_owners.detailed[c]) {
+      uint16_t top = owner_free_top[c], bottom = owner_free_bottom[c], max = owner_free_max[c];
+      summarize_free(c);
+      if (top != owner_free_top[c] || bottom != owner_free_bottom[c] || max != owner_free_max[c])
+        return c + 1;
+    }
   }
   return 0;
 }

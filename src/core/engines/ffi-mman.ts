@@ -61,10 +61,29 @@ interface ReservationState {
   length: number;
   /** Its slot in the SIGBUS guard's table, or -1. */
   slot: number;
-  released: boolean;
-  /** The handle and the buffers that are not garbage yet. */
-  refs: number;
+  /** "zombie": released, its pages zero pages kept for stale views (release()). */
+  state: "live" | "zombie" | "gone";
+  /** The handle is not garbage yet. */
+  handle: boolean;
+  /** Buffers made over it that are not garbage yet. */
+  buffers: number;
+  /** A zombie's buffers, held so that evict() can see whether one was transferred. */
+  kept?: ArrayBuffer[];
 }
+
+/**
+ * Released ranges kept as zero pages for stale views (zombies). Unlike
+ * Node's addon, whose buffer finalizers follow the memory wherever a buffer
+ * is transferred, a FinalizationRegistry here sees only the buffer object a
+ * transfer leaves detached, not the new one that still points at the pages:
+ * a zombie is never unmapped on garbage collection, only by evict() (after
+ * checking that none of its buffers was transferred). These caps bound what
+ * zombies hold (a VMA each, address space, their buffer objects); past them
+ * release() detaches and unmaps as before.
+ */
+const ZOMBIE_MAX_COUNT = 1024;
+const ZOMBIE_MAX_BYTES = 256 * 2 ** 30;
+const ZOMBIE_MAX_BUFFERS = 65536;
 
 interface DetachableBuffer extends ArrayBuffer {
   readonly detached: boolean;
@@ -72,9 +91,11 @@ interface DetachableBuffer extends ArrayBuffer {
 }
 
 /**
- * The NativeMman of a plain FFI. Buffers are detached with
- * `ArrayBuffer.prototype.transfer(0)`, checked here once to really detach
- * (every view of the buffer then has length 0) before anything relies on it.
+ * The NativeMman of a plain FFI. A released range that buffers were made
+ * over becomes zero pages until they are garbage (release()); buffers are
+ * detached, with `ArrayBuffer.prototype.transfer(0)`, only past the zombie
+ * caps or before a fixed mapping over such a range (evict()), and a buffer
+ * that does not detach leaves its pages zero pages for good.
  */
 export function ffiMman(host: FfiHost): NativeMman {
   const s = host.symbols;
@@ -93,12 +114,40 @@ export function ffiMman(host: FfiHost): NativeMman {
     if (!b.detached) b.transfer(0);
     return buffer.byteLength === 0;
   };
-  // Unmaps a reservation that was never released once it and all its buffers are garbage.
-  const registry = new FinalizationRegistry<ReservationState>((state) => {
-    if (--state.refs > 0 || state.released) return;
-    state.released = true;
+  const zombies = new Set<ReservationState>();
+  let zombieBytes = 0;
+  let zombieBuffers = 0;
+  const unmap = (state: ReservationState): number => {
+    if (state.state === "zombie") {
+      zombies.delete(state);
+      zombieBytes -= state.length;
+      zombieBuffers -= state.kept!.length;
+      state.kept = undefined;
+    }
+    state.state = "gone";
     untrack(state);
-    munmap(state.address, state.length);
+    return munmap(state.address, state.length);
+  };
+  // Private zero pages over the whole range: what stale views read once the mapping is gone.
+  const zeroFill = (state: ReservationState): number => {
+    const zero = probeFlags(host.platform);
+    const fixed = PLATFORMS[host.platform]!.MAP_FIXED | PLATFORMS[host.platform]!.MAP_NORESERVE;
+    const at = num(
+      s.anymmap_native_mmap(BigInt(state.address), BigInt(state.length), zero.prot, zero.flags | fixed, -1, 0n),
+    );
+    return Math.min(at, 0);
+  };
+  // Unmaps a reservation never released once its handle and its buffers are garbage.
+  const settle = (state: ReservationState) => {
+    if (state.buffers === 0 && state.state === "live" && !state.handle) unmap(state);
+  };
+  const handles = new FinalizationRegistry<ReservationState>((state) => {
+    state.handle = false;
+    settle(state);
+  });
+  const registry = new FinalizationRegistry<ReservationState>((state) => {
+    state.buffers--;
+    settle(state);
   });
   const stateOf = new WeakMap<NativeReservation, ReservationState>();
   const encoder = new TextEncoder();
@@ -145,61 +194,75 @@ export function ffiMman(host: FfiHost): NativeMman {
       const handle = {};
       const slot = num(s.anymmap_native_track(BigInt(address), BigInt(length)));
       if (slot < 0) throw new Error(`cannot track the mapping for the SIGBUS guard (errno ${-slot})`);
-      const state = { address, length, slot, released: false, refs: 1 };
+      const state: ReservationState = { address, length, slot, state: "live", handle: true, buffers: 0 };
       stateOf.set(handle, state);
-      registry.register(handle, state);
+      handles.register(handle, state);
       return handle;
     },
     resize(reservation, length) {
       const state = stateOf.get(reservation);
-      if (!state || state.released) return;
+      if (state?.state !== "live") return;
       state.length = length;
       if (state.slot >= 0) s.anymmap_native_retrack(state.slot, BigInt(state.address), BigInt(length));
     },
     buffer(reservation, address, length) {
       const state = stateOf.get(reservation);
-      if (!state || state.released) throw new Error("the reservation was released");
+      if (state?.state !== "live") throw new Error("the reservation was released");
       // A null pointer or memory outside the reservation is nothing anymmap keeps mapped.
       if (address === 0 || address < state.address || address + length > state.address + state.length) {
         throw new RangeError("the buffer's range is not inside the reservation");
       }
       const buffer = host.arrayBuffer(address, length);
-      state.refs++;
+      state.buffers++;
       registry.register(buffer, state);
       return buffer;
     },
     release(reservation, buffers) {
       const state = stateOf.get(reservation);
-      if (!state || state.released) return 0;
-      // A buffer detached before we detach it was transferred (postMessage,
-      // structuredClone): its new owner still points at these pages, so they
-      // become zero pages for good instead of being unmapped and reused.
+      if (state?.state !== "live") return 0;
+      if (state.buffers === 0) return unmap(state);
+      // A buffer detached before we would detach it was transferred (postMessage,
+      // structuredClone): its new owner still points at these pages and no
+      // finalizer here sees it, so they become zero pages for good.
       const transferred = buffers.some((b) => (b as DetachableBuffer).detached);
-      for (const b of buffers) if (!detach(b)) return -16;
-      state.released = true;
-      untrack(state);
-      if (!transferred) return munmap(state.address, state.length);
-      const zero = probeFlags(host.platform);
-      const fixed = PLATFORMS[host.platform]!.MAP_FIXED | PLATFORMS[host.platform]!.MAP_NORESERVE;
-      const at = num(
-        s.anymmap_native_mmap(BigInt(state.address), BigInt(state.length), zero.prot, zero.flags | fixed, -1, 0n),
-      );
-      return Math.min(at, 0);
+      if (
+        !transferred &&
+        zombies.size < ZOMBIE_MAX_COUNT &&
+        zombieBytes + state.length <= ZOMBIE_MAX_BYTES &&
+        zombieBuffers + buffers.length <= ZOMBIE_MAX_BUFFERS &&
+        zeroFill(state) === 0
+      ) {
+        untrack(state);
+        state.state = "zombie";
+        state.kept = [...buffers];
+        zombies.add(state);
+        zombieBytes += state.length;
+        zombieBuffers += buffers.length;
+        return 1;
+      }
+      if (transferred || !buffers.every(detach)) {
+        const err = zeroFill(state);
+        if (err < 0) return err;
+        state.state = "gone";
+        untrack(state);
+        return 1;
+      }
+      return unmap(state);
+    },
+    evict(address, length) {
+      let evicted = 0;
+      for (const state of zombies) {
+        if (state.address >= address + length || state.address + state.length <= address) continue;
+        // A buffer transferred since (detached here) has a new owner on these pages: they stay.
+        if (state.kept!.some((b) => (b as DetachableBuffer).detached)) return -16;
+        if (!state.kept!.every(detach)) return -16;
+        const err = unmap(state);
+        if (err < 0) return err;
+        evicted++;
+      }
+      return evicted;
     },
   };
 
-  // Does transfer(0) detach a buffer over mapped memory in this runtime? Find out before relying on it.
-  const page = 4096;
-  const probeMap = probeFlags(host.platform);
-  const at = mman.mmap(0, page, probeMap.prot, probeMap.flags, -1, 0n);
-  if (at < 0) throw new Error(`${host.binding} cannot map memory (errno ${-at})`);
-  const probe = host.arrayBuffer(at, page);
-  const view = new Uint8Array(probe);
-  const detached = detach(probe) && view.length === 0;
-  munmap(at, page);
-  if (!detached)
-    throw new Error(
-      `ArrayBuffer.prototype.transfer(0) does not detach a buffer over mapped memory here; unmapping would leave views that crash`,
-    );
   return mman;
 }

@@ -78,7 +78,7 @@ interface Region {
   start: number;
   end: number;
   reservation: NativeReservation;
-  /** Every buffer made over the region, detached when it is released. */
+  /** Every buffer made over the region: handed to release(), which keeps the range as zero pages while any may be used. */
   buffers: ArrayBuffer[];
   /** A buffer over all of the region, made when a view needs it (`bytes`, views across a chunk's edge). */
   current?: ArrayBuffer;
@@ -173,7 +173,9 @@ const sharedType = (flags: number): boolean =>
  * and a write through a view of a read-only file mapping lands in a private
  * copy that never reaches the file (read-only shared mappings are private
  * mappings in the kernel). Unmapped parts of a range that views may still
- * reach become zero pages until every view's buffer is detached.
+ * reach become zero pages, and so does a whole mapping once unmapped, for as
+ * long as its buffers may be used (NativeMman.release): buffers are not
+ * detached, which would slow every typed-array access in V8 down.
  * Node (N-API addon), Deno (--allow-ffi), Bun (bun:ffi).
  */
 export class NativeEngine implements Engine {
@@ -796,6 +798,8 @@ export class NativeEngine implements Engine {
           path === undefined ? undefined : { path },
         );
       } else if (own.length === 0 && mode !== "hint") {
+        // A released mapping's zero pages, kept for its stale views, make room: their buffers are detached first.
+        this.check(this.mman.evict(a, len), "mmap", path);
         // Never MAP_FIXED over memory anymmap does not own: it may be the runtime's heap.
         try {
           at = this.kmap(
@@ -880,7 +884,7 @@ export class NativeEngine implements Engine {
     const end = address + up(length);
     const regions = this.regionsIn(address, end);
     const removed = this.cut(address, end);
-    // A region left without mappings is unmapped whole (its buffers detached first): no zero pages needed there.
+    // A region left without mappings is released whole (zero pages for its buffers, in one call): no zero pages needed here.
     const emptied = new Set(regions.filter((r) => this.within(r.start, r.end).every((v) => v.region !== r)));
     for (const [s, e] of removed) {
       const r = this.regionAt(s);
@@ -985,6 +989,7 @@ export class NativeEngine implements Engine {
     const offsetAt = (at: number) => (v.file ? v.offset + (at - v.start) : 0);
     if (end > region.end) {
       if (this.regionsIn(region.end, end).length > 0) return false;
+      this.check(this.mman.evict(region.end, end - region.end), "mremap");
       try {
         const at = this.kmap(
           region.end,

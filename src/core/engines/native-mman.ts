@@ -72,10 +72,26 @@ export interface NativeMman {
   /** A zero-copy ArrayBuffer over [address, address+length) of the reservation. */
   buffer(reservation: NativeReservation, address: number, length: number): ArrayBuffer;
   /**
-   * Detaches every buffer (each view then has length 0), then unmaps the
-   * reservation, exactly once. Returns 0 or a negated errno.
+   * Ends the reservation, exactly once. With no buffer made over it, it is
+   * unmapped: returns 0. Otherwise its pages become private zero pages and
+   * the range stays reserved until every buffer over it is garbage (then
+   * the runtime unmaps it): stale views keep their length, read zeros and
+   * what they write stays in those pages, never in the file or another
+   * mapping; returns 1. Buffers are not detached: detaching any ArrayBuffer
+   * makes V8 check every typed-array access in the process for detachment
+   * from then on. Beyond a cap on such ranges (VMAs and address space held
+   * until a garbage collection) it detaches `buffers` (views read length 0)
+   * and unmaps: returns 0. A negated errno on failure.
    */
   release(reservation: NativeReservation, buffers: ArrayBuffer[]): number;
+  /**
+   * Before a mapping at a fixed address in [address, address+length):
+   * detaches the live buffers of the released ranges kept there (release()
+   * returned 1) and unmaps them, so that nothing new is ever mapped under a
+   * stale view. Returns how many it evicted, or -EBUSY if a buffer could not
+   * be detached.
+   */
+  evict(address: number, length: number): number;
 }
 
 /** An opaque handle of a NativeMman's reservation. */

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { platform } from "node:os";
 import { WASI_ERRNO } from "../../abi/errno.js";
 import { LOCK_NONE_HELD } from "../../abi/locks.js";
 import { MmapError } from "../../core/contract/errors.js";
@@ -305,12 +306,22 @@ function numericFlags(flags: string | number): number {
 /** statfs f_type of the file systems whose files stat as size 0 and cannot be mapped (Linux's mmap says ENODEV). */
 const PSEUDO_FILE_SYSTEMS = new Set([0x9fa0 /* proc */, 0x62656572 /* sysfs */]);
 
+/**
+ * Linux's major(dev) is 0: an anonymous device, where proc and sysfs always
+ * are (so are tmpfs and overlayfs). A file on a disk needs no statfs: one
+ * system call of the five a path mapping made (profiled: 5 % of mapping
+ * 1k small files), as in the native backend's open.
+ */
+const LINUX = platform() === "linux";
+const anonymousDevice = (dev: bigint): boolean => ((dev >> 8n) & 0xfffn) === 0n && (dev >> 32n) >> 12n === 0n;
+
 /** What mmap can map: a regular file (not of /proc or /sys), a directory (mmap then says ENODEV) or a block device. */
 function mappable(file: NodeHostFile, path: string): boolean {
   const st = file.stat();
   if (typeof st === "number") return true; // fstat failed: let mmap report it.
   if (st.filetype === FILETYPE_DIRECTORY || st.filetype === FILETYPE_BLOCK_DEVICE) return true;
   if (st.filetype !== FILETYPE_REGULAR_FILE) return false;
+  if (LINUX && !anonymousDevice(st.dev)) return true;
   if (typeof fs.statfsSync !== "function") return true;
   try {
     return !PSEUDO_FILE_SYSTEMS.has(Number(fs.statfsSync(path).type));
