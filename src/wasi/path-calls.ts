@@ -231,11 +231,9 @@ export abstract class PathCalls extends FdCalls {
     newPtr: number,
     newLen: number,
   ): number {
-    const to = this.dirOf(newFd);
-    if (typeof to === "number") return -to;
-    const newPath = this.pathArg(newPtr, newLen);
-    if (typeof newPath === "number") return -newPath;
-    return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.rename(path, to, newPath));
+    return this.twoPathCall(fd, oldPtr, oldLen, newFd, newPtr, newLen, (dir, path, to, newPath) =>
+      dir.rename(path, to, newPath),
+    );
   }
 
   /** path_link: `newPath` in `newFd` names the file `oldPath` names (flags: follow a final link). */
@@ -248,11 +246,26 @@ export abstract class PathCalls extends FdCalls {
     newPtr: number,
     newLen: number,
   ): number {
+    const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
+    return this.twoPathCall(fd, oldPtr, oldLen, newFd, newPtr, newLen, (dir, path, to, newPath) =>
+      dir.link(path, to, newPath, follow),
+    );
+  }
+
+  /** A call on a path in `fd` and one in `newFd` (rename, link). */
+  private twoPathCall(
+    fd: number,
+    oldPtr: number,
+    oldLen: number,
+    newFd: number,
+    newPtr: number,
+    newLen: number,
+    op: (dir: HostDir, path: string, to: HostDir, newPath: string) => number,
+  ): number {
     const to = this.dirOf(newFd);
     if (typeof to === "number") return -to;
     const newPath = this.pathArg(newPtr, newLen);
     if (typeof newPath === "number") return -newPath;
-    const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
-    return this.pathCall(fd, oldPtr, oldLen, (dir, path) => dir.link(path, to, newPath, follow));
+    return this.pathCall(fd, oldPtr, oldLen, (dir, path) => op(dir, path, to, newPath));
   }
 }

@@ -203,31 +203,32 @@ export class NodeHostDir extends HostDir {
   }
 
   override link(from: string, toDir: HostDir, to: string, follow: boolean): number {
-    if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
-    const target = toDir.full(to, false);
-    if (typeof target === "number") return target;
-    return this.run(
-      from,
-      (full) => {
-        fs.linkSync(full, target);
-        return 0;
-      },
-      follow,
-    );
+    return this.toOther(from, toDir, to, follow, (full, target) => fs.linkSync(full, target));
   }
 
   override rename(from: string, toDir: HostDir, to: string): number {
-    if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
     // rename(2) moves and replaces links themselves, not what they point to.
+    return this.toOther(from, toDir, to, false, (full, target) => fs.renameSync(full, target));
+  }
+
+  /** `op` from `from` here to `to` in `toDir` (link, rename): both inside their directories. */
+  private toOther(
+    from: string,
+    toDir: HostDir,
+    to: string,
+    followFrom: boolean,
+    op: (full: string, target: string) => void,
+  ): number {
+    if (!(toDir instanceof NodeHostDir)) return -WASI_ERRNO.EXDEV;
     const target = toDir.full(to, false);
     if (typeof target === "number") return target;
     return this.run(
       from,
       (full) => {
-        fs.renameSync(full, target);
+        op(full, target);
         return 0;
       },
-      false,
+      followFrom,
     );
   }
 
