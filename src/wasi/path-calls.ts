@@ -45,11 +45,19 @@ export abstract class PathCalls extends FdCalls {
     return this.table.has(fd) || this.stdioOpen.has(fd) ? -E.ENOTDIR : -E.EBADF;
   }
 
-  protected pathCall(fd: number, ptr: number, len: number, op: (dir: HostDir, path: string) => number): number {
+  /** The directory `fd` names and a path argument in it, or the WASI errno that says why not. */
+  protected dirPath(fd: number, ptr: number, len: number): { dir: HostDir; path: string } | number {
     const dir = this.dirOf(fd);
     if (typeof dir === "number") return -dir;
     const path = this.pathArg(ptr, len);
     if (typeof path === "number") return -path;
+    return { dir, path };
+  }
+
+  protected pathCall(fd: number, ptr: number, len: number, op: (dir: HostDir, path: string) => number): number {
+    const at = this.dirPath(fd, ptr, len);
+    if (typeof at === "number") return at;
+    const { dir, path } = at;
     return FdCalls.status(this.callDir(() => op(dir, path)));
   }
 
@@ -62,10 +70,9 @@ export abstract class PathCalls extends FdCalls {
     bufLen: number,
     bufusedPtr: number,
   ): number {
-    const dir = this.dirOf(fd);
-    if (typeof dir === "number") return -dir;
-    const path = this.pathArg(ptr, len);
-    if (typeof path === "number") return -path;
+    const at = this.dirPath(fd, ptr, len);
+    if (typeof at === "number") return at;
+    const { dir, path } = at;
     const target = this.callDir(() => dir.readlink(path));
     if (typeof target === "number") return FdCalls.status(target);
     const bytes = new TextEncoder().encode(target).subarray(0, bufLen);
@@ -116,10 +123,9 @@ export abstract class PathCalls extends FdCalls {
     fdflags: number,
     fdPtr: number,
   ): number {
-    const dir = this.dirOf(fd);
-    if (typeof dir === "number") return -dir;
-    const path = this.pathArg(ptr, len);
-    if (typeof path === "number") return -path;
+    const at = this.dirPath(fd, ptr, len);
+    if (typeof at === "number") return at;
+    const { dir, path } = at;
     this.mem.check(fdPtr, 4);
     const R = WASI_RIGHTS;
     const options: HostOpenOptions = {
@@ -147,10 +153,9 @@ export abstract class PathCalls extends FdCalls {
   }
 
   protected pathFilestatGet(fd: number, flags: number, ptr: number, len: number, buf: number): number {
-    const dir = this.dirOf(fd);
-    if (typeof dir === "number") return -dir;
-    const path = this.pathArg(ptr, len);
-    if (typeof path === "number") return -path;
+    const at = this.dirPath(fd, ptr, len);
+    if (typeof at === "number") return at;
+    const { dir, path } = at;
     this.mem.check(buf, FILESTAT_SIZE);
     return this.writeStat(
       buf,
