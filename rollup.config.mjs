@@ -56,7 +56,7 @@ export default [
       entryFileNames: "[name].js",
       // Shared chunks sit beside the entries: modules that find the .wasm and
       // prebuilds/ relative to import.meta.url then work wherever rollup puts them.
-      chunkFileNames: "[name]-[hash].js",
+      chunkFileNames: "chunk-[name]-[hash].js",
       // Where Deno finds the types of a plain .js module (JSR publishes dist/deno.js as it is).
       banner: (chunk) => (chunk.isEntry && chunk.name === "deno" ? '/* @ts-self-types="./deno.d.ts" */' : ""),
     },
