@@ -152,8 +152,15 @@ export interface WasiHostOptions {
           this.pathSymlink(target >>> 0, targetLen >>> 0, fd >>> 0, path >>> 0, pathLen >>> 0),
         ),
         path_link: g(
-          (fd: number, flags: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) =>
-            this.pathLink(fd >>> 0, flags, oldPath >>> 0, oldLen >>> 0, newFd >>> 0, newPath >>> 0, newLen >>> 0),
+          (
+            fd: number,
+            flags: number,
+            oldPath: number,
+            oldLen: number,
+            newFd: number,
+            newPath: number,
+            newLen: number,
+          ) => this.pathLink(fd >>> 0, flags, oldPath >>> 0, oldLen >>> 0, newFd >>> 0, newPath >>> 0, newLen >>> 0),
         ),
         path_rename: g((fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) =>
           this.pathRename(fd >>> 0, oldPath >>> 0, oldLen >>> 0, newFd >>> 0, newPath >>> 0, newLen >>> 0),
