@@ -84,12 +84,7 @@ function exited(child: ChildProcess): Promise<number | string | null> {
  * waiting while the holder held, and the waiter's answers once it had gone.
  */
 async function scenario(holder: Runner, probe: Runner) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-locks-"));
-  dirs.push(dir);
-  fs.writeFileSync(path.join(dir, "shared.db"), Buffer.alloc(4096, 1));
-  const held = start(holder, dir, ["hold", "shared.db"]);
-  try {
-    await until(() => held.out().includes("held\n"), held.child, `${holder} holder`);
+  return whileHeld(holder, async (dir, held) => {
     const waiter = start(probe, dir, ["wait", "shared.db"]);
     const probed = runSync(probe, dir, ["probe", "shared.db"]);
     const waitingWhileHeld = waiter.out() === "" && waiter.child.exitCode === null;
@@ -102,6 +97,21 @@ async function scenario(holder: Runner, probe: Runner) {
       waitingWhileHeld,
       waited: `${waiter.out()}[exit ${waiterStatus}]\n`,
     };
+  });
+}
+
+/** Runs `use` in a fresh directory while `holder` holds its locks on shared.db there; releases it after. */
+async function whileHeld<T>(
+  holder: Runner,
+  use: (dir: string, held: ReturnType<typeof start>) => Promise<T>,
+): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-locks-"));
+  dirs.push(dir);
+  fs.writeFileSync(path.join(dir, "shared.db"), Buffer.alloc(4096, 1));
+  const held = start(holder, dir, ["hold", "shared.db"]);
+  try {
+    await until(() => held.out().includes("held\n"), held.child, `${holder} holder`);
+    return await use(dir, held);
   } finally {
     fs.writeFileSync(path.join(dir, "shared.db.release"), "");
     held.child.kill();
@@ -162,18 +172,10 @@ describe.skipIf(missing !== undefined)("locks between processes", () => {
     timeout: 300_000,
   }, async () => {
     expect(oracle, "the native run failed").toBeDefined();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anymmap-locks-"));
-    dirs.push(dir);
-    fs.writeFileSync(path.join(dir, "shared.db"), Buffer.alloc(4096, 1));
-    const held = start("native", dir, ["hold", "shared.db"]);
-    try {
-      await until(() => held.out().includes("held\n"), held.child, "native holder");
-      const probed = runSync("deno without --allow-ffi", dir, ["probe", "shared.db"]);
-      expect(probed).toContain("write [50, +10): ok\n");
-      expect(probed).toContain("F_GETLK read [90, +20): none\n");
-    } finally {
-      fs.writeFileSync(path.join(dir, "shared.db.release"), "");
-      await exited(held.child);
-    }
+    const probed = await whileHeld("native", async (dir) =>
+      runSync("deno without --allow-ffi", dir, ["probe", "shared.db"]),
+    );
+    expect(probed).toContain("write [50, +10): ok\n");
+    expect(probed).toContain("F_GETLK read [90, +20): none\n");
   });
 });

@@ -75,7 +75,11 @@ export abstract class PathCalls extends FdCalls {
     const { dir, path } = at;
     const target = this.callDir(() => dir.readlink(path));
     if (typeof target === "number") return FdCalls.status(target);
-    const bytes = new TextEncoder().encode(target).subarray(0, bufLen);
+    return this.putBytes(new TextEncoder().encode(target).subarray(0, bufLen), buf, bufusedPtr);
+  }
+
+  /** Copies `bytes` to guest memory at `buf` and their length to `bufusedPtr` (fd_readdir, path_readlink). */
+  private putBytes(bytes: Uint8Array, buf: number, bufusedPtr: number): number {
     this.mem.views();
     this.mem.check(buf, bytes.length);
     this.mem.check(bufusedPtr, 4);
@@ -220,12 +224,7 @@ export abstract class PathCalls extends FdCalls {
       });
       this.listings.set(d.dir, entries);
     }
-    const bytes = encodeDirents(entries, cookie < 0n ? 0n : cookie, bufLen);
-    this.mem.views();
-    this.mem.check(buf, bytes.length);
-    this.mem.u8.set(bytes, buf);
-    this.mem.setU32(bufusedPtr, bytes.length);
-    return E.SUCCESS;
+    return this.putBytes(encodeDirents(entries, cookie < 0n ? 0n : cookie, bufLen), buf, bufusedPtr);
   }
 
   protected pathRename(
