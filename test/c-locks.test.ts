@@ -50,13 +50,22 @@ function command(runner: Runner, dir: string, args: string[]): [string, string[]
   }
 }
 
-function start(runner: Runner, dir: string, args: string[]): { child: ChildProcess; out: () => string } {
+/**
+ * A running process; `done` settles with its exit status once its output
+ * is all read ("close": "exit" can come before the last of stdout).
+ */
+function start(
+  runner: Runner,
+  dir: string,
+  args: string[],
+): { child: ChildProcess; out: () => string; done: Promise<number | string | null> } {
   const [cmd, argv] = command(runner, dir, args);
   const child = spawn(cmd, argv, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += `[stderr] ${d.toString()}`));
-  return { child, out: () => out };
+  const done = new Promise<number | string | null>((r) => child.once("close", (code, signal) => r(code ?? signal)));
+  return { child, out: () => out, done };
 }
 
 function runSync(runner: Runner, dir: string, args: string[]): string {
@@ -72,11 +81,6 @@ async function until(what: () => boolean, child: ChildProcess, label: string): P
   }
 }
 
-function exited(child: ChildProcess): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode);
-  return new Promise((r) => child.once("exit", (code, signal) => r(code ?? signal)));
-}
-
 /**
  * `holder` takes its locks on a fresh file and waits; `probe` and a blocked
  * `waiter` (F_SETLKW) run meanwhile; then the holder is released. Returns
@@ -89,8 +93,8 @@ async function scenario(holder: Runner, probe: Runner) {
     const probed = runSync(probe, dir, ["probe", "shared.db"]);
     const waitingWhileHeld = waiter.out() === "" && waiter.child.exitCode === null;
     fs.writeFileSync(path.join(dir, "shared.db.release"), "");
-    const holderStatus = await exited(held.child);
-    const waiterStatus = await exited(waiter.child);
+    const holderStatus = await held.done;
+    const waiterStatus = await waiter.done;
     return {
       holder: `${held.out()}[exit ${holderStatus}]\n`,
       probed,
