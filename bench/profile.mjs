@@ -8,16 +8,16 @@
  * copy of dist/ in a temp directory; without emcc, they show as
  * wasm-function[N].
  *
- *   node bench/profile.mjs [--ops s1-touch,s3-page,...] [--seconds 4] [--top 14]
+ *   node bench/profile.mjs [--ops s1-touch,s3-page,...] [--seconds 4] [--top 14] [--many 1000]
  *
  * Ops: s1-touch s1-scan s3-page s3-window s4 s5 s6 s7 (see OPS in
- * lib/profile-worker.mjs). Files: 1 GiB dense, 6 GiB sparse, 1,000 one-page
+ * lib/profile-worker.mjs). Files: 1 GiB dense, 6 GiB sparse, 1,000 (--many) one-page
  * files, in a temp directory removed at the end. The backend is the
  * default one (native in Node where its addon is built): set
  * ANYMMAP_BACKEND=wasm to profile the WASM engine.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +39,8 @@ process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 // A copy of dist/ whose engine carries C function names.
 const dist = join(tmp, "dist");
 cpSync(join(repo, "dist"), dist, { recursive: true });
+// The native backend's loader looks for prebuilds/ beside dist/.
+if (existsSync(join(repo, "prebuilds"))) cpSync(join(repo, "prebuilds"), join(tmp, "prebuilds"), { recursive: true });
 const exportsList = readFileSync(join(repo, "wasm", "exports.txt"), "utf8")
   .split("\n")
   .map((l) => l.replace(/#.*/, "").trim())
@@ -88,8 +90,10 @@ const dense = generateDense(join(tmp, "dense.bin"), 2 ** 30);
 const sparse = generateSparse(join(tmp, "sparse.bin"), 6 * 2 ** 30, 1000, 0xbeef);
 warm(dense.path, dense.size);
 const manyDir = join(tmp, "many");
-generateMany(manyDir, 1000, [1000]);
-const many = { paths: Array.from({ length: 1000 }, (_, i) => join(manyDir, `f${i}.bin`)) };
+const manyCount = Number(arg("--many", "1000"));
+generateMany(manyDir, manyCount, [manyCount]);
+// The worker builds the paths: 10k of them would overflow its command line.
+const many = { dir: manyDir, count: manyCount };
 
 for (const op of ops) {
   const spec = { dist: join(dist, "node.js"), op, seconds, top, dense, sparse, many };
@@ -98,5 +102,6 @@ for (const op of ops) {
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 << 20,
   });
-  process.stdout.write(r.stdout + "\n");
+  if (r.error || r.status !== 0) process.stderr.write(`profile: ${op} failed: ${r.error ?? `exit ${r.status}`}\n`);
+  process.stdout.write((r.stdout ?? "") + "\n");
 }

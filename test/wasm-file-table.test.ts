@@ -39,10 +39,25 @@ describe("WASM file table", () => {
         }
         for (let i = 0; i < FILES; i += 97) expect(new TextDecoder().decode(maps[i]!.read())).toBe(`file ${i}`);
         maps[FILES - 1]!.write("FILE");
+        // Records freed all over the table are found again by identity and by
+        // descriptor: every mapping made into them shows its own file, and
+        // each survivor still shows its own.
+        for (let i = 0; i < FILES; i += 3) maps[i]!.munmap();
+        for (let i = 0; i < FILES; i += 3) {
+          const file = path.join(tmp, `g${i}`);
+          fs.writeFileSync(file, `again ${i}`);
+          maps[i] = space.mmapSync(file, { backend: "wasm", prot: "rw", flags: "shared" });
+        }
+        for (let i = 0; i < FILES; i++) {
+          const want = i % 3 === 0 ? `again ${i}` : i === FILES - 1 ? `FILE ${i}` : `file ${i}`;
+          expect(new TextDecoder().decode(maps[i]!.read())).toBe(want);
+        }
+        for (let i = 0; i < FILES; i += 3) maps[i]!.write("AGAIN");
       } finally {
         for (const m of maps) m.munmap();
       }
       expect(fs.readFileSync(path.join(tmp, `f${FILES - 1}`), "utf8")).toBe(`FILE ${FILES - 1}`);
+      for (let i = 0; i < FILES; i += 3) expect(fs.readFileSync(path.join(tmp, `g${i}`), "utf8")).toBe(`AGAIN ${i}`);
       expect(space.info().mappings).toBe(0);
     },
   );

@@ -4,6 +4,7 @@
  * (50 µs interval) and print the self time of the top functions per op.
  */
 import { Session } from "node:inspector";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PAGE, touch, xor32 } from "./kernels.mjs";
 
@@ -76,10 +77,10 @@ const OPS = {
     },
   }),
   s7: () => ({
-    what: "1k one-page files: open + map shared read-only + read the first byte, all kept; then munmap each",
+    what: `${spec.many.count} one-page files: open + map shared read-only + read the first byte, all kept; then munmap each`,
     run() {
       const maps = [];
-      for (const path of spec.many.paths) {
+      for (const path of manyPaths) {
         const m = A.mmapSync(path, { prot: "r" });
         maps.push(m);
         m.view(0, 1);
@@ -97,6 +98,7 @@ const OPS = {
   }),
 };
 
+const manyPaths = Array.from({ length: spec.many.count }, (_, i) => join(spec.many.dir, `f${i}.bin`));
 const op = OPS[spec.op]?.();
 if (!op) {
   console.log(`unknown op ${spec.op}; ops: ${Object.keys(OPS).join(" ")}`);

@@ -47,8 +47,12 @@ export const E = WASI_ERRNO;
 /** Per open file state, keyed by the HostFile so that fd_renumber carries it along. */
 export interface FileState {
   position: number;
+  /** How many descriptors name the file (dup), so that closing one need not search the table. */
+  descriptors: number;
   /** An open file's type never changes, so fd_fdstat_get need stat only once. */
   filetype?: number;
+  /** What the next stat answers instead of asking the file: see FdCalls.presetStat. */
+  preset?: HostFileStat;
 }
 
 /** `stdio`: a descriptor without a position: stdin/stdout/stderr, or a pipe end or device (`stream`, pipe.ts). */
@@ -107,7 +111,7 @@ export abstract class FdCalls {
   open(file: HostFile): number {
     const fd = this.freeFd();
     this.table.set(fd, file);
-    if (!this.states.has(file)) this.states.set(file, { position: 0 });
+    this.state(file).descriptors++;
     return fd;
   }
 
@@ -153,7 +157,10 @@ export abstract class FdCalls {
     else if (stream) {
       this.streams.set(target, stream);
       streamShared(stream);
-    } else this.table.set(target, file!);
+    } else {
+      this.table.set(target, file!);
+      this.state(file!).descriptors++;
+    }
     return target;
   }
 
@@ -222,11 +229,27 @@ export abstract class FdCalls {
 
   protected state(file: HostFile): FileState {
     let s = this.states.get(file);
-    if (!s) this.states.set(file, (s = { position: 0 }));
+    if (!s) this.states.set(file, (s = { position: 0, descriptors: 0 }));
     return s;
   }
 
+  /**
+   * Makes the next stat of fd answer `stat` without asking its file (or
+   * undoes that): for a caller that has just statted the file within the
+   * same synchronous call, where nothing of this process can have changed it.
+   */
+  presetStat(fd: number, stat: HostFileStat | undefined): void {
+    const en = this.entry(fd);
+    if (en?.kind === "file") en.state.preset = stat;
+  }
+
   protected callStat(file: HostFile, state: FileState): HostFileStat | number {
+    if (state.preset) {
+      const r = state.preset;
+      state.preset = undefined;
+      state.filetype = r.filetype;
+      return r;
+    }
     this.stats.stats++;
     let r: HostFileStat | number;
     try {
@@ -606,9 +629,10 @@ export abstract class FdCalls {
     return this.closeFile(file);
   }
 
+  /** Called once the table no longer has `file` under one of its numbers: closes it with the last. */
   protected closeFile(file: HostFile): number {
-    // The same HostFile can sit under two numbers (open() twice); only the last one closes it.
-    for (const f of this.table.values()) if (f === file) return E.SUCCESS;
+    // The same HostFile can sit under two numbers (dup, open() twice); only the last one closes it.
+    if (--this.state(file).descriptors > 0) return E.SUCCESS;
     try {
       return FdCalls.status(file.close());
     } catch (e) {

@@ -81,6 +81,12 @@ export class HostFile {
   readonly append: boolean;
   /** For messages only; the host never opens by path. */
   readonly path?: string;
+  /**
+   * What stat() answered while the file was being opened, where opening
+   * needed it: for whoever opened the file, within that same synchronous
+   * call only (a mapping made right after needs no second stat).
+   */
+  openedStat?: HostFileStat;
 
   constructor(options: HostFileOptions = {}) {
     this.readable = options.readable ?? false;

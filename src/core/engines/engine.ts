@@ -21,7 +21,11 @@ export const SAFE_ADVICE: ReadonlySet<number> = new Set([
 export interface MapKnown {
   /** The file's size, read within this same call. */
   fileSize?: number;
-  /** The caller closes `fd` right after this call and never uses its number again: the engine may keep the descriptor itself instead of a copy. */
+  /**
+   * The caller opened `fd` in this same call and closes it right after,
+   * never using its number again: the engine may keep the descriptor itself
+   * instead of a copy, and what it learnt at open is still current.
+   */
   closesFd?: boolean;
 }
 

@@ -9,12 +9,12 @@ import {
   MREMAP_MAYMOVE,
   PAGE_SIZE,
 } from "../contract/constants.js";
-import type { Engine, EngineShare } from "./engine.js";
+import type { Engine, EngineShare, MapKnown } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
 import { MmapError } from "../contract/errors.js";
 import { hint, noSharedArrayBuffer } from "../contract/messages.js";
 import { minus, type Range } from "../address-space/ranges.js";
-import type { HostFile } from "../../wasi/host-file.js";
+import type { HostFile, HostFileStat } from "../../wasi/host-file.js";
 import type { WasiHost } from "../../wasi/host.js";
 
 /** The C core's exports (wasm/exports.txt). Pointers are i32, off_t is i64. */
@@ -158,7 +158,17 @@ export class WasmEngine implements Engine {
     const file = this.openHostFile(path, flags, mode, remote);
     const fd = this.host.open(file);
     this.files.set(fd, file);
+    // Only this engine may use it, and only while fd is the one just opened.
+    this.opened = file.openedStat && { fd, stat: file.openedStat };
+    file.openedStat = undefined;
     return fd;
+  }
+
+  /** The stat the last open() took, until its descriptor is mapped or closed. */
+  private opened?: { fd: number; stat: HostFileStat };
+
+  openedSize(fd: number): number | undefined {
+    return this.opened?.fd === fd ? Number(this.opened.stat.size) : undefined;
   }
 
   size(fd: number, path: string): number {
@@ -249,6 +259,7 @@ export class WasmEngine implements Engine {
     fd: number,
     offset: number,
     path?: string,
+    known?: MapKnown,
   ): number {
     if (this.shares.length > 0) {
       this.sweep();
@@ -261,7 +272,16 @@ export class WasmEngine implements Engine {
         );
       }
     }
-    const at = this.core.anymmap_mmap_lazy(address, length, prot, flags, fd, BigInt(offset)) >>> 0;
+    // The core's fstat of a file opened in this same call is the open's.
+    const fresh = known?.closesFd && this.opened?.fd === fd ? this.opened.stat : undefined;
+    this.opened = undefined;
+    if (fresh) this.host.presetStat(fd, fresh);
+    let at: number;
+    try {
+      at = this.core.anymmap_mmap_lazy(address, length, prot, flags, fd, BigInt(offset)) >>> 0;
+    } finally {
+      if (fresh) this.host.presetStat(fd, undefined);
+    }
     if (at === MAP_FAILED) this.fail("mmap", path);
     if (fd >= 0 && (flags & MAP_TYPE) !== MAP_PRIVATE) this.mayHoldUnsynced();
     return at;
@@ -380,6 +400,7 @@ export class WasmEngine implements Engine {
 
   close(fd: number): void {
     this.files.delete(fd);
+    if (this.opened?.fd === fd) this.opened = undefined;
     this.check(this.core.anymmap_close(fd), "close");
   }
 

@@ -284,10 +284,12 @@ export function openHostFile(
   if (isUrl(path)) return openRemote(path, accessOf(flags).writable, remote);
   // Non-blocking: opening a FIFO must not wait (forever) for a writer.
   const file = NodeHostFile.open(path, numericFlags(flags) | fs.constants.O_NONBLOCK, mode, errors);
-  if (!mappable(file, path)) {
+  const st = file.stat();
+  if (!mappable(st, path)) {
     file.close();
     throw new MmapError("ENODEV", "open", NOT_MAPPABLE, { path });
   }
+  if (typeof st !== "number") file.openedStat = st;
   return file;
 }
 
@@ -316,8 +318,7 @@ const LINUX = platform() === "linux";
 const anonymousDevice = (dev: bigint): boolean => ((dev >> 8n) & 0xfffn) === 0n && (dev >> 32n) >> 12n === 0n;
 
 /** What mmap can map: a regular file (not of /proc or /sys), a directory (mmap then says ENODEV) or a block device. */
-function mappable(file: NodeHostFile, path: string): boolean {
-  const st = file.stat();
+function mappable(st: HostFileStat | number, path: string): boolean {
   if (typeof st === "number") return true; // fstat failed: let mmap report it.
   if (st.filetype === FILETYPE_DIRECTORY || st.filetype === FILETYPE_BLOCK_DEVICE) return true;
   if (st.filetype !== FILETYPE_REGULAR_FILE) return false;
