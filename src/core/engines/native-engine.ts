@@ -33,6 +33,7 @@ import { hint } from "../contract/messages.js";
 import type { NativeMman, NativeReservation } from "./native-mman.js";
 import { type Platform, toPlatform } from "./platform.js";
 import { minus } from "../address-space/ranges.js";
+import { Deque } from "./deque.js";
 
 /**
  * A file that mappings show, with the descriptor that lets parts of them be
@@ -183,10 +184,10 @@ export class NativeEngine implements Engine {
   readonly maxMapping: number;
   readonly addressLimit: number;
   readonly stats: HostIOStats = { reads: 0, readBytes: 0, writes: 0, writtenBytes: 0, syncs: 0, truncates: 0 };
-  /** Sorted by address, never overlapping (found by binary search: calls cost O(log n) in the number of mappings, plus a memmove). */
-  private vmas: Vma[] = [];
+  /** Sorted by address, never overlapping (found by binary search: calls cost O(log n) in the number of mappings, plus a move of the shorter side). */
+  private readonly vmas = new Deque<Vma>();
   /** Sorted by address, never overlapping. */
-  private regions: Region[] = [];
+  private readonly regions = new Deque<Region>();
   /** Mapped files by "st_dev:st_ino:mode": one descriptor per file, whatever the number of its mappings. */
   private readonly mappedFiles = new Map<string, MappedFile>();
   /** Mapped files whose descriptor is open and may be closed (they have a path), least recently used first. */
@@ -410,7 +411,7 @@ export class NativeEngine implements Engine {
     for (const r of candidates) {
       if (this.within(r.start, r.end).some((v) => v.region === r)) continue;
       const i = this.firstRegion(r.start);
-      if (this.regions[i] !== r) continue;
+      if (this.regions.at(i) !== r) continue;
       this.regions.splice(i, 1);
       this.check(this.mman.release(r.reservation, r.buffers), syscall);
     }
@@ -549,7 +550,7 @@ export class NativeEngine implements Engine {
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]!.end <= address) lo = mid + 1;
+      if (list.at(mid)!.end <= address) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -562,14 +563,14 @@ export class NativeEngine implements Engine {
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]!.end <= address) lo = mid + 1;
+      if (list.at(mid)!.end <= address) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   private regionAt(address: number): Region | undefined {
-    const r = this.regions[this.firstRegion(address)];
+    const r = this.regions.at(this.firstRegion(address));
     return r && r.start <= address ? r : undefined;
   }
 
@@ -611,7 +612,7 @@ export class NativeEngine implements Engine {
     const dropped: Array<{ file: MappedFile; from: number; to: number }> = [];
     const first = this.firstVma(a);
     let last = first;
-    while (last < this.vmas.length && this.vmas[last]!.start < b) last++;
+    while (last < this.vmas.length && this.vmas.at(last)!.start < b) last++;
     for (const v of this.vmas.slice(first, last)) {
       if (v.start < a) {
         kept.push({ ...v, end: a });
@@ -649,7 +650,7 @@ export class NativeEngine implements Engine {
   /** Splits the vma that straddles `at`, so that calls can change one side. */
   private split(at: number): void {
     const i = this.firstVma(at);
-    const v = this.vmas[i];
+    const v = this.vmas.at(i);
     if (!v || v.start >= at) return;
     if (v.file) v.file.refs++;
     this.vmas.splice(i, 1, { ...v, end: at }, { ...v, start: at, offset: v.offset + (at - v.start) });
@@ -681,7 +682,7 @@ export class NativeEngine implements Engine {
 
   private within(a: number, b: number): Vma[] {
     const out: Vma[] = [];
-    for (let i = this.firstVma(a); i < this.vmas.length && this.vmas[i]!.start < b; i++) out.push(this.vmas[i]!);
+    for (let i = this.firstVma(a); i < this.vmas.length && this.vmas.at(i)!.start < b; i++) out.push(this.vmas.at(i)!);
     return out;
   }
 
@@ -697,8 +698,8 @@ export class NativeEngine implements Engine {
 
   private regionsIn(a: number, b: number): Region[] {
     const out: Region[] = [];
-    for (let i = this.firstRegion(a); i < this.regions.length && this.regions[i]!.start < b; i++)
-      out.push(this.regions[i]!);
+    for (let i = this.firstRegion(a); i < this.regions.length && this.regions.at(i)!.start < b; i++)
+      out.push(this.regions.at(i)!);
     return out;
   }
 
@@ -958,7 +959,7 @@ export class NativeEngine implements Engine {
     const old = up(oldLength);
     const size = up(newLength);
     if (address % PAGE_SIZE !== 0 || old === 0 || size === 0) throw this.error("EINVAL", "mremap");
-    const v = this.vmas[this.firstVma(address)];
+    const v = this.vmas.at(this.firstVma(address));
     if (!v || v.start > address || address + old > v.end) throw this.error("EFAULT", "mremap");
     if (size === old) return address;
     // Grown shared anonymous memory reads zeros, as in the WASM engine (Linux would raise SIGBUS past the first size).
