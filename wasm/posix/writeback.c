@@ -13,10 +13,8 @@ int __anymmap_writeback_fd(int fd) {
   struct fd_info info;
   int err = fd_info(fd, &info);
   if (err) return err;
-  for (int i = 0; i < (int)files_used; i++)
-    if (files[i].in_use && files[i].dev == info.dev && files[i].ino == info.ino)
-      return writeback_file(i);
-  return 0;
+  int file = file_find(info.dev, info.ino);
+  return file < 0 ? 0 : writeback_file(file);
 }
 
 int __anymmap_writeback_all(void) {

@@ -31,6 +31,8 @@ struct fd_slot {
 };
 static uint32_t initial_by_id[2 * INITIAL_FILES];
 static struct fd_slot initial_by_fd[4 * INITIAL_FILES];
+_Static_assert(sizeof(struct file) >= 4 * sizeof(struct fd_slot),
+               "files_grow bounds the records' size only");
 static uint32_t *by_id = initial_by_id;
 static struct fd_slot *by_fd = initial_by_fd;
 
@@ -105,7 +107,10 @@ static void index_file(int i) {
 }
 
 static int files_grow(void) {
-  if (files_cap > UINT32_MAX / 8 / sizeof *by_fd) return 0;
+  /* The records are the largest of the three arrays (cap of them, against
+   * 4 * cap descriptor slots and 2 * cap identity slots), so bounding their
+   * size keeps every size below 2^32. */
+  if (files_cap > UINT32_MAX / 2 / sizeof *files) return 0;
   uint32_t cap = files_cap * 2;
   struct file *grown =
       files == initial_files ? malloc(cap * sizeof *files) : realloc(files, cap * sizeof *files);
@@ -169,7 +174,7 @@ int fd_info(int fd, struct fd_info *out) {
   return 0;
 }
 
-static int file_find(uint64_t dev, uint64_t ino) {
+int file_find(uint64_t dev, uint64_t ino) {
   uint32_t mask = 2 * files_cap - 1;
   for (uint32_t i = id_home(dev, ino); by_id[i]; i = (i + 1) & mask) {
     struct file *f = &files[by_id[i] - 1];

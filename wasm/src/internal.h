@@ -217,6 +217,8 @@ struct fd_info {
 };
 int fd_info(int fd, struct fd_info *out);
 int file_get(const struct fd_info *info, int fd);
+/* The record of the file with that identity, or -1. */
+int file_find(uint64_t dev, uint64_t ino);
 void file_retain_fd(int file, int fd, int writable);
 void file_put(int file);
 /* Frees a record no object holds (a failed mmap's). */
