@@ -83,8 +83,9 @@ export class HostFile {
   readonly path?: string;
   /**
    * What stat() answered while the file was being opened, where opening
-   * needed it: for whoever opened the file, within that same synchronous
-   * call only (a mapping made right after needs no second stat).
+   * needed it: the file as it was at open (Engine.openedSize), which a
+   * mapping made within that same synchronous call may take as current
+   * (MapKnown.closesFd) instead of asking again.
    */
   openedStat?: HostFileStat;
 

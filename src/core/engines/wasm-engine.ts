@@ -14,7 +14,7 @@ import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
 import { MmapError } from "../contract/errors.js";
 import { hint, noSharedArrayBuffer } from "../contract/messages.js";
 import { minus, type Range } from "../address-space/ranges.js";
-import type { HostFile, HostFileStat } from "../../wasi/host-file.js";
+import type { HostFile } from "../../wasi/host-file.js";
 import type { WasiHost } from "../../wasi/host.js";
 
 /** The C core's exports (wasm/exports.txt). Pointers are i32, off_t is i64. */
@@ -158,17 +158,12 @@ export class WasmEngine implements Engine {
     const file = this.openHostFile(path, flags, mode, remote);
     const fd = this.host.open(file);
     this.files.set(fd, file);
-    // Only this engine may use it, and only while fd is the one just opened.
-    this.opened = file.openedStat && { fd, stat: file.openedStat };
-    file.openedStat = undefined;
     return fd;
   }
 
-  /** The stat the last open() took, until its descriptor is mapped or closed. */
-  private opened?: { fd: number; stat: HostFileStat };
-
   openedSize(fd: number): number | undefined {
-    return this.opened?.fd === fd ? Number(this.opened.stat.size) : undefined;
+    const st = this.files.get(fd)?.openedStat;
+    return st === undefined ? undefined : Number(st.size);
   }
 
   size(fd: number, path: string): number {
@@ -273,8 +268,7 @@ export class WasmEngine implements Engine {
       }
     }
     // The core's fstat of a file opened in this same call is the open's.
-    const fresh = known?.closesFd && this.opened?.fd === fd ? this.opened.stat : undefined;
-    this.opened = undefined;
+    const fresh = known?.closesFd ? this.files.get(fd)?.openedStat : undefined;
     if (fresh) this.host.presetStat(fd, fresh);
     let at: number;
     try {
@@ -400,7 +394,6 @@ export class WasmEngine implements Engine {
 
   close(fd: number): void {
     this.files.delete(fd);
-    if (this.opened?.fd === fd) this.opened = undefined;
     this.check(this.core.anymmap_close(fd), "close");
   }
 
