@@ -41,7 +41,7 @@ const HINTS: Record<string, string> = {
   "access:EFAULT": "that range is not mapped (was it unmapped?); map it again",
   "access:EACCES": "the mapping's protection forbids this access; mprotect it or map it with the protection you need",
   "access:ESTALE":
-    "the remote file changed since it was opened (its ETag or Last-Modified differ); open and map it again",
+    "the file changed since it was opened: a URL's ETag or Last-Modified differ, or a read-only file whose descriptor the WASM engine had closed (too many files open) was renamed or deleted before it was read again; open and map it again, and raise the open-file limit (ulimit -n) to keep more files open",
   "access:ETIMEDOUT":
     "the remote file's server did not answer within the timeout (retries included); map it again with a larger timeout option, or check the server",
   "access:ECANCELED":

@@ -4,6 +4,7 @@ import { WASI_ERRNO } from "../../abi/errno.js";
 import { HostDir, type HostOpenOptions, type HostDirEntry } from "../../wasi/host-dir.js";
 import type { HostFile, HostFileStat, HostTime } from "../../wasi/host-file.js";
 import type { HostLocks } from "./host-locks.js";
+import { openWithRoom } from "./descriptor-pool.js";
 import { type FsErrors, hostStat, NODE_ERRORS, NodeHostFile, utimesSeconds } from "./node-file.js";
 
 /**
@@ -105,7 +106,10 @@ export class NodeHostDir extends HostDir {
       (full) => {
         // O_NOFOLLOW on a link is ELOOP on Linux; Deno's node:fs answered ENOENT for a dangling one.
         if (!o.follow && fs.lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return -WASI_ERRNO.ELOOP;
-        const fd = fs.openSync(full, flags, 0o666);
+        const fd = openWithRoom(
+          () => fs.openSync(full, flags, 0o666),
+          (e) => this.errors.map(e),
+        );
         let isDir = false;
         try {
           isDir = fs.fstatSync(fd).isDirectory();

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { platform } from "node:os";
+import { resolve } from "node:path";
 import { WASI_ERRNO } from "../../abi/errno.js";
 import { LOCK_NONE_HELD } from "../../abi/locks.js";
 import { MmapError } from "../../core/contract/errors.js";
@@ -21,6 +22,7 @@ import { NOT_MAPPABLE } from "../../core/contract/messages.js";
 import { isUrl, type RemoteOptions } from "../../core/remote/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 import type { HostLocks } from "./host-locks.js";
+import { descriptorPool, openWithRoom, type Parkable } from "./descriptor-pool.js";
 import { openRemote } from "./remote.js";
 
 // Node refuses single reads/writes above 2 GiB - 1 (kIoMaxLength); a 1 GiB
@@ -125,8 +127,15 @@ export function utimesSeconds(time: HostTime, currentNs: bigint): number {
  * closes it. Node, Bun and Deno (Bun has no other synchronous positional file API:
  * `Bun.file` is asynchronous and copies).
  */
-export class NodeHostFile extends HostFile {
+export class NodeHostFile extends HostFile implements Parkable {
   private nodeFd: number;
+  /**
+   * A read-only file opened by path, in the descriptor pool: its absolute
+   * path, and its identity once it was parked (null: not a regular file,
+   * never parked). Undefined for every other file.
+   */
+  #reopen: { path: string; identity?: { dev: bigint; ino: bigint } | null } | undefined;
+  #closed = false;
 
   /**
    * `locks`: where this file's advisory locks go so that other processes see
@@ -140,11 +149,76 @@ export class NodeHostFile extends HostFile {
   ) {
     super(options);
     this.nodeFd = fd;
+    if (options.path !== undefined && this.readable && !this.writable && !this.append) {
+      this.#reopen = { path: resolve(options.path) };
+      descriptorPool.use(this);
+    }
   }
 
-  /** The underlying Node descriptor, or -1 once closed. */
+  /** The underlying Node descriptor (opened again if the pool parked it), or -1 once closed. */
   get fd(): number {
-    return this.nodeFd;
+    return Math.max(this.descriptor(), -1);
+  }
+
+  /** Closes the descriptor until the next call needs it (the descriptor pool's budget). */
+  park(): boolean {
+    const reopen = this.#reopen;
+    if (reopen === undefined || this.nodeFd < 0) return false;
+    if (reopen.identity === undefined) {
+      let st = this.openedStat;
+      try {
+        st ??= hostStat(fs.fstatSync(this.nodeFd, { bigint: true }));
+      } catch {
+        // Unknown identity: the file keeps its descriptor.
+      }
+      reopen.identity = st?.filetype === FILETYPE_REGULAR_FILE ? { dev: st.dev, ino: st.ino } : null;
+    }
+    if (reopen.identity === null) return false;
+    const fd = this.nodeFd;
+    this.nodeFd = -1;
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // A failed close still releases the descriptor (close(2)); the file is opened again by path.
+    }
+    return true;
+  }
+
+  /**
+   * The descriptor for a call: the one held, or the file opened again by
+   * path after the pool parked it, if it is still the same file; -errno.
+   */
+  private descriptor(): number {
+    if (this.nodeFd >= 0) {
+      if (this.#reopen) descriptorPool.use(this);
+      return this.nodeFd;
+    }
+    const identity = this.#reopen?.identity;
+    if (this.#closed || !identity) return -WASI_ERRNO.EBADF;
+    let fd: number;
+    try {
+      fd = openWithRoom(
+        () => fs.openSync(this.#reopen!.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK),
+        (e) => this.errors.map(e),
+      );
+    } catch (e) {
+      const err = this.errors.map(e);
+      return err === WASI_ERRNO.ENOENT || err === WASI_ERRNO.ENOTDIR ? -WASI_ERRNO.ESTALE : -err;
+    }
+    let same = false;
+    try {
+      const st = fs.fstatSync(fd, { bigint: true });
+      same = st.isFile() && st.dev === identity.dev && st.ino === identity.ino;
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      fs.closeSync(fd);
+      return -WASI_ERRNO.ESTALE;
+    }
+    this.nodeFd = fd;
+    descriptorPool.use(this);
+    return fd;
   }
 
   /**
@@ -156,7 +230,10 @@ export class NodeHostFile extends HostFile {
     const access = accessOf(flags);
     let fd: number;
     try {
-      fd = fs.openSync(path, flags, mode ?? 0o666);
+      fd = openWithRoom(
+        () => fs.openSync(path, flags, mode ?? 0o666),
+        (e) => errors.map(e),
+      );
     } catch (e) {
       const specific = errors.open?.(e, path);
       if (specific) throw specific;
@@ -168,11 +245,12 @@ export class NodeHostFile extends HostFile {
   }
 
   override pread(dst: Uint8Array, offset: number): number {
-    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
+    const fd = this.descriptor();
+    if (fd < 0) return fd;
     try {
       let done = 0;
       while (done < dst.length) {
-        const n = fs.readSync(this.nodeFd, dst, done, Math.min(dst.length - done, IO_STEP), offset + done);
+        const n = fs.readSync(fd, dst, done, Math.min(dst.length - done, IO_STEP), offset + done);
         if (n === 0) break;
         done += n;
       }
@@ -183,11 +261,12 @@ export class NodeHostFile extends HostFile {
   }
 
   override pwrite(src: Uint8Array, offset: number): number {
-    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
+    const fd = this.descriptor();
+    if (fd < 0) return fd;
     try {
       let done = 0;
       while (done < src.length) {
-        const n = fs.writeSync(this.nodeFd, src, done, Math.min(src.length - done, IO_STEP), offset + done);
+        const n = fs.writeSync(fd, src, done, Math.min(src.length - done, IO_STEP), offset + done);
         if (n === 0) break;
         done += n;
       }
@@ -198,9 +277,10 @@ export class NodeHostFile extends HostFile {
   }
 
   override stat(): HostFileStat | number {
-    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
+    const fd = this.descriptor();
+    if (fd < 0) return fd;
     try {
-      return hostStat(fs.fstatSync(this.nodeFd, { bigint: true }));
+      return hostStat(fs.fstatSync(fd, { bigint: true }));
     } catch (e) {
       return -this.errors.map(e);
     }
@@ -225,29 +305,32 @@ export class NodeHostFile extends HostFile {
   }
 
   override truncate(size: number): number {
-    const r = this.run(() => fs.ftruncateSync(this.nodeFd, size));
+    const r = this.run((fd) => fs.ftruncateSync(fd, size));
     // Bun refuses lengths past 2^52 before the call (RangeError, EINVAL): Linux says EFBIG beyond the largest file size.
     return r === -WASI_ERRNO.EINVAL && size > 2 ** 52 ? -WASI_ERRNO.EFBIG : r;
   }
 
   override sync(): number {
-    return this.run(() => fs.fsyncSync(this.nodeFd));
+    return this.run((fd) => fs.fsyncSync(fd));
   }
 
   override datasync(): number {
-    return this.run(() => fs.fdatasyncSync(this.nodeFd));
+    return this.run((fd) => fs.fdatasyncSync(fd));
   }
 
   override setTimes(atime: HostTime, mtime: HostTime): number {
-    return this.run(() => {
-      const st = atime === undefined || mtime === undefined ? fs.fstatSync(this.nodeFd, { bigint: true }) : undefined;
-      fs.futimesSync(this.nodeFd, utimesSeconds(atime, st?.atimeNs ?? 0n), utimesSeconds(mtime, st?.mtimeNs ?? 0n));
+    return this.run((fd) => {
+      const st = atime === undefined || mtime === undefined ? fs.fstatSync(fd, { bigint: true }) : undefined;
+      fs.futimesSync(fd, utimesSeconds(atime, st?.atimeNs ?? 0n), utimesSeconds(mtime, st?.mtimeNs ?? 0n));
     });
   }
 
   override close(): number {
+    if (this.#closed) return -WASI_ERRNO.EBADF;
+    this.#closed = true;
+    if (this.#reopen) descriptorPool.forget(this);
     const fd = this.nodeFd;
-    if (fd < 0) return -WASI_ERRNO.EBADF;
+    if (fd < 0) return 0; // parked: nothing is open
     // Forget the number first: Node reuses it for the next open, and a stale
     // HostFile must not touch someone else's file.
     this.nodeFd = -1;
@@ -259,10 +342,11 @@ export class NodeHostFile extends HostFile {
     }
   }
 
-  private run(op: () => void): number {
-    if (this.nodeFd < 0) return -WASI_ERRNO.EBADF;
+  private run(op: (fd: number) => void): number {
+    const fd = this.descriptor();
+    if (fd < 0) return fd;
     try {
-      op();
+      op(fd);
       return 0;
     } catch (e) {
       return -this.errors.map(e);

@@ -1,0 +1,98 @@
+import { WASI_ERRNO } from "../../abi/errno.js";
+
+/**
+ * The host descriptors of read-only files opened by path, bounded. The WASM
+ * engine keeps each mapped file open for as long as it is mapped (a page-in
+ * is a `pread`), where the kernel keeps a mapped file without a descriptor:
+ * without a bound, mapping 20,000 files took 20,000 descriptors and the
+ * next open failed with EMFILE. Node, Bun, Deno.
+ *
+ * A file in the pool that has not been used for the longest is closed
+ * ("parked") when the pool holds more than its budget, or when an open
+ * fails for lack of descriptors; it is opened again by its path at its next
+ * use, and must still be the same file (device and inode) or that use fails
+ * with ESTALE. Only files opened read-only join: a write never needs a file
+ * that may have moved (a descriptor the engine writes through stays open
+ * until it is closed), and nothing read-only can be lost by closing it.
+ */
+
+/** A file that can give up its descriptor and take it back by itself. */
+export interface Parkable {
+  /** Closes the descriptor for now; false if this file cannot be opened again by path (it leaves the pool). */
+  park(): boolean;
+}
+
+/**
+ * Read-only files holding a descriptor at most. The process's open-file
+ * limit is not readable from JavaScript in every runtime (Linux only shows
+ * it in /proc, which Deno may not be allowed to read), so the budget is a
+ * fixed share of the common 1024-and-up limits raised by every runtime at
+ * start, and EMFILE makes room below it when the limit is lower.
+ */
+export const DESCRIPTOR_BUDGET = 4096;
+
+export class DescriptorPool {
+  // Insertion order is the order of last use: the first is the least recently used.
+  readonly #held = new Set<Parkable>();
+  #last: Parkable | undefined;
+
+  constructor(readonly budget: number = DESCRIPTOR_BUDGET) {}
+
+  /** How many files of the pool hold a descriptor now. */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  /** `file` holds a descriptor and was just used; parks the least recently used beyond the budget. */
+  use(file: Parkable): void {
+    if (file === this.#last) return;
+    this.#last = file;
+    this.#held.delete(file);
+    this.#held.add(file);
+    if (this.#held.size > this.budget) this.#park(this.#held.size - this.budget, file);
+  }
+
+  /** `file` closed its descriptor (or was closed) by itself. */
+  forget(file: Parkable): void {
+    this.#held.delete(file);
+    if (this.#last === file) this.#last = undefined;
+  }
+
+  /**
+   * After an open failed with EMFILE or ENFILE: parks the least recently
+   * used half of the pool (one at least). False when there was nothing to
+   * park, so that the open's error stands.
+   */
+  relieve(): boolean {
+    return this.#park(Math.max(1, this.#held.size >> 1)) > 0;
+  }
+
+  #park(count: number, keep?: Parkable): number {
+    let parked = 0;
+    for (const old of this.#held) {
+      if (parked >= count) break;
+      if (old === keep) continue;
+      this.forget(old);
+      if (old.park()) parked++;
+    }
+    return parked;
+  }
+}
+
+/** The pool of this thread (each worker has its own files and descriptors' numbers). */
+export const descriptorPool = new DescriptorPool();
+
+/**
+ * Runs `open`; if it fails for lack of descriptors (EMFILE, ENFILE as
+ * `errnoOf` maps its error to a WASI errno), parks half of the pool and
+ * runs it once more.
+ */
+export function openWithRoom<T>(open: () => T, errnoOf: (e: unknown) => number): T {
+  try {
+    return open();
+  } catch (e) {
+    const err = errnoOf(e);
+    if ((err !== WASI_ERRNO.EMFILE && err !== WASI_ERRNO.ENFILE) || !descriptorPool.relieve()) throw e;
+    return open();
+  }
+}

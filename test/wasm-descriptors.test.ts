@@ -1,0 +1,68 @@
+/**
+ * The WASM engine's descriptors (src/runtime/node-fs/descriptor-pool.ts), in
+ * real processes of Node, Deno and Bun (test/wasm-child/many-files.mjs):
+ * 10,000 files mapped at once under `ulimit -n 256` (before the pool: EMFILE
+ * at about 230 files), and 6,000 without a low limit, where read-only files
+ * hold at most DESCRIPTOR_BUDGET descriptors. A read-only file is opened
+ * again by path and must be the same file: replaced or deleted, a read says
+ * ESTALE instead of showing another file's bytes. A writable file keeps its
+ * descriptor, so a write after a rename reaches the file. Needs a built dist/.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+import { DESCRIPTOR_BUDGET } from "../src/runtime/node-fs/descriptor-pool.js";
+import { runtimeEnv } from "../scripts/runtime-env.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const script = join(root, "test", "wasm-child", "many-files.mjs");
+const RUNTIMES: Record<string, string[]> = {
+  node: [process.execPath],
+  deno: [join(root, "node_modules", ".bin", "deno"), "run", "-A", "--no-check"],
+  bun: [join(root, "node_modules", ".bin", "bun")],
+};
+
+function run(runtime: string, files: number, limit?: number) {
+  const quoted = [...RUNTIMES[runtime]!, script, String(files)].map((a) => `'${a}'`).join(" ");
+  const r = spawnSync("sh", ["-c", `${limit === undefined ? "" : `ulimit -n ${limit} && `}exec ${quoted}`], {
+    cwd: root,
+    env: runtimeEnv(root),
+    encoding: "utf8",
+    timeout: 170_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+const SEEN = {
+  backend: "wasm",
+  contentsOk: true,
+  replaced: "ESTALE access",
+  deleted: "ESTALE access",
+  moved: "moved original",
+  written: "WRITTEN original",
+  leftDescriptors: 0,
+  mappings: 0,
+};
+
+describe.each(Object.keys(RUNTIMES))("WASM engine's descriptors in %s", (runtime) => {
+  it("10,000 read-only files mapped at once under ulimit -n 256; replaced or deleted files say ESTALE", {
+    timeout: 180_000,
+  }, () => {
+    const out = run(runtime, 10_000, 256);
+    expect(out).toMatchObject({ ...SEEN, mapped: 10_000 });
+    expect(out.heldDescriptors).toBeLessThan(256);
+  });
+});
+
+describe("WASM engine's descriptor budget", () => {
+  it(`read-only files hold at most ${DESCRIPTOR_BUDGET} descriptors (the writable one keeps its own)`, {
+    timeout: 180_000,
+  }, () => {
+    const out = run("node", DESCRIPTOR_BUDGET + 2000);
+    expect(out).toMatchObject({ ...SEEN, mapped: DESCRIPTOR_BUDGET + 2000 });
+    expect(out.heldDescriptors).toBe(DESCRIPTOR_BUDGET + 1);
+  });
+});
