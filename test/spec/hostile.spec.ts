@@ -206,3 +206,43 @@ describe("hostile arguments, at random", () => {
     bystander.munmap();
   });
 });
+
+describe("empty buffers and empty ranges", () => {
+  const detached = () => {
+    const buffer = new ArrayBuffer(8);
+    const view = new Uint8Array(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    return view;
+  };
+
+  it("a detached buffer is an empty one: write, readInto, pread and pwrite move nothing and answer 0", () => {
+    const data = new Uint8Array(2 * P).fill(7);
+    const path = fx.file(data, "hostile-detached");
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const h = space.openSync(path, "r+");
+    expect(m.write(detached(), 0)).toBe(0);
+    expect(m.readInto(detached(), 0)).toBe(0);
+    expect(h.pwrite(detached(), 0)).toBe(0);
+    expect(h.pread(detached(), 0)).toBe(0);
+    h.close();
+    m.munmap();
+    expect(fx.read(path)).toEqual(data);
+  });
+
+  it("zero bytes at the mapping's end (offset == length) are an empty result, not EFAULT", () => {
+    const path = fx.file(new Uint8Array(2 * P).fill(3), "hostile-end");
+    // Every instance of its own, so that what lies after the mapping differs between them.
+    for (let i = 0; i < 8; i++) {
+      const m = anymmap.createInstance().mmapSync(path, { prot: "rw", flags: "shared" });
+      expect(m.view(2 * P, 0)).toEqual(new Uint8Array(0));
+      expect(m.view(2 * P)).toEqual(new Uint8Array(0));
+      expect(m.read(2 * P)).toEqual(new Uint8Array(0));
+      expect(m.read(2 * P, 0)).toEqual(new Uint8Array(0));
+      expect(m.readInto(new Uint8Array(4), 2 * P)).toBe(0);
+      expect(m.write(new Uint8Array(0), 2 * P)).toBe(0);
+      expect(m.write("", 2 * P)).toBe(0);
+      m.munmap();
+    }
+  });
+});

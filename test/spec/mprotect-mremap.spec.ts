@@ -182,6 +182,24 @@ describe("mprotect", () => {
     expect(fx.read(path)).toEqual(patched(data, P + 1, w));
   });
 
+  it("a store through a view held from before mprotect('r') never reaches the file; what was dirty by then does", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(2 * P, 13);
+    const path = fx.file(data, "readonly-stale-view");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const held = m.bytes;
+    held[P + 3] = data[P + 3]! ^ 0xff;
+    m.mprotect("r");
+    // WebAssembly cannot protect memory: the store may change the bytes, never the file.
+    held[7] = data[7]! ^ 0xff;
+    m.msync();
+    const expected = data.slice();
+    expected[P + 3] = data[P + 3]! ^ 0xff;
+    expect(fx.read(path)).toEqual(expected);
+    m.munmap();
+    expect(fx.read(path)).toEqual(expected);
+  });
+
   it("length 0 is accepted and changes nothing", () => {
     const { space, m } = anon(10);
     space.mprotect(m.address, 0, "none");

@@ -240,6 +240,9 @@ int writeback(uint32_t start, uint32_t end);
 #define DISCARD_PRIVATE 2
 int reload_pages(uint32_t start, uint32_t end, int mode);
 void hash_resident(uint32_t start, uint32_t end);
+/* [start, end) lost write access: what changed in its pages until now stays
+ * to be written back, what changes from now on does not (see dirty_under). */
+void pages_seal(uint32_t start, uint32_t end);
 
 /* clean.c */
 void clean_save(uint32_t p);

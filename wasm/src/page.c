@@ -281,6 +281,26 @@ static int page_dirty(uint32_t p) {
   return (s & PG_DIRTY) != 0;
 }
 
+/* Under a writable shared mapping, whatever changed in a page is written
+ * back. Under one that lost write access (mprotect), only what had changed
+ * by then (pages_seal): a store through a view held from before changes
+ * the memory, which WebAssembly cannot protect, but never the file. */
+static int dirty_under(const struct vma *v, uint32_t p) {
+  if (v->prot & PROT_WRITE) return page_dirty(p);
+  return (page_state[p] & (PG_RESIDENT | PG_HASHED | PG_DIRTY)) == (PG_RESIDENT | PG_DIRTY);
+}
+
+void pages_seal(uint32_t start, uint32_t end) {
+  for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
+    uint8_t s = page_state[p];
+    if (!(s & PG_RESIDENT)) continue;
+    if (page_dirty(p))
+      state_set(p, (uint8_t)((s & ~PG_HASHED) | PG_DIRTY));
+    else
+      state_set(p, (uint8_t)(s & ~PG_DIRTY));
+  }
+}
+
 /* The digest decides, as in page_dirty: a page only viewed for writing
  * (PG_DIRTY) but unchanged is clean. */
 int page_clean(uint32_t p) {
@@ -316,14 +336,14 @@ int writeback(uint32_t start, uint32_t end) {
     /* Most pages of a large mapping were never touched. */
     uint32_t p = state_next(lo, hi);
     while (p < hi) {
-      if (!page_dirty(p)) {
+      if (!dirty_under(v, p)) {
         p = state_next(p + 1, hi);
         continue;
       }
       const uint8_t *copy = clean_copy(p);
       uint32_t q = p + 1;
       if (!copy)
-        while (q < hi && page_dirty(q) && !clean_copy(q)) q++;
+        while (q < hi && dirty_under(v, q) && !clean_copy(q)) q++;
       if (!have_size) {
         int err = file_size(o->file, &size);
         if (err) return err;
@@ -402,7 +422,7 @@ int reload_pages(uint32_t start, uint32_t end, int mode) {
     int have_size = 0;
     for (uint32_t p = state_next(lo, hi); p < hi; p = state_next(p + 1, hi)) {
       if (!(page_state[p] & PG_RESIDENT)) continue;
-      if (shared && page_dirty(p)) continue;
+      if (shared && dirty_under(v, p)) continue;
       if (shared && !have_size) {
         int err = file_size(o->file, &size);
         if (err) return err;

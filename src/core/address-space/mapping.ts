@@ -191,6 +191,8 @@ export class MappingImpl implements Mapping {
     if (access !== "read" && access !== "write") {
       throw new MmapError("EINVAL", "access", `access must be "read" or "write", got ${describeValue(access)}`);
     }
+    // Nothing to touch: at the mapping's end there may be no page behind the address (native).
+    if (size === 0) return new Uint8Array(0);
     this.#state.engine.touch(this.#state.address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
     const view = this.#state.engine.bytes(this.#state.address + start, size);
     this.space.hold(this.#state, view);
@@ -199,6 +201,7 @@ export class MappingImpl implements Mapping {
 
   read(offset?: number, length?: number): Uint8Array {
     const [start, size] = this.range(offset, length, "access");
+    if (size === 0) return new Uint8Array(0);
     this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
     return this.#state.engine.bytes(this.#state.address + start, size).slice();
   }
@@ -210,6 +213,8 @@ export class MappingImpl implements Mapping {
     const start = integer(offset ?? 0, "offset", "access");
     const size = Math.min(target.length, Math.max(0, this.#state.length - start));
     this.range(start, size, "access");
+    // A detached target has length 0 (and set() would throw a TypeError).
+    if (size === 0) return 0;
     this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
     target.set(this.#state.engine.bytes(this.#state.address + start, size));
     return size;
@@ -221,6 +226,8 @@ export class MappingImpl implements Mapping {
       throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     }
     const [start] = this.range(offset, bytes.length, "access");
+    // A detached source has length 0 (and set() would throw a TypeError).
+    if (bytes.length === 0) return 0;
     this.#state.engine.touch(this.#state.address + start, bytes.length, ACCESS_WRITE);
     this.#state.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
     return bytes.length;
