@@ -80,6 +80,7 @@ describe("a URL as a read-only source", () => {
       expect(out.afterAbort).toMatch(/^ECANCELED: /);
       expect(out.badTimeout).toMatch(/^EINVAL: timeout/);
       expect(out.badSignal).toMatch(/^EINVAL: signal/);
+      expect(out.badUrls).toEqual(Array(3).fill(expect.stringMatching(/^EINVAL: this is not a valid URL/)));
     }, 150_000);
   }
 });

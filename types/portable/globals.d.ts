@@ -24,3 +24,8 @@ interface AbortSignal {
 declare var performance: { now(): number; readonly timeOrigin: number };
 
 declare var crypto: { getRandomValues<T extends ArrayBufferView>(array: T): T };
+
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly href: string;
+}

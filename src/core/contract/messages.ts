@@ -14,6 +14,21 @@ const HINTS: Record<string, string> = {
     "the file is not open for what the mapping asks: a writable shared mapping needs a file opened read-write ('r+') and not for appending; map it 'r', or 'private' to keep writes in memory",
   "mmap:ENODEV": "only regular files can be mapped (is it a directory?)",
   "open:ENODEV": NOT_MAPPABLE,
+  "open:ENOENT":
+    "no such file or directory; check the path (opening with 'w', 'w+', 'a' or 'a+' creates the file, not its directory)",
+  "open:EACCES": "permission denied; check the file mode",
+  "open:EPERM": "operation not permitted; check the file's permissions and attributes",
+  "open:EISDIR": "is a directory; open it read-only ('r') or pass a file",
+  "open:ENOTDIR": "a component of the path is not a directory",
+  "open:EEXIST": "file already exists; drop the 'x' flag to open it anyway",
+  "open:EMFILE": "too many open files in this process; close some descriptors or raise the limit (ulimit -n)",
+  "open:ENFILE": "too many open files in the system; close some files, or raise the system's limit (fs.file-max)",
+  "open:ENAMETOOLONG": "the path (or one of its names) is too long; use a shorter path",
+  "open:ELOOP": "too many symbolic links in the path (a loop?); check the links",
+  "open:EROFS": "read-only file system; open read-only ('r')",
+  "open:ETXTBSY": "the file is a program being run and cannot be opened for writing now; open it read-only ('r')",
+  "open:EBUSY": "the file or device is busy; try again later",
+  "open:EINVAL": "invalid path or flags; check both",
   "mmap:ENOMEM":
     "the 4 GiB WebAssembly address space has no room for this mapping; unmap something or map a smaller window (offset + length)",
   "mmap:EEXIST": "MAP_FIXED_NOREPLACE: the range is already mapped; unmap it first or choose another address",
@@ -41,7 +56,7 @@ const HINTS: Record<string, string> = {
   "access:EFAULT": "that range is not mapped (was it unmapped?); map it again",
   "access:EACCES": "the mapping's protection forbids this access; mprotect it or map it with the protection you need",
   "access:ESTALE":
-    "the file changed since it was opened: a URL's ETag or Last-Modified differ, or a read-only file whose descriptor the WASM engine had closed (too many files open) was renamed or deleted before it was read again; open and map it again, and raise the open-file limit (ulimit -n) to keep more files open",
+    "the remote file changed since it was opened (its ETag or Last-Modified differ), or a read-only file the WASM engine had to close (too many open files) was renamed or deleted before it was read again; open and map it again (ulimit -n raises the open-file limit)",
   "access:ETIMEDOUT":
     "the remote file's server did not answer within the timeout (retries included); map it again with a larger timeout option, or check the server",
   "access:ECANCELED":
@@ -50,6 +65,8 @@ const HINTS: Record<string, string> = {
     "the file could not be read (for a URL: the server failed or answered without the range asked for); retry, or check the server",
   "access:SIGBUS":
     "those bytes are past the end of the file (Linux raises SIGBUS); grow the file with truncate() first",
+  "ftruncate:EFBIG": "the length is past the largest file this file system (or ulimit -f) allows",
+  "pwrite:EFBIG": "the write would pass the largest file this file system (or ulimit -f) allows",
   "ftruncate:EINVAL": "the length must be >= 0 and the file open for writing",
   "close:EBADF": "the file handle is already closed",
   "pread:EBADF": "the file handle is closed",
@@ -64,6 +81,8 @@ export function noSharedArrayBuffer(runtime: string): string {
 }
 
 /** The hint for a failed call, or a generic one. */
-export function hint(syscall: string, code: string): string {
-  return HINTS[`${syscall}:${code}`] ?? `${syscall} failed`;
+export function hint(syscall: string, code: string, fallback = `${syscall} failed`): string {
+  // Linux's ENOTSUP and EOPNOTSUPP are one errno (95), named ENOTSUP.
+  const alias = code === "ENOTSUP" ? HINTS[`${syscall}:EOPNOTSUPP`] : undefined;
+  return HINTS[`${syscall}:${code}`] ?? alias ?? fallback;
 }

@@ -66,6 +66,15 @@ export function isUrl(path: string): boolean {
   return /^https?:\/\//i.test(path);
 }
 
+function parses(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function transient(status: number): boolean {
   return status === 0 || status === 408 || status === 429 || status >= 500;
 }
@@ -109,6 +118,15 @@ export class RemoteHostFile extends HostFile {
     this.url = url;
     this.#timeoutMs = options.timeout ?? REMOTE_TIMEOUT_MS;
     this.#signal = options.signal;
+    if (!parses(url)) {
+      // A syntax error is no network error: no request, no retries.
+      throw new MmapError(
+        "EINVAL",
+        "open",
+        "this is not a valid URL (scheme://host[:port]/path, with special characters percent-encoded); check it",
+        { path: url },
+      );
+    }
     const r = this.request(0, 0);
     if (r === "canceled") {
       throw new MmapError(

@@ -18,7 +18,7 @@ import {
   type HostLockHolder,
   type HostTime,
 } from "../../wasi/host-file.js";
-import { NOT_MAPPABLE } from "../../core/contract/messages.js";
+import { hint, NOT_MAPPABLE } from "../../core/contract/messages.js";
 import { isUrl, type RemoteOptions } from "../../core/remote/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 import type { HostLocks } from "./host-locks.js";
@@ -42,23 +42,6 @@ export interface FsErrors {
 
 /** node:fs errors as Node and Bun report them. Node, Bun. */
 export const NODE_ERRORS: FsErrors = { map: mapNodeError, name: nodeErrorName };
-
-const OPEN_HINTS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file; check the path",
-  EACCES: "permission denied; check the file mode",
-  EPERM: "operation not permitted; check the file's permissions and attributes",
-  EISDIR: "is a directory; open it read-only ('r') or pass a file",
-  ENOTDIR: "a component of the path is not a directory",
-  EEXIST: "file already exists; drop the 'x' flag to open it anyway",
-  EMFILE: "too many open files in this process; close some descriptors",
-  ENFILE: "too many open files in the system",
-  ENAMETOOLONG: "path too long",
-  ELOOP: "too many symbolic links in the path",
-  EROFS: "read-only file system; open read-only ('r')",
-  ETXTBSY: "file is busy",
-  EBUSY: "file is busy",
-  EINVAL: "invalid path or flags",
-};
 
 /** Readable/writable/append from fs.open flags, so fdstat rights match what the OS granted. */
 function accessOf(flags: string | number): { readable: boolean; writable: boolean; append: boolean } {
@@ -238,8 +221,10 @@ export class NodeHostFile extends HostFile implements Parkable {
       const specific = errors.open?.(e, path);
       if (specific) throw specific;
       const code = errors.name(e);
-      const hint = OPEN_HINTS[code] ?? (e instanceof Error ? e.message : String(e));
-      throw new MmapError(code, "open", hint, { path, cause: e });
+      throw new MmapError(code, "open", hint("open", code, e instanceof Error ? e.message : String(e)), {
+        path,
+        cause: e,
+      });
     }
     return new NodeHostFile(fd, { ...access, path }, errors);
   }
