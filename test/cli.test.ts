@@ -498,6 +498,15 @@ describe("info, help, version, usage", () => {
     expect(r.stderr).toContain("usage: anymmap");
   });
 
+  test("cc without arguments: exit 2 with usage, and nothing is written", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "cc-empty-"));
+    const r = spawnSync(process.execPath, [bin, "cc"], { cwd: dir, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("anymmap cc: no input files");
+    expect(r.stderr).toContain("usage: anymmap");
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   test("no command: exit 2 with usage on stderr", () => {
     const r = run();
     expect(r.status).toBe(2);

@@ -129,6 +129,18 @@ describe("share() and attach()", () => {
     expect(message).toContain("keep the mapping until every worker has attached it");
   });
 
+  it("a handle attached after its sharer unmapped the memory is EBADF, even while another side still uses it", () => {
+    const m = sharedSpace().mmapSync(null, { length: P, ...rw });
+    m.write("shared", 0);
+    const handle = m.share();
+    const early = sharedSpace().attach(handle);
+    m.munmap();
+    expectMmapError(() => sharedSpace().attach(handle), "EBADF", "attach");
+    expect(text(early.read(0, 6))).toBe("shared");
+    early.munmap();
+    expectMmapError(() => sharedSpace().attach(handle), "EBADF", "attach");
+  });
+
   it("protection is each side's own", () => {
     const parent = sharedSpace();
     const m = parent.mmapSync(null, { length: 2 * P, ...rw });

@@ -26,6 +26,26 @@ describe("WASM engine limits", () => {
     const over = expectMmapError(() => space.mmapSync(null, { length: max + P, ...wasm }), "ENOMEM", "mmap");
     expect(over.message).toContain(`at most ${max} bytes`);
   });
+
+  it("a fixed address in the engine's own memory names the lowest one that maps, and that one maps", async () => {
+    const space = anymmap.createInstance();
+    (await space.mmap(null, { length: P, ...wasm })).munmap();
+    for (const address of [0, 0x10000, 0x100000]) {
+      const e = expectMmapError(
+        () => space.mmapSync(null, { length: P, prot: "rw", flags: "private|fixed", address, ...wasm }),
+        "ENOMEM",
+        "mmap",
+      );
+      // Not the "no room, unmap something" of a full address space: this one is empty.
+      expect(e.message).not.toContain("unmap something");
+      const named = /must lie between (\d+) /.exec(e.message);
+      expect(named, e.message).not.toBeNull();
+      const lowest = Number(named![1]);
+      const m = space.mmapSync(null, { length: P, prot: "rw", flags: "private|fixed", address: lowest, ...wasm });
+      expect(m.address).toBe(lowest);
+      m.munmap();
+    }
+  });
 });
 
 /** docs/security.md, "What a view exposes": each statement about the WASM backend, checked. */

@@ -94,19 +94,40 @@ export interface Engine {
 /** The engine's part of a SharedMemoryHandle. */
 export type EngineShare = Pick<SharedMemoryHandle, "lock" | "buffer" | "fd" | "offset">;
 
-/**
- * Takes one use of a shared lock (handle.lock): false when its owner has
- * released the memory for good (-1).
+/*
+ * A shared lock (handle.lock) counts the threads that use the memory: -1
+ * once its owner released it for good; SHARE_CLOSED set while the owner has
+ * unmapped it but threads still use it, which they keep doing while no new
+ * one may attach.
  */
+const SHARE_CLOSED = 1 << 30;
+const SHARE_USES = SHARE_CLOSED - 1;
+
+/** Takes one use of a shared lock: false when its owner has unmapped the memory (closed, or released for good). */
 export function acquireShared(lock: Int32Array): boolean {
   for (;;) {
     const n = Atomics.load(lock, 0);
-    if (n < 0) return false;
+    if (n < 0 || n & SHARE_CLOSED) return false;
     if (Atomics.compareExchange(lock, 0, n, n + 1) === n) return true;
   }
 }
 
 /** Gives a use back; wakes an owner waiting for the count to reach 0. */
 export function releaseShared(lock: Int32Array): void {
-  if (Atomics.sub(lock, 0, 1) === 1) Atomics.notify(lock, 0);
+  if ((Atomics.sub(lock, 0, 1) & SHARE_USES) === 1) Atomics.notify(lock, 0);
+}
+
+/** No thread may attach the memory from now on; those that did keep it. */
+export function closeShared(lock: Int32Array): void {
+  Atomics.or(lock, 0, SHARE_CLOSED);
+}
+
+/** Releases the memory for good (-1) if no thread uses it; false if some still do. */
+export function retireShared(lock: Int32Array): boolean {
+  for (;;) {
+    const n = Atomics.load(lock, 0);
+    if (n < 0) return true;
+    if (n & SHARE_USES) return false;
+    if (Atomics.compareExchange(lock, 0, n, -1) === n) return true;
+  }
 }

@@ -9,7 +9,7 @@ import {
   MREMAP_MAYMOVE,
   PAGE_SIZE,
 } from "../contract/constants.js";
-import type { Engine, EngineShare, MapKnown } from "./engine.js";
+import { closeShared, type Engine, type EngineShare, type MapKnown, retireShared } from "./engine.js";
 import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
 import { MmapError } from "../contract/errors.js";
 import { hint, noSharedArrayBuffer } from "../contract/messages.js";
@@ -43,6 +43,8 @@ interface CoreExports {
 }
 
 const MAP_FAILED = 0xffffffff;
+/** Where mappings end (wasm/src/internal.h AREA_END): the top 64 KiB stays unmapped. */
+const AREA_END = 2 ** 32 - 65536;
 const SIGBUS = 1000;
 const WASI_EBADF = WASI_ERRNO.EBADF;
 
@@ -64,6 +66,14 @@ export type AtExit = (writeBack: (report: (message: string) => void) => void) =>
  * kept every 4 GiB engine alive until a second collection (Bun ran out of
  * memory for new ones).
  */
+/** A range of this engine's memory shared with workers (share()), and what its owner unmapped of it since. */
+interface Share {
+  start: number;
+  end: number;
+  lock: Int32Array;
+  freed: Range[];
+}
+
 const unsyncedEngines = new Set<WeakRef<WasmEngine>>();
 const hooked = new WeakSet<AtExit>();
 
@@ -113,7 +123,7 @@ export class WasmEngine implements Engine {
    * workers attached. `freed` parts were unmapped here while workers still
    * used them: they stay mapped in the core until the count drops to 0.
    */
-  private shares: Array<{ start: number; end: number; lock: Int32Array; freed: Range[] }> = [];
+  private shares: Share[] = [];
 
   constructor(
     module: WebAssembly.Module,
@@ -209,11 +219,11 @@ export class WasmEngine implements Engine {
    * uses are closed for good (-1), so that no worker attaches them any more
    * (their handles are EBADF: share again after an mremap), and forgotten.
    */
-  private inUse(address: number, length: number): Array<{ start: number; end: number; freed: Range[] }> {
+  private inUse(address: number, length: number): Share[] {
     const out = [];
     for (const x of [...this.shares]) {
       if (x.end <= address || x.start >= address + length) continue;
-      if (Atomics.compareExchange(x.lock, 0, 0, -1) <= 0) this.shares.splice(this.shares.indexOf(x), 1);
+      if (retireShared(x.lock)) this.shares.splice(this.shares.indexOf(x), 1);
       else out.push(x);
     }
     return out;
@@ -222,7 +232,7 @@ export class WasmEngine implements Engine {
   /** Unmaps what was unmapped here while workers used it, once none does. */
   private sweep(): void {
     for (const x of [...this.shares]) {
-      if (x.freed.length === 0 || Atomics.compareExchange(x.lock, 0, 0, -1) > 0) continue;
+      if (x.freed.length === 0 || !retireShared(x.lock)) continue;
       this.shares.splice(this.shares.indexOf(x), 1);
       for (const [a, b] of x.freed) this.check(this.core.munmap(a, b - a), "munmap");
     }
@@ -276,7 +286,18 @@ export class WasmEngine implements Engine {
     } finally {
       if (fresh) this.host.presetStat(fd, undefined);
     }
-    if (at === MAP_FAILED) this.fail("mmap", path);
+    if (at === MAP_FAILED) {
+      const lowest = AREA_END - this.maxMapping;
+      if (flags & MAP_FIXED && address < lowest && errnoName(this.core.anymmap_errno()) === "ENOMEM") {
+        throw new MmapError(
+          "ENOMEM",
+          "mmap",
+          `a fixed mapping must lie between ${lowest} (0x${lowest.toString(16)}) and 4 GiB - 64 KiB: the memory below is the engine's own (its C heap and tables); pick an address in that range, or drop 'fixed' and let anymmap choose`,
+          path === undefined ? undefined : { path },
+        );
+      }
+      this.fail("mmap", path);
+    }
     if (fd >= 0 && (flags & MAP_TYPE) !== MAP_PRIVATE) this.mayHoldUnsynced();
     return at;
   }
@@ -322,6 +343,8 @@ export class WasmEngine implements Engine {
         const a = Math.max(address, x.start);
         const b = Math.min(end, Math.ceil(x.end / PAGE_SIZE) * PAGE_SIZE);
         x.freed.push([a, b]);
+        // A thread that attaches from now on would find memory its owner unmapped.
+        closeShared(x.lock);
         parts = minus(parts, a, b);
       }
       for (const [s, e] of parts) this.check(this.core.munmap(s, e - s), "munmap");

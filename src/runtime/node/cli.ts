@@ -290,6 +290,11 @@ export async function main(args: string[]): Promise<number> {
     case "info":
       return info();
     case "cc":
+      // emcc without input would link anymmap's objects alone into a stray a.out.wasm.
+      if (rest.length === 0) {
+        out(2, `anymmap cc: no input files\n${USAGE}`);
+        return 2;
+      }
       return cc(rest, (m) => out(2, m));
     case "run":
       if (rest[0] === "--help" || rest[0] === "-h") {
