@@ -1,7 +1,8 @@
 /**
  * The WASM engine's file table grows with the files mapped: thousands of
- * distinct files mapped at once (each keeps a host descriptor, so the test
- * needs an open-file limit above that and is skipped below it, with the
+ * distinct files mapped at once (a file mapped writable keeps its host
+ * descriptor, read-only ones up to the descriptor pool's budget, so the test
+ * needs an open-file limit above the count and is skipped below it, with the
  * limit named). Needs `npm run build`.
  */
 import * as fs from "node:fs";

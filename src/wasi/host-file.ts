@@ -79,7 +79,10 @@ export class HostFile {
   readonly writable: boolean;
   /** Writes through `fd_write` go to the end of the file, as with O_APPEND. */
   readonly append: boolean;
-  /** For messages only; the host never opens by path. */
+  /**
+   * For messages; the WASI host never opens by it (a file backend may, to
+   * take back a descriptor it gave up: src/runtime/node-fs/descriptor-pool.ts).
+   */
   readonly path?: string;
   /**
    * What stat() answered while the file was being opened, where opening

@@ -200,6 +200,53 @@ describe("mprotect", () => {
     expect(fx.read(path)).toEqual(expected);
   });
 
+  it("a stale store into a page that was dirty when it lost write access never reaches the file either", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(P, 14);
+    const path = fx.file(data, "readonly-stale-same-page");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const held = m.bytes;
+    held[5] = data[5]! ^ 0xff;
+    m.mprotect("r");
+    held[9] = data[9]! ^ 0xff;
+    m.munmap();
+    const expected = data.slice();
+    expected[5] = data[5]! ^ 0xff;
+    expect(fx.read(path)).toEqual(expected);
+  });
+
+  it("after mprotect('r'), a pwrite into the page writes its bytes and nothing a stale view stored there", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(P, 15);
+    const path = fx.file(data, "readonly-stale-pwrite");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const held = m.bytes;
+    m.mprotect("r");
+    held[20] = data[20]! ^ 0xff;
+    const h = space.openSync(path, "r+");
+    h.pwrite(new Uint8Array([1, 2, 3]), 100);
+    h.close();
+    m.munmap();
+    const expected = data.slice();
+    expected.set([1, 2, 3], 100);
+    expect(fx.read(path)).toEqual(expected);
+  });
+
+  it("losing write access writes back only the bytes the mapping changed: another writer's bytes in the page stay", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(P, 16);
+    const path = fx.file(data, "readonly-other-writer");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    m.write(new Uint8Array([7]), 5);
+    fx.writeAt(path, 200, new Uint8Array([9, 9]));
+    m.mprotect("r");
+    m.munmap();
+    const expected = data.slice();
+    expected[5] = 7;
+    expected.set([9, 9], 200);
+    expect(fx.read(path)).toEqual(expected);
+  });
+
   it("length 0 is accepted and changes nothing", () => {
     const { space, m } = anon(10);
     space.mprotect(m.address, 0, "none");

@@ -10,6 +10,7 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -40,7 +41,9 @@ const failure = (f) => {
 const out = { runtime };
 try {
   const at = (name) => join(dir, name);
-  for (const name of ["replaced", "deleted", "moved", "written"]) writeFileSync(at(name), `${name} original`);
+  for (const name of ["replaced", "deleted", "moved", "written", "both"]) writeFileSync(at(name), `${name} original`);
+  // 64 pages: the first read at once (resident in the engine, read-ahead takes 32), the last only after the file is gone.
+  writeFileSync(at("recycled"), "recycled page 0".padEnd(63 * 4096, ".") + "recycled last page");
   const paths = Array.from({ length: N }, (_, i) => at(`f${i}`));
   for (const [i, p] of paths.entries()) writeFileSync(p, `file ${i}`);
   const space = anymmap.createInstance();
@@ -50,6 +53,12 @@ try {
   const deleted = space.mmapSync(at("deleted"), { backend: "wasm" });
   const moved = space.mmapSync(at("moved"), { backend: "wasm" });
   const written = space.mmapSync(at("written"), { prot: "rw", flags: "shared", backend: "wasm" });
+  // Mapped read-only first (its descriptor is the one the pool may close), then read-write.
+  const bothRead = space.mmapSync(at("both"), { backend: "wasm" });
+  const bothWritten = space.mmapSync(at("both"), { prot: "rw", flags: "shared", backend: "wasm" });
+  const recycled = space.mmapSync(at("recycled"), { backend: "wasm" });
+  const recycledIno = statSync(at("recycled")).ino;
+  text(recycled, 15);
   const maps = paths.map((p) => space.mmapSync(p, { backend: "wasm" }));
   out.backend = maps[0].backend;
   out.mapped = maps.length;
@@ -70,7 +79,28 @@ try {
   written.write("WRITTEN", 0);
   written.munmap();
   out.written = readFileSync(at("written-renamed"), "utf8");
-  for (const m of [replaced, deleted, moved, ...maps]) m.munmap();
+  renameSync(at("both"), at("both-renamed"));
+  bothWritten.write("BOTH", 0);
+  bothWritten.munmap();
+  out.both = readFileSync(at("both-renamed"), "utf8");
+  // The file deleted and a new one made at its path with the same inode number (ext4 hands a freed
+  // number to a new file at once; files are made until one gets it), which the engine must not take
+  // for the old file.
+  unlinkSync(at("recycled"));
+  out.inodeReused = false;
+  for (let i = 0; i < 64 && !out.inodeReused; i++) {
+    const candidate = at(`candidate-${i}`);
+    writeFileSync(candidate, "newcomer page 0".padEnd(63 * 4096, "-") + "newcomer last page");
+    if (statSync(candidate).ino === recycledIno) {
+      renameSync(candidate, at("recycled"));
+      out.inodeReused = true;
+    }
+  }
+  out.recycledOld = failure(() => new TextDecoder().decode(recycled.read(63 * 4096, 18)));
+  const newcomer = space.mmapSync(at("recycled"), { backend: "wasm" });
+  out.recycledNew = text(newcomer, 15);
+  newcomer.munmap();
+  for (const m of [replaced, deleted, moved, bothRead, recycled, ...maps]) m.munmap();
   out.leftDescriptors = descriptors() - before;
   out.mappings = space.info().mappings;
 } finally {

@@ -232,9 +232,13 @@ void file_put(int file) {
   file_free(file);
 }
 
+int file_read_fd(int file) {
+  return files[file].wfd >= 0 ? files[file].wfd : files[file].rfd;
+}
+
 int file_size(int file, uint64_t *size) {
   __wasi_filestat_t st;
-  int err = __wasi_fd_filestat_get(files[file].rfd, &st);
+  int err = __wasi_fd_filestat_get(file_read_fd(file), &st);
   if (err) return err;
   *size = files[file].size = st.size;
   files[file].size_known = 1;

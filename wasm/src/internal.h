@@ -223,6 +223,11 @@ void file_retain_fd(int file, int fd, int writable);
 void file_put(int file);
 /* Frees a record no object holds (a failed mmap's). */
 void file_free(int file);
+/* The descriptor page-ins and size checks go through: the writable one where
+ * the file has one, since a host may give up a read-only descriptor when
+ * descriptors run short and can reopen it only by path, which a rename
+ * defeats; a write-back must never depend on that. */
+int file_read_fd(int file);
 int file_size(int file, uint64_t *size);
 
 /* page.c */
@@ -240,8 +245,9 @@ int writeback(uint32_t start, uint32_t end);
 #define DISCARD_PRIVATE 2
 int reload_pages(uint32_t start, uint32_t end, int mode);
 void hash_resident(uint32_t start, uint32_t end);
-/* [start, end) lost write access: what changed in its pages until now stays
- * to be written back, what changes from now on does not (see dirty_under). */
+/* [start, end) lost write access: what changed in its pages until now is
+ * written back (or, if that fails, stays to be), what changes from now on
+ * is not (see dirty_under). */
 void pages_seal(uint32_t start, uint32_t end);
 
 /* clean.c */

@@ -158,7 +158,7 @@ struct eof_probe {
  * be newer than the file, as Linux's page cache would give it. */
 static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eof) {
   struct object *o = &objects[obj];
-  int fd = files[o->file].rfd;
+  int fd = file_read_fd(o->file);
   uint32_t run = start;
   for (uint32_t p = start; p <= end; p++) {
     uint32_t src = 0;
@@ -282,15 +282,19 @@ static int page_dirty(uint32_t p) {
 }
 
 /* Under a writable shared mapping, whatever changed in a page is written
- * back. Under one that lost write access (mprotect), only what had changed
- * by then (pages_seal): a store through a view held from before changes
- * the memory, which WebAssembly cannot protect, but never the file. */
+ * back. Under one that lost write access (mprotect), only what pages_seal
+ * could not write back then: a store through a view held from before
+ * changes the memory, which WebAssembly cannot protect, but never the file. */
 static int dirty_under(const struct vma *v, uint32_t p) {
   if (v->prot & PROT_WRITE) return page_dirty(p);
   return (page_state[p] & (PG_RESIDENT | PG_HASHED | PG_DIRTY)) == (PG_RESIDENT | PG_DIRTY);
 }
 
 void pages_seal(uint32_t start, uint32_t end) {
+  /* Written now, the pages keep their digest and clean copy (later
+   * write-backs write only changed bytes); what fails stays dirty, without
+   * a digest, for the next msync or munmap to retry. */
+  (void)writeback(start, end);
   for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
     uint8_t s = page_state[p];
     if (!(s & PG_RESIDENT)) continue;
@@ -302,8 +306,14 @@ void pages_seal(uint32_t start, uint32_t end) {
 }
 
 /* The digest decides, as in page_dirty: a page only viewed for writing
- * (PG_DIRTY) but unchanged is clean. */
+ * (PG_DIRTY) but unchanged is clean; so does the mapping's protection, as
+ * in dirty_under: a stale store into a read-only range is no change. */
 int page_clean(uint32_t p) {
+  int i = vma_find(p);
+  if (i >= 0 && !(vmas[i].prot & PROT_WRITE)) {
+    if (dirty_under(&vmas[i], p)) return 0;
+    if (page_state[p] & PG_HASHED) return 1;
+  }
   return (page_state[p] & PG_HASHED) && page_digest(page_addr(p)) == page_hash[p];
 }
 
@@ -392,7 +402,7 @@ static int reread_page(const struct object *o, uint32_t p, uint64_t size) {
   uint64_t from = (uint64_t)((int64_t)p - o->vbase) << PAGE_SHIFT;
   uint32_t want = size - from < PAGE_SIZE ? (uint32_t)(size - from) : PAGE_SIZE;
   uint32_t got;
-  int err = read_file(files[o->file].rfd, fresh, want, from, &got);
+  int err = read_file(file_read_fd(o->file), fresh, want, from, &got);
   if (err) return err;
   memset(fresh + got, 0, PAGE_SIZE - got);
   memcpy(page_addr(p), fresh, PAGE_SIZE);

@@ -58,14 +58,6 @@ export const MAX_MAPPING = 2 ** 32 - 2 ** 20;
  */
 export type AtExit = (writeBack: (report: (message: string) => void) => void) => void;
 
-/**
- * Engines that may hold unsynced MAP_SHARED pages: those with a shared file
- * mapping made since their mappings last dropped to none. Held weakly: an
- * address space the program still references is written back at exit, and
- * one it dropped is written back by its mappings' finalizers; a strong set
- * kept every 4 GiB engine alive until a second collection (Bun ran out of
- * memory for new ones).
- */
 /** A range of this engine's memory shared with workers (share()), and what its owner unmapped of it since. */
 interface Share {
   start: number;
@@ -74,6 +66,14 @@ interface Share {
   freed: Range[];
 }
 
+/**
+ * Engines that may hold unsynced MAP_SHARED pages: those with a shared file
+ * mapping made since their mappings last dropped to none. Held weakly: an
+ * address space the program still references is written back at exit, and
+ * one it dropped is written back by its mappings' finalizers; a strong set
+ * kept every 4 GiB engine alive until a second collection (Bun ran out of
+ * memory for new ones).
+ */
 const unsyncedEngines = new Set<WeakRef<WasmEngine>>();
 const hooked = new WeakSet<AtExit>();
 
@@ -292,7 +292,7 @@ export class WasmEngine implements Engine {
         throw new MmapError(
           "ENOMEM",
           "mmap",
-          `a fixed mapping must lie between ${lowest} (0x${lowest.toString(16)}) and 4 GiB - 64 KiB: the memory below is the engine's own (its C heap and tables); pick an address in that range, or drop 'fixed' and let anymmap choose`,
+          `a fixed mapping must lie between ${lowest} (0x${lowest.toString(16)}; it moves up as the engine's heap grows) and 4 GiB - 64 KiB: the memory below is the engine's own (its C heap and tables); pick an address in that range, or drop 'fixed' and let anymmap choose`,
           path === undefined ? undefined : { path },
         );
       }

@@ -1,7 +1,7 @@
 import { WASI_ERRNO } from "../../abi/errno.js";
 
 /**
- * The host descriptors of read-only files opened by path, bounded. The WASM
+ * The host descriptors of the WASM engine's read-only files, bounded. The
  * engine keeps each mapped file open for as long as it is mapped (a page-in
  * is a `pread`), where the kernel keeps a mapped file without a descriptor:
  * without a bound, mapping 20,000 files took 20,000 descriptors and the
@@ -10,10 +10,11 @@ import { WASI_ERRNO } from "../../abi/errno.js";
  * A file in the pool that has not been used for the longest is closed
  * ("parked") when the pool holds more than its budget, or when an open
  * fails for lack of descriptors; it is opened again by its path at its next
- * use, and must still be the same file (device and inode) or that use fails
- * with ESTALE. Only files opened read-only join: a write never needs a file
- * that may have moved (a descriptor the engine writes through stays open
- * until it is closed), and nothing read-only can be lost by closing it.
+ * use, and must still be the same file (device, inode and birth time) or
+ * that use fails with ESTALE. Only files opened read-only join: a write
+ * never needs a file that may have moved (the engine reads and writes a
+ * file through its writable descriptor when it has one, and that stays
+ * open until it is closed), and nothing read-only can be lost by closing it.
  */
 
 /** A file that can give up its descriptor and take it back by itself. */
@@ -23,11 +24,12 @@ export interface Parkable {
 }
 
 /**
- * Read-only files holding a descriptor at most. The process's open-file
- * limit is not readable from JavaScript in every runtime (Linux only shows
- * it in /proc, which Deno may not be allowed to read), so the budget is a
- * fixed share of the common 1024-and-up limits raised by every runtime at
- * start, and EMFILE makes room below it when the limit is lower.
+ * Read-only files holding a descriptor at most, per thread. The process's
+ * open-file limit is not readable from JavaScript in every runtime (Linux
+ * only shows it in /proc, which Deno may not be allowed to read, and
+ * reading it could prompt), so the budget is fixed, well under the limits
+ * every runtime raises itself to at start, and EMFILE makes room below it
+ * when the limit is lower.
  */
 export const DESCRIPTOR_BUDGET = 4096;
 
@@ -79,7 +81,11 @@ export class DescriptorPool {
   }
 }
 
-/** The pool of this thread (each worker has its own files and descriptors' numbers). */
+/**
+ * The pool of this thread: each worker thread has its own (its files are
+ * its own), though threads share the process's descriptors, so N workers
+ * may hold N times the budget, and an EMFILE in one frees none of another's.
+ */
 export const descriptorPool = new DescriptorPool();
 
 /**

@@ -102,6 +102,32 @@ export function utimesSeconds(time: HostTime, currentNs: bigint): number {
   return Number(ns / 1000n) / 1e6;
 }
 
+/** A regular file as it can be recognized again by path: null for anything else, or without a birth time. */
+interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+  birthNs: bigint;
+}
+
+function identityOf(st: fs.BigIntStats): FileIdentity | null {
+  return st.isFile() && st.birthtimeNs > 0n ? { dev: st.dev, ino: st.ino, birthNs: st.birthtimeNs } : null;
+}
+
+function sameFile(a: FileIdentity | null, b: FileIdentity): boolean {
+  return a !== null && a.dev === b.dev && a.ino === b.ino && a.birthNs === b.birthNs;
+}
+
+/**
+ * An inode number that also tells apart files that had the same number at
+ * different times (64-bit mix of the birth time; 0 leaves it as it is).
+ */
+function withBirth(ino: bigint, birthNs: bigint): bigint {
+  if (birthNs === 0n) return ino;
+  let h = BigInt.asUintN(64, birthNs * 0x9e3779b97f4a7c15n);
+  h = BigInt.asUintN(64, (h ^ (h >> 31n)) * 0xbf58476d1ce4e5b9n);
+  return BigInt.asUintN(64, ino ^ h ^ (h >> 29n));
+}
+
 /**
  * A HostFile over a Node file descriptor, using the synchronous `node:fs`
  * calls because WASI imports must answer before returning to WebAssembly:
@@ -113,11 +139,12 @@ export function utimesSeconds(time: HostTime, currentNs: bigint): number {
 export class NodeHostFile extends HostFile implements Parkable {
   private nodeFd: number;
   /**
-   * A read-only file opened by path, in the descriptor pool: its absolute
-   * path, and its identity once it was parked (null: not a regular file,
-   * never parked). Undefined for every other file.
+   * Set by identifyByBirth(): what the file is (device, inode and birth
+   * time, once its first stat() said so; null when it cannot be recognized
+   * again: not a regular file, or no birth time) and, for a read-only file
+   * in the descriptor pool, the absolute path to open it again by.
    */
-  #reopen: { path: string; identity?: { dev: bigint; ino: bigint } | null } | undefined;
+  #birth: { path?: string; identity?: FileIdentity | null } | undefined;
   #closed = false;
 
   /**
@@ -132,31 +159,47 @@ export class NodeHostFile extends HostFile implements Parkable {
   ) {
     super(options);
     this.nodeFd = fd;
-    if (options.path !== undefined && this.readable && !this.writable && !this.append) {
-      this.#reopen = { path: resolve(options.path) };
+  }
+
+  /** The underlying Node descriptor, or -1 while it is closed (by close(), or parked by the pool). */
+  get fd(): number {
+    return this.nodeFd;
+  }
+
+  /**
+   * For the WASM engine's files (openHostFile). stat() reports an inode
+   * number that carries the file's birth time: the engine keys its page
+   * cache by device and inode, and a file whose descriptor the pool closed
+   * no longer keeps its inode number from going to a new file. A read-only
+   * file joins the descriptor pool: it may give up its descriptor and is
+   * opened again by path, and recognized by device, inode and birth time.
+   * C programs' files (node-dir.ts) report the file system's numbers, which
+   * they compare with readdir's, and keep their descriptors.
+   */
+  identifyByBirth(): void {
+    this.#birth = {};
+    if (this.path !== undefined && this.readable && !this.writable && !this.append) {
+      this.#birth.path = resolve(this.path);
       descriptorPool.use(this);
     }
   }
 
-  /** The underlying Node descriptor (opened again if the pool parked it), or -1 once closed. */
-  get fd(): number {
-    return Math.max(this.descriptor(), -1);
-  }
-
   /** Closes the descriptor until the next call needs it (the descriptor pool's budget). */
   park(): boolean {
-    const reopen = this.#reopen;
-    if (reopen === undefined || this.nodeFd < 0) return false;
-    if (reopen.identity === undefined) {
-      let st = this.openedStat;
+    const birth = this.#birth;
+    if (birth?.path === undefined || this.nodeFd < 0) return false;
+    if (birth.identity === undefined) {
       try {
-        st ??= hostStat(fs.fstatSync(this.nodeFd, { bigint: true }));
+        birth.identity = identityOf(fs.fstatSync(this.nodeFd, { bigint: true }));
       } catch {
-        // Unknown identity: the file keeps its descriptor.
+        birth.identity = null;
       }
-      reopen.identity = st?.filetype === FILETYPE_REGULAR_FILE ? { dev: st.dev, ino: st.ino } : null;
     }
-    if (reopen.identity === null) return false;
+    if (!birth.identity) {
+      // Never recognizable again: it keeps its descriptor, and leaves the pool for good.
+      birth.path = undefined;
+      return false;
+    }
     const fd = this.nodeFd;
     this.nodeFd = -1;
     try {
@@ -169,29 +212,31 @@ export class NodeHostFile extends HostFile implements Parkable {
 
   /**
    * The descriptor for a call: the one held, or the file opened again by
-   * path after the pool parked it, if it is still the same file; -errno.
+   * path after the pool parked it, if it is still the same file; -errno
+   * (ESTALE when it is not, or cannot be opened again).
    */
   private descriptor(): number {
     if (this.nodeFd >= 0) {
-      if (this.#reopen) descriptorPool.use(this);
+      if (this.#birth?.path !== undefined) descriptorPool.use(this);
       return this.nodeFd;
     }
-    const identity = this.#reopen?.identity;
-    if (this.#closed || !identity) return -WASI_ERRNO.EBADF;
+    const path = this.#birth?.path;
+    const identity = this.#birth?.identity;
+    if (this.#closed || path === undefined || !identity) return -WASI_ERRNO.EBADF;
     let fd: number;
     try {
       fd = openWithRoom(
-        () => fs.openSync(this.#reopen!.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK),
+        () => fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK),
         (e) => this.errors.map(e),
       );
     } catch (e) {
+      // Out of descriptors even after the pool made room: that, as it is. Anything else: the file is gone.
       const err = this.errors.map(e);
-      return err === WASI_ERRNO.ENOENT || err === WASI_ERRNO.ENOTDIR ? -WASI_ERRNO.ESTALE : -err;
+      return err === WASI_ERRNO.EMFILE || err === WASI_ERRNO.ENFILE ? -err : -WASI_ERRNO.ESTALE;
     }
     let same = false;
     try {
-      const st = fs.fstatSync(fd, { bigint: true });
-      same = st.isFile() && st.dev === identity.dev && st.ino === identity.ino;
+      same = sameFile(identityOf(fs.fstatSync(fd, { bigint: true })), identity);
     } catch {
       same = false;
     }
@@ -265,7 +310,13 @@ export class NodeHostFile extends HostFile implements Parkable {
     const fd = this.descriptor();
     if (fd < 0) return fd;
     try {
-      return hostStat(fs.fstatSync(fd, { bigint: true }));
+      const st = fs.fstatSync(fd, { bigint: true });
+      const out = hostStat(st);
+      if (this.#birth) {
+        this.#birth.identity ??= identityOf(st);
+        out.ino = withBirth(st.ino, st.birthtimeNs);
+      }
+      return out;
     } catch (e) {
       return -this.errors.map(e);
     }
@@ -313,7 +364,7 @@ export class NodeHostFile extends HostFile implements Parkable {
   override close(): number {
     if (this.#closed) return -WASI_ERRNO.EBADF;
     this.#closed = true;
-    if (this.#reopen) descriptorPool.forget(this);
+    descriptorPool.forget(this);
     const fd = this.nodeFd;
     if (fd < 0) return 0; // parked: nothing is open
     // Forget the number first: Node reuses it for the next open, and a stale
@@ -353,6 +404,7 @@ export function openHostFile(
   if (isUrl(path)) return openRemote(path, accessOf(flags).writable, remote);
   // Non-blocking: opening a FIFO must not wait (forever) for a writer.
   const file = NodeHostFile.open(path, numericFlags(flags) | fs.constants.O_NONBLOCK, mode, errors);
+  file.identifyByBirth();
   const st = file.stat();
   if (!mappable(st, path)) {
     file.close();

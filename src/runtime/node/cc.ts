@@ -52,6 +52,8 @@ export const LINK_FLAGS = [
 
 /** Options that make emcc stop before linking. */
 const NO_LINK = new Set(["-c", "-S", "-E", "-M", "-MM"]);
+/** What a link takes as input: sources, objects, archives, assembly, LLVM IR. */
+const INPUT = /^[^-].*\.(c|cc|cpp|cxx|c\+\+|C|i|ii|o|a|s|S|ll|bc)$/;
 
 /** The package's C tree: include/, src/ (the core), posix/ (the file calls). Node. */
 export function cTree(): string {
@@ -123,7 +125,10 @@ export function cc(args: string[], err: (message: string) => void): number {
   const tree = cTree();
   // posix/include first: its headers correct Emscripten's (PAGE_SIZE is 4096).
   const include = ["-I", join(tree, "posix", "include"), "-I", join(tree, "include")];
-  if (args.some((a) => NO_LINK.has(a))) return run(emcc, [...include, ...args], err);
+  // Without input (--version, -v; or a mistake, which emcc reports), anymmap's objects would
+  // be linked alone into a stray a.out.wasm: emcc gets the arguments as they are.
+  if (args.some((a) => NO_LINK.has(a)) || !args.some((a) => INPUT.test(a)))
+    return run(emcc, [...include, ...args], err);
   const objects = coreObjects(emcc, tree);
   if (typeof objects === "string") {
     err(`anymmap cc: ${objects}\n`);

@@ -290,7 +290,6 @@ export async function main(args: string[]): Promise<number> {
     case "info":
       return info();
     case "cc":
-      // emcc without input would link anymmap's objects alone into a stray a.out.wasm.
       if (rest.length === 0) {
         out(2, `anymmap cc: no input files\n${USAGE}`);
         return 2;
