@@ -52,6 +52,7 @@ const SEEN = {
   moved: "moved original",
   written: "WRITTEN original",
   both: "BOTH original",
+  handle: "ESTALE pread with a hint",
   // Whether or not the file system gave the new file the old inode number (out.inodeReused; ext4 does).
   recycledOld: "ESTALE access",
   recycledNew: "newcomer page 0",

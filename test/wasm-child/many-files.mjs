@@ -41,7 +41,9 @@ const failure = (f) => {
 const out = { runtime };
 try {
   const at = (name) => join(dir, name);
-  for (const name of ["replaced", "deleted", "moved", "written", "both"]) writeFileSync(at(name), `${name} original`);
+  for (const name of ["replaced", "deleted", "moved", "written", "both", "handle"]) {
+    writeFileSync(at(name), `${name} original`);
+  }
   // 64 pages: the first read at once (resident in the engine, read-ahead takes 32), the last only after the file is gone.
   writeFileSync(at("recycled"), "recycled page 0".padEnd(63 * 4096, ".") + "recycled last page");
   const paths = Array.from({ length: N }, (_, i) => at(`f${i}`));
@@ -57,6 +59,8 @@ try {
   const bothRead = space.mmapSync(at("both"), { backend: "wasm" });
   const bothWritten = space.mmapSync(at("both"), { prot: "rw", flags: "shared", backend: "wasm" });
   const recycled = space.mmapSync(at("recycled"), { backend: "wasm" });
+  // A file handle opened read-only gives up its descriptor as a mapping does.
+  const handle = space.openSync(at("handle"), "r", undefined, "wasm");
   const recycledIno = statSync(at("recycled")).ino;
   text(recycled, 15);
   const maps = paths.map((p) => space.mmapSync(p, { backend: "wasm" }));
@@ -66,8 +70,17 @@ try {
   out.contentsOk = maps.every((m, i) => text(m, 5 + String(i).length) === `file ${i}`);
   // Another file renamed over the path, the file deleted: not the file that was mapped.
   writeFileSync(at("other"), "other bytes here");
+  writeFileSync(at("other-for-handle"), "other bytes here");
   renameSync(at("other"), at("replaced"));
   out.replaced = failure(() => text(replaced, 16));
+  renameSync(at("other-for-handle"), at("handle"));
+  try {
+    handle.pread(new Uint8Array(8), 0);
+    out.handle = "no error";
+  } catch (e) {
+    out.handle = `${e.code} ${e.syscall} ${/ failed/.test(e.message) ? "without a hint" : "with a hint"}`;
+  }
+  handle.close();
   unlinkSync(at("deleted"));
   out.deleted = failure(() => text(deleted, 16));
   // Renamed away and back: the same file, read as it is.

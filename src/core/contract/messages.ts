@@ -6,6 +6,10 @@
 export const NOT_MAPPABLE =
   "only regular files can be mapped: this is a FIFO, a socket, a character device or a /proc or /sys file, which Linux's mmap refuses (ENODEV) too; read it with the runtime's file API, or map anonymous memory (source null) for zero-filled pages";
 
+/** A file that is no longer the one opened: a URL's, or a read-only file the WASM engine had to reopen by path. */
+const STALE =
+  "the remote file changed since it was opened (its ETag or Last-Modified differ), or a read-only file the WASM engine had to close (too many open files) was renamed or deleted before it was read again; open and map it again (ulimit -n raises the open-file limit)";
+
 const HINTS: Record<string, string> = {
   "mmap:EINVAL":
     "check that length > 0, offset (and a fixed address) is a multiple of the page size (4096) and flags name exactly one of shared/private",
@@ -55,8 +59,11 @@ const HINTS: Record<string, string> = {
   "mincore:ENOMEM": "part of the range is not mapped",
   "access:EFAULT": "that range is not mapped (was it unmapped?); map it again",
   "access:EACCES": "the mapping's protection forbids this access; mprotect it or map it with the protection you need",
-  "access:ESTALE":
-    "the remote file changed since it was opened (its ETag or Last-Modified differ), or a read-only file the WASM engine had to close (too many open files) was renamed or deleted before it was read again; open and map it again (ulimit -n raises the open-file limit)",
+  "access:ESTALE": STALE,
+  "pread:ESTALE": STALE,
+  "mmap:ESTALE": STALE,
+  "mremap:ESTALE": STALE,
+  "msync:ESTALE": STALE,
   "access:ETIMEDOUT":
     "the remote file's server did not answer within the timeout (retries included); map it again with a larger timeout option, or check the server",
   "access:ECANCELED":
