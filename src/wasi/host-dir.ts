@@ -95,6 +95,15 @@ export class HostDir {
   list(): HostDirEntry[] | number {
     return ENOTSUP;
   }
+
+  /**
+   * The inode number of this directory's parent, which `..` names in a
+   * listing (even where the parent is out of this directory's reach, as a
+   * number says nothing of its contents), or -errno.
+   */
+  parentIno(): bigint | number {
+    return ENOTSUP;
+  }
 }
 
 /** One entry of a directory listing. */

@@ -217,11 +217,13 @@ export abstract class PathCalls extends FdCalls {
       const listed = d.dir.list();
       if (typeof listed === "number") return FdCalls.status(listed);
       const own = d.dir.stat(".", true);
-      entries = withDots(listed, {
-        name: ".",
-        filetype: FILETYPE_DIRECTORY,
-        ino: typeof own === "number" ? 0n : own.ino,
-      });
+      const ino = typeof own === "number" ? 0n : own.ino;
+      const parent = d.dir.parentIno();
+      entries = withDots(
+        listed,
+        { name: ".", filetype: FILETYPE_DIRECTORY, ino },
+        typeof parent === "number" ? ino : parent,
+      );
       this.listings.set(d.dir, entries);
     }
     return this.putBytes(encodeDirents(entries, cookie < 0n ? 0n : cookie, bufLen), buf, bufusedPtr);

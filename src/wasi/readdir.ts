@@ -33,7 +33,11 @@ export function encodeDirents(entries: readonly HostDirEntry[], cookie: bigint, 
   return out.subarray(0, used);
 }
 
-/** "." and ".." first, then the directory's own entries. */
-export function withDots(entries: readonly HostDirEntry[], self: HostDirEntry): HostDirEntry[] {
-  return [{ ...self, name: "." }, { ...self, name: ".." }, ...entries];
+/**
+ * "." and ".." first, then the directory's own entries. ".." has the
+ * parent's inode number, as stat("dir/..") says (the directory's own where
+ * the parent is out of reach: a preopened root).
+ */
+export function withDots(entries: readonly HostDirEntry[], self: HostDirEntry, parentIno: bigint): HostDirEntry[] {
+  return [{ ...self, name: "." }, { ...self, name: "..", ino: parentIno }, ...entries];
 }

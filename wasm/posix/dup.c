@@ -49,3 +49,9 @@ int dup2(int fd, int to) {
   }
   return dup3(fd, to, 0);
 }
+
+/* musl's freopen calls its internal name: without this one, libc's stub
+ * (ENOSYS) was linked and freopen failed, closing the stream. */
+int __dup3(int fd, int to, int flags) {
+  return dup3(fd, to, flags);
+}

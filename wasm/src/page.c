@@ -284,9 +284,16 @@ static int page_dirty(uint32_t p) {
 /* Under a writable shared mapping, whatever changed in a page is written
  * back. Under one that lost write access (mprotect), only what pages_seal
  * could not write back then: a store through a view held from before
- * changes the memory, which WebAssembly cannot protect, but never the file. */
+ * changes the memory, which WebAssembly cannot protect, but never the file.
+ * Pages that several mappings share (depth > 1) have one protection for all
+ * of them, so one mapping's mprotect must not drop another's writes: there
+ * whatever changed is written back. */
+static int sealed(const struct vma *v) {
+  return !(v->prot & PROT_WRITE) && v->depth == 1;
+}
+
 static int dirty_under(const struct vma *v, uint32_t p) {
-  if (v->prot & PROT_WRITE) return page_dirty(p);
+  if (!sealed(v)) return page_dirty(p);
   return (page_state[p] & (PG_RESIDENT | PG_HASHED | PG_DIRTY)) == (PG_RESIDENT | PG_DIRTY);
 }
 
@@ -310,7 +317,7 @@ void pages_seal(uint32_t start, uint32_t end) {
  * in dirty_under: a stale store into a read-only range is no change. */
 int page_clean(uint32_t p) {
   int i = vma_find(p);
-  if (i >= 0 && !(vmas[i].prot & PROT_WRITE)) {
+  if (i >= 0 && sealed(&vmas[i])) {
     if (dirty_under(&vmas[i], p)) return 0;
     if (page_state[p] & PG_HASHED) return 1;
   }

@@ -74,7 +74,7 @@ void vma_set_writable(struct vma *v, int writable) {
     hash_resident(v->start, v->end);
   } else {
     o->writers--;
-    pages_seal(v->start, v->end);
+    if (v->depth == 1) pages_seal(v->start, v->end);
   }
 }
 

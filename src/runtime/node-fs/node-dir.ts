@@ -132,6 +132,14 @@ export class NodeHostDir extends HostDir {
     );
   }
 
+  override parentIno(): bigint | number {
+    try {
+      return fs.statSync(resolve(this.root, ".."), { bigint: true }).ino;
+    } catch (e) {
+      return -this.errors.map(e);
+    }
+  }
+
   override stat(path: string, follow: boolean): HostFileStat | number {
     return this.run(
       path,
