@@ -79,16 +79,21 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
   } else if ((flags & MREMAP_FIXED) &&
              ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n))) {
     err = EINVAL;
-  } else if ((i = vma_find(old)) < 0 || old + old_n > vmas[i].end || old + old_n < old) {
+  } else if ((i = vma_find(old)) < 0 || (uint64_t)old + old_n > NPAGES) {
+    err = EFAULT;
+  } else if (!(flags & MREMAP_FIXED) && new_n <= old_n) {
+    /* As Linux does, a shrink unmaps the tail whatever it holds (another
+     * mapping, a hole) and needs one mapping only at the address. Eager
+     * mappings are read in before anything changes, so that a failed read
+     * fails the call with the mapping as it was. */
+    uint32_t head_end = old + new_n < vmas[i].end ? old + new_n : vmas[i].end;
+    if (vmas[i].lazy || !(err = load_vma_pages(&vmas[i], old, head_end, LOAD_ALL)))
+      err = unmap_range(old + new_n, old + old_n, UNMAP_WRITE_BACK);
+    dest = old;
+  } else if (old + old_n > vmas[i].end) {
     err = EFAULT;
   } else if (flags & MREMAP_FIXED) {
     err = move((uint32_t)i, old, old_n, new_n, 1, dest, &dest);
-  } else if (new_n <= old_n) {
-    /* Eager mappings are read in before anything changes, so that a failed
-     * read fails the call with the mapping as it was. */
-    if (vmas[i].lazy || !(err = load_vma_pages(&vmas[i], old, old + new_n, LOAD_ALL)))
-      err = unmap_range(old + new_n, old + old_n, UNMAP_WRITE_BACK);
-    dest = old;
   } else {
     struct vma t = vmas[i];
     struct object *o = &objects[t.obj];
