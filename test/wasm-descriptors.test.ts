@@ -66,17 +66,20 @@ describe.skipIf(!LINUX).each(Object.keys(RUNTIMES))("WASM engine's descriptors i
   }, () => {
     const out = run(runtime, 10_000, 256);
     expect(out).toMatchObject({ ...SEEN, mapped: 10_000 });
-    expect(out.heldDescriptors).toBeLessThan(256);
+    // After an EMFILE the read-only files keep half of what they held at most, and the two writable files
+    // theirs: the rest of the limit stays for the program (its own rmSync of the files, in Deno).
+    expect(out.heldDescriptors).toBeLessThanOrEqual(256 / 2 + 2);
   });
 });
 
 // The budget test maps DESCRIPTOR_BUDGET + 2000 files with no lower limit than the runtime's own.
 describe.skipIf(!LINUX || !(softLimit > DESCRIPTOR_BUDGET + 2100))("WASM engine's descriptor budget", () => {
-  it(`read-only files hold at most ${DESCRIPTOR_BUDGET} descriptors (the writable one keeps its own)`, {
+  it(`read-only files hold at most ${DESCRIPTOR_BUDGET} descriptors (the writable ones keep their own)`, {
     timeout: 180_000,
   }, () => {
     const out = run("node", DESCRIPTOR_BUDGET + 2000);
     expect(out).toMatchObject({ ...SEEN, mapped: DESCRIPTOR_BUDGET + 2000 });
-    expect(out.heldDescriptors).toBe(DESCRIPTOR_BUDGET + 1);
+    // The two files mapped writable ("written", "both") keep their own.
+    expect(out.heldDescriptors).toBe(DESCRIPTOR_BUDGET + 2);
   });
 });

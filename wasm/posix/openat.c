@@ -27,6 +27,10 @@ int openat(int dirfd, const char *path, int flags, ...) {
     return fd >= 0 ? fd : __anymmap_ret(-fd);
   }
   if (err) return __anymmap_ret(err);
+  /* "new/" with O_CREAT would create a regular file named new: Linux says EISDIR. */
+  if ((flags & O_CREAT) && !(flags & O_DIRECTORY) && __anymmap_path_tail(path) != PATH_TAIL_NONE &&
+      __anymmap_is_dir(dir, rel) == ENOENT)
+    return __anymmap_ret(EISDIR);
   int access = flags & O_ACCMODE;
   if (access != O_RDONLY && access != O_WRONLY && access != O_RDWR) return __anymmap_ret(EINVAL);
   __wasi_oflags_t oflags = 0;

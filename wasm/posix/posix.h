@@ -19,6 +19,13 @@
  * for path as resolved from dirfd (AT_FDCWD: the preopened directories).
  * Returns 0 or an errno; rel has room for ANYMMAP_PATH_MAX bytes. */
 int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel);
+/* How path ends, which the lexical normalization forgets: "name/" must be a
+ * directory, and a last component "." or ".." names a directory that
+ * rmdir, unlink and rename refuse (EINVAL, EISDIR, EBUSY). */
+enum { PATH_TAIL_NONE, PATH_TAIL_SLASH, PATH_TAIL_DOT, PATH_TAIL_DOTDOT };
+int __anymmap_path_tail(const char *path);
+/* Whether the resolved path names a directory: 0, ENOTDIR, or the stat's errno. */
+int __anymmap_is_dir(int dir, const char *rel);
 
 /* Guest paths: absolute ("/data/x"), or relative to the preopened "."
  * ("x/y", "" for "." itself), normalized. The working directory is one

@@ -215,6 +215,38 @@ static int resolve_from(const char *base, const char *path, int *dir, char *rel)
   return 0;
 }
 
+int __anymmap_path_tail(const char *path) {
+  size_t n = strlen(path);
+  int slash = 0;
+  while (n > 1 && path[n - 1] == '/') {
+    n--;
+    slash = 1;
+  }
+  size_t start = n;
+  while (start > 0 && path[start - 1] != '/') start--;
+  if (n - start == 1 && path[start] == '.') return PATH_TAIL_DOT;
+  if (n - start == 2 && path[start] == '.' && path[start + 1] == '.') return PATH_TAIL_DOTDOT;
+  return slash ? PATH_TAIL_SLASH : PATH_TAIL_NONE;
+}
+
+int __anymmap_is_dir(int dir, const char *rel) {
+  __wasi_filestat_t st;
+  int err = __wasi_path_filestat_get(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, rel, strlen(rel), &st);
+  if (err) return err;
+  return st.filetype == __WASI_FILETYPE_DIRECTORY ? 0 : ENOTDIR;
+}
+
+/* A path that ends in "/", "/." or "/.." names a directory: a file there is
+ * ENOTDIR, as Linux says (normalized away, "file/" was the file, and
+ * unlink("file/") deleted it). A missing "name/" is left to the call, which
+ * may create it (mkdir "new/"); a missing "name/." is ENOENT. */
+static int tail_check(const char *path, int dir, const char *rel) {
+  int tail = __anymmap_path_tail(path);
+  if (tail == PATH_TAIL_NONE) return 0;
+  int err = __anymmap_is_dir(dir, rel);
+  return err == ENOTDIR || (err == ENOENT && tail != PATH_TAIL_SLASH) ? err : 0;
+}
+
 int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel) {
   if (!path) return EFAULT;
   if (!path[0]) return ENOENT;
@@ -223,9 +255,10 @@ int __anymmap_resolve(int dirfd, const char *path, int *dir, char *rel) {
     /* The host resolves it against that directory and keeps it inside. */
     *dir = dirfd;
     strcpy(rel, path);
-    return 0;
+    return tail_check(path, *dir, rel);
   }
-  return resolve_from(cwd, path, dir, rel);
+  int err = resolve_from(cwd, path, dir, rel);
+  return err ? err : tail_check(path, *dir, rel);
 }
 
 int __anymmap_resolve_guest(const char *guest, int *dir, char *rel) {

@@ -10,6 +10,12 @@ int unlinkat(int dirfd, const char *path, int flags) {
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
   if (err) return __anymmap_ret(err);
+  /* Linux's answers for "dir/." and "dir/..": nothing is removed. */
+  int tail = __anymmap_path_tail(path);
+  if (tail == PATH_TAIL_DOT || tail == PATH_TAIL_DOTDOT)
+    return __anymmap_ret(!(flags & AT_REMOVEDIR) ? EISDIR
+                         : tail == PATH_TAIL_DOT ? EINVAL
+                                                 : ENOTEMPTY);
   if (flags & AT_REMOVEDIR)
     err = __wasi_path_remove_directory(dir, rel, strlen(rel));
   else

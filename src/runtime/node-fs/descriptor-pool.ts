@@ -32,13 +32,23 @@ export interface Parkable {
  * when the limit is lower.
  */
 export const DESCRIPTOR_BUDGET = 4096;
+/** The least an EMFILE shrinks the budget to: parking every file at each use would be worse than failing. */
+const MIN_BUDGET = 16;
 
 export class DescriptorPool {
   // Insertion order is the order of last use: the first is the least recently used.
   readonly #held = new Set<Parkable>();
   #last: Parkable | undefined;
+  #budget: number;
 
-  constructor(readonly budget: number = DESCRIPTOR_BUDGET) {}
+  constructor(budget: number = DESCRIPTOR_BUDGET) {
+    this.#budget = budget;
+  }
+
+  /** Descriptors the pool keeps at most: DESCRIPTOR_BUDGET, or less once an open failed for lack of them. */
+  get budget(): number {
+    return this.#budget;
+  }
 
   /** How many files of the pool hold a descriptor now. */
   get held(): number {
@@ -51,7 +61,7 @@ export class DescriptorPool {
     this.#last = file;
     this.#held.delete(file);
     this.#held.add(file);
-    if (this.#held.size > this.budget) this.#park(this.#held.size - this.budget, file);
+    if (this.#held.size > this.#budget) this.#park(this.#held.size - this.#budget, file);
   }
 
   /** `file` closed its descriptor (or was closed) by itself. */
@@ -62,11 +72,15 @@ export class DescriptorPool {
 
   /**
    * After an open failed with EMFILE or ENFILE: parks the least recently
-   * used half of the pool (one at least). False when there was nothing to
-   * park, so that the open's error stands.
+   * used half of the pool (one at least), and keeps the pool at that half
+   * from now on, so that the rest of the program (and the runtime) still
+   * finds descriptors to open. False when there was nothing to park, so
+   * that the open's error stands.
    */
   relieve(): boolean {
-    return this.#park(Math.max(1, this.#held.size >> 1)) > 0;
+    const half = this.#held.size >> 1;
+    this.#budget = Math.max(MIN_BUDGET, Math.min(this.#budget, half));
+    return this.#park(Math.max(1, this.#held.size - this.#budget)) > 0;
   }
 
   #park(count: number, keep?: Parkable): number {
