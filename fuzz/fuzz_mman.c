@@ -1330,13 +1330,10 @@ static void op_mremap(void) {
            ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n)))
     exp = EINVAL;
   else {
-    /* One vma must hold the old range: the same mapping throughout; a
-     * shrink (as Linux's) needs a mapping only at the address, and unmaps
-     * the tail whatever it holds. */
-    int shrink = !(flags & MREMAP_FIXED) && new_n <= old_n;
+    /* One vma must hold the old range: the same mapping throughout. */
     first = mget(old);
     if (!first || old + old_n > NPAGES) exp = EFAULT;
-    for (uint32_t k = 1; !exp && !shrink && k < old_n; k++) {
+    for (uint32_t k = 1; !exp && k < old_n; k++) {
       struct mp *m = mget(old + k);
       if (!m || m->kind != first->kind || m->anon_shared != first->anon_shared ||
           m->prot != first->prot || m->maywrite != first->maywrite || m->lazy != first->lazy ||
@@ -1345,7 +1342,7 @@ static void op_mremap(void) {
         exp = EFAULT;
     }
     /* Shared pages of one file can belong to different objects. */
-    if (!exp && !shrink && first->kind == M_SHARED) may_efault = 1;
+    if (!exp && first->kind == M_SHARED) may_efault = 1;
   }
   if (!exp && new_n > MAX_MAP_PAGES) exp = -1; /* too big for the model: skip */
   if (!exp && nlive + new_n > MAX_LIVE) exp = -1;
@@ -1369,11 +1366,7 @@ static void op_mremap(void) {
    * mapping grows only over file pages that are not mapped elsewhere. */
   int shared_block = 0;
   if (shared) {
-    /* (A shrink's tail may hold other mappings, or none.) */
-    for (uint32_t k = 0; k < old_n; k++) {
-      struct mp *m = mget(old + k);
-      shared_block |= m && m->depth > 1;
-    }
+    for (uint32_t k = 0; k < old_n; k++) shared_block |= mget(old + k)->depth > 1;
     for (uint32_t k = old_n; k < new_n; k++) shared_block |= shared_at(t.ino, t.fp + k) != NULL;
   }
   /* An eager mapping is read in before anything changes: while reads fail,
@@ -1417,9 +1410,7 @@ static void op_mremap(void) {
     return;
   }
   uint32_t got = (uint32_t)(lin >> PAGE_SHIFT);
-  /* A shrink answers the address whatever the lengths cover (as Linux's). */
-  int shrunk = !(flags & MREMAP_FIXED) && new_n <= old_n;
-  CHECK((lin & (PAGE_SIZE - 1)) == 0 && got >= AREA_LOW && (shrunk || got + new_n <= AREA_END),
+  CHECK((lin & (PAGE_SIZE - 1)) == 0 && got >= AREA_LOW && got + new_n <= AREA_END,
         "mremap returned %#llx", (unsigned long long)lin);
   if (!(flags & MREMAP_FIXED) && new_n <= old_n) {
     CHECK(got == old, "mremap shrink moved the mapping");
@@ -1514,10 +1505,8 @@ static void op_mremap(void) {
   remember(got, new_n);
   check_all();
   for (uint32_t k = 0; k < new_n; k++) {
-    /* (A shrink's new length may reach past the mapping.) */
     struct mp *m = mget(got + k);
-    CHECK(!m || m->lazy || m->resident, "mremap left page %#x of an eager mapping not resident",
-          got + k);
+    CHECK(m->lazy || m->resident, "mremap left page %#x of an eager mapping not resident", got + k);
   }
 }
 

@@ -205,6 +205,10 @@ export class MemoryDir extends HostDir {
     return [...this.root.entries].map(([name, node]) => ({ name, filetype: node.stat().filetype, ino: node.ino }));
   }
 
+  override parentIno(): bigint | number {
+    return this.root.parent?.ino ?? -E.ENOTCAPABLE;
+  }
+
   /** The parent directory and last name of `path`, or -errno. */
   private locate(path: string): { dir: MemoryDirNode; name: string } | number {
     const parts = path.split("/").filter((p) => p !== "" && p !== ".");

@@ -61,8 +61,12 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   return 0;
 }
 
-void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int flags,
-                     void *new_address) {
+/* linux_shrink: a shrink needs a mapping only at the address and unmaps the
+ * tail whatever it holds, as Linux's mremap does for C programs; the JS API
+ * (and the fuzzer's model) asks that the old range be one mapping, as the
+ * native backend does for a Mapping. */
+static void *remap(void *old_address, size_t old_size, size_t new_size, int flags,
+                   void *new_address, int linux_shrink) {
   uintptr_t a = linear_addr(old_address), na = linear_addr(new_address);
   uint32_t old = (uint32_t)(a >> PAGE_SHIFT), old_n = pages_for(old_size);
   uint32_t new_n = pages_for(new_size), dest = (uint32_t)(na >> PAGE_SHIFT);
@@ -79,11 +83,11 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
   } else if ((flags & MREMAP_FIXED) &&
              ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n))) {
     err = EINVAL;
-  } else if ((i = vma_find(old)) < 0 || (uint64_t)old + old_n > NPAGES) {
+  } else if ((i = vma_find(old)) < 0 || (uint64_t)old + old_n > NPAGES ||
+             (!linux_shrink && old + old_n > vmas[i].end)) {
     err = EFAULT;
   } else if (!(flags & MREMAP_FIXED) && new_n <= old_n) {
-    /* As Linux does, a shrink unmaps the tail whatever it holds (another
-     * mapping, a hole) and needs one mapping only at the address. Eager
+    /* The tail goes (for C programs whatever it holds: see remap). Eager
      * mappings are read in before anything changes, so that a failed read
      * fails the call with the mapping as it was. */
     uint32_t head_end = old + new_n < vmas[i].end ? old + new_n : vmas[i].end;
@@ -129,6 +133,11 @@ void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int fl
   return page_addr(dest);
 }
 
+void *anymmap_mremap(void *old_address, size_t old_size, size_t new_size, int flags,
+                     void *new_address) {
+  return remap(old_address, old_size, new_size, flags, new_address, 0);
+}
+
 void *mremap(void *old_address, size_t old_size, size_t new_size, int flags, ...) {
   void *new_address = 0;
   if (flags & MREMAP_FIXED) {
@@ -137,5 +146,5 @@ void *mremap(void *old_address, size_t old_size, size_t new_size, int flags, ...
     new_address = va_arg(ap, void *);
     va_end(ap);
   }
-  return anymmap_mremap(old_address, old_size, new_size, flags, new_address);
+  return remap(old_address, old_size, new_size, flags, new_address, 1);
 }
