@@ -39,21 +39,8 @@ export class DescriptorPool {
   // Insertion order is the order of last use: the first is the least recently used.
   readonly #held = new Set<Parkable>();
   #last: Parkable | undefined;
-  #budget: number;
-
-  constructor(budget: number = DESCRIPTOR_BUDGET) {
-    this.#budget = budget;
-  }
-
-  /** Descriptors the pool keeps at most: DESCRIPTOR_BUDGET, or less once an open failed for lack of them. */
-  get budget(): number {
-    return this.#budget;
-  }
-
-  /** How many files of the pool hold a descriptor now. */
-  get held(): number {
-    return this.#held.size;
-  }
+  // DESCRIPTOR_BUDGET, or less once an open failed for lack of descriptors (relieve()).
+  #budget = DESCRIPTOR_BUDGET;
 
   /** `file` holds a descriptor and was just used; parks the least recently used beyond the budget. */
   use(file: Parkable): void {
@@ -111,8 +98,12 @@ export function openWithRoom<T>(open: () => T, errnoOf: (e: unknown) => number):
   try {
     return open();
   } catch (e) {
-    const err = errnoOf(e);
-    if ((err !== WASI_ERRNO.EMFILE && err !== WASI_ERRNO.ENFILE) || !descriptorPool.relieve()) throw e;
+    if (!outOfDescriptors(errnoOf(e)) || !descriptorPool.relieve()) throw e;
     return open();
   }
+}
+
+/** Whether a WASI errno says the process (EMFILE) or the system (ENFILE) has no descriptor left. */
+export function outOfDescriptors(err: number): boolean {
+  return err === WASI_ERRNO.EMFILE || err === WASI_ERRNO.ENFILE;
 }

@@ -22,7 +22,7 @@ import { hint, NOT_MAPPABLE } from "../../core/contract/messages.js";
 import { isUrl, type RemoteOptions } from "../../core/remote/remote-file.js";
 import { mapNodeError, nodeErrorName } from "./map-error.js";
 import type { HostLocks } from "./host-locks.js";
-import { descriptorPool, openWithRoom, type Parkable } from "./descriptor-pool.js";
+import { descriptorPool, openWithRoom, outOfDescriptors, type Parkable } from "./descriptor-pool.js";
 import { openRemote } from "./remote.js";
 
 // Node refuses single reads/writes above 2 GiB - 1 (kIoMaxLength); a 1 GiB
@@ -232,7 +232,7 @@ export class NodeHostFile extends HostFile implements Parkable {
     } catch (e) {
       // Out of descriptors even after the pool made room: that, as it is. Anything else: the file is gone.
       const err = this.errors.map(e);
-      return err === WASI_ERRNO.EMFILE || err === WASI_ERRNO.ENFILE ? -err : -WASI_ERRNO.ESTALE;
+      return outOfDescriptors(err) ? -err : -WASI_ERRNO.ESTALE;
     }
     let same = false;
     try {
