@@ -18,6 +18,8 @@ import {
   WHENCE_SET,
   DIR_RIGHTS,
 } from "../abi/wasi.js";
+import { DescriptorNumbers } from "./descriptor-numbers.js";
+import { FdMap } from "./fd-map.js";
 import { FAULT, GuestMemory } from "./guest-memory.js";
 import type { HostDir } from "./host-dir.js";
 import type { HostFile, HostFileStat } from "./host-file.js";
@@ -77,7 +79,7 @@ export abstract class FdCalls {
     stats: 0,
   };
 
-  protected readonly table = new Map<number, HostFile>();
+  protected readonly table = new FdMap<HostFile>();
   /** Directory descriptors; `name` is set for preopens. */
   protected readonly dirs = new Map<number, { dir: HostDir; name?: string }>();
   protected readonly states = new WeakMap<HostFile, FileState>();
@@ -91,6 +93,9 @@ export abstract class FdCalls {
 
   /** The guest's memory: views, bounds checks, stores. */
   protected readonly mem = new GuestMemory();
+  /** Free numbers from 3 up, lowest first: the numbers every table here gives up are released to it. */
+  readonly #numbers = new DescriptorNumbers(3);
+  readonly #inUse = (fd: number): boolean => this.inUse(fd);
 
   constructor(options: WasiHostOptions = {}) {
     if (options.stdout) this.stdout = options.stdout;
@@ -121,9 +126,7 @@ export abstract class FdCalls {
   }
 
   protected freeFd(): number {
-    let fd = 3;
-    while (this.inUse(fd)) fd++;
-    return fd;
+    return this.#numbers.take(this.#inUse);
   }
 
   /** A stream (pipe end, device) under the lowest free number: pipe(2), /dev/zero for programs. */
@@ -612,18 +615,16 @@ export abstract class FdCalls {
   }
 
   protected fdClose(fd: number): number {
-    if (this.dirs.delete(fd)) return E.SUCCESS;
+    const file = this.table.get(fd);
     const stream = this.streams.get(fd);
+    if (!this.dirs.delete(fd) && !stream && !file && !this.stdioOpen.delete(fd)) return E.EBADF;
+    // Only a number that was in use: closing a free one again and again must not grow the heap.
+    this.#numbers.release(fd);
     if (stream) {
       this.streams.delete(fd);
       streamClosed(stream);
-      return E.SUCCESS;
     }
-    const file = this.table.get(fd);
-    if (!file) {
-      if (this.stdioOpen.delete(fd)) return E.SUCCESS;
-      return E.EBADF;
-    }
+    if (!file) return E.SUCCESS;
     // As on Linux, the descriptor is gone even if close reports an error.
     this.table.delete(fd);
     return this.closeFile(file);
@@ -651,6 +652,7 @@ export abstract class FdCalls {
     if (dir && from !== to) {
       this.fdClose(to);
       this.dirs.delete(from);
+      this.#numbers.release(from);
       this.dirs.set(to, dir);
       return E.SUCCESS;
     }
@@ -659,6 +661,7 @@ export abstract class FdCalls {
     if (stream && from !== to) {
       this.fdClose(to);
       this.streams.delete(from);
+      this.#numbers.release(from);
       this.streams.set(to, stream);
       return E.SUCCESS;
     }
@@ -669,6 +672,7 @@ export abstract class FdCalls {
     // Linux dup2 ignores errors from closing the target, so do we.
     const old = this.table.get(to);
     this.table.delete(from);
+    this.#numbers.release(from);
     this.table.set(to, file);
     if (old) this.closeFile(old);
     this.stdioOpen.delete(to);

@@ -129,7 +129,7 @@ uint32_t anymmap_hosted_check_tables(uint32_t start, uint32_t end);
 void ptable_reset(void);
 #endif
 
-extern struct vma vmas[MAX_VMAS];
+extern struct vma *vmas;
 extern uint32_t nvmas;
 extern struct object objects[MAX_OBJECTS];
 /* Grows as files are mapped (file.c): a record index stays valid, a

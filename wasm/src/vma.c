@@ -5,8 +5,13 @@
 #include "internal.h"
 
 /* The vma table: the mappings, sorted by address, as Linux's
- * vm_area_struct list. */
-struct vma vmas[MAX_VMAS];
+ * vm_area_struct list. It sits in a store with free slots at both ends, and
+ * an insertion or a removal moves whichever side of it is shorter: mmap
+ * hands out addresses top-down, so a new mapping is nearly always the first
+ * vma, and moving all the others made 60,000 mappings quadratic. */
+#define VMA_SLACK 4096
+static struct vma vma_store[MAX_VMAS + VMA_SLACK];
+struct vma *vmas = vma_store + VMA_SLACK / 2;
 uint32_t nvmas;
 
 int vma_find(uint32_t page) {
@@ -28,25 +33,52 @@ uint32_t vma_lower_bound(uint32_t page) {
   return lo;
 }
 
-int vma_insert(const struct vma *v) {
+/* Makes room for one vma at index i; the vmas before and after i keep their
+ * indexes (pointers into the table do not stay valid). */
+static int vma_open(uint32_t i) {
   if (nvmas >= MAX_VMAS) return ENOMEM;
-  uint32_t i = vma_lower_bound(v->start);
-  memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof vmas[0]);
-  vmas[i] = *v;
+  uint32_t front = (uint32_t)(vmas - vma_store);
+  uint32_t back = MAX_VMAS + VMA_SLACK - front - nvmas;
+  int forward = i < nvmas - i;
+  if (forward ? front == 0 : back == 0) {
+    /* The short side is against the store's end: centre the table, which
+     * leaves at least VMA_SLACK / 2 free slots on either side. */
+    struct vma *centred = vma_store + (front + back) / 2;
+    memmove(centred, vmas, nvmas * sizeof vmas[0]);
+    vmas = centred;
+  }
+  if (forward) {
+    memmove(vmas - 1, vmas, i * sizeof vmas[0]);
+    vmas--;
+  } else {
+    memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof vmas[0]);
+  }
   nvmas++;
   return 0;
 }
 
+int vma_insert(const struct vma *v) {
+  uint32_t i = vma_lower_bound(v->start);
+  int err = vma_open(i);
+  if (!err) vmas[i] = *v;
+  return err;
+}
+
 void vma_remove(uint32_t i) {
-  memmove(&vmas[i], &vmas[i + 1], (nvmas - i - 1) * sizeof vmas[0]);
+  if (i < nvmas - 1 - i) {
+    memmove(vmas + 1, vmas, i * sizeof vmas[0]);
+    vmas++;
+  } else {
+    memmove(&vmas[i], &vmas[i + 1], (nvmas - i - 1) * sizeof vmas[0]);
+  }
   nvmas--;
 }
 
 int vma_split(uint32_t i, uint32_t page) {
   if (page <= vmas[i].start || page >= vmas[i].end) return 0;
-  if (nvmas >= MAX_VMAS) return ENOMEM;
-  memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof vmas[0]);
-  nvmas++;
+  int err = vma_open(i + 1);
+  if (err) return err;
+  vmas[i + 1] = vmas[i];
   vmas[i].end = page;
   vmas[i + 1].start = page;
   if (vmas[i + 1].shared && vmas[i + 1].prot & PROT_WRITE &&

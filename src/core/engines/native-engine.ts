@@ -34,6 +34,7 @@ import type { NativeMman, NativeReservation } from "./native-mman.js";
 import { type Platform, toPlatform } from "./platform.js";
 import { minus } from "../address-space/ranges.js";
 import { Deque } from "./deque.js";
+import { Lru } from "./lru.js";
 
 /**
  * A file that mappings show, with the descriptor that lets parts of them be
@@ -191,7 +192,7 @@ export class NativeEngine implements Engine {
   /** Mapped files by "st_dev:st_ino:mode": one descriptor per file, whatever the number of its mappings. */
   private readonly mappedFiles = new Map<string, MappedFile>();
   /** Mapped files whose descriptor is open and may be closed (they have a path), least recently used first. */
-  private readonly openFiles = new Set<MappedFile>();
+  private readonly openFiles = new Lru<MappedFile>();
   /** How many descriptors of mapped files to keep open: a quarter of RLIMIT_NOFILE. */
   private readonly descriptorBudget: number;
   private readonly identityBuffer = new Uint8Array(16);
@@ -462,8 +463,7 @@ export class NativeEngine implements Engine {
   /** Marks `file`'s descriptor as just used; closes the least recently used ones beyond the budget. */
   private keepOpen(file: MappedFile): void {
     if (file.path === undefined || file.lock || file.fd < 0) return;
-    this.openFiles.delete(file);
-    this.openFiles.add(file);
+    this.openFiles.use(file);
     for (const old of this.openFiles) {
       if (this.openFiles.size <= this.descriptorBudget) break;
       if (old === file) continue;

@@ -14,6 +14,7 @@ import { WASI_ERRNO, errnoName } from "../../abi/errno.js";
 import { MmapError } from "../contract/errors.js";
 import { hint, noSharedArrayBuffer } from "../contract/messages.js";
 import { minus, type Range } from "../address-space/ranges.js";
+import { FdMap } from "../../wasi/fd-map.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import type { WasiHost } from "../../wasi/host.js";
 
@@ -117,7 +118,7 @@ export class WasmEngine implements Engine {
   private readonly ioBuffer: number;
   private readonly ioSize: number;
   /** The host files behind descriptors this engine opened, for fstat and fsync. */
-  private readonly files = new Map<number, HostFile>();
+  private readonly files = new FdMap<HostFile>();
   /**
    * Ranges of linear memory handed to workers (share()), with the count of
    * workers attached. `freed` parts were unmapped here while workers still

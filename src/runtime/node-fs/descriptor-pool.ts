@@ -1,4 +1,5 @@
 import { WASI_ERRNO } from "../../abi/errno.js";
+import { Lru } from "../../core/engines/lru.js";
 
 /**
  * The host descriptors of the WASM engine's read-only files, bounded. The
@@ -36,25 +37,19 @@ export const DESCRIPTOR_BUDGET = 4096;
 const MIN_BUDGET = 16;
 
 export class DescriptorPool {
-  // Insertion order is the order of last use: the first is the least recently used.
-  readonly #held = new Set<Parkable>();
-  #last: Parkable | undefined;
+  readonly #held = new Lru<Parkable>();
   // DESCRIPTOR_BUDGET, or less once an open failed for lack of descriptors (relieve()).
   #budget = DESCRIPTOR_BUDGET;
 
   /** `file` holds a descriptor and was just used; parks the least recently used beyond the budget. */
   use(file: Parkable): void {
-    if (file === this.#last) return;
-    this.#last = file;
-    this.#held.delete(file);
-    this.#held.add(file);
+    this.#held.use(file);
     if (this.#held.size > this.#budget) this.#park(this.#held.size - this.#budget, file);
   }
 
   /** `file` closed its descriptor (or was closed) by itself. */
   forget(file: Parkable): void {
     this.#held.delete(file);
-    if (this.#last === file) this.#last = undefined;
   }
 
   /**
