@@ -988,6 +988,14 @@ static void op_madvise(void) {
   struct mp *sel[MAX_LIVE];
   int n = collect(start, end, sel);
   int want = holes ? ENOMEM : 0;
+  /* MADV_FREE: private anonymous pages only, else EINVAL and nothing dropped. */
+  for (int i = 0; advice == MADV_FREE && i < n; i++) {
+    if (sel[i]->kind != M_ANON || sel[i]->anon_shared) {
+      CHECK(err == EINVAL, "madvise(MADV_FREE) of a file or shared page: expected EINVAL, got %s",
+            ename(err));
+      return;
+    }
+  }
   if (advice == MADV_NORMAL || advice == MADV_RANDOM || advice == MADV_SEQUENTIAL) {
     for (int i = 0; i < n; i++) sel[i]->advice = (uint8_t)advice;
   } else if (advice == MADV_DONTNEED || advice == MADV_FREE) {

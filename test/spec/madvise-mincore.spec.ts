@@ -96,6 +96,31 @@ describe("madvise: accepted and rejected advice", () => {
     });
   }
 
+  it("MADV_FREE is for private anonymous memory: EINVAL on file and shared mappings, whose bytes and private writes stay", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(2 * P, 4);
+    const path = fx.file(data, "advice-free");
+    const priv = space.mmapSync(path, { prot: "rw", flags: "private" });
+    const shared = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const sharedAnon = space.mmapSync(null, { length: 2 * P, prot: "rw", flags: "shared" });
+    const w = pattern(64, 5);
+    priv.write(w, 10);
+    shared.write(w, P + 10);
+    sharedAnon.write(w, 0);
+    for (const m of [priv, shared, sharedAnon]) {
+      expectMmapError(() => m.madvise("free"), "EINVAL", "madvise");
+      expectMmapError(() => space.madvise(m.address, m.length, anymmap.MADV_FREE), "EINVAL", "madvise");
+    }
+    expect(priv.read(0, P)).toEqual(patched(data.subarray(0, P), 10, w));
+    expect(shared.read()).toEqual(patched(data, P + 10, w));
+    expect(sharedAnon.read(0, 64)).toEqual(w);
+    // Private anonymous memory takes it; its pages may be zeros at once or keep their bytes until the kernel needs them.
+    const anon = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+    anon.write(w, 0);
+    anon.madvise("free");
+    expect([w, zeros(64)]).toContainEqual(anon.read(0, 64));
+  });
+
   it("rejects an unaligned address or offset with EINVAL", () => {
     const space = anymmap.createInstance();
     const m = space.mmapSync(null, { length: 2 * P, prot: "rw" });

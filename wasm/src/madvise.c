@@ -30,6 +30,15 @@ static int set_advice(uint32_t start, uint32_t end, int advice) {
   return 0;
 }
 
+/* MADV_FREE is for private anonymous memory only (Linux: EINVAL elsewhere,
+ * and nothing is dropped): on a private file mapping it would throw away the
+ * program's own writes, which MADV_DONTNEED is the call for. */
+static int private_anonymous(uint32_t start, uint32_t end) {
+  for (uint32_t i = vma_lower_bound(start); i < nvmas && vmas[i].start < end; i++)
+    if (vmas[i].shared || objects[vmas[i].obj].kind != OBJ_ANON) return 0;
+  return 1;
+}
+
 int madvise(void *addr, size_t length, int advice) {
   uintptr_t a = linear_addr(addr);
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT), end = start + pages_for(length);
@@ -51,8 +60,11 @@ int madvise(void *addr, size_t length, int advice) {
         err = populate(start, end);
         break;
       case MADV_DONTNEED:
-      case MADV_FREE:
         err = reload_pages(start, end, DISCARD_PRIVATE);
+        break;
+      case MADV_FREE:
+        /* Freed pages may read as zeros at once. */
+        err = private_anonymous(start, end) ? reload_pages(start, end, DISCARD_PRIVATE) : EINVAL;
         break;
       case MADV_REMOVE:
         /* Punching holes in the file has no WASI call. */

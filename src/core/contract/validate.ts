@@ -62,7 +62,8 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
       .trim()
       .toLowerCase()
       .replace(new RegExp(`^${family.toLowerCase()}_`), "");
-    const bit = table[token];
+    // Own names only: "constructor" or "__proto__" must not find Object.prototype's.
+    const bit = Object.hasOwn(table, token) ? table[token] : undefined;
     if (bit === undefined) {
       throw new MmapError(
         "EINVAL",
