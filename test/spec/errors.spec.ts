@@ -86,7 +86,19 @@ const BAD_INTEGERS: unknown[] = ["12", {}, Number.NaN, Number.POSITIVE_INFINITY,
 /** Page-aligned arguments also refuse what is not a multiple of the page size. */
 const BAD_ALIGNED: unknown[] = [...BAD_INTEGERS, 1, P + 1];
 /** Constant-family arguments (prot, flags, advice) take numbers or names. */
-const BAD_BITS: unknown[] = ["bogus", "constructor", "__proto__", "toString", {}, Number.NaN, Number.POSITIVE_INFINITY, -1, 1.5, 2 ** 53, true];
+const BAD_BITS: unknown[] = [
+  "bogus",
+  "constructor",
+  "__proto__",
+  "toString",
+  {},
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  -1,
+  1.5,
+  2 ** 53,
+  true,
+];
 
 const rows: Row[] = [];
 function add(
