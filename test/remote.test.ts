@@ -78,11 +78,28 @@ describe("a URL as a read-only source", () => {
       expect(out.abortedAtOpen).toMatch(/^ECANCELED: /);
       expect(out.beforeAbort).toBe(true);
       expect(out.afterAbort).toMatch(/^ECANCELED: /);
+      expect(out.versions[1]).toBe(out.versions[0] + 1);
+      expect(out.olderUnread).toMatch(/^ESTALE: /);
+      expect(out.longHeaders).toMatch(/^EIO: the server's Content-Range, ETag and Last-Modified headers are too long/);
       expect(out.badTimeout).toMatch(/^EINVAL: timeout/);
       expect(out.badSignal).toMatch(/^EINVAL: signal/);
       expect(out.badUrls).toEqual(Array(3).fill(expect.stringMatching(/^EINVAL: this is not a valid URL/)));
     }, 150_000);
   }
+});
+
+describe("a URL without network access", () => {
+  it("deno: without --allow-net, EACCES that names the flag, at once", async () => {
+    const r = await run(join(ROOT, "node_modules/.bin/deno"), [
+      "run",
+      `--allow-read=${ROOT}`,
+      join(ROOT, "test/fixtures/remote-no-net.mjs"),
+      join(ROOT, "dist/deno.js"),
+      `${server.origin}/remote/range.bin`,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^EACCES: the runtime denied network access; grant it \(Deno: --allow-net/);
+  });
 });
 
 describe("a URL under the default backend (native where it is available)", () => {

@@ -49,6 +49,8 @@ export function endlessBytesSent(): number {
 }
 /** Requests per remote file name, for the flaky and changing ones. */
 const remoteRequests = new Map<string, number>();
+/** versioned.bin's version: how many times it was opened. */
+let versionedOpens = 0;
 
 /**
  * The remote test files under /remote/: range.bin honours Range; norange.bin
@@ -58,7 +60,9 @@ const remoteRequests = new Map<string, number>();
  * answers 206 with another range than the one asked for (its Content-Range
  * says so), resized.bin reports another total size (and has no ETag or
  * Last-Modified), hanging.bin never answers, and endless.bin answers a range
- * with a body that does not end.
+ * with a body that does not end. versioned.bin is a new version at each
+ * open (each request for the first byte): its bytes XOR the version, its
+ * ETag the version. longetag.bin answers with a 9,000-byte ETag.
  */
 function remote(
   name: string,
@@ -76,6 +80,8 @@ function remote(
       "resized.bin",
       "hanging.bin",
       "endless.bin",
+      "versioned.bin",
+      "longetag.bin",
     ].includes(name)
   ) {
     res.writeHead(404, headers);
@@ -90,7 +96,7 @@ function remote(
     res.end("try again");
     return;
   }
-  const etag = name === "changing.bin" && count > 1 ? `"v${count}"` : '"v1"';
+  let etag = name === "changing.bin" && count > 1 ? `"v${count}"` : '"v1"';
   const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? "");
   if (name === "norange.bin" || !m) {
     res.writeHead(200, { ...base, etag, "content-length": String(REMOTE_SIZE) });
@@ -98,6 +104,20 @@ function remote(
     return;
   }
   const opening = range === "bytes=0-0";
+  if (name === "versioned.bin") {
+    if (opening) versionedOpens++;
+    const start = Number(m[1]);
+    const end = Math.min(Number(m[2]), REMOTE_SIZE - 1);
+    const body = remoteBytes.subarray(start, end + 1).map((b) => b ^ versionedOpens);
+    res.writeHead(206, {
+      ...base,
+      etag: `"o${versionedOpens}"`,
+      "content-range": `bytes ${start}-${end}/${REMOTE_SIZE}`,
+    });
+    res.end(body);
+    return;
+  }
+  if (name === "longetag.bin") etag = `"${"x".repeat(9000)}"`;
   // Never answered (the server's close ends the connection).
   if (name === "hanging.bin" && !opening) return;
   if (name === "endless.bin" && !opening) {

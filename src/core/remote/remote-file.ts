@@ -12,7 +12,15 @@ import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../../wasi/h
 /** `dev` of remote files. */
 export const DEV_URL = 3n;
 
-/** What a transport answers to one Range request; `status` 0 is a network error. */
+/** A transport's answer when the response's headers did not fit what it can pass on (not an HTTP status). */
+export const STATUS_HEADERS_TOO_LONG = -1;
+/** A transport's answer when the runtime denied network access (Deno without --allow-net; not an HTTP status). */
+export const STATUS_NO_NETWORK_PERMISSION = -2;
+
+/**
+ * What a transport answers to one Range request; `status` 0 is a network
+ * error, and the negative ones above are the transport's own refusals.
+ */
 export interface RangeResponse {
   status: number;
   header(name: string): string | null;
@@ -58,6 +66,7 @@ function parseContentRange(
   return { first: Number(m[1]), last: Number(m[2]), total: m[3] === "*" ? undefined : Number(m[3]) };
 }
 
+/** Inode numbers by URL and version: one version of a file is one file to the engine's page cache, whoever opens it. */
 const inos = new Map<string, bigint>();
 let nextIno = 1n;
 
@@ -144,6 +153,22 @@ export class RemoteHostFile extends HostFile {
         { path: url },
       );
     }
+    if (r.status === STATUS_NO_NETWORK_PERMISSION) {
+      throw new MmapError(
+        "EACCES",
+        "open",
+        "the runtime denied network access; grant it (Deno: --allow-net, or --allow-net=host:port for this server)",
+        { path: url },
+      );
+    }
+    if (r.status === STATUS_HEADERS_TOO_LONG) {
+      throw new MmapError(
+        "EIO",
+        "open",
+        "the server's Content-Range, ETag and Last-Modified headers are too long (over 8 KiB together); anymmap refuses such responses: check the server",
+        { path: url },
+      );
+    }
     if (r.status === 200) {
       throw new MmapError(
         "ENOTSUP",
@@ -179,8 +204,10 @@ export class RemoteHostFile extends HostFile {
     this.size = Number(total[1]);
     this.etag = r.header("etag");
     this.lastModified = r.header("last-modified");
-    let ino = inos.get(url);
-    if (ino === undefined) inos.set(url, (ino = nextIno++));
+    // A new version at the same URL is another file: a fresh open must never be served the old one's cached pages.
+    const version = JSON.stringify([url, this.size, this.etag, this.lastModified]);
+    let ino = inos.get(version);
+    if (ino === undefined) inos.set(version, (ino = nextIno++));
     this.#ino = ino;
   }
 
@@ -211,7 +238,10 @@ export class RemoteHostFile extends HostFile {
     const r = this.request(offset, offset + n - 1);
     if (r === "canceled") return -WASI_ERRNO.ECANCELED;
     if (r === "timed out") return -WASI_ERRNO.ETIMEDOUT;
-    if (r.status !== 206) return r.status === 200 ? -WASI_ERRNO.ENOTSUP : -WASI_ERRNO.EIO;
+    if (r.status !== 206) {
+      if (r.status === STATUS_NO_NETWORK_PERMISSION) return -WASI_ERRNO.EACCES;
+      return r.status === 200 ? -WASI_ERRNO.ENOTSUP : -WASI_ERRNO.EIO;
+    }
     if (
       (this.etag !== null && r.header("etag") !== this.etag) ||
       (this.lastModified !== null && r.header("last-modified") !== this.lastModified)

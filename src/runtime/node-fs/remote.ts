@@ -6,7 +6,13 @@
 import { Worker } from "node:worker_threads";
 
 import { MmapError } from "../../core/contract/errors.js";
-import { type RangeResponse, type RemoteOptions, RemoteHostFile } from "../../core/remote/remote-file.js";
+import {
+  type RangeResponse,
+  type RemoteOptions,
+  RemoteHostFile,
+  STATUS_HEADERS_TOO_LONG,
+  STATUS_NO_NETWORK_PERMISSION,
+} from "../../core/remote/remote-file.js";
 
 /** Room after the body for the response headers, as JSON. */
 const HEADER_ROOM = 8192;
@@ -44,13 +50,18 @@ parentPort.on("message", async ({ url, first, last, timeoutMs, control, data }) 
     } else {
       await r.body?.cancel();
     }
-    const h = new TextEncoder().encode(JSON.stringify(headers)).subarray(0, ${HEADER_ROOM});
-    out.set(h, out.length - ${HEADER_ROOM});
-    c[1] = r.status;
-    c[2] = n;
-    c[3] = h.length;
-  } catch {
-    c[1] = 0;
+    const h = new TextEncoder().encode(JSON.stringify(headers));
+    if (h.length > ${HEADER_ROOM}) {
+      c[1] = ${STATUS_HEADERS_TOO_LONG};
+    } else {
+      out.set(h, out.length - ${HEADER_ROOM});
+      c[1] = r.status;
+      c[2] = n;
+      c[3] = h.length;
+    }
+  } catch (e) {
+    // Deno without --allow-net: fetch throws NotCapable (PermissionDenied before Deno 2).
+    c[1] = e && (e.name === "NotCapable" || e.name === "PermissionDenied") ? ${STATUS_NO_NETWORK_PERMISSION} : 0;
   }
   Atomics.store(c, 0, 1);
   Atomics.notify(c, 0);
