@@ -63,6 +63,15 @@ describe.each(Object.keys(RUNTIMES))("native SIGBUS guard in %s", (runtime) => {
     expect(out.onDisk).toBe("back");
     // Another anymmap instance truncating a private mapping of this one.
     expect(out.instance).toEqual({ below: 0x42, past: 0, report: "EFAULT", ok: 0x42 });
+    // A store lost after the file grew back is reported by msync, and by munmap, which then unmaps nothing until called again.
+    expect(out.lostRead).toBe(0);
+    expect(out.msyncReport).toMatchObject({ code: "EFAULT", syscall: "msync" });
+    expect(out.msyncReport.message).toContain("writes to such pages are lost");
+    expect(out.msyncAgain).toBeNull();
+    expect(out.munmapReport).toMatchObject({ code: "EFAULT", syscall: "munmap" });
+    expect(out.munmapReport.message).toContain("nothing was unmapped");
+    expect(out.stillMapped).toBe(0);
+    expect(out.munmapAgain).toBeNull();
     // 64 faulting pages in one loop.
     expect(out.sweep).toEqual({ sum: 0, report: "EFAULT" });
   });

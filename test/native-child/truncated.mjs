@@ -87,6 +87,26 @@ if (mode.startsWith("kill")) {
     theirs.close();
     mine.munmap();
 
+    // Write, then msync (or munmap): a store lost to a truncation is reported there too, even after the file grew back.
+    const path4 = join(dir, "d");
+    writeFileSync(path4, new Uint8Array(3 * P));
+    const synced = anymmap.mmapSync(path4, { prot: "rw", flags: "shared", ...native });
+    const stale = synced.bytes;
+    truncateElsewhere(path4, P);
+    out.lostRead = stale[2 * P];
+    truncateElsewhere(path4, 3 * P);
+    stale[2 * P] = 0x42;
+    out.msyncReport = errorOf(() => synced.msync());
+    out.msyncAgain = errorOf(() => synced.msync());
+    synced.munmap();
+    const unmapped = anymmap.mmapSync(path4, { prot: "rw", flags: "shared", ...native });
+    const stale2 = unmapped.bytes;
+    truncateElsewhere(path4, P);
+    stale2[2 * P] = 0x43;
+    out.munmapReport = errorOf(() => unmapped.munmap());
+    out.stillMapped = unmapped.read(0, 1)[0];
+    out.munmapAgain = errorOf(() => unmapped.munmap());
+
     // Many faults in one sweep: every page past the end reads zero.
     const path3 = join(dir, "c");
     writeFileSync(path3, new Uint8Array(64 * P).fill(3));

@@ -41,6 +41,8 @@ const HINTS: Record<string, string> = {
   "mmap:ENFILE": "no memory is left for the WASM engine's table of mapped files; unmap some files",
   "munmap:EINVAL": "the address must be page-aligned and the length greater than 0",
   "munmap:EIO": "dirty pages could not be written back; nothing was unmapped, fix the file system and retry",
+  "munmap:EFAULT":
+    "the file was truncated by someone else while it was mapped, and writes to pages past its new end were lost (the cause says where); nothing was unmapped, and munmap again unmaps",
   "msync:EINVAL": "the address must be page-aligned and flags one of sync/async, optionally with invalidate",
   "msync:ENOMEM": "part of the range is not mapped",
   "mprotect:EINVAL": "the address must be page-aligned and prot a combination of read/write/exec",

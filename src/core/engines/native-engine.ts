@@ -908,6 +908,8 @@ export class NativeEngine implements Engine {
         this.check(this.mman.msync(a, Math.min(end, v.end) - a, os), "msync");
       if (v.file && !v.file.lock && flags & MS_SYNC && sharedType(v.flags)) this.stats.syncs++;
     }
+    const lost = this.unreportedTruncation(address, end, "msync");
+    if (lost) throw lost;
   }
 
   mprotect(address: number, length: number, prot: number): void {
@@ -1104,6 +1106,25 @@ export class NativeEngine implements Engine {
     }
   }
 
+  /**
+   * A truncation the SIGBUS guard absorbed in [address, end) that no call
+   * has reported yet, as the error to throw (it counts as reported now):
+   * the next call there, msync and munmap included, says that writes were
+   * lost, since Linux would have killed the process.
+   */
+  private unreportedTruncation(address: number, end: number, syscall: string): MmapError | undefined {
+    if (this.mman.faultCounter[0] !== this.seenFaults) this.collectFaults();
+    const region = this.regionsIn(address, end).find((r) => r.truncatedAt !== undefined);
+    if (!region) return undefined;
+    const offset = region.truncatedAt! - region.start;
+    region.truncatedAt = undefined;
+    return new MmapError(
+      "EFAULT",
+      syscall,
+      `the file was truncated by someone else (another process or another anymmap instance) while it was mapped: a view touched the page at byte ${offset} of the mapping, past the file's new end, and read zeros there (Linux would have raised SIGBUS); writes to such pages are lost, even if the file grew back since. Reads and writes past the new end fail until the file grows back (truncate())`,
+    );
+  }
+
   touch(address: number, length: number, access: number): void {
     if (length === 0) return;
     const end = address + length;
@@ -1114,17 +1135,8 @@ export class NativeEngine implements Engine {
     for (const v of this.within(address, end)) {
       if (!(v.prot & need)) throw new MmapError("EACCES", "access", hint("access", "EACCES"));
     }
-    const region = this.regionAt(address);
-    if (region?.truncatedAt !== undefined) {
-      const at = region.truncatedAt;
-      region.truncatedAt = undefined;
-      const offset = at - region.start;
-      throw new MmapError(
-        "EFAULT",
-        "access",
-        `the file was truncated by someone else (another process or another anymmap instance) while it was mapped: a view touched the page at byte ${offset} of the mapping, past the file's new end, and read zeros there (Linux would have raised SIGBUS); writes to such pages are lost. Reads and writes past the new end fail until the file grows back (truncate())`,
-      );
-    }
+    const lost = this.unreportedTruncation(address, end, "access");
+    if (lost) throw lost;
     // Only pages known to be past the end of the file need the file's size:
     // the SIGBUS guard catches the ones someone else cut off since.
     if (!this.regionsIn(address, end).some((r) => r.pastEof.some(([a, b]) => a < end && b > address))) return;
