@@ -26,3 +26,23 @@ describe.skipIf(missing !== undefined)("abort()", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("_exit(), _Exit() and a trap", () => {
+  let program: Program;
+  const files = "_exit: written before _exit\n_Exit: written before _Exit\ntrap: written before trap\n[exit 0]\n";
+  test("natively: their statuses, the mappings' bytes in the files", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "exit_paths.c"));
+    expect(runNative(program)).toBe(`[exit 4]\n[exit 5]\n[exit SIGILL]\n${files}`);
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: the same statuses (134 for the trap), the mappings' bytes in the files`, {
+      timeout: 300_000,
+    }, () => {
+      expect(program, "the build failed").toBeDefined();
+      const out = runWasm(program, runtime);
+      expect(out.startsWith("[exit 4]\n[exit 5]\n"), out).toBe(true);
+      expect(out).toMatch(/\[stderr\] [^\n]*the program trapped[^\n]*\n\[exit 134\]\n/);
+      expect(out.endsWith(files), out).toBe(true);
+    });
+  }
+});

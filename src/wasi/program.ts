@@ -128,7 +128,11 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
       error: `cannot instantiate the program: ${e instanceof Error ? e.message : String(e)}`,
     };
   }
-  const exports = instance.exports as { memory?: WebAssembly.Memory; _start?: () => void };
+  const exports = instance.exports as {
+    memory?: WebAssembly.Memory;
+    _start?: () => void;
+    anymmap_writeback_all?: () => number;
+  };
   const _start = exports._start;
   if (!(exports.memory instanceof WebAssembly.Memory) || typeof _start !== "function") {
     return {
@@ -142,7 +146,18 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
     _start();
     return { status: 0 };
   } catch (e) {
+    // _exit(), _Exit() and traps skip the program's atexit write-back; Linux's page cache would keep those pages.
+    writeBackAfterExit(exports.anymmap_writeback_all);
     if (e instanceof WasiExit) return { status: e.code & 0xff };
     return { status: EXIT_TRAPPED, error: `the program trapped: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** Writes dirty MAP_SHARED pages back after the program ended without exit(); nothing is left to report a failure to. */
+function writeBackAfterExit(writeBackAll: (() => number) | undefined): void {
+  try {
+    writeBackAll?.();
+  } catch {
+    // A program that trapped in the middle of the engine's own bookkeeping: its pages are as the trap left them.
   }
 }

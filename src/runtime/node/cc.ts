@@ -37,6 +37,8 @@ export const LINK_FLAGS = [
   // Emscripten's standalone library defines these (ENOSYS, exit status 1): posix/fcntl.c, posix/abort.c.
   "-Wl,--wrap=__syscall_fcntl64",
   "-Wl,--wrap=abort",
+  // For the runner after _exit(), _Exit() or a trap, which skip atexit: Linux's page cache keeps dirty MAP_SHARED pages.
+  "-Wl,--export=anymmap_writeback_all",
   // mlock's locked ranges: msync(MS_INVALIDATE) over them is EBUSY, munmap drops them (posix/mlock.c).
   "-Wl,--wrap=msync",
   "-Wl,--wrap=munmap",
