@@ -2,8 +2,10 @@
  * truncate by name (and what a MAP_SHARED mapping of the file then shows),
  * chmod/fchmod/chown (succeed, as for root; the modes themselves are not
  * printed: WASI has none, see docs/c-programs.md), umask, and temporary
- * files in /tmp (tmpfile, mkstemp), which every run has. */
+ * files in /tmp (tmpfile, tmpnam, mkstemp), which every run has, and
+ * remove(3). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -75,6 +77,27 @@ int main(void) {
     printf("tmpfile reads \"%s\"\n", fgets(line, sizeof line, t) ? line : "?");
     fclose(t);
   }
+  /* tmpfile's name is gone once it is open; tmpnam's is free. */
+  DIR *tmp = opendir("/tmp");
+  int left = 0;
+  for (struct dirent *e; tmp && (e = readdir(tmp));) left += strncmp(e->d_name, "tmpfile_", 8) == 0;
+  if (tmp) closedir(tmp);
+  printf("tmpfile names left in /tmp: %d\n", left);
+  char *tn = tmpnam(NULL);
+  struct stat tst;
+  printf("tmpnam: %s\n", !tn                            ? errname(errno)
+                          : strncmp(tn, "/tmp/", 5) != 0 ? "not in /tmp"
+                          : lstat(tn, &tst) == 0         ? "taken"
+                                                         : "a free name in /tmp");
+  /* remove(3): files and empty directories. */
+  CALL("mkdir gone", mkdir("gone", 0755));
+  CALL("mkdir full", mkdir("full", 0755));
+  CALL("open full/x", close(open("full/x", O_CREAT | O_WRONLY, 0644)));
+  CALL("remove empty directory", remove("gone"));
+  CALL("remove full directory", remove("full"));
+  CALL("remove file", remove("full/x"));
+  CALL("remove missing", remove("missing"));
+  CALL("remove now empty", remove("full"));
   char name[] = "/tmp/anymmap-corpus-XXXXXX";
   int tf = mkstemp(name);
   printf("mkstemp in /tmp: %s\n", tf >= 0 ? "opened" : errname(errno));
