@@ -106,6 +106,11 @@ int main(int argc, char **argv) {
   fd = open("dangling", O_WRONLY | O_CREAT | O_NOFOLLOW, 0644);
   printf("O_NOFOLLOW on a link: %s\n", fd >= 0 ? "opened" : errname(errno));
   if (fd >= 0) close(fd);
+  /* O_CREAT|O_EXCL never goes through a link, even a dangling one. */
+  fd = open("dangling", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  printf("O_CREAT|O_EXCL on a dangling link: %s\n", fd >= 0 ? "opened" : errname(errno));
+  if (fd >= 0) close(fd);
+  printf("its target: %s\n", access("missing", F_OK) == 0 ? "created" : errname(errno));
 
   real("realpath link", "link");
   real("realpath sub/up", "sub/up");

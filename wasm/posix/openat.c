@@ -45,9 +45,19 @@ int openat(int dirfd, const char *path, int flags, ...) {
   if (flags & O_APPEND) fdflags |= __WASI_FDFLAGS_APPEND;
   if (flags & O_DSYNC) fdflags |= __WASI_FDFLAGS_DSYNC;
   if ((flags & O_SYNC) == O_SYNC) fdflags |= __WASI_FDFLAGS_SYNC;
-  __wasi_lookupflags_t lookup = (flags & O_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
+  /* O_CREAT|O_EXCL never follows a last component that is a link, even a
+   * dangling one: it fails with EEXIST rather than create the target. */
+  int exclusive = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+  __wasi_lookupflags_t lookup =
+      (flags & O_NOFOLLOW) || exclusive ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
   __wasi_fd_t fd;
   err = __wasi_path_open(dir, lookup, rel, strlen(rel), oflags, rights, rights, fdflags, &fd);
+  /* The host refuses the link as O_NOFOLLOW would (ELOOP); the name exists, which is what O_EXCL
+   * says. */
+  __wasi_filestat_t st;
+  if (err == ELOOP && exclusive && !__wasi_path_filestat_get(dir, 0, rel, strlen(rel), &st) &&
+      st.filetype == __WASI_FILETYPE_SYMBOLIC_LINK)
+    err = EEXIST;
   if (err) return __anymmap_ret(err);
   __anymmap_ofd_new((int)fd);
   __anymmap_fd_path_set((int)fd, dirfd, path);

@@ -21,7 +21,8 @@ static void random_name(char *six) {
   static uint64_t counter;
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
-  uint64_t r = (uint64_t)now.tv_nsec * 65537u + (uint64_t)now.tv_sec + ++counter * 0x9e3779b97f4a7c15u;
+  uint64_t r =
+      (uint64_t)now.tv_nsec * 65537u + (uint64_t)now.tv_sec + ++counter * 0x9e3779b97f4a7c15u;
   for (int i = 0; i < 6; i++, r >>= 5) six[i] = (char)('A' + (r & 15) + (r & 16) * 2);
 }
 
