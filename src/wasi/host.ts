@@ -7,6 +7,7 @@ import type { HostDir } from "./host-dir.js";
 import { PathCalls } from "./path-calls.js";
 import {
   type EncodedStrings,
+  clockResGet,
   clockTimeGet,
   encodeStrings,
   randomGet,
@@ -107,6 +108,7 @@ export interface WasiHostOptions {
         clock_time_get: g((id: number, _precision: bigint, timePtr: number) =>
           clockTimeGet(this.mem, id, timePtr >>> 0),
         ),
+        clock_res_get: g((id: number, resolutionPtr: number) => clockResGet(this.mem, id, resolutionPtr >>> 0)),
         random_get: g((buf: number, len: number) => randomGet(this.mem, buf >>> 0, len >>> 0)),
         sched_yield: () => E.SUCCESS,
         fd_prestat_get: g((fd: number, buf: number) => this.fdPrestatGet(fd >>> 0, buf >>> 0)),

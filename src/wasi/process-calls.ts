@@ -74,6 +74,17 @@ export function clockTimeGet(mem: GuestMemory, id: number, timePtr: number): num
   return E.SUCCESS;
 }
 
+/** clock_res_get: what clockTimeGet can tell apart (Date.now() counts milliseconds; performance.now() at best microseconds). */
+export function clockResGet(mem: GuestMemory, id: number, resolutionPtr: number): number {
+  let ns: bigint;
+  if (id === CLOCK_REALTIME) ns = 1_000_000n;
+  else if (id === CLOCK_MONOTONIC || id === CLOCK_PROCESS_CPUTIME_ID || id === CLOCK_THREAD_CPUTIME_ID) ns = 1_000n;
+  else return E.EINVAL;
+  mem.views();
+  mem.setU64(resolutionPtr, ns);
+  return E.SUCCESS;
+}
+
 export function randomGet(mem: GuestMemory, buf: number, len: number): number {
   mem.views();
   mem.check(buf, len);

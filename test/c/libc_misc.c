@@ -16,6 +16,13 @@ int main(void) {
   struct timespec ts = {0, 1000000}, bad = {0, 1000000000};
   CALL("nanosleep 1 ms", nanosleep(&ts, NULL));
   CALL("nanosleep bad", nanosleep(&bad, NULL));
+  /* clock_getres: a program that asks links and runs (the resolution itself is the host's). */
+  struct timespec res = {0, 0};
+  CALL("clock_getres realtime", clock_getres(CLOCK_REALTIME, &res));
+  printf("realtime resolution at most 1 ms: %s\n",
+         res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 1000000 ? "yes" : "no");
+  CALL("clock_getres monotonic", clock_getres(CLOCK_MONOTONIC, &res));
+  CALL("clock_getres bad clock", clock_getres(12345, &res));
   CALL("sleep 0", sleep(0));
 
   int fd = open("ids", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -26,7 +33,8 @@ int main(void) {
   printf("getuid/getgid non-negative: %d\n", (int)getuid() >= 0 && (int)getgid() >= 0);
 
   unsigned char *p;
-  MAP("map 4 pages", p, mmap(NULL, PAGE * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  MAP("map 4 pages", p,
+      mmap(NULL, PAGE * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
   CALL("munmap page 2", munmap(p + PAGE * 2, PAGE));
   CALL("mlock page 0", mlock(p, PAGE));
   CALL("mlock unaligned inside", mlock(p + 100, 10));
