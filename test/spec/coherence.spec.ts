@@ -342,6 +342,27 @@ describe("truncate under a shared mapping", () => {
     expectBytes(fx.read(path), expected);
   });
 
+  it("a view held across a shrink and a grow writes to the file again, as on Linux", () => {
+    const data = pattern(3 * PAGE, 16);
+    const path = fx.file(data);
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const view = m.bytes;
+    const h = space.openSync(path, "r+");
+    h.truncate(PAGE);
+    h.truncate(3 * PAGE);
+    view[2 * PAGE] = 0x43;
+    view[PAGE + 1] = 0x44;
+    m.msync();
+    const expected = new Uint8Array(3 * PAGE);
+    expected.set(data.subarray(0, PAGE));
+    expected[2 * PAGE] = 0x43;
+    expected[PAGE + 1] = 0x44;
+    expectBytes(fx.read(path), expected);
+    expectBytes(m.read(), expected);
+    m.munmap();
+    h.close();
+  });
+
   it("truncate through one handle is seen by a mapping of another handle", () => {
     const data = pattern(2 * PAGE, 15);
     const path = fx.file(data);

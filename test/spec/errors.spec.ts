@@ -130,11 +130,13 @@ for (const [fn, isAsync] of [
   add(fn, BAD_ALIGNED, (c, v) => mmap(c)(c.path, { offset: v, length: P }), "EINVAL", "mmap", "offset", isAsync);
   add(fn, [...BAD_INTEGERS, 0], (c, v) => mmap(c)(null, { length: v }), "EINVAL", "mmap", "length", isAsync);
   add(fn, [...BAD_INTEGERS, 0], (c, v) => mmap(c)(c.path, { length: v }), "EINVAL", "mmap", "length", isAsync);
+  add(fn, BAD_INTEGERS, (c, v) => mmap(c)(null, { length: P, address: v }), "EINVAL", "mmap", "address", isAsync);
+  // Past the address space: a hint is ignored (below), an exact address is ENOMEM, as on Linux.
   add(
     fn,
-    [...BAD_INTEGERS, BEYOND],
-    (c, v) => mmap(c)(null, { length: P, address: v }),
-    "EINVAL",
+    [BEYOND],
+    (c, v) => mmap(c)(null, { length: P, address: v, flags: "private|fixed" }),
+    "ENOMEM",
     "mmap",
     "address",
     isAsync,

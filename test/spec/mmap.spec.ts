@@ -169,6 +169,17 @@ describe("MAP_FIXED and MAP_FIXED_NOREPLACE", () => {
     m.munmap(3 * PAGE, PAGE);
   });
 
+  it("an address hint past the end of the address space is ignored, as Linux does", () => {
+    // 2^32 is past the WASM engine's 4 GiB; 2^48 and 2^52 past Linux x86-64's user space too.
+    for (const address of [...(anymmap.backend === "wasm" ? [2 ** 32] : []), 2 ** 48, 2 ** 52]) {
+      const m = space.mmapSync(null, { length: PAGE, prot: "rw", address });
+      m.write("hinted", 0);
+      expect(new TextDecoder().decode(m.read(0, 6))).toBe("hinted");
+      expect(m.address).toBeLessThan(address);
+      m.munmap();
+    }
+  });
+
   it("MAP_FIXED over a file mapping replaces its pages; the file keeps its bytes", () => {
     const data = pattern(3 * PAGE, 7);
     const path = fx.file(data);

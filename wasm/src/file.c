@@ -416,6 +416,30 @@ static void forget_past_eof(int file, uint64_t size, uint64_t old_end) {
   }
 }
 
+/* Pages of [from, to) that a shrink forgot (forget_past_eof) and that a
+ * mapping still shows come back with the file when it grows over them, as
+ * Linux's page cache does: a view held across the shrink and the grow
+ * writes to the file. What a view stored while they were past the end is
+ * gone (Linux would have raised SIGBUS). Only pages with a state are
+ * visited: a grow by a terabyte costs what is mapped, not what it adds. */
+static void recall_forgotten(int file, uint64_t from, uint64_t to) {
+  int64_t first = (int64_t)(from >> PAGE_SHIFT),
+          last = (int64_t)((to + PAGE_SIZE - 1) >> PAGE_SHIFT);
+  for (uint32_t id = files[file].shared_head; id; id = objects[id].next_in_file) {
+    struct object *o = &objects[id];
+    int64_t lo = first + o->vbase, hi = last + o->vbase;
+    if (lo < o->first) lo = o->first;
+    if (hi > o->end) hi = o->end;
+    for (int64_t p = lo < hi ? state_next((uint32_t)lo, (uint32_t)hi) : hi; p < hi;
+         p = state_next((uint32_t)p + 1, (uint32_t)hi)) {
+      int i = vma_find((uint32_t)p);
+      if (page_owner((uint32_t)p) != id || page_state[p] != PG_STALE || i < 0) continue;
+      /* A failed read leaves the page forgotten, as it was. */
+      (void)load_vma_pages(&vmas[i], (uint32_t)p, (uint32_t)p + 1, LOAD_CLIP);
+    }
+  }
+}
+
 int anymmap_ftruncate(int fd, off_t length) {
   struct fd_info info;
   if (length < 0) {
@@ -454,6 +478,7 @@ int anymmap_ftruncate(int fd, off_t length) {
     /* Bytes past the old end were never file bytes, whatever a raw view put
      * there: the file grew with zeros. */
     zero_file_range(file, old, now, 1);
+    recall_forgotten(file, old, now);
   }
   return 0;
 }

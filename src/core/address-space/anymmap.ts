@@ -347,9 +347,19 @@ export class AnymmapInstance implements Anymmap {
       source instanceof FileHandleImpl && options.backend === undefined
         ? source.engine
         : this.engineFor(options.backend, "mmap", source);
-    const address = integer(options.address ?? 0, "address", "mmap", 0, engine.addressLimit - 1);
+    const requested = integer(options.address ?? 0, "address", "mmap", 0, Number.MAX_SAFE_INTEGER);
+    const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) pageAligned(address, "address", "mmap");
+    if (fixed) pageAligned(requested, "address", "mmap");
+    if (fixed && requested >= engine.addressLimit) {
+      throw new MmapError(
+        "ENOMEM",
+        "mmap",
+        `the address is past the end of the ${engine.backend} backend's address space (${engine.addressLimit} bytes); choose a lower one`,
+      );
+    }
+    // A hint past the end of the address space is no hint, as Linux ignores one past the end of user space.
+    const address = requested < engine.addressLimit ? requested : 0;
     if (anonymous) flags |= MAP_ANONYMOUS;
     if (typeof source === "string") {
       const type = flags & MAP_TYPE;

@@ -87,7 +87,10 @@ export interface MapOptions {
   offset?: number;
   /** Bytes to map. Default: the file's size minus `offset`; required for anonymous memory. */
   length?: number;
-  /** Address hint, or the exact address with `MAP_FIXED`. */
+  /**
+   * Address hint, or the exact address with `MAP_FIXED`. A hint past the end
+   * of the backend's address space is ignored; an exact address there is `ENOMEM`.
+   */
   address?: number;
   /**
    * Default: the instance's (`ANYMMAP_BACKEND`, else `"auto"`). `"native"`

@@ -290,9 +290,14 @@ export class NativeEngine implements Engine {
   ftruncate(fd: number, length: number): void {
     this.check(this.mman.ftruncate(fd, BigInt(length)), "ftruncate");
     this.stats.truncates++;
-    // Whichever mappings show this file, their pages past the new end must not be reachable.
+    // Whichever mappings show this file, their pages past the new end must not be reachable, and the
+    // file's pages again where it grew back over them: a view held across a shrink and a grow writes to the file, as on Linux.
     const id = this.files.get(fd)?.id ?? this.identity(fd, "ftruncate");
-    for (const v of this.vmas) if (v.file?.id === id) this.clip(v, "ftruncate");
+    for (const v of this.vmas) {
+      if (v.file?.id !== id) continue;
+      this.clip(v, "ftruncate", length);
+      this.unclip(v, v.start, v.end, "ftruncate");
+    }
   }
 
   pread(fd: number, target: Uint8Array, position: number): number {
