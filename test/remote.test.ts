@@ -81,6 +81,11 @@ describe("a URL as a read-only source", () => {
       expect(out.versions[1]).toBe(out.versions[0] + 1);
       expect(out.olderUnread).toMatch(/^ESTALE: /);
       expect(out.longHeaders).toMatch(/^EIO: the server's Content-Range, ETag and Last-Modified headers are too long/);
+      expect(out.bad416).toMatch(
+        /^EIO: the server answered 416 \(range not satisfiable\) to a request for byte 0 of a file it says has 4096 bytes/,
+      );
+      expect(out.huge).toMatch(/^EFBIG: the server says the file has 100000000000000000000 bytes/);
+      expect(out.refused).toMatch(/^EIO: the server could not be reached \(.*(ECONNREFUSED|refused)/i);
       expect(out.badTimeout).toMatch(/^EINVAL: timeout/);
       expect(out.badSignal).toMatch(/^EINVAL: signal/);
       expect(out.badUrls).toEqual(Array(3).fill(expect.stringMatching(/^EINVAL: this is not a valid URL/)));

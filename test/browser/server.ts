@@ -62,7 +62,9 @@ let versionedOpens = 0;
  * Last-Modified), hanging.bin never answers, and endless.bin answers a range
  * with a body that does not end. versioned.bin is a new version at each
  * open (each request for the first byte): its bytes XOR the version, its
- * ETag the version. longetag.bin answers with a 9,000-byte ETag.
+ * ETag the version. longetag.bin answers with a 9,000-byte ETag;
+ * bad416.bin answers 416 for a file it says has 4096 bytes; huge.bin says
+ * it has 10^20 bytes.
  */
 function remote(
   name: string,
@@ -82,6 +84,8 @@ function remote(
       "endless.bin",
       "versioned.bin",
       "longetag.bin",
+      "bad416.bin",
+      "huge.bin",
     ].includes(name)
   ) {
     res.writeHead(404, headers);
@@ -118,6 +122,16 @@ function remote(
     return;
   }
   if (name === "longetag.bin") etag = `"${"x".repeat(9000)}"`;
+  if (name === "bad416.bin") {
+    res.writeHead(416, { ...base, "content-range": "bytes */4096" });
+    res.end();
+    return;
+  }
+  if (name === "huge.bin") {
+    res.writeHead(206, { ...base, etag, "content-range": "bytes 0-0/100000000000000000000" });
+    res.end(remoteBytes.subarray(0, 1));
+    return;
+  }
   // Never answered (the server's close ends the connection).
   if (name === "hanging.bin" && !opening) return;
   if (name === "endless.bin" && !opening) {

@@ -72,6 +72,8 @@ const HINTS: Record<string, string> = {
     "the AbortSignal given when this URL was mapped was aborted: reads make no more requests; map it again to read on",
   "access:EIO":
     "the file could not be read (for a URL: the server failed or answered without the range asked for); retry, or check the server",
+  "access:ENOTSUP":
+    "the remote file's server stopped honouring Range requests (it answered 200 with the whole file); anymmap will not download it whole: serve it with Range support",
   "access:SIGBUS":
     "those bytes are past the end of the file (Linux raises SIGBUS); grow the file with truncate() first",
   "ftruncate:EFBIG": "the length is past the largest file this file system (or ulimit -f) allows",

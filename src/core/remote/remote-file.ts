@@ -12,6 +12,8 @@ import { FILETYPE_REGULAR_FILE, HostFile, type HostFileStat } from "../../wasi/h
 /** `dev` of remote files. */
 export const DEV_URL = 3n;
 
+/** With status 0, the transport's pseudo-header holding what the network error was, when it knows. */
+export const NETWORK_ERROR_HEADER = "x-anymmap-network-error";
 /** A transport's answer when the response's headers did not fit what it can pass on (not an HTTP status). */
 export const STATUS_HEADERS_TOO_LONG = -1;
 /** A transport's answer when the runtime denied network access (Deno without --allow-net; not an HTTP status). */
@@ -196,12 +198,29 @@ export class RemoteHostFile extends HostFile {
         r.status === 206
           ? "the server answered 206 without a readable Content-Range: a cross-origin server must send Access-Control-Expose-Headers: Content-Range, ETag, Last-Modified"
           : r.status === 0
-            ? "the server could not be reached (network error); check the URL and that the server allows this origin (CORS)"
+            ? `the server could not be reached (${r.header(NETWORK_ERROR_HEADER) ?? "network error"}); check the URL, that the server is up, and in a browser that it allows this origin (CORS)`
             : `the server answered ${r.status} to a Range request for the first byte; anymmap needs 206 Partial Content with a Content-Range`,
         { path: url },
       );
     }
+    // A 416 answers an empty file ("bytes */0"); any other length is a server that contradicts itself.
+    if (r.status === 416 && total[1] !== "0") {
+      throw new MmapError(
+        "EIO",
+        "open",
+        `the server answered 416 (range not satisfiable) to a request for byte 0 of a file it says has ${total[1]} bytes; check the server`,
+        { path: url },
+      );
+    }
     this.size = Number(total[1]);
+    if (!Number.isSafeInteger(this.size)) {
+      throw new MmapError(
+        "EFBIG",
+        "open",
+        `the server says the file has ${total[1]} bytes, more than a JavaScript number holds exactly (2^53 - 1); anymmap cannot address it`,
+        { path: url },
+      );
+    }
     this.etag = r.header("etag");
     this.lastModified = r.header("last-modified");
     // A new version at the same URL is another file: a fresh open must never be served the old one's cached pages.

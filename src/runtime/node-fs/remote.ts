@@ -10,6 +10,7 @@ import {
   type RangeResponse,
   type RemoteOptions,
   RemoteHostFile,
+  NETWORK_ERROR_HEADER,
   STATUS_HEADERS_TOO_LONG,
   STATUS_NO_NETWORK_PERMISSION,
 } from "../../core/remote/remote-file.js";
@@ -62,6 +63,11 @@ parentPort.on("message", async ({ url, first, last, timeoutMs, control, data }) 
   } catch (e) {
     // Deno without --allow-net: fetch throws NotCapable (PermissionDenied before Deno 2).
     c[1] = e && (e.name === "NotCapable" || e.name === "PermissionDenied") ? ${STATUS_NO_NETWORK_PERMISSION} : 0;
+    // What went wrong, for the message: fetch's TypeError says "fetch failed", its cause says why.
+    const why = String((e && e.cause && (e.cause.code || e.cause.message)) || (e && e.message) || e).slice(0, 200);
+    const h = new TextEncoder().encode(JSON.stringify({ "${NETWORK_ERROR_HEADER}": why }));
+    out.set(h, out.length - ${HEADER_ROOM});
+    c[3] = h.length;
   }
   Atomics.store(c, 0, 1);
   Atomics.notify(c, 0);
