@@ -23,6 +23,16 @@ int main(void) {
          res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 1000000 ? "yes" : "no");
   CALL("clock_getres monotonic", clock_getres(CLOCK_MONOTONIC, &res));
   CALL("clock_getres bad clock", clock_getres(12345, &res));
+  /* posix_fadvise returns its error (advice itself may be ignored). */
+  int fa = open("advised", O_CREAT | O_RDWR, 0644);
+  printf("posix_fadvise sequential: %d\n", posix_fadvise(fa, 0, 0, POSIX_FADV_SEQUENTIAL));
+  printf("posix_fadvise dontneed: %d\n", posix_fadvise(fa, 0, 4096, POSIX_FADV_DONTNEED));
+  printf("posix_fadvise bad advice is EINVAL: %d\n", posix_fadvise(fa, 0, 0, 99) == EINVAL);
+  printf("posix_fadvise negative length is EINVAL: %d\n",
+         posix_fadvise(fa, 0, -1, POSIX_FADV_NORMAL) == EINVAL);
+  close(fa);
+  printf("posix_fadvise closed fd is EBADF: %d\n",
+         posix_fadvise(fa, 0, 0, POSIX_FADV_NORMAL) == EBADF);
   CALL("sleep 0", sleep(0));
 
   int fd = open("ids", O_RDWR | O_CREAT | O_TRUNC, 0644);

@@ -1,5 +1,11 @@
+#include "../src/internal.h"
 #include "anymmap.h"
 #include "posix.h"
+
+/* What is left of Linux's MAX_RW_COUNT for one piece of a vector. */
+static size_t piece(size_t len, size_t total) {
+  return len < MAX_RW_COUNT - total ? len : MAX_RW_COUNT - total;
+}
 
 int __anymmap_readv(int fd, const __wasi_iovec_t *iovs, size_t n, size_t *done) {
   __wasi_filesize_t at, moved;
@@ -13,13 +19,15 @@ int __anymmap_readv(int fd, const __wasi_iovec_t *iovs, size_t n, size_t *done) 
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
     if (iovs[i].buf_len == 0) continue;
-    ssize_t r = anymmap_pread(fd, iovs[i].buf, iovs[i].buf_len, (off_t)(at + total));
+    size_t len = piece(iovs[i].buf_len, total);
+    if (len == 0) break;
+    ssize_t r = anymmap_pread(fd, iovs[i].buf, len, (off_t)(at + total));
     if (r < 0) {
       if (total == 0) return errno;
       break;
     }
     total += (size_t)r;
-    if ((size_t)r < iovs[i].buf_len) break; /* end of file */
+    if ((size_t)r < iovs[i].buf_len) break; /* end of file, or MAX_RW_COUNT */
   }
   if (total) (void)__wasi_fd_seek(fd, (__wasi_filedelta_t)(at + total), __WASI_WHENCE_SET, &moved);
   *done = total;
@@ -44,7 +52,9 @@ int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done
     if (iovs[i].buf_len == 0) continue;
     /* On an O_APPEND descriptor each piece goes to the end, right after the
      * previous one, as Linux's one append of the whole vector. */
-    ssize_t w = anymmap_pwrite(fd, iovs[i].buf, iovs[i].buf_len, (off_t)(at + total));
+    size_t len = piece(iovs[i].buf_len, total);
+    if (len == 0) break;
+    ssize_t w = anymmap_pwrite(fd, iovs[i].buf, len, (off_t)(at + total));
     if (w < 0) {
       if (total == 0) return errno;
       break;

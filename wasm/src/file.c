@@ -329,7 +329,7 @@ ssize_t anymmap_pread(int fd, void *buf, size_t count, off_t offset) {
     errno = EINVAL;
     return -1;
   }
-  __wasi_iovec_t iov = {buf, count};
+  __wasi_iovec_t iov = {buf, count < MAX_RW_COUNT ? count : MAX_RW_COUNT};
   __wasi_size_t n = 0;
   int err = __wasi_fd_pread(fd, &iov, 1, (uint64_t)offset, &n);
   if (err) {
@@ -364,7 +364,7 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
   }
   /* Before the write: the size it reports tells where appended bytes went. */
   int file = file_for_io(fd, &info);
-  __wasi_ciovec_t iov = {buf, count};
+  __wasi_ciovec_t iov = {buf, count < MAX_RW_COUNT ? count : MAX_RW_COUNT};
   __wasi_size_t n = 0;
   int err = __wasi_fd_pwrite(fd, &iov, 1, (uint64_t)offset, &n);
   if (err) {

@@ -13,14 +13,17 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-#define PAGE_SHIFT  12
-#define PAGE_SIZE   ((uint32_t)ANYMMAP_PAGE_SIZE)
-#define NPAGES      (1u << 20)
+#define PAGE_SHIFT   12
+#define PAGE_SIZE    ((uint32_t)ANYMMAP_PAGE_SIZE)
+#define NPAGES       (1u << 20)
 /* The top 64 KiB stays unmapped so that no mapping can end at (void *)-1. */
-#define AREA_END    (NPAGES - 16)
+#define AREA_END     (NPAGES - 16)
+/* Linux's most bytes one read or write moves (INT_MAX rounded down to a
+ * page), so that the count returned fits in a 32-bit ssize_t. */
+#define MAX_RW_COUNT 0x7ffff000u
 /* Linux's default vm.max_map_count. */
-#define MAX_VMAS    65530
-#define MAX_OBJECTS 65536
+#define MAX_VMAS     65530
+#define MAX_OBJECTS  65536
 
 #define PG_RESIDENT 1
 #define PG_DIRTY    2
