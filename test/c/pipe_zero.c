@@ -121,6 +121,10 @@ int main(void) {
   int null = open("/dev/null", O_WRONLY);
   printf("open /dev/null: %s\n", null >= 0 ? "fd" : errname(errno));
   CALL("write /dev/null", write(null, "gone", 4));
+  /* One write moves at most Linux's MAX_RW_COUNT, 2 GiB - 4 KiB: the count fits in a 32-bit
+   * ssize_t. */
+  static char small[16];
+  CALL("write 2 GiB to /dev/null", write(null, small, (size_t)0x80000000u));
   close(null);
   null = open("/dev/null", O_RDONLY);
   CALL("read /dev/null", read(null, buf, 10));

@@ -1,3 +1,5 @@
+#include <limits.h>
+
 #include "../src/internal.h"
 #include "anymmap.h"
 #include "posix.h"
@@ -7,12 +9,26 @@ static size_t piece(size_t len, size_t total) {
   return len < MAX_RW_COUNT - total ? len : MAX_RW_COUNT - total;
 }
 
+/* The first pieces of iovs that MAX_RW_COUNT allows, into capped (IOV_MAX
+ * entries at most, as Linux takes); returns how many. */
+static size_t capped_vector(const __wasi_ciovec_t *iovs, size_t n, __wasi_ciovec_t *capped) {
+  size_t total = 0, k = 0;
+  for (; k < n && k < IOV_MAX && total < MAX_RW_COUNT; k++) {
+    capped[k] = iovs[k];
+    capped[k].buf_len = piece(iovs[k].buf_len, total);
+    total += capped[k].buf_len;
+  }
+  return k;
+}
+
 int __anymmap_readv(int fd, const __wasi_iovec_t *iovs, size_t n, size_t *done) {
   __wasi_filesize_t at, moved;
   *done = 0;
   if (__wasi_fd_tell(fd, &at)) {
+    __wasi_ciovec_t capped[IOV_MAX];
+    size_t k = capped_vector((const __wasi_ciovec_t *)iovs, n, capped);
     __wasi_size_t got = 0;
-    int err = __anymmap_host_fd_read(fd, iovs, n, &got);
+    int err = __anymmap_host_fd_read(fd, (const __wasi_iovec_t *)capped, k, &got);
     *done = got;
     return err;
   }
@@ -39,8 +55,10 @@ int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done
   __wasi_fdstat_t fs;
   *done = 0;
   if (__wasi_fd_tell(fd, &at)) {
+    __wasi_ciovec_t capped[IOV_MAX];
+    size_t k = capped_vector(iovs, n, capped);
     __wasi_size_t put = 0;
-    int err = __anymmap_host_fd_write(fd, iovs, n, &put);
+    int err = __anymmap_host_fd_write(fd, capped, k, &put);
     *done = put;
     return err;
   }
