@@ -89,6 +89,8 @@ export abstract class FdCalls {
   protected readonly stdout?: (bytes: Uint8Array) => void;
   protected readonly stderr?: (bytes: Uint8Array) => void;
   protected readonly stdin?: (into: Uint8Array) => number;
+  /** stdio descriptors that are terminals (character devices); the rest read and write like pipes. */
+  readonly #terminals: ReadonlySet<number> = new Set([0, 1, 2]);
   protected readonly mapError?: (e: unknown) => number;
 
   /** The guest's memory: views, bounds checks, stores. */
@@ -101,6 +103,7 @@ export abstract class FdCalls {
     if (options.stdout) this.stdout = options.stdout;
     if (options.stderr) this.stderr = options.stderr;
     if (options.stdin) this.stdin = options.stdin;
+    if (options.terminals) this.#terminals = new Set(options.terminals);
     if (options.mapError) this.mapError = options.mapError;
     if (options.memory) this.setMemory(options.memory);
     let fd = 3;
@@ -500,8 +503,7 @@ export abstract class FdCalls {
       st = {
         dev: 0n,
         ino: 0n,
-        // WASI has no FIFO type; wasm/posix reports UNKNOWN as S_IFIFO.
-        filetype: en.stream?.kind === "pipe" ? FILETYPE_UNKNOWN : FILETYPE_CHARACTER_DEVICE,
+        filetype: this.stdioType(en),
         nlink: 1n,
         size: 0n,
         atimNs: 0n,
@@ -514,6 +516,17 @@ export abstract class FdCalls {
       st = r;
     }
     return this.writeStat(buf, st);
+  }
+
+  /**
+   * A terminal is a character device, which is what isatty() looks for; a
+   * pipe, or stdio that is not a terminal, is UNKNOWN (WASI has no FIFO
+   * type; wasm/posix reports UNKNOWN as S_IFIFO); /dev/null and /dev/zero
+   * are character devices that are not terminals, as Linux's are not.
+   */
+  private stdioType(en: Extract<Entry, { kind: "stdio" }>): number {
+    if (en.stream) return en.stream.kind === "pipe" ? FILETYPE_UNKNOWN : FILETYPE_CHARACTER_DEVICE;
+    return this.#terminals.has(en.fd) ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN;
   }
 
   /** Writes a filestat, or returns the errno of a failed stat leaving the buffer untouched. */
@@ -553,9 +566,7 @@ export abstract class FdCalls {
     let flags = 0;
     let rights: bigint;
     if (en.kind === "stdio") {
-      // A character device without SEEK/TELL is what musl's isatty() looks
-      // for, so stdout stays line-buffered and reaches the sink promptly.
-      filetype = en.stream?.kind === "pipe" ? FILETYPE_UNKNOWN : FILETYPE_CHARACTER_DEVICE;
+      filetype = this.stdioType(en);
       const s = en.stream;
       const readable = s ? (s.kind === "pipe" ? s.end === "read" : s.readable) : en.fd === 0;
       const writable = s ? (s.kind === "pipe" ? s.end === "write" : s.writable) : en.fd !== 0;

@@ -31,6 +31,12 @@ export interface WasiHostOptions {
   stderr?: (bytes: Uint8Array) => void;
   /** Fills `into` with the next bytes of fd 0 and returns how many (0 at end of input). Default: always at end. */
   stdin?: (into: Uint8Array) => number;
+  /**
+   * Which of stdin, stdout and stderr (0, 1, 2) are terminals: the others
+   * are reported as pipes, so that isatty() says 0 for them as it does on
+   * Linux when they are redirected. Default: all three.
+   */
+  terminals?: readonly number[];
   /** Turns an exception thrown by a HostFile into a WASI errno. Default: EIO. */
   mapError?: (e: unknown) => number;
   memory?: WebAssembly.Memory;

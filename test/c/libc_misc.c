@@ -23,6 +23,9 @@ int main(void) {
          res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 1000000 ? "yes" : "no");
   CALL("clock_getres monotonic", clock_getres(CLOCK_MONOTONIC, &res));
   CALL("clock_getres bad clock", clock_getres(12345, &res));
+  /* The corpus runs programs with stdin, stdout and stderr on pipes (sockets, under Node): not
+   * terminals. */
+  printf("isatty 0 1 2: %d %d %d\n", isatty(0), isatty(1), isatty(2));
   /* posix_fadvise returns its error (advice itself may be ignored). */
   int fa = open("advised", O_CREAT | O_RDWR, 0644);
   printf("posix_fadvise sequential: %d\n", posix_fadvise(fa, 0, 0, POSIX_FADV_SEQUENTIAL));

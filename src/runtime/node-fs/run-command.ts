@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { isatty } from "node:tty";
 import type { HostDir } from "../../wasi/host-dir.js";
 import { MemoryDir } from "../../wasi/memory-dir.js";
 import { type ProgramResult, runProgram, withRunDirs } from "../../wasi/program.js";
@@ -124,6 +125,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
       stdout: (b) => writeAll(1, b),
       stderr: (b) => writeAll(2, b),
       stdin: readStdin,
+      terminals: [0, 1, 2].filter((fd) => isatty(fd)),
       mapError: errors.map,
     });
   } finally {
