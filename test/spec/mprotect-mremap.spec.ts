@@ -215,6 +215,28 @@ describe("mprotect", () => {
     expect(fx.read(path)).toEqual(expected);
   });
 
+  it("a store made while the mapping was read-only is gone once write access is back: the view shows the file's bytes, msync writes nothing", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(2 * P, 17);
+    const path = fx.file(data, "readonly-stale-regain");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const held = m.bytes;
+    held[P + 3] = data[P + 3]! ^ 0xff;
+    m.mprotect("r");
+    held[7] = data[7]! ^ 0xff;
+    m.mprotect("rw");
+    const expected = data.slice();
+    expected[P + 3] = data[P + 3]! ^ 0xff;
+    expect(m.read()).toEqual(expected);
+    m.msync();
+    expect(fx.read(path)).toEqual(expected);
+    // Stores made with write access are written as ever.
+    held[11] = 0x5a;
+    m.munmap();
+    expected[11] = 0x5a;
+    expect(fx.read(path)).toEqual(expected);
+  });
+
   it("after mprotect('r'), a pwrite into the page writes its bytes and nothing a stale view stored there", () => {
     const space = anymmap.createInstance();
     const data = pattern(P, 15);

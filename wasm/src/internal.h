@@ -252,6 +252,7 @@ void hash_resident(uint32_t start, uint32_t end);
  * written back (or, if that fails, stays to be), what changes from now on
  * is not (see dirty_under). */
 void pages_seal(uint32_t start, uint32_t end);
+void pages_unseal(uint32_t start, uint32_t end, uint32_t obj);
 
 /* clean.c */
 void clean_save(uint32_t p);

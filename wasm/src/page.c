@@ -418,6 +418,31 @@ static int reread_page(const struct object *o, uint32_t p, uint64_t size) {
   return 0;
 }
 
+/* Write access comes back to pages one mapping sealed (pages_seal): what
+ * stale views stored into them while they were read-only never happened
+ * (Linux would have raised SIGSEGV), so a page that no longer matches its
+ * digest gets its clean bytes back, from the clean copy or the file, as the
+ * native backend's pages do. A page that cannot be read again keeps what
+ * it holds, as before. */
+void pages_unseal(uint32_t start, uint32_t end, uint32_t obj) {
+  const struct object *o = &objects[obj];
+  uint64_t size = 0;
+  int have_size = 0;
+  for (uint32_t p = state_next(start, end); p < end; p = state_next(p + 1, end)) {
+    if ((page_state[p] & (PG_RESIDENT | PG_HASHED | PG_DIRTY)) != (PG_RESIDENT | PG_HASHED))
+      continue;
+    if (page_digest(page_addr(p)) == page_hash[p]) continue;
+    const uint8_t *clean = clean_copy(p);
+    if (clean) {
+      memcpy(page_addr(p), clean, PAGE_SIZE);
+      continue;
+    }
+    if (!have_size && file_size(o->file, &size)) continue;
+    have_size = 1;
+    (void)reread_page(o, p, size);
+  }
+}
+
 /* Memory is rewritten in place, never dropped, because views of it may be
  * held. RELOAD_SHARED (MS_INVALIDATE) re-reads clean MAP_SHARED pages, to
  * pick up changes made to the file by others; DISCARD_PRIVATE

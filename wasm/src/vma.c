@@ -103,6 +103,7 @@ void vma_set_writable(struct vma *v, int writable) {
   if (o->kind != OBJ_FILE_SHARED || was == writable) return;
   if (writable) {
     o->writers++;
+    if (v->depth == 1) pages_unseal(v->start, v->end, v->obj);
     hash_resident(v->start, v->end);
   } else {
     o->writers--;

@@ -119,6 +119,8 @@ scope.onmessage = (e) => {
         stdout: (b) => out.push(b),
         stderr: (b) => err.push(b),
         stdin: stdinOf(stdin),
+        // Collected bytes, as a shell's pipes would be: no terminal (isatty 0).
+        terminals: [],
       });
       return { stdout: concat(out), stderr: concat(err), status: r.status, ...(r.error ? { error: r.error } : {}) };
     });

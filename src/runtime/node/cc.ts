@@ -37,6 +37,8 @@ export const LINK_FLAGS = [
   // Emscripten's standalone library defines these (ENOSYS, exit status 1): posix/fcntl.c, posix/abort.c.
   "-Wl,--wrap=__syscall_fcntl64",
   "-Wl,--wrap=abort",
+  // longjmp(env, 0) makes setjmp return 1 (posix/longjmp.c).
+  "-Wl,--wrap=__wasm_longjmp",
   // For the runner after _exit(), _Exit() or a trap, which skip atexit: Linux's page cache keeps dirty MAP_SHARED pages.
   "-Wl,--export=anymmap_writeback_all",
   // mlock's locked ranges: msync(MS_INVALIDATE) over them is EBUSY, munmap drops them (posix/mlock.c).
@@ -125,8 +127,10 @@ function coreObjects(emcc: string, tree: string): string[] | string {
 export function cc(args: string[], err: (message: string) => void): number {
   const emcc = process.env.EMCC ?? "emcc";
   const tree = cTree();
-  // posix/include first: its headers correct Emscripten's (PAGE_SIZE is 4096).
-  const include = ["-I", join(tree, "posix", "include"), "-I", join(tree, "include")];
+  // posix/include first: its headers correct Emscripten's (PAGE_SIZE is 4096). setjmp/longjmp as
+  // WebAssembly exceptions (compile and link; a later -sSUPPORT_LONGJMP of the program's wins): the
+  // default needs JavaScript glue (invoke_*) that a standalone program does not have.
+  const include = ["-I", join(tree, "posix", "include"), "-I", join(tree, "include"), "-sSUPPORT_LONGJMP=wasm"];
   // Without input (--version, -v; or a mistake, which emcc reports), anymmap's objects would
   // be linked alone into a stray a.out.wasm: emcc gets the arguments as they are.
   if (args.some((a) => NO_LINK.has(a)) || !args.some((a) => INPUT.test(a)))
