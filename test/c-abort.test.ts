@@ -46,3 +46,19 @@ describe.skipIf(missing !== undefined)("_exit(), _Exit() and a trap", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("getpid()", () => {
+  let program: Program;
+  test("natively: two runs, two pids", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "pids.c"));
+    expect(runNative(program)).toBe("[exit 0]\n[exit 0]\ntwo runs, two pids: 1\n[exit 0]\n");
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: two runs, two pids (each draws one of 4 million: a clash is a 1 in 4 million chance)`, {
+      timeout: 300_000,
+    }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe("[exit 0]\n[exit 0]\ntwo runs, two pids: 1\n[exit 0]\n");
+    });
+  }
+});

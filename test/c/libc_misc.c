@@ -23,6 +23,9 @@ int main(void) {
          res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 1000000 ? "yes" : "no");
   CALL("clock_getres monotonic", clock_getres(CLOCK_MONOTONIC, &res));
   CALL("clock_getres bad clock", clock_getres(12345, &res));
+  /* A process id like Linux's: above 1, the same at each call (each run draws its own). */
+  pid_t self = getpid();
+  printf("getpid above 1 and stable: %d\n", self > 1 && getpid() == self);
   /* The corpus runs programs with stdin, stdout and stderr on pipes (sockets, under Node): not
    * terminals. */
   printf("isatty 0 1 2: %d %d %d\n", isatty(0), isatty(1), isatty(2));
