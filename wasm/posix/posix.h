@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <wasi/api.h>
 
 #define ANYMMAP_PATH_MAX 4096
@@ -58,6 +59,8 @@ int __anymmap_writeback_fd(int fd);
 
 /* Writes back every dirty MAP_SHARED page: 0 or the first errno. */
 int __anymmap_writeback_all(void);
+/* clock_nanosleep's body (sleep.c): 0 or an errno. */
+int __clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem);
 
 /* WASI timestamps and fstflags for utimensat's times (NULL: both now):
  * 0 or EINVAL. */
