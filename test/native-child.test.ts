@@ -72,6 +72,8 @@ describe.each(Object.keys(RUNTIMES))("native SIGBUS guard in %s", (runtime) => {
     expect(out.munmapReport.message).toContain("nothing was unmapped");
     expect(out.stillMapped).toBe(0);
     expect(out.munmapAgain).toBeNull();
+    expect(out.readOnlyPastEnd).toBe(0);
+    expect(out.readOnlyMunmap).toBeNull();
     // 64 faulting pages in one loop.
     expect(out.sweep).toEqual({ sum: 0, report: "EFAULT" });
   });

@@ -47,6 +47,23 @@ describe("DescriptorNumbers", () => {
       }
     }
   });
+
+  it("holds each free number once, however often a number is released and taken back by number (dup2)", () => {
+    const numbers = new DescriptorNumbers(3);
+    const used = new Set<number>();
+    const inUse = (fd: number) => used.has(fd);
+    for (let i = 0; i < 10; i++) used.add(numbers.take(inUse));
+    // dup2(3, 7) a million times: close(7) releases 7, then 7 is taken again by number.
+    for (let i = 0; i < 1_000_000; i++) numbers.release(7);
+    expect(numbers.waiting).toBe(1);
+    used.delete(5);
+    numbers.release(5);
+    expect(numbers.take(inUse)).toBe(5);
+    used.add(5);
+    // 7 was never free: the one entry left for it is skipped, and the next number is 13.
+    expect(numbers.take(inUse)).toBe(13);
+    expect(numbers.waiting).toBe(0);
+  });
 });
 
 describe("FdMap", () => {

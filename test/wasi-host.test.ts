@@ -7,6 +7,7 @@ import { MmapError, isMmapError } from "../src/core/contract/errors.js";
 import { FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, HostFile } from "../src/wasi/host-file.js";
 import { WASI_RIGHTS } from "../src/abi/wasi.js";
 import { WasiExit, WasiHost } from "../src/wasi/host.js";
+import { MemoryDir } from "../src/wasi/memory-dir.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { mapNodeError, nodeErrorName } from "../src/runtime/node-fs/map-error.js";
 
@@ -453,6 +454,21 @@ describe("WasiHost file I/O", () => {
     expect(w.fd_renumber(1000, 1000)).toBe(0);
     // The freed number is handed out again.
     expect(openNode(p, "r").fd).toBe(fd);
+  });
+
+  test("a failed fd_renumber leaves a directory at the target open; renumbering a descriptor onto itself succeeds", () => {
+    const h = new WasiHost({ memory, preopens: [{ name: ".", dir: new MemoryDir() }] });
+    const wi = h.imports().wasi_snapshot_preview1 as unknown as Record<string, Fn>;
+    expect(wi.fd_renumber(99, 3)).toBe(E.EBADF);
+    expect(wi.fd_prestat_get(3, OUT)).toBe(0);
+    expect(wi.fd_renumber(3, 3)).toBe(0);
+    expect(wi.fd_prestat_get(3, OUT)).toBe(0);
+    // The lowest free number is still 4, and it comes back once freed.
+    const file = NodeHostFile.open(tmpFile("x"), "r");
+    opened.push(file);
+    expect(h.open(file)).toBe(4);
+    expect(wi.fd_close(4)).toBe(0);
+    expect(h.open(file)).toBe(4);
   });
 
   test("fd_renumber onto an open number closes the old file", () => {

@@ -6,16 +6,25 @@
  * Every number at or above `#next` is unused unless something took it by
  * number (dup2, fd_renumber, a preopen); every number below `#next` is in
  * use or in `#released`, a min-heap that may also hold numbers taken again
- * since, which `take` skips.
+ * since, which `take` skips. A number is in the heap once at most
+ * (`#queued`), so dup2 onto an open number again and again (a close, then
+ * the number taken back by number) cannot grow it.
  */
 export class DescriptorNumbers {
   readonly #released: number[] = [];
+  /** `#queued[fd]`: fd is in `#released`. */
+  readonly #queued: boolean[] = [];
   readonly #first: number;
   #next: number;
 
   /** Numbers below `first` (stdio) are never handed out. */
   constructor(first: number) {
     this.#first = this.#next = first;
+  }
+
+  /** How many numbers wait in the heap (each once at most). */
+  get waiting(): number {
+    return this.#released.length;
   }
 
   /** The lowest number that `inUse` says is free; the caller now owns it. */
@@ -31,7 +40,8 @@ export class DescriptorNumbers {
 
   /** `fd` may be free now (a number still in use is harmless here). */
   release(fd: number): void {
-    if (fd < this.#first || fd >= this.#next) return;
+    if (fd < this.#first || fd >= this.#next || this.#queued[fd]) return;
+    this.#queued[fd] = true;
     const heap = this.#released;
     let i = heap.push(fd) - 1;
     while (i > 0) {
@@ -46,6 +56,7 @@ export class DescriptorNumbers {
   #pop(): number {
     const heap = this.#released;
     const top = heap[0]!;
+    this.#queued[top] = false;
     const last = heap.pop()!;
     const n = heap.length;
     if (n === 0) return top;

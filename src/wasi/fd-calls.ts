@@ -660,16 +660,17 @@ export abstract class FdCalls {
    */
   protected fdRenumber(from: number, to: number): number {
     const dir = this.dirs.get(from);
-    if (dir && from !== to) {
+    if (dir) {
+      if (from === to) return E.SUCCESS;
       this.fdClose(to);
       this.dirs.delete(from);
       this.#numbers.release(from);
       this.dirs.set(to, dir);
       return E.SUCCESS;
     }
-    if (this.dirs.has(to) && from !== to) this.dirs.delete(to);
     const stream = this.streams.get(from);
-    if (stream && from !== to) {
+    if (stream) {
+      if (from === to) return E.SUCCESS;
       this.fdClose(to);
       this.streams.delete(from);
       this.#numbers.release(from);
@@ -679,6 +680,8 @@ export abstract class FdCalls {
     const file = this.table.get(from);
     if (!file) return this.stdioOpen.has(from) ? E.ENOTSUP : E.EBADF;
     if (from === to) return E.SUCCESS;
+    // Only now that the call succeeds: a failed renumber must leave a directory at `to` open.
+    this.dirs.delete(to);
     if (this.streams.has(to)) this.fdClose(to);
     // Linux dup2 ignores errors from closing the target, so do we.
     const old = this.table.get(to);

@@ -107,6 +107,15 @@ if (mode.startsWith("kill")) {
     out.stillMapped = unmapped.read(0, 1)[0];
     out.munmapAgain = errorOf(() => unmapped.munmap());
 
+    // A read-only mapping lost nothing: its munmap does not fail (the next read would have told).
+    const path5 = join(dir, "e");
+    writeFileSync(path5, new Uint8Array(3 * P));
+    const readOnly = anymmap.mmapSync(path5, { prot: "r", ...native });
+    const seen = readOnly.bytes;
+    truncateElsewhere(path5, P);
+    out.readOnlyPastEnd = seen[2 * P];
+    out.readOnlyMunmap = errorOf(() => readOnly.munmap());
+
     // Many faults in one sweep: every page past the end reads zero.
     const path3 = join(dir, "c");
     writeFileSync(path3, new Uint8Array(64 * P).fill(3));

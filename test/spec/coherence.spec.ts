@@ -363,6 +363,25 @@ describe("truncate under a shared mapping", () => {
     h.close();
   });
 
+  it("a view held across a shrink and a grow by a write past the end writes to the file again", () => {
+    const data = pattern(3 * PAGE, 18);
+    const path = fx.file(data);
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const view = m.bytes;
+    const h = space.openSync(path, "r+");
+    h.truncate(PAGE);
+    h.pwrite(new Uint8Array([9]), 3 * PAGE - 1);
+    view[2 * PAGE] = 0x43;
+    m.msync();
+    const expected = new Uint8Array(3 * PAGE);
+    expected.set(data.subarray(0, PAGE));
+    expected[2 * PAGE] = 0x43;
+    expected[3 * PAGE - 1] = 9;
+    expectBytes(fx.read(path), expected);
+    m.munmap();
+    h.close();
+  });
+
   it("truncate through one handle is seen by a mapping of another handle", () => {
     const data = pattern(2 * PAGE, 15);
     const path = fx.file(data);

@@ -237,6 +237,23 @@ describe("mprotect", () => {
     expect(fx.read(path)).toEqual(expected);
   });
 
+  it("the same for pages first read while the mapping was read-only", () => {
+    const space = anymmap.createInstance();
+    const data = pattern(64 * P, 18);
+    const path = fx.file(data, "readonly-stale-regain-paged-in");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    m.mprotect("r");
+    const held = m.bytes;
+    held[40 * P + 5] = data[40 * P + 5]! ^ 0xff;
+    m.mprotect("rw");
+    expect(m.read(40 * P, P)).toEqual(data.subarray(40 * P, 41 * P));
+    held[40 * P + 6] = 0x77;
+    m.munmap();
+    const expected = data.slice();
+    expected[40 * P + 6] = 0x77;
+    expect(fx.read(path)).toEqual(expected);
+  });
+
   it("after mprotect('r'), a pwrite into the page writes its bytes and nothing a stale view stored there", () => {
     const space = anymmap.createInstance();
     const data = pattern(P, 15);

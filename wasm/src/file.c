@@ -356,6 +356,8 @@ ssize_t anymmap_pread(int fd, void *buf, size_t count, off_t offset) {
   return n;
 }
 
+static void recall_forgotten(int file, uint64_t from, uint64_t to);
+
 ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
   struct fd_info info;
   if (offset < 0) {
@@ -396,6 +398,8 @@ ssize_t anymmap_pwrite(int fd, const void *buf, size_t count, off_t offset) {
     }
     at = chunk_end;
   }
+  /* Grown by the write: pages a shrink forgot are the file's again, as after ftruncate. */
+  if (end > info.size) recall_forgotten(file, info.size, end);
   return n;
 }
 
@@ -417,7 +421,8 @@ static void forget_past_eof(int file, uint64_t size, uint64_t old_end) {
 }
 
 /* Pages of [from, to) that a shrink forgot (forget_past_eof) and that a
- * mapping still shows come back with the file when it grows over them, as
+ * mapping still shows come back with the file when it grows over them (by
+ * ftruncate or by a write past its end), as
  * Linux's page cache does: a view held across the shrink and the grow
  * writes to the file. What a view stored while they were past the end is
  * gone (Linux would have raised SIGBUS). Only pages with a state are

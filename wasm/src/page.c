@@ -199,9 +199,12 @@ static int fill(uint32_t obj, uint32_t start, uint32_t end, struct eof_probe *eo
   return 0;
 }
 
+/* Shared file pages get a digest when a mapping may write them: now, or
+ * later through mprotect if the file is open for writing (pages_unseal
+ * then tells a stale store from the file's bytes). */
 static void make_resident(const struct object *o, uint32_t p) {
   state_set(p, (uint8_t)((page_state[p] & ~PG_STALE) | PG_RESIDENT));
-  if (o->kind == OBJ_FILE_SHARED && o->writers) hash_page(p);
+  if (o->kind == OBJ_FILE_SHARED && (o->writers || files[o->file].wfd >= 0)) hash_page(p);
 }
 
 /* Pages wholly past the end of the file: LOAD_ALL makes them resident zeros

@@ -33,8 +33,9 @@ uint32_t vma_lower_bound(uint32_t page) {
   return lo;
 }
 
-/* Makes room for one vma at index i; the vmas before and after i keep their
- * indexes (pointers into the table do not stay valid). */
+/* Makes room for one vma at index i: the vmas before i keep their indexes,
+ * those from i on move up by one, as with a memmove of the tail (pointers
+ * into the table do not stay valid either way). */
 static int vma_open(uint32_t i) {
   if (nvmas >= MAX_VMAS) return ENOMEM;
   uint32_t front = (uint32_t)(vmas - vma_store);

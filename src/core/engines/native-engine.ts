@@ -193,6 +193,8 @@ export class NativeEngine implements Engine {
   private readonly mappedFiles = new Map<string, MappedFile>();
   /** Mapped files whose descriptor is open and may be closed (they have a path), least recently used first. */
   private readonly openFiles = new Lru<MappedFile>();
+  /** Regions that may hold zero pages past the end of their file (clip(), the SIGBUS guard); see regrow(). */
+  private readonly clipped = new Set<Region>();
   /** How many descriptors of mapped files to keep open: a quarter of RLIMIT_NOFILE. */
   private readonly descriptorBudget: number;
   private readonly identityBuffer = new Uint8Array(16);
@@ -305,7 +307,28 @@ export class NativeEngine implements Engine {
   }
 
   pwrite(fd: number, source: Uint8Array, position: number): number {
-    return this.transfer("pwrite", fd, source, position);
+    const n = this.transfer("pwrite", fd, source, position);
+    if (n > 0) this.regrow(fd, "pwrite");
+    return n;
+  }
+
+  /**
+   * After a write that may have grown the file: maps the file back where
+   * it now covers zero pages that clip() put past its end, as ftruncate
+   * does, so that a view held across the shrink writes to the file again.
+   * Costs nothing while no region has such pages.
+   */
+  private regrow(fd: number, syscall: string): void {
+    if (this.clipped.size === 0) return;
+    const id = this.files.get(fd)?.id ?? this.identity(fd, syscall);
+    for (const r of this.clipped) {
+      const mine = this.within(r.start, r.end).filter((v) => v.region === r);
+      if (r.pastEof.length === 0 || mine.length === 0) {
+        this.clipped.delete(r);
+        continue;
+      }
+      for (const v of mine) if (v.file?.id === id) this.unclip(v, v.start, v.end, syscall);
+    }
   }
 
   /** pread or pwrite until done or the file ends, counted in `stats`. */
@@ -594,6 +617,7 @@ export class NativeEngine implements Engine {
     const r = v.region;
     r.pastEof = minus(r.pastEof, from, v.end);
     r.pastEof.push([from, v.end]);
+    this.clipped.add(r);
   }
 
   /** Maps the file again where it has grown back over pages of [a, b) that clip() replaced. */
@@ -913,6 +937,9 @@ export class NativeEngine implements Engine {
         this.check(this.mman.msync(a, Math.min(end, v.end) - a, os), "msync");
       if (v.file && !v.file.lock && flags & MS_SYNC && sharedType(v.flags)) this.stats.syncs++;
     }
+    // Only where a store could have been lost (Mapping.munmap syncs first, so this covers it too); a fault
+    // in a read-only or private mapping lost nothing and is told by the next view or read, as before.
+    if (!this.within(address, end).some((v) => v.file && sharedType(v.flags) && v.prot & PROT_WRITE)) return;
     const lost = this.unreportedTruncation(address, end, "msync");
     if (lost) throw lost;
   }
@@ -1107,6 +1134,7 @@ export class NativeEngine implements Engine {
         // A fault on a page the file has since grown back over: the zero page still stands in for it.
         if (v.start <= page && page < v.end && !r.pastEof.some(([a, b]) => a <= page && page < b))
           r.pastEof.push([page, page + PAGE_SIZE]);
+        this.clipped.add(r);
       }
     }
   }
