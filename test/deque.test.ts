@@ -6,14 +6,7 @@
 import { describe, expect, it } from "vitest";
 
 import { Deque } from "../src/core/engines/deque.js";
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { seededRandom as random } from "./harness/helpers.js";
 
 describe("Deque", () => {
   it("matches Array over 20,000 random splices, reads, slices and iterations", () => {

@@ -9,14 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Lru } from "../src/core/engines/lru.js";
 import { DescriptorNumbers } from "../src/wasi/descriptor-numbers.js";
 import { FdMap } from "../src/wasi/fd-map.js";
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { seededRandom as random } from "./harness/helpers.js";
 
 describe("DescriptorNumbers", () => {
   it("always hands out the lowest free number from 3, whatever else takes and frees numbers", () => {

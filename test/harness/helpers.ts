@@ -27,6 +27,15 @@ export function pattern(length: number, seed = 1): Uint8Array {
   return out;
 }
 
+/** Deterministic numbers in [0, 1) from a seed (a linear congruential generator), for randomized tests that repeat. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
 /** What tests read of an MmapError. */
 export interface ThrownMmapError {
   readonly name: string;
