@@ -205,6 +205,9 @@ async function runAll() {
   return results;
 }
 
+/** Every failed test of every runtime, for the list printed above the table. */
+const failures = [];
+
 /** Node's rows from one vitest project's JSON: the spec suite, and the other test files. */
 function nodeRows(path, backend) {
   if (path === "none" || !existsSync(path)) return [];
@@ -217,13 +220,19 @@ function nodeRows(path, backend) {
   for (const file of report.testResults ?? []) {
     const row = relative(specDir, file.name).startsWith("..") ? rows.other : rows.spec;
     let failed = 0;
+    const where = `node ${backend}: ${relative(root, file.name)}`;
     for (const t of file.assertionResults ?? []) {
       if (t.status === "passed") row.passed++;
-      else if (t.status === "failed") failed++;
-      else row.skipped++;
+      else if (t.status === "failed") {
+        failed++;
+        failures.push({ where, name: t.fullName ?? t.title, error: (t.failureMessages ?? []).join("\n") });
+      } else row.skipped++;
     }
     // A file that failed to load has no failed test, but it did fail.
-    if (file.status === "failed" && failed === 0) failed = 1;
+    if (file.status === "failed" && failed === 0) {
+      failed = 1;
+      failures.push({ where, name: "(the whole file)", error: file.message ?? "" });
+    }
     row.failed += failed;
   }
   return Object.values(rows).filter((r) => r.passed + r.failed + r.skipped > 0);
@@ -278,6 +287,22 @@ writeFileSync(jsonOut, JSON.stringify({ rows, files: results.map(({ log, ...r })
 
 const skips = results.flatMap((r) => (r.skips ?? []).map((s) => `  ${r.runtime}: ${r.file} > ${s.name} (${s.reason})`));
 if (skips.length > 0) console.log(`\nskipped, with the reason:\n${skips.join("\n")}`);
+
+// Last before the table, so that a log cut to its tail still says what failed.
+for (const r of results) {
+  for (const f of r.failures ?? []) failures.push({ where: `${r.runtime} ${r.backend}: ${r.file}`, ...f });
+}
+if (failures.length > 0) {
+  const firstLines = (text) =>
+    String(text ?? "")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .slice(0, 6)
+      .map((l) => `      ${l.length > 300 ? `${l.slice(0, 300)}...` : l}`)
+      .join("\n");
+  console.log(`\nfailed, with the start of the error:`);
+  for (const f of failures) console.log(`  ${f.where} > ${f.name}\n${firstLines(f.error)}`);
+}
 
 const header = ["runtime", "backend", "suite", "passed", "failed", "skipped"];
 const table = [
