@@ -98,9 +98,24 @@ static void finalize_handle(napi_env env, void *data, void *hint) {
   settle(env, r);
 }
 
+/* V8 collects garbage each time its external memory count grows by 64 MiB (js_buffer). */
+#define UNCOUNTED_BUFFER_MAX ((uint64_t)64 << 20)
+
+/* What a buffer's finalizer needs: its reservation, and what js_buffer took off V8's count. */
+struct buffer_hint {
+  struct reservation *r;
+  int64_t len;
+};
+
 static void finalize_buffer(napi_env env, void *data, void *hint) {
   (void)data;
-  struct reservation *r = hint;
+  struct buffer_hint *h = hint;
+  struct reservation *r = h->r;
+  int64_t adjusted;
+  /* V8 takes the buffer's length off its external memory as it frees it: give back what
+   * js_buffer took off, so that the count ends where it started. */
+  if (h->len > 0) napi_adjust_external_memory(env, h->len, &adjusted);
+  free(h);
   r->buffers--;
   settle(env, r);
 }
@@ -341,12 +356,32 @@ static napi_value js_buffer(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, "EINVAL", "the buffer's range is not inside the reservation");
     return NULL;
   }
-  r->buffers++;
-  if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)addr, (size_t)len, finalize_buffer,
-                                       r, &out) != napi_ok) {
-    r->buffers--;
+  struct buffer_hint *h = malloc(sizeof *h);
+  if (h == NULL) {
+    napi_throw_error(env, "ENOMEM", "no memory for a buffer's bookkeeping");
     return NULL;
   }
+  h->r = r;
+  /*
+   * V8 counts the buffer's length as fresh external memory and collects
+   * garbage each time that count has grown by 64 MiB: for mapped pages that
+   * is wasted work (collecting can never free them; only munmap does), and
+   * random page views, one 64 KiB buffer each, reached it every thousand
+   * views. Taken off right after (and given back when the buffer is freed,
+   * as V8 takes it off), the count stays where it was. A buffer of 64 MiB
+   * or more sets off its collection as it is made whatever is done after,
+   * so it stays counted.
+   */
+  h->len = len < UNCOUNTED_BUFFER_MAX ? (int64_t)len : 0;
+  r->buffers++;
+  if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)addr, (size_t)len, finalize_buffer,
+                                       h, &out) != napi_ok) {
+    r->buffers--;
+    free(h);
+    return NULL;
+  }
+  int64_t adjusted;
+  if (h->len > 0) napi_adjust_external_memory(env, -h->len, &adjusted);
   return out;
 }
 

@@ -157,7 +157,8 @@ const MMAP_MIN_ADDR = 0x10000;
  * counts an external buffer's whole length as external memory when it is
  * made, and a buffer of a large mapping set off a garbage collection on
  * every mmap (Node: a full one above ~2 GiB, milliseconds). Small chunks
- * keep random page access from adding up to V8's 64 MiB trigger quickly.
+ * keep random page access from adding up to V8's 64 MiB trigger quickly
+ * (in Deno; Node's addon takes buffers under 64 MiB off V8's count).
  * Only `bytes` and views across a chunk's edge need the buffer of the
  * whole region (made once, on first use).
  */
