@@ -19,6 +19,15 @@ static long long size_of(const char *path) {
   return stat(path, &st) ? -1 : (long long)st.st_size;
 }
 
+/* How many names in /tmp look like anymmap's tmpfile's. */
+static int tmpfile_names(void) {
+  DIR *tmp = opendir("/tmp");
+  int n = 0;
+  for (struct dirent *e; tmp && (e = readdir(tmp));) n += strncmp(e->d_name, "tmpfile_", 8) == 0;
+  if (tmp) closedir(tmp);
+  return n;
+}
+
 int main(void) {
   int fd = open("data", O_RDWR | O_CREAT | O_TRUNC, 0644);
   CALL("write", write(fd, "0123456789abcdef", 16));
@@ -67,7 +76,9 @@ int main(void) {
   umask(027);
   printf("umask after umask(027): %03o\n", (unsigned)umask(022));
 
-  /* /tmp. */
+  /* /tmp: natively the machine's own, which other programs use too, so only names this
+   * program's tmpfile could have left count. */
+  int before = tmpfile_names();
   FILE *t = tmpfile();
   printf("tmpfile: %s\n", t ? "opened" : errname(errno));
   if (t) {
@@ -78,17 +89,13 @@ int main(void) {
     fclose(t);
   }
   /* tmpfile's name is gone once it is open; tmpnam's is free. */
-  DIR *tmp = opendir("/tmp");
-  int left = 0;
-  for (struct dirent *e; tmp && (e = readdir(tmp));) left += strncmp(e->d_name, "tmpfile_", 8) == 0;
-  if (tmp) closedir(tmp);
-  printf("tmpfile names left in /tmp: %d\n", left);
+  printf("tmpfile names left in /tmp: %d\n", tmpfile_names() - before);
   char *tn = tmpnam(NULL);
   struct stat tst;
   printf("tmpnam: %s\n", !tn                            ? errname(errno)
-                          : strncmp(tn, "/tmp/", 5) != 0 ? "not in /tmp"
-                          : lstat(tn, &tst) == 0         ? "taken"
-                                                         : "a free name in /tmp");
+                         : strncmp(tn, "/tmp/", 5) != 0 ? "not in /tmp"
+                         : lstat(tn, &tst) == 0         ? "taken"
+                                                        : "a free name in /tmp");
   /* remove(3): files and empty directories. */
   CALL("mkdir gone", mkdir("gone", 0755));
   CALL("mkdir full", mkdir("full", 0755));
