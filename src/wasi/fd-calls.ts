@@ -273,9 +273,13 @@ export abstract class FdCalls {
   protected readIovs(file: HostFile, iovs: number, iovsLen: number, offset: number): number {
     let total = 0;
     for (let i = 0; i < iovsLen; i++) {
-      const dst = this.mem.iov(iovs, i);
-      if (dst.length === 0) continue;
-      if (offset + total + dst.length > Number.MAX_SAFE_INTEGER) return total > 0 ? total : -E.EOVERFLOW;
+      const iov = this.mem.iov(iovs, i);
+      if (iov.length === 0) continue;
+      // No host file is longer than 2^53 - 1 bytes (sizes are numbers): past that is the end of
+      // the file, as past Linux's largest file size a read returns 0.
+      const room = Number.MAX_SAFE_INTEGER - (offset + total);
+      if (room <= 0) break;
+      const dst = iov.length > room ? iov.subarray(0, room) : iov;
       let r: number;
       try {
         r = file.pread(dst, offset + total);
@@ -323,8 +327,9 @@ export abstract class FdCalls {
     if (!en) return E.EBADF;
     if (en.kind === "stdio") return E.ESPIPE;
     if (!en.file.readable) return E.EBADF;
-    const off = u64ToOffset(offset);
-    if (off === undefined) return E.EOVERFLOW;
+    // 2^63 or more is a negative off_t (EINVAL); anything else past 2^53 - 1 is past the end.
+    if (offset < 0) return E.EINVAL;
+    const off = u64ToOffset(offset) ?? Number.MAX_SAFE_INTEGER;
     this.mem.views();
     this.mem.check(nreadPtr, 4);
     this.stats.reads++;
@@ -339,8 +344,10 @@ export abstract class FdCalls {
     if (!en) return E.EBADF;
     if (en.kind === "stdio") return E.ESPIPE;
     if (!en.file.writable) return E.EBADF;
+    // 2^63 or more is a negative off_t (EINVAL); past 2^53 - 1 is past the largest file (EFBIG).
+    if (offset < 0) return E.EINVAL;
     const off = u64ToOffset(offset);
-    if (off === undefined) return E.EOVERFLOW;
+    if (off === undefined) return E.EFBIG;
     this.mem.views();
     this.mem.check(nwrittenPtr, 4);
     this.stats.writes++;

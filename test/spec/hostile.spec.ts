@@ -230,6 +230,18 @@ describe("empty buffers and empty ranges", () => {
     expect(fx.read(path)).toEqual(data);
   });
 
+  it("pread at the largest offset (2^53 - 1) and just below it reads nothing: past the end, as on Linux", () => {
+    const path = fx.file(new Uint8Array(P).fill(5), "hostile-far");
+    const space = anymmap.createInstance();
+    const h = space.openSync(path, "r");
+    const buf = new Uint8Array(8).fill(9);
+    expect(h.pread(buf, Number.MAX_SAFE_INTEGER)).toBe(0);
+    expect(h.pread(buf, Number.MAX_SAFE_INTEGER - 4)).toBe(0);
+    expect(h.pread(buf, 2 ** 40)).toBe(0);
+    expect(buf).toEqual(new Uint8Array(8).fill(9));
+    h.close();
+  });
+
   it("zero bytes at the mapping's end (offset == length) are an empty result, not EFAULT", () => {
     const path = fx.file(new Uint8Array(2 * P).fill(3), "hostile-end");
     // Every instance of its own, so that what lies after the mapping differs between them.
