@@ -2,14 +2,16 @@
  * truncate by name (and what a MAP_SHARED mapping of the file then shows),
  * chmod/fchmod/chown (succeed, as for root; the modes themselves are not
  * printed: WASI has none, see docs/c-programs.md), umask, and temporary
- * files in /tmp (tmpfile, tmpnam, mkstemp), which every run has, and
- * remove(3). */
+ * files in /tmp (tmpfile, tmpnam, mkstemp), which every run has,
+ * remove(3), and futimes, lutimes, syncfs, sync_file_range, readahead and
+ * memfd_create. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -114,5 +116,56 @@ int main(void) {
     close(tf);
   }
   close(fd);
+  /* Linux calls Emscripten's standalone library lacks (they failed to link). */
+  int g = open("stamped", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  struct timeval tv[2] = {{1300000000, 0}, {1400000000, 250}};
+  struct stat gs;
+  CALL("futimes", futimes(g, tv));
+  /* Seconds: what is kept below them is the runtime's (docs/c-programs.md). */
+  CALL("mtime after futimes", (fstat(g, &gs), gs.st_mtim.tv_sec));
+  CALL("futimes now", futimes(g, NULL));
+  CALL("lutimes", lutimes("stamped", tv));
+  CALL("mtime after lutimes", (lstat("stamped", &gs), gs.st_mtim.tv_sec));
+  struct timeval bad[2] = {{1, 1000000}, {1, 0}}, negative[2] = {{1, -1}, {1, 0}};
+  CALL("futimes usec 1000000", futimes(g, bad));
+  CALL("lutimes usec 1000000", lutimes("stamped", bad));
+  CALL("futimes usec -1", futimes(g, negative));
+  CALL("futimes closed", futimes(99, tv));
+  CALL("syncfs", syncfs(g));
+  CALL("syncfs closed", syncfs(99));
+  CALL("sync_file_range",
+       sync_file_range(g, 0, 0, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER));
+  CALL("sync_file_range bad flags", sync_file_range(g, 0, 0, 8));
+  CALL("sync_file_range negative", sync_file_range(g, -1, 0, 0));
+  CALL("sync_file_range closed", sync_file_range(99, 0, 0, 0));
+  int ends[2];
+  CALL("pipe", pipe(ends));
+  CALL("sync_file_range pipe", sync_file_range(ends[0], 0, 0, 0));
+  CALL("readahead", readahead(g, 0, 4096));
+  CALL("readahead pipe", readahead(ends[0], 0, 4096));
+  CALL("readahead closed", readahead(99, 0, 4096));
+  int write_only = open("stamped", O_WRONLY);
+  CALL("readahead write-only", readahead(write_only, 0, 4096));
+  int memfd = memfd_create("buffer", MFD_CLOEXEC);
+  printf("memfd_create: %s\n", memfd >= 0 ? "opened" : errname(errno));
+  CALL("memfd ftruncate", ftruncate(memfd, 2 * PAGE));
+  char *ma, *mb;
+  MAP("memfd map a", ma, mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0));
+  MAP("memfd map b", mb, mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0));
+  strcpy(ma + PAGE, "shared");
+  printf("memfd through the other mapping: %s\n", mb + PAGE);
+  char back[7] = {0};
+  CALL("memfd pread", pread(memfd, back, 6, PAGE));
+  printf("memfd pread: %s\n", back);
+  CALL("memfd size", (fstat(memfd, &gs), gs.st_size));
+  CALL("memfd FD_CLOEXEC", fcntl(memfd, F_GETFD));
+  CALL("memfd access mode", fcntl(memfd, F_GETFL) & O_ACCMODE);
+  char long_name[300];
+  memset(long_name, 'x', 299);
+  long_name[299] = 0;
+  CALL("memfd_create 299-byte name", memfd_create(long_name, 0));
+  CALL("memfd_create 249-byte name", memfd_create(long_name + 50, 0) >= 0);
+  CALL("memfd_create unknown flag", memfd_create("x", 0x100));
+  CALL("memfd_create no name", memfd_create(NULL, 0));
   return 0;
 }

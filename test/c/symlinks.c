@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -123,5 +124,11 @@ int main(int argc, char **argv) {
   kinds("sub after unlink dirlink", "sub");
   CALL("rename dangling", rename("dangling", "renamed"));
   link_text("renamed", "renamed", PATH_MAX);
+  /* lutimes(3) stamps the link itself, not its target. */
+  struct timeval stamps[2] = {{1300000000, 0}, {1400000000, 0}};
+  CALL("symlink stamped-link", symlink("target-of-stamps", "stamped-link"));
+  CALL("lutimes on a dangling link", lutimes("stamped-link", stamps));
+  struct stat stamped;
+  CALL("link mtime", (lstat("stamped-link", &stamped), stamped.st_mtim.tv_sec));
   return 0;
 }

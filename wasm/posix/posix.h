@@ -67,6 +67,10 @@ int __clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, st
 int __anymmap_timestamps(const struct timespec times[2], __wasi_timestamp_t *atim,
                          __wasi_timestamp_t *mtim, __wasi_fstflags_t *flags);
 
+/* futimes' and lutimes' timevals as utimensat's times: 0 or EINVAL. */
+struct timeval;
+int __anymmap_timeval_times(const struct timeval *tv, struct timespec times[2]);
+
 /* WASI's fd_read and fd_write themselves: posix/wasi_fd_io.c replaces libc's
  * __wasi_fd_read/__wasi_fd_write (what stdio, readv and writev call) with
  * the coherent versions below, which reach the host through these. */

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "posix.h"
 
@@ -21,6 +22,18 @@ int __anymmap_timestamps(const struct timespec times[2], __wasi_timestamp_t *ati
           (__wasi_timestamp_t)times[i].tv_sec * 1000000000u + (__wasi_timestamp_t)times[i].tv_nsec;
       *flags |= set[i];
     }
+  }
+  return 0;
+}
+
+/* futimes' and lutimes' microseconds as utimensat's times; EINVAL for a
+ * tv_usec outside [0, 1000000), as Linux (checked before the multiplication
+ * by 1000 can wrap a 32-bit long). */
+int __anymmap_timeval_times(const struct timeval *tv, struct timespec times[2]) {
+  for (int i = 0; i < 2; i++) {
+    if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000) return EINVAL;
+    times[i].tv_sec = tv[i].tv_sec;
+    times[i].tv_nsec = tv[i].tv_usec * 1000;
   }
   return 0;
 }
