@@ -38,7 +38,11 @@ int main(void) {
   CALL("ftruncate shrink", ftruncate(fd, 500));
   CALL("ftruncate grow", ftruncate(fd, 2 * PAGE));
   SUM("kept", a, 500);
-  SUM("expected kept", memcpy(memcpy(memcpy(buf + 100, "pwrite!", 7) - 100 + 200, "cursor", 6) - 200 + 300, "mapped", 6) - 300, 500);
+  SUM("expected kept",
+      memcpy(memcpy(memcpy(buf + 100, "pwrite!", 7) - 100 + 200, "cursor", 6) - 200 + 300, "mapped",
+             6) -
+          300,
+      500);
   size_t zeros = 0;
   for (size_t i = 500; i < 2 * PAGE; i++) zeros += a[i] == 0;
   printf("zeros after regrow: %zu of %d\n", zeros, 2 * PAGE - 500);
@@ -76,5 +80,23 @@ int main(void) {
   CALL("close", close(fd));
   CALL("close", close(fd2));
   CALL("close", close(ap));
+  /* open(O_TRUNC) and fopen("w") cut the file under a mapping as ftruncate does: once the
+   * file grows into the page again, the mapping shows zeros past the new bytes, a dirty page's
+   * too. (A page wholly past the end would be SIGBUS on Linux: not read here.) */
+  int cut = open("cut", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  memset(buf, 'a', PAGE);
+  CALL("write cut", write(cut, buf, PAGE));
+  char *c;
+  MAP("map cut", c, mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, cut, 0));
+  c[10] = 'D';
+  CALL("open O_TRUNC", close(open("cut", O_WRONLY | O_TRUNC)));
+  CALL("pwrite NEW", pwrite(cut, "NEW", 3, 0));
+  SUM("after open O_TRUNC", c, PAGE);
+  memset(c + 3, 'b', PAGE - 3);
+  CALL("fopen w", fclose(fopen("cut", "w")));
+  CALL("pwrite XY", pwrite(cut, "XY", 2, 0));
+  SUM("after fopen w", c, PAGE);
+  CALL("size after fopen w", lseek(cut, 0, SEEK_END));
+  CALL("munmap cut", munmap(c, PAGE));
   return 0;
 }

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "anymmap.h"
 #include "posix.h"
 
 #define FILE_RIGHTS                                                                \
@@ -36,7 +37,10 @@ int openat(int dirfd, const char *path, int flags, ...) {
   __wasi_oflags_t oflags = 0;
   if (flags & O_CREAT) oflags |= __WASI_OFLAGS_CREAT;
   if (flags & O_EXCL) oflags |= __WASI_OFLAGS_EXCL;
-  if (flags & O_TRUNC) oflags |= __WASI_OFLAGS_TRUNC;
+  /* A writable open cuts the file through anymmap_ftruncate once it is open, so that MAP_SHARED
+   * mappings of it see it empty (the host's cut at open left their pages as they were). */
+  int cut_after = (flags & O_TRUNC) && access != O_RDONLY;
+  if ((flags & O_TRUNC) && !cut_after) oflags |= __WASI_OFLAGS_TRUNC;
   if (flags & O_DIRECTORY) oflags |= __WASI_OFLAGS_DIRECTORY;
   __wasi_rights_t rights = FILE_RIGHTS | DIR_RIGHTS;
   if (access != O_WRONLY) rights |= __WASI_RIGHTS_FD_READ;
@@ -58,6 +62,11 @@ int openat(int dirfd, const char *path, int flags, ...) {
   if (err == ELOOP && exclusive && !__wasi_path_filestat_get(dir, 0, rel, strlen(rel), &st) &&
       st.filetype == __WASI_FILETYPE_SYMBOLIC_LINK)
     err = EEXIST;
+  if (!err && cut_after && !__wasi_fd_filestat_get(fd, &st) &&
+      st.filetype == __WASI_FILETYPE_REGULAR_FILE && st.size > 0 && anymmap_ftruncate((int)fd, 0)) {
+    err = errno;
+    __wasi_fd_close(fd);
+  }
   if (err) return __anymmap_ret(err);
   __anymmap_ofd_new((int)fd);
   __anymmap_fd_path_set((int)fd, dirfd, path);
