@@ -12,7 +12,7 @@ import { FdMap } from "../src/wasi/fd-map.js";
 import { seededRandom as random } from "./harness/helpers.js";
 
 describe("DescriptorNumbers", () => {
-  it("always hands out the lowest free number from 3, whatever else takes and frees numbers", () => {
+  it("always hands out the lowest free number, stdio's once closed, whatever else takes and frees numbers", () => {
     const rnd = random(7);
     const numbers = new DescriptorNumbers(3);
     const used = new Set<number>([0, 1, 2]);
@@ -20,13 +20,13 @@ describe("DescriptorNumbers", () => {
     for (let step = 0; step < 50_000; step++) {
       const r = rnd();
       if (r < 0.45) {
-        let lowest = 3;
+        let lowest = 0;
         while (used.has(lowest)) lowest++;
         const fd = numbers.take(inUse);
         expect(fd).toBe(lowest);
         used.add(fd);
-      } else if (r < 0.85 && used.size > 3) {
-        // close(2): any number in use, stdio included (never handed out again here).
+      } else if (r < 0.85 && used.size > 0) {
+        // close(2): any number in use, stdio included.
         const all = [...used];
         const fd = all[Math.floor(rnd() * all.length)]!;
         used.delete(fd);

@@ -14,12 +14,14 @@ export class DescriptorNumbers {
   readonly #released: number[] = [];
   /** `#queued[fd]`: fd is in `#released`. */
   readonly #queued: boolean[] = [];
-  readonly #first: number;
   #next: number;
 
-  /** Numbers below `first` (stdio) are never handed out. */
-  constructor(first: number) {
-    this.#first = this.#next = first;
+  /**
+   * Numbers below `next` (stdio) are in use at the start; once released
+   * they are handed out again, as Linux reuses 1 after close(1).
+   */
+  constructor(next: number) {
+    this.#next = next;
   }
 
   /** How many numbers wait in the heap (each once at most). */
@@ -40,7 +42,7 @@ export class DescriptorNumbers {
 
   /** `fd` may be free now (a number still in use is harmless here). */
   release(fd: number): void {
-    if (fd < this.#first || fd >= this.#next || this.#queued[fd]) return;
+    if (fd < 0 || fd >= this.#next || this.#queued[fd]) return;
     this.#queued[fd] = true;
     const heap = this.#released;
     let i = heap.push(fd) - 1;

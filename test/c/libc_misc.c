@@ -94,5 +94,15 @@ int main(void) {
   CALL("munmap", munmap(m, PAGE * 2));
   CALL("munmap rest", munmap(p, PAGE * 4));
   close(fd);
+  /* close(1), then open: the lowest free number is 1 again, so printf writes to the file (the
+   * last thing here: stdout stays closed). Reported on stderr. */
+  fflush(stdout);
+  close(1);
+  int out = open("stdout.txt", O_CREAT | O_RDWR | O_TRUNC, 0644);
+  printf("into the file\n");
+  fflush(stdout);
+  char back[32] = {0};
+  ssize_t got = pread(out, back, sizeof back - 1, 0);
+  fprintf(stderr, "open after close(1): %d, the file holds %zd bytes: %s", out, got, back);
   return 0;
 }
