@@ -222,7 +222,7 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(5);
   });
 
-  test("anymmap cc reports a function nobody defined, as a linker would", { timeout: 120_000 }, () => {
+  test("anymmap cc reports a function nobody defined and leaves no output, as a linker would", { timeout: 120_000 }, () => {
     const source = path.join(tmp, "undefined.c");
     fs.writeFileSync(source, "int missing_function(void);\nint main(void) { return missing_function(); }\n");
     const r = spawnSync(
@@ -235,6 +235,7 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("undefined symbol: missing_function");
+    expect(fs.existsSync(path.join(tmp, "undefined.wasm"))).toBe(false);
   });
 
   test("usage errors and programs that cannot start", () => {

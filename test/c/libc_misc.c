@@ -1,16 +1,25 @@
 /* libc calls around mmap that misbehaved under `anymmap run`: sleeping more
  * than 2 s in total, user ids, the mlock family's errors and
- * msync(MS_INVALIDATE) over locked pages. */
+ * msync(MS_INVALIDATE) over locked pages; calls that failed to link. */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <stdlib.h>
-
 #include "facts.h"
 
-int main(void) {
+static void on_usr1(int sig) {
+  printf("handler got signal %d\n", sig);
+}
+
+int main(int argc, char **argv) {
+  const char *argv0 = argc > 0 ? argv[0] : "";
   /* Three sleeps adding up to more than 2 s: each one returns. */
   for (int i = 0; i < 3; i++) CALL("usleep 0.7 s", usleep(700000));
   struct timespec ts = {0, 1000000}, bad = {0, 1000000000};
@@ -94,6 +103,24 @@ int main(void) {
   CALL("munmap", munmap(m, PAGE * 2));
   CALL("munmap rest", munmap(p, PAGE * 4));
   close(fd);
+  /* getrandom, getentropy, clearenv, raise to a handler, err(3)'s program name (they failed to
+   * link). */
+  unsigned char r1[16] = {0}, r2[16] = {0}, big[300];
+  CALL("getrandom", getrandom(r1, sizeof r1, 0));
+  CALL("getentropy", getentropy(r2, sizeof r2));
+  printf("two draws differ: %d\n", memcmp(r1, r2, sizeof r1) != 0);
+  CALL("getrandom unknown flag", getrandom(r1, 4, 0x100));
+  CALL("getentropy 300 bytes", getentropy(big, sizeof big));
+  setenv("ANYMMAP_CLEARED", "1", 1);
+  CALL("clearenv", clearenv());
+  printf("after clearenv: %s\n", getenv("ANYMMAP_CLEARED") ? "set" : "gone");
+  setenv("ANYMMAP_AFTER", "yes", 1);
+  printf("setenv after clearenv: %s\n", getenv("ANYMMAP_AFTER"));
+  signal(SIGUSR1, on_usr1);
+  CALL("raise SIGUSR1", raise(SIGUSR1));
+  const char *slash = strrchr(argv0, '/');
+  printf("program_invocation_short_name is argv[0]'s base name: %d\n",
+         strcmp(program_invocation_short_name, slash ? slash + 1 : argv0) == 0);
   /* close(1), then open: the lowest free number is 1 again, so printf writes to the file (the
    * last thing here: stdout stays closed). Reported on stderr. */
   fflush(stdout);

@@ -65,7 +65,7 @@ int openat(int dirfd, const char *path, int flags, ...) {
   if (!err && cut_after && !__wasi_fd_filestat_get(fd, &st) &&
       st.filetype == __WASI_FILETYPE_REGULAR_FILE && st.size > 0 && anymmap_ftruncate((int)fd, 0)) {
     err = errno;
-    __wasi_fd_close(fd);
+    (void)__wasi_fd_close(fd);
   }
   if (err) return __anymmap_ret(err);
   __anymmap_ofd_new((int)fd);

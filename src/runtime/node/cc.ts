@@ -158,8 +158,10 @@ function checkImports(args: string[], err: (message: string) => void): number {
     .filter((i) => i.module === "env" && !i.name.startsWith("__syscall_"))
     .map((i) => i.name);
   if (undefinedSymbols.length === 0) return 0;
+  // As ld does: no output a make rule would take as built.
+  rmSync(out, { force: true });
   err(
-    `anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} cannot run)\n`,
+    `anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} removed: it could not run)\n`,
   );
   return 1;
 }
