@@ -222,7 +222,22 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(5);
   });
 
-  test("anymmap cc reports a function nobody defined and leaves no output, as a linker would", { timeout: 120_000 }, () => {
+  test("everything after the program is the program's: -- and --dir included", { timeout: 300_000 }, () => {
+    const program = build(path.join(root, "test", "c-host", "argv.c"));
+    const args = ["-n", "--", "-x", "--dir", "y", "--"];
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, "bin", "anymmap.js"), "run", "--dir", `${inner}:.`, program.wasm, ...args],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(args.map((a) => `[${a}]\n`).join(""));
+    expect(r.status).toBe(0);
+  });
+
+  test("anymmap cc reports a function nobody defined and leaves no output, as a linker would", {
+    timeout: 120_000,
+  }, () => {
     const source = path.join(tmp, "undefined.c");
     fs.writeFileSync(source, "int missing_function(void);\nint main(void) { return missing_function(); }\n");
     const r = spawnSync(

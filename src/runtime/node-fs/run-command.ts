@@ -12,8 +12,9 @@ export const RUN_USAGE = `usage: anymmap run [--dir HOST_DIR[:GUEST_DIR]]... PRO
 
   Runs a program built with \`anymmap cc\`. Each --dir gives it a host
   directory under the name GUEST_DIR (default: HOST_DIR as written, so
-  \`--dir .\` makes relative paths work). --dir may also follow the
-  program's arguments; put \`--\` before arguments that are themselves --dir.
+  \`--dir .\` makes relative paths work). Everything after PROGRAM.wasm
+  is the program's, \`--\` and \`--dir\` included; a \`--\` before it ends
+  anymmap's options.
 `;
 
 /** What a runner needs from its runtime. Node, Bun, Deno. */
@@ -81,7 +82,10 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   let literal = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    if (!literal && a === "--") {
+    // After the program, every argument is the program's (as env(1) and wasmtime run pass them).
+    if (program !== undefined) {
+      rest.push(a);
+    } else if (!literal && a === "--") {
       literal = true;
     } else if (!literal && (a === "--dir" || a.startsWith("--dir="))) {
       const spec = a === "--dir" ? args[++i] : a.slice(6);
@@ -97,10 +101,8 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
         return 2;
       }
       preopens.push({ name: guest || host, dir: new NodeHostDir(host, errors, locks) });
-    } else if (program === undefined) {
-      program = a;
     } else {
-      rest.push(a);
+      program = a;
     }
   }
   if (program === undefined) {
