@@ -62,3 +62,22 @@ describe.skipIf(missing !== undefined)("getpid()", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("a stack overflow", () => {
+  let program: Program;
+  const fits = "80 frames of 64 KiB, then 0 changed bytes of static data\n[exit 0]\n";
+  test("natively: 5 MiB of stack is fine, 25 MiB is SIGSEGV", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "stack_overflow.c"));
+    expect(runNative(program)).toBe(`${fits}[exit SIGSEGV]\n`);
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: 5 MiB is fine, 25 MiB traps (134) instead of overwriting the program's globals`, {
+      timeout: 300_000,
+    }, () => {
+      expect(program, "the build failed").toBeDefined();
+      const out = runWasm(program, runtime);
+      expect(out.startsWith(fits), out).toBe(true);
+      expect(out.slice(fits.length)).toMatch(/^\[stderr\] [^\n]*the program trapped[^\n]*\n\[exit 134\]\n$/);
+    });
+  }
+});

@@ -77,6 +77,9 @@ int main(int argc, char **argv) {
   char stack[100];
   char *heap = malloc(10000);
   CALL("mlock malloc'ed", mlock(heap, 10000));
+  int on_stack = 0;
+  CALL("mlock a stack variable", mlock(&on_stack, sizeof on_stack));
+  CALL("munlock it", munlock(&on_stack, sizeof on_stack));
   CALL("munlock malloc'ed", munlock(heap, 10000));
   CALL("mlock stack", mlock(stack, sizeof stack));
   CALL("mlock static", mlock(data, sizeof data));

@@ -25,13 +25,18 @@ static size_t nranges, cap;
 static int all_locked; /* mlockall(MCL_CURRENT) and nothing unlocked since */
 
 /* Whether [start, end) is mapped: mincore answers ENOMEM where it is not. */
-/* The first byte of the program's static data (wasm-ld's); below it is
- * nothing, as Linux's page 0. */
+/* The first byte of the program's static data (wasm-ld's). anymmap cc puts
+ * the stack below it (--stack-first), all of it above page 0, which is
+ * nothing, as Linux's. */
 extern char __global_base;
+static uintptr_t lowest_mapped(void) {
+  uintptr_t data = (uintptr_t)&__global_base;
+  return data < PAGE ? data : PAGE;
+}
 
-/* Whether every page of [start, end) is mapped: the program's own data,
- * stack and heap (from __global_base to the break, all mapped memory on
- * Linux too), or the core's mappings (mincore). */
+/* Whether every page of [start, end) is mapped: the program's own stack,
+ * data and heap (from page 1 to the break, all mapped memory on Linux too),
+ * or the core's mappings (mincore). */
 static int mapped(uintptr_t start, uintptr_t end) {
   static unsigned char vec[4096];
   uintptr_t brk = (uintptr_t)sbrk(0);
@@ -59,7 +64,7 @@ static void forget(uintptr_t start, uintptr_t end) {
 }
 
 static int page_range(const void *addr, size_t len, uintptr_t *start, uintptr_t *end) {
-  if (len && (uintptr_t)addr < (uintptr_t)&__global_base) return ENOMEM;
+  if (len && (uintptr_t)addr < lowest_mapped()) return ENOMEM;
   *start = (uintptr_t)addr & ~(uintptr_t)(PAGE - 1);
   uint64_t e = ((uint64_t)(uintptr_t)addr + len + PAGE - 1) & ~(uint64_t)(PAGE - 1);
   if (e > UINTPTR_MAX) return ENOMEM;

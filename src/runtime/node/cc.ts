@@ -25,6 +25,10 @@ export const LINK_FLAGS = [
   "-sSTANDALONE_WASM",
   "-sINITIAL_MEMORY=4294901760",
   "-sWASM_BIGINT",
+  // Linux's default stack (ulimit -s: 8 MiB), below the static data: an overflow traps (a store
+  // below address 0) instead of silently overwriting the program's globals.
+  "-sTOTAL_STACK=8388608",
+  "-Wl,--stack-first",
   "-sERROR_ON_UNDEFINED_SYMBOLS=0",
   "-sWARN_ON_UNDEFINED_SYMBOLS=0",
   // sysconf(_SC_PAGESIZE) answers mmap's 4096, not WebAssembly's 65536 (posix/pagesize.c).
