@@ -81,7 +81,9 @@ export function build(
     .readdirSync(path.dirname(source))
     .filter((f) => f.endsWith(".h"))
     .map((f) => path.join(path.dirname(source), f));
+  // What anymmap cc links with is part of the program too: its flags live in cc.ts.
   const engine = [
+    path.join(root, "src", "runtime", "node", "cc.ts"),
     ...treeFiles(path.join(root, "wasm", "src")),
     ...treeFiles(path.join(root, "wasm", "posix")),
     ...treeFiles(path.join(root, "wasm", "include")),

@@ -29,6 +29,8 @@ export const LINK_FLAGS = [
   // below address 0) instead of silently overwriting the program's globals.
   "-sTOTAL_STACK=8388608",
   "-Wl,--stack-first",
+  // printf's %Lf, %Lg, %Le print long double (Emscripten's default printed it as a double: 1e600L was inf).
+  "-sPRINTF_LONG_DOUBLE",
   "-sERROR_ON_UNDEFINED_SYMBOLS=0",
   "-sWARN_ON_UNDEFINED_SYMBOLS=0",
   // sysconf(_SC_PAGESIZE) answers mmap's 4096, not WebAssembly's 65536 (posix/pagesize.c).
