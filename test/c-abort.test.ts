@@ -81,3 +81,24 @@ describe.skipIf(missing !== undefined)("a stack overflow", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("SIGPIPE", () => {
+  let program: Program;
+  const survived =
+    "ignored: write -1 EPIPE\nignored: after the write\n[exit 0]\n" +
+    "handler: signal 13\nhandled: write -1 EPIPE\nhandled: after the write\n[exit 0]\n";
+  test("natively: ignored or handled, the write fails with EPIPE; by default the program is killed", {
+    timeout: 300_000,
+  }, () => {
+    program = build(path.join(root, "test", "c-host", "sigpipe.c"));
+    expect(runNative(program)).toBe(`${survived}[exit SIGPIPE]\nfile: default\n[exit 0]\n`);
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: the same, and by default exit status 141 with the mapping's bytes in the file`, {
+      timeout: 300_000,
+    }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(`${survived}[exit 141]\nfile: default\n[exit 0]\n`);
+    });
+  }
+});

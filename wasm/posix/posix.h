@@ -101,6 +101,10 @@ int __anymmap_dev_zero(int fd);
 void __anymmap_dev_zero_set(int fd, int on);
 /* open of /dev/zero or /dev/null (guest path), which no host directory
  * provides: the descriptor, or -ENOENT for other paths, or -errno. */
+/* A write found no reader (EPIPE): SIGPIPE's default action ends the
+ * program with 141; ignored or handled, the caller returns EPIPE. */
+void __anymmap_sigpipe(void);
+
 int __anymmap_open_device(const char *guest, int flags);
 
 /* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads

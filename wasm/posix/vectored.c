@@ -59,6 +59,7 @@ int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done
     size_t k = capped_vector(iovs, n, capped);
     __wasi_size_t put = 0;
     int err = __anymmap_host_fd_write(fd, capped, k, &put);
+    if (err == EPIPE) __anymmap_sigpipe();
     *done = put;
     return err;
   }
