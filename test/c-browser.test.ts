@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { launchCProgramsChromium, missingChromium, type PageWorker } from "./browser/c-worker.js";
 import { startServer } from "./browser/server.js";
-import { build, missingTool, type Program, root, runNative } from "./c/corpus.js";
+import { build, firstDifference, missingTool, type Program, root, runNative } from "./c/corpus.js";
 
 const missing = missingTool() ?? missingChromium();
 if (missing && process.env.CI) throw new Error(`the C programs in Chromium need ${missing}`);
@@ -134,7 +134,8 @@ describe.skipIf(missing !== undefined)("C programs in a Chromium worker", () => 
       async () => {
         const program = build(source);
         const expected = runNative(program);
-        expect(await inWorker(program)).toBe(expected);
+        const actual = await inWorker(program);
+        expect(actual, firstDifference(actual, expected)).toBe(expected);
         identical++;
       },
     );

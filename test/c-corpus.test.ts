@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 
-import { build, missingTool, type Program, root, RUNTIMES, runNative, runWasm } from "./c/corpus.js";
+import { build, firstDifference, missingTool, type Program, root, RUNTIMES, runNative, runWasm } from "./c/corpus.js";
 
 const dir = path.join(root, "test", "c");
 const sources = fs
@@ -41,7 +41,8 @@ describe.skipIf(missing !== undefined)("C programs print what they print on Linu
       for (const runtime of RUNTIMES) {
         test(`same output in ${runtime}`, { timeout: 300_000 }, () => {
           expect(program, "the build failed").toBeDefined();
-          expect(runWasm(program, runtime)).toBe(expected);
+          const actual = runWasm(program, runtime);
+          expect(actual, firstDifference(actual, expected)).toBe(expected);
           identical[runtime]!++;
         });
       }

@@ -178,3 +178,16 @@ export function runWasm(p: Program, runtime: Runtime): string {
   };
   return transcript(dir, GUEST_DIR, run, p);
 }
+
+/**
+ * Where a transcript first departs from Linux's, as an assertion message: a
+ * failed run's report shows only the start of both texts, which rarely holds
+ * the difference.
+ */
+export function firstDifference(actual: string, expected: string): string {
+  const got = actual.split("\n");
+  const want = expected.split("\n");
+  let line = 0;
+  while (line < want.length && got[line] === want[line]) line++;
+  return `line ${line + 1}: Linux printed ${JSON.stringify(want[line] ?? "(end)")}, anymmap ${JSON.stringify(got[line] ?? "(end)")}`;
+}
