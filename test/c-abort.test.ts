@@ -102,3 +102,26 @@ describe.skipIf(missing !== undefined)("SIGPIPE", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("a signal raised at its default action", () => {
+  let program: Program;
+  const killed = (by: (n: number, name: string) => string) =>
+    [
+      [15, "SIGTERM"],
+      [2, "SIGINT"],
+      [10, "SIGUSR1"],
+      [9, "SIGKILL"],
+    ]
+      .map(([n, name]) => `[exit ${by(n as number, name as string)}]\n`)
+      .join("") + "file: signal 9\n[exit 0]\n";
+  test("natively: killed by it, stdio's buffer lost, the mapping's bytes in the file", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "raise_default.c"));
+    expect(runNative(program)).toBe(killed((_, name) => name));
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: exit status 128 + the signal, the same output and file`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(killed((n) => String(128 + n)));
+    });
+  }
+});

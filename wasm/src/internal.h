@@ -13,7 +13,10 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-#define PAGE_SHIFT   12
+#define PAGE_SHIFT 12
+/* A file that included <limits.h> first has libc's PAGE_SIZE (65536 or
+ * 4096, see posix/include/limits.h); the core's is the same 4096, typed. */
+#undef PAGE_SIZE
 #define PAGE_SIZE    ((uint32_t)ANYMMAP_PAGE_SIZE)
 #define NPAGES       (1u << 20)
 /* The top 64 KiB stays unmapped so that no mapping can end at (void *)-1. */
