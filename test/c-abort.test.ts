@@ -1,9 +1,11 @@
 /**
- * abort() in a program built by `anymmap cc`: Linux kills it with SIGABRT
- * (status 134 in a shell, which prints "Aborted"); `anymmap run` exits with
- * 134 and says "Aborted" on stderr, and what the program wrote through a
- * MAP_SHARED mapping reaches the file in both (Emscripten's abort() exited
- * with status 1, silently).
+ * How a program built by `anymmap cc` ends where Linux kills it or where
+ * the answer is not the corpus's "same transcript as gcc": abort() (SIGABRT
+ * on Linux, status 134 and "Aborted" here), exits and traps, a stack
+ * overflow, SIGPIPE, a signal raised at its default action (killed on
+ * Linux, 128 + the signal here), the CPU-time timers (ENOSYS). In every
+ * case what the program wrote through a MAP_SHARED mapping reaches the
+ * file, as Linux's page cache keeps it.
  */
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -111,9 +113,10 @@ describe.skipIf(missing !== undefined)("a signal raised at its default action", 
       [2, "SIGINT"],
       [10, "SIGUSR1"],
       [9, "SIGKILL"],
+      [14, "SIGALRM"],
     ]
       .map(([n, name]) => `[exit ${by(n as number, name as string)}]\n`)
-      .join("") + "file: signal 9\n[exit 0]\n";
+      .join("") + "file: signal alarm\n[exit 0]\n";
   test("natively: killed by it, stdio's buffer lost, the mapping's bytes in the file", { timeout: 300_000 }, () => {
     program = build(path.join(root, "test", "c-host", "raise_default.c"));
     expect(runNative(program)).toBe(killed((_, name) => name));
@@ -122,6 +125,23 @@ describe.skipIf(missing !== undefined)("a signal raised at its default action", 
     test(`${runtime}: exit status 128 + the signal, the same output and file`, { timeout: 300_000 }, () => {
       expect(program, "the build failed").toBeDefined();
       expect(runWasm(program, runtime)).toBe(killed((n) => String(128 + n)));
+    });
+  }
+});
+
+describe.skipIf(missing !== undefined)("the CPU-time timers", () => {
+  let program: Program;
+  test("natively: armed", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "itimer_cpu.c"));
+    expect(runNative(program)).toBe(
+      "timer 1: setitimer 0 Success, getitimer 0\ntimer 2: setitimer 0 Success, getitimer 0\n[exit 0]\n",
+    );
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: ENOSYS, never a timer that cannot expire`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      const enosys = "setitimer -1 Function not implemented, getitimer -1";
+      expect(runWasm(program, runtime)).toBe(`timer 1: ${enosys}\ntimer 2: ${enosys}\n[exit 0]\n`);
     });
   }
 });

@@ -2,14 +2,16 @@
  * shell reports as 128 + the signal's number and `anymmap run` as that exit
  * status. Output still in stdio's buffer is lost, as on Linux, and what the
  * program stored through a MAP_SHARED mapping is in the file.
- * Argument: the signal's number, or "read" to print the file. */
-/* corpus-runs: 15 | 2 | 10 | 9 | read */
+ * Argument: the signal's number, "alarm" for SIGALRM from the alarm timer
+ * during pause(), or "read" to print the file. */
+/* corpus-runs: 15 | 2 | 10 | 9 | alarm | read */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -27,7 +29,13 @@ int main(int argc, char **argv) {
   strcat(p, mode);
   /* No newline: musl writes stdout out at its first one. */
   printf("lost: still in stdio's buffer");
-  raise(atoi(mode));
+  if (strcmp(mode, "alarm") == 0) {
+    struct itimerval soon = {{0, 0}, {0, 20000}};
+    setitimer(ITIMER_REAL, &soon, NULL);
+    pause();
+  } else {
+    raise(atoi(mode));
+  }
   printf("survived signal %s\n", mode);
   return 0;
 }

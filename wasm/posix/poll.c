@@ -11,7 +11,8 @@
  * regular files always are: anymmap's pipes and stdio never block either
  * (a read with nothing to read answers EAGAIN or end of input). With
  * nothing ready the call waits out its timeout; a negative one waits
- * forever, as on Linux, where a signal would end it. */
+ * forever, as on Linux, where a signal would end it: here the alarm
+ * timer's SIGALRM, EINTR once its handler ran. */
 
 #define READY_IN  (POLLIN | POLLRDNORM)
 #define READY_OUT (POLLOUT | POLLWRNORM)
@@ -23,14 +24,15 @@ static short ready_for(int fd, short events) {
   return (short)(events & (READY_IN | READY_OUT));
 }
 
-static void wait_for(int64_t ms) {
+/* 0, or EINTR when SIGALRM ran a handler meanwhile (itimer.c). */
+static int wait_for(int64_t ms) {
   for (;;) {
     int64_t step = ms < 0 || ms > 86400000 ? 86400000 : ms;
     struct timespec t = {(time_t)(step / 1000), (long)(step % 1000) * 1000000L};
-    (void)__clock_nanosleep(CLOCK_MONOTONIC, 0, &t, NULL);
+    if (__clock_nanosleep(CLOCK_MONOTONIC, 0, &t, NULL) == EINTR) return EINTR;
     if (ms < 0) continue;
     ms -= step;
-    if (ms <= 0) return;
+    if (ms <= 0) return 0;
   }
 }
 
@@ -42,7 +44,7 @@ int poll(struct pollfd *fds, nfds_t n, int timeout) {
     fds[i].revents = fds[i].fd < 0 ? 0 : ready_for(fds[i].fd, fds[i].events);
     ready += fds[i].revents != 0;
   }
-  if (!ready && timeout != 0) wait_for(timeout);
+  if (!ready && timeout != 0 && wait_for(timeout)) return __anymmap_ret(EINTR);
   return ready;
 }
 
@@ -61,7 +63,8 @@ int select(int n, fd_set *restrict rfds, fd_set *restrict wfds, fd_set *restrict
     ready += wfds && FD_ISSET(fd, wfds);
     if (efds) FD_CLR(fd, efds);
   }
-  if (!ready && (!tv || tv->tv_sec || tv->tv_usec))
-    wait_for(tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1);
+  if (!ready && (!tv || tv->tv_sec || tv->tv_usec) &&
+      wait_for(tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1))
+    return __anymmap_ret(EINTR);
   return ready;
 }

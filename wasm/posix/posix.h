@@ -59,8 +59,15 @@ int __anymmap_writeback_fd(int fd);
 
 /* Writes back every dirty MAP_SHARED page: 0 or the first errno. */
 int __anymmap_writeback_all(void);
-/* clock_nanosleep's body (sleep.c): 0 or an errno. */
+/* clock_nanosleep's body (sleep.c): 0 or an errno; EINTR when the alarm
+ * timer expired meanwhile and SIGALRM ran a handler. */
 int __clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem);
+
+/* The alarm timer (itimer.c): when it expires on CLOCK_MONOTONIC (0: not
+ * armed), and, once it has, raising SIGALRM and re-arming it; returns 1 if
+ * a handler ran, the sign that a wait is interrupted. */
+uint64_t __anymmap_itimer_due(void);
+int __anymmap_itimer_expire(void);
 
 /* WASI timestamps and fstflags for utimensat's times (NULL: both now):
  * 0 or EINVAL. */
