@@ -1,9 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "posix.h"
 
@@ -22,8 +20,5 @@ int memfd_create(const char *name, unsigned flags) {
   if (strlen(name) > 249 || flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC))
     return __anymmap_ret(EINVAL);
   char path[] = "/tmp/memfd_XXXXXX";
-  int fd = mkostemp(path, flags & MFD_CLOEXEC ? O_CLOEXEC : 0);
-  if (fd < 0) return -1;
-  unlink(path);
-  return fd;
+  return __anymmap_unnamed_tmp(path, flags & MFD_CLOEXEC ? O_CLOEXEC : 0);
 }

@@ -63,6 +63,11 @@ int __anymmap_writeback_all(void);
  * timer expired meanwhile and SIGALRM ran a handler. */
 int __clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem);
 
+/* A file in /tmp from mkostemp(template, flags), unlinked at once: it has
+ * no name and goes with its last descriptor (tmpnames.c). tmpfile and
+ * memfd_create. */
+int __anymmap_unnamed_tmp(char *template, int flags);
+
 /* The alarm timer (itimer.c): when it expires on CLOCK_MONOTONIC (0: not
  * armed), and, once it has, raising SIGALRM and re-arming it; returns 1 if
  * a handler ran, the sign that a wait is interrupted. */

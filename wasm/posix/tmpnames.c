@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "posix.h"
+
 /* tmpfile, tmpnam and tempnam as musl's, over anymmap's open, lstat and
  * unlink: musl's call the raw syscalls, which Emscripten's standalone
  * library answers with ENOSYS (tmpnam always failed, tmpfile left its
@@ -31,20 +33,19 @@ static int unused(const char *path) {
   return lstat(path, &st) != 0 && errno == ENOENT;
 }
 
+int __anymmap_unnamed_tmp(char *template, int flags) {
+  int fd = mkostemp(template, flags);
+  if (fd >= 0) unlink(template);
+  return fd;
+}
+
 FILE *tmpfile(void) {
   char s[] = "/tmp/tmpfile_XXXXXX";
-  for (int try = 0; try < MAX_TRIES; try++) {
-    random_name(s + 13);
-    int fd = open(s, O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (fd >= 0) {
-      unlink(s);
-      FILE *f = fdopen(fd, "w+");
-      if (!f) close(fd);
-      return f;
-    }
-    if (errno != EEXIST) return NULL;
-  }
-  return NULL;
+  int fd = __anymmap_unnamed_tmp(s, 0);
+  if (fd < 0) return NULL;
+  FILE *f = fdopen(fd, "w+");
+  if (!f) close(fd);
+  return f;
 }
 
 char *tmpnam(char *buf) {
