@@ -6,6 +6,7 @@
  * raise(100). */
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -41,7 +42,21 @@ static void install(int sig, void (*handler)(int), int flags) {
   sigaction(sig, &a, NULL);
 }
 
-int main(void) {
+static void abort_handler(int sig) {
+  printf("SIGABRT handler: signal %d\n", sig);
+  fflush(stdout);
+  _exit(3);
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1) {
+    signal(SIGABRT, abort_handler);
+    sigset_t abrt;
+    sigemptyset(&abrt);
+    sigaddset(&abrt, SIGABRT);
+    sigprocmask(SIG_BLOCK, &abrt, NULL);
+    abort();
+  }
   install(SIGUSR1, count, 0);
   CALL("raise SIGUSR1 to a handler", raise(SIGUSR1));
   CALL("kill own pid", kill(getpid(), SIGUSR1));
