@@ -167,6 +167,23 @@ describe("two MAP_SHARED mappings of one file see each other's writes at once", 
     ro.close();
     rw.close();
   });
+
+  it("a read-only handle's shared mapping cannot mprotect to writable, even while an 'r+' mapping of the same pages is", () => {
+    const data = pattern(2 * PAGE, 9);
+    const path = fx.file(data);
+    const writer = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const ro = space.openSync(path, "r");
+    const reader = space.mmapSync(ro, { prot: "r", flags: "shared" });
+    expectMmapError(() => reader.mprotect("rw"), "EACCES", "mprotect");
+    expectMmapError(() => reader.write("not through a read-only descriptor", 0), "EACCES", "access");
+    expect(reader.prot).toBe(anymmap.PROT_READ);
+    writer.write("the writer still writes", 0);
+    reader.munmap();
+    writer.munmap();
+    ro.close();
+    expectBytes(fx.read(path).subarray(0, 23), text("the writer still writes"));
+    expectBytes(fx.read(path).subarray(23), data.subarray(23));
+  });
 });
 
 describe("descriptor I/O and shared mappings share one page cache", () => {

@@ -138,7 +138,11 @@ describe("hostile arguments, at random", () => {
       () => maps.push((space.mmapSync as Loose)(pick([...sources(), pathValue()]), options()) as never),
       () =>
         handles.push(
-          (space.openSync as Loose)(pick([...files, pathValue()]), pick(["r", "r+", "w+", "a", value()])) as never,
+          (space.openSync as Loose)(
+            pick([...files, pathValue()]),
+            pick(["r", "r+", "w+", "a", value()]),
+            random() < 0.5 ? value() : undefined,
+          ) as never,
         ),
       () =>
         windows.push((space.mmapWindowedSync as Loose)(pick([...files, ...handles, pathValue()]), options()) as never),
@@ -228,6 +232,19 @@ describe("empty buffers and empty ranges", () => {
     h.close();
     m.munmap();
     expect(fx.read(path)).toEqual(data);
+  });
+
+  it("openSync's mode -0 is mode 0 (Node's fs aborted the process on -0), and -0 offsets and lengths are 0", () => {
+    const path = `${fx.file(new Uint8Array(P))}.minus-zero`;
+    const space = anymmap.createInstance();
+    const h = space.openSync(path, "w+", -0);
+    h.truncate(-0);
+    expect(h.size()).toBe(0);
+    expect(h.pwrite(new Uint8Array([7]), -0)).toBe(1);
+    h.close();
+    const m = space.mmapSync(path, { offset: -0, length: P, flags: "private", prot: "rw" });
+    expect(m.read(-0, 1)[0]).toBe(7);
+    m.munmap();
   });
 
   it("pread at the largest offset (2^53 - 1) and just below it reads nothing: past the end, as on Linux", () => {

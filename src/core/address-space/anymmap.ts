@@ -323,9 +323,9 @@ export class AnymmapInstance implements Anymmap {
         `flags must be one of ${[...OPEN_FLAGS].join(", ")}, got ${describeValue(flags)}`,
       );
     }
-    if (mode !== undefined) integer(mode, "mode", "open", 0, 0o7777);
+    const checkedMode = mode === undefined ? undefined : integer(mode, "mode", "open", 0, 0o7777);
     const engine = this.engineFor(backend, "open", path);
-    return new FileHandleImpl(engine, this, engine.open(path, flags, mode, remote), path);
+    return new FileHandleImpl(engine, this, engine.open(path, flags, checkedMode, remote), path);
   }
 
   async open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
@@ -475,7 +475,10 @@ export class AnymmapInstance implements Anymmap {
     if (flags & MAP_FIXED) this.release(engine, at, length, true);
     const state = new MappingState(engine, at, length);
     this.#live.add(state);
-    return new MappingImpl(this, state, offset, prot, flags, path);
+    const type = flags & MAP_TYPE;
+    const shared = type === MAP_SHARED || type === MAP_SHARED_VALIDATE;
+    const readOnlyFile = fd >= 0 && shared && engine.sharedWritable?.(fd) === false;
+    return new MappingImpl(this, state, offset, prot, flags, path, readOnlyFile);
   }
 
   /** Tells live mappings that [address, address+length) left them: one layer, newest first, or all. */
@@ -587,8 +590,8 @@ export class AnymmapInstance implements Anymmap {
     let engine: Engine;
     let at: number;
     if (handle.backend === "native") {
-      integer(handle.fd, "handle.fd", "attach", 0, 2 ** 31 - 1);
-      integer(handle.offset, "handle.offset", "attach");
+      const fd = integer(handle.fd, "handle.fd", "attach", 0, 2 ** 31 - 1);
+      const offset = integer(handle.offset, "handle.offset", "attach");
       const native = this.nativeEngine();
       if (!native) {
         throw new MmapError(
@@ -597,7 +600,7 @@ export class AnymmapInstance implements Anymmap {
           `the memory was shared by the native backend, which is unavailable in ${this.adapter.runtime}: ${this.#nativeReason}`,
         );
       }
-      at = native.attach(handle, length, prot);
+      at = native.attach({ ...handle, fd, offset }, length, prot);
       engine = native;
     } else {
       at = pageAligned(handle.address, "handle.address", "attach");

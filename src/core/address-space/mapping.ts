@@ -9,6 +9,7 @@ import {
   MS_INVALIDATE,
   MS_SYNC,
   PAGE_SIZE,
+  PROT_WRITE,
 } from "../contract/constants.js";
 import type { Backend } from "../contract/api.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine } from "../engines/engine.js";
@@ -103,6 +104,8 @@ export class MappingState {
 export class MappingImpl implements Mapping {
   readonly #state: MappingState;
   #prot: number;
+  /** Whether #prot is every page's: false once mprotect changed part of the mapping. */
+  #protWhole = true;
 
   constructor(
     private readonly space: AddressSpace,
@@ -111,6 +114,12 @@ export class MappingImpl implements Mapping {
     prot: number,
     readonly flags: number,
     readonly path?: string,
+    /**
+     * A MAP_SHARED mapping of a descriptor opened read-only: mprotect keeps
+     * it from writing even where another mapping of the same pages may
+     * (the WASM engine keeps one copy of a shared file page).
+     */
+    private readonly readOnlyFile = false,
   ) {
     this.#state = state;
     this.#prot = prot;
@@ -193,7 +202,7 @@ export class MappingImpl implements Mapping {
     }
     // Nothing to touch: at the mapping's end there may be no page behind the address (native).
     if (size === 0) return new Uint8Array(0);
-    this.#state.engine.touch(this.#state.address + start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
+    this.touch(start, size, access === "write" ? ACCESS_WRITE : ACCESS_READ);
     const view = this.#state.engine.bytes(this.#state.address + start, size);
     this.space.hold(this.#state, view);
     return view;
@@ -228,9 +237,22 @@ export class MappingImpl implements Mapping {
     const [start] = this.range(offset, bytes.length, "access");
     // A detached source has length 0 (and set() would throw a TypeError).
     if (bytes.length === 0) return 0;
-    this.#state.engine.touch(this.#state.address + start, bytes.length, ACCESS_WRITE);
+    this.touch(start, bytes.length, ACCESS_WRITE);
     this.#state.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
     return bytes.length;
+  }
+
+  /**
+   * The engine's touch of [start, start+size) of the mapping, after this
+   * mapping's own protection where one covers all of it: the WASM engine
+   * keeps one copy of a shared file page, so its check alone would let a
+   * read-only mapping write where a writable mapping of the same pages may.
+   */
+  private touch(start: number, size: number, access: number): void {
+    if (access === ACCESS_WRITE && this.#protWhole && !(this.#prot & PROT_WRITE)) {
+      throw new MmapError("EACCES", "access", hint("access", "EACCES"), this.errorOptions());
+    }
+    this.#state.engine.touch(this.#state.address + start, size, access);
   }
 
   private noHoles(address: number, size: number, syscall: string): void {
@@ -281,8 +303,11 @@ export class MappingImpl implements Mapping {
     const p = bits("PROT", prot, "prot", "mprotect");
     const [address, size] = this.pageRange(offset, length, "mprotect");
     this.noHoles(address, size, "mprotect");
+    if (p & PROT_WRITE && this.readOnlyFile)
+      throw new MmapError("EACCES", "mprotect", hint("mprotect", "EACCES"), this.errorOptions());
     this.#state.engine.mprotect(address, size, p);
-    if (address === this.#state.address && size >= this.#state.length) this.#prot = p;
+    this.#protWhole = address === this.#state.address && size >= this.#state.length;
+    if (this.#protWhole) this.#prot = p;
   }
 
   mremap(newLength: number, flags: number | string = 0): void {

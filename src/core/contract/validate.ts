@@ -21,7 +21,8 @@ export function integer(value: unknown, name: string, syscall: string, min = 0, 
     const range = max === MAX_SAFE ? `>= ${min}` : `between ${min} and ${max}`;
     throw new MmapError("EINVAL", syscall, `${name} must be an integer ${range}, got ${describeValue(value)}`);
   }
-  return value;
+  // -0 is an integer 0 that Node's fs bindings and FFI calls refuse (Node aborts on it).
+  return value === 0 ? 0 : value;
 }
 
 /** An integer multiple of the page size. */

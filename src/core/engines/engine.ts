@@ -51,6 +51,13 @@ export interface Engine {
    * so that it need not ask again.
    */
   openedSize?(fd: number): number | undefined;
+  /**
+   * Whether a MAP_SHARED mapping of `fd` may become writable: the descriptor
+   * was opened for writing, not append-only. For an engine whose mappings of
+   * one file share their pages (WASM), so that mprotect can refuse one
+   * mapping what another of the same pages may do; the kernel checks its own.
+   */
+  sharedWritable?(fd: number): boolean;
   fsync(fd: number, path: string): void;
   ftruncate(fd: number, length: number): void;
   /** pread(2) that sees unsynced writes of shared mappings. */

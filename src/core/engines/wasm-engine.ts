@@ -177,6 +177,11 @@ export class WasmEngine implements Engine {
     return st === undefined ? undefined : Number(st.size);
   }
 
+  sharedWritable(fd: number): boolean {
+    const file = this.files.get(fd);
+    return file !== undefined && file.writable && !file.append;
+  }
+
   size(fd: number, path: string): number {
     const st = this.files.get(fd)?.stat() ?? -WASI_EBADF;
     if (typeof st === "number") {
