@@ -179,7 +179,7 @@ export class WasmEngine implements Engine {
 
   sharedWritable(fd: number): boolean {
     const file = this.files.get(fd);
-    return file !== undefined && file.writable && !file.append;
+    return file?.writable === true && !file.append;
   }
 
   size(fd: number, path: string): number {
