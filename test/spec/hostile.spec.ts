@@ -275,3 +275,35 @@ describe("empty buffers and empty ranges", () => {
     }
   });
 });
+
+describe("a view's buffer transferred away", () => {
+  // Deno and Bun detach a native view's buffer on transfer (Node marks it
+  // untransferable and copies it): the mapping goes on working over new
+  // buffers of the same pages.
+  const transfer = (buffer: ArrayBufferLike) => {
+    try {
+      structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+    } catch {
+      // Refused: nothing was detached.
+    }
+  };
+
+  for (const which of ["view", "bytes"] as const) {
+    it.skipIf(anymmap.backend === "wasm")(
+      `native: after ${which}'s buffer went, read, write, view and bytes work and reach the file (WASM: every view is of the one WebAssembly memory, which a transfer cannot detach; Node copies all of it)`,
+      () => {
+        const data = new Uint8Array(4 * P).fill(5);
+        const path = fx.file(data, `hostile-transfer-${which}`);
+        const space = anymmap.createInstance();
+        const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+        transfer((which === "view" ? m.view(0, 16) : m.bytes).buffer);
+        expect(m.read(0, 2)).toEqual(new Uint8Array([5, 5]));
+        expect(m.write("ok", 0)).toBe(2);
+        expect(Array.from(m.view(0, 2))).toEqual([111, 107]);
+        expect(m.bytes[1]).toBe(107);
+        m.munmap();
+        expect(fx.read(path).subarray(0, 3)).toEqual(new Uint8Array([111, 107, 5]));
+      },
+    );
+  }
+});

@@ -417,8 +417,13 @@ export class NativeEngine implements Engine {
     return buffer;
   }
 
-  /** The buffer over all of `r`. */
+  /**
+   * The buffer over all of `r`. A buffer the program transferred away
+   * (postMessage, structuredClone) is detached here, with length 0: a new
+   * one over the same pages takes its place.
+   */
   private whole(r: Region, syscall: string): ArrayBuffer {
+    if (r.current?.byteLength === 0) r.current = undefined;
     r.current ??= this.makeBuffer(r, r.start, r.end - r.start, syscall);
     return r.current;
   }
@@ -429,7 +434,7 @@ export class NativeEngine implements Engine {
     const k = Math.floor(at / CHUNK);
     if (at + length > (k + 1) * CHUNK || r.current) return new Uint8Array(this.whole(r, syscall), at, length);
     let chunk = r.chunks.get(k);
-    if (!chunk) {
+    if (!chunk || chunk.byteLength === 0) {
       chunk = this.makeBuffer(r, r.start + k * CHUNK, Math.min(CHUNK, r.end - r.start - k * CHUNK), syscall);
       r.chunks.set(k, chunk);
     }
