@@ -3,9 +3,9 @@
  * the answer is not the corpus's "same transcript as gcc": abort() (SIGABRT
  * on Linux, status 134 and "Aborted" here), exits and traps, a stack
  * overflow, SIGPIPE, a signal raised at its default action (killed on
- * Linux, 128 + the signal here), the CPU-time timers (ENOSYS). In every
- * case what the program wrote through a MAP_SHARED mapping reaches the
- * file, as Linux's page cache keeps it.
+ * Linux, 128 + the signal here), the CPU-time timers and other processes
+ * (ENOSYS). Where a program ends, what it wrote through a MAP_SHARED
+ * mapping reaches the file, as Linux's page cache keeps it.
  */
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -142,6 +142,25 @@ describe.skipIf(missing !== undefined)("the CPU-time timers", () => {
       expect(program, "the build failed").toBeDefined();
       const enosys = "setitimer -1 Function not implemented, getitimer -1";
       expect(runWasm(program, runtime)).toBe(`timer 1: ${enosys}\ntimer 2: ${enosys}\n[exit 0]\n`);
+    });
+  }
+});
+
+describe.skipIf(missing !== undefined)("another process", () => {
+  let program: Program;
+  test("natively: system and posix_spawn run it", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "no_processes.c"));
+    expect(runNative(program)).toBe(
+      "system(NULL) says a shell is there: 1\nsystem: 7 \nposix_spawn: Success\nposix_spawnp: Success\n[exit 0]\n",
+    );
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: no shell, ENOSYS (as popen), an error number from posix_spawn`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      const enosys = "Function not implemented";
+      expect(runWasm(program, runtime)).toBe(
+        `system(NULL) says a shell is there: 0\nsystem: -1 ${enosys}\nposix_spawn: ${enosys}\nposix_spawnp: ${enosys}\n[exit 0]\n`,
+      );
     });
   }
 });
