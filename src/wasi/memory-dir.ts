@@ -323,7 +323,8 @@ export class MemoryDir extends HostDir {
     if (node instanceof MemoryDirNode) return o.writable ? -E.EISDIR : this.sub(node);
     if (o.directory) return -E.ENOTDIR;
     const file = node as MemoryFileNode;
-    if (o.truncate && o.writable && file.size > 0) file.truncate(0);
+    // Linux truncates a regular file opened O_RDONLY|O_TRUNC too.
+    if (o.truncate && file.size > 0) file.truncate(0);
     return new MemoryFile(file, { readable: o.readable, writable: o.writable, append: o.append, path }, this.fs);
   }
 

@@ -138,6 +138,8 @@ void ptable_reset(void);
 extern struct vma *vmas;
 extern uint32_t nvmas;
 extern struct object objects[MAX_OBJECTS];
+/* Live objects of kind OBJ_FILE_SHARED. */
+extern uint32_t shared_file_objects;
 /* Grows as files are mapped (file.c): a record index stays valid, a
  * pointer into the table does not survive file_get. */
 extern struct file *files;

@@ -10,7 +10,14 @@
 
 /* Shared file mappings get room to grow on both sides, so that a later
  * mapping of neighbouring file pages can join the same page cache. */
-#define SLACK_PAGES 16384u
+#define SLACK_PAGES   16384u
+/* At least this much above: 16 MiB for the first few mapped files, so that
+ * a program that keeps a header page mapped can map the whole file once it
+ * grew (databases, logs); 1 MiB once many files are mapped, so that
+ * thousands of them still fit the address space. */
+#define SLACK_ROOMY   4096u
+#define SLACK_SMALL   256u
+#define ROOMY_OBJECTS 16u
 
 static uint32_t min_u32(uint32_t a, uint64_t b) {
   return b < a ? (uint32_t)b : a;
@@ -41,7 +48,8 @@ static int place_shared(int file, int64_t fpage, uint32_t n, uint64_t size, uint
     uint32_t below = min_u32(SLACK_PAGES, (uint64_t)fpage);
     below = min_u32(below, n > 256 ? n : 256);
     uint32_t above = min_u32(SLACK_PAGES, beyond > n ? beyond : n);
-    if (above < 256) above = 256;
+    uint32_t least = shared_file_objects < ROOMY_OBJECTS ? SLACK_ROOMY : SLACK_SMALL;
+    if (above < least) above = least;
     int64_t at = area_alloc(below + n + above, 0);
     if (at >= 0) {
       start = (uint32_t)at + below;

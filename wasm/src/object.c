@@ -6,6 +6,7 @@
  * owns, mapped (depth > 0) or reserved. */
 struct object objects[MAX_OBJECTS];
 static uint32_t free_object_hint = 1;
+uint32_t shared_file_objects;
 
 uint32_t object_new(int kind, int shared, int file, int64_t vbase) {
   for (uint32_t n = 1; n < MAX_OBJECTS; n++) {
@@ -25,6 +26,7 @@ uint32_t object_new(int kind, int shared, int file, int64_t vbase) {
       if (kind == OBJ_FILE_SHARED) {
         o->next_in_file = files[file].shared_head;
         files[file].shared_head = id;
+        shared_file_objects++;
       }
     }
     return id;
@@ -45,6 +47,7 @@ static void object_release(uint32_t id) {
       uint32_t *link = &f->shared_head;
       while (*link && *link != id) link = &objects[*link].next_in_file;
       if (*link) *link = o->next_in_file;
+      shared_file_objects--;
     }
     file_put(o->file);
   }
@@ -140,5 +143,6 @@ uint32_t shared_object_at(int file, int64_t fpage) {
 #ifndef __wasm__
 void objects_reset(void) {
   free_object_hint = 1;
+  shared_file_objects = 0;
 }
 #endif

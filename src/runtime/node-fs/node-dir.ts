@@ -96,8 +96,11 @@ export class NodeHostDir extends HostDir {
     const c = fs.constants;
     let flags = o.readable && o.writable ? c.O_RDWR : o.writable ? c.O_WRONLY : c.O_RDONLY;
     if (o.create) flags |= c.O_CREAT;
-    if (o.exclusive) flags |= c.O_EXCL;
-    if (o.truncate) flags |= c.O_TRUNC;
+    // Linux ignores O_EXCL without O_CREAT, and truncates a regular file
+    // opened O_RDONLY|O_TRUNC; Deno's node:fs refused both (EINVAL).
+    if (o.exclusive && o.create) flags |= c.O_EXCL;
+    const truncateByPath = o.truncate && !o.writable;
+    if (o.truncate && !truncateByPath) flags |= c.O_TRUNC;
     if (o.append) flags |= c.O_APPEND;
     if (o.directory) flags |= c.O_DIRECTORY;
     if (!o.follow) flags |= c.O_NOFOLLOW;
@@ -106,6 +109,7 @@ export class NodeHostDir extends HostDir {
       (full) => {
         // O_NOFOLLOW on a link is ELOOP on Linux; Deno's node:fs answered ENOENT for a dangling one.
         if (!o.follow && fs.lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return -WASI_ERRNO.ELOOP;
+        if (truncateByPath && fs.statSync(full, { throwIfNoEntry: false })?.isFile()) fs.truncateSync(full, 0);
         const fd = openWithRoom(
           () => fs.openSync(full, flags, 0o666),
           (e) => this.errors.map(e),
