@@ -90,7 +90,9 @@ int setitimer(int which, const struct itimerval *restrict value, struct itimerva
 /* Linux's rounding: what was left, to the nearest second, and 1 rather
  * than 0 for an armed timer. */
 unsigned alarm(unsigned seconds) {
-  struct itimerval value = {{0, 0}, {(time_t)seconds, 0}}, old;
+  /* time_t is 32 bits here: a longer alarm is one of 68 years. */
+  time_t s = seconds > INT32_MAX ? INT32_MAX : (time_t)seconds;
+  struct itimerval value = {{0, 0}, {s, 0}}, old = {{0, 0}, {0, 0}};
   (void)setitimer(ITIMER_REAL, &value, &old);
   unsigned left = (unsigned)old.it_value.tv_sec;
   if (old.it_value.tv_usec >= 500000 || (!left && old.it_value.tv_usec)) left++;
@@ -108,12 +110,12 @@ int pause(void) {
 
 int sigsuspend(const sigset_t *mask) {
   sigset_t before;
-  bool waiting = false;
+  bool let_through = false;
   for (int sig = 1; sig < _NSIG; sig++)
-    if (sigismember(&__sig_pending, sig) && !sigismember(mask, sig)) waiting = true;
+    if (sigismember(&__sig_pending, sig) && !sigismember(mask, sig)) let_through = true;
   /* A pending signal the mask lets through is delivered by sigprocmask. */
   sigprocmask(SIG_SETMASK, mask, &before);
-  if (!waiting) (void)pause();
+  if (!let_through) (void)pause();
   sigprocmask(SIG_SETMASK, &before, NULL);
   return __anymmap_ret(EINTR);
 }
