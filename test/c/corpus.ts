@@ -99,12 +99,13 @@ export function build(
   }
   if (!fs.existsSync(wasm)) {
     const tmp = `${wasm}.${process.pid}.wasm`;
-    check(
-      spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, "-o", tmp, ...sources], {
-        env: { ...process.env, ANYMMAP_CACHE: path.join(cache, "core") },
-      }),
-      `anymmap cc ${name}`,
-    );
+    const r = spawnSync(process.execPath, [bin, "cc", "-O2", ...cflags, "-o", tmp, ...sources], {
+      env: { ...process.env, ANYMMAP_CACHE: path.join(cache, "core") },
+    });
+    check(r, `anymmap cc ${name}`);
+    // A user's first `anymmap cc` compiles anymmap's C library: it must say nothing.
+    const ours = r.stderr.toString().match(/^.*wasm\/(posix|src|include)\/.*$/m);
+    if (ours) throw new Error(`anymmap's own C warned while building ${name}: ${ours[0]}`);
     fs.renameSync(tmp, wasm);
   }
   const text = fs.readFileSync(source, "utf8");

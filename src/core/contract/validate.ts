@@ -18,7 +18,13 @@ export function describeValue(value: unknown): string {
  */
 export function integer(value: unknown, name: string, syscall: string, min = 0, max = MAX_SAFE): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === MAX_SAFE ? `>= ${min}` : `between ${min} and ${max}`;
+    // Past 2^53 - 1 a number is not exact: say the limit rather than ">= 0" of a value that is.
+    const range =
+      max !== MAX_SAFE
+        ? `between ${min} and ${max}`
+        : typeof value === "number" && value > max
+          ? `<= 2^53 - 1`
+          : `>= ${min}`;
     throw new MmapError("EINVAL", syscall, `${name} must be an integer ${range}, got ${describeValue(value)}`);
   }
   // -0 is an integer 0 that Node's fs bindings and FFI calls refuse (Node aborts on it).

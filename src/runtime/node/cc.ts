@@ -61,6 +61,8 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=fclose",
   "-Wl,--wrap=clock_gettime",
   "-Wl,--wrap=clock_getres",
+  // glibc's %k, %l, %P and the ^ and # flags, for which musl's strftime wrote nothing (posix/strftime.c).
+  "-Wl,--wrap=strftime",
   // Emscripten's syscall stubs: link is EMLINK, umask starts at 0777 (posix/link.c, posix/modes.c).
   "-Wl,--wrap=__syscall_link",
   "-Wl,--wrap=__syscall_umask",
