@@ -74,6 +74,11 @@ describe.each(Object.keys(RUNTIMES))("native SIGBUS guard in %s", (runtime) => {
     expect(out.munmapAgain).toBeNull();
     expect(out.readOnlyPastEnd).toBe(0);
     expect(out.readOnlyMunmap).toBeNull();
+    // A write() whose bytes were lost says so itself; munmap then unmaps.
+    expect(out.lostWrite).toMatchObject({ code: "EFAULT", syscall: "access" });
+    expect(out.lostWrite.message).toContain("writes to such pages are lost");
+    expect(out.lostWriteMunmap).toBeNull();
+    expect(out.lostWriteUnmapped).toBe(true);
     // 64 faulting pages in one loop.
     expect(out.sweep).toEqual({ sum: 0, report: "EFAULT" });
   });

@@ -116,6 +116,17 @@ if (mode.startsWith("kill")) {
     out.readOnlyPastEnd = seen[2 * P];
     out.readOnlyMunmap = errorOf(() => readOnly.munmap());
 
+    // write() whose bytes land past the new end: lost, so write() itself says EFAULT (it returned the
+    // byte count, and the next munmap failed), and munmap then unmaps.
+    const path6 = join(dir, "f");
+    writeFileSync(path6, new Uint8Array(16 * P).fill(0x41));
+    const writer = anymmap.mmapSync(path6, { prot: "rw", flags: "shared", ...native });
+    writer.read(0, 16 * P);
+    truncateElsewhere(path6, P);
+    out.lostWrite = errorOf(() => writer.write("x", 10 * P));
+    out.lostWriteMunmap = errorOf(() => writer.munmap());
+    out.lostWriteUnmapped = !writer.mapped;
+
     // Many faults in one sweep: every page past the end reads zero.
     const path3 = join(dir, "c");
     writeFileSync(path3, new Uint8Array(64 * P).fill(3));

@@ -239,6 +239,7 @@ export class MappingImpl implements Mapping {
     if (bytes.length === 0) return 0;
     this.touch(start, bytes.length, ACCESS_WRITE);
     this.#state.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
+    this.#state.engine.stored?.(this.#state.address + start, bytes.length);
     return bytes.length;
   }
 

@@ -58,6 +58,12 @@ export interface Engine {
    * mapping what another of the same pages may do; the kernel checks its own.
    */
   sharedWritable?(fd: number): boolean;
+  /**
+   * After a store into [address, address+length) that touch() allowed:
+   * EFAULT when it landed on a page someone else truncated away meanwhile
+   * (native: the SIGBUS guard took it into a zero page, so the bytes are lost).
+   */
+  stored?(address: number, length: number): void;
   fsync(fd: number, path: string): void;
   ftruncate(fd: number, length: number): void;
   /** pread(2) that sees unsynced writes of shared mappings. */

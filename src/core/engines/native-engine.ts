@@ -1188,6 +1188,12 @@ export class NativeEngine implements Engine {
     }
   }
 
+  stored(address: number, length: number): void {
+    if (this.mman.faultCounter[0] === this.seenFaults) return;
+    const lost = this.unreportedTruncation(address, address + length, "access");
+    if (lost) throw lost;
+  }
+
   bytes(address: number, length: number): Uint8Array {
     const r = this.regionAt(address);
     if (!r || address + length > r.end) throw new MmapError("EFAULT", "access", hint("access", "EFAULT"));
