@@ -55,6 +55,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
   psignal(SIGUSR1, "psignal");
 
+  printf("sysconf LINE_MAX %ld, HOST_NAME_MAX %ld\n", sysconf(_SC_LINE_MAX), sysconf(_SC_HOST_NAME_MAX));
   cpu_set_t set;
   CALL("sched_getaffinity", sched_getaffinity(0, sizeof set, &set));
   printf("CPU_COUNT >= 1: %d, CPU 0 in the set: %d\n", CPU_COUNT(&set) >= 1, CPU_ISSET(0, &set) != 0);
