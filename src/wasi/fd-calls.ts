@@ -465,7 +465,7 @@ export abstract class FdCalls {
   protected fdSeek(fd: number, offset: bigint, whence: number, newOffsetPtr: number): number {
     const en = this.entry(fd);
     if (!en) return E.EBADF;
-    if (en.kind === "stdio") return E.ESPIPE;
+    if (en.kind === "stdio") return this.devicePosition(en, newOffsetPtr);
     let base: number;
     if (whence === WHENCE_SET) base = 0;
     else if (whence === WHENCE_CUR) base = en.state.position;
@@ -485,9 +485,22 @@ export abstract class FdCalls {
     return E.SUCCESS;
   }
 
+  /**
+   * lseek on a descriptor without a position: Linux's /dev/null and
+   * /dev/zero answer 0 to any seek (zstd -o /dev/null seeks over sparse
+   * holes), stdio and pipes ESPIPE. fd_tell stays ESPIPE for all of them.
+   */
+  private devicePosition(en: Extract<Entry, { kind: "stdio" }>, offsetPtr: number): number {
+    if (!en.stream || en.stream.kind === "pipe") return E.ESPIPE;
+    this.mem.views();
+    this.mem.setU64(offsetPtr, 0n);
+    return E.SUCCESS;
+  }
+
   protected fdTell(fd: number, offsetPtr: number): number {
     const en = this.entry(fd);
     if (!en) return E.EBADF;
+    // No position, devices included: the C library takes ESPIPE here as "a stream" (posix/vectored.c).
     if (en.kind === "stdio") return E.ESPIPE;
     this.mem.views();
     this.mem.setU64(offsetPtr, BigInt(en.state.position));

@@ -7,6 +7,8 @@
 #include <wasi/api.h>
 
 #include "anymmap.h"
+/* After every system header: see namespace.h. */
+#include "namespace.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ  22

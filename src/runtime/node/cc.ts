@@ -103,7 +103,13 @@ function coreObjects(emcc: string, tree: string): string[] | string {
       .map((e) => join(e.parentPath ?? e.path, e.name))
       .sort(),
   );
-  for (const f of [...files, ...headers, join(tree, "src", "internal.h"), join(tree, "posix", "posix.h")])
+  for (const f of [
+    ...files,
+    ...headers,
+    join(tree, "src", "internal.h"),
+    join(tree, "src", "namespace.h"),
+    join(tree, "posix", "posix.h"),
+  ])
     hash.update(f.slice(tree.length)).update(readFileSync(f));
   const cache = process.env.ANYMMAP_CACHE ?? join(tmpdir(), "anymmap-cc");
   const dir = join(cache, hash.digest("hex").slice(0, 16));
