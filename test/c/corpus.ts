@@ -192,3 +192,20 @@ export function firstDifference(actual: string, expected: string): string {
   while (line < want.length && got[line] === want[line]) line++;
   return `line ${line + 1}: Linux printed ${JSON.stringify(want[line] ?? "(end)")}, anymmap ${JSON.stringify(got[line] ?? "(end)")}`;
 }
+
+/** The C core's objects (wasm/src) of the newest library build in the corpus's cache: build() a program first. */
+export function coreObjects(): string[] {
+  const core = path.join(cache, "core");
+  const builds = fs
+    .readdirSync(core)
+    .filter((d) => fs.existsSync(path.join(core, d, "complete")))
+    .map((d) => path.join(core, d))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  const newest = builds[0];
+  return newest
+    ? fs
+        .readdirSync(newest)
+        .filter((f) => f.startsWith("src_") && f.endsWith(".o"))
+        .map((f) => path.join(newest, f))
+    : [];
+}
