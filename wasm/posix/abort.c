@@ -3,8 +3,6 @@
 
 #include "posix.h"
 
-extern struct sigaction __sig_actions[_NSIG];
-
 /* abort(3): Emscripten's standalone library exits with status 1, which a
  * test runner cannot tell from a test reporting failure. Linux kills the
  * process with SIGABRT, which a shell reports as status 134 and "Aborted":
@@ -16,8 +14,7 @@ void __wrap_abort(void) {
   /* First a SIGABRT handler, even with the signal blocked, as Linux's
    * abort does: it may _exit or longjmp away (test harnesses report the
    * failed test so); if it returns, the default action follows. */
-  const struct sigaction *a = &__sig_actions[SIGABRT];
-  if ((a->sa_flags & SA_SIGINFO) || (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN)) {
+  if (__anymmap_has_handler(SIGABRT)) {
     sigset_t abrt;
     sigemptyset(&abrt);
     sigaddset(&abrt, SIGABRT);

@@ -21,7 +21,7 @@ extern struct sigaction __sig_actions[_NSIG];
 static uint64_t due_ns;      /* on CLOCK_MONOTONIC; 0: disarmed */
 static uint64_t interval_ns; /* 0: one shot */
 
-static uint64_t now_ns(void) {
+uint64_t __anymmap_monotonic_ns(void) {
   __wasi_timestamp_t t = 0;
   (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t);
   return t;
@@ -31,15 +31,18 @@ uint64_t __anymmap_itimer_due(void) {
   return due_ns;
 }
 
-/* Whether raising sig runs a handler now: what interrupts a wait (EINTR). */
-static bool caught(int sig) {
+int __anymmap_has_handler(int sig) {
   const struct sigaction *a = &__sig_actions[sig];
-  if (__sig_is_blocked(sig)) return false;
   return (a->sa_flags & SA_SIGINFO) || (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN);
 }
 
+/* Whether raising sig runs a handler now: what interrupts a wait (EINTR). */
+static bool caught(int sig) {
+  return !__sig_is_blocked(sig) && __anymmap_has_handler(sig);
+}
+
 int __anymmap_itimer_expire(void) {
-  uint64_t now = now_ns();
+  uint64_t now = __anymmap_monotonic_ns();
   if (!due_ns || now < due_ns) return 0;
   /* Expiries missed while the program computed are one signal, as on
    * Linux, where a pending signal is not queued twice. */
@@ -64,7 +67,7 @@ int getitimer(int which, struct itimerval *value) {
   if (which != ITIMER_REAL) return __anymmap_ret(EINVAL);
   if (!value) return __anymmap_ret(EFAULT);
   (void)__anymmap_itimer_expire();
-  uint64_t now = now_ns();
+  uint64_t now = __anymmap_monotonic_ns();
   value->it_value = to_timeval(due_ns > now ? due_ns - now : 0);
   value->it_interval = to_timeval(interval_ns);
   return 0;
@@ -82,7 +85,7 @@ int setitimer(int which, const struct itimerval *restrict value, struct itimerva
   if (old && getitimer(ITIMER_REAL, old)) return -1;
   if (!old) (void)__anymmap_itimer_expire();
   uint64_t value_ns = to_ns(&value->it_value);
-  due_ns = value_ns ? now_ns() + value_ns : 0;
+  due_ns = value_ns ? __anymmap_monotonic_ns() + value_ns : 0;
   interval_ns = value_ns ? to_ns(&value->it_interval) : 0;
   return 0;
 }

@@ -72,6 +72,10 @@ int __anymmap_unnamed_tmp(char *template, int flags);
  * armed), and, once it has, raising SIGALRM and re-arming it; returns 1 if
  * a handler ran, the sign that a wait is interrupted. */
 uint64_t __anymmap_itimer_due(void);
+/* CLOCK_MONOTONIC in nanoseconds, the alarm timer's clock. */
+uint64_t __anymmap_monotonic_ns(void);
+/* 1 when sig has a handler (signal or sigaction), not SIG_DFL or SIG_IGN. */
+int __anymmap_has_handler(int sig);
 int __anymmap_itimer_expire(void);
 
 /* WASI timestamps and fstflags for utimensat's times (NULL: both now):

@@ -15,18 +15,12 @@ extern sigset_t __sig_pending;
  * pending at its expiry (itimer.c); then EAGAIN. A handler that runs
  * meanwhile ends the wait with EINTR. */
 
-static uint64_t monotonic_ns(void) {
-  __wasi_timestamp_t t = 0;
-  (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t);
-  return t;
-}
-
 int sigtimedwait(const sigset_t *restrict set, siginfo_t *restrict info,
                  const struct timespec *restrict timeout) {
   if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec > 999999999L))
     return __anymmap_ret(EINVAL);
   const uint64_t forever = UINT64_MAX;
-  uint64_t deadline = timeout ? monotonic_ns() + (uint64_t)timeout->tv_sec * 1000000000u +
+  uint64_t deadline = timeout ? __anymmap_monotonic_ns() + (uint64_t)timeout->tv_sec * 1000000000u +
                                     (uint64_t)timeout->tv_nsec
                               : forever;
   for (;;) {
@@ -36,7 +30,7 @@ int sigtimedwait(const sigset_t *restrict set, siginfo_t *restrict info,
       if (info) *info = (siginfo_t){.si_signo = sig, .si_code = SI_USER, .si_pid = getpid()};
       return sig;
     }
-    uint64_t now = monotonic_ns();
+    uint64_t now = __anymmap_monotonic_ns();
     if (now >= deadline) return __anymmap_ret(EAGAIN);
     uint64_t alarm = __anymmap_itimer_due();
     uint64_t until = alarm && alarm < deadline ? alarm : deadline;
