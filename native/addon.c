@@ -50,6 +50,9 @@ struct reservation {
   int handle;
   /* Buffers made over the range whose finalizer has not run yet. */
   int buffers;
+  /* The lowest start and highest end of the buffers ever made over it: all that stale views can
+   * reach. */
+  uint64_t low, high;
   int state;
   /* Its slot in the SIGBUS guard's table, or -1. */
   int32_t slot;
@@ -301,6 +304,8 @@ static napi_value js_reserve(napi_env env, napi_callback_info info) {
   r->len = (uint64_t)i64(env, argv[1]);
   r->handle = 1;
   r->buffers = 0;
+  r->low = UINT64_MAX;
+  r->high = 0;
   r->state = LIVE;
   r->owner = NULL;
   napi_get_instance_data(env, (void **)&r->owner);
@@ -374,6 +379,8 @@ static napi_value js_buffer(napi_env env, napi_callback_info info) {
    */
   h->len = len < UNCOUNTED_BUFFER_MAX ? (int64_t)len : 0;
   r->buffers++;
+  if (addr < r->low) r->low = addr;
+  if (addr + len > r->high) r->high = addr + len;
   if (napi_create_external_arraybuffer(env, (void *)(uintptr_t)addr, (size_t)len, finalize_buffer,
                                        h, &out) != napi_ok) {
     r->buffers--;
@@ -399,11 +406,33 @@ static bool detach_all(napi_env env, napi_value buffers) {
   return true;
 }
 
-/* Private zero pages over the whole range, in one call: the file's pages are gone from it. */
+/* The pages buffers were made over, page-rounded inside the range. */
+static void buffered(const struct reservation *r, uint64_t *low, uint64_t *high) {
+  uint64_t page = (uint64_t)anymmap_native_page_size();
+  *low = r->low / page * page;
+  *high = (r->high + page - 1) / page * page;
+  if (*low < r->addr) *low = r->addr;
+  if (*high > r->addr + r->len) *high = r->addr + r->len;
+}
+
+/*
+ * Private zero pages over the pages buffers were made over, what stale views
+ * read once the file's pages are gone; the rest of the range is unmapped now,
+ * as munmap would (a view of the last page of a 3 GiB window keeps 64 KiB of
+ * zero pages, not 3 GiB, and counts 64 KiB against the caps). The
+ * reservation shrinks to those pages.
+ */
 static int32_t zero_fill(struct reservation *r) {
-  void *p = mmap((void *)(uintptr_t)r->addr, (size_t)r->len, PROT_READ | PROT_WRITE,
+  uint64_t low, high, end = r->addr + r->len;
+  buffered(r, &low, &high);
+  void *p = mmap((void *)(uintptr_t)low, (size_t)(high - low), PROT_READ | PROT_WRITE,
                  MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  return p == MAP_FAILED ? -1 : 0;
+  if (p == MAP_FAILED) return -1;
+  int32_t before = low > r->addr ? anymmap_native_munmap(r->addr, low - r->addr) : 0;
+  int32_t after = high < end ? anymmap_native_munmap(high, end - high) : 0;
+  r->addr = low;
+  r->len = high - low;
+  return before < 0 || after < 0 ? -1 : 0;
 }
 
 /* Makes r a zombie: zero pages until its buffers (weakly referenced here, for evict) are garbage.
@@ -442,8 +471,11 @@ static napi_value js_release(napi_env env, napi_callback_info info) {
   struct reservation *r = reservation(env, argv[0]);
   if (r == NULL || r->state != LIVE) return num(env, 0);
   if (r->buffers == 0) return num(env, unmap(env, r));
+  uint64_t low, high;
+  buffered(r, &low, &high);
+  if (high <= low) return num(env, unmap(env, r));
   if (r->owner != NULL && atomic_load(&zombie_count) < ZOMBIE_MAX_COUNT &&
-      atomic_load(&zombie_bytes) + (int64_t)r->len <= ZOMBIE_MAX_BYTES && zero_fill(r) == 0) {
+      atomic_load(&zombie_bytes) + (int64_t)(high - low) <= ZOMBIE_MAX_BYTES && zero_fill(r) == 0) {
     bury(env, r, argv[1]);
     return num(env, 1);
   }

@@ -29,21 +29,27 @@ describe.skipIf(missing !== undefined)("abort()", () => {
   }
 });
 
-describe.skipIf(missing !== undefined)("_exit(), _Exit() and a trap", () => {
+describe.skipIf(missing !== undefined)("_exit(), _Exit() and traps", () => {
   let program: Program;
-  const files = "_exit: written before _exit\n_Exit: written before _Exit\ntrap: written before trap\n[exit 0]\n";
+  const files =
+    "_exit: written before _exit\n_Exit: written before _Exit\ntrap: written before trap\n" +
+    "divide: written before divide\nwild: written before wild\n[exit 0]\n";
   test("natively: their statuses, the mappings' bytes in the files", { timeout: 300_000 }, () => {
     program = build(path.join(root, "test", "c-host", "exit_paths.c"));
-    expect(runNative(program)).toBe(`[exit 4]\n[exit 5]\n[exit SIGILL]\n${files}`);
+    expect(runNative(program)).toBe(`[exit 4]\n[exit 5]\n[exit SIGILL]\n[exit SIGFPE]\n[exit SIGSEGV]\n${files}`);
   });
   for (const runtime of RUNTIMES) {
-    test(`${runtime}: the same statuses (134 for the trap), the mappings' bytes in the files`, {
+    test(`${runtime}: the same statuses (128 + Linux's signal for the traps), the mappings' bytes in the files`, {
       timeout: 300_000,
     }, () => {
       expect(program, "the build failed").toBeDefined();
       const out = runWasm(program, runtime);
       expect(out.startsWith("[exit 4]\n[exit 5]\n"), out).toBe(true);
-      expect(out).toMatch(/\[stderr\] [^\n]*the program trapped[^\n]*\n\[exit 134\]\n/);
+      const trapped = (signal: string, status: number) =>
+        new RegExp(`\\[stderr\\] [^\\n]*the program trapped \\(${signal}[^\\n]*\\n\\[exit ${status}\\]\\n`);
+      expect(out).toMatch(trapped("SIGILL", 132));
+      expect(out).toMatch(trapped("SIGFPE", 136));
+      expect(out).toMatch(trapped("SIGSEGV", 139));
       expect(out.endsWith(files), out).toBe(true);
     });
   }
@@ -73,13 +79,13 @@ describe.skipIf(missing !== undefined)("a stack overflow", () => {
     expect(runNative(program)).toBe(`${fits}[exit SIGSEGV]\n`);
   });
   for (const runtime of RUNTIMES) {
-    test(`${runtime}: 5 MiB is fine, 25 MiB traps (134) instead of overwriting the program's globals`, {
+    test(`${runtime}: 5 MiB is fine, 25 MiB traps (139, as SIGSEGV) instead of overwriting the program's globals`, {
       timeout: 300_000,
     }, () => {
       expect(program, "the build failed").toBeDefined();
       const out = runWasm(program, runtime);
       expect(out.startsWith(fits), out).toBe(true);
-      expect(out.slice(fits.length)).toMatch(/^\[stderr\] [^\n]*the program trapped[^\n]*\n\[exit 134\]\n$/);
+      expect(out.slice(fits.length)).toMatch(/^\[stderr\] [^\n]*the program trapped \(SIGSEGV[^\n]*\n\[exit 139\]\n$/);
     });
   }
 });

@@ -103,6 +103,26 @@ describe.each(Object.keys(RUNTIMES))("native SIGBUS guard in %s", (runtime) => {
   );
 });
 
+describe.each(Object.keys(RUNTIMES))("native munmap in %s", (runtime) => {
+  it("keeps zero pages only under the views made: the rest of the range is unmapped at once", () => {
+    const r = run(runtime, "", "released.mjs");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    expect(out.backend).toBe("native");
+    // One view of the last page of 64 MiB: its 64 KiB chunk stays, as zero pages; the stale view keeps its length.
+    expect(out.tail).toEqual({
+      before: 0x4c,
+      stale: { length: 4096, first: 0 },
+      first: false,
+      middle: false,
+      lastPage: true,
+      onDisk: 0x4c,
+    });
+    // `bytes` covers every page: every page stays, reading zeros.
+    expect(out.all).toEqual({ length: 64 * 2 ** 20, last: 0, first: true, middle: true, lastPage: true });
+  });
+});
+
 describe.each(Object.keys(RUNTIMES))("native descriptors in %s", (runtime) => {
   it("10,000 files mapped at once under ulimit -n 256: a quarter of the limit held, the rest opened again by path when needed", {
     timeout: 180_000,

@@ -253,6 +253,37 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(fs.existsSync(path.join(tmp, "undefined.wasm"))).toBe(false);
   });
 
+  test("anymmap cc writes the WebAssembly program itself to -o name, or a.out, as gcc does (autoconf's -o conftest)", {
+    timeout: 240_000,
+  }, () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "out-"));
+    fs.writeFileSync(path.join(dir, "conftest.c"), "int main(void) { return 3; }\n");
+    const cc = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "cc", ...args], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
+      });
+    const named = cc("conftest.c", "-o", "conftest");
+    expect(named.stderr).toBe("");
+    expect(named.status).toBe(0);
+    const noOutput = cc("conftest.c");
+    expect(noOutput.status).toBe(0);
+    const joined = cc("conftest.c", "-oprog");
+    expect(joined.status).toBe(0);
+    // Nothing else: no JavaScript glue, no intermediate .wasm.
+    expect(fs.readdirSync(dir).sort()).toEqual(["a.out", "conftest", "conftest.c", "prog"]);
+    for (const name of ["conftest", "a.out", "prog"]) {
+      const file = path.join(dir, name);
+      expect(fs.readFileSync(file).subarray(0, 4)).toEqual(Buffer.from("\0asm"));
+      expect(fs.statSync(file).mode & 0o111).not.toBe(0);
+      const ran = spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "run", file], {
+        encoding: "utf8",
+      });
+      expect(ran.status).toBe(3);
+    }
+  });
+
   test("usage errors and programs that cannot start", () => {
     const cli = path.join(root, "bin", "anymmap.js");
     const usage = spawnSync(process.execPath, [cli, "run"], { encoding: "utf8" });

@@ -14,8 +14,39 @@ function hostCall(call: () => number): number {
   }
 }
 
-/** Exit status of a program that trapped (abort(), unreachable, out of bounds): 128 + SIGABRT, as a shell reports abort(). */
+/** Exit status of a program that trapped on something with no Linux signal of its own: 128 + SIGABRT. */
 export const EXIT_TRAPPED = 134;
+
+/**
+ * The signal Linux kills a process with for what the engine trapped on,
+ * told by the trap's message in V8 (Node, Deno, Chromium) and
+ * JavaScriptCore (Bun): x86's division fault is SIGFPE, a wild or null
+ * access, a bad function pointer or a stack past its end SIGSEGV,
+ * __builtin_trap (ud2) SIGILL. The exit status is 128 + the signal, as a
+ * shell reports a kill; a test harness tells a crash from an abort by it.
+ */
+const TRAP_SIGNALS: readonly { pattern: RegExp; signal: number; name: string }[] = [
+  {
+    pattern: /divide by zero|division by zero|remainder by zero|divide result unrepresentable|integer overflow/i,
+    signal: 8,
+    name: "SIGFPE",
+  },
+  {
+    pattern: /out of bounds|call stack size|stack overflow|null function|signature mismatch|indirect call/i,
+    signal: 11,
+    name: "SIGSEGV",
+  },
+  { pattern: /unreachable/i, signal: 4, name: "SIGILL" },
+];
+
+/** The status and message of a program that trapped with `e`. */
+function trapped(e: unknown): ProgramResult {
+  const message = e instanceof Error ? e.message : String(e);
+  const kill = TRAP_SIGNALS.find((t) => t.pattern.test(message));
+  return kill
+    ? { status: 128 + kill.signal, error: `the program trapped (${kill.name}, as Linux would kill it): ${message}` }
+    : { status: EXIT_TRAPPED, error: `the program trapped: ${message}` };
+}
 /** Exit status when the program cannot start (imports no host provides): the shell's "cannot execute". */
 export const EXIT_CANNOT_RUN = 126;
 
@@ -149,7 +180,7 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
     // _exit(), _Exit() and traps skip the program's atexit write-back; Linux's page cache would keep those pages.
     writeBackAfterExit(exports.anymmap_writeback_all);
     if (e instanceof WasiExit) return { status: e.code & 0xff };
-    return { status: EXIT_TRAPPED, error: `the program trapped: ${e instanceof Error ? e.message : String(e)}` };
+    return trapped(e);
   }
 }
 

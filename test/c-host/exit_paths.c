@@ -1,9 +1,11 @@
 /* A program that ends without exit() after writing through MAP_SHARED
- * mappings: _exit() and _Exit() skip atexit handlers, a trap kills the
- * process, and on Linux the written bytes reach the file all the same, as
- * the page cache outlives the process. Each run writes its own file.
- * corpus-runs: _exit | _Exit | trap | read */
+ * mappings: _exit() and _Exit() skip atexit handlers, a trap, a division
+ * by zero and a wild access kill the process (SIGILL, SIGFPE, SIGSEGV),
+ * and on Linux the written bytes reach the file all the same, as the page
+ * cache outlives the process. Each run writes its own file.
+ * corpus-runs: _exit | _Exit | trap | divide | wild | read */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ int main(int argc, char **argv) {
     show("_exit");
     show("_Exit");
     show("trap");
+    show("divide");
+    show("wild");
     return 0;
   }
   int fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -31,5 +35,11 @@ int main(int argc, char **argv) {
   snprintf(p, 32, "written before %s", argv[1]);
   if (strcmp(argv[1], "_exit") == 0) _exit(4);
   if (strcmp(argv[1], "_Exit") == 0) _Exit(5);
+  if (strcmp(argv[1], "divide") == 0) {
+    volatile int seven = 7, zero = 0;
+    return seven / zero;
+  }
+  /* Past the end of WebAssembly's 4 GiB memory; unmapped on Linux. */
+  if (strcmp(argv[1], "wild") == 0) return *(volatile int *)(uintptr_t)0xFFFFFFF0u;
   __builtin_trap();
 }

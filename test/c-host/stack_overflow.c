@@ -1,5 +1,5 @@
 /* Recursion past Linux's 8 MiB stack: Linux kills the program with
- * SIGSEGV; under anymmap run it traps (134). Either way the line after it
+ * SIGSEGV; under anymmap run it traps (139, as SIGSEGV). Either way the line after it
  * never prints, and no global was overwritten on the way down: a program
  * whose stack ran into its static data used to go on with corrupted
  * globals. 5 MiB of stack (more than Emscripten's default) is fine. */

@@ -29,19 +29,21 @@ static void first_name(void) {
 int prctl(int option, ...) {
   va_list ap;
   va_start(ap, option);
-  char *arg = va_arg(ap, char *);
-  va_end(ap);
   first_name();
+  int result = 0;
+  /* The argument is read only by the options that take one: prctl(PR_GET_DUMPABLE) passes none. */
   switch (option) {
     case PR_SET_NAME:
-      strncpy(name, arg, sizeof name - 1);
-      return 0;
+      strncpy(name, va_arg(ap, char *), sizeof name - 1);
+      break;
     case PR_GET_NAME:
-      memcpy(arg, name, sizeof name);
-      return 0;
+      memcpy(va_arg(ap, char *), name, sizeof name);
+      break;
     default:
-      return __anymmap_ret(EINVAL);
+      result = __anymmap_ret(EINVAL);
   }
+  va_end(ap);
+  return result;
 }
 
 int pthread_setname_np(pthread_t thread, const char *new_name) {

@@ -45,6 +45,9 @@ export function pageAligned(value: unknown, name: string, syscall: string): numb
   return n;
 }
 
+/** Parsed name strings by family ("shared", "read|write"): every mmap parses its flags, and mostly the same few. */
+const parsedBits = new Map<string, number>();
+
 /**
  * Bits of a constant family from a number, or from names joined by "|"
  * ("read|write", "PROT_READ", "shared|populate"); for PROT also letters
@@ -63,12 +66,14 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
   if (family === "PROT" && /^[rwx]+$/.test(value)) {
     return (value.includes("r") ? 1 : 0) | (value.includes("w") ? 2 : 0) | (value.includes("x") ? 4 : 0);
   }
+  const key = `${family}:${value}`;
+  const known = parsedBits.get(key);
+  if (known !== undefined) return known;
+  const prefix = `${family.toLowerCase()}_`;
   let result = 0;
   for (const raw of value.split("|")) {
-    const token = raw
-      .trim()
-      .toLowerCase()
-      .replace(new RegExp(`^${family.toLowerCase()}_`), "");
+    const lower = raw.trim().toLowerCase();
+    const token = lower.startsWith(prefix) ? lower.slice(prefix.length) : lower;
     // Own names only: "constructor" or "__proto__" must not find Object.prototype's.
     const bit = Object.hasOwn(table, token) ? table[token] : undefined;
     if (bit === undefined) {
@@ -80,6 +85,8 @@ export function bits(family: ConstantFamily, value: unknown, name: string, sysca
     }
     result |= bit;
   }
+  // Bounded: a program that builds its flag strings anew each time must not grow the cache forever.
+  if (parsedBits.size < 256) parsedBits.set(key, result);
   return result;
 }
 

@@ -67,6 +67,9 @@ interface ReservationState {
   handle: boolean;
   /** Buffers made over it that are not garbage yet. */
   buffers: number;
+  /** The lowest start and highest end of the buffers ever made over it: all that stale views can reach. */
+  low: number;
+  high: number;
   /** A zombie's buffers, held so that evict() can see whether one was transferred. */
   kept?: ArrayBuffer[];
 }
@@ -128,14 +131,34 @@ export function ffiMman(host: FfiHost): NativeMman {
     untrack(state);
     return munmap(state.address, state.length);
   };
-  // Private zero pages over the whole range: what stale views read once the mapping is gone.
+  const platform = PLATFORMS[host.platform]!;
+  // The pages buffers were made over: all that stale views can reach.
+  const buffered = (state: ReservationState): { low: number; high: number } => {
+    const page = platform.pageSize;
+    return {
+      low: Math.max(state.address, Math.floor(state.low / page) * page),
+      high: Math.min(state.address + state.length, Math.ceil(state.high / page) * page),
+    };
+  };
+  /**
+   * Private zero pages over the pages buffers were made over, what stale
+   * views read once the mapping is gone; the rest of the range is unmapped
+   * now, as munmap would (a view of the last page of a 3 GiB window keeps
+   * 64 KiB of zero pages, not 3 GiB, and counts 64 KiB against the caps).
+   * The reservation shrinks to those pages.
+   */
   const zeroFill = (state: ReservationState): number => {
     const zero = probeFlags(host.platform);
-    const fixed = PLATFORMS[host.platform]!.MAP_FIXED | PLATFORMS[host.platform]!.MAP_NORESERVE;
-    const at = num(
-      s.anymmap_native_mmap(BigInt(state.address), BigInt(state.length), zero.prot, zero.flags | fixed, -1, 0n),
-    );
-    return Math.min(at, 0);
+    const { low, high } = buffered(state);
+    const end = state.address + state.length;
+    const fixed = platform.MAP_FIXED | platform.MAP_NORESERVE;
+    const at = num(s.anymmap_native_mmap(BigInt(low), BigInt(high - low), zero.prot, zero.flags | fixed, -1, 0n));
+    if (at < 0) return at;
+    const before = low > state.address ? munmap(state.address, low - state.address) : 0;
+    const after = high < end ? munmap(high, end - high) : 0;
+    state.address = low;
+    state.length = high - low;
+    return Math.min(before, after, 0);
   };
   // Unmaps a reservation never released once its handle and its buffers are garbage.
   const settle = (state: ReservationState) => {
@@ -194,7 +217,16 @@ export function ffiMman(host: FfiHost): NativeMman {
       const handle = {};
       const slot = num(s.anymmap_native_track(BigInt(address), BigInt(length)));
       if (slot < 0) throw new Error(`cannot track the mapping for the SIGBUS guard (errno ${-slot})`);
-      const state: ReservationState = { address, length, slot, state: "live", handle: true, buffers: 0 };
+      const state: ReservationState = {
+        address,
+        length,
+        slot,
+        state: "live",
+        handle: true,
+        buffers: 0,
+        low: Number.POSITIVE_INFINITY,
+        high: 0,
+      };
       stateOf.set(handle, state);
       handles.register(handle, state);
       return handle;
@@ -214,6 +246,8 @@ export function ffiMman(host: FfiHost): NativeMman {
       }
       const buffer = host.arrayBuffer(address, length);
       state.buffers++;
+      state.low = Math.min(state.low, address);
+      state.high = Math.max(state.high, address + length);
       registry.register(buffer, state);
       return buffer;
     },
@@ -225,10 +259,12 @@ export function ffiMman(host: FfiHost): NativeMman {
       // structuredClone): its new owner still points at these pages and no
       // finalizer here sees it, so they become zero pages for good.
       const transferred = buffers.some((b) => (b as DetachableBuffer).detached);
+      const kept = buffered(state);
+      if (kept.high <= kept.low) return unmap(state);
       if (
         !transferred &&
         zombies.size < ZOMBIE_MAX_COUNT &&
-        zombieBytes + state.length <= ZOMBIE_MAX_BYTES &&
+        zombieBytes + kept.high - kept.low <= ZOMBIE_MAX_BYTES &&
         zombieBuffers + buffers.length <= ZOMBIE_MAX_BUFFERS &&
         zeroFill(state) === 0
       ) {

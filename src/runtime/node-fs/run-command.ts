@@ -70,7 +70,8 @@ function readStdin(into: Uint8Array): number {
 /**
  * `anymmap run`: parses `args`, runs the program over node:fs with the
  * process's stdio, and returns its exit status (2 for a usage error, 126
- * when it cannot start, 134 when it traps, as a shell reports them).
+ * when it cannot start, 128 + the signal Linux would kill it with when it
+ * traps, as a shell reports them).
  * Node, Bun and Deno.
  */
 export function runCommand(args: string[], environment: RunEnvironment): number {

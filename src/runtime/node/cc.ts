@@ -4,7 +4,16 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -66,6 +75,11 @@ export const LINK_FLAGS = [
   // Emscripten's syscall stubs: link is EMLINK, umask starts at 0777 (posix/link.c, posix/modes.c).
   "-Wl,--wrap=__syscall_link",
   "-Wl,--wrap=__syscall_umask",
+  // Emscripten's stdout answered every seek with 0 without moving (posix/stdout_seek.c).
+  "-Wl,--wrap=fseeko",
+  "-Wl,--wrap=fseek",
+  "-Wl,--wrap=ftello",
+  "-Wl,--wrap=ftell",
 ];
 
 /** Options that make emcc stop before linking. */
@@ -160,8 +174,39 @@ export function cc(args: string[], err: (message: string) => void): number {
     err(`anymmap cc: ${objects}\n`);
     return 1;
   }
-  const status = run(emcc, [...include, ...args, ...objects, ...LINK_FLAGS], err);
-  return status === 0 ? checkImports(args, err) : status;
+  const { linkArgs, wasm, out } = output(args);
+  const status = run(emcc, [...include, ...linkArgs, ...objects, ...LINK_FLAGS], err);
+  if (status !== 0) return status;
+  const checked = checkImports(wasm, out, err);
+  if (checked === 0 && wasm !== out) {
+    renameSync(wasm, out);
+    chmodSync(out, 0o755);
+  }
+  return checked;
+}
+
+/** Outputs emcc would make JavaScript of, but anymmap runs as WebAssembly. */
+const JS_OUTPUT = /\.(js|mjs|cjs|html)$/;
+
+/**
+ * Where a link writes the program. emcc makes JavaScript glue of any output
+ * not named *.wasm (and of a.out.js without -o), which a standalone
+ * program cannot use, and Debian's emcc cannot even write (its JavaScript
+ * optimizer's acorn is missing): autoconf's `-o conftest` failed every link
+ * test. As gcc does, `-o name` and no -o (a.out) get the WebAssembly module
+ * itself, linked to name.wasm and renamed; an explicit *.js or *.html
+ * output stays emcc's.
+ */
+function output(args: string[]): { linkArgs: string[]; wasm: string; out: string } {
+  const o = args.lastIndexOf("-o");
+  const joined = o < 0 ? args.findLastIndex((a) => a.startsWith("-o") && a.length > 2) : -1;
+  const out = o >= 0 ? args[o + 1] : joined >= 0 ? args[joined]!.slice(2) : "a.out";
+  if (out === undefined || out.endsWith(".wasm") || JS_OUTPUT.test(out))
+    return { linkArgs: args, wasm: out ?? "", out: out ?? "" };
+  const wasm = `${out}.anymmap-link.wasm`;
+  const linkArgs =
+    o >= 0 ? args.with(o + 1, wasm) : joined >= 0 ? args.with(joined, `-o${wasm}`) : [...args, "-o", wasm];
+  return { linkArgs, wasm, out };
 }
 
 /**
@@ -170,16 +215,14 @@ export function cc(args: string[], err: (message: string) => void): number {
  * refuses. Report it at link time, as emcc and ld would (1), rather than
  * when the program is first run.
  */
-function checkImports(args: string[], err: (message: string) => void): number {
-  const o = args.lastIndexOf("-o");
-  const out = o >= 0 ? args[o + 1] : undefined;
-  if (!out?.endsWith(".wasm")) return 0;
-  const undefinedSymbols = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(out)))
+function checkImports(wasm: string, out: string, err: (message: string) => void): number {
+  if (!wasm.endsWith(".wasm")) return 0;
+  const undefinedSymbols = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm)))
     .filter((i) => i.module === "env" && !i.name.startsWith("__syscall_"))
     .map((i) => i.name);
   if (undefinedSymbols.length === 0) return 0;
   // As ld does: no output a make rule would take as built.
-  rmSync(out, { force: true });
+  rmSync(wasm, { force: true });
   err(
     `anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} removed: it could not run)\n`,
   );
