@@ -119,6 +119,50 @@ describe("MAP_SHARED and MAP_PRIVATE file mappings", () => {
   });
 });
 
+describe("URL objects as sources, as Node's fs takes them", () => {
+  /** The file: URL of a path (what Node's pathToFileURL gives for one without "%"). */
+  const fileUrl = (path: string) => {
+    const url = new URL("file:///");
+    url.pathname = path;
+    return url;
+  };
+
+  it("a file: URL maps, opens and windows the file its path names, spaces and non-ASCII names included", async () => {
+    const data = pattern(2 * PAGE, 7);
+    const path = fx.file(data, "url source é.bin");
+    const url = fileUrl(path);
+    expect(url.href).toContain("%20");
+    const m = space.mmapSync(url);
+    expectBytes(m.read(), data);
+    m.munmap();
+    const asynchronous = await space.mmap(url, { prot: "rw", flags: "shared" });
+    asynchronous.write("by URL", 5);
+    asynchronous.munmap();
+    const expected = data.slice();
+    expected.set(text("by URL"), 5);
+    expectBytes(fx.read(path), expected);
+    const handle = space.openSync(url);
+    expect(handle.path).toBe(path);
+    handle.close();
+    (await space.open(url)).close();
+    const windowed = space.mmapWindowedSync(url);
+    expectBytes(windowed.read(PAGE, 16), expected.subarray(PAGE, PAGE + 16));
+    windowed.munmap();
+  });
+
+  it("a URL naming nothing anymmap can map is EINVAL, saying why", () => {
+    const ftp = mmapErrorOf(() => space.mmapSync(new URL("ftp://example.com/data.bin")));
+    expect(ftp).toMatchObject({ code: "EINVAL", syscall: "mmap" });
+    expect(ftp.message).toContain("file:, http: and https:");
+    const remoteHost = mmapErrorOf(() => space.openSync(new URL("file://elsewhere/data.bin")));
+    expect(remoteHost).toMatchObject({ code: "EINVAL", syscall: "open" });
+    expect(remoteHost.message).toContain("elsewhere");
+    expectMmapError(() => space.mmapSync(new URL("file:///a%2Fb")), "EINVAL", "mmap");
+    // A NUL smuggled in as %00 is refused as in a string path.
+    expectMmapError(() => space.openSync(new URL("file:///tmp/secret%00.public")), "EINVAL", "open");
+  });
+});
+
 describe("anonymous mappings", () => {
   for (const flags of ["shared", "private"] as const) {
     it(`MAP_ANONYMOUS|MAP_${flags.toUpperCase()} is zero-filled and writable`, () => {

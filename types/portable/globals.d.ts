@@ -28,4 +28,7 @@ declare var crypto: { getRandomValues<T extends ArrayBufferView>(array: T): T };
 declare class URL {
   constructor(url: string, base?: string);
   readonly href: string;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly pathname: string;
 }

@@ -33,7 +33,15 @@ import { NativeEngine } from "../engines/native-engine.js";
 import type { NativeMman } from "../engines/native-mman.js";
 import { PLATFORMS } from "../engines/platform.js";
 import { isUrl, type RemoteOptions } from "../remote/remote-file.js";
-import { bits, describeValue, integer, optionalBackend, pageAligned, remoteOptions } from "../contract/validate.js";
+import {
+  bits,
+  describeValue,
+  integer,
+  optionalBackend,
+  pageAligned,
+  remoteOptions,
+  urlSource,
+} from "../contract/validate.js";
 import { type AtExit, WasmEngine } from "../engines/wasm-engine.js";
 import { DEFAULT_WINDOW_BUDGET, WindowedMappingImpl } from "./windowed.js";
 import type { HostFile } from "../../wasi/host-file.js";
@@ -299,12 +307,13 @@ export class AnymmapInstance implements Anymmap {
 
   /** `remote` (not part of the public contract) bounds the reads of a URL: mmapSync and mmapWindowedSync pass their options' timeout and signal. */
   openSync(
-    path: string,
+    pathOrUrl: string | URL,
     flags: OpenFlags = "r",
     mode?: number,
     backend?: BackendChoice,
     remote?: RemoteOptions,
   ): FileHandle {
+    const path = urlSource(pathOrUrl, "open");
     if (typeof path !== "string" || path === "") {
       throw new MmapError("EINVAL", "open", `path must be a non-empty string, got ${describeValue(path)}`);
     }
@@ -328,12 +337,14 @@ export class AnymmapInstance implements Anymmap {
     return new FileHandleImpl(engine, this, engine.open(path, flags, checkedMode, remote), path);
   }
 
-  async open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
+  async open(pathOrUrl: string | URL, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle> {
+    const path = urlSource(pathOrUrl, "open");
     if (this.backendFor(backend, "open", path) === "wasm") await this.ready();
     return this.openSync(path, flags, mode, backend);
   }
 
-  mmapSync(source: MapSource, options: MapOptions = {}): MappingImpl {
+  mmapSync(sourceOrUrl: MapSource, options: MapOptions = {}): MappingImpl {
+    const source = urlSource(sourceOrUrl, "mmap");
     if (typeof options !== "object" || options === null) {
       throw new MmapError("EINVAL", "mmap", "options must be an object");
     }
@@ -395,14 +406,15 @@ export class AnymmapInstance implements Anymmap {
     return this.mapHandle(source, prot, flags, offset, options.length, address);
   }
 
-  async mmap(source: MapSource, options?: MapOptions): Promise<MappingImpl> {
+  async mmap(sourceOrUrl: MapSource, options?: MapOptions): Promise<MappingImpl> {
+    const source = urlSource(sourceOrUrl, "mmap");
     const choice = source instanceof FileHandleImpl ? source.engine.backend : options?.backend;
     if (this.backendFor(choice, "mmap", source) === "wasm") await this.ready();
     return this.mmapSync(source, options);
   }
 
   mmapWindowedSync(source: MapSource, options?: WindowedOptions): WindowedMappingImpl {
-    return new WindowedMappingImpl(this, source, options);
+    return new WindowedMappingImpl(this, urlSource(source, "mmap"), options);
   }
 
   async mmapWindowed(source: MapSource, options?: WindowedOptions): Promise<WindowedMappingImpl> {

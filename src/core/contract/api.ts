@@ -64,8 +64,13 @@ export type MapFlags =
 /** File open flags as `fs.open` spells them ("r", "r+", "w+", "a"...). */
 export type OpenFlags = "r" | "r+" | "w" | "w+" | "wx" | "wx+" | "a" | "a+" | "ax" | "ax+";
 
-/** Where a mapping comes from: a path, an open handle, or `null` for anonymous memory. */
-export type MapSource = string | FileHandle | null | undefined;
+/**
+ * Where a mapping comes from: a path (or an http(s) URL), a `URL` object
+ * (`file:` names a path, as `new URL("./data.bin", import.meta.url)`
+ * gives; `http:`/`https:` is read remotely), an open handle, or `null` for
+ * anonymous memory.
+ */
+export type MapSource = string | URL | FileHandle | null | undefined;
 
 /**
  * What holds a mapping's memory: `"wasm"`, the C engine in WebAssembly
@@ -360,9 +365,9 @@ export interface Anymmap {
   readonly backend: Backend;
   readonly runtime: string;
   /** Opens a file synchronously, for the default backend or `backend`. Node, Deno, Bun, browser workers. */
-  openSync(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
+  openSync(path: string | URL, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
   /** Opens a file. All runtimes with file access. */
-  open(path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
+  open(path: string | URL, flags?: OpenFlags, mode?: number, backend?: BackendChoice): Promise<FileHandle>;
   /** Maps a file or anonymous memory synchronously. Node, Deno, Bun, browser workers. */
   mmapSync(source: MapSource, options?: MapOptions): Mapping;
   /** Maps a file or anonymous memory. */
@@ -414,7 +419,7 @@ export interface EntryTypes {
 /** The entry types of Node, Deno and Bun. */
 export interface DefaultEntryTypes extends EntryTypes {
   readonly source: MapSource;
-  readonly openSource: string;
+  readonly openSource: string | URL;
   readonly mapping: Mapping;
   readonly instance: Anymmap;
 }
@@ -472,7 +477,7 @@ export declare namespace EntryCall {
      * default backend or `backend`. Node, Deno, Bun, browser workers (OPFS
      * paths: a cross-origin isolated dedicated worker, after `await init()`).
      */
-    (path: string, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
+    (path: string | URL, flags?: OpenFlags, mode?: number, backend?: BackendChoice): FileHandle;
   }
   interface Open<T extends EntryTypes = DefaultEntryTypes> {
     /**

@@ -147,3 +147,38 @@ export function longOperation(
   optionalFunction(o.onProgress, "onProgress", syscall);
   return o as { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
 }
+
+/**
+ * A `URL` object as the path string anymmap opens, as Node's fs takes one:
+ * a `file:` URL as the path it names (`new URL("./data.bin",
+ * import.meta.url)`), an `http:`/`https:` URL as its text (read remotely).
+ * Any other value is returned as it is, for the caller's own checks.
+ */
+export function urlSource<T>(source: T, syscall: string): Exclude<T, URL> | string {
+  if (!(source instanceof URL)) return source as Exclude<T, URL>;
+  const { protocol, hostname, pathname, href } = source;
+  if (protocol === "http:" || protocol === "https:") return href;
+  if (protocol !== "file:") {
+    throw new MmapError(
+      "EINVAL",
+      syscall,
+      `only file:, http: and https: URLs name something anymmap can map, got ${JSON.stringify(protocol)}`,
+    );
+  }
+  if (hostname !== "" && hostname !== "localhost") {
+    throw new MmapError(
+      "EINVAL",
+      syscall,
+      `the file: URL names a file on the host ${JSON.stringify(hostname)}; only local files (file:///path) can be mapped`,
+    );
+  }
+  // As Node's fileURLToPath: an encoded "/" would turn one name into two directories.
+  if (/%2f/i.test(pathname)) {
+    throw new MmapError("EINVAL", syscall, `a file: URL path must not contain an encoded "/" (%2F), got ${href}`);
+  }
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new MmapError("EINVAL", syscall, `the file: URL's path is not valid percent-encoded UTF-8: ${href}`);
+  }
+}

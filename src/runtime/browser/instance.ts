@@ -27,7 +27,7 @@ import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/address-space/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/contract/constants.js";
 import { MmapError, isMmapError } from "../../core/contract/errors.js";
-import { bits, describeValue, remoteOptions } from "../../core/contract/validate.js";
+import { bits, describeValue, remoteOptions, urlSource } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
 import { type FileSystemFileHandle, browser, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
@@ -41,7 +41,7 @@ import { loadWasm, loadedWasm } from "./wasm.js";
 export type BrowserMapSource = MapSource | Blob | FileSystemFileHandle;
 
 /** What a browser can open: an OPFS path, a FileSystemFileHandle, or a File or Blob (read-only). Browsers. */
-export type BrowserOpenSource = string | Blob | FileSystemFileHandle;
+export type BrowserOpenSource = string | URL | Blob | FileSystemFileHandle;
 
 /**
  * A mapping in a browser: the `Mapping` of every runtime plus the
@@ -237,7 +237,7 @@ export class BrowserInstance implements BrowserAnymmap {
 
   /** `backend` and `remote` (not part of the public contract) as the core's: mmapSync and mmapWindowedSync of a URL pass their timeout and signal. */
   openSync(
-    path: string,
+    path: string | URL,
     flags?: OpenFlags,
     mode?: number,
     backend?: BackendChoice,
@@ -248,11 +248,12 @@ export class BrowserInstance implements BrowserAnymmap {
   }
 
   async open(
-    source: BrowserOpenSource,
+    sourceOrUrl: BrowserOpenSource,
     flags: OpenFlags = "r",
     mode?: number,
     remote?: RemoteOptions,
   ): Promise<FileHandle> {
+    const source = urlSource(sourceOrUrl, "open");
     await this.ready();
     if (isBlob(source) || isFileSystemFileHandle(source)) {
       // Validate flags and mode as for a path.
@@ -345,7 +346,8 @@ export class BrowserInstance implements BrowserAnymmap {
 
   // ---- mapping ----
 
-  mmapSync(source: BrowserMapSource, options?: MapOptions): BrowserMapping {
+  mmapSync(sourceOrUrl: BrowserMapSource, options?: MapOptions): BrowserMapping {
+    const source = urlSource(sourceOrUrl, "mmap");
     if (isFileSystemFileHandle(source)) {
       throw new MmapError(
         "ENOTSUP",
@@ -395,10 +397,11 @@ export class BrowserInstance implements BrowserAnymmap {
         "a FileSystemFileHandle opens asynchronously only: use `await mmapWindowed(handle)`",
       );
     }
-    return new WindowedMappingImpl(this, source, options);
+    return new WindowedMappingImpl(this, urlSource(source, "mmap"), options);
   }
 
-  async mmapWindowed(source: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+  async mmapWindowed(sourceOrUrl: BrowserMapSource, options?: WindowedOptions): Promise<WindowedMapping> {
+    const source = urlSource(sourceOrUrl, "mmap");
     await this.ready();
     if (!isFileSystemFileHandle(source)) return this.mmapWindowedSync(source, options);
     const writable = (options?.prot === "rw" || options?.prot === 3) && (options?.flags ?? "shared") === "shared";
@@ -411,7 +414,7 @@ export class BrowserInstance implements BrowserAnymmap {
     }
   }
 
-  private mapHandle(source: MapSource, options?: MapOptions): BrowserMapping {
+  private mapHandle(source: Exclude<MapSource, URL>, options?: MapOptions): BrowserMapping {
     const file = source !== null && typeof source === "object" ? this.#files.get(source) : undefined;
     return this.wrap(this.#core.mmapSync(source, options), file);
   }
@@ -420,7 +423,8 @@ export class BrowserInstance implements BrowserAnymmap {
     return new BrowserMappingImpl(inner, file);
   }
 
-  async mmap(source: BrowserMapSource, options?: MapOptions): Promise<BrowserMapping> {
+  async mmap(sourceOrUrl: BrowserMapSource, options?: MapOptions): Promise<BrowserMapping> {
+    const source = urlSource(sourceOrUrl, "mmap");
     await this.ready();
     if (typeof source !== "string" && !isBlob(source) && !isFileSystemFileHandle(source)) {
       return this.mmapSync(source, options);
