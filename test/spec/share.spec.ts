@@ -221,6 +221,9 @@ describe("what cannot be shared", () => {
     expectMmapError(() => loose.call(space, { ...handle, length: -1 }), "EINVAL", "attach");
     expectMmapError(() => loose.call(space, { ...handle, length: Number.NaN }), "EINVAL", "attach");
     expectMmapError(() => loose.call(space, { ...handle, prot: 99 }), "EINVAL", "attach");
+    // Past the end of the shared memory (native: its memfd; WASM: the shared buffer).
+    expectMmapError(() => loose.call(space, { ...handle, length: 2 ** 33 }), "EINVAL", "attach");
+    if (!wasm) expectMmapError(() => loose.call(space, { ...handle, length: 2 * P }), "EINVAL", "attach");
     for (const broken of [
       { lock: undefined },
       { lock: [0] },

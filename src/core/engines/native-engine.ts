@@ -913,6 +913,16 @@ export class NativeEngine implements Engine {
       lock: new Int32Array(new SharedArrayBuffer(4)),
       exported: true,
     };
+    // A handle edited after share() could name pages past the memory's end: they would fault.
+    const size = this.mman.fsize(copy);
+    if (size < 0 || offset! + up(length) > size) {
+      this.unref(file);
+      throw this.error(
+        "EINVAL",
+        "attach",
+        `the handle's offset and length pass the end of the shared memory (${size} bytes): pass the handle share() returned unchanged`,
+      );
+    }
     return this.mapOwning(file, 0, up(length), prot, MAP_SHARED | MAP_ANONYMOUS, offset!);
   }
 
