@@ -328,6 +328,17 @@ describe("mmap errors, as Linux reports them", () => {
     expectMmapError(() => space.mmapSync(handle, { length: PAGE, prot: "rw", flags: "private" }), "EBADF", "mmap");
   });
 
+  it("await mmap(handle) maps within the call: closing the handle before awaiting leaves the mapping", async () => {
+    const data = pattern(PAGE, 3);
+    const file = fx.file(data, "mmap-then-close");
+    const handle = space.openSync(file, "r");
+    const pending = space.mmap(handle, { prot: "r", flags: "shared" });
+    handle.close();
+    const m = await pending;
+    expectBytes(m.read(), data);
+    m.munmap();
+  });
+
   it("PROT_WRITE + MAP_SHARED of a handle opened read-only → EACCES", () => {
     const handle = space.openSync(path, "r");
     expectMmapError(() => space.mmapSync(handle, { prot: "rw", flags: "shared" }), "EACCES", "mmap");

@@ -269,6 +269,11 @@ export class AnymmapInstance implements Anymmap {
   }
 
   /** Loads the WASM engine once; a failed load is retried by the next call. */
+  /** The WASM engine is loaded: calls that would wait for it run within the call. */
+  get loaded(): boolean {
+    return this.#engine !== undefined;
+  }
+
   async ready(): Promise<WasmEngine> {
     if (this.#engine) return this.#engine;
     if (this.#badMemoryChoice) throw new MmapError("EINVAL", "load", this.#badMemoryChoice);
@@ -409,7 +414,9 @@ export class AnymmapInstance implements Anymmap {
   async mmap(sourceOrUrl: MapSource, options?: MapOptions): Promise<MappingImpl> {
     const source = urlSource(sourceOrUrl, "mmap");
     const choice = source instanceof FileHandleImpl ? source.engine.backend : options?.backend;
-    if (this.backendFor(choice, "mmap", source) === "wasm") await this.ready();
+    // Mapped within the call once the engine is loaded, as the native backend maps: the caller may close
+    // the handle (or change the file) right after calling, before awaiting.
+    if (this.backendFor(choice, "mmap", source) === "wasm" && !this.loaded) await this.ready();
     return this.mmapSync(source, options);
   }
 

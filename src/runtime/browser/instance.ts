@@ -425,10 +425,12 @@ export class BrowserInstance implements BrowserAnymmap {
 
   async mmap(sourceOrUrl: BrowserMapSource, options?: MapOptions): Promise<BrowserMapping> {
     const source = urlSource(sourceOrUrl, "mmap");
-    await this.ready();
     if (typeof source !== "string" && !isBlob(source) && !isFileSystemFileHandle(source)) {
+      // A FileHandle or anonymous memory: mapped within the call once the engine is loaded (core's mmap).
+      if (!this.#core.loaded) await this.ready();
       return this.mmapSync(source, options);
     }
+    await this.ready();
     const flags = this.probe(() => this.#core.mmapSync(typeof source === "string" ? source : "source", options));
     if (isBlob(source) && openMode(flags).writable) {
       throw new MmapError(
