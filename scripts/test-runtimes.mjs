@@ -90,10 +90,10 @@ const denoArgs = (extra) => (spec) => [
   "--no-lock",
   "--node-modules-dir=manual",
   `--import-map=${join(root, "test", "harness", "deno-imports.json")}`,
-  // /dev/zero: the suite checks that anymmap refuses it (ENODEV); mkfifo makes FIFO fixtures.
+  // /dev/zero: the suite checks that anymmap refuses it (ENODEV); mkfifo and python3 make FIFO and socket fixtures.
   `--allow-read=${root},${tmp},/dev/zero`,
   `--allow-write=${tmp},/dev/zero`,
-  "--allow-run=mkfifo",
+  "--allow-run=mkfifo,/usr/bin/python3",
   "--allow-env=TMPDIR,TMP,TEMP,NO_COLOR,FORCE_COLOR,FORCE_TTY,TERM,CI,NODE_V8_COVERAGE",
   ...extra,
   join(root, "test", "harness", "run.ts"),

@@ -95,6 +95,9 @@ export const fx: Fixtures = {
   fifo(): never {
     throw new Error("fx.fifo: the origin private file system has no FIFOs (skip where !fx.hostFiles)");
   },
+  socket(): never {
+    throw new Error("fx.socket: the origin private file system has no sockets (skip where !fx.hostFiles)");
+  },
   /** A fresh path in the suite's OPFS directory (the file does not exist). */
   path(name = "file"): string {
     return `${agent ? root : "/no-sync-files"}/${counter++}-${name}`;

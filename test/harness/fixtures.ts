@@ -33,6 +33,8 @@ export interface Fixtures {
   dir(): string;
   /** A new FIFO (named pipe) with no writer; only where `hostFiles`. */
   fifo(name?: string): string;
+  /** A Unix-domain socket's file (bound, nobody listening); only where `hostFiles`. */
+  socket(name?: string): string;
   read(path: string): Uint8Array;
   /** Bytes [offset, offset+length) of a file, read without loading it whole. */
   readRange(path: string, offset: number, length: number): Uint8Array;
@@ -75,6 +77,14 @@ export function hostFixtures(afterAll: (fn: () => void) => void): Fixtures {
       // An explicit environment: Deno would otherwise need --allow-env to copy its own.
       const r = spawnSync("mkfifo", [path], { env: { PATH: "/usr/bin:/bin" } });
       if (r.status !== 0) throw new Error(`fx.fifo: mkfifo ${path} failed: ${r.error ?? r.stderr}`);
+      return path;
+    },
+    socket(name = "socket") {
+      // node:net binds only asynchronously; Python binds at once (Debian's; Deno runs it with --allow-run=/usr/bin/python3).
+      const path = fx.path(name);
+      const bind = "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])";
+      const r = spawnSync("/usr/bin/python3", ["-c", bind, path], { env: {} });
+      if (r.status !== 0) throw new Error(`fx.socket: binding ${path} failed: ${r.error ?? r.stderr}`);
       return path;
     },
     read(path) {

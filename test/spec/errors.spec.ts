@@ -911,6 +911,37 @@ describe("files that mmap cannot map are refused at once with ENODEV, as Linux's
     );
   }
 
+  it.skipIf(noHostFiles !== undefined)(
+    `a Unix socket: every open and mmap → ENXIO, as open(2) refuses it${noHostFiles ? ` (skipped: ${noHostFiles})` : ""}`,
+    async () => {
+      const space = anymmap.createInstance();
+      const path = fx.socket();
+      const calls: Array<[string, () => unknown]> = [
+        ["mmapSync", () => space.mmapSync(path)],
+        ["mmapSync rw shared", () => space.mmapSync(path, { length: anymmap.pageSize, prot: "rw", flags: "shared" })],
+        ["openSync", () => space.openSync(path, "r")],
+        ["openSync r+", () => space.openSync(path, "r+")],
+        ["mmapWindowedSync", () => space.mmapWindowedSync(path)],
+        ["mmap", () => space.mmap(path)],
+        ["open", () => space.open(path)],
+      ];
+      for (const [call, fn] of calls) {
+        let error: unknown;
+        try {
+          await fn();
+        } catch (e) {
+          error = e;
+        }
+        const e = error as { code?: string; errno?: number; message?: string } | undefined;
+        expect({ call, code: e?.code, errno: e?.errno }, e?.message ?? "nothing was thrown").toEqual({
+          call,
+          code: "ENXIO",
+          errno: LINUX_ERRNO.ENXIO,
+        });
+      }
+    },
+  );
+
   it("a directory still opens read-only (as open(2) allows) and mmap says ENODEV", () => {
     const space = anymmap.createInstance();
     const h = space.openSync(fx.dir(), "r");
