@@ -235,6 +235,25 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(0);
   });
 
+  test("--argv0 NAME is the program's argv[0] and program name, as multi-call programs need", {
+    timeout: 300_000,
+  }, () => {
+    const program = build(path.join(root, "test", "c-host", "argv0.c"));
+    const cli = path.join(root, "bin", "anymmap.js");
+    const named = spawnSync(process.execPath, [cli, "run", "--argv0", "/usr/bin/zstdcat", program.wasm], {
+      encoding: "utf8",
+    });
+    expect(named.stderr).toBe("");
+    expect(named.stdout).toBe("argv[0] /usr/bin/zstdcat\nshort name zstdcat\n");
+    const joined = spawnSync(process.execPath, [cli, "run", "--argv0=unzstd", program.wasm], { encoding: "utf8" });
+    expect(joined.stdout).toBe("argv[0] unzstd\nshort name unzstd\n");
+    const plain = spawnSync(process.execPath, [cli, "run", program.wasm], { encoding: "utf8" });
+    expect(plain.stdout).toBe(`argv[0] ${program.wasm}\nshort name ${path.basename(program.wasm)}\n`);
+    const missing = spawnSync(process.execPath, [cli, "run", "--argv0"], { encoding: "utf8" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("--argv0 needs a name");
+  });
+
   test("anymmap cc reports a function nobody defined and leaves no output, as a linker would", {
     timeout: 120_000,
   }, () => {

@@ -8,13 +8,15 @@ import { NodeHostDir } from "./node-dir.js";
 import { type FsErrors, NODE_ERRORS } from "./node-file.js";
 
 /** Usage of `anymmap run`, shared by every runtime's runner. Node, Bun, Deno. */
-export const RUN_USAGE = `usage: anymmap run [--dir HOST_DIR[:GUEST_DIR]]... PROGRAM.wasm [ARGS...]
+export const RUN_USAGE = `usage: anymmap run [--dir HOST_DIR[:GUEST_DIR]]... [--argv0 NAME] PROGRAM.wasm [ARGS...]
 
   Runs a program built with \`anymmap cc\`. Each --dir gives it a host
   directory under the name GUEST_DIR (default: HOST_DIR as written, so
-  \`--dir .\` makes relative paths work). Everything after PROGRAM.wasm
-  is the program's, \`--\` and \`--dir\` included; a \`--\` before it ends
-  anymmap's options.
+  \`--dir .\` makes relative paths work). --argv0 NAME is the program's
+  argv[0] (default: PROGRAM.wasm as written), for programs that act by
+  the name they are called (zstdcat, busybox). Everything after
+  PROGRAM.wasm is the program's, \`--\` and \`--dir\` included; a \`--\`
+  before it ends anymmap's options.
 `;
 
 /** What a runner needs from its runtime. Node, Bun, Deno. */
@@ -80,6 +82,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   const preopens: { name: string; dir: HostDir }[] = [];
   const rest: string[] = [];
   let program: string | undefined;
+  let argv0: string | undefined;
   let literal = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -102,6 +105,12 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
         return 2;
       }
       preopens.push({ name: guest || host, dir: new NodeHostDir(host, errors, locks) });
+    } else if (!literal && (a === "--argv0" || a.startsWith("--argv0="))) {
+      argv0 = a === "--argv0" ? args[++i] : a.slice(8);
+      if (argv0 === undefined) {
+        writeAll(2, new TextEncoder().encode(`anymmap run: --argv0 needs a name\n${RUN_USAGE}`));
+        return 2;
+      }
     } else {
       program = a;
     }
@@ -122,7 +131,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   let result: ProgramResult;
   try {
     result = runProgram(module, {
-      args: [program, ...rest],
+      args: [argv0 ?? program, ...rest],
       env,
       preopens: withRunDirs(preopens, () => new MemoryDir()),
       stdout: (b) => writeAll(1, b),

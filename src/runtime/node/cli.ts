@@ -29,7 +29,7 @@ const USAGE = `usage: anymmap <command> [args]
   cc [EMCC ARGS]  compile and link a C program with anymmap's mmap and file
                   calls (emcc with the flags it needs), e.g.
                   anymmap cc -O2 prog.c -o prog.wasm
-  run [--dir HOST[:GUEST]]... PROG.wasm [ARGS]
+  run [--dir HOST[:GUEST]]... [--argv0 NAME] PROG.wasm [ARGS]
                   run a program built with \`anymmap cc\`
   help            this text
 `;
