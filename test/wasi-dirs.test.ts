@@ -272,6 +272,31 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(fs.existsSync(path.join(tmp, "undefined.wasm"))).toBe(false);
   });
 
+  test("anymmap cc says to compile with anymmap cc -c when plain emcc -c objects need Emscripten's setjmp glue", {
+    timeout: 120_000,
+  }, () => {
+    const source = path.join(tmp, "setjmp-object.c");
+    fs.writeFileSync(
+      source,
+      "#include <setjmp.h>\nstatic jmp_buf env;\nstatic void f(int n) { if (n > 2) longjmp(env, n); f(n + 1); }\n" +
+        "int main(void) { int r = setjmp(env); if (!r) f(0); return r; }\n",
+    );
+    const object = path.join(tmp, "setjmp-object.o");
+    const compiled = spawnSync("emcc", ["-O2", "-c", source, "-o", object], { encoding: "utf8" });
+    expect(compiled.status, compiled.stderr).toBe(0);
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, "bin", "anymmap.js"), "cc", object, "-o", path.join(tmp, "setjmp-object.wasm")],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/undefined symbols?: .*invoke_/);
+    expect(r.stderr).toContain("compile every object with anymmap cc -c");
+  });
+
   test("anymmap cc writes the WebAssembly program itself to -o name, or a.out, as gcc does (autoconf's -o conftest)", {
     timeout: 240_000,
   }, () => {

@@ -223,8 +223,14 @@ function checkImports(wasm: string, out: string, err: (message: string) => void)
   if (undefinedSymbols.length === 0) return 0;
   // As ld does: no output a make rule would take as built.
   rmSync(wasm, { force: true });
+  // Objects that plain `emcc -c` compiled call setjmp/longjmp and C++ exceptions through JavaScript glue.
+  const glue = undefinedSymbols.some((name) => /^(invoke_|emscripten_longjmp$|_emscripten_throw_longjmp$)/.test(name));
   err(
-    `anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} removed: it could not run)\n`,
+    `anymmap cc: error: undefined symbol${undefinedSymbols.length > 1 ? "s" : ""}: ${undefinedSymbols.join(", ")} (${out} removed: it could not run)\n${
+      glue
+        ? "anymmap cc: invoke_* and emscripten_longjmp are Emscripten's JavaScript setjmp glue: an object was compiled by plain emcc -c; compile every object with anymmap cc -c\n"
+        : ""
+    }`,
   );
   return 1;
 }
