@@ -317,6 +317,23 @@ describe("truncate under a shared mapping", () => {
     expectBytes(fx.read(path), expected);
   });
 
+  it("openSync(path, 'w') truncates under the mapping as ftruncate(0) does: EFAULT (SIGBUS), never the old bytes, no write lost unreported", () => {
+    const data = pattern(2 * PAGE, 23);
+    const path = fx.file(data);
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    m.write("dirty, then cut", 10);
+    const h = space.openSync(path, "w");
+    expect(fx.size(path)).toBe(0);
+    expectMmapError(() => m.read(0, 4), "EFAULT", "access");
+    expectMmapError(() => m.write("x", PAGE), "EFAULT", "access");
+    // Written through the new handle, the file grows back under the mapping, which shows its bytes.
+    h.pwrite(new TextEncoder().encode("fresh"), 0);
+    expectBytes(m.read(0, 5), text("fresh"));
+    m.munmap();
+    h.close();
+    expectBytes(fx.read(path), text("fresh"));
+  });
+
   it("after a shrink, a page wholly past the new EOF faults (SIGBUS on Linux) even if it was resident", () => {
     const data = pattern(3 * PAGE, 19);
     const path = fx.file(data);

@@ -258,11 +258,10 @@ export class NativeEngine implements Engine {
     if (flags.includes("x")) o |= O.EXCL;
     const fd = this.check(this.mman.open(path, o, mode, this.openInfo), "open", path);
     const info = this.openInfoView;
-    this.files.set(fd, {
-      readWrite: plus,
-      id: `${info.getBigUint64(0, true)}:${info.getBigUint64(8, true)}`,
-      size: Number(info.getBigUint64(16, true)),
-    });
+    const id = `${info.getBigUint64(0, true)}:${info.getBigUint64(8, true)}`;
+    this.files.set(fd, { readWrite: plus, id, size: Number(info.getBigUint64(16, true)) });
+    // O_TRUNC cut the file under this engine's mappings of it, as ftruncate(0) would.
+    if (o & O.TRUNC) this.truncated(id, 0, "open");
     return fd;
   }
 
@@ -295,11 +294,15 @@ export class NativeEngine implements Engine {
     this.stats.truncates++;
     // Whichever mappings show this file, their pages past the new end must not be reachable, and the
     // file's pages again where it grew back over them: a view held across a shrink and a grow writes to the file, as on Linux.
-    const id = this.files.get(fd)?.id ?? this.identity(fd, "ftruncate");
+    this.truncated(this.files.get(fd)?.id ?? this.identity(fd, "ftruncate"), length, "ftruncate");
+  }
+
+  /** The file `id` is `length` bytes now: its mappings' pages past the end go, those it grew back over return. */
+  private truncated(id: string, length: number, syscall: string): void {
     for (const v of this.vmas) {
       if (v.file?.id !== id) continue;
-      this.clip(v, "ftruncate", length);
-      this.unclip(v, v.start, v.end, "ftruncate");
+      this.clip(v, syscall, length);
+      this.unclip(v, v.start, v.end, syscall);
     }
   }
 

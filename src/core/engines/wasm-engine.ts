@@ -166,10 +166,34 @@ export class WasmEngine implements Engine {
   }
 
   open(path: string, flags: OpenFlags, mode?: number, remote?: RemoteOptions): number {
+    if (flags === "w" || flags === "w+") this.truncateThroughCore(path);
     const file = this.openHostFile(path, flags, mode, remote);
     const fd = this.host.open(file);
     this.files.set(fd, file);
     return fd;
+  }
+
+  /**
+   * An open that truncates, through the core first: its pages of the file
+   * (mapped, maybe dirty) go as Linux's truncation drops them. The host's
+   * own O_TRUNC left a mapping showing the old bytes, and its writes were
+   * lost without an error. A file that cannot be opened for writing is left
+   * to the open itself to report.
+   */
+  private truncateThroughCore(path: string): void {
+    let file: HostFile;
+    try {
+      file = this.openHostFile(path, "r+");
+    } catch {
+      return;
+    }
+    const fd = this.host.open(file);
+    this.files.set(fd, file);
+    try {
+      this.check(this.core.anymmap_ftruncate(fd, 0n), "open");
+    } finally {
+      this.close(fd);
+    }
   }
 
   openedSize(fd: number): number | undefined {
