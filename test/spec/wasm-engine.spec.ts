@@ -27,6 +27,19 @@ describe("WASM engine limits", () => {
     expect(over.message).toContain(`at most ${max} bytes`);
   });
 
+  it("past Linux's 65,530 mappings, ENOMEM names the count, not the address space", async () => {
+    const space = anymmap.createInstance();
+    (await space.mmap(null, { length: P, ...wasm })).munmap();
+    const maps = [];
+    // Read and read-write in turn, so that no two neighbours are one mapping.
+    for (let i = 0; i < 65530; i++) maps.push(space.mmapSync(null, { length: P, prot: i % 2 ? "r" : "rw", ...wasm }));
+    const e = expectMmapError(() => space.mmapSync(null, { length: P, ...wasm }), "ENOMEM", "mmap");
+    expect(e.message).toContain("65530 mappings already exist");
+    maps.pop()!.munmap();
+    space.mmapSync(null, { length: P, ...wasm }).munmap();
+    for (const m of maps) m.munmap();
+  });
+
   it("a fixed address in the engine's own memory names the lowest one that maps, and that one maps", async () => {
     const space = anymmap.createInstance();
     (await space.mmap(null, { length: P, ...wasm })).munmap();

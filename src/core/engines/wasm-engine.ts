@@ -44,6 +44,8 @@ interface CoreExports {
 }
 
 const MAP_FAILED = 0xffffffff;
+/** Linux's default vm.max_map_count, the core's limit on mappings (MAX_VMAS in wasm/src/internal.h). */
+const MAX_MAP_COUNT = 65530;
 /** Where mappings end (wasm/src/internal.h AREA_END): the top 64 KiB stays unmapped. */
 const AREA_END = 2 ** 32 - 65536;
 const SIGBUS = 1000;
@@ -323,6 +325,14 @@ export class WasmEngine implements Engine {
           "ENOMEM",
           "mmap",
           `a fixed mapping must lie between ${lowest} (0x${lowest.toString(16)}; it moves up as the engine's heap grows) and 4 GiB - 64 KiB: the memory below is the engine's own (its C heap and tables); pick an address in that range, or drop 'fixed' and let anymmap choose`,
+          path === undefined ? undefined : { path },
+        );
+      }
+      if (errnoName(this.core.anymmap_errno()) === "ENOMEM" && this.mappingCount() >= MAX_MAP_COUNT) {
+        throw new MmapError(
+          "ENOMEM",
+          "mmap",
+          `${this.mappingCount()} mappings already exist, Linux's default limit (vm.max_map_count), which the engine keeps too; unmap some first`,
           path === undefined ? undefined : { path },
         );
       }
