@@ -254,19 +254,20 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(missing.stderr).toContain("--argv0 needs a name");
   });
 
+  /** `anymmap cc` with the corpus's cached core objects. */
+  const anymmapCc = (args: string[], cwd?: string) =>
+    spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "cc", ...args], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
+    });
+
   test("anymmap cc reports a function nobody defined and leaves no output, as a linker would", {
     timeout: 120_000,
   }, () => {
     const source = path.join(tmp, "undefined.c");
     fs.writeFileSync(source, "int missing_function(void);\nint main(void) { return missing_function(); }\n");
-    const r = spawnSync(
-      process.execPath,
-      [path.join(root, "bin", "anymmap.js"), "cc", source, "-o", path.join(tmp, "undefined.wasm")],
-      {
-        encoding: "utf8",
-        env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
-      },
-    );
+    const r = anymmapCc([source, "-o", path.join(tmp, "undefined.wasm")]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("undefined symbol: missing_function");
     expect(fs.existsSync(path.join(tmp, "undefined.wasm"))).toBe(false);
@@ -284,14 +285,7 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     const object = path.join(tmp, "setjmp-object.o");
     const compiled = spawnSync("emcc", ["-O2", "-c", source, "-o", object], { encoding: "utf8" });
     expect(compiled.status, compiled.stderr).toBe(0);
-    const r = spawnSync(
-      process.execPath,
-      [path.join(root, "bin", "anymmap.js"), "cc", object, "-o", path.join(tmp, "setjmp-object.wasm")],
-      {
-        encoding: "utf8",
-        env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
-      },
-    );
+    const r = anymmapCc([object, "-o", path.join(tmp, "setjmp-object.wasm")]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/undefined symbols?: .*invoke_/);
     expect(r.stderr).toContain("compile every object with anymmap cc -c");
@@ -302,12 +296,7 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
   }, () => {
     const dir = fs.mkdtempSync(path.join(tmp, "out-"));
     fs.writeFileSync(path.join(dir, "conftest.c"), "int main(void) { return 3; }\n");
-    const cc = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "cc", ...args], {
-        cwd: dir,
-        encoding: "utf8",
-        env: { ...process.env, ANYMMAP_CACHE: path.join(root, ".tmp", "c-corpus", "core") },
-      });
+    const cc = (...args: string[]) => anymmapCc(args, dir);
     const named = cc("conftest.c", "-o", "conftest");
     expect(named.stderr).toBe("");
     expect(named.status).toBe(0);
