@@ -21,10 +21,11 @@ const bakeVersion = {
       : null,
 };
 
-// The WASM engine inlined as base64 for Deno's entry: a module Deno loads
-// with its code, so the engine needs no --allow-read (a file read would).
-// About 90 kB of dist/deno.js for the two builds; the other runtimes read
-// the .wasm files beside the bundles.
+// The WASM engine inlined as base64 for Deno's and Bun's entries: a module
+// Deno loads with its code, so the engine needs no --allow-read (a file read
+// would), and one `bun build`/`bun build --compile` bundles with the app
+// (they leave a file beside the module behind). About 110 kB, in one chunk
+// both entries import; Node reads the .wasm files beside the bundles.
 const EMBEDDED_WASM = "virtual:anymmap-wasm-base64";
 const embedWasm = {
   name: "embed-wasm",

@@ -246,6 +246,47 @@ describe("Bun (bun add)", () => {
       code: "EINVAL",
     });
   }, 300_000);
+
+  test("bun build --compile and bun build --target=bun: the bundle carries the WASM engine and maps away from node_modules", () => {
+    const dir = path.join(work, "bun");
+    fs.writeFileSync(
+      path.join(dir, "app.ts"),
+      `import { info, mmapSync } from "anymmap";
+await Bun.write("data.txt", "hello bundle");
+const m = mmapSync("data.txt", { prot: "rw", flags: "shared" });
+m.write("HELLO", 0);
+m.munmap();
+const anon = mmapSync(null, { length: 4096, prot: "rw", flags: "shared" });
+anon.write("anon", 0);
+const { backend, nativeUnavailable } = info();
+console.log(JSON.stringify({ backend, nativeUnavailable: nativeUnavailable ?? null, file: await Bun.file("data.txt").text(), anon: new TextDecoder().decode(anon.read(0, 4)) }));
+`,
+    );
+    // Both run from a folder with no node_modules and no anymmap.wasm.
+    const away = path.join(work, "bun-away");
+    fs.rmSync(away, { recursive: true, force: true });
+    fs.mkdirSync(away);
+    must(
+      sh("bun", ["build", "--compile", "app.ts", "--outfile", path.join(away, "app")], { cwd: dir }),
+      "bun build --compile",
+    );
+    must(
+      sh("bun", ["build", "--target=bun", "app.ts", "--outfile", path.join(away, "bundled.js")], { cwd: dir }),
+      "bun build",
+    );
+    expect(fs.readdirSync(away).sort()).toEqual(["app", "bundled.js"]);
+    const compiled = sh(path.join(away, "app"), [], { cwd: away });
+    expect(compiled.stderr).toBe("");
+    expect(JSON.parse(compiled.stdout)).toEqual({
+      backend: "wasm",
+      nativeUnavailable: expect.stringContaining("a bun build --compile executable does not embed prebuilds/"),
+      file: "HELLO bundle",
+      anon: "anon",
+    });
+    const bundled = sh("bun", ["bundled.js"], { cwd: away });
+    expect(bundled.stderr).toBe("");
+    expect(JSON.parse(bundled.stdout)).toMatchObject({ backend: "wasm", file: "HELLO bundle", anon: "anon" });
+  }, 300_000);
 });
 
 // A browser app: maps a Blob on the main thread (load() first, as the main

@@ -16,17 +16,23 @@ import { openHostFile } from "./node-file.js";
 /**
  * `entryUrl` is the entry module's `import.meta.url`: the .wasm files lie
  * beside the entry (dist/), wherever it was loaded from, while this module
- * may be bundled into a chunk elsewhere.
+ * may be bundled into a chunk elsewhere. `wasm`, when given, supplies the
+ * engine's bytes instead (Bun: the engine inlined in the bundle).
  */
-export function nodeFsAdapter(runtime: string, native: () => NativeMman, entryUrl: string): RuntimeAdapter {
+export function nodeFsAdapter(
+  runtime: string,
+  native: () => NativeMman,
+  entryUrl: string,
+  wasm?: (variant?: WasmVariant) => Uint8Array,
+): RuntimeAdapter {
   const wasmUrl = (variant: WasmVariant = "default"): URL => new URL(`./${WASM_FILES[variant]}`, entryUrl);
   return {
     runtime,
     version,
     openFile: (path, flags, mode, remote) => openHostFile(path, flags, mode, undefined, remote),
     mapError: mapNodeError,
-    compileSync: (variant) => new WebAssembly.Module(readFileSync(wasmUrl(variant))),
-    compile: async (variant) => WebAssembly.compile(await readFile(wasmUrl(variant))),
+    compileSync: (variant) => new WebAssembly.Module(wasm ? wasm(variant) : readFileSync(wasmUrl(variant))),
+    compile: async (variant) => WebAssembly.compile(wasm ? wasm(variant) : await readFile(wasmUrl(variant))),
     native,
     backendChoice: process.env.ANYMMAP_BACKEND,
     memoryChoice: process.env.ANYMMAP_WASM_MEMORY,
