@@ -169,6 +169,105 @@ describe("Node + TypeScript (module nodenext)", () => {
   }, 120_000);
 });
 
+// The same program for a CommonJS project: tsc turns the import into require("anymmap").
+const cjsProgram = `import { info, mmapSync, MmapError, type MapFlags } from "anymmap";
+import { readFileSync, writeFileSync } from "node:fs";
+
+writeFileSync("data.txt", "hello commonjs");
+const flags: MapFlags = "shared";
+const m = mmapSync("data.txt", { prot: "rw", flags });
+m.write("HELLO", 0);
+m.munmap();
+let code = "";
+try {
+  mmapSync("data.txt", { offset: 1 });
+} catch (e) {
+  if (e instanceof MmapError) code = e.code;
+}
+console.log(JSON.stringify({ backend: info().backend, file: readFileSync("data.txt", "utf8"), code }));
+`;
+
+describe("CommonJS projects (an ES-module-only package: require() of ES modules, Node ≥ 20.19 and ≥ 22.12)", () => {
+  const requireModule = (process.features as { require_module?: boolean }).require_module === true;
+  const expected = { backend: prebuilt ? "native" : "wasm", file: "HELLO commonjs", code: "EINVAL" };
+
+  test.skipIf(!requireModule)(
+    'require("anymmap") and import("anymmap") from CommonJS give one module (no second copy of the engine)',
+    () => {
+      const dir = project("cjs", {
+        "package.json": JSON.stringify({ name: "cjs-consumer", private: true, type: "commonjs" }),
+        "main.js": `const anymmap = require("anymmap");
+const { writeFileSync, readFileSync } = require("node:fs");
+writeFileSync("data.txt", "hello require");
+const m = anymmap.mmapSync("data.txt", { prot: "rw", flags: "shared" });
+m.write("HELLO", 0);
+m.munmap();
+import("anymmap").then((imported) => {
+  console.log(JSON.stringify({ same: imported.mmapSync === anymmap.mmapSync && imported.MmapError === anymmap.MmapError, file: readFileSync("data.txt", "utf8") }));
+});
+`,
+      });
+      npmInstall(dir);
+      const r = sh("node", ["main.js"], { cwd: dir });
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toEqual({ same: true, file: "HELLO require" });
+      // A Node that cannot require() ES modules (before 20.19): Node's own error, which says to use import().
+      if (process.allowedNodeEnvironmentFlags.has("--no-experimental-require-module")) {
+        const old = sh("node", ["--no-experimental-require-module", "main.js"], { cwd: dir });
+        expect(old.status).not.toBe(0);
+        expect(old.stderr).toContain("ERR_REQUIRE_ESM");
+        expect(old.stderr).toContain("dynamic import()");
+        const viaImport = sh(
+          "node",
+          ["--no-experimental-require-module", "-e", 'import("anymmap").then((a) => console.log(typeof a.mmapSync))'],
+          { cwd: dir },
+        );
+        expect(viaImport.stdout.trim()).toBe("function");
+      }
+    },
+    300_000,
+  );
+
+  test.skipIf(!requireModule).each([
+    [
+      "module commonjs, moduleResolution node10",
+      { module: "commonjs", moduleResolution: "node10", ignoreDeprecations: "6.0" },
+      "index.d.ts",
+    ],
+    ["module nodenext in a CommonJS package", { module: "nodenext", moduleResolution: "nodenext" }, "node.d.ts"],
+  ])(
+    "TypeScript, %s: tsc (no skipLibCheck) passes and the require()ing output runs",
+    (_name, options, dts) => {
+      const dir = project(`cjs-ts-${options.moduleResolution}`, {
+        "package.json": JSON.stringify({ name: "cjs-ts-consumer", private: true, type: "commonjs" }),
+        "tsconfig.json": JSON.stringify({
+          compilerOptions: {
+            ...options,
+            target: "es2022",
+            strict: true,
+            outDir: "out",
+            types: ["node"],
+            skipLibCheck: false,
+          },
+          include: ["main.ts"],
+        }),
+        "main.ts": cjsProgram,
+      });
+      npmInstall(dir);
+      linkNodeTypes(dir);
+      const checked = tsc(dir, "-p", ".", "--traceResolution");
+      expect(checked.stdout.split("\n").filter((l) => l.includes("error TS"))).toEqual([]);
+      expect(checked.status).toBe(0);
+      expect(checked.stdout).toContain(`/node_modules/anymmap/dist/${dts}'`);
+      expect(fs.readFileSync(path.join(dir, "out", "main.js"), "utf8")).toContain('require("anymmap")');
+      const r = sh("node", ["out/main.js"], { cwd: dir });
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toEqual(expected);
+    },
+    300_000,
+  );
+});
+
 describe("Deno (npm: specifier, node_modules)", () => {
   test("deno check passes; with only --allow-ffi it maps through the prebuilt library (FFI is outside --allow-read/--allow-write)", () => {
     const dir = project("deno", {
