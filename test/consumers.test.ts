@@ -491,13 +491,84 @@ describe("browser apps from the tarball", () => {
     bundled.esbuild = path.join(dir, "public");
   }, 300_000);
 
+  test("webpack 5: bundles it and emits anymmap.wasm as an asset itself (new URL(..., import.meta.url))", () => {
+    const dir = project("webpack", {
+      "package.json": JSON.stringify({ name: "webpack-consumer", private: true, type: "module" }),
+      "src/main.js": browserProgram
+        .replace("main().catch((e: unknown) =>", "main().catch((e) =>")
+        .replace("main(): Promise<void>", "main()"),
+      "build.cjs": `const webpack = require(${JSON.stringify(path.join(modules, "webpack"))});
+webpack({ mode: "production", target: "web", entry: "./src/main.js", output: { path: __dirname + "/public", filename: "main.js" } }, (err, stats) => {
+  if (err || stats.hasErrors()) { console.error(err ?? stats.toString("errors-only")); process.exit(1); }
+  console.log(Object.keys(stats.compilation.assets).sort().join(" "));
+});
+`,
+      "public/index.html": `<!doctype html>\n<meta charset="utf-8">\n<title>loading</title>\n<script src="./main.js"></script>\n`,
+    });
+    npmInstall(dir);
+    const built = must(sh("node", ["build.cjs"], { cwd: dir }), "webpack");
+    // Both engine builds, under content hashes: nothing copied by hand.
+    expect(
+      built.stdout
+        .trim()
+        .split(" ")
+        .filter((f) => f.endsWith(".wasm")),
+    ).toHaveLength(2);
+    bundled.webpack = path.join(dir, "public");
+  }, 300_000);
+
+  test("Rollup (@rollup/plugin-node-resolve, browser) and bun build --target=browser bundle it; anymmap.wasm is copied beside the bundle, as for esbuild", () => {
+    for (const tool of ["rollup", "bun"] as const) {
+      const dir = project(`${tool}-browser`, {
+        "package.json": JSON.stringify({ name: `${tool}-browser-consumer`, private: true, type: "module" }),
+        "src/main.ts": browserProgram,
+        "rollup.config.mjs": `import { nodeResolve } from ${JSON.stringify(path.join(modules, "@rollup", "plugin-node-resolve", "dist", "es", "index.js"))};
+export default { input: "src/main.js", output: { file: "public/main.js", format: "es" }, plugins: [nodeResolve({ browser: true })] };
+`,
+        "public/index.html": `<!doctype html>\n<meta charset="utf-8">\n<title>loading</title>\n<script type="module" src="./main.js"></script>\n`,
+      });
+      npmInstall(dir);
+      if (tool === "rollup") {
+        // Rollup takes JavaScript: the TypeScript stripped by esbuild first, as @rollup/plugin-typescript would.
+        must(
+          sh(
+            path.join(modules, "esbuild", "bin", "esbuild"),
+            ["src/main.ts", "--outfile=src/main.js", "--log-level=warning"],
+            { cwd: dir },
+          ),
+          "esbuild (strip types)",
+        );
+        must(
+          sh("node", [path.join(modules, "rollup", "dist", "bin", "rollup"), "-c", "--silent"], { cwd: dir }),
+          "rollup",
+        );
+      } else {
+        must(
+          sh("bun", ["build", "src/main.ts", "--target=browser", "--outfile", "public/main.js"], { cwd: dir }),
+          "bun build",
+        );
+      }
+      const code = fs.readFileSync(path.join(dir, "public", "main.js"), "utf8");
+      // The browser build (its init), left looking for the .wasm beside the bundle.
+      expect(code).toContain('new URL("./anymmap.wasm", import.meta.url)');
+      expect(code).not.toContain("node:fs");
+      const resolved = sh(
+        "node",
+        ["--input-type=module", "-e", 'console.log(import.meta.resolve("anymmap/anymmap.wasm"))'],
+        { cwd: dir },
+      );
+      fs.copyFileSync(fileURLToPath(resolved.stdout.trim()), path.join(dir, "public", "anymmap.wasm"));
+      bundled[tool] = path.join(dir, "public");
+    }
+  }, 300_000);
+
   test.skipIf(!chromiumAvailable)(
-    "both bundles run in Chromium: a Blob and anonymous memory mapped on the main thread",
+    "every bundle runs in Chromium: a Blob and anonymous memory mapped on the main thread",
     async () => {
-      expect(Object.keys(bundled).sort()).toEqual(["esbuild", "vite"]);
+      expect(Object.keys(bundled).sort()).toEqual(["bun", "esbuild", "rollup", "vite", "webpack"]);
       const server = await startServer({
         root: work,
-        served: [path.relative(work, bundled.vite!), path.relative(work, bundled.esbuild!)],
+        served: Object.values(bundled).map((dir) => path.relative(work, dir)),
       });
       const profile = path.join(work, "chromium-profile");
       const context = await launchChromium(profile);
