@@ -157,6 +157,37 @@ describe("Node + TypeScript (module nodenext)", () => {
     });
   }, 300_000);
 
+  test("an app bundled with esbuild --platform=node runs without node_modules: the inlined WASM engine, and a message that says why not native", () => {
+    const dir = path.join(work, "node-ts");
+    const away = path.join(work, "node-bundle-away");
+    fs.rmSync(away, { recursive: true, force: true });
+    fs.mkdirSync(away);
+    must(
+      sh(
+        path.join(modules, "esbuild", "bin", "esbuild"),
+        [
+          "main.ts",
+          "--bundle",
+          "--platform=node",
+          "--format=esm",
+          `--outfile=${path.join(away, "app.mjs")}`,
+          "--log-level=warning",
+        ],
+        { cwd: dir },
+      ),
+      "esbuild --platform=node",
+    );
+    expect(fs.readdirSync(away)).toEqual(["app.mjs"]);
+    const r = sh("node", ["app.mjs"], { cwd: away });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      backend: "wasm",
+      nativeUnavailable: expect.stringContaining("this copy of anymmap was bundled away from its package"),
+      file: "HELLO consumer",
+      code: "EINVAL",
+    });
+  }, 120_000);
+
   test("a misspelt flag fails tsc in the consumer", () => {
     const dir = path.join(work, "node-ts");
     fs.writeFileSync(

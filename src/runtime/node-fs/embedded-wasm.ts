@@ -1,9 +1,10 @@
 /**
  * The WASM engine's bytes from the base64 text rollup inlines in the bundle
  * (rollup.config.mjs, `virtual:anymmap-wasm-base64`): for the entries that
- * must not depend on a file beside them. Deno loads the engine without
- * --allow-read; a Bun bundle (`bun build`, `bun build --compile`) carries
- * the engine with it, where dist/anymmap.wasm is left behind.
+ * must not depend on a file beside them (every one but the browser's):
+ * Deno loads the engine without --allow-read, and an app bundled for Node
+ * or Bun (esbuild, `bun build`, `bun build --compile`) carries the engine
+ * with it, where dist/anymmap.wasm would be left behind.
  */
 import { wasmBase64 } from "virtual:anymmap-wasm-base64";
 

@@ -21,6 +21,12 @@ const buildScript = fileURLToPath(new URL("../native/build.mjs", import.meta.url
 
 /** Loads the addon; throws an Error that says why it cannot be used. Node. */
 export function nodeNative(): NativeMman {
+  if (!existsSync(addonPath) && !existsSync(buildScript)) {
+    // Neither prebuilds/ nor native/ beside this module: anymmap was bundled into an app (esbuild, bun build...).
+    throw new Error(
+      `no ${addonPath}: this copy of anymmap was bundled away from its package; mark "anymmap" external in the bundler, or copy the package's prebuilds/ folder to ${fileURLToPath(new URL("../prebuilds", import.meta.url))}`,
+    );
+  }
   if (!existsSync(addonPath)) {
     throw new Error(
       `no prebuilt native binary for ${target} (${addonPath}); build one with "node ${buildScript}" (needs a C compiler and Node's headers)`,
