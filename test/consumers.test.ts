@@ -10,7 +10,7 @@
  * --strict-allow-scripts (an install script not allowed fails the install).
  * The native backend must still be what Node, Deno (--allow-ffi) and Bun get.
  */
-import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -338,6 +338,84 @@ console.log(JSON.stringify({ backend: info().backend, runtime: info().runtime, t
     const bare = sh("deno", ["run", "--no-prompt", "anon.ts"], { cwd: dir });
     expect(bare.stderr).toBe("");
     expect(bare.stdout.trim()).toBe("wasm 120");
+  }, 300_000);
+});
+
+/** The tarball served as the one package of an npm registry, by a child process (the tests' own event loop blocks in spawnSync). */
+async function oneTarballRegistry(): Promise<{ url: string; close(): void }> {
+  const script = path.join(work, "registry.mjs");
+  fs.writeFileSync(
+    script,
+    `import { createServer } from "node:http";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+const tarball = readFileSync(process.argv[2]);
+const manifest = JSON.parse(process.argv[3]);
+const dist = (base) => ({
+  tarball: base + "/anymmap/-/anymmap-" + manifest.version + ".tgz",
+  shasum: createHash("sha1").update(tarball).digest("hex"),
+  integrity: "sha512-" + createHash("sha512").update(tarball).digest("base64"),
+});
+const server = createServer((req, res) => {
+  const base = "http://" + req.headers.host;
+  if (req.url === "/anymmap") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ name: "anymmap", "dist-tags": { latest: manifest.version }, versions: { [manifest.version]: { ...manifest, dist: dist(base) } } }));
+  } else if (req.url === "/anymmap/-/anymmap-" + manifest.version + ".tgz") {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end(tarball);
+  } else {
+    res.writeHead(404);
+    res.end("{}");
+  }
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`,
+  );
+  const manifest = sh("tar", ["xzOf", tarball, "package/package.json"], { env: { PATH: "/usr/bin:/bin" } });
+  const child = spawn(process.execPath, [script, tarball, must(manifest, "tar").stdout], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the registry exited (${code})`)));
+    child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
+  });
+  return { url: `http://127.0.0.1:${port}/`, close: () => child.kill() };
+}
+
+describe('Deno, "nodeModulesDir": "none" (no install: npm:anymmap from the registry into Deno\'s cache)', () => {
+  test("deno check and deno run; the prebuilt library loads from Deno's npm cache with --allow-ffi", async () => {
+    const dir = project("deno-none", {
+      "deno.json": JSON.stringify({ nodeModulesDir: "none" }),
+      "main.ts": `import { info, mmapSync, type Mapping } from "npm:anymmap";
+
+const m: Mapping = mmapSync("data.txt", { prot: "rw", flags: "shared" });
+m.write("HELLO", 0);
+m.munmap();
+console.log(JSON.stringify({ backend: info().backend, text: Deno.readTextFileSync("data.txt") }));
+`,
+      "data.txt": "hello deno cache",
+    });
+    const registry = await oneTarballRegistry();
+    try {
+      // A Deno cache of its own: the package comes from this registry, not from an earlier test's copy.
+      const env = { NPM_CONFIG_REGISTRY: registry.url, DENO_DIR: path.join(dir, ".deno-dir") };
+      const checked = sh("deno", ["check", "main.ts"], { cwd: dir, env });
+      expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+      for (const [flags, backend] of [
+        [["--allow-read", "--allow-write"], "wasm"],
+        [["--allow-read", "--allow-write", "--allow-ffi"], prebuilt ? "native" : "wasm"],
+      ] as const) {
+        fs.writeFileSync(path.join(dir, "data.txt"), "hello deno cache");
+        const r = sh("deno", ["run", "--no-prompt", ...flags, "main.ts"], { cwd: dir, env });
+        expect(r.stderr).toBe("");
+        expect(JSON.parse(r.stdout)).toEqual({ backend, text: "HELLO deno cache" });
+      }
+      expect(fs.existsSync(path.join(dir, "node_modules"))).toBe(false);
+    } finally {
+      registry.close();
+    }
   }, 300_000);
 });
 
