@@ -188,6 +188,35 @@ describe("Node + TypeScript (module nodenext)", () => {
     });
   }, 120_000);
 
+  test("an app bundled by webpack 5 for Node (target node20, ES module output) runs away from node_modules with the native addon webpack emitted", () => {
+    const dir = path.join(work, "node-ts");
+    const away = path.join(work, "node-webpack-away");
+    fs.rmSync(away, { recursive: true, force: true });
+    fs.writeFileSync(
+      path.join(dir, "webpack.cjs"),
+      `require(${JSON.stringify(path.join(modules, "webpack"))})({
+  mode: "production",
+  target: "node20",
+  entry: "./out/main.js",
+  experiments: { outputModule: true },
+  output: { path: ${JSON.stringify(away)}, filename: "app.mjs", module: true, chunkFormat: "module" },
+}, (err, stats) => {
+  if (err || stats.hasErrors() || stats.hasWarnings()) { console.error(err ?? stats.toString("errors-warnings")); process.exit(1); }
+});
+`,
+    );
+    // out/main.js: tsc's output of the first test.
+    must(sh("node", ["webpack.cjs"], { cwd: dir }), "webpack (target node20)");
+    const r = sh("node", ["app.mjs"], { cwd: away });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      backend: prebuilt ? "native" : "wasm",
+      nativeUnavailable: prebuilt ? null : expect.any(String),
+      file: "HELLO consumer",
+      code: "EINVAL",
+    });
+  }, 120_000);
+
   test("a misspelt flag fails tsc in the consumer", () => {
     const dir = path.join(work, "node-ts");
     fs.writeFileSync(
