@@ -21,10 +21,12 @@ const bakeVersion = {
       : null,
 };
 
-// The WASM engine inlined as base64 for Deno's entry: a module Deno loads
-// with its code, so the engine needs no --allow-read (a file read would).
-// About 90 kB of dist/deno.js for the two builds; the other runtimes read
-// the .wasm files beside the bundles.
+// The WASM engine inlined as base64 for the Deno, Node and Bun entries: a
+// module Deno loads with its code, so the engine needs no --allow-read (a
+// file read would), and one that esbuild, `bun build` or
+// `bun build --compile` bundles with an app (they leave a file beside the
+// module behind). About 110 kB, in one chunk the entries import; the
+// browser's entry fetches the .wasm files beside it instead.
 const EMBEDDED_WASM = "virtual:anymmap-wasm-base64";
 const embedWasm = {
   name: "embed-wasm",

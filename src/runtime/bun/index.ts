@@ -1,7 +1,9 @@
 /**
  * anymmap for Bun: the kernel's mmap through bun:ffi where the shared
  * library is built, else the WASM engine over Bun's node:fs (one pread64
- * per page-in, straight into WebAssembly memory).
+ * per page-in, straight into WebAssembly memory). The WASM engine is
+ * inlined (../node-fs/embedded-wasm.ts): `bun build` and
+ * `bun build --compile` carry it along.
  */
 import { AnymmapInstance } from "../../core/address-space/anymmap.js";
 import { createEntry } from "../../core/contract/entry.js";
@@ -16,7 +18,7 @@ export { pageSize, version } from "../../core/contract/entry.js";
 /** The part of Bun's global this entry uses. */
 declare const Bun: { readonly version: string };
 
-const adapter = nodeFsAdapter(`bun ${Bun.version}`, bunNative, import.meta.url);
+const adapter = nodeFsAdapter(`bun ${Bun.version}`, bunNative);
 
 export const {
   /** The default address space's backend: "native" where the shared library is built (and ANYMMAP_BACKEND is not "wasm"), else "wasm". Bun. */

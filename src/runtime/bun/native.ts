@@ -29,6 +29,12 @@ export function bunNative(): NativeMman {
   try {
     lib = dlopen(path, symbols) as unknown as { symbols: FfiSymbols };
   } catch (e) {
+    // A `bun build --compile` executable runs from Bun's embedded file system, which holds no prebuilds/.
+    if (path.startsWith("/$bunfs/"))
+      throw new Error(
+        `a bun build --compile executable does not embed prebuilds/${target}/${file}: it maps with the WASM engine (bun run the package for the kernel's mmap)`,
+        { cause: e },
+      );
     throw new Error(
       `cannot open ${path} (${e instanceof Error ? e.message : String(e)}); no prebuilt native binary for ${target}? build one with "node native/build.mjs" in the package (needs a C compiler)`,
       { cause: e },

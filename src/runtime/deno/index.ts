@@ -5,10 +5,9 @@
  * module (no file to read): it needs --allow-read only for the files it maps,
  * and --allow-write for writable ones; anonymous memory needs no flag.
  */
-import { wasmBase64 } from "virtual:anymmap-wasm-base64";
-
-import { AnymmapInstance, type RuntimeAdapter, type WasmVariant } from "../../core/address-space/anymmap.js";
+import { AnymmapInstance, type RuntimeAdapter } from "../../core/address-space/anymmap.js";
 import { createEntry, version } from "../../core/contract/entry.js";
+import { embeddedWasm } from "../node-fs/embedded-wasm.js";
 import { openDenoFile } from "./deno-file.js";
 import { writeBackAtExit } from "./exit-hook.js";
 import { denoNative } from "./native.js";
@@ -29,14 +28,6 @@ interface DenoNamespace {
 }
 declare const Deno: DenoNamespace;
 
-/** The engine's bytes, from the base64 text rollup inlines (see rollup.config.mjs). */
-function wasmBytes(variant: WasmVariant = "default"): Uint8Array {
-  const text = atob(wasmBase64[variant]);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /** An environment variable when Deno may read it (--allow-env); unset otherwise, without a prompt. */
 function envChoice(variable: "ANYMMAP_BACKEND" | "ANYMMAP_WASM_MEMORY"): string | undefined {
   return Deno.permissions.querySync({ name: "env", variable }).state === "granted" ? Deno.env.get(variable) : undefined;
@@ -55,8 +46,8 @@ const adapter: RuntimeAdapter = {
   version,
   openFile: (path, flags, mode, remote) => openDenoFile(path, flags, mode, remote),
   mapError: mapDenoError,
-  compileSync: (variant) => new WebAssembly.Module(wasmBytes(variant)),
-  compile: (variant) => WebAssembly.compile(wasmBytes(variant)),
+  compileSync: (variant) => new WebAssembly.Module(embeddedWasm(variant)),
+  compile: (variant) => WebAssembly.compile(embeddedWasm(variant)),
 };
 
 export const {

@@ -3,9 +3,9 @@
  * prebuilds/<platform>-<arch>/anymmap.node by native/build.mjs.
  */
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { markAsUntransferable } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
 
 import type { NativeMman } from "../../core/engines/native-mman.js";
 import { probeFlags } from "../../core/engines/platform.js";
@@ -19,8 +19,30 @@ const target = `${process.platform}-${process.arch}`;
 const addonPath = fileURLToPath(new URL(`../prebuilds/${target}/anymmap.node`, import.meta.url));
 const buildScript = fileURLToPath(new URL("../native/build.mjs", import.meta.url));
 
+let loadedAddon: Addon | undefined;
+
+/**
+ * The addon, loaded once per thread (every address space shares it) with
+ * process.dlopen, what require() of a .node file does: a bundler (webpack)
+ * rewrites require() calls into its own, which cannot load a file, not this.
+ */
+function loadAddon(): Addon {
+  if (loadedAddon === undefined) {
+    const loaded = { exports: {} as Addon };
+    process.dlopen(loaded, addonPath);
+    loadedAddon = loaded.exports;
+  }
+  return loadedAddon;
+}
+
 /** Loads the addon; throws an Error that says why it cannot be used. Node. */
 export function nodeNative(): NativeMman {
+  if (!existsSync(addonPath) && !existsSync(buildScript)) {
+    // Neither prebuilds/ nor native/ beside this module: anymmap was bundled into an app (esbuild, bun build...).
+    throw new Error(
+      `no ${addonPath}: this copy of anymmap was bundled away from its package; mark "anymmap" external in the bundler, or copy the package's prebuilds/ folder to ${dirname(dirname(addonPath))}`,
+    );
+  }
   if (!existsSync(addonPath)) {
     throw new Error(
       `no prebuilt native binary for ${target} (${addonPath}); build one with "node ${buildScript}" (needs a C compiler and Node's headers)`,
@@ -28,7 +50,7 @@ export function nodeNative(): NativeMman {
   }
   let addon: Addon;
   try {
-    addon = createRequire(import.meta.url)(addonPath) as Addon;
+    addon = loadAddon();
   } catch (e) {
     throw new Error(`the N-API addon did not load: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
