@@ -591,6 +591,9 @@ export abstract class FdCalls {
       const readable = s ? (s.kind === "pipe" ? s.end === "read" : s.readable) : en.fd === 0;
       const writable = s ? (s.kind === "pipe" ? s.end === "write" : s.writable) : en.fd !== 0;
       rights = (readable ? R.FD_READ : 0n) | (writable ? R.FD_WRITE : 0n);
+      // /dev/null and /dev/zero answer fd_seek (devicePosition); the seek
+      // right is also what tells them from a terminal (posix/isatty.c).
+      if (s && s.kind !== "pipe") rights |= R.FD_SEEK;
     } else {
       const file = en.file;
       if (en.state.filetype === undefined) {
