@@ -235,6 +235,20 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(0);
   });
 
+  test("Node's anymmap run recurses as deep as Linux's 8 MiB stack allows (200,000 small calls), not as deep as Node's main-thread stack", {
+    timeout: 300_000,
+  }, () => {
+    const program = build(path.join(root, "test", "c-host", "recursion.c"));
+    const native = spawnSync(program.native, [], { encoding: "utf8" });
+    expect(native.stdout).toBe("200000 calls deep: ok\n");
+    const r = spawnSync(process.execPath, [path.join(root, "bin", "anymmap.js"), "run", program.wasm], {
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(native.stdout);
+    expect(r.status).toBe(0);
+  });
+
   test("--argv0 NAME is the program's argv[0] and program name, as multi-call programs need", {
     timeout: 300_000,
   }, () => {

@@ -4,6 +4,7 @@
 import { statSync } from "node:fs";
 
 import process from "node:process";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 import { isMmapError } from "../../core/contract/errors.js";
 import { RUN_USAGE, runCommand, writeAll } from "../node-fs/run-command.js";
@@ -300,7 +301,7 @@ export async function main(args: string[]): Promise<number> {
         out(1, RUN_USAGE);
         return 0;
       }
-      return runCommand(rest, { env: process.env, native: nodeNative });
+      return runOnLargeStack(rest);
     case "help":
     case "--help":
     case "-h":
@@ -313,4 +314,35 @@ export async function main(args: string[]): Promise<number> {
       out(2, command === undefined ? USAGE : `anymmap: unknown command '${command}'\n${USAGE}`);
       return 2;
   }
+}
+
+/**
+ * How deep a program recurses is bounded by the engine's stack too (every
+ * WebAssembly frame lives there): Node's main thread stopped a small
+ * recursive function at about 30,000 calls, where Linux's 8 MiB stack goes
+ * past 200,000 (jq's tests nest 10,000 deep). On a thread with a 64 MiB
+ * stack the program's own 8 MiB stack is the limit, as on Linux.
+ */
+const RUN_STACK_MB = 64;
+
+/** `anymmap run` on a worker thread with a large stack; resolves to the program's exit status. */
+function runOnLargeStack(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    let status = 1;
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { anymmapRun: args },
+      resourceLimits: { stackSizeMb: RUN_STACK_MB },
+    });
+    worker.on("message", (s: number) => {
+      status = s;
+    });
+    worker.on("error", (e) => out(2, `anymmap run: ${e instanceof Error ? e.message : String(e)}\n`));
+    worker.on("exit", () => resolve(status));
+  });
+}
+
+// The worker runOnLargeStack starts: this module again, on its own thread (stdio through fds 0-2, synchronously).
+if (!isMainThread && Array.isArray((workerData as { anymmapRun?: unknown } | null)?.anymmapRun)) {
+  const args = (workerData as { anymmapRun: string[] }).anymmapRun;
+  parentPort?.postMessage(runCommand(args, { env: process.env, native: nodeNative }));
 }
