@@ -35,6 +35,12 @@ interface Out {
   stderr: string;
 }
 
+/** What the consumers' main.ts prints: the backend it got, why not native, and what it mapped and refused. */
+function expectConsumerOutput(r: Out, backend: string, nativeUnavailable: unknown): void {
+  expect(r.stderr).toBe("");
+  expect(JSON.parse(r.stdout)).toEqual({ backend, nativeUnavailable, file: "HELLO consumer", code: "EINVAL" });
+}
+
 /** Runs with only `bin` on PATH (and the runtimes' quiet settings); ANYMMAP_BACKEND unset so each gets its default. */
 function sh(command: string, args: string[], options: SpawnSyncOptions = {}): Out {
   const { ANYMMAP_BACKEND: _b, ANYMMAP_WASM_MEMORY: _m, ...base } = runtimeEnv(root);
@@ -148,13 +154,11 @@ describe("Node + TypeScript (module nodenext)", () => {
     expect(checked.stdout + checked.stderr).toBe("");
     expect(checked.status).toBe(0);
     const r = sh("node", ["out/main.js"], { cwd: dir });
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({
-      backend: prebuilt ? "native" : "wasm",
-      nativeUnavailable: prebuilt ? null : expect.stringContaining(`no prebuilt native binary for ${target}`),
-      file: "HELLO consumer",
-      code: "EINVAL",
-    });
+    expectConsumerOutput(
+      r,
+      prebuilt ? "native" : "wasm",
+      prebuilt ? null : expect.stringContaining(`no prebuilt native binary for ${target}`),
+    );
   }, 300_000);
 
   test("an app bundled with esbuild --platform=node runs without node_modules: the inlined WASM engine, and a message that says why not native", () => {
@@ -179,13 +183,7 @@ describe("Node + TypeScript (module nodenext)", () => {
     );
     expect(fs.readdirSync(away)).toEqual(["app.mjs"]);
     const r = sh("node", ["app.mjs"], { cwd: away });
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({
-      backend: "wasm",
-      nativeUnavailable: expect.stringContaining("this copy of anymmap was bundled away from its package"),
-      file: "HELLO consumer",
-      code: "EINVAL",
-    });
+    expectConsumerOutput(r, "wasm", expect.stringContaining("this copy of anymmap was bundled away from its package"));
   }, 120_000);
 
   test("an app bundled by webpack 5 for Node (target node20, ES module output) runs away from node_modules with the native addon webpack emitted", () => {
@@ -208,13 +206,7 @@ describe("Node + TypeScript (module nodenext)", () => {
     // out/main.js: tsc's output of the first test.
     must(sh("node", ["webpack.cjs"], { cwd: dir }), "webpack (target node20)");
     const r = sh("node", ["app.mjs"], { cwd: away });
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({
-      backend: prebuilt ? "native" : "wasm",
-      nativeUnavailable: prebuilt ? null : expect.any(String),
-      file: "HELLO consumer",
-      code: "EINVAL",
-    });
+    expectConsumerOutput(r, prebuilt ? "native" : "wasm", prebuilt ? null : expect.any(String));
   }, 120_000);
 
   test("a misspelt flag fails tsc in the consumer", () => {
@@ -475,13 +467,7 @@ describe("Bun (bun add)", () => {
       /Module name 'anymmap' was successfully resolved to '.*\/node_modules\/anymmap\/dist\/bun\.d\.ts'/,
     );
     const r = sh("bun", ["main.ts"], { cwd: dir });
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({
-      backend: prebuilt ? "native" : "wasm",
-      nativeUnavailable: prebuilt ? null : expect.stringContaining(target),
-      file: "HELLO consumer",
-      code: "EINVAL",
-    });
+    expectConsumerOutput(r, prebuilt ? "native" : "wasm", prebuilt ? null : expect.stringContaining(target));
   }, 300_000);
 
   test("bun build --compile and bun build --target=bun: the bundle carries the WASM engine and maps away from node_modules", () => {
