@@ -931,12 +931,35 @@ static void op_mprotect(void) {
   else if (prot & PROT_WRITE)
     for (uint64_t p = start; p < end; p++)
       if (!mget((uint32_t)p)->maywrite) exp = EACCES;
+  /* Taking write access from the only mapping of shared pages writes their
+   * dirty pages back (pages_seal), one write-back per vma: a failed write
+   * stops the rest of that vma only. The model keeps no vmas, so it takes
+   * their bounds from the core. */
+  static uint32_t piece_lo[MAX_LIVE], piece_hi[MAX_LIVE];
+  uint32_t npieces = 0;
+  if (!exp && length && !(prot & PROT_WRITE))
+    for (uint32_t i = vma_lower_bound((uint32_t)start);
+         i < nvmas && vmas[i].start < end && npieces < MAX_LIVE; i++) {
+      piece_lo[npieces] = vmas[i].start > start ? vmas[i].start : (uint32_t)start;
+      piece_hi[npieces++] = vmas[i].end < end ? vmas[i].end : (uint32_t)end;
+    }
   int r = mprotect(P(addr), (size_t)length, prot);
   int err = r ? errno : 0;
   logf_("mprotect(%#llx, %#llx, %d) = %s\n", (unsigned long long)addr, (unsigned long long)length,
         prot, ename(err));
   CHECK(err == exp, "mprotect: expected %s, got %s", ename(exp), ename(err));
   if (exp || !length) return;
+  for (uint32_t k = 0; k < npieces; k++) {
+    const struct mp *m = mget(piece_lo[k]);
+    if (m->kind != M_SHARED || !(m->prot & PROT_WRITE) || m->depth != 1) continue;
+    writeback_model(piece_lo[k], piece_hi[k], 0);
+    /* What could not be written stays dirty without its clean copy: the
+     * next write-back writes it whole. */
+    struct mp *sel[MAX_LIVE];
+    int n = collect(piece_lo[k], piece_hi[k], sel);
+    for (int i = 0; i < n; i++)
+      if (sel[i]->resident && dirty(sel[i])) sel[i]->forced = 1;
+  }
   for (uint64_t p = start; p < end; p++) mget((uint32_t)p)->prot = (uint8_t)(prot & 7);
 }
 
