@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runtimeEnv } from "../scripts/runtime-env.mjs";
+import { build } from "./c/corpus.js";
 import { pattern } from "./harness/helpers.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -120,3 +121,62 @@ describe.each(Object.keys(RUNTIMES))(
     });
   },
 );
+
+/**
+ * `anymmap run` (Node's runner, which runs the program on a worker thread):
+ * SIGINT and SIGTERM stop the C program at its next host call and write its
+ * dirty MAP_SHARED pages back before the process dies of the signal, as the
+ * gcc build's pages reach the file through the page cache
+ * (test/c-host/interrupted.c). Deno's and Bun's runners run the program on
+ * the main thread, where no signal listener can run (docs/c-programs.md).
+ */
+describe("anymmap run in Node: a signal ends the C program as on Linux, stored bytes kept", () => {
+  const INTERRUPTED_LENGTH = 2 * 4096;
+  const stored = (file: string): string => {
+    const disk = fs.readFileSync(file);
+    if (disk.length !== INTERRUPTED_LENGTH) return `${disk.length} bytes in the file`;
+    for (let i = 0; i < disk.length; i++)
+      if (disk[i] !== ((i * 7 + 1) & 0xff)) return `byte ${i} is ${disk[i]}, not what was stored`;
+    return "every stored byte in the file";
+  };
+  const program = (() => {
+    let built: { native: string; wasm: string } | undefined;
+    return () => (built ??= build(path.join(root, "test", "c-host", "interrupted.c")));
+  })();
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    for (const wait of ["sleep", "print"]) {
+      it(`${signal} while the program waits (${wait})`, { timeout: 300_000 }, async () => {
+        const { native, wasm } = program();
+        const linuxFile = path.join(tmp, `interrupted-gcc-${signal}-${wait}.bin`);
+        const wasmFile = path.join(tmp, `interrupted-wasm-${signal}-${wait}.bin`);
+        fs.writeFileSync(linuxFile, "");
+        fs.writeFileSync(wasmFile, "");
+        const linux = await run(native, [linuxFile, wait], signal);
+        expect(linux.signal).toBe(signal);
+        expect(stored(linuxFile)).toBe("every stored byte in the file");
+        const anymmap = await run(
+          process.execPath,
+          [path.join(root, "bin", "anymmap.js"), "run", "--dir", tmp, wasm, wasmFile, wait],
+          signal,
+        );
+        expect(anymmap.signal, `status ${anymmap.code}, stderr ${anymmap.err.slice(-500)}`).toBe(signal);
+        expect(stored(wasmFile)).toBe("every stored byte in the file");
+      });
+    }
+  }
+
+  it("a program that computes without calling the host still dies of the signal, without hanging", {
+    timeout: 300_000,
+  }, async () => {
+    const { wasm } = program();
+    const file = path.join(tmp, "interrupted-wasm-compute.bin");
+    fs.writeFileSync(file, "");
+    const anymmap = await run(
+      process.execPath,
+      [path.join(root, "bin", "anymmap.js"), "run", "--dir", tmp, wasm, file, "compute"],
+      "SIGINT",
+    );
+    expect(anymmap.signal).toBe("SIGINT");
+  });
+});

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { WASI_ERRNO, errnoName, linuxErrno, wasiErrnoFromName } from "../src/abi/errno.js";
 import { MmapError, isMmapError } from "../src/core/contract/errors.js";
@@ -8,6 +9,7 @@ import { FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, HostFile }
 import { WASI_RIGHTS } from "../src/abi/wasi.js";
 import { WasiExit, WasiHost } from "../src/wasi/host.js";
 import { MemoryDir } from "../src/wasi/memory-dir.js";
+import { CORE_WASI_CALLS } from "../src/wasi/program.js";
 import { NodeHostFile } from "../src/runtime/node-fs/node-file.js";
 import { mapNodeError, nodeErrorName } from "../src/runtime/node-fs/map-error.js";
 
@@ -624,6 +626,15 @@ describe("WasiHost file I/O", () => {
     expect(host.stats).toBe(same);
     expect(same).toEqual({ reads: 0, readBytes: 0, writes: 0, writtenBytes: 0, syncs: 0, truncates: 0, stats: 0 });
   });
+});
+
+test("CORE_WASI_CALLS names exactly the WASI calls the mmap core makes (an interrupt never unwinds the core through them)", () => {
+  const sources = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "wasm", "src");
+  const called = new Set<string>();
+  for (const name of fs.readdirSync(sources).filter((f) => f.endsWith(".c")))
+    for (const m of fs.readFileSync(path.join(sources, name), "utf8").matchAll(/__wasi_([a-z_]+)\(/g))
+      called.add(m[1] as string);
+  expect([...called].sort()).toEqual([...CORE_WASI_CALLS].sort());
 });
 
 describe("WasiHost memory and process functions", () => {

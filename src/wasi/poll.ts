@@ -28,8 +28,14 @@ function clockNow(id: number): number | undefined {
 
 let waitCell: Int32Array | undefined | null;
 
-/** Blocks the calling thread for `ms` milliseconds. */
-function block(ms: number): void {
+/** Blocks the calling thread for `ms` milliseconds, or until `interrupt` (a shared cell) is set. */
+function block(ms: number, interrupt: Int32Array | undefined): void {
+  if (interrupt) {
+    const end = performance.now() + ms;
+    for (let left = ms; left > 0 && Atomics.load(interrupt, 0) === 0; left = end - performance.now())
+      Atomics.wait(interrupt, 0, 0, left);
+    return;
+  }
   if (waitCell === undefined) {
     try {
       // Atomics.wait needs a shared cell; a page that is not cross-origin
@@ -46,8 +52,12 @@ function block(ms: number): void {
   }
 }
 
-/** `poll_oneoff(in, out, nsubscriptions, nevents_ptr)` over `memory()`'s current buffer. */
-export function pollOneoff(memory: () => WebAssembly.Memory | undefined) {
+/**
+ * `poll_oneoff(in, out, nsubscriptions, nevents_ptr)` over `memory()`'s
+ * current buffer; a wait ends early once `interrupt` is set (the runner
+ * stops the program: program.ts).
+ */
+export function pollOneoff(memory: () => WebAssembly.Memory | undefined, interrupt?: Int32Array) {
   return (inPtr: number, outPtr: number, count: number, neventsPtr: number): number => {
     const mem = memory();
     if (!mem) return E.EFAULT;
@@ -90,7 +100,7 @@ export function pollOneoff(memory: () => WebAssembly.Memory | undefined) {
       }
     }
     if (events.length === 0 && clocks.length > 0) {
-      block(soonest - performance.now());
+      block(soonest - performance.now(), interrupt);
       const now = performance.now();
       for (const c of clocks)
         if (c.deadlineMs <= now || c.deadlineMs === soonest)

@@ -66,6 +66,66 @@ export function withRunDirs(
 
 const RUN_DIRS = ["/dev/shm", "/tmp"];
 
+/** How to run a program: the WASI host's options, and how the runner stops it. */
+export interface ProgramOptions extends WasiHostOptions {
+  /**
+   * A cell of a SharedArrayBuffer that another thread sets to a signal's
+   * number (SIGINT 2, SIGTERM 15) to end the program as that signal would:
+   * at its next call to the host (output, input, a sleep or poll, opening a
+   * file...) the program stops, its dirty MAP_SHARED pages are written back
+   * as the kernel's page cache would keep them, and the run returns 128 +
+   * the signal. A sleep or poll wakes at once. A program that computes
+   * without calling the host does not see it.
+   */
+  interrupt?: Int32Array;
+}
+
+/**
+ * The WASI calls the mmap core itself makes (wasm/src): a throw out of one
+ * would unwind the core in the middle of changing its tables, so an
+ * interrupt never stops a program there (test/wasi-host.test.ts checks the
+ * list against the C sources).
+ */
+export const CORE_WASI_CALLS: ReadonlySet<string> = new Set([
+  "fd_close",
+  "fd_datasync",
+  "fd_fdstat_get",
+  "fd_filestat_get",
+  "fd_filestat_set_size",
+  "fd_pread",
+  "fd_pwrite",
+  "fd_renumber",
+]);
+
+/** Thrown through the program's frames when the runner asked it to stop. */
+class Interrupted extends Error {
+  override readonly name = "Interrupted";
+  constructor(readonly signal: number) {
+    super(`the program was stopped by signal ${signal}`);
+  }
+}
+
+/**
+ * Makes every function of `calls` but those named in `spared` throw
+ * Interrupted once `interrupt` is set, before the call and after it (a
+ * sleep that the signal woke, an input that arrived since).
+ */
+function stopAtHostCalls(calls: Record<string, unknown>, interrupt: Int32Array, spared: ReadonlySet<string>): void {
+  const check = (): void => {
+    const signal = Atomics.load(interrupt, 0);
+    if (signal !== 0) throw new Interrupted(signal);
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    if (typeof call !== "function" || spared.has(name)) continue;
+    calls[name] = (...args: unknown[]): unknown => {
+      check();
+      const result = (call as (...a: unknown[]) => unknown)(...args);
+      check();
+      return result;
+    };
+  }
+}
+
 /** What a program run returned. */
 export interface ProgramResult {
   /** The exit status, as `$?` would show it. */
@@ -82,12 +142,13 @@ export interface ProgramResult {
  * for a syscall it lacks; any other import is refused before the program
  * starts.
  */
-export function runProgram(module: WebAssembly.Module, options: WasiHostOptions): ProgramResult {
+export function runProgram(module: WebAssembly.Module, options: ProgramOptions): ProgramResult {
   const host = new WasiHost(options);
   const imports = host.imports();
   let memory: WebAssembly.Memory | undefined;
+  const { interrupt } = options;
   const wasi = {
-    poll_oneoff: pollOneoff(() => memory),
+    poll_oneoff: pollOneoff(() => memory, interrupt),
     ...(imports.wasi_snapshot_preview1 as Record<string, unknown>),
   };
   imports.wasi_snapshot_preview1 = wasi as WebAssembly.ModuleImports;
@@ -150,6 +211,10 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
       error: `the program imports ${missing.join(", ")}, which no host provides (a function that was not defined when it was linked?)`,
     };
   }
+  if (interrupt) {
+    stopAtHostCalls(wasi as Record<string, unknown>, interrupt, CORE_WASI_CALLS);
+    stopAtHostCalls(anymmap, interrupt, new Set());
+  }
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(module, { ...imports, env, anymmap });
@@ -180,6 +245,7 @@ export function runProgram(module: WebAssembly.Module, options: WasiHostOptions)
     // _exit(), _Exit() and traps skip the program's atexit write-back; Linux's page cache would keep those pages.
     writeBackAfterExit(exports.anymmap_writeback_all);
     if (e instanceof WasiExit) return { status: e.code & 0xff };
+    if (e instanceof Interrupted) return { status: 128 + e.signal };
     return trapped(e);
   }
 }

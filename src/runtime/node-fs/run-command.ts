@@ -30,6 +30,8 @@ export interface RunEnvironment {
    * program's locks stay process-local.
    */
   native?: () => NativeLocks;
+  /** Set by another thread to a signal's number to stop the program as that signal would (ProgramOptions.interrupt). */
+  interrupt?: Int32Array;
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -139,6 +141,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
       stdin: readStdin,
       terminals: [0, 1, 2].filter((fd) => isatty(fd)),
       mapError: errors.map,
+      interrupt: environment.interrupt,
     });
   } finally {
     locks?.close();

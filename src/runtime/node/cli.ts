@@ -325,24 +325,64 @@ export async function main(args: string[]): Promise<number> {
  */
 const RUN_STACK_MB = 64;
 
-/** `anymmap run` on a worker thread with a large stack; resolves to the program's exit status. */
+/**
+ * How long a signalled program has to reach its next host call, where it
+ * stops and writes its dirty MAP_SHARED pages back, before the process dies
+ * of the signal without them (a program computing without calling the host,
+ * or blocked reading a terminal). A second signal does not wait.
+ */
+const STOP_GRACE_MS = 2000;
+
+const STOPPING_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * `anymmap run` on a worker thread with a large stack; resolves to the
+ * program's exit status. SIGINT and SIGTERM stop the program at its next
+ * host call, so that what it stored through MAP_SHARED reaches the file as
+ * Linux's page cache would keep it, and then the process dies of the
+ * signal, as the program would have.
+ */
 function runOnLargeStack(args: string[]): Promise<number> {
   return new Promise((resolve) => {
     let status = 1;
+    const interrupt = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(new URL(import.meta.url), {
-      workerData: { anymmapRun: args },
+      workerData: { anymmapRun: args, interrupt },
       resourceLimits: { stackSizeMb: RUN_STACK_MB },
     });
+    let received: keyof typeof STOPPING_SIGNALS | undefined;
+    const listeners = Object.keys(STOPPING_SIGNALS).map((name) => {
+      const signal = name as keyof typeof STOPPING_SIGNALS;
+      const listener = (): void => {
+        if (received !== undefined) return dieOf(signal);
+        received = signal;
+        Atomics.store(interrupt, 0, STOPPING_SIGNALS[signal]);
+        Atomics.notify(interrupt, 0);
+        setTimeout(() => dieOf(signal), STOP_GRACE_MS).unref();
+      };
+      process.on(signal, listener);
+      return [signal, listener] as const;
+    });
+    const dieOf = (signal: NodeJS.Signals): void => {
+      for (const [name, listener] of listeners) process.removeListener(name, listener);
+      process.kill(process.pid, signal);
+    };
     worker.on("message", (s: number) => {
       status = s;
     });
     worker.on("error", (e) => out(2, `anymmap run: ${e instanceof Error ? e.message : String(e)}\n`));
-    worker.on("exit", () => resolve(status));
+    worker.on("exit", () => {
+      if (received !== undefined) dieOf(received);
+      else {
+        for (const [name, listener] of listeners) process.removeListener(name, listener);
+        resolve(status);
+      }
+    });
   });
 }
 
 // The worker runOnLargeStack starts: this module again, on its own thread (stdio through fds 0-2, synchronously).
 if (!isMainThread && Array.isArray((workerData as { anymmapRun?: unknown } | null)?.anymmapRun)) {
-  const args = (workerData as { anymmapRun: string[] }).anymmapRun;
-  parentPort?.postMessage(runCommand(args, { env: process.env, native: nodeNative }));
+  const { anymmapRun: args, interrupt } = workerData as { anymmapRun: string[]; interrupt: Int32Array };
+  parentPort?.postMessage(runCommand(args, { env: process.env, native: nodeNative, interrupt }));
 }
