@@ -354,7 +354,10 @@ function runOnLargeStack(args: string[]): Promise<number> {
     const listeners = Object.keys(STOPPING_SIGNALS).map((name) => {
       const signal = name as keyof typeof STOPPING_SIGNALS;
       const listener = (): void => {
-        if (received !== undefined) return dieOf(signal);
+        if (received !== undefined) {
+          dieOf(signal);
+          return;
+        }
         received = signal;
         Atomics.store(interrupt, 0, STOPPING_SIGNALS[signal]);
         Atomics.notify(interrupt, 0);
