@@ -222,6 +222,61 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(5);
   });
 
+  test("a regular file redirected into stdin is the program's fd 0 as on Linux: fstat, lseek from the shell's offset, mmap (Node, Deno, Bun)", {
+    timeout: 300_000,
+  }, () => {
+    const program = build(path.join(root, "test", "c-host", "stdin_file.c"));
+    const input = path.join(tmp, "stdin-file.txt");
+    fs.writeFileSync(input, "abcdefgh\nsecond line\nend\n");
+    // The shell (or a script before the program) already read 3 bytes of the open file.
+    const withOffset = (run: (fd: number) => ReturnType<typeof spawnSync>) => {
+      const fd = fs.openSync(input, "r");
+      try {
+        fs.readSync(fd, Buffer.alloc(3), 0, 3, null);
+        return run(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    const spawn = (command: string, args: string[]) =>
+      withOffset((fd) => spawnSync(command, args, { stdio: [fd, "pipe", "pipe"], encoding: "utf8" }));
+    const linux = spawn(program.native, []);
+    expect(linux.stdout).toContain("regular 1 size 25 isatty 0\noffset 3\n");
+    const modules = path.join(root, "node_modules", ".bin");
+    const runners: Record<string, [string, string[]]> = {
+      node: [process.execPath, [path.join(root, "bin", "anymmap.js"), "run", program.wasm]],
+      // The offset comes from /proc/self/fdinfo/0, which Deno lets only -A read (scoped: from the start).
+      deno: [path.join(modules, "deno"), ["run", "-A", path.join(root, "dist", "run-deno.js"), program.wasm]],
+      bun: [path.join(modules, "bun"), [path.join(root, "dist", "run-bun.js"), program.wasm]],
+    };
+    // What the program reads is gone for the next reader of the same open file, as in a `while read` loop.
+    const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const thenCat = (command: string, args: string[]) =>
+      withOffset((fd) =>
+        spawnSync("sh", ["-c", `${[command, ...args, "line"].map(quote).join(" ")}; cat`], {
+          stdio: [fd, "pipe", "pipe"],
+          encoding: "utf8",
+        }),
+      );
+    const linuxLine = thenCat(program.native, []);
+    expect(linuxLine.stdout).toBe("line: defgh\nsecond line\nend\n");
+    for (const [runtime, [command, args]] of Object.entries(runners)) {
+      const r = spawn(command, args);
+      expect({ runtime, stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({
+        runtime,
+        stdout: linux.stdout,
+        stderr: "",
+        status: 0,
+      });
+      const line = thenCat(command, args);
+      expect({ runtime, stdout: line.stdout, stderr: line.stderr }).toEqual({
+        runtime,
+        stdout: linuxLine.stdout,
+        stderr: "",
+      });
+    }
+  });
+
   test("everything after the program is the program's: -- and --dir included", { timeout: 300_000 }, () => {
     const program = build(path.join(root, "test", "c-host", "argv.c"));
     const args = ["-n", "--", "-x", "--dir", "y", "--"];

@@ -108,6 +108,14 @@ export abstract class FdCalls {
     if (options.memory) this.setMemory(options.memory);
     let fd = 3;
     for (const { name, dir } of options.preopens ?? []) this.dirs.set(fd++, { dir, name });
+    if (options.stdinFile) {
+      const { file, position } = options.stdinFile;
+      this.stdioOpen.delete(0);
+      this.table.set(0, file);
+      const state = this.state(file);
+      state.descriptors++;
+      state.position = position;
+    }
   }
 
   /** Points the host at the instance's memory; call before any export runs. */

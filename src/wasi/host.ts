@@ -4,6 +4,7 @@
  * (process-calls.ts) over the guest's memory (guest-memory.ts).
  */
 import type { HostDir } from "./host-dir.js";
+import type { HostFile } from "./host-file.js";
 import { PathCalls } from "./path-calls.js";
 import {
   type EncodedStrings,
@@ -31,6 +32,12 @@ export interface WasiHostOptions {
   stderr?: (bytes: Uint8Array) => void;
   /** Fills `into` with the next bytes of fd 0 and returns how many (0 at end of input). Default: always at end. */
   stdin?: (into: Uint8Array) => number;
+  /**
+   * A regular file redirected into stdin (`prog < file`), at `position`:
+   * fd 0 is then that file, as on Linux (fstat, lseek, pread and mmap work
+   * on it), and `stdin` is not used.
+   */
+  stdinFile?: { file: HostFile; position: number };
   /**
    * Which of stdin, stdout and stderr (0, 1, 2) are terminals: the others
    * are reported as pipes, so that isatty() says 0 for them as it does on

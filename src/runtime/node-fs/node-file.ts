@@ -154,7 +154,7 @@ export class NodeHostFile extends HostFile implements Parkable {
   constructor(
     fd: number,
     options: HostFileOptions = {},
-    private readonly errors: FsErrors = NODE_ERRORS,
+    protected readonly errors: FsErrors = NODE_ERRORS,
     private readonly locks?: HostLocks,
   ) {
     super(options);

@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import { isatty } from "node:tty";
 import type { HostDir } from "../../wasi/host-dir.js";
+import type { HostFileOptions } from "../../wasi/host-file.js";
 import { MemoryDir } from "../../wasi/memory-dir.js";
 import { type ProgramResult, runProgram, withRunDirs } from "../../wasi/program.js";
 import { HostLocks, type NativeLocks } from "./host-locks.js";
 import { NodeHostDir } from "./node-dir.js";
-import { type FsErrors, NODE_ERRORS } from "./node-file.js";
+import { type FsErrors, NODE_ERRORS, NodeHostFile } from "./node-file.js";
 
 /** Usage of `anymmap run`, shared by every runtime's runner. Node, Bun, Deno. */
 export const RUN_USAGE = `usage: anymmap run [--dir HOST_DIR[:GUEST_DIR]]... [--argv0 NAME] PROGRAM.wasm [ARGS...]
@@ -68,6 +69,67 @@ function readStdin(into: Uint8Array): number {
       if (code !== "EAGAIN") throw e;
       Atomics.wait(pause, 0, 0, 1);
     }
+  }
+}
+
+/**
+ * stdin when it is a regular file (`prog < file`): the program's fd 0 is
+ * that file, as on Linux (fstat, lseek and mmap work). A read where the
+ * open file description's offset stands reads at it and moves it, so that
+ * what the program consumed is consumed for the shell too
+ * (`while read l; do prog; done < file`); reads elsewhere (after a seek)
+ * are positioned and leave it, as does everything else: there is no lseek
+ * in the runtimes' fs. Where that offset cannot be known, the file stays a
+ * stream (stdinFile).
+ */
+class RedirectedStdin extends NodeHostFile {
+  #shared: number;
+
+  constructor(shared: number, options: HostFileOptions, errors: FsErrors, locks: HostLocks | undefined) {
+    super(0, options, errors, locks);
+    this.#shared = shared;
+  }
+
+  override pread(dst: Uint8Array, offset: number): number {
+    if (offset !== this.#shared) return super.pread(dst, offset);
+    try {
+      let done = 0;
+      while (done < dst.length) {
+        const n = fs.readSync(0, dst, done, dst.length - done, null);
+        if (n === 0) break;
+        done += n;
+      }
+      this.#shared += done;
+      return done;
+    } catch (e) {
+      return -this.errors.map(e);
+    }
+  }
+}
+
+/**
+ * fd 0 as a file for a regular file redirected into stdin, at the offset the
+ * shell left (Linux's /proc/self/fdinfo/0 tells it, and the access mode);
+ * undefined for terminals, pipes and the rest, and where /proc cannot be
+ * read (not Linux, Deno without -A), for those read stdin as a stream.
+ */
+function stdinFile(
+  errors: FsErrors,
+  locks: HostLocks | undefined,
+): { file: NodeHostFile; position: number } | undefined {
+  try {
+    if (!fs.fstatSync(0).isFile()) return undefined;
+    const info = fs.readFileSync("/proc/self/fdinfo/0", "utf8");
+    const pos = /^pos:\s*(\d+)/m.exec(info)?.[1];
+    const flags = /^flags:\s*([0-7]+)/m.exec(info)?.[1];
+    if (pos === undefined || flags === undefined) return undefined;
+    const bits = Number.parseInt(flags, 8);
+    const access = bits & 3; // O_ACCMODE: 0 read, 1 write, 2 both
+    const options = { readable: access !== 1, writable: access !== 0, append: (bits & 0o2000) !== 0 };
+    const position = Number(pos);
+    return { file: new RedirectedStdin(position, options, errors, locks), position };
+  } catch {
+    return undefined;
   }
 }
 
@@ -139,6 +201,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
       stdout: (b) => writeAll(1, b),
       stderr: (b) => writeAll(2, b),
       stdin: readStdin,
+      stdinFile: stdinFile(errors, locks),
       terminals: [0, 1, 2].filter((fd) => isatty(fd)),
       mapError: errors.map,
       interrupt: environment.interrupt,
