@@ -275,6 +275,35 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
         stderr: "",
       });
     }
+    // stdout redirected to a file (> and >>): a seek past the end leaves a gap of zeros, and the shell writes on after it.
+    const intoFile = (command: string, args: string[], redirect: ">" | ">>") => {
+      const out = path.join(tmp, "stdout-file.txt");
+      fs.writeFileSync(out, "before\n");
+      const r = spawnSync(
+        "sh",
+        [
+          "-c",
+          `{ echo first; ${[command, ...args, "gap"].map(quote).join(" ")}; echo last; } ${redirect} ${quote(out)}`,
+        ],
+        { encoding: "utf8" },
+      );
+      return { stderr: r.stderr, status: r.status, file: fs.readFileSync(out, "latin1") };
+    };
+    for (const redirect of [">", ">>"] as const) {
+      const linuxOut = intoFile(program.native, [], redirect);
+      expect(linuxOut.stderr).toContain("stdout regular 1 isatty 0\n");
+      // With >>, glibc's ftell adds the 10 bytes the append skipped over (43); musl asks the offset (33).
+      const comparable = (r: typeof linuxOut) => ({
+        ...r,
+        stderr: redirect === ">" ? r.stderr : r.stderr.split("\n")[0],
+      });
+      for (const [runtime, [command, args]] of Object.entries(runners))
+        expect({ runtime, redirect, ...comparable(intoFile(command, args, redirect)) }).toEqual({
+          runtime,
+          redirect,
+          ...comparable(linuxOut),
+        });
+    }
   });
 
   test("everything after the program is the program's: -- and --dir included", { timeout: 300_000 }, () => {

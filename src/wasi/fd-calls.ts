@@ -108,10 +108,9 @@ export abstract class FdCalls {
     if (options.memory) this.setMemory(options.memory);
     let fd = 3;
     for (const { name, dir } of options.preopens ?? []) this.dirs.set(fd++, { dir, name });
-    if (options.stdinFile) {
-      const { file, position } = options.stdinFile;
-      this.stdioOpen.delete(0);
-      this.table.set(0, file);
+    for (const [stdio, { file, position }] of options.stdioFiles ?? []) {
+      if (!this.stdioOpen.delete(stdio)) continue;
+      this.table.set(stdio, file);
       const state = this.state(file);
       state.descriptors++;
       state.position = position;

@@ -33,11 +33,12 @@ export interface WasiHostOptions {
   /** Fills `into` with the next bytes of fd 0 and returns how many (0 at end of input). Default: always at end. */
   stdin?: (into: Uint8Array) => number;
   /**
-   * A regular file redirected into stdin (`prog < file`), at `position`:
-   * fd 0 is then that file, as on Linux (fstat, lseek, pread and mmap work
-   * on it), and `stdin` is not used.
+   * Regular files redirected into stdin, stdout or stderr (`prog < in > out`),
+   * by descriptor, at `position`: that descriptor is then the file, as on
+   * Linux (fstat, lseek, pread and mmap work on it), and `stdin`, `stdout`
+   * or `stderr` is not used for it.
    */
-  stdinFile?: { file: HostFile; position: number };
+  stdioFiles?: ReadonlyMap<number, { file: HostFile; position: number }>;
   /**
    * Which of stdin, stdout and stderr (0, 1, 2) are terminals: the others
    * are reported as pipes, so that isatty() says 0 for them as it does on

@@ -3,7 +3,9 @@
  * the offset, and it can be mapped. anymmap run gave every redirected stdin
  * as a pipe (ESPIPE, ENODEV). The test starts it 3 bytes into the file.
  * With the argument "line" it reads one line a byte at a time, as a shell's
- * `read` does: what comes after is the next reader's. */
+ * `read` does: what comes after is the next reader's. With "gap" it writes
+ * to stdout, seeks 10 bytes on and writes again: redirected to a file, the
+ * 10 bytes read as zeros and the shell writes on after them. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,8 +20,20 @@ static int one_line(void) {
   return 0;
 }
 
+static int gap(void) {
+  struct stat st;
+  if (fstat(1, &st)) return 1;
+  fprintf(stderr, "stdout regular %d isatty %d\n", S_ISREG(st.st_mode), isatty(1));
+  printf("hello\n");
+  if (fflush(stdout) || fseek(stdout, 10, SEEK_CUR)) return 2;
+  printf("after the gap\n");
+  fprintf(stderr, "ftell %ld\n", ftell(stdout));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "line")) return one_line();
+  if (argc > 1 && !strcmp(argv[1], "gap")) return gap();
   struct stat st;
   if (fstat(0, &st)) return 1;
   printf("regular %d size %lld isatty %d\n", S_ISREG(st.st_mode), (long long)st.st_size, isatty(0));

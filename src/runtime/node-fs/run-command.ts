@@ -73,64 +73,107 @@ function readStdin(into: Uint8Array): number {
 }
 
 /**
- * stdin when it is a regular file (`prog < file`): the program's fd 0 is
- * that file, as on Linux (fstat, lseek and mmap work). A read where the
- * open file description's offset stands reads at it and moves it, so that
- * what the program consumed is consumed for the shell too
- * (`while read l; do prog; done < file`); reads elsewhere (after a seek)
- * are positioned and leave it, as does everything else: there is no lseek
- * in the runtimes' fs. Where that offset cannot be known, the file stays a
- * stream (stdinFile).
+ * stdin, stdout or stderr when it is a regular file (`prog < in > out`):
+ * the program's descriptor is that file, as on Linux (fstat, lseek and mmap
+ * work). The open file description's offset is shared with the shell
+ * (`while read l; do prog; done < file`, `{ prog; echo done; } > log`) and
+ * the runtimes' fs has no lseek, so it is kept where Linux leaves it the
+ * way it can be: I/O where it stands goes through it; a read or write
+ * further on first reads up to there, or writes the zeros a hole would read
+ * as (past the end of the file only); I/O before it, or over bytes the file
+ * already has, is positioned and leaves it where it was.
  */
-class RedirectedStdin extends NodeHostFile {
+class RedirectedStdio extends NodeHostFile {
+  readonly #stdio: number;
   #shared: number;
 
-  constructor(shared: number, options: HostFileOptions, errors: FsErrors, locks: HostLocks | undefined) {
-    super(0, options, errors, locks);
+  constructor(stdio: number, shared: number, options: HostFileOptions, errors: FsErrors, locks?: HostLocks) {
+    super(stdio, options, errors, locks);
+    this.#stdio = stdio;
     this.#shared = shared;
   }
 
   override pread(dst: Uint8Array, offset: number): number {
+    if (offset > this.#shared && offset - this.#shared <= MAX_SHARED_GAP) this.#advance(offset, "read");
     if (offset !== this.#shared) return super.pread(dst, offset);
+    return this.#atShared(dst, "read");
+  }
+
+  override pwrite(src: Uint8Array, offset: number): number {
+    if (this.append) return this.#atShared(src, "write");
+    if (offset > this.#shared && offset - this.#shared <= MAX_SHARED_GAP) {
+      const stat = this.stat();
+      if (typeof stat !== "number" && stat.size <= this.#shared) this.#advance(offset, "write");
+    }
+    if (offset !== this.#shared) return super.pwrite(src, offset);
+    return this.#atShared(src, "write");
+  }
+
+  /** The process's own descriptor outlives the program: the runner still reports on stderr, and Node writes there. */
+  override close(): number {
+    return 0;
+  }
+
+  /** Moves the shared offset up to `to` by reading the bytes between, or writing zeros there; stops short at the end of input or an error. */
+  #advance(to: number, how: "read" | "write"): void {
+    const chunk = new Uint8Array(Math.min(to - this.#shared, 1 << 16));
+    while (this.#shared < to) {
+      const length = Math.min(chunk.length, to - this.#shared);
+      if (this.#atShared(chunk.subarray(0, length), how) <= 0) return;
+    }
+  }
+
+  /** Reads or writes `bytes` at the description's offset, moving it; bytes done, or -errno. */
+  #atShared(bytes: Uint8Array, how: "read" | "write"): number {
+    let done = 0;
     try {
-      let done = 0;
-      while (done < dst.length) {
-        const n = fs.readSync(0, dst, done, dst.length - done, null);
+      while (done < bytes.length) {
+        const n =
+          how === "read"
+            ? fs.readSync(this.#stdio, bytes, done, bytes.length - done, null)
+            : fs.writeSync(this.#stdio, bytes, done, bytes.length - done, null);
         if (n === 0) break;
         done += n;
       }
-      this.#shared += done;
-      return done;
     } catch (e) {
-      return -this.errors.map(e);
+      if (done === 0) return -this.errors.map(e);
     }
+    this.#shared += done;
+    return done;
   }
 }
 
+/** How far ahead of the shared offset a read or write still moves it (reading, or writing zeros, the bytes between). */
+const MAX_SHARED_GAP = 64 << 20;
+
 /**
- * fd 0 as a file for a regular file redirected into stdin, at the offset the
- * shell left (Linux's /proc/self/fdinfo/0 tells it, and the access mode);
- * undefined for terminals, pipes and the rest, and where /proc cannot be
- * read (not Linux, Deno without -A), for those read stdin as a stream.
+ * stdin, stdout and stderr that are regular files, as files at the offsets
+ * the shell left, with their access modes (Linux's /proc/self/fdinfo tells
+ * both); the others, and all of them where /proc cannot be read (not Linux,
+ * Deno without -A), stay streams.
  */
-function stdinFile(
+function stdioFiles(
   errors: FsErrors,
   locks: HostLocks | undefined,
-): { file: NodeHostFile; position: number } | undefined {
-  try {
-    if (!fs.fstatSync(0).isFile()) return undefined;
-    const info = fs.readFileSync("/proc/self/fdinfo/0", "utf8");
-    const pos = /^pos:\s*(\d+)/m.exec(info)?.[1];
-    const flags = /^flags:\s*([0-7]+)/m.exec(info)?.[1];
-    if (pos === undefined || flags === undefined) return undefined;
-    const bits = Number.parseInt(flags, 8);
-    const access = bits & 3; // O_ACCMODE: 0 read, 1 write, 2 both
-    const options = { readable: access !== 1, writable: access !== 0, append: (bits & 0o2000) !== 0 };
-    const position = Number(pos);
-    return { file: new RedirectedStdin(position, options, errors, locks), position };
-  } catch {
-    return undefined;
+): Map<number, { file: NodeHostFile; position: number }> {
+  const files = new Map<number, { file: NodeHostFile; position: number }>();
+  for (const stdio of [0, 1, 2]) {
+    try {
+      if (!fs.fstatSync(stdio).isFile()) continue;
+      const info = fs.readFileSync(`/proc/self/fdinfo/${stdio}`, "utf8");
+      const pos = /^pos:\s*(\d+)/m.exec(info)?.[1];
+      const flags = /^flags:\s*([0-7]+)/m.exec(info)?.[1];
+      if (pos === undefined || flags === undefined) continue;
+      const bits = Number.parseInt(flags, 8);
+      const access = bits & 3; // O_ACCMODE: 0 read, 1 write, 2 both
+      const options = { readable: access !== 1, writable: access !== 0, append: (bits & 0o2000) !== 0 };
+      const position = Number(pos);
+      files.set(stdio, { file: new RedirectedStdio(stdio, position, options, errors, locks), position });
+    } catch {
+      // A stream, as before.
+    }
   }
+  return files;
 }
 
 /**
@@ -201,7 +244,7 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
       stdout: (b) => writeAll(1, b),
       stderr: (b) => writeAll(2, b),
       stdin: readStdin,
-      stdinFile: stdinFile(errors, locks),
+      stdioFiles: stdioFiles(errors, locks),
       terminals: [0, 1, 2].filter((fd) => isatty(fd)),
       mapError: errors.map,
       interrupt: environment.interrupt,
