@@ -57,7 +57,11 @@ export interface FileState {
   preset?: HostFileStat;
 }
 
-/** `stdio`: a descriptor without a position: stdin/stdout/stderr, or a pipe end or device (`stream`, pipe.ts). */
+/**
+ * `stdio`: a descriptor without a position: stdin/stdout/stderr (`fd` says
+ * which, under whatever number it is), or a pipe end or device (`stream`,
+ * pipe.ts).
+ */
 export type Entry = { kind: "file"; file: HostFile; state: FileState } | { kind: "stdio"; fd: number; stream?: Stream };
 
 function u64ToOffset(v: bigint | number): number | undefined {
@@ -83,7 +87,12 @@ export abstract class FdCalls {
   /** Directory descriptors; `name` is set for preopens. */
   protected readonly dirs = new Map<number, { dir: HostDir; name?: string }>();
   protected readonly states = new WeakMap<HostFile, FileState>();
-  protected readonly stdioOpen = new Set<number>([0, 1, 2]);
+  /** Descriptors that name stdin, stdout or stderr, and which (dup(1) names stdout under another number). */
+  protected readonly stdio = new Map<number, number>([
+    [0, 0],
+    [1, 1],
+    [2, 2],
+  ]);
   /** Pipe ends and devices (pipe.ts), by descriptor. */
   protected readonly streams = new Map<number, Stream>();
   protected readonly stdout?: (bytes: Uint8Array) => void;
@@ -109,7 +118,7 @@ export abstract class FdCalls {
     let fd = 3;
     for (const { name, dir } of options.preopens ?? []) this.dirs.set(fd++, { dir, name });
     for (const [stdio, { file, position }] of options.stdioFiles ?? []) {
-      if (!this.stdioOpen.delete(stdio)) continue;
+      if (!this.stdio.delete(stdio)) continue;
       this.table.set(stdio, file);
       const state = this.state(file);
       state.descriptors++;
@@ -132,7 +141,7 @@ export abstract class FdCalls {
 
   /** True while `fd` names something: a file, a directory, a stream or open stdio. */
   private inUse(fd: number): boolean {
-    return this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd) || this.stdioOpen.has(fd);
+    return this.table.has(fd) || this.dirs.has(fd) || this.streams.has(fd) || this.stdio.has(fd);
   }
 
   protected freeFd(): number {
@@ -157,7 +166,8 @@ export abstract class FdCalls {
     const dir = this.dirs.get(fd);
     const file = this.table.get(fd);
     const stream = this.streams.get(fd);
-    if (!dir && !file && !stream) return -(this.stdioOpen.has(fd) ? E.ENOTSUP : E.EBADF);
+    const stdio = this.stdio.get(fd);
+    if (!dir && !file && !stream && stdio === undefined) return -E.EBADF;
     if (!Number.isInteger(to) || to < 0 || to >= 0x40000000) return -E.EINVAL;
     let target = to;
     if (exact) {
@@ -167,6 +177,7 @@ export abstract class FdCalls {
     }
     if (target === fd) return fd;
     if (dir) this.dirs.set(target, { dir: dir.dir });
+    else if (stdio !== undefined) this.stdio.set(target, stdio);
     else if (stream) {
       this.streams.set(target, stream);
       streamShared(stream);
@@ -234,7 +245,8 @@ export abstract class FdCalls {
   protected entry(fd: number): Entry | undefined {
     const file = this.table.get(fd);
     if (file) return { kind: "file", file, state: this.state(file) };
-    if (this.stdioOpen.has(fd)) return { kind: "stdio", fd };
+    const stdio = this.stdio.get(fd);
+    if (stdio !== undefined) return { kind: "stdio", fd: stdio };
     const stream = this.streams.get(fd);
     if (stream) return { kind: "stdio", fd, stream };
     return undefined;
@@ -658,7 +670,7 @@ export abstract class FdCalls {
   protected fdClose(fd: number): number {
     const file = this.table.get(fd);
     const stream = this.streams.get(fd);
-    if (!this.dirs.delete(fd) && !stream && !file && !this.stdioOpen.delete(fd)) return E.EBADF;
+    if (!this.dirs.delete(fd) && !stream && !file && !this.stdio.delete(fd)) return E.EBADF;
     // Only a number that was in use: closing a free one again and again must not grow the heap.
     this.#numbers.release(fd);
     if (stream) {
@@ -707,8 +719,17 @@ export abstract class FdCalls {
       this.streams.set(to, stream);
       return E.SUCCESS;
     }
+    const stdio = this.stdio.get(from);
+    if (stdio !== undefined) {
+      if (from === to) return E.SUCCESS;
+      this.fdClose(to);
+      this.stdio.delete(from);
+      this.#numbers.release(from);
+      this.stdio.set(to, stdio);
+      return E.SUCCESS;
+    }
     const file = this.table.get(from);
-    if (!file) return this.stdioOpen.has(from) ? E.ENOTSUP : E.EBADF;
+    if (!file) return E.EBADF;
     if (from === to) return E.SUCCESS;
     // Only now that the call succeeds: a failed renumber must leave a directory at `to` open.
     this.dirs.delete(to);
@@ -719,7 +740,7 @@ export abstract class FdCalls {
     this.#numbers.release(from);
     this.table.set(to, file);
     if (old) this.closeFile(old);
-    this.stdioOpen.delete(to);
+    this.stdio.delete(to);
     return E.SUCCESS;
   }
 }

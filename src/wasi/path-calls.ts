@@ -42,7 +42,7 @@ export abstract class PathCalls extends FdCalls {
   protected dirOf(fd: number): HostDir | number {
     const dir = this.dirs.get(fd)?.dir;
     if (dir) return dir;
-    return this.table.has(fd) || this.stdioOpen.has(fd) ? -E.ENOTDIR : -E.EBADF;
+    return this.table.has(fd) || this.stdio.has(fd) ? -E.ENOTDIR : -E.EBADF;
   }
 
   /** The directory `fd` names and a path argument in it, or the WASI errno that says why not. */
@@ -211,7 +211,7 @@ export abstract class PathCalls extends FdCalls {
 
   protected fdReaddir(fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number): number {
     const d = this.dirs.get(fd);
-    if (!d) return this.table.has(fd) || this.stdioOpen.has(fd) ? E.ENOTDIR : E.EBADF;
+    if (!d) return this.table.has(fd) || this.stdio.has(fd) ? E.ENOTDIR : E.EBADF;
     let entries = this.listings.get(d.dir);
     if (cookie === 0n || !entries) {
       const listed = d.dir.list();

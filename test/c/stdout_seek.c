@@ -14,8 +14,7 @@ int main(void) {
   CALL("ftell stdout, a pipe", ftell(stdout));
   CALL("ftello stdout, a pipe", ftello(stdout));
 
-  /* From here on stdout is the file (anymmap cannot dup the host's stdout to restore it): the
-   * results go to stderr. */
+  /* From here on stdout is the file: the results go to stderr. */
   fflush(stdout);
   int fd = open("stdout_seek.out", O_RDWR | O_CREAT | O_TRUNC, 0644);
   dup2(fd, 1);

@@ -11,6 +11,8 @@ int __anymmap_host_fd_device(int flags)
     __attribute__((__import_module__("anymmap"), __import_name__("fd_device")));
 
 int __anymmap_open_device(const char *guest, int flags) {
+  int named = __anymmap_open_fd_name(guest, flags);
+  if (named != -ENOENT) return named;
   int zero = strcmp(guest, "/dev/zero") == 0;
   if (!zero && strcmp(guest, "/dev/null") != 0) return -ENOENT;
   if (flags & O_DIRECTORY) return -ENOTDIR;

@@ -4,7 +4,6 @@
 #include "posix.h"
 
 int __anymmap_fcntl_lock(int fd, int cmd, struct flock *fl);
-int __anymmap_dup_from(int fd, int lowest, int cloexec);
 
 #define TRACKED_FDS 4096
 static unsigned char cloexec[TRACKED_FDS];

@@ -107,6 +107,9 @@ int __anymmap_writev(int fd, const __wasi_ciovec_t *iovs, size_t n, size_t *done
 /* The open file description behind fd (shared by dup'ed descriptors), as
  * a number: what OFD and flock locks belong to. */
 long __anymmap_ofd(int fd);
+/* fcntl(F_DUPFD): the lowest free descriptor >= lowest sharing fd's file,
+ * or -1 with errno (dup.c). */
+int __anymmap_dup_from(int fd, int lowest, int cloexec);
 /* A new descriptor's open file description; another descriptor now shares
  * from's (dup). */
 void __anymmap_ofd_new(int fd);
@@ -115,13 +118,15 @@ void __anymmap_ofd_share(int fd, int from);
 /* Whether fd is /dev/zero (devzero.c), and marking it. */
 int __anymmap_dev_zero(int fd);
 void __anymmap_dev_zero_set(int fd, int on);
-/* open of /dev/zero or /dev/null (guest path), which no host directory
- * provides: the descriptor, or -ENOENT for other paths, or -errno. */
 /* A write found no reader (EPIPE): SIGPIPE's default action ends the
  * program with 141; ignored or handled, the caller returns EPIPE. */
 void __anymmap_sigpipe(void);
 
+/* open of /dev/zero, /dev/null or a name of one of the program's own
+ * descriptors (guest path: /dev/stdout, /dev/fd/N; dev_fd.c), which no host
+ * directory provides: the descriptor, or -ENOENT for other paths, or -errno. */
 int __anymmap_open_device(const char *guest, int flags);
+int __anymmap_open_fd_name(const char *guest, int flags);
 
 /* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads
  * back what was set). */
