@@ -701,33 +701,8 @@ export abstract class FdCalls {
    * closes their descriptor (mappings outlive close(2)).
    */
   protected fdRenumber(from: number, to: number): number {
-    const dir = this.dirs.get(from);
-    if (dir) {
-      if (from === to) return E.SUCCESS;
-      this.fdClose(to);
-      this.dirs.delete(from);
-      this.#numbers.release(from);
-      this.dirs.set(to, dir);
+    if (this.#move(this.dirs, from, to) || this.#move(this.streams, from, to) || this.#move(this.stdio, from, to))
       return E.SUCCESS;
-    }
-    const stream = this.streams.get(from);
-    if (stream) {
-      if (from === to) return E.SUCCESS;
-      this.fdClose(to);
-      this.streams.delete(from);
-      this.#numbers.release(from);
-      this.streams.set(to, stream);
-      return E.SUCCESS;
-    }
-    const stdio = this.stdio.get(from);
-    if (stdio !== undefined) {
-      if (from === to) return E.SUCCESS;
-      this.fdClose(to);
-      this.stdio.delete(from);
-      this.#numbers.release(from);
-      this.stdio.set(to, stdio);
-      return E.SUCCESS;
-    }
     const file = this.table.get(from);
     if (!file) return E.EBADF;
     if (from === to) return E.SUCCESS;
@@ -742,5 +717,17 @@ export abstract class FdCalls {
     if (old) this.closeFile(old);
     this.stdio.delete(to);
     return E.SUCCESS;
+  }
+
+  /** fd_renumber of a directory, stream or stdio descriptor: false when `map` does not hold `from`. */
+  #move<T>(map: Map<number, T>, from: number, to: number): boolean {
+    const value = map.get(from);
+    if (value === undefined) return false;
+    if (from === to) return true;
+    this.fdClose(to);
+    map.delete(from);
+    this.#numbers.release(from);
+    map.set(to, value);
+    return true;
   }
 }
