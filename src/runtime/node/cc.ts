@@ -54,6 +54,9 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=abort",
   // longjmp(env, 0) makes setjmp return 1 (posix/longjmp.c).
   "-Wl,--wrap=__wasm_longjmp",
+  // setjmp's bookkeeping in constant time, not a scan of every earlier setjmp of the call (posix/setjmp_table.c).
+  "-Wl,--wrap=saveSetjmp",
+  "-Wl,--wrap=testSetjmp",
   // For the runner after _exit(), _Exit() or a trap, which skip atexit: Linux's page cache keeps dirty MAP_SHARED pages.
   "-Wl,--export=anymmap_writeback_all",
   // mlock's locked ranges: msync(MS_INVALIDATE) over them is EBUSY, munmap drops them (posix/mlock.c).
