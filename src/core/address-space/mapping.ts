@@ -15,7 +15,7 @@ import type { Backend } from "../contract/api.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
 import { hint } from "../contract/messages.js";
-import { bits, describeValue, integer, pageAligned } from "../contract/validate.js";
+import { bits, describeValue, integer, pageAligned, plainBytes } from "../contract/validate.js";
 
 const encoder = new TextEncoder();
 
@@ -215,8 +215,9 @@ export class MappingImpl implements Mapping {
     return this.#state.engine.bytes(this.#state.address + start, size).slice();
   }
 
-  readInto(target: Uint8Array, offset?: number): number {
-    if (!(target instanceof Uint8Array)) {
+  readInto(into: Uint8Array, offset?: number): number {
+    const target = plainBytes(into);
+    if (target === undefined) {
       throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
     }
     const start = integer(offset ?? 0, "offset", "access");
@@ -230,8 +231,8 @@ export class MappingImpl implements Mapping {
   }
 
   write(source: Uint8Array | string, offset?: number): number {
-    const bytes = typeof source === "string" ? encoder.encode(source) : source;
-    if (!(bytes instanceof Uint8Array)) {
+    const bytes = typeof source === "string" ? encoder.encode(source) : plainBytes(source);
+    if (bytes === undefined) {
       throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     }
     const [start] = this.range(offset, bytes.length, "access");

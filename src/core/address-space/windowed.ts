@@ -33,6 +33,7 @@ import {
   longOperation,
   optionalBackend,
   pageAligned,
+  plainBytes,
   remoteOptions,
 } from "../contract/validate.js";
 
@@ -436,8 +437,9 @@ export class WindowedMappingImpl implements WindowedMapping {
     return out;
   }
 
-  readInto(target: Uint8Array, offset?: number): number {
-    if (!(target instanceof Uint8Array)) throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
+  readInto(into: Uint8Array, offset?: number): number {
+    const target = plainBytes(into);
+    if (target === undefined) throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
     this.live("access");
     const start = integer(offset ?? 0, "offset", "access");
     const size = Math.min(target.length, Math.max(0, this.length - start));
@@ -453,9 +455,8 @@ export class WindowedMappingImpl implements WindowedMapping {
   }
 
   write(source: Uint8Array | string, offset?: number): number {
-    const bytes = typeof source === "string" ? encoder.encode(source) : source;
-    if (!(bytes instanceof Uint8Array))
-      throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
+    const bytes = typeof source === "string" ? encoder.encode(source) : plainBytes(source);
+    if (bytes === undefined) throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     const [start] = this.range(offset, bytes.length, "access");
     this.each(start, start + bytes.length, false, (w, from, to) => {
       w.mapping.write(bytes.subarray(from - start, to - start), from - w.start);
@@ -474,8 +475,8 @@ export class WindowedMappingImpl implements WindowedMapping {
   }
 
   private needle(pattern: Uint8Array | string): Uint8Array {
-    const p = typeof pattern === "string" ? encoder.encode(pattern) : pattern;
-    if (!(p instanceof Uint8Array)) throw new MmapError("EINVAL", "find", "pattern must be a Uint8Array or a string");
+    const p = typeof pattern === "string" ? encoder.encode(pattern) : plainBytes(pattern);
+    if (p === undefined) throw new MmapError("EINVAL", "find", "pattern must be a Uint8Array or a string");
     if (p.length > MAX_WINDOW / 4)
       throw new MmapError("EINVAL", "find", `pattern must be at most ${MAX_WINDOW / 4} bytes`);
     return p;
