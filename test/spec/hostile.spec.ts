@@ -400,3 +400,26 @@ describe("a caller's buffer runs no code of the caller in the middle of a call",
     expect(fx.read(path)).toEqual(new Uint8Array(2 * P).fill(3));
   });
 });
+
+describe("a long operation's onProgress that unmaps the windowed mapping", () => {
+  // find/rfind/populate went on to map the next window after the caller's munmap() in onProgress, and
+  // failed with EBADF "the file handle is closed" (the mapping's own descriptor, closed by munmap).
+  it("find, rfind, populate and msync stop with EFAULT (the mapping was unmapped), the file keeps its bytes", () => {
+    const data = new Uint8Array(8 * P).fill(6);
+    const path = fx.file(data, "hostile-progress-unmap");
+    const space = anymmap.createInstance();
+    const calls: Array<[string, (w: ReturnType<typeof space.mmapWindowedSync>) => unknown]> = [
+      ["find", (w) => w.find("absent", 0, undefined, { onProgress: () => w.munmap() })],
+      ["rfind", (w) => w.rfind("absent", 0, undefined, { onProgress: () => w.munmap() })],
+      ["madvise", (w) => w.populate(0, 8 * P, { onProgress: () => w.munmap() })],
+      ["msync", (w) => w.msync("sync", { onProgress: () => w.munmap() })],
+    ];
+    for (const [syscall, call] of calls) {
+      const w = space.mmapWindowedSync(path, { prot: "rw", flags: "shared", windowSize: P, budget: 32 * P });
+      w.read(0, 8 * P); // every window mapped, for msync
+      expect(() => call(w)).toThrow(expect.objectContaining({ name: "MmapError", code: "EFAULT", syscall }));
+      w.munmap();
+    }
+    expect(fx.read(path)).toEqual(data);
+  });
+});

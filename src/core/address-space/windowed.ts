@@ -359,24 +359,26 @@ export class WindowedMappingImpl implements WindowedMapping {
    * the body runs, so that what the body maps meanwhile (find's check of a
    * pattern across an edge) cannot unmap the bytes it is looking at.
    */
-  private each(start: number, end: number, reverse: boolean, body: WindowBody): void {
+  private each(start: number, end: number, reverse: boolean, body: WindowBody, syscall = "access"): void {
     const W = this.windowSize;
     if (!reverse) {
       for (let at = start; at < end; ) {
         const to = Math.min(end, down(at, W) + W);
-        if (this.visit(at, to, body)) return;
+        if (this.visit(at, to, body, syscall)) return;
         at = to;
       }
     } else {
       for (let at = end; at > start; ) {
         const from = Math.max(start, up(at, W) - W);
-        if (this.visit(from, at, body)) return;
+        if (this.visit(from, at, body, syscall)) return;
         at = from;
       }
     }
   }
 
-  private visit(from: number, to: number, body: WindowBody): boolean {
+  private visit(from: number, to: number, body: WindowBody, syscall: string): boolean {
+    // The body may have run the caller's onProgress, which may have unmapped the whole mapping.
+    this.live(syscall);
     const w = this.acquire(from, to, true);
     try {
       return body(w, from, to) === true;
@@ -527,22 +529,28 @@ export class WindowedMappingImpl implements WindowedMapping {
     const total = last + 1 - lo;
     const first = p[0]!;
     let found = -1;
-    this.each(lo, last + 1, backwards, (w, from, to) => {
-      check(options, syscall);
-      const rest = this.windowView(w, from);
-      const view = rest.subarray(0, to - from);
-      let i = backwards ? view.lastIndexOf(first) : view.indexOf(first);
-      while (i !== -1) {
-        if (this.matchesAt(rest, from, from + i, p)) {
-          found = from + i;
-          return true;
+    this.each(
+      lo,
+      last + 1,
+      backwards,
+      (w, from, to) => {
+        check(options, syscall);
+        const rest = this.windowView(w, from);
+        const view = rest.subarray(0, to - from);
+        let i = backwards ? view.lastIndexOf(first) : view.indexOf(first);
+        while (i !== -1) {
+          if (this.matchesAt(rest, from, from + i, p)) {
+            found = from + i;
+            return true;
+          }
+          if (backwards) i = i === 0 ? -1 : view.lastIndexOf(first, i - 1);
+          else i = view.indexOf(first, i + 1);
         }
-        if (backwards) i = i === 0 ? -1 : view.lastIndexOf(first, i - 1);
-        else i = view.indexOf(first, i + 1);
-      }
-      options.onProgress?.(backwards ? last + 1 - from : to - lo, total);
-      return false;
-    });
+        options.onProgress?.(backwards ? last + 1 - from : to - lo, total);
+        return false;
+      },
+      syscall,
+    );
     return found;
   }
 
@@ -562,11 +570,17 @@ export class WindowedMappingImpl implements WindowedMapping {
         this.errorOptions(),
       );
     }
-    this.each(start, start + size, false, (w, from, to) => {
-      check(options, "madvise");
-      w.mapping.view(from - w.start, to - from);
-      options.onProgress?.(to - start, size);
-    });
+    this.each(
+      start,
+      start + size,
+      false,
+      (w, from, to) => {
+        check(options, "madvise");
+        w.mapping.view(from - w.start, to - from);
+        options.onProgress?.(to - start, size);
+      },
+      "madvise",
+    );
   }
 
   msync(flags: number | string = "sync", opts?: LongOperation): void {
@@ -586,6 +600,7 @@ export class WindowedMappingImpl implements WindowedMapping {
     const total = windows.reduce((n, w) => n + (w.end - w.start), 0);
     let done = 0;
     for (const w of windows) {
+      this.live("msync");
       check(options, "msync");
       w.mapping.msync(ms);
       done += w.end - w.start;
