@@ -954,3 +954,27 @@ describe("a truncate past the largest file size has one answer in every runtime"
     },
   );
 });
+
+describe("a write-only descriptor cannot be mapped at all, and the message says so", () => {
+  // Linux's mmap(2) needs a descriptor open for reading for every mapping (EACCES). The message used to
+  // speak only of writable shared mappings and told to "map it 'r'", which fails the same way.
+  it.skipIf(!fx.hostFiles)("'w' and 'a' handles: r/private and r/shared are EACCES naming the write-only flags", () => {
+    const space = anymmap.createInstance();
+    for (const flags of ["w", "a"] as const) {
+      const path = fx.file(new Uint8Array(P).fill(1), `errors-write-only-${flags}`);
+      const h = space.openSync(path, flags);
+      h.truncate(P);
+      for (const map of ["private", "shared"] as const) {
+        let error: unknown;
+        try {
+          space.mmapSync(h, { prot: "r", flags: map, length: P }).munmap();
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toMatchObject({ name: "MmapError", code: "EACCES", errno: LINUX_ERRNO.EACCES, syscall: "mmap" });
+        expect((error as Error).message).toContain("write-only");
+      }
+      h.close();
+    }
+  });
+});
