@@ -978,3 +978,30 @@ describe("a write-only descriptor cannot be mapped at all, and the message says 
     }
   });
 });
+
+describe("errno 95 has one name, ENOTSUP, whichever layer raises it", () => {
+  // MAP_SHARED_VALIDATE with a flag Linux does not know was "EOPNOTSUPP" on the native backend and "ENOTSUP"
+  // on the WASM one (the engine's errno table names 95 ENOTSUP), so `e.code === ...` worked on one backend only;
+  // share() and createInstance() said "EOPNOTSUPP", MADV_REMOVE "ENOTSUP".
+  it("MAP_SHARED_VALIDATE with an unknown flag is ENOTSUP (errno 95) on every backend", () => {
+    const path = fx.file(new Uint8Array(P), "errors-validate");
+    let error: unknown;
+    try {
+      anymmap.mmapSync(path, { flags: anymmap.MAP_SHARED_VALIDATE | 0x800000, length: P }).munmap();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "MmapError", code: "ENOTSUP", errno: 95, syscall: "mmap" });
+    expect((error as Error).message).toMatch(/^ENOTSUP: MAP_SHARED_VALIDATE/);
+  });
+
+  it("an MmapError made with an alias carries the canonical name: EOPNOTSUPP is ENOTSUP, EWOULDBLOCK is EAGAIN", () => {
+    const e = new anymmap.MmapError("EOPNOTSUPP", "madvise", "test");
+    expect({ code: e.code, errno: e.errno, message: e.message }).toEqual({
+      code: "ENOTSUP",
+      errno: 95,
+      message: "ENOTSUP: test (madvise)",
+    });
+    expect(new anymmap.MmapError("EWOULDBLOCK", "open", "test")).toMatchObject({ code: "EAGAIN", errno: 11 });
+  });
+});

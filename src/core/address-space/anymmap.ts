@@ -128,7 +128,7 @@ export class AnymmapInstance implements Anymmap {
       this.#badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
     this.#variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
     if (this.#variant === "shared" && typeof SharedArrayBuffer === "undefined") {
-      throw new MmapError("EOPNOTSUPP", "createInstance", noSharedArrayBuffer(adapter.runtime));
+      throw new MmapError("ENOTSUP", "createInstance", noSharedArrayBuffer(adapter.runtime));
     }
   }
 

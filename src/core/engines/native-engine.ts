@@ -243,7 +243,7 @@ export class NativeEngine implements Engine {
   private os(family: ConstantFamily, value: number, syscall: string): number {
     const v = toPlatform(this.platform, family, value);
     if (v === undefined)
-      throw this.error("EOPNOTSUPP", syscall, `${this.platform.name} has no equivalent of ${family} value ${value}`);
+      throw this.error("ENOTSUP", syscall, `${this.platform.name} has no equivalent of ${family} value ${value}`);
     return v;
   }
 
@@ -755,7 +755,7 @@ export class NativeEngine implements Engine {
   ): number {
     const type = flags & MAP_TYPE;
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) throw this.error("EINVAL", "mmap");
-    if (type === MAP_SHARED_VALIDATE && (flags & ~VALIDATE_KNOWN) !== 0) throw this.error("EOPNOTSUPP", "mmap");
+    if (type === MAP_SHARED_VALIDATE && (flags & ~VALIDATE_KNOWN) !== 0) throw this.error("ENOTSUP", "mmap");
     const anonymous = (flags & MAP_ANONYMOUS) !== 0;
     if (!anonymous && !this.files.has(fd)) throw this.error("EBADF", "mmap");
     const len = up(length);

@@ -228,10 +228,10 @@ export class WasmEngine implements Engine {
 
   share(address: number, length: number): EngineShare {
     if (typeof SharedArrayBuffer === "undefined")
-      throw new MmapError("EOPNOTSUPP", "share", noSharedArrayBuffer("this runtime"));
+      throw new MmapError("ENOTSUP", "share", noSharedArrayBuffer("this runtime"));
     if (!this.sharedMemory) {
       throw new MmapError(
-        "EOPNOTSUPP",
+        "ENOTSUP",
         "share",
         "this address space's WebAssembly memory is not shared: map the memory in createInstance({ sharedMemory: true }) (or use the native backend) to share it with workers",
       );
