@@ -423,3 +423,28 @@ describe("a long operation's onProgress that unmaps the windowed mapping", () =>
     expect(fx.read(path)).toEqual(data);
   });
 });
+
+describe("a file truncated by someone else under resident pages (native)", () => {
+  // read() and readInto() copied out of pages another process had cut off: the SIGBUS guard gave the copy
+  // zeros, which read() returned as the file's bytes; only the next call said EFAULT. (WASM: resident pages
+  // keep their bytes until msync("invalidate"), docs/security.md.)
+  it.skipIf(anymmap.backend === "wasm")(
+    "read, readInto and a windowed read of the cut-off pages are EFAULT, never zeros passed off as the file's",
+    () => {
+      const space = anymmap.createInstance();
+      const path = fx.file(new Uint8Array(8 * P).fill(1), "hostile-cut-resident");
+      const m = space.mmapSync(path, { prot: "r", flags: "shared" });
+      expect(m.read(0, 8 * P).every((b) => b === 1)).toBe(true);
+      const w = space.mmapWindowedSync(path, { windowSize: 4 * P, budget: 32 * P });
+      expect(w.read(0, 8 * P).every((b) => b === 1)).toBe(true);
+      fx.truncate(path, P);
+      const fault = expect.objectContaining({ name: "MmapError", code: "EFAULT", errno: LINUX_ERRNO.EFAULT });
+      expect(() => m.read(4 * P, 4)).toThrow(fault);
+      expect(() => m.readInto(new Uint8Array(4), 5 * P)).toThrow(fault);
+      expect(() => w.read(6 * P, 4)).toThrow(fault);
+      expect(m.read(0, 4)).toEqual(new Uint8Array(4).fill(1));
+      w.munmap();
+      m.munmap();
+    },
+  );
+});

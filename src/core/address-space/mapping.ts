@@ -212,7 +212,10 @@ export class MappingImpl implements Mapping {
     const [start, size] = this.range(offset, length, "access");
     if (size === 0) return new Uint8Array(0);
     this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
-    return this.#state.engine.bytes(this.#state.address + start, size).slice();
+    const copy = this.#state.engine.bytes(this.#state.address + start, size).slice();
+    // A page someone else truncated away during the copy read zeros that are not the file's: EFAULT, not them.
+    this.#state.engine.faulted?.(this.#state.address + start, size);
+    return copy;
   }
 
   readInto(into: Uint8Array, offset?: number): number {
@@ -227,6 +230,7 @@ export class MappingImpl implements Mapping {
     if (size === 0) return 0;
     this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
     target.set(this.#state.engine.bytes(this.#state.address + start, size));
+    this.#state.engine.faulted?.(this.#state.address + start, size);
     return size;
   }
 
@@ -240,7 +244,7 @@ export class MappingImpl implements Mapping {
     if (bytes.length === 0) return 0;
     this.touch(start, bytes.length, ACCESS_WRITE);
     this.#state.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
-    this.#state.engine.stored?.(this.#state.address + start, bytes.length);
+    this.#state.engine.faulted?.(this.#state.address + start, bytes.length);
     return bytes.length;
   }
 

@@ -1201,7 +1201,7 @@ export class NativeEngine implements Engine {
     }
   }
 
-  stored(address: number, length: number): void {
+  faulted(address: number, length: number): void {
     if (this.mman.faultCounter[0] === this.seenFaults) return;
     const lost = this.unreportedTruncation(address, address + length, "access");
     if (lost) throw lost;
