@@ -429,7 +429,7 @@ describe("a file truncated by someone else under resident pages (native)", () =>
   // zeros, which read() returned as the file's bytes; only the next call said EFAULT. (WASM: resident pages
   // keep their bytes until msync("invalidate"), docs/security.md.)
   it.skipIf(anymmap.backend === "wasm")(
-    "read, readInto and a windowed read of the cut-off pages are EFAULT, never zeros passed off as the file's",
+    "read, readInto, a windowed read and find over the cut-off pages are EFAULT, never zeros passed off as the file's",
     () => {
       const space = anymmap.createInstance();
       const path = fx.file(new Uint8Array(8 * P).fill(1), "hostile-cut-resident");
@@ -443,6 +443,14 @@ describe("a file truncated by someone else under resident pages (native)", () =>
       expect(() => m.readInto(new Uint8Array(4), 5 * P)).toThrow(fault);
       expect(() => w.read(6 * P, 4)).toThrow(fault);
       expect(m.read(0, 4)).toEqual(new Uint8Array(4).fill(1));
+      // find scans the windows' views: zeros read past the cut must not be a match (nor a miss).
+      const scanned = fx.file(new Uint8Array(8 * P).fill(1), "hostile-cut-find");
+      const scan = space.mmapWindowedSync(scanned, { windowSize: 4 * P, budget: 32 * P });
+      const zeros = new Uint8Array(16);
+      expect(scan.find(zeros)).toBe(-1);
+      fx.truncate(scanned, P);
+      expect(() => scan.find(zeros, 4 * P)).toThrow(fault);
+      scan.munmap();
       w.munmap();
       m.munmap();
     },

@@ -529,6 +529,7 @@ export class WindowedMappingImpl implements WindowedMapping {
     const total = last + 1 - lo;
     const first = p[0]!;
     let found = -1;
+    const probe = new Uint8Array(1);
     this.each(
       lo,
       last + 1,
@@ -541,11 +542,15 @@ export class WindowedMappingImpl implements WindowedMapping {
         while (i !== -1) {
           if (this.matchesAt(rest, from, from + i, p)) {
             found = from + i;
-            return true;
+            break;
           }
           if (backwards) i = i === 0 ? -1 : view.lastIndexOf(first, i - 1);
           else i = view.indexOf(first, i + 1);
         }
+        // Pages someone else truncated away read zeros through the view (the native SIGBUS guard): a copy
+        // out of the window reports that (EFAULT) instead of a match or a miss among zeros.
+        w.mapping.readInto(probe, from - w.start);
+        if (found !== -1) return true;
         options.onProgress?.(backwards ? last + 1 - from : to - lo, total);
         return false;
       },
