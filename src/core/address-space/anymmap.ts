@@ -26,7 +26,7 @@ import {
 } from "../contract/constants.js";
 import type { Engine, MapKnown } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
-import { noSharedArrayBuffer } from "../contract/messages.js";
+import { hint, noSharedArrayBuffer } from "../contract/messages.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
 import { NativeEngine } from "../engines/native-engine.js";
@@ -566,11 +566,17 @@ export class AnymmapInstance implements Anymmap {
   mprotect(address: number, length: number, prot: Prot): void {
     const a = pageAligned(address, "address", "mprotect");
     const engine = this.engineAt(a);
-    engine.mprotect(
-      a,
-      integer(length, "length", "mprotect", 0, engine.addressLimit),
-      bits("PROT", prot, "prot", "mprotect"),
-    );
+    const n = integer(length, "length", "mprotect", 0, engine.addressLimit);
+    const p = bits("PROT", prot, "prot", "mprotect");
+    if (p & PROT_WRITE) {
+      for (const state of this.#live) {
+        if (state.engine === engine && state.readOnlyFile && state.covers(a, n))
+          throw new MmapError("EACCES", "mprotect", hint("mprotect", "EACCES"));
+      }
+    }
+    engine.mprotect(a, n, p);
+    // The Mappings over the range answer `prot`, and check writes, with the new protection.
+    for (const state of this.#live) if (state.engine === engine) state.protect(a, n, p);
   }
 
   madvise(address: number, length: number, advice: number | string): void {
