@@ -175,6 +175,15 @@ describe("share() and attach()", () => {
     expect(n.read()).toEqual(data);
     expect([...n.mincore()]).toEqual([1, 1]);
     expectMmapError(() => n.msync("sync|async"), "EINVAL", "msync");
+    // MADV_FREE is for private anonymous memory: the sharer's side and the native backend said EINVAL, the
+    // WASM attached side accepted it (and MADV_REMOVE, which its sharer refuses with ENOTSUP).
+    expectMmapError(() => n.madvise("free"), "EINVAL", "madvise");
+    expectMmapError(() => m.madvise("free"), "EINVAL", "madvise");
+    if (wasm) {
+      expectMmapError(() => n.madvise("remove"), "ENOTSUP", "madvise");
+      expectMmapError(() => m.madvise("remove"), "ENOTSUP", "madvise");
+    }
+    expect(n.read()).toEqual(data);
     n.munmap();
     m.munmap();
   });
