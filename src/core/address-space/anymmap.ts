@@ -18,6 +18,7 @@ import {
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
+  MAP_PRIVATE,
   MAP_SHARED,
   MAP_SHARED_VALIDATE,
   MAP_TYPE,
@@ -48,6 +49,9 @@ import type { HostFile } from "../../wasi/host-file.js";
 import { WasiHost } from "../../wasi/host.js";
 
 const BACKEND_CHOICES = new Set(["auto", "native", "wasm"]);
+
+/** Linux's default vm.mmap_min_addr: a fixed mapping below it is EPERM (mmap(2)). */
+const MMAP_MIN_ADDR = 0x10000;
 
 /** Which build of the core: "shared" is anymmap-shared.wasm, whose memory is a shared WebAssembly.Memory. */
 export type WasmVariant = "default" | "shared";
@@ -367,6 +371,17 @@ export class AnymmapInstance implements Anymmap {
     const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
     if (fixed) pageAligned(requested, "address", "mmap");
+    // Linux's default vm.mmap_min_addr, on both backends (the WASM engine said ENOMEM, its heap being there).
+    const mapType = flags & MAP_TYPE;
+    const typed = mapType === MAP_SHARED || mapType === MAP_PRIVATE || mapType === MAP_SHARED_VALIDATE;
+    if (fixed && typed && requested < MMAP_MIN_ADDR) {
+      throw new MmapError(
+        "EPERM",
+        "mmap",
+        `a fixed address below ${MMAP_MIN_ADDR} (0x${MMAP_MIN_ADDR.toString(16)}, Linux's mmap_min_addr) cannot be mapped; map without a fixed address or at a higher one`,
+        typeof source === "string" ? { path: source } : undefined,
+      );
+    }
     if (fixed && requested >= engine.addressLimit) {
       throw new MmapError(
         "ENOMEM",
