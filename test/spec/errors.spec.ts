@@ -996,6 +996,22 @@ describe("errno 95 has one name, ENOTSUP, whichever layer raises it", () => {
     expect((error as Error).message).toMatch(/^ENOTSUP: MAP_SHARED_VALIDATE/);
   });
 
+  it("MAP_SHARED_VALIDATE takes the same flags on both backends: MAP_SYNC is ENOTSUP, MAP_32BIT and huge page sizes map", () => {
+    // The WASM engine took MAP_SYNC (Linux: EOPNOTSUPP without DAX) and refused MAP_32BIT and the MAP_HUGE_* size
+    // bits, which Linux's MAP_SHARED_VALIDATE accepts and the native backend passed on.
+    const path = fx.file(new Uint8Array(P).fill(3), "errors-validate-flags");
+    expectMmapError(
+      () => anymmap.mmapSync(path, { flags: anymmap.MAP_SHARED_VALIDATE | 0x80000, length: P }),
+      "ENOTSUP",
+      "mmap",
+    );
+    for (const extra of [0x40, 21 << 26, 0x4000000]) {
+      const m = anymmap.mmapSync(path, { flags: anymmap.MAP_SHARED_VALIDATE | extra, length: P, prot: "rw" });
+      expect(m.read(0, 1)[0]).toBe(3);
+      m.munmap();
+    }
+  });
+
   it("an MmapError made with an alias carries the canonical name: EOPNOTSUPP is ENOTSUP, EWOULDBLOCK is EAGAIN", () => {
     const e = new anymmap.MmapError("EOPNOTSUPP", "madvise", "test");
     expect({ code: e.code, errno: e.errno, message: e.message }).toEqual({

@@ -6,6 +6,7 @@ import {
   MAP_PRIVATE,
   MAP_SHARED,
   MAP_SHARED_VALIDATE,
+  MAP_VALIDATE_KNOWN,
   MAP_TYPE,
   MREMAP_DONTUNMAP,
   MREMAP_FIXED,
@@ -121,23 +122,6 @@ interface Vma {
   region: Region;
 }
 
-// Flags Linux's MAP_SHARED_VALIDATE knows (LEGACY_MAP_MASK, MAP_FIXED_NOREPLACE); MAP_SYNC needs DAX.
-const VALIDATE_KNOWN =
-  0x03 |
-  0x10 |
-  0x20 |
-  0x40 |
-  0x100 |
-  0x800 |
-  0x1000 |
-  0x2000 |
-  0x4000 |
-  0x8000 |
-  0x10000 |
-  0x20000 |
-  0x40000 |
-  0x100000 |
-  0xfc000000;
 const MADV_REMOVE_LINUX = 9;
 const MADV_NORMAL = 0;
 const MADV_RANDOM = 1;
@@ -755,7 +739,7 @@ export class NativeEngine implements Engine {
   ): number {
     const type = flags & MAP_TYPE;
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) throw this.error("EINVAL", "mmap");
-    if (type === MAP_SHARED_VALIDATE && (flags & ~VALIDATE_KNOWN) !== 0) throw this.error("ENOTSUP", "mmap");
+    if (type === MAP_SHARED_VALIDATE && (flags & ~MAP_VALIDATE_KNOWN) !== 0) throw this.error("ENOTSUP", "mmap");
     const anonymous = (flags & MAP_ANONYMOUS) !== 0;
     if (!anonymous && !this.files.has(fd)) throw this.error("EBADF", "mmap");
     const len = up(length);
