@@ -197,6 +197,15 @@ export function errnoName(wasiErrno: number): string {
   return NAME_BY_NUMBER.get(n) ?? `E?${n}`;
 }
 
+/**
+ * The one name anymmap gives an errno that POSIX lets two names share
+ * (`EOPNOTSUPP` is `ENOTSUP`, `EWOULDBLOCK` is `EAGAIN`, as Node's errors
+ * name them); any other name unchanged.
+ */
+export function canonicalErrnoName(name: string): string {
+  return ALIASES[name] ?? name;
+}
+
 /** Linux x86-64 errno number for a POSIX name (aliases such as EWOULDBLOCK included), or undefined. */
 export function linuxErrno(name: string): number | undefined {
   return LINUX_BY_NAME.get(name);

@@ -6,7 +6,7 @@
 import { anymmap, describe, expect, it } from "../harness/browser.js";
 
 describe("shared memory without cross-origin isolation", () => {
-  it("createInstance({ sharedMemory: true }) is EOPNOTSUPP naming the headers", () => {
+  it("createInstance({ sharedMemory: true }) is ENOTSUP naming the headers", () => {
     expect((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated).toBe(false);
     let error: { code?: string; syscall?: string; message?: string } | undefined;
     try {
@@ -15,7 +15,7 @@ describe("shared memory without cross-origin isolation", () => {
       error = e as typeof error;
     }
     expect(anymmap.isMmapError(error)).toBe(true);
-    expect(error).toMatchObject({ code: "EOPNOTSUPP", syscall: "createInstance" });
+    expect(error).toMatchObject({ code: "ENOTSUP", syscall: "createInstance" });
     expect(error!.message).toContain("Cross-Origin-Opener-Policy: same-origin");
     expect(error!.message).toContain("Cross-Origin-Embedder-Policy: require-corp");
   });
@@ -28,7 +28,7 @@ describe("shared memory without cross-origin isolation", () => {
     } catch (e) {
       error = e as typeof error;
     }
-    expect(error).toMatchObject({ code: "EOPNOTSUPP", syscall: "share" });
+    expect(error).toMatchObject({ code: "ENOTSUP", syscall: "share" });
     expect(error!.message).toContain("Cross-Origin-Opener-Policy: same-origin");
     m.munmap();
   });

@@ -159,8 +159,9 @@ for (const [fn, isAsync] of [
     "flags",
     isAsync,
   );
-  // The lowest pages are never mappable (Linux's mmap_min_addr: EPERM; the WASM engine keeps them out of its address space).
-  // The native backend once aborted the process here (a null pointer handed to napi_create_external_arraybuffer).
+  // The lowest pages are never mappable (Linux's mmap_min_addr: EPERM on both backends; the WASM engine said ENOMEM,
+  // its own heap being there). The native backend once aborted the process here (a null pointer handed to
+  // napi_create_external_arraybuffer).
   for (const flags of ["private|fixed", "shared|fixed_noreplace"]) {
     for (const address of [0, P]) {
       const call = (c: Ctx) => mmap(c)(null, { length: 2 * P, address, prot: "rw", flags });
@@ -168,7 +169,7 @@ for (const [fn, isAsync] of [
         fn,
         bad: `${flags} at address ${address}`,
         call,
-        code: anymmap.backend === "native" ? "EPERM" : "ENOMEM",
+        code: "EPERM",
         syscall: "mmap",
         names: "address",
         async: isAsync,
@@ -953,4 +954,71 @@ describe("a truncate past the largest file size has one answer in every runtime"
       }
     },
   );
+});
+
+describe("a write-only descriptor cannot be mapped at all, and the message says so", () => {
+  // Linux's mmap(2) needs a descriptor open for reading for every mapping (EACCES). The message used to
+  // speak only of writable shared mappings and told to "map it 'r'", which fails the same way.
+  it.skipIf(!fx.hostFiles)("'w' and 'a' handles: r/private and r/shared are EACCES naming the write-only flags", () => {
+    const space = anymmap.createInstance();
+    for (const flags of ["w", "a"] as const) {
+      const path = fx.file(new Uint8Array(P).fill(1), `errors-write-only-${flags}`);
+      const h = space.openSync(path, flags);
+      h.truncate(P);
+      for (const map of ["private", "shared"] as const) {
+        let error: unknown;
+        try {
+          space.mmapSync(h, { prot: "r", flags: map, length: P }).munmap();
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toMatchObject({ name: "MmapError", code: "EACCES", errno: LINUX_ERRNO.EACCES, syscall: "mmap" });
+        expect((error as Error).message).toContain("write-only");
+      }
+      h.close();
+    }
+  });
+});
+
+describe("errno 95 has one name, ENOTSUP, whichever layer raises it", () => {
+  // MAP_SHARED_VALIDATE with a flag Linux does not know was "EOPNOTSUPP" on the native backend and "ENOTSUP"
+  // on the WASM one (the engine's errno table names 95 ENOTSUP), so `e.code === ...` worked on one backend only;
+  // share() and createInstance() said "EOPNOTSUPP", MADV_REMOVE "ENOTSUP".
+  it("MAP_SHARED_VALIDATE with an unknown flag is ENOTSUP (errno 95) on every backend", () => {
+    const path = fx.file(new Uint8Array(P), "errors-validate");
+    let error: unknown;
+    try {
+      anymmap.mmapSync(path, { flags: anymmap.MAP_SHARED_VALIDATE | 0x800000, length: P }).munmap();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "MmapError", code: "ENOTSUP", errno: 95, syscall: "mmap" });
+    expect((error as Error).message).toMatch(/^ENOTSUP: MAP_SHARED_VALIDATE/);
+  });
+
+  it("MAP_SHARED_VALIDATE takes the same flags on both backends: MAP_SYNC is ENOTSUP, MAP_32BIT and huge page sizes map", () => {
+    // The WASM engine took MAP_SYNC (Linux: EOPNOTSUPP without DAX) and refused MAP_32BIT and the MAP_HUGE_* size
+    // bits, which Linux's MAP_SHARED_VALIDATE accepts and the native backend passed on.
+    const path = fx.file(new Uint8Array(P).fill(3), "errors-validate-flags");
+    expectMmapError(
+      () => anymmap.mmapSync(path, { flags: anymmap.MAP_SHARED_VALIDATE | 0x80000, length: P }),
+      "ENOTSUP",
+      "mmap",
+    );
+    for (const extra of [0x40, 21 << 26, 0x4000000]) {
+      const m = anymmap.mmapSync(path, { flags: anymmap.MAP_SHARED_VALIDATE | extra, length: P, prot: "rw" });
+      expect(m.read(0, 1)[0]).toBe(3);
+      m.munmap();
+    }
+  });
+
+  it("an MmapError made with an alias carries the canonical name: EOPNOTSUPP is ENOTSUP, EWOULDBLOCK is EAGAIN", () => {
+    const e = new anymmap.MmapError("EOPNOTSUPP", "madvise", "test");
+    expect({ code: e.code, errno: e.errno, message: e.message }).toEqual({
+      code: "ENOTSUP",
+      errno: 95,
+      message: "ENOTSUP: test (madvise)",
+    });
+    expect(new anymmap.MmapError("EWOULDBLOCK", "open", "test")).toMatchObject({ code: "EAGAIN", errno: 11 });
+  });
 });

@@ -307,3 +307,152 @@ describe("a view's buffer transferred away", () => {
     );
   }
 });
+
+describe("a caller's buffer runs no code of the caller in the middle of a call", () => {
+  // A Uint8Array subclass's length getter (or its Symbol.species, which subarray calls) is the caller's code.
+  // write() used to read `length` again after its checks: a getter that unmapped the mapping and mapped
+  // another file at its address got write() to store into that other file (every runtime and backend).
+  it("write(): a length getter that remaps the address to another file never lets the bytes reach that file", () => {
+    const pa = fx.file(new Uint8Array(2 * P).fill(1), "hostile-reenter-a");
+    const pb = fx.file(new Uint8Array(2 * P).fill(2), "hostile-reenter-b");
+    const space = anymmap.createInstance();
+    const a = space.mmapSync(pa, { prot: "rw", flags: "shared" });
+    let other: ReturnType<typeof space.mmapSync> | undefined;
+    let calls = 0;
+    class Remapping extends Uint8Array {
+      override get length(): number {
+        if (++calls === 2) {
+          const at = a.address;
+          a.munmap();
+          other = space.mmapSync(pb, { prot: "rw", flags: "shared|fixed", address: at });
+        }
+        return super.length;
+      }
+    }
+    const evil = new Remapping(16).fill(0xee);
+    try {
+      expect(a.write(evil, 0)).toBe(16);
+    } catch (e) {
+      expect(e).toBeInstanceOf(anymmap.MmapError);
+    }
+    if (a.mapped) a.munmap();
+    other?.munmap();
+    expect(fx.read(pb)).toEqual(new Uint8Array(2 * P).fill(2));
+  });
+
+  it("no getter or Symbol.species of a caller's Uint8Array subclass runs: write, readInto, pread, pwrite, windowed write/readInto/find", () => {
+    const path = fx.file(new Uint8Array(2 * P).fill(4), "hostile-counting");
+    const space = anymmap.createInstance();
+    let ran = 0;
+    class Counting extends Uint8Array {
+      override get length(): number {
+        ran++;
+        return super.length;
+      }
+      static get [Symbol.species]() {
+        ran++;
+        return Uint8Array;
+      }
+    }
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const h = space.openSync(path, "r+");
+    const w = space.mmapWindowedSync(path, { prot: "rw", flags: "shared" });
+    expect(m.write(new Counting(8).fill(9), 0)).toBe(8);
+    expect(m.readInto(new Counting(8), 0)).toBe(8);
+    expect(h.pwrite(new Counting(8).fill(9), 8)).toBe(8);
+    expect(h.pread(new Counting(8), 0)).toBe(8);
+    expect(w.write(new Counting(8).fill(9), P)).toBe(8);
+    expect(w.readInto(new Counting(8), P)).toBe(8);
+    expect(w.find(new Counting(4).fill(9))).toBe(0);
+    expect(ran).toBe(0);
+    w.munmap();
+    h.close();
+    m.munmap();
+    const file = fx.read(path);
+    expect(Array.from(file.subarray(0, 17))).toEqual([...new Array(16).fill(9), 4]);
+    expect(Array.from(file.subarray(P, P + 9))).toEqual([...new Array(8).fill(9), 4]);
+  });
+
+  it("a subclass whose length lies is taken at its real length, and a Proxy of a Uint8Array is EINVAL, not a TypeError", () => {
+    const path = fx.file(new Uint8Array(2 * P).fill(3), "hostile-liar");
+    const space = anymmap.createInstance();
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    const h = space.openSync(path, "r+");
+    class Liar extends Uint8Array {
+      override get length(): number {
+        return 1;
+      }
+    }
+    expect(m.readInto(new Liar(4), 0)).toBe(4);
+    expect(h.pread(new Liar(4), 0)).toBe(4);
+    expect(() => m.write(new Liar(P), P + 1)).toThrow(expect.objectContaining({ code: "EINVAL", syscall: "access" }));
+    const proxy = new Proxy(new Uint8Array(4), {});
+    for (const call of [
+      () => m.write(proxy, 0),
+      () => m.readInto(proxy, 0),
+      () => h.pread(proxy, 0),
+      () => h.pwrite(proxy, 0),
+    ]) {
+      expect(call).toThrow(expect.objectContaining({ name: "MmapError", code: "EINVAL", errno: LINUX_ERRNO.EINVAL }));
+    }
+    h.close();
+    m.munmap();
+    expect(fx.read(path)).toEqual(new Uint8Array(2 * P).fill(3));
+  });
+});
+
+describe("a long operation's onProgress that unmaps the windowed mapping", () => {
+  // find/rfind/populate went on to map the next window after the caller's munmap() in onProgress, and
+  // failed with EBADF "the file handle is closed" (the mapping's own descriptor, closed by munmap).
+  it("find, rfind, populate and msync stop with EFAULT (the mapping was unmapped), the file keeps its bytes", () => {
+    const data = new Uint8Array(8 * P).fill(6);
+    const path = fx.file(data, "hostile-progress-unmap");
+    const space = anymmap.createInstance();
+    const calls: Array<[string, (w: ReturnType<typeof space.mmapWindowedSync>) => unknown]> = [
+      ["find", (w) => w.find("absent", 0, undefined, { onProgress: () => w.munmap() })],
+      ["rfind", (w) => w.rfind("absent", 0, undefined, { onProgress: () => w.munmap() })],
+      ["madvise", (w) => w.populate(0, 8 * P, { onProgress: () => w.munmap() })],
+      ["msync", (w) => w.msync("sync", { onProgress: () => w.munmap() })],
+    ];
+    for (const [syscall, call] of calls) {
+      const w = space.mmapWindowedSync(path, { prot: "rw", flags: "shared", windowSize: P, budget: 32 * P });
+      w.read(0, 8 * P); // every window mapped, for msync
+      expect(() => call(w)).toThrow(expect.objectContaining({ name: "MmapError", code: "EFAULT", syscall }));
+      w.munmap();
+    }
+    expect(fx.read(path)).toEqual(data);
+  });
+});
+
+describe("a file truncated by someone else under resident pages (native)", () => {
+  // read() and readInto() copied out of pages another process had cut off: the SIGBUS guard gave the copy
+  // zeros, which read() returned as the file's bytes; only the next call said EFAULT. (WASM: resident pages
+  // keep their bytes until msync("invalidate"), docs/security.md.)
+  it.skipIf(anymmap.backend === "wasm")(
+    "read, readInto, a windowed read and find over the cut-off pages are EFAULT, never zeros passed off as the file's",
+    () => {
+      const space = anymmap.createInstance();
+      const path = fx.file(new Uint8Array(8 * P).fill(1), "hostile-cut-resident");
+      const m = space.mmapSync(path, { prot: "r", flags: "shared" });
+      expect(m.read(0, 8 * P).every((b) => b === 1)).toBe(true);
+      const w = space.mmapWindowedSync(path, { windowSize: 4 * P, budget: 32 * P });
+      expect(w.read(0, 8 * P).every((b) => b === 1)).toBe(true);
+      fx.truncate(path, P);
+      const fault = expect.objectContaining({ name: "MmapError", code: "EFAULT", errno: LINUX_ERRNO.EFAULT });
+      expect(() => m.read(4 * P, 4)).toThrow(fault);
+      expect(() => m.readInto(new Uint8Array(4), 5 * P)).toThrow(fault);
+      expect(() => w.read(6 * P, 4)).toThrow(fault);
+      expect(m.read(0, 4)).toEqual(new Uint8Array(4).fill(1));
+      // find scans the windows' views: zeros read past the cut must not be a match (nor a miss).
+      const scanned = fx.file(new Uint8Array(8 * P).fill(1), "hostile-cut-find");
+      const scan = space.mmapWindowedSync(scanned, { windowSize: 4 * P, budget: 32 * P });
+      const zeros = new Uint8Array(16);
+      expect(scan.find(zeros)).toBe(-1);
+      fx.truncate(scanned, P);
+      expect(() => scan.find(zeros, 4 * P)).toThrow(fault);
+      scan.munmap();
+      w.munmap();
+      m.munmap();
+    },
+  );
+});

@@ -106,6 +106,27 @@ describe("mprotect", () => {
     expect(new TextDecoder().decode(b.read(0, 1))).toBe("z");
   });
 
+  it("the address-level mprotect is the Mapping's too: prot follows it, and the last mprotect, whichever, decides writes", () => {
+    // The Mapping kept its own copy of its protection: after space.mprotect(..., "r") its prot still said
+    // read-write, and after m.mprotect("r") then space.mprotect(..., "rw") its writes were still EACCES.
+    const space = anymmap.createInstance();
+    const path = fx.file(pattern(2 * P, 8), "mprotect-address-level");
+    const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    space.mprotect(m.address, 2 * P, "r");
+    expect(m.prot).toBe(anymmap.PROT_READ);
+    expectMmapError(() => m.write("x", 0), "EACCES", "access");
+    m.mprotect("r");
+    space.mprotect(m.address, 2 * P, "rw");
+    expect(m.prot).toBe(anymmap.PROT_READ | anymmap.PROT_WRITE);
+    expect(m.write("y", 1)).toBe(1);
+    // Part of the mapping: the protection then differs by page.
+    space.mprotect(m.address + P, P, "r");
+    expect(m.write("z", 0)).toBe(1);
+    expectMmapError(() => m.write("z", P), "EACCES", "access");
+    m.munmap();
+    expect(Array.from(fx.read(path).subarray(0, 2))).toEqual([122, 121]);
+  });
+
   it("PROT_WRITE on a MAP_SHARED mapping of a read-only handle gives EACCES and changes nothing", () => {
     const space = anymmap.createInstance();
     const data = pattern(2 * P, 5);

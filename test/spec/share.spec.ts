@@ -175,6 +175,15 @@ describe("share() and attach()", () => {
     expect(n.read()).toEqual(data);
     expect([...n.mincore()]).toEqual([1, 1]);
     expectMmapError(() => n.msync("sync|async"), "EINVAL", "msync");
+    // MADV_FREE is for private anonymous memory: the sharer's side and the native backend said EINVAL, the
+    // WASM attached side accepted it (and MADV_REMOVE, which its sharer refuses with ENOTSUP).
+    expectMmapError(() => n.madvise("free"), "EINVAL", "madvise");
+    expectMmapError(() => m.madvise("free"), "EINVAL", "madvise");
+    if (wasm) {
+      expectMmapError(() => n.madvise("remove"), "ENOTSUP", "madvise");
+      expectMmapError(() => m.madvise("remove"), "ENOTSUP", "madvise");
+    }
+    expect(n.read()).toEqual(data);
     n.munmap();
     m.munmap();
   });
@@ -256,7 +265,7 @@ describe("what cannot be shared", () => {
 
   it("a WASM address space without shared memory says how to get it", () => {
     const m = anymmap.createInstance({ sharedMemory: false }).mmapSync(null, { length: P, ...rw, backend: "wasm" });
-    const { message } = expectMmapError(() => m.share(), "EOPNOTSUPP", "share");
+    const { message } = expectMmapError(() => m.share(), "ENOTSUP", "share");
     expect(message).toContain("createInstance({ sharedMemory: true })");
     m.munmap();
   });

@@ -18,6 +18,7 @@ import {
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
+  MAP_PRIVATE,
   MAP_SHARED,
   MAP_SHARED_VALIDATE,
   MAP_TYPE,
@@ -26,7 +27,7 @@ import {
 } from "../contract/constants.js";
 import type { Engine, MapKnown } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
-import { noSharedArrayBuffer } from "../contract/messages.js";
+import { hint, noSharedArrayBuffer } from "../contract/messages.js";
 import { FileHandleImpl } from "./file-handle.js";
 import { MappingImpl, MappingState } from "./mapping.js";
 import { NativeEngine } from "../engines/native-engine.js";
@@ -48,6 +49,9 @@ import type { HostFile } from "../../wasi/host-file.js";
 import { WasiHost } from "../../wasi/host.js";
 
 const BACKEND_CHOICES = new Set(["auto", "native", "wasm"]);
+
+/** Linux's default vm.mmap_min_addr: a fixed mapping below it is EPERM (mmap(2)). */
+const MMAP_MIN_ADDR = 0x10000;
 
 /** Which build of the core: "shared" is anymmap-shared.wasm, whose memory is a shared WebAssembly.Memory. */
 export type WasmVariant = "default" | "shared";
@@ -128,7 +132,7 @@ export class AnymmapInstance implements Anymmap {
       this.#badMemoryChoice = `ANYMMAP_WASM_MEMORY must be shared or unshared, got ${JSON.stringify(fromEnv)}`;
     this.#variant = (options.sharedMemory ?? fromEnv === "shared") ? "shared" : "default";
     if (this.#variant === "shared" && typeof SharedArrayBuffer === "undefined") {
-      throw new MmapError("EOPNOTSUPP", "createInstance", noSharedArrayBuffer(adapter.runtime));
+      throw new MmapError("ENOTSUP", "createInstance", noSharedArrayBuffer(adapter.runtime));
     }
   }
 
@@ -367,6 +371,17 @@ export class AnymmapInstance implements Anymmap {
     const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
     // Only an exact address must be aligned: a hint is rounded, as on Linux.
     if (fixed) pageAligned(requested, "address", "mmap");
+    // Linux's default vm.mmap_min_addr, on both backends (the WASM engine said ENOMEM, its heap being there).
+    const mapType = flags & MAP_TYPE;
+    const typed = mapType === MAP_SHARED || mapType === MAP_PRIVATE || mapType === MAP_SHARED_VALIDATE;
+    if (fixed && typed && requested < MMAP_MIN_ADDR) {
+      throw new MmapError(
+        "EPERM",
+        "mmap",
+        `a fixed address below ${MMAP_MIN_ADDR} (0x${MMAP_MIN_ADDR.toString(16)}, Linux's mmap_min_addr) cannot be mapped; map without a fixed address or at a higher one`,
+        typeof source === "string" ? { path: source } : undefined,
+      );
+    }
     if (fixed && requested >= engine.addressLimit) {
       throw new MmapError(
         "ENOMEM",
@@ -566,11 +581,17 @@ export class AnymmapInstance implements Anymmap {
   mprotect(address: number, length: number, prot: Prot): void {
     const a = pageAligned(address, "address", "mprotect");
     const engine = this.engineAt(a);
-    engine.mprotect(
-      a,
-      integer(length, "length", "mprotect", 0, engine.addressLimit),
-      bits("PROT", prot, "prot", "mprotect"),
-    );
+    const n = integer(length, "length", "mprotect", 0, engine.addressLimit);
+    const p = bits("PROT", prot, "prot", "mprotect");
+    if (p & PROT_WRITE) {
+      for (const state of this.#live) {
+        if (state.engine === engine && state.readOnlyFile && state.covers(a, n))
+          throw new MmapError("EACCES", "mprotect", hint("mprotect", "EACCES"));
+      }
+    }
+    engine.mprotect(a, n, p);
+    // The Mappings over the range answer `prot`, and check writes, with the new protection.
+    for (const state of this.#live) if (state.engine === engine) state.protect(a, n, p);
   }
 
   madvise(address: number, length: number, advice: number | string): void {

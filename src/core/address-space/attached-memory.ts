@@ -1,5 +1,7 @@
 import type { HostIOStats, SharedMemoryHandle } from "../contract/api.js";
 import {
+  MADV_FREE,
+  MADV_REMOVE,
   MS_ASYNC,
   MS_INVALIDATE,
   MS_SYNC,
@@ -145,7 +147,11 @@ export class AttachedMemory implements Engine {
   }
 
   madvise(address: number, length: number, advice: number): void {
-    if (!SAFE_ADVICE.has(advice)) throw new MmapError("EINVAL", "madvise", hint("madvise", "EINVAL"));
+    // MADV_FREE is for private anonymous memory (Linux, the native backend and the sharer's engine: EINVAL);
+    // MADV_REMOVE needs hole punching, which the sharer's engine has not either (ENOTSUP). Both were accepted.
+    if (!SAFE_ADVICE.has(advice) || advice === MADV_FREE)
+      throw new MmapError("EINVAL", "madvise", hint("madvise", "EINVAL"));
+    if (advice === MADV_REMOVE) throw new MmapError("ENOTSUP", "madvise", hint("madvise", "ENOTSUP"));
     // Shared memory keeps its bytes through every advice (MADV_DONTNEED included), as Linux's shmem does.
     this.range(address, length, "madvise");
   }

@@ -1,7 +1,7 @@
 import type { Backend, FileHandle } from "../contract/api.js";
 import type { Engine } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
-import { integer } from "../contract/validate.js";
+import { integer, plainBytes } from "../contract/validate.js";
 
 /**
  * An open file of one address space and one engine. Its I/O goes through
@@ -44,15 +44,17 @@ export class FileHandleImpl implements FileHandle {
     this.engine.ftruncate(fd, integer(length, "length", "ftruncate"));
   }
 
-  pread(buffer: Uint8Array, position: number): number {
+  pread(into: Uint8Array, position: number): number {
     const fd = this.use("pread");
-    if (!(buffer instanceof Uint8Array)) throw new MmapError("EINVAL", "pread", "buffer must be a Uint8Array");
+    const buffer = plainBytes(into);
+    if (buffer === undefined) throw new MmapError("EINVAL", "pread", "buffer must be a Uint8Array");
     return this.engine.pread(fd, buffer, integer(position, "position", "pread"));
   }
 
-  pwrite(buffer: Uint8Array, position: number): number {
+  pwrite(from: Uint8Array, position: number): number {
     const fd = this.use("pwrite");
-    if (!(buffer instanceof Uint8Array)) throw new MmapError("EINVAL", "pwrite", "buffer must be a Uint8Array");
+    const buffer = plainBytes(from);
+    if (buffer === undefined) throw new MmapError("EINVAL", "pwrite", "buffer must be a Uint8Array");
     return this.engine.pwrite(fd, buffer, integer(position, "position", "pwrite"));
   }
 

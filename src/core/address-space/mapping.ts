@@ -15,7 +15,7 @@ import type { Backend } from "../contract/api.js";
 import { ACCESS_READ, ACCESS_WRITE, type Engine } from "../engines/engine.js";
 import { MmapError } from "../contract/errors.js";
 import { hint } from "../contract/messages.js";
-import { bits, describeValue, integer, pageAligned } from "../contract/validate.js";
+import { bits, describeValue, integer, pageAligned, plainBytes } from "../contract/validate.js";
 
 const encoder = new TextEncoder();
 
@@ -37,13 +37,33 @@ export class MappingState {
   holes: Array<[number, number]> = [];
   /** The Mapping and the views handed out that are still reachable. */
   holders = 0;
+  /** The protection of every page, while protWhole; set by mprotect, the mapping's or the address space's. */
+  prot: number;
+  /** Whether `prot` is every page's: false once mprotect changed part of the mapping. */
+  protWhole = true;
+  /** A MAP_SHARED mapping of a descriptor opened read-only: no mprotect may make it writable (EACCES). */
+  readOnlyFile = false;
 
   constructor(
     /** The engine whose memory holds the mapping. */
     readonly engine: Engine,
     public address: number,
     public length: number,
-  ) {}
+    prot = 0,
+  ) {
+    this.prot = prot;
+  }
+
+  /**
+   * Records an mprotect of [address, address+length) of linear memory, by
+   * this mapping or by the address space's mprotect over it (which used to
+   * leave `prot`, and the write check made from it, as they were).
+   */
+  protect(address: number, length: number, prot: number): void {
+    if (!this.covers(address, length)) return;
+    this.protWhole = address <= this.address && address + length >= this.address + this.length;
+    if (this.protWhole) this.prot = prot;
+  }
 
   get mapped(): boolean {
     return !(this.holes.length === 1 && this.holes[0]![0] === 0 && this.holes[0]![1] >= this.length);
@@ -103,9 +123,6 @@ export class MappingState {
  */
 export class MappingImpl implements Mapping {
   readonly #state: MappingState;
-  #prot: number;
-  /** Whether #prot is every page's: false once mprotect changed part of the mapping. */
-  #protWhole = true;
 
   constructor(
     private readonly space: AddressSpace,
@@ -122,7 +139,8 @@ export class MappingImpl implements Mapping {
     private readonly readOnlyFile = false,
   ) {
     this.#state = state;
-    this.#prot = prot;
+    state.prot = prot;
+    state.readOnlyFile = readOnlyFile;
     space.hold(state, this);
   }
 
@@ -139,7 +157,7 @@ export class MappingImpl implements Mapping {
   }
 
   get prot(): number {
-    return this.#prot;
+    return this.#state.prot;
   }
 
   get mapped(): boolean {
@@ -212,11 +230,15 @@ export class MappingImpl implements Mapping {
     const [start, size] = this.range(offset, length, "access");
     if (size === 0) return new Uint8Array(0);
     this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
-    return this.#state.engine.bytes(this.#state.address + start, size).slice();
+    const copy = this.#state.engine.bytes(this.#state.address + start, size).slice();
+    // A page someone else truncated away during the copy read zeros that are not the file's: EFAULT, not them.
+    this.#state.engine.faulted?.(this.#state.address + start, size);
+    return copy;
   }
 
-  readInto(target: Uint8Array, offset?: number): number {
-    if (!(target instanceof Uint8Array)) {
+  readInto(into: Uint8Array, offset?: number): number {
+    const target = plainBytes(into);
+    if (target === undefined) {
       throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
     }
     const start = integer(offset ?? 0, "offset", "access");
@@ -226,12 +248,13 @@ export class MappingImpl implements Mapping {
     if (size === 0) return 0;
     this.#state.engine.touch(this.#state.address + start, size, ACCESS_READ);
     target.set(this.#state.engine.bytes(this.#state.address + start, size));
+    this.#state.engine.faulted?.(this.#state.address + start, size);
     return size;
   }
 
   write(source: Uint8Array | string, offset?: number): number {
-    const bytes = typeof source === "string" ? encoder.encode(source) : source;
-    if (!(bytes instanceof Uint8Array)) {
+    const bytes = typeof source === "string" ? encoder.encode(source) : plainBytes(source);
+    if (bytes === undefined) {
       throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     }
     const [start] = this.range(offset, bytes.length, "access");
@@ -239,7 +262,7 @@ export class MappingImpl implements Mapping {
     if (bytes.length === 0) return 0;
     this.touch(start, bytes.length, ACCESS_WRITE);
     this.#state.engine.bytes(this.#state.address + start, bytes.length).set(bytes);
-    this.#state.engine.stored?.(this.#state.address + start, bytes.length);
+    this.#state.engine.faulted?.(this.#state.address + start, bytes.length);
     return bytes.length;
   }
 
@@ -250,7 +273,7 @@ export class MappingImpl implements Mapping {
    * read-only mapping write where a writable mapping of the same pages may.
    */
   private touch(start: number, size: number, access: number): void {
-    if (access === ACCESS_WRITE && this.#protWhole && !(this.#prot & PROT_WRITE)) {
+    if (access === ACCESS_WRITE && this.#state.protWhole && !(this.#state.prot & PROT_WRITE)) {
       throw new MmapError("EACCES", "access", hint("access", "EACCES"), this.errorOptions());
     }
     this.#state.engine.touch(this.#state.address + start, size, access);
@@ -307,8 +330,7 @@ export class MappingImpl implements Mapping {
     if (p & PROT_WRITE && this.readOnlyFile)
       throw new MmapError("EACCES", "mprotect", hint("mprotect", "EACCES"), this.errorOptions());
     this.#state.engine.mprotect(address, size, p);
-    this.#protWhole = address === this.#state.address && size >= this.#state.length;
-    if (this.#protWhole) this.#prot = p;
+    this.#state.protect(address, size, p);
   }
 
   mremap(newLength: number, flags: number | string = 0): void {
@@ -355,7 +377,7 @@ export class MappingImpl implements Mapping {
       backend: this.backend,
       address,
       length,
-      prot: this.#prot,
+      prot: this.#state.prot,
       ...this.#state.engine.share(address, length),
     };
   }

@@ -33,6 +33,7 @@ import {
   longOperation,
   optionalBackend,
   pageAligned,
+  plainBytes,
   remoteOptions,
 } from "../contract/validate.js";
 
@@ -358,24 +359,26 @@ export class WindowedMappingImpl implements WindowedMapping {
    * the body runs, so that what the body maps meanwhile (find's check of a
    * pattern across an edge) cannot unmap the bytes it is looking at.
    */
-  private each(start: number, end: number, reverse: boolean, body: WindowBody): void {
+  private each(start: number, end: number, reverse: boolean, body: WindowBody, syscall = "access"): void {
     const W = this.windowSize;
     if (!reverse) {
       for (let at = start; at < end; ) {
         const to = Math.min(end, down(at, W) + W);
-        if (this.visit(at, to, body)) return;
+        if (this.visit(at, to, body, syscall)) return;
         at = to;
       }
     } else {
       for (let at = end; at > start; ) {
         const from = Math.max(start, up(at, W) - W);
-        if (this.visit(from, at, body)) return;
+        if (this.visit(from, at, body, syscall)) return;
         at = from;
       }
     }
   }
 
-  private visit(from: number, to: number, body: WindowBody): boolean {
+  private visit(from: number, to: number, body: WindowBody, syscall: string): boolean {
+    // The body may have run the caller's onProgress, which may have unmapped the whole mapping.
+    this.live(syscall);
     const w = this.acquire(from, to, true);
     try {
       return body(w, from, to) === true;
@@ -436,8 +439,9 @@ export class WindowedMappingImpl implements WindowedMapping {
     return out;
   }
 
-  readInto(target: Uint8Array, offset?: number): number {
-    if (!(target instanceof Uint8Array)) throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
+  readInto(into: Uint8Array, offset?: number): number {
+    const target = plainBytes(into);
+    if (target === undefined) throw new MmapError("EINVAL", "access", "target must be a Uint8Array");
     this.live("access");
     const start = integer(offset ?? 0, "offset", "access");
     const size = Math.min(target.length, Math.max(0, this.length - start));
@@ -453,9 +457,8 @@ export class WindowedMappingImpl implements WindowedMapping {
   }
 
   write(source: Uint8Array | string, offset?: number): number {
-    const bytes = typeof source === "string" ? encoder.encode(source) : source;
-    if (!(bytes instanceof Uint8Array))
-      throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
+    const bytes = typeof source === "string" ? encoder.encode(source) : plainBytes(source);
+    if (bytes === undefined) throw new MmapError("EINVAL", "access", "source must be a Uint8Array or a string");
     const [start] = this.range(offset, bytes.length, "access");
     this.each(start, start + bytes.length, false, (w, from, to) => {
       w.mapping.write(bytes.subarray(from - start, to - start), from - w.start);
@@ -474,8 +477,8 @@ export class WindowedMappingImpl implements WindowedMapping {
   }
 
   private needle(pattern: Uint8Array | string): Uint8Array {
-    const p = typeof pattern === "string" ? encoder.encode(pattern) : pattern;
-    if (!(p instanceof Uint8Array)) throw new MmapError("EINVAL", "find", "pattern must be a Uint8Array or a string");
+    const p = typeof pattern === "string" ? encoder.encode(pattern) : plainBytes(pattern);
+    if (p === undefined) throw new MmapError("EINVAL", "find", "pattern must be a Uint8Array or a string");
     if (p.length > MAX_WINDOW / 4)
       throw new MmapError("EINVAL", "find", `pattern must be at most ${MAX_WINDOW / 4} bytes`);
     return p;
@@ -526,22 +529,33 @@ export class WindowedMappingImpl implements WindowedMapping {
     const total = last + 1 - lo;
     const first = p[0]!;
     let found = -1;
-    this.each(lo, last + 1, backwards, (w, from, to) => {
-      check(options, syscall);
-      const rest = this.windowView(w, from);
-      const view = rest.subarray(0, to - from);
-      let i = backwards ? view.lastIndexOf(first) : view.indexOf(first);
-      while (i !== -1) {
-        if (this.matchesAt(rest, from, from + i, p)) {
-          found = from + i;
-          return true;
+    const probe = new Uint8Array(1);
+    this.each(
+      lo,
+      last + 1,
+      backwards,
+      (w, from, to) => {
+        check(options, syscall);
+        const rest = this.windowView(w, from);
+        const view = rest.subarray(0, to - from);
+        let i = backwards ? view.lastIndexOf(first) : view.indexOf(first);
+        while (i !== -1) {
+          if (this.matchesAt(rest, from, from + i, p)) {
+            found = from + i;
+            break;
+          }
+          if (backwards) i = i === 0 ? -1 : view.lastIndexOf(first, i - 1);
+          else i = view.indexOf(first, i + 1);
         }
-        if (backwards) i = i === 0 ? -1 : view.lastIndexOf(first, i - 1);
-        else i = view.indexOf(first, i + 1);
-      }
-      options.onProgress?.(backwards ? last + 1 - from : to - lo, total);
-      return false;
-    });
+        // Pages someone else truncated away read zeros through the view (the native SIGBUS guard): a copy
+        // out of the window reports that (EFAULT) instead of a match or a miss among zeros.
+        w.mapping.readInto(probe, from - w.start);
+        if (found !== -1) return true;
+        options.onProgress?.(backwards ? last + 1 - from : to - lo, total);
+        return false;
+      },
+      syscall,
+    );
     return found;
   }
 
@@ -561,11 +575,17 @@ export class WindowedMappingImpl implements WindowedMapping {
         this.errorOptions(),
       );
     }
-    this.each(start, start + size, false, (w, from, to) => {
-      check(options, "madvise");
-      w.mapping.view(from - w.start, to - from);
-      options.onProgress?.(to - start, size);
-    });
+    this.each(
+      start,
+      start + size,
+      false,
+      (w, from, to) => {
+        check(options, "madvise");
+        w.mapping.view(from - w.start, to - from);
+        options.onProgress?.(to - start, size);
+      },
+      "madvise",
+    );
   }
 
   msync(flags: number | string = "sync", opts?: LongOperation): void {
@@ -585,6 +605,7 @@ export class WindowedMappingImpl implements WindowedMapping {
     const total = windows.reduce((n, w) => n + (w.end - w.start), 0);
     let done = 0;
     for (const w of windows) {
+      this.live("msync");
       check(options, "msync");
       w.mapping.msync(ms);
       done += w.end - w.start;

@@ -21,6 +21,30 @@ export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
 /** @see MAP_SHARED */
 export const MAP_SHARED_VALIDATE = 0x03;
+/**
+ * The flags Linux's MAP_SHARED_VALIDATE accepts (LEGACY_MAP_MASK: the
+ * types, MAP_FIXED, MAP_ANONYMOUS, MAP_32BIT, MAP_DENYWRITE...MAP_HUGETLB,
+ * MAP_UNINITIALIZED and the huge page size bits; MAP_FIXED_NOREPLACE); any
+ * other is EOPNOTSUPP. MAP_SYNC needs DAX, so it is refused too. One set for
+ * both backends (the WASM engine's own list refused MAP_32BIT and the size
+ * bits and took MAP_SYNC).
+ */
+export const MAP_VALIDATE_KNOWN =
+  0x03 |
+  0x10 |
+  0x20 |
+  0x40 |
+  0x100 |
+  0x800 |
+  0x1000 |
+  0x2000 |
+  0x4000 |
+  0x8000 |
+  0x10000 |
+  0x20000 |
+  0x40000 |
+  0x100000 |
+  0xfc000000;
 /** @see MAP_SHARED */
 export const MAP_TYPE = 0x0f;
 /** @see MAP_SHARED */

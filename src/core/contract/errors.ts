@@ -1,4 +1,4 @@
-import { errnoName, linuxErrno } from "../../abi/errno.js";
+import { canonicalErrnoName, errnoName, linuxErrno } from "../../abi/errno.js";
 
 /** Extra context for an MmapError. */
 export interface MmapErrorOptions {
@@ -13,7 +13,10 @@ export interface MmapErrorOptions {
  */
 export class MmapError extends Error {
   override readonly name = "MmapError";
-  /** POSIX errno name, e.g. "EINVAL". */
+  /**
+   * POSIX errno name, e.g. "EINVAL"; of two names for one number, always the
+   * same one ("ENOTSUP", never "EOPNOTSUPP"; "EAGAIN", never "EWOULDBLOCK").
+   */
   readonly code: string;
   /** Linux x86-64 number for `code` (0 if the name is unknown), as a Linux program would see it. */
   readonly errno: number;
@@ -22,7 +25,9 @@ export class MmapError extends Error {
   // `declare` so that an error without a path has no `path` key at all, as with Node's errors.
   declare readonly path?: string;
 
-  constructor(code: string, syscall: string, message: string, options?: MmapErrorOptions) {
+  constructor(name: string, syscall: string, message: string, options?: MmapErrorOptions) {
+    // One name per errno, whichever layer (engine, runtime, API) raised it: both backends agree on e.code.
+    const code = canonicalErrnoName(name);
     const path = options?.path;
     super(
       `${code}: ${message} (${syscall}${path !== undefined ? ` '${path}'` : ""})`,

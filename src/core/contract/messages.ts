@@ -15,7 +15,7 @@ const HINTS: Record<string, string> = {
     "check that length > 0, offset (and a fixed address) is a multiple of the page size (4096) and flags name exactly one of shared/private",
   "mmap:EBADF": "the file handle is closed or not open; open the file again",
   "mmap:EACCES":
-    "the file is not open for what the mapping asks: a writable shared mapping needs a file opened read-write ('r+') and not for appending; map it 'r', or 'private' to keep writes in memory",
+    "the file is not open for what the mapping asks: every mapping needs a file opened for reading ('w', 'wx', 'a' and 'ax' are write-only: open it 'r', 'r+', 'w+' or 'a+'), and a writable shared mapping one opened read-write ('r+', 'w+') and not for appending; otherwise map it 'r', or 'private' to keep writes in memory",
   "mmap:ENODEV": "only regular files can be mapped (is it a directory?)",
   "open:ENODEV": NOT_MAPPABLE,
   "open:ENOENT":

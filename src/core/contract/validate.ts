@@ -182,3 +182,31 @@ export function urlSource<T>(source: T, syscall: string): Exclude<T, URL> | stri
     throw new MmapError("EINVAL", syscall, `the file: URL's path is not valid percent-encoded UTF-8: ${href}`);
   }
 }
+
+/** %TypedArray%.prototype's own getters: a subclass or an own property cannot change what they answer. */
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter(key: PropertyKey): (this: unknown) => unknown {
+  const get = Object.getOwnPropertyDescriptor(typedArrayPrototype, key)?.get;
+  if (!get) throw new Error(`anymmap: %TypedArray%.prototype has no ${String(key)} getter`);
+  return get as (this: unknown) => unknown;
+}
+const tagOf = intrinsicGetter(Symbol.toStringTag);
+const bufferOf = intrinsicGetter("buffer");
+const byteOffsetOf = intrinsicGetter("byteOffset");
+const lengthOf = intrinsicGetter("length");
+
+/**
+ * The caller's Uint8Array as a plain Uint8Array over the same bytes, read
+ * through the intrinsic getters, or undefined for anything else (a Proxy,
+ * another typed array). A subclass's `length` getter or `Symbol.species`
+ * (which `subarray` calls) is the caller's code: run in the middle of a
+ * call, it could unmap the mapping and map another file at its address, so
+ * every call reads a caller's buffer once, here, and uses only the copy of
+ * its bounds. A detached buffer is an empty array.
+ */
+export function plainBytes(value: unknown): Uint8Array | undefined {
+  if (tagOf.call(value) !== "Uint8Array") return undefined;
+  const length = lengthOf.call(value) as number;
+  if (length === 0) return new Uint8Array(0);
+  return new Uint8Array(bufferOf.call(value) as ArrayBufferLike, byteOffsetOf.call(value) as number, length);
+}

@@ -59,11 +59,12 @@ export interface Engine {
    */
   sharedWritable?(fd: number): boolean;
   /**
-   * After a store into [address, address+length) that touch() allowed:
-   * EFAULT when it landed on a page someone else truncated away meanwhile
-   * (native: the SIGBUS guard took it into a zero page, so the bytes are lost).
+   * After a store into, or a copy out of, [address, address+length) that
+   * touch() allowed: EFAULT when it touched a page someone else truncated
+   * away meanwhile (native: the SIGBUS guard took a store into a zero page,
+   * so the bytes are lost, and a copy read zeros that are not the file's).
    */
-  stored?(address: number, length: number): void;
+  faulted?(address: number, length: number): void;
   fsync(fd: number, path: string): void;
   ftruncate(fd: number, length: number): void;
   /** pread(2) that sees unsynced writes of shared mappings. */

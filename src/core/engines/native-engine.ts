@@ -6,6 +6,7 @@ import {
   MAP_PRIVATE,
   MAP_SHARED,
   MAP_SHARED_VALIDATE,
+  MAP_VALIDATE_KNOWN,
   MAP_TYPE,
   MREMAP_DONTUNMAP,
   MREMAP_FIXED,
@@ -121,23 +122,6 @@ interface Vma {
   region: Region;
 }
 
-// Flags Linux's MAP_SHARED_VALIDATE knows (LEGACY_MAP_MASK, MAP_FIXED_NOREPLACE); MAP_SYNC needs DAX.
-const VALIDATE_KNOWN =
-  0x03 |
-  0x10 |
-  0x20 |
-  0x40 |
-  0x100 |
-  0x800 |
-  0x1000 |
-  0x2000 |
-  0x4000 |
-  0x8000 |
-  0x10000 |
-  0x20000 |
-  0x40000 |
-  0x100000 |
-  0xfc000000;
 const MADV_REMOVE_LINUX = 9;
 const MADV_NORMAL = 0;
 const MADV_RANDOM = 1;
@@ -243,7 +227,7 @@ export class NativeEngine implements Engine {
   private os(family: ConstantFamily, value: number, syscall: string): number {
     const v = toPlatform(this.platform, family, value);
     if (v === undefined)
-      throw this.error("EOPNOTSUPP", syscall, `${this.platform.name} has no equivalent of ${family} value ${value}`);
+      throw this.error("ENOTSUP", syscall, `${this.platform.name} has no equivalent of ${family} value ${value}`);
     return v;
   }
 
@@ -755,7 +739,7 @@ export class NativeEngine implements Engine {
   ): number {
     const type = flags & MAP_TYPE;
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) throw this.error("EINVAL", "mmap");
-    if (type === MAP_SHARED_VALIDATE && (flags & ~VALIDATE_KNOWN) !== 0) throw this.error("EOPNOTSUPP", "mmap");
+    if (type === MAP_SHARED_VALIDATE && (flags & ~MAP_VALIDATE_KNOWN) !== 0) throw this.error("ENOTSUP", "mmap");
     const anonymous = (flags & MAP_ANONYMOUS) !== 0;
     if (!anonymous && !this.files.has(fd)) throw this.error("EBADF", "mmap");
     const len = up(length);
@@ -1201,7 +1185,7 @@ export class NativeEngine implements Engine {
     }
   }
 
-  stored(address: number, length: number): void {
+  faulted(address: number, length: number): void {
     if (this.mman.faultCounter[0] === this.seenFaults) return;
     const lost = this.unreportedTruncation(address, address + length, "access");
     if (lost) throw lost;

@@ -5,7 +5,9 @@ import {
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
   MAP_PRIVATE,
+  MAP_SHARED_VALIDATE,
   MAP_TYPE,
+  MAP_VALIDATE_KNOWN,
   MREMAP_MAYMOVE,
   PAGE_SIZE,
 } from "../contract/constants.js";
@@ -228,10 +230,10 @@ export class WasmEngine implements Engine {
 
   share(address: number, length: number): EngineShare {
     if (typeof SharedArrayBuffer === "undefined")
-      throw new MmapError("EOPNOTSUPP", "share", noSharedArrayBuffer("this runtime"));
+      throw new MmapError("ENOTSUP", "share", noSharedArrayBuffer("this runtime"));
     if (!this.sharedMemory) {
       throw new MmapError(
-        "EOPNOTSUPP",
+        "ENOTSUP",
         "share",
         "this address space's WebAssembly memory is not shared: map the memory in createInstance({ sharedMemory: true }) (or use the native backend) to share it with workers",
       );
@@ -308,6 +310,14 @@ export class WasmEngine implements Engine {
           path === undefined ? undefined : { path },
         );
       }
+    }
+    if ((flags & MAP_TYPE) === MAP_SHARED_VALIDATE) {
+      if (flags & ~MAP_VALIDATE_KNOWN) {
+        throw new MmapError("ENOTSUP", "mmap", hint("mmap", "ENOTSUP"), path === undefined ? undefined : { path });
+      }
+      // Hints Linux validates but the engine has no use for (MAP_32BIT, MAP_UNINITIALIZED, huge page sizes):
+      // its own check would refuse them.
+      flags &= ~(0x40 | 0xfc000000);
     }
     // The core's fstat of a file opened in this same call is the open's.
     const fresh = known?.closesFd ? this.files.get(fd)?.openedStat : undefined;
