@@ -20,6 +20,8 @@ export const BROWSER_SKIPS: Readonly<Record<string, Readonly<Record<string, stri
     "mmap.spec.ts > mmap errors, as Linux reports them > length 0 → EINVAL": SYNC_PATH,
     "mmap.spec.ts > mmap errors, as Linux reports them > neither MAP_SHARED nor MAP_PRIVATE → EINVAL": SYNC_PATH,
     "mmap.spec.ts > mmap errors, as Linux reports them > errors carry Linux's errno numbers": SYNC_PATH,
+    "errors.spec.ts > errno 95 has one name, ENOTSUP, whichever layer raises it > MAP_SHARED_VALIDATE with an unknown flag is ENOTSUP (errno 95) on every backend":
+      SYNC_PATH,
     "mmap.spec.ts > async entry points > await mmap / open behave as the sync forms":
       "needs a fixture file, which the main thread cannot create synchronously (fx.file); the async forms on the main thread are covered by test/browser/main-api.ts",
   },

@@ -357,14 +357,34 @@ describe("a caller's buffer runs no code of the caller in the middle of a call",
     const m = space.mmapSync(path, { prot: "rw", flags: "shared" });
     const h = space.openSync(path, "r+");
     const w = space.mmapWindowedSync(path, { prot: "rw", flags: "shared" });
-    expect(m.write(new Counting(8).fill(9), 0)).toBe(8);
-    expect(m.readInto(new Counting(8), 0)).toBe(8);
-    expect(h.pwrite(new Counting(8).fill(9), 8)).toBe(8);
-    expect(h.pread(new Counting(8), 0)).toBe(8);
-    expect(w.write(new Counting(8).fill(9), P)).toBe(8);
-    expect(w.readInto(new Counting(8), P)).toBe(8);
-    expect(w.find(new Counting(4).fill(9))).toBe(0);
-    expect(ran).toBe(0);
+    const fill = (a: Counting): Counting => {
+      a.fill(9);
+      ran = 0;
+      return a;
+    };
+    const after: Record<string, number> = {};
+    const count = (name: string, result: number): number => {
+      after[name] = ran;
+      ran = 0;
+      return result;
+    };
+    ran = 0;
+    expect(count("write", m.write(fill(new Counting(8)), 0))).toBe(8);
+    expect(count("readInto", m.readInto(new Counting(8), 0))).toBe(8);
+    expect(count("pwrite", h.pwrite(fill(new Counting(8)), 8))).toBe(8);
+    expect(count("pread", h.pread(new Counting(8), 0))).toBe(8);
+    expect(count("windowed write", w.write(fill(new Counting(8)), P))).toBe(8);
+    expect(count("windowed readInto", w.readInto(new Counting(8), P))).toBe(8);
+    expect(count("find", w.find(fill(new Counting(4))))).toBe(0);
+    expect(after).toEqual({
+      write: 0,
+      readInto: 0,
+      pwrite: 0,
+      pread: 0,
+      "windowed write": 0,
+      "windowed readInto": 0,
+      find: 0,
+    });
     w.munmap();
     h.close();
     m.munmap();

@@ -27,7 +27,7 @@ import { isUrl, openRemote } from "./remote-file.js";
 import { AnymmapInstance, type RuntimeAdapter, WASM_FILES } from "../../core/address-space/anymmap.js";
 import { MAP_POPULATE, PAGE_SIZE } from "../../core/contract/constants.js";
 import { MmapError, isMmapError } from "../../core/contract/errors.js";
-import { bits, describeValue, remoteOptions, urlSource } from "../../core/contract/validate.js";
+import { bits, describeValue, plainBytes, remoteOptions, urlSource } from "../../core/contract/validate.js";
 import type { HostFile } from "../../wasi/host-file.js";
 import { BlobHostFile, StagedHostFile } from "./blob-file.js";
 import { type FileSystemFileHandle, browser, inDedicatedWorker, isBlob, isFileSystemFileHandle } from "./dom.js";
@@ -567,15 +567,16 @@ class BrowserMappingImpl implements BrowserMapping {
     return this.guard(() => this.inner.read(offset, length), offset, length);
   }
 
+  // The caller's buffer's length through the intrinsic getters: its own getter is the caller's code (plainBytes).
   readInto(target: Uint8Array, offset?: number): number {
-    return this.guard(() => this.inner.readInto(target, offset), offset, target?.length);
+    return this.guard(() => this.inner.readInto(target, offset), offset, plainBytes(target)?.length);
   }
 
   write(source: Uint8Array | string, offset?: number): number {
     return this.guard(
       () => this.inner.write(source, offset),
       offset,
-      typeof source === "string" ? undefined : source?.length,
+      typeof source === "string" ? undefined : plainBytes(source)?.length,
     );
   }
 
