@@ -84,6 +84,13 @@ describe("a URL as a read-only source", () => {
       expect(out.bad416).toMatch(
         /^EIO: the server answered 416 \(range not satisfiable\) to a request for byte 0 of a file it says has 4096 bytes/,
       );
+      // A 206 whose Content-Range gives no size is the server's fault; one without the header is what CORS hides.
+      expect(out.unsized).toMatch(
+        /^EIO: the server answered 206 with Content-Range "bytes 0-0\/\*", which gives no file size/,
+      );
+      expect(out.rangeless).toMatch(
+        /^EIO: the server answered 206 without a Content-Range header .*Access-Control-Expose-Headers/,
+      );
       expect(out.huge).toMatch(/^EFBIG: the server says the file has 100000000000000000000 bytes/);
       expect(out.refused).toMatch(/^EIO: the server could not be reached \(.*(ECONNREFUSED|refused)/i);
       expect(out.badTimeout).toMatch(/^EINVAL: timeout/);

@@ -64,7 +64,8 @@ let versionedOpens = 0;
  * open (each request for the first byte): its bytes XOR the version, its
  * ETag the version. longetag.bin answers with a 9,000-byte ETag;
  * bad416.bin answers 416 for a file it says has 4096 bytes; huge.bin says
- * it has 10^20 bytes.
+ * it has 10^20 bytes; unsized.bin answers 206 with a Content-Range of
+ * unknown size ("bytes 0-0/*"), rangeless.bin 206 without a Content-Range.
  */
 function remote(
   name: string,
@@ -86,6 +87,8 @@ function remote(
       "longetag.bin",
       "bad416.bin",
       "huge.bin",
+      "unsized.bin",
+      "rangeless.bin",
     ].includes(name)
   ) {
     res.writeHead(404, headers);
@@ -125,6 +128,11 @@ function remote(
   if (name === "bad416.bin") {
     res.writeHead(416, { ...base, "content-range": "bytes */4096" });
     res.end();
+    return;
+  }
+  if (name === "unsized.bin" || name === "rangeless.bin") {
+    res.writeHead(206, { ...base, etag, ...(name === "unsized.bin" ? { "content-range": "bytes 0-0/*" } : {}) });
+    res.end(remoteBytes.subarray(0, 1));
     return;
   }
   if (name === "huge.bin") {

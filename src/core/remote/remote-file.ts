@@ -196,7 +196,9 @@ export class RemoteHostFile extends HostFile {
         r.status === 404 ? "ENOENT" : r.status === 401 || r.status === 403 ? "EACCES" : "EIO",
         "open",
         r.status === 206
-          ? "the server answered 206 without a readable Content-Range: a cross-origin server must send Access-Control-Expose-Headers: Content-Range, ETag, Last-Modified"
+          ? range
+            ? `the server answered 206 with Content-Range ${JSON.stringify(range)}, which gives no file size; anymmap needs "bytes 0-0/SIZE"`
+            : "the server answered 206 without a Content-Range header it lets anymmap read: a cross-origin server must send Access-Control-Expose-Headers: Content-Range, ETag, Last-Modified"
           : r.status === 0
             ? `the server could not be reached (${r.header(NETWORK_ERROR_HEADER) ?? "network error"}); check the URL, that the server is up, and in a browser that it allows this origin (CORS)`
             : `the server answered ${r.status} to a Range request for the first byte; anymmap needs 206 Partial Content with a Content-Range`,
