@@ -27,6 +27,9 @@ import type { WasiHostOptions } from "./host.js";
 import { type Stream, streamClosed, streamRead, streamShared, streamWrite } from "./pipe.js";
 import { WasiExit } from "./process-calls.js";
 
+/** The first inode of stdio, devices and pipes (fdFilestatGet): past any host file's. */
+const STREAM_INO = 1n << 62n;
+
 /**
  * Host I/O as counted at the WASI boundary; the test suite asserts on these
  * to prove, e.g., that a lazy mapping read only the pages it touched.
@@ -541,7 +544,7 @@ export abstract class FdCalls {
     if (en.kind === "stdio") {
       st = {
         dev: 0n,
-        ino: 0n,
+        ino: this.streamIno(en),
         filetype: this.stdioType(en),
         nlink: 1n,
         size: 0n,
@@ -555,6 +558,30 @@ export abstract class FdCalls {
       st = r;
     }
     return this.writeStat(buf, st);
+  }
+
+  /** Inodes of the pipes opened so far (streamIno). */
+  private readonly pipeInos = new WeakMap<object, bigint>();
+  private nextPipeIno = STREAM_INO + 16n;
+
+  /**
+   * An identity for fstat of stdio, a device or a pipe (device 0, inodes
+   * from 2^62, which no host file has): each stdio descriptor, /dev/null,
+   * /dev/zero and each pipe (both ends, as Linux's one pipe inode) its own.
+   * All of them said device 0, inode 0, so once stat("/dev/null") worked
+   * (posix/devzero.c) cmp took every stdout for /dev/null (it compares the
+   * two to skip printing) and printed nothing.
+   */
+  private streamIno(en: Extract<Entry, { kind: "stdio" }>): bigint {
+    const s = en.stream;
+    if (!s) return STREAM_INO + BigInt(en.fd);
+    if (s.kind !== "pipe") return STREAM_INO + (s.kind === "null" ? 3n : 4n);
+    let ino = this.pipeInos.get(s.pipe);
+    if (ino === undefined) {
+      ino = this.nextPipeIno++;
+      this.pipeInos.set(s.pipe, ino);
+    }
+    return ino;
   }
 
   /**

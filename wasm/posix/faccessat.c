@@ -13,10 +13,16 @@ int faccessat(int dirfd, const char *path, int amode, int flags) {
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW)) return __anymmap_ret(EINVAL);
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
+  __wasi_filestat_t st;
+  char guest[ANYMMAP_PATH_MAX];
+  /* /dev/zero, /dev/null (unless a --dir provides /dev): readable and writable by everyone, as
+   * Linux's 0666 devices, and not executable. */
+  if (err == ENOENT && path && path[0] == '/' && !__anymmap_guest_path(dirfd, path, guest) &&
+      !__anymmap_device_filestat(guest, &st))
+    return (amode & X_OK) ? __anymmap_ret(EACCES) : 0;
   if (err) return __anymmap_ret(err);
   __wasi_lookupflags_t lookup =
       (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
-  __wasi_filestat_t st;
   err = __wasi_path_filestat_get(dir, lookup, rel, strlen(rel), &st);
   if (err) return __anymmap_ret(err);
   if (st.filetype == __WASI_FILETYPE_DIRECTORY || !(amode & (R_OK | W_OK | X_OK))) return 0;

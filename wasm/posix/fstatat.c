@@ -10,10 +10,17 @@ int fstatat(int dirfd, const char *path, struct stat *st, int flags) {
   if ((flags & AT_EMPTY_PATH) && path && !path[0]) return fstat(dirfd, st);
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
+  __wasi_filestat_t w;
+  char guest[ANYMMAP_PATH_MAX];
+  /* /dev/zero, /dev/null: unless a --dir provides /dev, the host's, as open finds them. */
+  if (err == ENOENT && path && path[0] == '/' && !__anymmap_guest_path(dirfd, path, guest) &&
+      !__anymmap_device_filestat(guest, &w)) {
+    __anymmap_stat_from_wasi(&w, st);
+    return 0;
+  }
   if (err) return __anymmap_ret(err);
   __wasi_lookupflags_t lookup =
       (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
-  __wasi_filestat_t w;
   err = __wasi_path_filestat_get(dir, lookup, rel, strlen(rel), &w);
   if (err) return __anymmap_ret(err);
   __anymmap_stat_from_wasi(&w, st);

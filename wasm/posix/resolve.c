@@ -185,6 +185,23 @@ void __anymmap_cwd_set(const char *guest) {
   strcpy(cwd, guest);
 }
 
+/* The preopen holding the normalized path (absolute or relative to "."):
+ * the longest name that is a leading run of its components; -1 for none. */
+static int preopen_of(const char *norm, int absolute, size_t *len) {
+  if (npreopens < 0) scan_preopens();
+  int best = -1;
+  size_t best_len = 0;
+  for (int i = 0; i < npreopens; i++) {
+    if (preopens[i].absolute != absolute) continue;
+    size_t n = component_prefix(preopens[i].name, norm);
+    if (n == (size_t)-1 || (best >= 0 && n < best_len)) continue;
+    best = i;
+    best_len = n;
+  }
+  *len = best_len;
+  return best;
+}
+
 /* The preopen and path inside it for path, relative ones from base (a
  * guest path). */
 static int resolve_from(const char *base, const char *path, int *dir, char *rel) {
@@ -197,18 +214,27 @@ static int resolve_from(const char *base, const char *path, int *dir, char *rel)
   char norm[ANYMMAP_PATH_MAX];
   int err = normalize(path, norm);
   if (err) return err;
-  if (npreopens < 0) scan_preopens();
-  int absolute = path[0] == '/', best = -1;
-  size_t best_len = 0;
-  for (int i = 0; i < npreopens; i++) {
-    if (preopens[i].absolute != absolute) continue;
-    size_t n = component_prefix(preopens[i].name, norm);
-    if (n == (size_t)-1 || (best >= 0 && n < best_len)) continue;
-    best = i;
-    best_len = n;
+  int absolute = path[0] == '/';
+  size_t len;
+  int best = preopen_of(norm, absolute, &len);
+  /* A relative path that climbs out of "." ("../ChangeLog") goes through
+   * "."'s absolute name when it has one and an absolute preopen holds the
+   * result, as on Linux and as chdir("..") does (cwd.c): it was left to the
+   * host, which refuses to leave "." (EACCES), so gzip's `make check` could
+   * not read ../ChangeLog while `cd ..` worked. Otherwise the host still
+   * refuses it. */
+  char abs[ANYMMAP_PATH_MAX], absnorm[ANYMMAP_PATH_MAX];
+  size_t abslen;
+  int absbest;
+  if (!absolute && norm[0] == '.' && norm[1] == '.' && (norm[2] == '/' || !norm[2]) &&
+      !__anymmap_absolute(norm, abs) && !normalize(abs, absnorm) &&
+      (absbest = preopen_of(absnorm, 1, &abslen)) >= 0) {
+    strcpy(norm, absnorm);
+    best = absbest;
+    len = abslen;
   }
   if (best < 0) return ENOENT;
-  const char *rest = norm + best_len;
+  const char *rest = norm + len;
   while (*rest == '/') rest++;
   *dir = preopens[best].fd;
   strcpy(rel, *rest ? rest : ".");
