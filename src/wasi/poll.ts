@@ -28,15 +28,12 @@ function clockNow(id: number): number | undefined {
 
 let waitCell: Int32Array | undefined | null;
 
-/** Blocks the calling thread for `ms` milliseconds, or until `interrupt` (a shared cell) is set. */
+/**
+ * Blocks the calling thread for `ms` milliseconds, or until `interrupt` (a
+ * shared cell, which it waits on) is set.
+ */
 function block(ms: number, interrupt: Int32Array | undefined): void {
-  if (interrupt) {
-    const end = performance.now() + ms;
-    for (let left = ms; left > 0 && Atomics.load(interrupt, 0) === 0; left = end - performance.now())
-      Atomics.wait(interrupt, 0, 0, left);
-    return;
-  }
-  if (waitCell === undefined) {
+  if (interrupt === undefined && waitCell === undefined) {
     try {
       // Atomics.wait needs a shared cell; a page that is not cross-origin
       // isolated has no SharedArrayBuffer, and a browser's main thread may not wait.
@@ -46,9 +43,10 @@ function block(ms: number, interrupt: Int32Array | undefined): void {
       waitCell = null;
     }
   }
+  const cell = interrupt ?? waitCell;
   const end = performance.now() + ms;
-  for (let left = ms; left > 0; left = end - performance.now()) {
-    if (waitCell) Atomics.wait(waitCell, 0, 0, left);
+  for (let left = ms; left > 0 && !(interrupt && Atomics.load(interrupt, 0) !== 0); left = end - performance.now()) {
+    if (cell) Atomics.wait(cell, 0, 0, left);
   }
 }
 

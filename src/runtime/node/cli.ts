@@ -2,6 +2,7 @@
  * The `anymmap` command: cat, cp, view, find and info, through mappings.
  */
 import { statSync } from "node:fs";
+import { constants } from "node:os";
 
 import process from "node:process";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -333,7 +334,7 @@ const RUN_STACK_MB = 64;
  */
 const STOP_GRACE_MS = 2000;
 
-const STOPPING_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+const STOPPING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 /**
  * `anymmap run` on a worker thread with a large stack; resolves to the
@@ -350,24 +351,26 @@ function runOnLargeStack(args: string[]): Promise<number> {
       workerData: { anymmapRun: args, interrupt },
       resourceLimits: { stackSizeMb: RUN_STACK_MB },
     });
-    let received: keyof typeof STOPPING_SIGNALS | undefined;
-    const listeners = Object.keys(STOPPING_SIGNALS).map((name) => {
-      const signal = name as keyof typeof STOPPING_SIGNALS;
+    let received: NodeJS.Signals | undefined;
+    const listeners = STOPPING_SIGNALS.map((signal) => {
       const listener = (): void => {
         if (received !== undefined) {
           dieOf(signal);
           return;
         }
         received = signal;
-        Atomics.store(interrupt, 0, STOPPING_SIGNALS[signal]);
+        Atomics.store(interrupt, 0, constants.signals[signal]);
         Atomics.notify(interrupt, 0);
         setTimeout(() => dieOf(signal), STOP_GRACE_MS).unref();
       };
       process.on(signal, listener);
       return [signal, listener] as const;
     });
+    const stopListening = (): void => {
+      for (const [signal, listener] of listeners) process.removeListener(signal, listener);
+    };
     const dieOf = (signal: NodeJS.Signals): void => {
-      for (const [name, listener] of listeners) process.removeListener(name, listener);
+      stopListening();
       process.kill(process.pid, signal);
     };
     worker.on("message", (s: number) => {
@@ -375,11 +378,9 @@ function runOnLargeStack(args: string[]): Promise<number> {
     });
     worker.on("error", (e) => out(2, `anymmap run: ${e instanceof Error ? e.message : String(e)}\n`));
     worker.on("exit", () => {
-      if (received !== undefined) dieOf(received);
-      else {
-        for (const [name, listener] of listeners) process.removeListener(name, listener);
-        resolve(status);
-      }
+      if (received !== undefined) return dieOf(received);
+      stopListening();
+      resolve(status);
     });
   });
 }
