@@ -10,11 +10,16 @@
 int __anymmap_host_fd_device(int flags)
     __attribute__((__import_module__("anymmap"), __import_name__("fd_device")));
 
+/* 1 for /dev/zero, 0 for /dev/null, -1 for any other guest path. */
+static int device_of(const char *guest) {
+  return !strcmp(guest, "/dev/zero") ? 1 : !strcmp(guest, "/dev/null") ? 0 : -1;
+}
+
 int __anymmap_open_device(const char *guest, int flags) {
   int named = __anymmap_open_fd_name(guest, flags);
   if (named != -ENOENT) return named;
-  int zero = strcmp(guest, "/dev/zero") == 0;
-  if (!zero && strcmp(guest, "/dev/null") != 0) return -ENOENT;
+  int zero = device_of(guest);
+  if (zero < 0) return -ENOENT;
   if (flags & O_DIRECTORY) return -ENOTDIR;
   if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) return -EEXIST;
   int access = flags & O_ACCMODE;
@@ -32,9 +37,11 @@ int __anymmap_open_device(const char *guest, int flags) {
  * though open found them, so diff - /dev/null (diffutils' own tests) said
  * "/dev/null: No such file or directory": the host's device, opened for
  * reading and closed again, answers for its name. */
-int __anymmap_device_filestat(const char *guest, __wasi_filestat_t *st) {
-  int zero = strcmp(guest, "/dev/zero") == 0;
-  if (!zero && strcmp(guest, "/dev/null") != 0) return ENOENT;
+int __anymmap_device_filestat(int dirfd, const char *path, __wasi_filestat_t *st) {
+  char guest[ANYMMAP_PATH_MAX];
+  if (!path || path[0] != '/' || __anymmap_guest_path(dirfd, path, guest)) return ENOENT;
+  int zero = device_of(guest);
+  if (zero < 0) return ENOENT;
   int fd = __anymmap_host_fd_device(zero | 2);
   if (fd < 0) return -fd;
   int err = __wasi_fd_filestat_get(fd, st);

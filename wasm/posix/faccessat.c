@@ -14,11 +14,9 @@ int faccessat(int dirfd, const char *path, int amode, int flags) {
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
   __wasi_filestat_t st;
-  char guest[ANYMMAP_PATH_MAX];
   /* /dev/zero, /dev/null (unless a --dir provides /dev): readable and writable by everyone, as
    * Linux's 0666 devices, and not executable. */
-  if (err == ENOENT && path && path[0] == '/' && !__anymmap_guest_path(dirfd, path, guest) &&
-      !__anymmap_device_filestat(guest, &st))
+  if (err == ENOENT && !__anymmap_device_filestat(dirfd, path, &st))
     return (amode & X_OK) ? __anymmap_ret(EACCES) : 0;
   if (err) return __anymmap_ret(err);
   __wasi_lookupflags_t lookup =

@@ -11,10 +11,8 @@ int fstatat(int dirfd, const char *path, struct stat *st, int flags) {
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
   __wasi_filestat_t w;
-  char guest[ANYMMAP_PATH_MAX];
   /* /dev/zero, /dev/null: unless a --dir provides /dev, the host's, as open finds them. */
-  if (err == ENOENT && path && path[0] == '/' && !__anymmap_guest_path(dirfd, path, guest) &&
-      !__anymmap_device_filestat(guest, &w)) {
+  if (err == ENOENT && !__anymmap_device_filestat(dirfd, path, &w)) {
     __anymmap_stat_from_wasi(&w, st);
     return 0;
   }

@@ -127,9 +127,9 @@ void __anymmap_sigpipe(void);
  * directory provides: the descriptor, or -ENOENT for other paths, or -errno. */
 int __anymmap_open_device(const char *guest, int flags);
 int __anymmap_open_fd_name(const char *guest, int flags);
-/* The host's /dev/zero or /dev/null as stat sees it (devzero.c): 0, or
- * ENOENT for any other guest path. */
-int __anymmap_device_filestat(const char *guest, __wasi_filestat_t *st);
+/* The host's /dev/zero or /dev/null as stat sees it (devzero.c), for an
+ * absolute path no directory holds: 0, or ENOENT for any other path. */
+int __anymmap_device_filestat(int dirfd, const char *path, __wasi_filestat_t *st);
 
 /* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads
  * back what was set). */
