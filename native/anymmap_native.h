@@ -42,4 +42,16 @@ int32_t anymmap_native_retrack(int32_t slot, uint64_t addr, uint64_t len);
 int32_t anymmap_native_untrack(int32_t slot);
 uint64_t anymmap_native_take_fault(int32_t slot);
 
+/*
+ * Stopping signals for a runner on the main thread (stop_signals.c):
+ * stop_signals() catches SIGINT and SIGTERM once and returns the address of
+ * a cell (an int32) that holds the first one's number, or -errno; the
+ * process dies of it `grace` milliseconds later (rounded up to seconds:
+ * SIGALRM), or at a second signal.
+ * die_of() ends the process as the signal's default action does; it
+ * returns only if it could not.
+ */
+int64_t anymmap_native_stop_signals(int32_t grace);
+int32_t anymmap_native_die_of(int32_t sig);
+
 #endif

@@ -123,60 +123,82 @@ describe.each(Object.keys(RUNTIMES))(
 );
 
 /**
- * `anymmap run` (Node's runner, which runs the program on a worker thread):
- * SIGINT and SIGTERM stop the C program at its next host call and write its
- * dirty MAP_SHARED pages back before the process dies of the signal, as the
- * gcc build's pages reach the file through the page cache
- * (test/c-host/interrupted.c). Deno's and Bun's runners run the program on
- * the main thread, where no signal listener can run (docs/c-programs.md).
+ * `anymmap run`: SIGINT and SIGTERM stop the C program at its next host call
+ * and write its dirty MAP_SHARED pages back before the process dies of the
+ * signal, as the gcc build's pages reach the file through the page cache
+ * (test/c-host/interrupted.c). Node's runner runs the program on a worker
+ * thread and listens on the main one; Deno's and Bun's run it on the main
+ * thread, where the native library catches the signals (native/stop_signals.c;
+ * Deno needs --allow-ffi for it).
  */
-describe("anymmap run in Node: a signal ends the C program as on Linux, stored bytes kept", () => {
-  const INTERRUPTED_LENGTH = 2 * 4096;
-  const stored = (file: string): string => {
-    const disk = fs.readFileSync(file);
-    if (disk.length !== INTERRUPTED_LENGTH) return `${disk.length} bytes in the file`;
-    for (let i = 0; i < disk.length; i++)
-      if (disk[i] !== ((i * 7 + 1) & 0xff)) return `byte ${i} is ${disk[i]}, not what was stored`;
-    return "every stored byte in the file";
-  };
-  const program = (() => {
-    let built: { native: string; wasm: string } | undefined;
-    return () => (built ??= build(path.join(root, "test", "c-host", "interrupted.c")));
-  })();
+const RUNNERS: Record<string, (dir: string, wasm: string, args: string[]) => [string, string[]]> = {
+  node: (dir, wasm, args) => [
+    process.execPath,
+    [path.join(root, "bin", "anymmap.js"), "run", "--dir", dir, wasm, ...args],
+  ],
+  deno: (dir, wasm, args) => [
+    bin("deno"),
+    [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-ffi",
+      path.join(root, "dist", "run-deno.js"),
+      "--dir",
+      dir,
+      wasm,
+      ...args,
+    ],
+  ],
+  bun: (dir, wasm, args) => [bin("bun"), [path.join(root, "dist", "run-bun.js"), "--dir", dir, wasm, ...args]],
+};
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    for (const wait of ["sleep", "print"]) {
-      it(`${signal} while the program waits (${wait})`, { timeout: 300_000 }, async () => {
-        const { native, wasm } = program();
-        const linuxFile = path.join(tmp, `interrupted-gcc-${signal}-${wait}.bin`);
-        const wasmFile = path.join(tmp, `interrupted-wasm-${signal}-${wait}.bin`);
-        fs.writeFileSync(linuxFile, "");
-        fs.writeFileSync(wasmFile, "");
-        const linux = await run(native, [linuxFile, wait], signal);
-        expect(linux.signal).toBe(signal);
-        expect(stored(linuxFile)).toBe("every stored byte in the file");
-        const anymmap = await run(
-          process.execPath,
-          [path.join(root, "bin", "anymmap.js"), "run", "--dir", tmp, wasm, wasmFile, wait],
-          signal,
-        );
-        expect(anymmap.signal, `status ${anymmap.code}, stderr ${anymmap.err.slice(-500)}`).toBe(signal);
-        expect(stored(wasmFile)).toBe("every stored byte in the file");
-      });
+describe.each(Object.keys(RUNNERS))(
+  "anymmap run in %s: a signal ends the C program as on Linux, stored bytes kept",
+  (runner) => {
+    const INTERRUPTED_LENGTH = 2 * 4096;
+    const stored = (file: string): string => {
+      const disk = fs.readFileSync(file);
+      if (disk.length !== INTERRUPTED_LENGTH) return `${disk.length} bytes in the file`;
+      for (let i = 0; i < disk.length; i++)
+        if (disk[i] !== ((i * 7 + 1) & 0xff)) return `byte ${i} is ${disk[i]}, not what was stored`;
+      return "every stored byte in the file";
+    };
+    const program = (() => {
+      let built: { native: string; wasm: string } | undefined;
+      return () => (built ??= build(path.join(root, "test", "c-host", "interrupted.c")));
+    })();
+    const runUnder = (wasm: string, args: string[], signal: NodeJS.Signals) => {
+      const [command, commandArgs] = RUNNERS[runner]!(tmp, wasm, args);
+      return run(command, commandArgs, signal);
+    };
+
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      for (const wait of ["sleep", "print"]) {
+        it(`${signal} while the program waits (${wait})`, { timeout: 300_000 }, async () => {
+          const { native, wasm } = program();
+          const linuxFile = path.join(tmp, `interrupted-gcc-${runner}-${signal}-${wait}.bin`);
+          const wasmFile = path.join(tmp, `interrupted-wasm-${runner}-${signal}-${wait}.bin`);
+          fs.writeFileSync(linuxFile, "");
+          fs.writeFileSync(wasmFile, "");
+          const linux = await run(native, [linuxFile, wait], signal);
+          expect(linux.signal).toBe(signal);
+          expect(stored(linuxFile)).toBe("every stored byte in the file");
+          const anymmap = await runUnder(wasm, [wasmFile, wait], signal);
+          expect(anymmap.signal, `status ${anymmap.code}, stderr ${anymmap.err.slice(-500)}`).toBe(signal);
+          expect(stored(wasmFile)).toBe("every stored byte in the file");
+        });
+      }
     }
-  }
 
-  it("a program that computes without calling the host still dies of the signal, without hanging", {
-    timeout: 300_000,
-  }, async () => {
-    const { wasm } = program();
-    const file = path.join(tmp, "interrupted-wasm-compute.bin");
-    fs.writeFileSync(file, "");
-    const anymmap = await run(
-      process.execPath,
-      [path.join(root, "bin", "anymmap.js"), "run", "--dir", tmp, wasm, file, "compute"],
-      "SIGINT",
-    );
-    expect(anymmap.signal).toBe("SIGINT");
-  });
-});
+    it("a program that computes without calling the host still dies of the signal, without hanging", {
+      timeout: 300_000,
+    }, async () => {
+      const { wasm } = program();
+      const file = path.join(tmp, `interrupted-wasm-${runner}-compute.bin`);
+      fs.writeFileSync(file, "");
+      const anymmap = await runUnder(wasm, [file, "compute"], "SIGINT");
+      expect(anymmap.signal).toBe("SIGINT");
+    });
+  },
+);

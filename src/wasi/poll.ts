@@ -29,11 +29,19 @@ function clockNow(id: number): number | undefined {
 let waitCell: Int32Array | undefined | null;
 
 /**
- * Blocks the calling thread for `ms` milliseconds, or until `interrupt` (a
- * shared cell, which it waits on) is set.
+ * How often a sleep looks at an interrupt cell it cannot wait on: one that a
+ * signal handler writes in native memory (Deno's and Bun's runners).
+ */
+const UNSHARED_INTERRUPT_POLL_MS = 10;
+
+/**
+ * Blocks the calling thread for `ms` milliseconds, or until `interrupt` is
+ * set: waited on when it is a shared cell, else looked at every
+ * UNSHARED_INTERRUPT_POLL_MS.
  */
 function block(ms: number, interrupt: Int32Array | undefined): void {
-  if (interrupt === undefined && waitCell === undefined) {
+  const shared = typeof SharedArrayBuffer === "function" && interrupt?.buffer instanceof SharedArrayBuffer;
+  if (!shared && waitCell === undefined) {
     try {
       // Atomics.wait needs a shared cell; a page that is not cross-origin
       // isolated has no SharedArrayBuffer, and a browser's main thread may not wait.
@@ -43,10 +51,11 @@ function block(ms: number, interrupt: Int32Array | undefined): void {
       waitCell = null;
     }
   }
-  const cell = interrupt ?? waitCell;
+  const cell = shared ? interrupt : waitCell;
+  const slice = interrupt && !shared ? UNSHARED_INTERRUPT_POLL_MS : Number.POSITIVE_INFINITY;
   const end = performance.now() + ms;
   for (let left = ms; left > 0 && !(interrupt && Atomics.load(interrupt, 0) !== 0); left = end - performance.now()) {
-    if (cell) Atomics.wait(cell, 0, 0, left);
+    if (cell) Atomics.wait(cell, 0, 0, Math.min(left, slice));
   }
 }
 

@@ -38,6 +38,8 @@ export const NATIVE_SYMBOLS = {
   anymmap_native_track: { parameters: ["u64", "u64"], result: "i32" },
   anymmap_native_retrack: { parameters: ["i32", "u64", "u64"], result: "i32" },
   anymmap_native_untrack: { parameters: ["i32"], result: "i32" },
+  anymmap_native_stop_signals: { parameters: ["i32"], result: "i64" },
+  anymmap_native_die_of: { parameters: ["i32"], result: "i32" },
   anymmap_native_take_fault: { parameters: ["i32"], result: "u64" },
 } as const satisfies Record<string, { parameters: readonly FfiType[]; result: FfiType }>;
 
@@ -209,6 +211,12 @@ export function ffiMman(host: FfiHost): NativeMman {
     getlk: (fd, type, start, length, out) =>
       out.length < 32 ? -22 : num(s.anymmap_native_getlk(fd, type, start, length, out)),
     faultCounter,
+    stopSignals(graceMs) {
+      const cell = num(s.anymmap_native_stop_signals(graceMs));
+      if (cell <= 0) throw new Error(`${host.binding} cannot catch SIGINT and SIGTERM (errno ${-cell})`);
+      return new Int32Array(host.arrayBuffer(cell, 8), 0, 1);
+    },
+    dieOf: (signal) => void s.anymmap_native_die_of(signal),
     takeFault(reservation) {
       const state = stateOf.get(reservation);
       return state && state.slot >= 0 ? num(s.anymmap_native_take_fault(state.slot)) : 0;

@@ -58,6 +58,16 @@ export interface NativeMman {
    * engine notices a fault at the cost of a memory read.
    */
   readonly faultCounter: Uint32Array;
+  /**
+   * For a runner that runs a program on the runtime's main thread, where no
+   * JavaScript signal listener runs while the program computes (Deno, Bun):
+   * catches SIGINT and SIGTERM and returns the cell that holds the first
+   * one's number (0 until then); the process dies of that signal `graceMs`
+   * later, or at a second one. Throws when it cannot. The FFI bindings only.
+   */
+  stopSignals?(graceMs: number): Int32Array;
+  /** Ends the process as `signal`'s default action does. The FFI bindings only. */
+  dieOf?(signal: number): void;
   /** The lowest page the SIGBUS guard zero-filled in the reservation since the last call (then forgotten), or 0. */
   takeFault(reservation: NativeReservation): number;
 

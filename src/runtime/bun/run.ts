@@ -4,7 +4,7 @@
  */
 import process from "node:process";
 
-import { runCommand } from "../node-fs/run-command.js";
+import { runCommandOnThisThread } from "../node-fs/run-command.js";
 import { bunNative } from "./native.js";
 
-process.exit(runCommand(process.argv.slice(2), { env: process.env, native: bunNative }));
+process.exit(runCommandOnThisThread(process.argv.slice(2), { env: process.env, native: bunNative }));

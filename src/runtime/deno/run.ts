@@ -2,9 +2,10 @@
  * `anymmap run` for Deno: `deno run --allow-read --allow-write [--allow-env]
  * dist/run-deno.js [--dir HOST[:GUEST]]... PROGRAM.wasm [ARGS...]`. Without
  * --allow-env the program gets an empty environment; with --allow-ffi its
- * locks are seen by other processes (HostLocks).
+ * locks are seen by other processes (HostLocks), and SIGINT or SIGTERM
+ * writes its MAP_SHARED pages back before the process dies of it.
  */
-import { runCommand } from "../node-fs/run-command.js";
+import { runCommandOnThisThread } from "../node-fs/run-command.js";
 import { DENO_ERRORS } from "./deno-file.js";
 import { denoNative } from "./native.js";
 
@@ -18,4 +19,4 @@ interface DenoNamespace {
 declare const Deno: DenoNamespace;
 
 const env = Deno.permissions.querySync({ name: "env" }).state === "granted" ? Deno.env.toObject() : {};
-Deno.exit(runCommand(Deno.args, { env, errors: DENO_ERRORS, native: denoNative }));
+Deno.exit(runCommandOnThisThread(Deno.args, { env, errors: DENO_ERRORS, native: denoNative }));

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { isatty } from "node:tty";
+import type { NativeMman } from "../../core/engines/native-mman.js";
 import type { HostDir } from "../../wasi/host-dir.js";
 import type { HostFileOptions } from "../../wasi/host-file.js";
 import { MemoryDir } from "../../wasi/memory-dir.js";
@@ -27,13 +28,22 @@ export interface RunEnvironment {
   errors?: FsErrors;
   /**
    * Opens the runtime's native library, for locks other processes see
-   * (HostLocks); throws when it cannot. Without it, or when it throws, the
-   * program's locks stay process-local.
+   * (HostLocks) and, in runCommandOnThisThread, for stopping signals; throws
+   * when it cannot. Without it, or when it throws, the program's locks stay
+   * process-local.
    */
-  native?: () => NativeLocks;
+  native?: () => NativeLocks & Pick<NativeMman, "stopSignals" | "dieOf">;
   /** Set by another thread to a signal's number to stop the program as that signal would (ProgramOptions.interrupt). */
   interrupt?: Int32Array;
 }
+
+/**
+ * How long a signalled program has to reach its next host call, where it
+ * stops and writes its dirty MAP_SHARED pages back, before the process dies
+ * of the signal without them (a program computing without calling the host,
+ * or blocked reading a terminal). A second signal does not wait.
+ */
+export const STOP_GRACE_MS = 2000;
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -254,4 +264,32 @@ export function runCommand(args: string[], environment: RunEnvironment): number 
   }
   if (result.error) writeAll(2, new TextEncoder().encode(`anymmap run: ${program}: ${result.error}\n`));
   return result.status;
+}
+
+/**
+ * runCommand on the calling thread, for runners whose program runs on the
+ * runtime's main thread (Deno, Bun), where no signal listener runs while it
+ * computes: the native library catches SIGINT and SIGTERM instead, the
+ * program stops at its next host call with its dirty MAP_SHARED pages
+ * written back, and the process dies of the signal, as the program would
+ * have. Without the native library (Deno without --allow-ffi) a signal
+ * kills the process at once, unsynced pages lost. Bun, Deno.
+ */
+export function runCommandOnThisThread(args: string[], environment: RunEnvironment): number {
+  let native: ReturnType<NonNullable<RunEnvironment["native"]>> | undefined;
+  let stop: Int32Array | undefined;
+  try {
+    native = environment.native?.();
+    stop = native?.stopSignals?.(STOP_GRACE_MS);
+  } catch {
+    // No native library: signals keep their default action.
+  }
+  const status = runCommand(args, {
+    ...environment,
+    ...(native ? { native: () => native } : {}),
+    ...(stop ? { interrupt: stop } : {}),
+  });
+  const signal = stop?.[0] ?? 0;
+  if (signal !== 0) native?.dieOf?.(signal);
+  return status;
 }

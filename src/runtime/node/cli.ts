@@ -8,7 +8,7 @@ import process from "node:process";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 import { isMmapError } from "../../core/contract/errors.js";
-import { RUN_USAGE, runCommand, writeAll } from "../node-fs/run-command.js";
+import { RUN_USAGE, runCommand, STOP_GRACE_MS, writeAll } from "../node-fs/run-command.js";
 import { cc } from "./cc.js";
 import { nodeNative } from "./native.js";
 import { createInstance, version } from "./index.js";
@@ -325,14 +325,6 @@ export async function main(args: string[]): Promise<number> {
  * stack the program's own 8 MiB stack is the limit, as on Linux.
  */
 const RUN_STACK_MB = 64;
-
-/**
- * How long a signalled program has to reach its next host call, where it
- * stops and writes its dirty MAP_SHARED pages back, before the process dies
- * of the signal without them (a program computing without calling the host,
- * or blocked reading a terminal). A second signal does not wait.
- */
-const STOP_GRACE_MS = 2000;
 
 const STOPPING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
