@@ -20,8 +20,10 @@ export function scenarios(cfg) {
       timed: "open + map + read one byte of every page + unmap + close (pread/readSync: 256 KiB reads)",
       heavy: true,
       expected: (ctx) => ctx.dense.touchSum,
-      // Issue 15: a copying engine's physical limit is the copy itself.
-      target: ratioTo("c-pread", "C pread", 1.2),
+      // Issue 15: a copying engine's physical limit is the copy itself. C pread re-reads into one
+      // 256 KiB buffer that stays in the CPU's cache; the whole-file row copies into resident memory
+      // as a mapping must, and is shown beside the verdict without changing it.
+      target: ratioTo("c-pread", "C pread", 1.2, { id: "c-pread-whole", name: "C pread of the whole file" }),
       nativeTarget: ratioToC(1.1),
     },
     {
@@ -161,14 +163,16 @@ function ratioToC(limit) {
 }
 
 /** limitNs is drawn on the chart against C mmap, so a target against another reference is converted. */
-function ratioTo(id, name, limit) {
+function ratioTo(id, name, limit, beside) {
   return {
     text: `≤ ${limit}× ${name}`,
     eval(row, rows) {
       const ref = okRow(rows, id);
       if (!ref) return na(`no ${name} result`);
       const r = row.stats.median / ref.stats.median;
-      return verdict(r <= limit, `${fmtRatio(r)} ${name}`, limit * ref.stats.median);
+      const other = beside && okRow(rows, beside.id);
+      const also = other ? `; ${fmtRatio(row.stats.median / other.stats.median)} ${beside.name}` : "";
+      return verdict(r <= limit, `${fmtRatio(r)} ${name}${also}`, limit * ref.stats.median);
     },
   };
 }

@@ -51,6 +51,15 @@ export const CONTENDERS = [
   },
   { id: "c-mmap", label: "C mmap", runner: "c", mode: "mmap", needs: "c" },
   { id: "c-pread", label: "C pread", runner: "c", mode: "pread", needs: "c" },
+  // What a copying engine cannot go below: the whole file copied into memory that stays resident.
+  {
+    id: "c-pread-whole",
+    label: "C pread, whole file",
+    runner: "c",
+    mode: "pread-whole",
+    needs: "c",
+    only: ["s1-touch", "s1-scan"],
+  },
   {
     id: "node-readfilesync",
     label: "Node fs.readFileSync",

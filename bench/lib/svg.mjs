@@ -10,6 +10,7 @@ const PALETTE = {
   "anymmap-wasm-node-page-window": "#ffa94d",
   "c-mmap": "#343a40",
   "c-pread": "#868e96",
+  "c-pread-whole": "#adb5bd",
   "node-readfilesync": "#1971c2",
   "node-readsync": "#74c0fc",
   "mmap-io": "#2f9e44",
