@@ -298,15 +298,6 @@ describe("cp", () => {
     expect(r.stderr).toContain("ENOENT");
   });
 
-  test("DST a directory: exit 1 with EISDIR, the directory is left alone", () => {
-    const dir = fs.mkdtempSync(path.join(tmp, "dstdir-"));
-    const r = run("cp", file("x"), dir);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/EISDIR/);
-    expect(fs.statSync(dir).isDirectory()).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual([]);
-  });
-
   test("SRC a directory: exit 1 with ENODEV or EISDIR", () => {
     const dir = fs.mkdtempSync(path.join(tmp, "srcdir-"));
     const r = run("cp", dir, fresh());
@@ -333,6 +324,18 @@ describe("cp", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("same file");
     expect(fs.readFileSync(p, "utf8")).toBe("hello world");
+  });
+
+  // As cp(1): DST a directory receives SRC's name (it said EISDIR).
+  test("DST a directory: the copy goes in it under SRC's name", () => {
+    const src = file("into a directory");
+    const dir = fs.mkdtempSync(path.join(tmp, "dstdir-"));
+    const r = run("cp", src, dir);
+    expect(r.stderr.toString()).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, path.basename(src)), "utf8")).toBe("into a directory");
+    expect(run("cp", src, dir).status).toBe(0);
+    expect(run("cp", path.join(dir, path.basename(src)), dir).stderr).toContain("same file");
   });
 
   test("one argument: exit 2 with usage", () => {
@@ -431,6 +434,18 @@ describe("find", () => {
     // Not a terminal: no progress bar in the output.
     expect(none.stderr).toBe("");
     expect(run("find", p).status).toBe(2);
+  });
+
+  // As the API's find() and String.prototype.indexOf: the empty pattern is at the start, even of an empty file.
+  test("the empty pattern is found at 0, in an empty file too", () => {
+    for (const contents of ["abc", ""]) {
+      const r = run("find", file(contents), "");
+      expect(r.stdout.toString()).toBe("0\n");
+      expect(r.status).toBe(0);
+    }
+    const none = run("find", file(""), "x");
+    expect(none.stdout.toString()).toBe("-1\n");
+    expect(none.status).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@
  */
 import { statSync } from "node:fs";
 import { constants } from "node:os";
+import { basename, join } from "node:path";
 
 import process from "node:process";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -19,7 +20,8 @@ const USAGE = `usage: anymmap <command> [args]
 
   cat FILE...     print files through read-only mappings
   cp SRC DST      copy SRC to DST through two mappings (DST is grown first:
-                  a mapping cannot append to a file)
+                  a mapping cannot append to a file); DST a directory
+                  receives SRC's file name, as with cp(1)
   view FILE [--offset N] [--length N]
                   hexdump of a range, as xxd -s N -l N prints it, through a
                   windowed mapping (any file size; N may be 0x.., end in
@@ -71,7 +73,9 @@ function cp(args: string[]): number {
     out(2, "anymmap cp: usage: anymmap cp SRC DST\n");
     return 2;
   }
-  const [from, to] = args as [string, string];
+  const [from, dest] = args as [string, string];
+  // As cp(1): a directory as DST receives a file of SRC's name.
+  const to = statSync(dest, { throwIfNoEntry: false })?.isDirectory() ? join(dest, basename(from)) : dest;
   const space = createInstance();
   try {
     using src = space.openSync(from, "r");
@@ -258,9 +262,11 @@ function find(args: string[]): number {
   const space = createInstance();
   try {
     using handle = space.openSync(path, "r");
+    // An empty file has no mapping; the empty pattern is found at 0 as the API's find() and indexOf() find it.
     if (handle.size() === 0) {
-      out(1, "-1\n");
-      return 1;
+      const at = needle.length === 0 ? 0 : -1;
+      out(1, `${at}\n`);
+      return at < 0 ? 1 : 0;
     }
     using mapping = space.mmapWindowedSync(handle);
     const at = mapping.find(needle, 0, undefined, { onProgress: progressBar(`searching ${path}`) });
