@@ -222,6 +222,39 @@ describe.skipIf(missing !== undefined)("anymmap run", () => {
     expect(r.status).toBe(5);
   });
 
+  // Paths reach the host as strings: a name that is not UTF-8 would have become U+FFFD (two names, one file), and a leading BOM was dropped (the BOM name opened the other file).
+  test("every name stays its own file: names that are not UTF-8 are EILSEQ, a leading byte-order mark is kept", {
+    timeout: 300_000,
+  }, () => {
+    const program = build(path.join(root, "test", "c-host", "path_bytes.c"));
+    const dir = fs.mkdtempSync(path.join(tmp, "path-bytes-"));
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, "bin", "anymmap.js"), "run", "--dir", `${dir}:.`, program.wasm],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      [
+        "create a\\xff: EILSEQ",
+        "create a\\xfe: EILSEQ",
+        "mkdir \\xe9: EILSEQ",
+        "stat \\xff: EILSEQ",
+        "rename to \\xff: EILSEQ",
+        "symlink to \\xff: EILSEQ",
+        "create BOM+name: ok",
+        "create name: ok",
+        "read: with BOM",
+        "read: without",
+        "entries: 3",
+        "",
+      ].join("\n"),
+    );
+    expect(fs.readdirSync(dir).sort()).toEqual(["name", "plain", "\uFEFFname"]);
+  });
+
   test("a regular file redirected into stdin is the program's fd 0 as on Linux: fstat, lseek from the shell's offset, mmap (Node, Deno, Bun)", {
     timeout: 300_000,
   }, () => {

@@ -26,16 +26,28 @@ import { encodeDirents, withDots } from "./readdir.js";
 
 const PATH_MAX = 4096;
 
+/**
+ * Paths reach the host as strings: bytes that are not UTF-8 would become
+ * U+FFFD, and two such names one file, so they are refused (EILSEQ, as
+ * wasmtime refuses them). A leading byte-order mark stays part of the name.
+ */
+const PATH_DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 export abstract class PathCalls extends FdCalls {
   // ---- directories ----
 
-  /** The path argument of a path_* call; ENOENT for "", as Linux. */
+  /** The path argument of a path_* call; ENOENT for "", as Linux; EILSEQ for bytes that are not UTF-8. */
   protected pathArg(ptr: number, len: number): string | number {
     if (len === 0) return -E.ENOENT;
     if (len >= PATH_MAX) return -E.ENAMETOOLONG;
     this.mem.views();
     this.mem.check(ptr, len);
-    const path = new TextDecoder().decode(this.mem.u8.subarray(ptr, ptr + len));
+    let path: string;
+    try {
+      path = PATH_DECODER.decode(this.mem.u8.subarray(ptr, ptr + len));
+    } catch {
+      return -E.EILSEQ;
+    }
     return path.includes("\0") ? -E.EINVAL : path;
   }
 
