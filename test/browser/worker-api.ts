@@ -194,6 +194,20 @@ describe("synchronous OPFS paths (helper worker)", () => {
     m.munmap();
     expect(anymmap.info().runtime).toContain("dedicated worker");
   });
+
+  // Paths reach the OPFS helper worker as UTF-8, which TextDecoder's default decoded without a leading BOM: the other file.
+  it("a path that begins with U+FEFF (a byte-order mark) is its own file, not the name without it", () => {
+    const name = `bom-${Math.random().toString(36).slice(2)}`;
+    const withBom = anymmap.openSync(`\uFEFF${name}`, "w+");
+    withBom.pwrite(text("with a BOM"), 0);
+    const without = anymmap.openSync(name, "w+");
+    without.pwrite(text("without"), 0);
+    const out = new Uint8Array(16);
+    expect(new TextDecoder().decode(out.subarray(0, withBom.pread(out, 0)))).toBe("with a BOM");
+    expect(new TextDecoder().decode(out.subarray(0, without.pread(out, 0)))).toBe("without");
+    withBom.close();
+    without.close();
+  });
 });
 
 type Module = typeof anymmap;

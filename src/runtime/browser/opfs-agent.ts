@@ -57,7 +57,8 @@ function agentMain(): void {
   // biome-ignore lint/suspicious/noExplicitAny: the agent drives OPFS objects reached through an untyped globalThis in its own worker (agentMain runs from its source text)
   const files = new Map<number, { kind: "file"; h: any } | { kind: "dir" }>();
   let next = 1;
-  const decoder = new TextDecoder();
+  // ignoreBOM: a name that begins with U+FEFF keeps it (the default drops it: another name).
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const encoder = new TextEncoder();
 
   const named = (name: string): Error => Object.assign(new Error(name), { name });
@@ -232,7 +233,7 @@ export class OpfsAgent {
   readonly #f64: Float64Array;
   readonly #data: Uint8Array;
   readonly #encoder = new TextEncoder();
-  readonly #decoder = new TextDecoder();
+  readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
   private constructor(
     private readonly worker: WorkerLike,
