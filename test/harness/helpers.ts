@@ -77,6 +77,7 @@ export const LINUX_ERRNO: Readonly<Record<string, number>> = {
   ERANGE: 34,
   ENOSYS: 38,
   EOVERFLOW: 75,
+  EILSEQ: 84,
   ENOTSUP: 95,
   EOPNOTSUPP: 95,
   ETIMEDOUT: 110,

@@ -234,6 +234,16 @@ for (const [fn, isAsync] of [
     names: "NUL",
     async: isAsync,
   });
+  // Runtimes write a lone surrogate as U+FFFD: "a\uD800" and "a\uDC00" would be one file.
+  one({
+    fn,
+    bad: "a path with a lone surrogate",
+    call: (c) => mmap(c)(`${c.path}\uD800`),
+    code: "EILSEQ",
+    syscall: "open",
+    names: "surrogate",
+    async: isAsync,
+  });
   one({
     fn,
     bad: "a closed FileHandle",
@@ -304,6 +314,15 @@ for (const [fn, isAsync] of [
     names: "NUL",
     async: isAsync,
   });
+  one({
+    fn,
+    bad: "a path with a lone surrogate, to create",
+    call: (c) => open(c)(`${c.path}\uDC00`, "w+"),
+    code: "EILSEQ",
+    syscall: "open",
+    names: "surrogate",
+    async: isAsync,
+  });
 }
 
 // ---------------------------------------------------------------- mmapWindowed / mmapWindowedSync
@@ -320,6 +339,15 @@ for (const [fn, isAsync] of [
     code: "EINVAL",
     syscall: "open",
     names: "NUL",
+    async: isAsync,
+  });
+  one({
+    fn,
+    bad: "a path with a lone surrogate",
+    call: (c) => windowed(c)(`${c.path}\uD800`),
+    code: "EILSEQ",
+    syscall: "open",
+    names: "surrogate",
     async: isAsync,
   });
   add(fn, ["5", 0, -1, 1.5, {}], (c, v) => windowed(c)(c.path, { timeout: v }), "EINVAL", "mmap", "timeout", isAsync);

@@ -334,6 +334,14 @@ export class AnymmapInstance implements Anymmap {
         `path must not contain a NUL character ("\\0"), got ${JSON.stringify(path)}`,
       );
     }
+    // A lone surrogate has no UTF-8: every runtime writes it as U+FFFD, so "a\uD800" and "a\uDC00" would be one file.
+    if (/[\uD800-\uDFFF]/u.test(path)) {
+      throw new MmapError(
+        "EILSEQ",
+        "open",
+        `path ${JSON.stringify(path)} holds a lone UTF-16 surrogate, which no file name can hold; pass a well-formed string`,
+      );
+    }
     if (!OPEN_FLAGS.has(flags)) {
       throw new MmapError(
         "EINVAL",
