@@ -2,7 +2,8 @@
  * by a leading byte-order mark. anymmap's hosts take paths as strings: each
  * name must stay its own file, never two names one file. Not a differential
  * program: Linux creates the Latin-1 names, anymmap refuses them with
- * EILSEQ. */
+ * EILSEQ. The test puts a host file whose name is not UTF-8 beside them:
+ * it is not listed (its name cannot be passed back), the rest is. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

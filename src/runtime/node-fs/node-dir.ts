@@ -248,11 +248,17 @@ export class NodeHostDir extends HostDir {
     );
   }
 
+  /**
+   * The entries that can be reached by name: one removed since readdir, or
+   * one whose name is not UTF-8 (the runtime hands it over with U+FFFD, a
+   * name that is not there, and the program could not pass its bytes back:
+   * EILSEQ), is left out rather than failing the whole listing with ENOENT.
+   */
   override list(): HostDirEntry[] | number {
     return this.run(".", (full) =>
-      fs.readdirSync(full).map((name) => {
-        const st = fs.lstatSync(`${full}${sep}${name}`, { bigint: true });
-        return { name, filetype: hostStat(st).filetype, ino: st.ino };
+      fs.readdirSync(full).flatMap((name) => {
+        const st = fs.lstatSync(`${full}${sep}${name}`, { bigint: true, throwIfNoEntry: false });
+        return st === undefined ? [] : [{ name, filetype: hostStat(st).filetype, ino: st.ino }];
       }),
     );
   }
