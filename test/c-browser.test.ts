@@ -17,7 +17,7 @@ if (missing && process.env.CI) throw new Error(`the C programs in Chromium need 
 
 const sources = [
   ...readdirSync(join(root, "test", "c"))
-    .filter((f) => f.endsWith(".c"))
+    .filter((f) => /\.(c|cpp)$/.test(f))
     .map((f) => join(root, "test", "c", f)),
   ...readdirSync(join(root, "examples", "c"))
     .filter((f) => f.endsWith(".c"))

@@ -23,7 +23,7 @@ import {
 const dir = path.join(root, "test", "c");
 const sources = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith(".c"))
+  .filter((f) => /\.(c|cpp)$/.test(f))
   .sort();
 const missing = missingTool();
 // CI installs gcc and emcc; only a developer machine may lack them.

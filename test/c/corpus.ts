@@ -26,9 +26,10 @@ function have(cmd: string, args: string[]): boolean {
   return !r.error && r.status === 0;
 }
 
-/** The missing tool, if any ("gcc", "emcc"); CI installs both. */
+/** The missing tool, if any ("gcc", "g++", "emcc"); CI installs them. */
 export function missingTool(): string | undefined {
   if (!have("gcc", ["--version"])) return "gcc";
+  if (!have("g++", ["--version"])) return "g++";
   if (!have("emcc", ["--version"])) return "emcc (Debian: apt-get install emscripten)";
   return undefined;
 }
@@ -65,8 +66,8 @@ export interface Program {
 }
 
 /**
- * Compiles `source` (plus `extraSources`, e.g. sqlite3.c) with gcc and with
- * `anymmap cc`, reusing earlier builds of the same sources. The runs come
+ * Compiles `source` (plus `extraSources`, e.g. sqlite3.c) with gcc (g++
+ * for a .cpp source) and with `anymmap cc`, reusing earlier builds of the same sources. The runs come
  * from a `corpus-runs: a b | c` line in the source (default: one run, no
  * arguments).
  */
@@ -74,7 +75,8 @@ export function build(
   source: string,
   options: { extraSources?: string[]; cflags?: string[]; ldflags?: string[] } = {},
 ): Program {
-  const name = path.basename(source, ".c");
+  const name = path.basename(source).replace(/\.(c|cpp)$/, "");
+  const nativeCc = source.endsWith(".cpp") ? "g++" : "gcc";
   const sources = [source, ...(options.extraSources ?? [])];
   const cflags = options.cflags ?? [];
   const headers = fs
@@ -94,7 +96,10 @@ export function build(
   const wasm = path.join(cache, `${name}-${key}-${hashOf(engine, "")}.wasm`);
   if (!fs.existsSync(native)) {
     const tmp = `${native}.${process.pid}`;
-    check(spawnSync("gcc", ["-O2", ...cflags, "-o", tmp, ...sources, ...(options.ldflags ?? [])]), `gcc ${name}`);
+    check(
+      spawnSync(nativeCc, ["-O2", ...cflags, "-o", tmp, ...sources, ...(options.ldflags ?? [])]),
+      `${nativeCc} ${name}`,
+    );
     fs.renameSync(tmp, native);
   }
   if (!fs.existsSync(wasm)) {

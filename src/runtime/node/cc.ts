@@ -161,13 +161,21 @@ function coreObjects(emcc: string, tree: string): string[] | string {
 }
 
 /** `anymmap cc [emcc args]`: emcc with anymmap linked in; resolves to emcc's exit status. Node. */
-export function cc(args: string[], err: (message: string) => void): number {
+export function cc(programArgs: string[], err: (message: string) => void): number {
   const emcc = process.env.EMCC ?? "emcc";
   const tree = cTree();
+  const { args, exceptions } = cxxExceptions(programArgs);
   // posix/include first: its headers correct Emscripten's (PAGE_SIZE is 4096). setjmp/longjmp as
   // WebAssembly exceptions (compile and link; a later -sSUPPORT_LONGJMP of the program's wins): the
   // default needs JavaScript glue (invoke_*) that a standalone program does not have.
-  const include = ["-I", join(tree, "posix", "include"), "-I", join(tree, "include"), "-sSUPPORT_LONGJMP=wasm"];
+  const include = [
+    "-I",
+    join(tree, "posix", "include"),
+    "-I",
+    join(tree, "include"),
+    "-sSUPPORT_LONGJMP=wasm",
+    ...exceptions,
+  ];
   // Without input (--version, -v; or a mistake, which emcc reports), anymmap's objects would
   // be linked alone into a stray a.out.wasm: emcc gets the arguments as they are.
   if (args.some((a) => NO_LINK.has(a)) || !args.some((a) => INPUT.test(a)))
@@ -186,6 +194,23 @@ export function cc(args: string[], err: (message: string) => void): number {
     chmodSync(out, 0o755);
   }
   return checked;
+}
+
+/**
+ * C++ exceptions as WebAssembly exceptions, on unless the program says
+ * -fno-exceptions, as g++ has them: Emscripten's default makes every
+ * `throw` abort the program, and its -fexceptions needs JavaScript glue
+ * (invoke_*) that a standalone program does not have, so -fexceptions
+ * means the WebAssembly kind here. The last of the two flags wins, as in
+ * gcc. C code is compiled the same either way.
+ */
+function cxxExceptions(args: string[]): { args: string[]; exceptions: string[] } {
+  const last = args.findLastIndex((a) => a === "-fexceptions" || a === "-fno-exceptions");
+  const off = last >= 0 && args[last] === "-fno-exceptions";
+  return {
+    args: args.filter((a) => a !== "-fexceptions" && a !== "-fno-exceptions"),
+    exceptions: off ? ["-fno-exceptions"] : ["-fwasm-exceptions"],
+  };
 }
 
 /** Outputs emcc would make JavaScript of, but anymmap runs as WebAssembly. */
