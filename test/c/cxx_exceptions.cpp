@@ -2,8 +2,8 @@
  * on by default; Emscripten's default aborted at the first throw), with
  * destructors run while unwinding, rethrow, catch (...), exceptions through
  * a function pointer and out of a constructor, std::string and containers,
- * iostreams, and a file read through mmap into a std::string. C++14, the
- * default of Emscripten's clang (g++ 12's is C++17). */
+ * iostreams, and a file read through mmap into a std::string_view. C++17
+ * without -std, g++ 12's default (Emscripten's clang 14 defaults to C++14). */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 static std::vector<std::string> trail;
@@ -78,7 +79,7 @@ int main() {
 
   std::map<std::string, int> counts;
   for (std::string w : {"b", "a", "b", "c", "b"}) counts[w]++;
-  for (const auto &entry : counts) std::cout << entry.first << ' ' << entry.second << '\n';
+  for (const auto &[word, n] : counts) std::cout << word << ' ' << n << '\n';
 
   {
     std::ofstream out("cxx.txt");
@@ -88,7 +89,7 @@ int main() {
   void *p = mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0);
   close(fd);
   if (p == MAP_FAILED) return 1;
-  std::string text(static_cast<const char *>(p), 19);
+  std::string_view text(static_cast<const char *>(p), 19);
   std::cout << text << '\n';
   munmap(p, 4096);
   unlink("cxx.txt");

@@ -165,6 +165,7 @@ export function cc(programArgs: string[], err: (message: string) => void): numbe
   const emcc = process.env.EMCC ?? "emcc";
   const tree = cTree();
   const { args, exceptions } = cxxExceptions(programArgs);
+  const std = cxxStandard(args);
   // posix/include first: its headers correct Emscripten's (PAGE_SIZE is 4096). setjmp/longjmp as
   // WebAssembly exceptions (compile and link; a later -sSUPPORT_LONGJMP of the program's wins): the
   // default needs JavaScript glue (invoke_*) that a standalone program does not have.
@@ -175,6 +176,7 @@ export function cc(programArgs: string[], err: (message: string) => void): numbe
     join(tree, "include"),
     "-sSUPPORT_LONGJMP=wasm",
     ...exceptions,
+    ...std,
   ];
   // Without input (--version, -v; or a mistake, which emcc reports), anymmap's objects would
   // be linked alone into a stray a.out.wasm: emcc gets the arguments as they are.
@@ -211,6 +213,22 @@ function cxxExceptions(args: string[]): { args: string[]; exceptions: string[] }
     args: args.filter((a) => a !== "-fexceptions" && a !== "-fno-exceptions"),
     exceptions: off ? ["-fno-exceptions"] : ["-fwasm-exceptions"],
   };
+}
+
+/** Sources clang compiles as C++. */
+const CXX_SOURCE = /^[^-].*\.(cc|cpp|cxx|c\+\+|C|ii)$/;
+
+/**
+ * g++ 12's default standard, gnu++17, for a command that compiles only C++
+ * sources and names no -std (Emscripten's clang 14 defaults to gnu++14, so
+ * C++17 code that g++ builds as it is failed). A command with C sources
+ * too, or -x, is left alone: clang refuses a C++ -std for C.
+ */
+function cxxStandard(args: string[]): string[] {
+  const sources = args.filter((a) => INPUT.test(a) && !/\.(o|a|ll|bc|s|S)$/.test(a));
+  const onlyCxx = sources.length > 0 && sources.every((a) => CXX_SOURCE.test(a));
+  const chosen = args.some((a) => a.startsWith("-std=") || a.startsWith("--std") || a === "-x" || a.startsWith("-x"));
+  return onlyCxx && !chosen ? ["-std=gnu++17"] : [];
 }
 
 /** Outputs emcc would make JavaScript of, but anymmap runs as WebAssembly. */
