@@ -963,6 +963,21 @@ static void op_mprotect(void) {
   for (uint64_t p = start; p < end; p++) mget((uint32_t)p)->prot = (uint8_t)(prot & 7);
 }
 
+/* MADV_REMOVE, as Linux's madvise_remove judges each vma in address order:
+ * private anonymous memory is EINVAL, a page that is not shared and may-write
+ * EACCES, holes or not; where Linux would punch a hole the core cannot
+ * (EOPNOTSUPP); a range of holes only is madvise's ENOMEM (0 if empty). */
+static int remove_expected(uint64_t start, uint64_t end) {
+  struct mp *sel[MAX_LIVE];
+  int n = collect(start, end, sel);
+  for (int i = 0; i < n; i++) {
+    if (sel[i]->kind == M_ANON && !sel[i]->anon_shared) return EINVAL;
+    if (sel[i]->kind == M_PRIV || !sel[i]->maywrite) return EACCES;
+  }
+  if (n) return EOPNOTSUPP;
+  return end > start ? ENOMEM : 0;
+}
+
 static void op_madvise(void) {
   uint64_t addr = pick_addr(), length = pick_len();
   uint32_t b = rd8();
@@ -989,7 +1004,7 @@ static void op_madvise(void) {
   if ((addr & (PAGE_SIZE - 1)) || addr + length > UINT64_C(1) << 32)
     exp = EINVAL;
   else if (advice == MADV_REMOVE)
-    exp = EOPNOTSUPP;
+    exp = remove_expected(start, end);
   else if (!(advice <= 4 || advice == MADV_FREE || advice == MADV_POPULATE_READ ||
              advice == MADV_POPULATE_WRITE || advice == MADV_COLD || advice == MADV_HUGEPAGE))
     exp = EINVAL;
