@@ -1376,15 +1376,20 @@ static void op_mremap(void) {
            ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n)))
     exp = EINVAL;
   else {
-    /* One vma must hold the old range: the same mapping throughout. */
+    /* One mapping must hold the old range: the same vma throughout, or
+     * shared pages of one file whose depth changes where the attributes do
+     * (a mapping grown in place over another mapping's pages). */
     first = mget(old);
     if (!first || old + old_n > NPAGES) exp = EFAULT;
     for (uint32_t k = 1; !exp && k < old_n; k++) {
-      struct mp *m = mget(old + k);
+      struct mp *m = mget(old + k), *prev = mget(old + k - 1);
+      int layer_edge = m && first->kind == M_SHARED && m->depth != prev->depth;
       if (!m || m->kind != first->kind || m->anon_shared != first->anon_shared ||
-          m->prot != first->prot || m->maywrite != first->maywrite || m->lazy != first->lazy ||
-          m->advice != first->advice || m->depth != first->depth || m->obj != first->obj ||
-          m->ino != first->ino || (first->kind != M_ANON && m->fp != first->fp + k))
+          (!layer_edge &&
+           (m->prot != prev->prot || m->maywrite != prev->maywrite || m->lazy != prev->lazy ||
+            m->advice != prev->advice || m->depth != prev->depth)) ||
+          (first->kind != M_SHARED && m->obj != first->obj) || m->ino != first->ino ||
+          (first->kind != M_ANON && m->fp != first->fp + k))
         exp = EFAULT;
     }
     /* Shared pages of one file can belong to different objects. */
