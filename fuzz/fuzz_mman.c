@@ -963,6 +963,21 @@ static void op_mprotect(void) {
   for (uint64_t p = start; p < end; p++) mget((uint32_t)p)->prot = (uint8_t)(prot & 7);
 }
 
+/* MADV_REMOVE, as Linux's madvise_remove judges each vma in address order:
+ * private anonymous memory is EINVAL, a page that is not shared and may-write
+ * EACCES, holes or not; where Linux would punch a hole the core cannot
+ * (EOPNOTSUPP); a range of holes only is madvise's ENOMEM (0 if empty). */
+static int remove_expected(uint64_t start, uint64_t end) {
+  struct mp *sel[MAX_LIVE];
+  int n = collect(start, end, sel);
+  for (int i = 0; i < n; i++) {
+    if (sel[i]->kind == M_ANON && !sel[i]->anon_shared) return EINVAL;
+    if (sel[i]->kind == M_PRIV || !sel[i]->maywrite) return EACCES;
+  }
+  if (n) return EOPNOTSUPP;
+  return end > start ? ENOMEM : 0;
+}
+
 static void op_madvise(void) {
   uint64_t addr = pick_addr(), length = pick_len();
   uint32_t b = rd8();
@@ -989,7 +1004,7 @@ static void op_madvise(void) {
   if ((addr & (PAGE_SIZE - 1)) || addr + length > UINT64_C(1) << 32)
     exp = EINVAL;
   else if (advice == MADV_REMOVE)
-    exp = EOPNOTSUPP;
+    exp = remove_expected(start, end);
   else if (!(advice <= 4 || advice == MADV_FREE || advice == MADV_POPULATE_READ ||
              advice == MADV_POPULATE_WRITE || advice == MADV_COLD || advice == MADV_HUGEPAGE))
     exp = EINVAL;
@@ -1361,15 +1376,20 @@ static void op_mremap(void) {
            ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n)))
     exp = EINVAL;
   else {
-    /* One vma must hold the old range: the same mapping throughout. */
+    /* One mapping must hold the old range: the same vma throughout, or
+     * shared pages of one file whose depth changes where the attributes do
+     * (a mapping grown in place over another mapping's pages). */
     first = mget(old);
     if (!first || old + old_n > NPAGES) exp = EFAULT;
     for (uint32_t k = 1; !exp && k < old_n; k++) {
-      struct mp *m = mget(old + k);
+      struct mp *m = mget(old + k), *prev = mget(old + k - 1);
+      int layer_edge = m && first->kind == M_SHARED && m->depth != prev->depth;
       if (!m || m->kind != first->kind || m->anon_shared != first->anon_shared ||
-          m->prot != first->prot || m->maywrite != first->maywrite || m->lazy != first->lazy ||
-          m->advice != first->advice || m->depth != first->depth || m->obj != first->obj ||
-          m->ino != first->ino || (first->kind != M_ANON && m->fp != first->fp + k))
+          (!layer_edge &&
+           (m->prot != prev->prot || m->maywrite != prev->maywrite || m->lazy != prev->lazy ||
+            m->advice != prev->advice || m->depth != prev->depth)) ||
+          (first->kind != M_SHARED && m->obj != first->obj) || m->ino != first->ino ||
+          (first->kind != M_ANON && m->fp != first->fp + k))
         exp = EFAULT;
     }
     /* Shared pages of one file can belong to different objects. */

@@ -97,6 +97,18 @@ int main(void) {
   CALL("pwrite XY", pwrite(cut, "XY", 2, 0));
   SUM("after fopen w", c, PAGE);
   CALL("size after fopen w", lseek(cut, 0, SEEK_END));
+  /* So does O_RDONLY|O_TRUNC (Linux cuts when the caller may write the file), and the
+   * descriptor stays read-only. */
+  memset(c + 2, 'c', PAGE - 2);
+  int ro = open("cut", O_RDONLY | O_TRUNC);
+  CALL("open O_RDONLY|O_TRUNC", ro < 0 ? -1 : 0);
+  CALL("size after O_RDONLY|O_TRUNC", lseek(cut, 0, SEEK_END));
+  CALL("write to the O_RDONLY descriptor", write(ro, "x", 1));
+  CALL("pwrite Z", pwrite(cut, "Z", 1, 0));
+  SUM("after open O_RDONLY|O_TRUNC", c, PAGE);
+  CALL("close", close(ro));
+  CALL("open . O_RDONLY|O_TRUNC", open(".", O_RDONLY | O_TRUNC));
+  CALL("open . O_RDONLY|O_TRUNC|O_DIRECTORY", open(".", O_RDONLY | O_TRUNC | O_DIRECTORY));
   CALL("munmap cut", munmap(c, PAGE));
   return 0;
 }

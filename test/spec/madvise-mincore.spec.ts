@@ -121,6 +121,50 @@ describe("madvise: accepted and rejected advice", () => {
     expect([w, zeros(64)]).toContainEqual(anon.read(0, 64));
   });
 
+  it("MADV_REMOVE of a private mapping is Linux's EINVAL (anonymous) or EACCES (file), before any ENOTSUP or ENOMEM", () => {
+    // Linux's madvise_remove: no file behind the vma (private anonymous memory) is EINVAL, a file vma that is not
+    // shared and may-write is EACCES. The WASM engine answered ENOTSUP for all of them; the native backend EINVAL.
+    const space = anymmap.createInstance();
+    const data = pattern(2 * P, 6);
+    const path = fx.file(data, "advice-remove");
+    const ro = space.openSync(path, "r");
+    const anon = space.mmapSync(null, { length: 2 * P, prot: "rw" });
+    const priv = space.mmapSync(path, { prot: "rw", flags: "private" });
+    const privRo = space.mmapSync(ro, { prot: "r", flags: "private" });
+    const sharedRo = space.mmapSync(ro, { prot: "r", flags: "shared" });
+    const w = pattern(64, 7);
+    anon.write(w, 0);
+    priv.write(w, 0);
+    for (const [m, code] of [
+      [anon, "EINVAL"],
+      [priv, "EACCES"],
+      [privRo, "EACCES"],
+      [sharedRo, "EACCES"],
+    ] as const) {
+      expectMmapError(() => m.madvise("remove"), code, "madvise");
+      expectMmapError(() => space.madvise(m.address, m.length, anymmap.MADV_REMOVE), code, "madvise");
+    }
+    // The vma's answer comes before the ENOMEM of a hole in the range, as on Linux.
+    anon.munmap(P, P);
+    expectMmapError(() => space.madvise(anon.address, 2 * P, "remove"), "EINVAL", "madvise");
+    expect(anon.read(0, 64)).toEqual(w);
+    expect(priv.read(0, 64)).toEqual(w);
+    expect(sharedRo.read()).toEqual(data);
+    expect(fx.read(path)).toEqual(data);
+    // A shared writable mapping: Linux punches a hole (the pages read zeros); WASI has no call for it.
+    const shared = space.mmapSync(path, { prot: "rw", flags: "shared" });
+    if (space.backend === "native") {
+      shared.madvise("remove", 0, P);
+      expect(shared.read(0, P)).toEqual(zeros(P));
+      expect(fx.read(path)).toEqual(new Uint8Array([...zeros(P), ...data.subarray(P)]));
+    } else {
+      expectMmapError(() => shared.madvise("remove", 0, P), "ENOTSUP", "madvise");
+      expect(shared.read()).toEqual(data);
+    }
+    for (const m of [anon, priv, privRo, sharedRo, shared]) m.munmap();
+    ro.close();
+  });
+
   it("rejects an unaligned address or offset with EINVAL", () => {
     const space = anymmap.createInstance();
     const m = space.mmapSync(null, { length: 2 * P, prot: "rw" });

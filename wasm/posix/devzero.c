@@ -1,4 +1,6 @@
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -10,16 +12,37 @@
 int __anymmap_host_fd_device(int flags)
     __attribute__((__import_module__("anymmap"), __import_name__("fd_device")));
 
-/* 1 for /dev/zero, 0 for /dev/null, -1 for any other guest path. */
-static int device_of(const char *guest) {
-  return !strcmp(guest, "/dev/zero") ? 1 : !strcmp(guest, "/dev/null") ? 0 : -1;
+/* The names no host directory holds (guest paths), one table for open,
+ * stat, lstat, fstatat, access and faccessat: /dev/null and /dev/zero, and
+ * the names of the program's own descriptors (dev_fd.c), fd set to the
+ * descriptor's number. */
+enum { NAME_NONE = -1, NAME_NULL, NAME_ZERO, NAME_STDIO, NAME_FD };
+static int special_name(const char *guest, int *fd) {
+  static const char *const stdio[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+  if (!strcmp(guest, "/dev/null")) return NAME_NULL;
+  if (!strcmp(guest, "/dev/zero")) return NAME_ZERO;
+  for (int i = 0; i < 3; i++)
+    if (!strcmp(guest, stdio[i])) {
+      *fd = i;
+      return NAME_STDIO;
+    }
+  const char *n = !strncmp(guest, "/dev/fd/", 8)          ? guest + 8
+                  : !strncmp(guest, "/proc/self/fd/", 14) ? guest + 14
+                                                          : NULL;
+  /* Digits only, and no leading zero: /proc has no entry "01". */
+  if (!n || *n < '0' || *n > '9' || (n[0] == '0' && n[1])) return NAME_NONE;
+  char *end;
+  long v = strtol(n, &end, 10);
+  if (*end || v > INT_MAX) return NAME_NONE;
+  *fd = (int)v;
+  return NAME_FD;
 }
 
 int __anymmap_open_device(const char *guest, int flags) {
-  int named = __anymmap_open_fd_name(guest, flags);
-  if (named != -ENOENT) return named;
-  int zero = device_of(guest);
-  if (zero < 0) return -ENOENT;
+  int named, kind = special_name(guest, &named);
+  if (kind == NAME_NONE) return -ENOENT;
+  if (kind >= NAME_STDIO) return __anymmap_open_fd_name(named, flags);
+  int zero = kind == NAME_ZERO;
   if (flags & O_DIRECTORY) return -ENOTDIR;
   if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) return -EEXIST;
   int access = flags & O_ACCMODE;
@@ -36,16 +59,20 @@ int __anymmap_open_device(const char *guest, int flags) {
 /* stat, lstat and access of /dev/null and /dev/zero found nothing (ENOENT)
  * though open found them, so diff - /dev/null (diffutils' own tests) said
  * "/dev/null: No such file or directory": the host's device, opened for
- * reading and closed again, answers for its name. */
-int __anymmap_device_filestat(int dirfd, const char *path, __wasi_filestat_t *st) {
+ * reading and closed again, answers for its name. The descriptors' names
+ * answer as dev_fd.c says. */
+int __anymmap_special_stat(int dirfd, const char *path, int follow, struct stat *st) {
   char guest[ANYMMAP_PATH_MAX];
   if (!path || path[0] != '/' || __anymmap_guest_path(dirfd, path, guest)) return ENOENT;
-  int zero = device_of(guest);
-  if (zero < 0) return ENOENT;
-  int fd = __anymmap_host_fd_device(zero | 2);
+  int fd, kind = special_name(guest, &fd);
+  if (kind == NAME_NONE) return ENOENT;
+  if (kind >= NAME_STDIO) return __anymmap_fd_name_stat(fd, kind == NAME_STDIO, follow, st);
+  fd = __anymmap_host_fd_device((kind == NAME_ZERO) | 2);
   if (fd < 0) return -fd;
-  int err = __wasi_fd_filestat_get(fd, st);
+  __wasi_filestat_t w;
+  int err = __wasi_fd_filestat_get(fd, &w);
   (void)__wasi_fd_close(fd);
+  if (!err) __anymmap_stat_from_wasi(&w, st);
   return err;
 }
 

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "posix.h"
@@ -13,12 +14,18 @@ int faccessat(int dirfd, const char *path, int amode, int flags) {
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW)) return __anymmap_ret(EINVAL);
   char rel[ANYMMAP_PATH_MAX];
   int dir, err = __anymmap_resolve(dirfd, path, &dir, rel);
-  __wasi_filestat_t st;
   /* /dev/zero, /dev/null (unless a --dir provides /dev): readable and writable by everyone, as
-   * Linux's 0666 devices, and not executable. */
-  if (err == ENOENT && !__anymmap_device_filestat(dirfd, path, &st))
-    return (amode & X_OK) ? __anymmap_ret(EACCES) : 0;
+   * Linux's 0666 devices, and not executable. The descriptors' names (/dev/stdout, /dev/fd/N):
+   * what they name, taken as readable and writable (WASI reports no permission bits; Linux checks
+   * the file's, which its owner mostly has), executable if it is a directory. */
+  if (err == ENOENT) {
+    struct stat named;
+    err = __anymmap_special_stat(dirfd, path, 1, &named);
+    if (!err && (amode & X_OK) && !S_ISDIR(named.st_mode)) err = EACCES;
+    return err ? __anymmap_ret(err) : 0;
+  }
   if (err) return __anymmap_ret(err);
+  __wasi_filestat_t st;
   __wasi_lookupflags_t lookup =
       (flags & AT_SYMLINK_NOFOLLOW) ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
   err = __wasi_path_filestat_get(dir, lookup, rel, strlen(rel), &st);

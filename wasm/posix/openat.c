@@ -37,10 +37,11 @@ int openat(int dirfd, const char *path, int flags, ...) {
   __wasi_oflags_t oflags = 0;
   if (flags & O_CREAT) oflags |= __WASI_OFLAGS_CREAT;
   if (flags & O_EXCL) oflags |= __WASI_OFLAGS_EXCL;
-  /* A writable open cuts the file through anymmap_ftruncate once it is open, so that MAP_SHARED
-   * mappings of it see it empty (the host's cut at open left their pages as they were). */
-  int cut_after = (flags & O_TRUNC) && access != O_RDONLY;
-  if ((flags & O_TRUNC) && !cut_after) oflags |= __WASI_OFLAGS_TRUNC;
+  /* O_TRUNC cuts the file through anymmap_ftruncate once it is open, so that MAP_SHARED mappings
+   * of it see it empty (the host's cut at open left their pages as they were); with O_RDONLY, as
+   * Linux does when the caller may write the file, through a second, writable descriptor, so that
+   * the program's stays read-only. */
+  int cut_after = (flags & O_TRUNC) != 0;
   if (flags & O_DIRECTORY) oflags |= __WASI_OFLAGS_DIRECTORY;
   __wasi_rights_t rights = FILE_RIGHTS | DIR_RIGHTS;
   if (access != O_WRONLY) rights |= __WASI_RIGHTS_FD_READ;
@@ -62,10 +63,21 @@ int openat(int dirfd, const char *path, int flags, ...) {
   if (err == ELOOP && exclusive && !__wasi_path_filestat_get(dir, 0, rel, strlen(rel), &st) &&
       st.filetype == __WASI_FILETYPE_SYMBOLIC_LINK)
     err = EEXIST;
-  if (!err && cut_after && !__wasi_fd_filestat_get(fd, &st) &&
-      st.filetype == __WASI_FILETYPE_REGULAR_FILE && st.size > 0 && anymmap_ftruncate((int)fd, 0)) {
-    err = errno;
-    (void)__wasi_fd_close(fd);
+  if (!err && cut_after && !__wasi_fd_filestat_get(fd, &st)) {
+    /* Linux asks for write permission for O_TRUNC, whatever the access mode: a directory is
+     * EISDIR, a file the caller may not write EACCES (the host says so opening it writable). */
+    __wasi_fd_t cutter = fd;
+    __wasi_rights_t cut_rights =
+        FILE_RIGHTS | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE;
+    if (st.filetype == __WASI_FILETYPE_DIRECTORY)
+      err = EISDIR;
+    else if (st.filetype == __WASI_FILETYPE_REGULAR_FILE && access == O_RDONLY)
+      err = __wasi_path_open(dir, lookup, rel, strlen(rel), 0, cut_rights, cut_rights, 0, &cutter);
+    if (!err && st.filetype == __WASI_FILETYPE_REGULAR_FILE && st.size > 0 &&
+        anymmap_ftruncate((int)cutter, 0))
+      err = errno;
+    if (cutter != fd) (void)__wasi_fd_close(cutter);
+    if (err) (void)__wasi_fd_close(fd);
   }
   if (err) return __anymmap_ret(err);
   __anymmap_ofd_new((int)fd);

@@ -126,10 +126,12 @@ void __anymmap_sigpipe(void);
  * descriptors (guest path: /dev/stdout, /dev/fd/N; dev_fd.c), which no host
  * directory provides: the descriptor, or -ENOENT for other paths, or -errno. */
 int __anymmap_open_device(const char *guest, int flags);
-int __anymmap_open_fd_name(const char *guest, int flags);
-/* The host's /dev/zero or /dev/null as stat sees it (devzero.c), for an
- * absolute path no directory holds: 0, or ENOENT for any other path. */
-int __anymmap_device_filestat(int dirfd, const char *path, __wasi_filestat_t *st);
+int __anymmap_open_fd_name(int fd, int flags);
+/* stat (follow) or lstat of those names (devzero.c), for an absolute path
+ * no directory holds: 0, or ENOENT for any other path and for a descriptor
+ * that is not open. */
+int __anymmap_special_stat(int dirfd, const char *path, int follow, struct stat *st);
+int __anymmap_fd_name_stat(int fd, int alias, int follow, struct stat *st);
 
 /* FD_CLOEXEC, kept per descriptor (nothing is ever exec'ed: F_GETFD reads
  * back what was set). */

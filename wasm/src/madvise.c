@@ -39,6 +39,23 @@ static int private_anonymous(uint32_t start, uint32_t end) {
   return 1;
 }
 
+/* MADV_REMOVE as Linux's madvise_remove checks each vma in address order:
+ * private anonymous memory (no file behind it) is EINVAL, and a mapping
+ * that is not shared and may-write (a private file mapping, or a shared one
+ * of a read-only descriptor) is EACCES, whatever holes the range has. Where
+ * Linux would then punch a hole (shared anonymous memory, shared writable
+ * file mappings) the engine cannot: WASI has no call for it, and shared
+ * anonymous memory would need every sharer's pages dropped. */
+static int remove_check(uint32_t start, uint32_t end) {
+  int any = 0;
+  for (uint32_t i = vma_lower_bound(start); i < nvmas && vmas[i].start < end; i++) {
+    if (!vmas[i].shared) return objects[vmas[i].obj].kind == OBJ_ANON ? EINVAL : EACCES;
+    if (!vmas[i].maywrite) return EACCES;
+    any = 1;
+  }
+  return any ? EOPNOTSUPP : 0;
+}
+
 int madvise(void *addr, size_t length, int advice) {
   uintptr_t a = linear_addr(addr);
   uint32_t start = (uint32_t)(a >> PAGE_SHIFT), end = start + pages_for(length);
@@ -67,8 +84,7 @@ int madvise(void *addr, size_t length, int advice) {
         err = private_anonymous(start, end) ? reload_pages(start, end, DISCARD_PRIVATE) : EINVAL;
         break;
       case MADV_REMOVE:
-        /* Punching holes in the file has no WASI call. */
-        err = EOPNOTSUPP;
+        err = remove_check(start, end);
         break;
       case MADV_DONTFORK:
       case MADV_DOFORK:

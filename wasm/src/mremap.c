@@ -61,6 +61,24 @@ static int move(uint32_t i, uint32_t old, uint32_t old_n, uint32_t new_n, int fi
   return 0;
 }
 
+/* Whether pages [vmas[i].start, end) are one mapping: vma i, or MAP_SHARED
+ * file pages of one object whose vmas meet where another mapping's layer
+ * starts or ends (the depth changes there). A shared file page has one
+ * address for all its mappings, so a mapping grown in place over another's
+ * pages is such a run, and Linux would see one vma. Neighbours of one depth
+ * that stayed apart differ in what Linux keeps per vma (protection, advice):
+ * two mappings, as there. */
+static int one_mapping(uint32_t i, uint32_t end) {
+  for (; vmas[i].end < end; i++) {
+    if (i + 1 >= nvmas) return 0;
+    const struct vma *a = &vmas[i], *b = &vmas[i + 1];
+    if (b->start != a->end || b->obj != a->obj || objects[a->obj].kind != OBJ_FILE_SHARED ||
+        b->depth == a->depth)
+      return 0;
+  }
+  return 1;
+}
+
 /* linux_shrink: a shrink needs a mapping only at the address and unmaps the
  * tail whatever it holds, as Linux's mremap does for C programs; the JS API
  * (and the fuzzer's model) asks that the old range be one mapping, as the
@@ -84,7 +102,7 @@ static void *remap(void *old_address, size_t old_size, size_t new_size, int flag
              ((na & (PAGE_SIZE - 1)) || (dest < old + old_n && old < dest + new_n))) {
     err = EINVAL;
   } else if ((i = vma_find(old)) < 0 || (uint64_t)old + old_n > NPAGES ||
-             (!linux_shrink && old + old_n > vmas[i].end)) {
+             (!linux_shrink && !one_mapping((uint32_t)i, old + old_n))) {
     err = EFAULT;
   } else if (!(flags & MREMAP_FIXED) && new_n <= old_n) {
     /* The tail goes (for C programs whatever it holds: see remap). Eager
@@ -94,7 +112,7 @@ static void *remap(void *old_address, size_t old_size, size_t new_size, int flag
     if (vmas[i].lazy || !(err = load_vma_pages(&vmas[i], old, head_end, LOAD_ALL)))
       err = unmap_range(old + new_n, old + old_n, UNMAP_WRITE_BACK);
     dest = old;
-  } else if (old + old_n > vmas[i].end) {
+  } else if (!one_mapping((uint32_t)i, old + old_n)) {
     err = EFAULT;
   } else if (flags & MREMAP_FIXED) {
     err = move((uint32_t)i, old, old_n, new_n, 1, dest, &dest);

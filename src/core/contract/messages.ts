@@ -54,7 +54,9 @@ const HINTS: Record<string, string> = {
   "mremap:EFAULT": "the old range is not one mapping",
   "mremap:ENOMEM":
     "the mapping cannot grow in place; pass 'maymove' to let it move (views of the old address then go stale)",
-  "madvise:EINVAL": "the address must be page-aligned and the advice one anymmap knows",
+  "madvise:EINVAL":
+    "the address must be page-aligned and the advice one anymmap knows, and one the mapping takes (MADV_FREE: private anonymous memory only; MADV_REMOVE: shared mappings only)",
+  "madvise:EACCES": "MADV_REMOVE needs a shared mapping of a file open for writing",
   "madvise:ENOMEM": "part of the range is not mapped",
   "madvise:EOPNOTSUPP": "MADV_REMOVE needs hole punching, which WASI hosts do not offer",
   "mincore:EINVAL": "the address must be page-aligned",

@@ -1093,12 +1093,16 @@ export class NativeEngine implements Engine {
   madvise(address: number, length: number, advice: number): void {
     if (!SAFE_ADVICE.has(advice)) throw this.error("EINVAL", "madvise");
     const end = address + up(length);
+    // Linux's madvise_remove: private anonymous memory is EINVAL, a private file mapping EACCES, before the ENOMEM
+    // of a hole; a shared mapping is the kernel's to judge (a read-only shared file mapping is private to the kernel
+    // here: EACCES, which kernels that want VM_WRITE rather than VM_MAYWRITE also answer). Checked here because a
+    // private mapping's pages need not be the kernel's file mapping (a moved one is copied).
+    for (const v of advice === MADV_REMOVE_LINUX ? this.within(address, end) : [])
+      if (!sharedType(v.flags)) throw this.error(v.file ? "EACCES" : "EINVAL", "madvise");
     if (!this.covered(address, end)) throw this.error("ENOMEM", "madvise");
     const os = this.os("MADV", advice, "madvise");
     for (const v of this.within(address, end)) {
       const a = Math.max(address, v.start);
-      if (advice === MADV_REMOVE_LINUX && !(sharedType(v.flags) && v.prot & PROT_WRITE))
-        throw this.error("EINVAL", "madvise");
       this.check(this.mman.madvise(a, Math.min(end, v.end) - a, os), "madvise");
     }
     if (advice === MADV_NORMAL || advice === MADV_RANDOM || advice === MADV_SEQUENTIAL) {
