@@ -171,3 +171,23 @@ describe.skipIf(missing !== undefined)("another process", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("the program's machine", () => {
+  let program: Program;
+  test("natively: the host's loads and memory", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "machine.c"));
+    const out = runNative(program);
+    expect(out).toMatch(/^getloadavg: 3 \nsysinfo: 0\n/);
+    expect(out).toMatch(/after 64 MiB of malloc, freeram is at least 60 MiB less: [01]\n\[exit 0\]\n$/);
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: no /proc (getloadavg -1 ENOENT), the WebAssembly memory as RAM`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(
+        "getloadavg: -1 No such file or directory\nsysinfo: 0\ntotalram 4294901760 mem_unit 1 procs 1\n" +
+          "freeram: more than 1 GiB 1, less than totalram 1\nswap 0 0 shared 0 buffer 0 high 0 0\nloads 0 0 0\n" +
+          "after 64 MiB of malloc, freeram is at least 60 MiB less: 1\n[exit 0]\n",
+      );
+    });
+  }
+});
