@@ -83,6 +83,8 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=fseek",
   "-Wl,--wrap=ftello",
   "-Wl,--wrap=ftell",
+  // Emscripten's stub answered every getrlimit "unlimited", whatever setrlimit had set (posix/prlimit.c).
+  "-Wl,--wrap=__syscall_prlimit64",
 ];
 
 /** Options that make emcc stop before linking. */
