@@ -191,3 +191,20 @@ describe.skipIf(missing !== undefined)("the program's machine", () => {
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("sem_wait on a semaphore nothing will post", () => {
+  let program: Program;
+  test("natively: the alarm interrupts it", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "sem_wait.c"));
+    expect(runNative(program)).toBe("alarm: sem_wait -1 Interrupted system call, handler ran 1\n[exit 0]\n");
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: the alarm interrupts it; without one EDEADLK, where Linux hangs`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(
+        "alarm: sem_wait -1 Interrupted system call, handler ran 1\n" +
+          "no alarm: sem_wait -1 Resource deadlock would occur\n[exit 0]\n",
+      );
+    });
+  }
+});
