@@ -208,3 +208,25 @@ describe.skipIf(missing !== undefined)("sem_wait on a semaphore nothing will pos
     });
   }
 });
+
+describe.skipIf(missing !== undefined)("names without a network", () => {
+  let program: Program;
+  test("natively: not looked up (the answers depend on the host)", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "offline_names.c"));
+    expect(runNative(program)).toBe("no lookups natively\n[exit 0]\n");
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: DNS names EAI_FAIL, service names EAI_SERVICE, localhost the loopbacks`, {
+      timeout: 300_000,
+    }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(
+        "getaddrinfo(example.invalid, 80): -4\ngetaddrinfo(www.gnu.org, NULL): -4\n" +
+          "getaddrinfo(127.0.0.1, http): -8\ngetaddrinfo(localhost, NULL): 0 ::1 127.0.0.1\n" +
+          "getaddrinfo(LocalHost, 7): 0 ::1\nEAI_FAIL -4 EAI_SERVICE -8 EAI_NONAME -2\n" +
+          "getnameinfo(127.0.0.1:80): 0 localhost 80\ngetnameinfo(192.0.2.1:80): 0 192.0.2.1 80\n" +
+          "getnameinfo(192.0.2.1:80, NI_NAMEREQD): -2\n[exit 0]\n",
+      );
+    });
+  }
+});

@@ -91,6 +91,8 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=sem_post",
   "-Wl,--wrap=sem_wait",
   "-Wl,--wrap=sem_trywait",
+  // Emscripten's freeaddrinfo freed only the first entry of the list (posix/addrinfo.c).
+  "-Wl,--wrap=freeaddrinfo",
 ];
 
 /** Options that make emcc stop before linking. */
