@@ -165,7 +165,67 @@ describe.skipIf(missing !== undefined)("another process", () => {
       expect(program, "the build failed").toBeDefined();
       const enosys = "Function not implemented";
       expect(runWasm(program, runtime)).toBe(
-        `system(NULL) says a shell is there: 0\nsystem: -1 ${enosys}\nposix_spawn: ${enosys}\nposix_spawnp: ${enosys}\n[exit 0]\n`,
+        `system(NULL) says a shell is there: 0\nsystem: -1 ${enosys}\nposix_spawn: ${enosys}\nposix_spawnp: ${enosys}\n` +
+          `daemon: -1 ${enosys}\n[exit 0]\n`,
+      );
+    });
+  }
+});
+
+describe.skipIf(missing !== undefined)("the program's machine", () => {
+  let program: Program;
+  test("natively: the host's loads and memory", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "machine.c"));
+    const out = runNative(program);
+    expect(out).toMatch(/^getloadavg: 3 \nsysinfo: 0\n/);
+    expect(out).toMatch(/after 64 MiB of malloc, freeram is at least 60 MiB less: [01]\n\[exit 0\]\n$/);
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: no /proc (getloadavg -1 ENOENT), the WebAssembly memory as RAM`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(
+        "getloadavg: -1 No such file or directory\nsysinfo: 0\ntotalram 4294901760 mem_unit 1 procs 1\n" +
+          "freeram: more than 1 GiB 1, less than totalram 1\nswap 0 0 shared 0 buffer 0 high 0 0\nloads 0 0 0\n" +
+          "after 64 MiB of malloc, freeram is at least 60 MiB less: 1\n[exit 0]\n",
+      );
+    });
+  }
+});
+
+describe.skipIf(missing !== undefined)("sem_wait on a semaphore nothing will post", () => {
+  let program: Program;
+  test("natively: the alarm interrupts it", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "sem_wait.c"));
+    expect(runNative(program)).toBe("alarm: sem_wait -1 Interrupted system call, handler ran 1\n[exit 0]\n");
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: the alarm interrupts it; without one EDEADLK, where Linux hangs`, { timeout: 300_000 }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(
+        "alarm: sem_wait -1 Interrupted system call, handler ran 1\n" +
+          "no alarm: sem_wait -1 Resource deadlock would occur\n[exit 0]\n",
+      );
+    });
+  }
+});
+
+describe.skipIf(missing !== undefined)("names without a network", () => {
+  let program: Program;
+  test("natively: not looked up (the answers depend on the host)", { timeout: 300_000 }, () => {
+    program = build(path.join(root, "test", "c-host", "offline_names.c"));
+    expect(runNative(program)).toBe("no lookups natively\n[exit 0]\n");
+  });
+  for (const runtime of RUNTIMES) {
+    test(`${runtime}: DNS names EAI_FAIL, service names EAI_SERVICE, localhost the loopbacks`, {
+      timeout: 300_000,
+    }, () => {
+      expect(program, "the build failed").toBeDefined();
+      expect(runWasm(program, runtime)).toBe(
+        "getaddrinfo(example.invalid, 80): -4\ngetaddrinfo(www.gnu.org, NULL): -4\n" +
+          "getaddrinfo(127.0.0.1, http): -8\ngetaddrinfo(localhost, NULL): 0 ::1 127.0.0.1\n" +
+          "getaddrinfo(LocalHost, 7): 0 ::1\nEAI_FAIL -4 EAI_SERVICE -8 EAI_NONAME -2\n" +
+          "getnameinfo(127.0.0.1:80): 0 localhost 80\ngetnameinfo(192.0.2.1:80): 0 192.0.2.1 80\n" +
+          "getnameinfo(192.0.2.1:80, NI_NAMEREQD): -2\n[exit 0]\n",
       );
     });
   }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -17,5 +18,11 @@ int main(void) {
   pid_t pid;
   printf("posix_spawn: %s\n", strerror(posix_spawn(&pid, "/bin/true", NULL, NULL, argv, environ)));
   printf("posix_spawnp: %s\n", strerror(posix_spawnp(&pid, "true", NULL, NULL, argv, environ)));
+#ifdef __EMSCRIPTEN__
+  /* Natively daemon would detach the program from the test. */
+  errno = 0;
+  r = daemon(1, 1);
+  printf("daemon: %d %s\n", r, r == -1 ? strerror(errno) : "");
+#endif
   return 0;
 }

@@ -83,6 +83,16 @@ export const LINK_FLAGS = [
   "-Wl,--wrap=fseek",
   "-Wl,--wrap=ftello",
   "-Wl,--wrap=ftell",
+  // Emscripten's stub answered every getrlimit "unlimited", whatever setrlimit had set (posix/prlimit.c).
+  "-Wl,--wrap=__syscall_prlimit64",
+  // The pthread stubs' semaphores stored nothing: sem_trywait of a zero semaphore succeeded (posix/sem.c).
+  "-Wl,--wrap=sem_init",
+  "-Wl,--wrap=sem_destroy",
+  "-Wl,--wrap=sem_post",
+  "-Wl,--wrap=sem_wait",
+  "-Wl,--wrap=sem_trywait",
+  // Emscripten's freeaddrinfo freed only the first entry of the list (posix/addrinfo.c).
+  "-Wl,--wrap=freeaddrinfo",
 ];
 
 /** Options that make emcc stop before linking. */
