@@ -22,6 +22,7 @@ import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, chromiumAvailable, launchChromium } from "./browser/chromium.js";
 import { startServer } from "./browser/server.js";
+import { CORE_CFLAGS, LINK_FLAGS } from "../src/runtime/node/cc.js";
 import { type Block, type Example, groupExamples, parseBlocks, type Runtime } from "./docs-blocks.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -443,6 +444,20 @@ describe("links between the docs", () => {
       expect(broken, `broken links in ${file}`).toEqual([]);
     });
   }
+});
+
+// The template cannot run here (it compiles the whole libc layer, a minute of emcc): its flags are checked instead.
+it("docs/c-programs.md's emcc template passes the flags anymmap cc passes, no more, no fewer (cc.ts)", () => {
+  const text = fs.readFileSync(path.join(root, "docs", "c-programs.md"), "utf8");
+  const start = text.indexOf("A=node_modules/anymmap/wasm");
+  expect(start).toBeGreaterThan(0);
+  const template = text.slice(start, text.indexOf("```", start));
+  const words = new Set(template.split(/[\s"]+/));
+  const compile = ["-sSUPPORT_LONGJMP=wasm", "-fwasm-exceptions"];
+  const missing = [...LINK_FLAGS, ...CORE_CFLAGS, ...compile].filter((f) => !words.has(f));
+  expect(missing, "flags cc.ts passes that the template lacks").toEqual([]);
+  const extra = [...words].filter((w) => /^(-s[A-Z]|-Wl,)/.test(w) && !LINK_FLAGS.includes(w) && !compile.includes(w));
+  expect(extra, "flags in the template that cc.ts does not pass").toEqual([]);
 });
 
 it("README.md keeps the two commands CI and the task system run, exactly", () => {

@@ -20,7 +20,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 /** Flags the core is compiled with, whatever the program uses. */
-const CORE_CFLAGS = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-msimd128", "-mbulk-memory"];
+export const CORE_CFLAGS = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-msimd128", "-mbulk-memory"];
 
 /**
  * Link flags: a standalone WASI module whose 4 GiB − 64 KiB memory (the
