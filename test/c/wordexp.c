@@ -113,5 +113,19 @@ int main(void) {
   printf("WRDE_REUSE: %s\n", wrde(r));
   show("got", &we);
   wordfree(&we);
+  /* A name longer than 255 bytes is the whole name, not its first 255 (another variable). */
+  char name[301], cut[256], in[310];
+  memset(name, 'N', 300);
+  name[300] = '\0';
+  memcpy(cut, name, 255);
+  cut[255] = '\0';
+  setenv(name, "long", 1);
+  setenv(cut, "cut", 1);
+  snprintf(in, sizeof in, "$%s", name);
+  expand(in, 0);
+  snprintf(in, sizeof in, "${%s}", name);
+  expand(in, 0);
+  snprintf(in, sizeof in, "\"$%s\"x", name);
+  expand(in, 0);
   return 0;
 }

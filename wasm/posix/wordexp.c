@@ -175,20 +175,21 @@ static int parse(const char *s, int flags, struct words *w) {
         err = s[i + 2] == '(' ? WRDE_SYNTAX : WRDE_CMDSUB;
         break;
       }
-      char name[256];
+      /* The whole name, however long (a cut one would be another variable). */
+      const char *start;
       size_t len = 0;
       if (next == '{') {
-        size_t j = i + 2;
-        while (is_name(s[j]) && len < sizeof name - 1) name[len++] = s[j++];
-        if (len == 0 || !is_name_start(name[0]) || s[j] != '}') {
+        start = s + i + 2;
+        while (is_name(start[len])) len++;
+        if (len == 0 || !is_name_start(start[0]) || start[len] != '}') {
           err = WRDE_SYNTAX;
           break;
         }
-        i = j;
+        i += 2 + len;
       } else if (is_name_start(next)) {
-        size_t j = i + 1;
-        while (is_name(s[j]) && len < sizeof name - 1) name[len++] = s[j++];
-        i = j - 1;
+        start = s + i + 1;
+        while (is_name(start[len])) len++;
+        i += len;
       } else if (next == '\0' || next == ' ' || next == '\t' || next == '"') {
         err = push_char(&b, '$', 1);
         continue;
@@ -196,8 +197,13 @@ static int parse(const char *s, int flags, struct words *w) {
         err = WRDE_SYNTAX;
         break;
       }
-      name[len] = '\0';
+      char *name = strndup(start, len);
+      if (!name) {
+        err = WRDE_NOSPACE;
+        break;
+      }
       const char *v = getenv(name);
+      free(name);
       if (!v && (flags & WRDE_UNDEF)) {
         err = WRDE_BADVAL;
         break;
