@@ -98,7 +98,7 @@ export const LINK_FLAGS = [
 /** Options that make emcc stop before linking. */
 const NO_LINK = new Set(["-c", "-S", "-E", "-M", "-MM"]);
 /** What a link takes as input: sources, objects, archives, assembly, LLVM IR. */
-const INPUT = /^[^-].*\.(c|cc|cpp|cxx|c\+\+|C|i|ii|o|a|s|S|ll|bc)$/;
+const INPUT = /^[^-].*\.(c|cc|cp|cpp|CPP|cxx|c\+\+|C|i|ii|o|a|s|S|ll|bc)$/;
 
 /** The package's C tree: include/, src/ (the core), posix/ (the file calls). Node. */
 export function cTree(): string {
@@ -226,7 +226,7 @@ function cxxExceptions(args: string[]): { args: string[]; exceptions: string[] }
 }
 
 /** Sources clang compiles as C++. */
-const CXX_SOURCE = /^[^-].*\.(cc|cpp|cxx|c\+\+|C|ii)$/;
+const CXX_SOURCE = /^[^-].*\.(cc|cp|cpp|CPP|cxx|c\+\+|C|ii)$/;
 
 /**
  * g++ 12's default standard, gnu++17, for a command that compiles only C++
