@@ -73,6 +73,12 @@ int openat(int dirfd, const char *path, int flags, ...) {
       err = EISDIR;
     else if (st.filetype == __WASI_FILETYPE_REGULAR_FILE && access == O_RDONLY)
       err = __wasi_path_open(dir, lookup, rel, strlen(rel), 0, cut_rights, cut_rights, 0, &cutter);
+    /* The second open goes by name: if the name was given to another file in between, cut
+     * nothing (Linux's O_TRUNC cannot race, so the caller is told to try again). */
+    __wasi_filestat_t again;
+    if (!err && cutter != fd &&
+        (__wasi_fd_filestat_get(cutter, &again) || again.dev != st.dev || again.ino != st.ino))
+      err = EAGAIN;
     if (!err && st.filetype == __WASI_FILETYPE_REGULAR_FILE && st.size > 0 &&
         anymmap_ftruncate((int)cutter, 0))
       err = errno;
